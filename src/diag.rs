@@ -1,0 +1,183 @@
+//! Located diagnostics for input errors (scenario files and rule files),
+//! rendered with the source line and a caret, as a compiler would.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// A 1-based line and column in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+pub struct Loc {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Loc {
+    pub const fn new(line: u32, column: u32) -> Self {
+        Loc { line, column }
+    }
+}
+
+/// One input problem: what is wrong, where, and (when we know) how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// A stable, kebab-case code for the class of problem (`unknown-key`, `dangling-id`, ...).
+    pub code: &'static str,
+    pub message: String,
+    pub file: String,
+    pub loc: Loc,
+    /// Width of the underline in characters (at least 1).
+    #[serde(skip)]
+    pub width: u32,
+    /// A short text shown under the caret.
+    pub label: Option<String>,
+    /// A hint such as "did you mean `receiver`?".
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: &'static str, file: &str, loc: Loc, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            file: file.to_string(),
+            loc,
+            width: 1,
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_width(mut self, width: usize) -> Self {
+        self.width = u32::try_from(width.max(1)).unwrap_or(u32::MAX);
+        self
+    }
+
+    /// Adds "did you mean `x`?" when a candidate is near enough to `word`.
+    pub fn suggest<'a>(self, word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Self {
+        match nearest(word, candidates) {
+            Some(near) => self.with_help(format!("did you mean `{near}`?")),
+            None => self,
+        }
+    }
+
+    /// Renders the diagnostic like rustc: header, location, source line, caret, help.
+    pub fn render(&self, source: Option<&str>) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "error[{}]: {}", self.code, self.message);
+        let _ = writeln!(out, "  --> {}:{}:{}", self.file, self.loc.line, self.loc.column);
+        let line_text = source.and_then(|text| {
+            let index = usize::try_from(self.loc.line).ok()?.checked_sub(1)?;
+            text.lines().nth(index)
+        });
+        if let Some(text) = line_text {
+            let number = self.loc.line.to_string();
+            let pad = " ".repeat(number.len());
+            let shown: String = text.chars().take(200).collect();
+            let before = usize::try_from(self.loc.column.saturating_sub(1)).unwrap_or(0);
+            let caret_pad: String = shown
+                .chars()
+                .take(before)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let width = usize::try_from(self.width).unwrap_or(1).clamp(1, 200);
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{number} | {shown}");
+            let label = self.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
+            let _ = writeln!(out, "{pad} | {caret_pad}{}{label}", "^".repeat(width));
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+        out
+    }
+}
+
+/// Sorts diagnostics by file and position, and drops exact repeats, so that
+/// output is stable whatever order the checks ran in.
+pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.loc, a.code, &a.message).cmp(&(&b.file, b.loc, b.code, &b.message))
+    });
+    diagnostics.dedup();
+}
+
+/// Levenshtein distance, by characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+/// The candidate nearest to `word`, if it is near enough to be a likely typo
+/// (at most a third of the word's length in edits, and at least one).
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    let lowered = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&lowered, &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_typos_but_not_strangers() {
+        let keys = ["receiver", "sender", "kind", "city"];
+        assert_eq!(nearest("reciever", keys), Some("receiver"));
+        assert_eq!(nearest("sendr", keys), Some("sender"));
+        assert_eq!(nearest("colour", keys), None);
+    }
+
+    #[test]
+    fn render_puts_caret_under_column() {
+        let d = Diagnostic::new("unknown-key", "a.yaml", Loc::new(2, 3), "unknown key `x`")
+            .with_width(1)
+            .with_help("did you mean `y`?");
+        let text = d.render(Some("a: 1\n  x: 2\n"));
+        assert_eq!(
+            text,
+            "error[unknown-key]: unknown key `x`\n  --> a.yaml:2:3\n  |\n2 |   x: 2\n  |   ^\n  = help: did you mean `y`?\n"
+        );
+    }
+}
+
+/// The 1-based line and column (in characters) of a byte offset in `text`.
+/// An offset past the end, or inside a character, is clamped to a valid place.
+pub fn loc_at(text: &str, offset: usize) -> Loc {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    Loc::new(
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}

@@ -1,0 +1,192 @@
+//! Syntax tree of the rule language, as the parser produces it.
+//!
+//! Names are not resolved here: `m.head.rank`, `embassy` and `AFG` are all
+//! `ExprKind::Name`; the static checker (`check.rs`) decides which are field
+//! paths over bound variables and which are enum words or ids.
+
+use serde::Serialize;
+
+/// Byte offsets `[start, end)` into the text the node was parsed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// An identifier or name with its span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A string literal with its span (the span includes the quotes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub const WORDS: &'static [&'static str] = &["error", "warning", "info"];
+
+    pub fn from_word(word: &str) -> Option<Severity> {
+        match word {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A file of rules.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleFile {
+    pub rules: Vec<Rule>,
+}
+
+/// `rule ID { title ... severity ... cite ... subject ... for ... where ... require ... message ... }`
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rule {
+    pub id: Ident,
+    pub title: Text,
+    pub severity: Severity,
+    pub severity_span: Span,
+    pub cite: Text,
+    /// Optional longer explanation (`about "..."`), shown by `parity explain`.
+    pub about: Option<Text>,
+    /// The variables whose records the finding is about; empty means all bound variables.
+    pub subject: Vec<Ident>,
+    /// `for m in missions, r in missions`
+    pub bindings: Vec<Binding>,
+    /// `where ...`: which bindings the rule applies to.
+    pub filter: Option<Expr>,
+    /// `require ...`: what must hold; absent means every binding that passes `where` is a finding.
+    pub require: Option<Expr>,
+    pub message: Template,
+    /// The whole rule, from `rule` to `}`.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Binding {
+    pub var: Ident,
+    pub collection: Ident,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ExprKind {
+    /// `"text"`
+    Str(String),
+    /// `6`, `1.5`
+    Num(f64),
+    /// `2024-09-27`, `2024-09` (validated by the parser)
+    Date(String),
+    Bool(bool),
+    /// `none`: the absent value (a missing head, a rank with no class, no recognition).
+    None,
+    /// A bare name: a field path (`m.head.rank`), an enum word (`charge-d-affaires`)
+    /// or an id (`AFG`, `islamic-emirate`). Resolved by the checker.
+    Name(String),
+    /// `[a, b, c]`
+    List(Vec<Expr>),
+    Not(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Compare {
+        op: CmpOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    /// `x in [..]` / `x not in [..]`
+    In {
+        item: Box<Expr>,
+        list: Box<Expr>,
+        negated: bool,
+    },
+    /// `class(x)`, `recognition(a, b, d)`, ...
+    Call { func: Ident, args: Vec<Expr> },
+    /// `count(x in C where e)` / `exists(x in C where e)`
+    Quantifier {
+        kind: QuantifierKind,
+        var: Ident,
+        collection: Ident,
+        filter: Option<Box<Expr>>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum QuantifierKind {
+    Count,
+    Exists,
+}
+
+/// A message template: text with `{expr}` holes; `{{` and `}}` are literal braces.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Template {
+    pub parts: Vec<TemplatePart>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum TemplatePart {
+    Text(String),
+    Hole(Expr),
+}

@@ -1,0 +1,4 @@
+//! The rule language: syntax tree, nom parser, static checker.
+
+pub mod ast;
+pub mod parse;

@@ -1,0 +1,1 @@
+//! nom parser for the rule language (to be written).

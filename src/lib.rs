@@ -1,0 +1,5 @@
+//! parity: a rules engine for diplomatic recognition-parity checks.
+
+pub mod diag;
+pub mod scenario;
+pub mod lang;

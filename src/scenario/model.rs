@@ -1,0 +1,283 @@
+//! The scenario as written: every record with the location it came from.
+//! Produced by `load` (YAML → model), checked by `validate`, read by `world`.
+
+use super::date::Date;
+use crate::diag::Loc;
+use serde::Serialize;
+
+/// A value together with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct At<T> {
+    pub value: T,
+    pub loc: Loc,
+}
+
+impl<T> At<T> {
+    pub fn new(value: T, loc: Loc) -> Self {
+        At { value, loc }
+    }
+}
+
+/// Declares a closed vocabulary (rank, mission kind, ...) written as kebab-case words.
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every word of the vocabulary, in declaration order.
+            pub const WORDS: &'static [&'static str] = &[$($word),+];
+
+            pub fn from_word(word: &str) -> Option<Self> {
+                match word {
+                    $($word => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
+            pub fn word(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word,)+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.word())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.word())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// The rank of a head of mission.
+    Rank {
+        Ambassador = "ambassador",
+        Nuncio = "nuncio",
+        HighCommissioner = "high-commissioner",
+        Envoy = "envoy",
+        Minister = "minister",
+        Internuncio = "internuncio",
+        ChargeDAffaires = "charge-d-affaires",
+        ChargeDAffairesAi = "charge-d-affaires-ai",
+        HeadOfTechnicalTeam = "head-of-technical-team",
+        Representative = "representative",
+        HeadOfInterestsSection = "head-of-interests-section",
+        ConsulGeneral = "consul-general",
+        Consul = "consul",
+        Other = "other",
+    }
+}
+
+impl Rank {
+    /// The class under VCDR art. 14, which is what parity compares;
+    /// `None` for acting heads (art. 19) and non-diplomatic heads.
+    pub fn class(self) -> Option<u8> {
+        match self {
+            Rank::Ambassador | Rank::Nuncio | Rank::HighCommissioner => Some(1),
+            Rank::Envoy | Rank::Minister | Rank::Internuncio => Some(2),
+            Rank::ChargeDAffaires => Some(3),
+            _ => None,
+        }
+    }
+}
+
+vocabulary! {
+    /// What sort of post a mission is.
+    MissionKind {
+        Embassy = "embassy",
+        ConsulateGeneral = "consulate-general",
+        Consulate = "consulate",
+        Delegation = "delegation",
+        LiaisonOffice = "liaison-office",
+        InterestsSection = "interests-section",
+        RepresentativeOffice = "representative-office",
+        TechnicalTeam = "technical-team",
+    }
+}
+
+vocabulary! {
+    /// How one state recognises a state or government.
+    Level {
+        DeJure = "de-jure",
+        DeFacto = "de-facto",
+        NoRecognition = "none",
+    }
+}
+
+vocabulary! {
+    /// What sort of sending entity a state record is.
+    StateKind {
+        State = "state",
+        Organization = "organization",
+        HolySee = "holy-see",
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    /// The file name as given on the command line.
+    pub file: String,
+    pub id: At<String>,
+    pub title: Option<String>,
+    pub as_of: Option<At<Date>>,
+    pub sources: Vec<Source>,
+    pub states: Vec<State>,
+    pub governments: Vec<Government>,
+    pub recognitions: Vec<Recognition>,
+    pub missions: Vec<Mission>,
+    pub proposals: Vec<Proposal>,
+    pub expect: Vec<Claim>,
+    pub waivers: Vec<Waiver>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub id: At<String>,
+    pub title: Option<String>,
+    pub date: Option<At<Date>>,
+    pub url: Option<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct State {
+    pub id: At<String>,
+    pub name: Option<String>,
+    pub kind: StateKind,
+    pub source: Option<At<String>>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Government {
+    pub id: At<String>,
+    pub state: At<String>,
+    pub name: Option<String>,
+    pub from: Option<At<Date>>,
+    pub until: Option<At<Date>>,
+    pub default_recognition: Option<Level>,
+    pub source: Option<At<String>>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Recognition {
+    /// A state id.
+    pub by: At<String>,
+    /// A government id or a state id.
+    pub of: At<String>,
+    pub level: At<Level>,
+    pub from: Option<At<Date>>,
+    pub until: Option<At<Date>>,
+    pub source: Option<At<String>>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Mission {
+    pub id: At<String>,
+    pub sender: At<String>,
+    pub receiver: At<String>,
+    pub kind: At<MissionKind>,
+    pub city: Option<String>,
+    pub run_by: Option<At<String>>,
+    pub from: Option<At<Date>>,
+    pub until: Option<At<Date>>,
+    pub staff: Vec<Staff>,
+    pub heads: Vec<Head>,
+    pub source: Option<At<String>>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Staff {
+    pub diplomats: u32,
+    pub from: Option<At<Date>>,
+    pub until: Option<At<Date>>,
+    pub source: Option<At<String>>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Head {
+    pub name: Option<String>,
+    pub rank: At<Rank>,
+    pub from: Option<At<Date>>,
+    pub until: Option<At<Date>>,
+    pub agrement: Option<At<Date>>,
+    pub credentials: Option<Credentials>,
+    pub source: Option<At<String>>,
+    /// True when the head comes from a proposal's `appoint`, not from the record.
+    pub proposed: bool,
+    pub loc: Loc,
+}
+
+impl Head {
+    /// When the credentials were presented: `on`, else the head's `from`.
+    pub fn credentials_on(&self) -> Option<Date> {
+        let credentials = self.credentials.as_ref()?;
+        credentials
+            .on
+            .as_ref()
+            .or(self.from.as_ref())
+            .map(|d| d.value)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Credentials {
+    /// A government id (an implicit government's id is its state's id).
+    pub to: At<String>,
+    pub on: Option<At<Date>>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Proposal {
+    pub id: At<String>,
+    pub title: Option<String>,
+    pub on: At<Date>,
+    pub changes: Vec<Change>,
+    pub source: Option<At<String>>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum Change {
+    /// Ends the mission's current head at the proposal's date and adds this one.
+    Appoint { mission: At<String>, head: Head, loc: Loc },
+    /// Ends the mission's current head at the proposal's date.
+    Recall { mission: At<String>, loc: Loc },
+    Open { mission: Box<Mission>, loc: Loc },
+    Close { mission: At<String>, loc: Loc },
+    Recognize { recognition: Recognition, loc: Loc },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Claim {
+    /// The claim's expression, in the rule language; `loc` is where its text starts.
+    pub claim: At<String>,
+    pub title: Option<String>,
+    pub source: Option<At<String>>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Waiver {
+    pub rule: At<String>,
+    /// The ids the waived finding must be about (one id, or a list in YAML).
+    pub subject: Vec<At<String>>,
+    pub reason: Option<String>,
+    pub until: Option<At<Date>>,
+    pub source: Option<At<String>>,
+    pub loc: Loc,
+}

@@ -1,0 +1,244 @@
+//! The only module that touches the YAML library.
+//!
+//! It turns a YAML text into a tree of `Node`s, each with the line and column
+//! it was written at, so that every later error and finding can point at its
+//! source. Why serde-saphyr and not serde_yaml: see `docs/decisions.md`.
+
+use crate::diag::{Diagnostic, Loc};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+
+/// A YAML value with the place it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    /// Keys in the order written.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Value {
+    /// What the value is, in words, for "expected a date, found a list".
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing (null)",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// Bounds on what a YAML text may make the loader do.
+#[derive(Debug, Clone, Copy)]
+pub struct YamlLimits {
+    /// Largest accepted file, in bytes.
+    pub max_bytes: usize,
+    /// Deepest nesting of lists and mappings.
+    pub max_depth: usize,
+    /// Most nodes, counting each alias expansion (bounds "billion laughs").
+    pub max_nodes: usize,
+}
+
+impl Default for YamlLimits {
+    fn default() -> Self {
+        YamlLimits { max_bytes: 64 << 20, max_depth: 64, max_nodes: 4_000_000 }
+    }
+}
+
+/// Parses one YAML document into a located tree.
+pub fn parse(text: &str, file: &str, limits: &YamlLimits) -> Result<Node, Diagnostic> {
+    if text.len() > limits.max_bytes {
+        return Err(Diagnostic::new(
+            "file-too-large",
+            file,
+            Loc::new(1, 1),
+            format!(
+                "the file is {} bytes, more than the limit of {} bytes",
+                text.len(),
+                limits.max_bytes
+            ),
+        )
+        .with_help("raise the limit with --limit-file-bytes if the file is genuine"));
+    }
+    let budget = serde_saphyr::budget! {
+        max_depth: limits.max_depth,
+        max_nodes: limits.max_nodes,
+        max_documents: 1,
+    };
+    let options = serde_saphyr::options! {
+        budget: budget,
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        underscored_numbers_as_strings: true,
+        duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::Error,
+    };
+    match serde_saphyr::from_str_with_options::<Option<Spanned<Node>>>(text, options) {
+        Ok(Some(node)) => Ok(node.value),
+        Ok(None) => Ok(Node { value: Value::Null, loc: Loc::new(1, 1) }),
+        Err(error) => Err(yaml_error(&error, file)),
+    }
+}
+
+fn yaml_error(error: &serde_saphyr::Error, file: &str) -> Diagnostic {
+    let loc = error
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| Loc::new(saturate(l.line()), saturate(l.column())))
+        .unwrap_or(Loc::new(1, 1));
+    let options = serde_saphyr::render_options! { snippets: serde_saphyr::SnippetMode::Off };
+    let rendered = error.without_snippet().render_with_options(options);
+    // The library prefixes "error: line L column C: "; we print the location ourselves.
+    let message = rendered
+        .lines()
+        .next()
+        .unwrap_or("invalid YAML")
+        .trim_start_matches("error: ");
+    let message = match message.split_once(": ") {
+        Some((prefix, rest)) if prefix.starts_with("line ") => rest,
+        _ => message,
+    };
+    let mut diagnostic =
+        Diagnostic::new("yaml-syntax", file, loc, format!("invalid YAML: {message}"));
+    if message.contains("budget") || message.contains("recursion") {
+        diagnostic.code = "yaml-limit";
+        diagnostic = diagnostic.with_help(
+            "the file nests too deeply or expands too many aliases; a scenario needs neither",
+        );
+    }
+    diagnostic
+}
+
+fn saturate(n: impl TryInto<u32>) -> u32 {
+    n.try_into().unwrap_or(u32::MAX)
+}
+
+fn loc_of(location: &serde_saphyr::Location) -> Loc {
+    Loc::new(saturate(location.line()), saturate(location.column()))
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
+        let value = deserializer.deserialize_any(ValueVisitor)?;
+        Ok(Node { value, loc: Loc::default() })
+    }
+}
+
+/// Unwraps a spanned node, taking the location where the value is used.
+fn located(spanned: Spanned<Node>) -> Node {
+    Node { value: spanned.value.value, loc: loc_of(&spanned.referenced) }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Int(n))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(i64::try_from(n).map_or(Value::Float(n as f64), Value::Int))
+    }
+    fn visit_i128<E>(self, n: i128) -> Result<Value, E> {
+        Ok(i64::try_from(n).map_or(Value::Float(n as f64), Value::Int))
+    }
+    fn visit_u128<E>(self, n: u128) -> Result<Value, E> {
+        Ok(i64::try_from(n).map_or(Value::Float(n as f64), Value::Int))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(Value::Float(n))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::Str(s.to_string()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::Str(s))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<Node>>()? {
+            items.push(located(item));
+        }
+        Ok(Value::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((key, value)) = map.next_entry::<Spanned<Node>, Spanned<Node>>()? {
+            entries.push((located(key), located(value)));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Node {
+        match parse(text, "t.yaml", &YamlLimits::default()) {
+            Ok(node) => node,
+            Err(d) => panic!("unexpected error: {}", d.render(Some(text))),
+        }
+    }
+
+    #[test]
+    fn keeps_locations_and_yaml_1_2_scalars() {
+        let node = parse_ok("a: on\nb:\n  - 2024-09\n  - 1992\n");
+        let Value::Map(entries) = node.value else { panic!("not a map") };
+        assert_eq!(entries[0].1.value, Value::Str("on".into()));
+        assert_eq!(entries[0].1.loc, Loc::new(1, 4));
+        let Value::Seq(items) = &entries[1].1.value else { panic!("not a list") };
+        assert_eq!(items[0].value, Value::Str("2024-09".into()));
+        assert_eq!(items[0].loc, Loc::new(3, 5));
+        assert_eq!(items[1].value, Value::Int(1992));
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let error = parse("a: 1\na: 2\n", "t.yaml", &YamlLimits::default());
+        assert!(matches!(error, Err(d) if d.loc.line == 2));
+    }
+
+    #[test]
+    fn alias_bombs_and_deep_nesting_are_bounded() {
+        let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
+        for i in 0..9u8 {
+            let (name, prev) = ((b'b' + i) as char, (b'a' + i) as char);
+            bomb += &format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n");
+        }
+        let error = parse(&bomb, "t.yaml", &YamlLimits::default());
+        assert!(matches!(error, Err(d) if d.code == "yaml-limit"));
+        let deep = "[".repeat(100_000);
+        assert!(parse(&deep, "t.yaml", &YamlLimits::default()).is_err());
+    }
+}
