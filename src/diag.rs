@@ -74,7 +74,11 @@ impl Diagnostic {
     pub fn render(&self, source: Option<&str>) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "error[{}]: {}", self.code, self.message);
-        let _ = writeln!(out, "  --> {}:{}:{}", self.file, self.loc.line, self.loc.column);
+        let _ = writeln!(
+            out,
+            "  --> {}:{}:{}",
+            self.file, self.loc.line, self.loc.column
+        );
         let line_text = source.and_then(|text| {
             let index = usize::try_from(self.loc.line).ok()?.checked_sub(1)?;
             text.lines().nth(index)
@@ -92,7 +96,11 @@ impl Diagnostic {
             let width = usize::try_from(self.width).unwrap_or(1).clamp(1, 200);
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{number} | {shown}");
-            let label = self.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
+            let label = self
+                .label
+                .as_deref()
+                .map(|l| format!(" {l}"))
+                .unwrap_or_default();
             let _ = writeln!(out, "{pad} | {caret_pad}{}{label}", "^".repeat(width));
         }
         if let Some(help) = &self.help {
@@ -140,6 +148,23 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// The 1-based line and column (in characters) of a byte offset in `text`.
+/// An offset past the end, or inside a character, is clamped to a valid place.
+pub fn loc_at(text: &str, offset: usize) -> Loc {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    Loc::new(
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,21 +188,4 @@ mod tests {
             "error[unknown-key]: unknown key `x`\n  --> a.yaml:2:3\n  |\n2 |   x: 2\n  |   ^\n  = help: did you mean `y`?\n"
         );
     }
-}
-
-/// The 1-based line and column (in characters) of a byte offset in `text`.
-/// An offset past the end, or inside a character, is clamped to a valid place.
-pub fn loc_at(text: &str, offset: usize) -> Loc {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    Loc::new(
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-    )
 }

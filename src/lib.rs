@@ -1,5 +1,16 @@
 //! parity: a rules engine for diplomatic recognition-parity checks.
+//!
+//! The pipeline runs one way:
+//! `scenario` (YAML → located model → validated) and `lang` (rule text → AST →
+//! checked rules) feed `engine`, which builds the `World` at a date, runs the
+//! rules through `eval`, and returns a `report::Report` for a renderer.
 
 pub mod diag;
-pub mod scenario;
+pub mod engine;
+pub mod eval;
 pub mod lang;
+pub mod report;
+pub mod scenario;
+
+pub use engine::{CheckOptions, check};
+pub use lang::ruleset::RuleSet;

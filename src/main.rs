@@ -1,1 +1,269 @@
-fn main() {}
+//! The `parity` command line: argument parsing and exit codes only; the work
+//! is done by the library.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use parity::diag::Diagnostic;
+use parity::lang::ast::Severity;
+use parity::report::{self, Report};
+use parity::scenario::date::Date;
+use parity::scenario::load::load_str;
+use parity::scenario::yaml::YamlLimits;
+use parity::{CheckOptions, RuleSet};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit codes, as ruff and Spectral use them.
+const CLEAN: u8 = 0;
+const FINDINGS: u8 = 1;
+const INPUT_ERROR: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "parity",
+    version,
+    about = "Check diplomatic scenarios against the rules of practice: rank parity, implied recognition, agrément and more."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check scenario files (or directories of them) against the rules.
+    ///
+    /// Exit status: 0 when no finding is at or above --fail-on and every claim
+    /// holds; 1 otherwise; 2 when an input, a rule or the command line is wrong.
+    Check {
+        /// Scenario files (YAML), or directories to search for *.yaml / *.yml.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// A directory of *.rules files (or one file) to add to the standard rules. Repeatable.
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+        /// Evaluate at this date (YYYY-MM-DD) instead of the scenario's `as_of`.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// The least severity that makes the exit status 1.
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
+        /// Most candidate bindings one rule may consider before it is stopped.
+        #[arg(long, value_name = "N", default_value_t = parity::eval::Budget::default().max_steps)]
+        limit_eval_steps: u64,
+        /// Largest scenario file accepted, in bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = YamlLimits::default().max_bytes)]
+        limit_file_bytes: usize,
+    },
+    /// List the rules: id, severity and title.
+    Rules {
+        /// Also load the rules of this directory or file. Repeatable.
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<FailOn> for Severity {
+    fn from(f: FailOn) -> Severity {
+        match f {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).map_err(|_| format!("`{text}` is not a date: write YYYY-MM-DD"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check {
+            files,
+            rules,
+            as_of,
+            format,
+            fail_on,
+            limit_eval_steps,
+            limit_file_bytes,
+        } => {
+            let limits = YamlLimits {
+                max_bytes: limit_file_bytes,
+                ..YamlLimits::default()
+            };
+            let options = CheckOptions {
+                as_of,
+                budget: parity::eval::Budget {
+                    max_steps: limit_eval_steps,
+                },
+            };
+            check(&files, &rules, &options, &limits, format, fail_on.into())
+        }
+        Command::Rules { rules } => list_rules(&rules),
+    };
+    ExitCode::from(code)
+}
+
+/// Prints input errors to stderr, each with its source line when readable.
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    let mut stderr = std::io::stderr().lock();
+    for diagnostic in diagnostics {
+        let source = std::fs::read_to_string(&diagnostic.file).ok().or_else(|| {
+            parity::lang::ruleset::STANDARD
+                .iter()
+                .find(|(file, _)| *file == diagnostic.file)
+                .map(|(_, text)| text.to_string())
+        });
+        let _ = writeln!(stderr, "{}", diagnostic.render(source.as_deref()));
+    }
+}
+
+fn load_rules(extra: &[PathBuf]) -> Result<RuleSet, Vec<Diagnostic>> {
+    let mut set = RuleSet::standard()?;
+    for path in extra {
+        set = set.add_path(path)?;
+    }
+    Ok(set)
+}
+
+/// Files as given, and the *.yaml / *.yml files under directories, sorted.
+fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found = Vec::new();
+            collect_yaml(path, &mut found);
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files
+}
+
+fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_yaml(&path, out);
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            out.push(path);
+        }
+    }
+}
+
+fn check(
+    paths: &[PathBuf],
+    rule_paths: &[PathBuf],
+    options: &CheckOptions,
+    limits: &YamlLimits,
+    format: Format,
+    fail_on: Severity,
+) -> u8 {
+    let rules = match load_rules(rule_paths) {
+        Ok(rules) => rules,
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            eprintln!(
+                "parity: {} in the rules; nothing was checked",
+                count(diagnostics.len())
+            );
+            return INPUT_ERROR;
+        }
+    };
+    let mut reports: Vec<(Report, String)> = Vec::new();
+    let mut failed_inputs = 0;
+    for path in expand(paths) {
+        let name = path.display().to_string();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) => {
+                eprintln!("error[unreadable-file]: cannot read {name}: {error}");
+                failed_inputs += 1;
+                continue;
+            }
+        };
+        let result = load_str(&text, &name, limits)
+            .and_then(|scenario| parity::check(&scenario, &rules, options));
+        match result {
+            Ok(report) => reports.push((report, text)),
+            Err(diagnostics) => {
+                print_diagnostics(&diagnostics);
+                eprintln!(
+                    "parity: {} in {name}; it was not checked",
+                    count(diagnostics.len())
+                );
+                failed_inputs += 1;
+            }
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    let text = match format {
+        Format::Json => {
+            let only: Vec<Report> = reports.iter().map(|(r, _)| r.clone()).collect();
+            if only.is_empty() {
+                String::new()
+            } else {
+                report::json::render(&only)
+            }
+        }
+        Format::Human => reports
+            .iter()
+            .map(|(r, text)| report::human::render(r, Some(text)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    let _ = stdout.write_all(text.as_bytes());
+    if failed_inputs > 0 {
+        INPUT_ERROR
+    } else if reports.iter().any(|(r, _)| r.fails(fail_on)) {
+        FINDINGS
+    } else {
+        CLEAN
+    }
+}
+
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 error".to_string()
+    } else {
+        format!("{n} errors")
+    }
+}
+
+fn list_rules(extra: &[PathBuf]) -> u8 {
+    match load_rules(extra) {
+        Ok(set) => {
+            for rule in &set.rules {
+                println!("{:<34} {:<8} {}", rule.id, rule.severity.word(), rule.title);
+            }
+            CLEAN
+        }
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            INPUT_ERROR
+        }
+    }
+}

@@ -139,7 +139,10 @@ pub enum ExprKind {
         negated: bool,
     },
     /// `class(x)`, `recognition(a, b, d)`, ...
-    Call { func: Ident, args: Vec<Expr> },
+    Call {
+        func: Ident,
+        args: Vec<Expr>,
+    },
     /// `count(x in C where e)` / `exists(x in C where e)`
     Quantifier {
         kind: QuantifierKind,

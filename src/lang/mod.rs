@@ -1,4 +1,7 @@
 //! The rule language: syntax tree, nom parser, static checker.
 
 pub mod ast;
+pub mod check;
 pub mod parse;
+pub mod ruleset;
+pub mod schema;

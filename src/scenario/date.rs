@@ -29,7 +29,12 @@ impl Date {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
         }
-        Some(Date { year, month, day, precision: Precision::Day })
+        Some(Date {
+            year,
+            month,
+            day,
+            precision: Precision::Day,
+        })
     }
 
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (four-digit year, two-digit month and day).
@@ -51,14 +56,28 @@ impl Date {
         }
         let month = match parts.get(1) {
             Some(m) => u8::try_from(number(m)?).map_err(|_| DateError::Impossible)?,
-            None => return Ok(Date { year, month: 1, day: 1, precision: Precision::Year }),
+            None => {
+                return Ok(Date {
+                    year,
+                    month: 1,
+                    day: 1,
+                    precision: Precision::Year,
+                });
+            }
         };
         if !(1..=12).contains(&month) {
             return Err(DateError::Impossible);
         }
         let day = match parts.get(2) {
             Some(d) => u8::try_from(number(d)?).map_err(|_| DateError::Impossible)?,
-            None => return Ok(Date { year, month, day: 1, precision: Precision::Month }),
+            None => {
+                return Ok(Date {
+                    year,
+                    month,
+                    day: 1,
+                    precision: Precision::Month,
+                });
+            }
         };
         Date::ymd(year, month, day).ok_or(DateError::Impossible)
     }
@@ -84,7 +103,9 @@ pub enum DateError {
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         _ => 31,
     }
@@ -141,9 +162,18 @@ mod tests {
 
     #[test]
     fn parses_full_and_partial_dates() {
-        assert_eq!(Date::parse("2024-09-27").map(|d| d.to_string()), Ok("2024-09-27".into()));
-        assert_eq!(Date::parse("2018-04").map(|d| d.to_string()), Ok("2018-04".into()));
-        assert_eq!(Date::parse("1992").map(|d| d.to_string()), Ok("1992".into()));
+        assert_eq!(
+            Date::parse("2024-09-27").map(|d| d.to_string()),
+            Ok("2024-09-27".into())
+        );
+        assert_eq!(
+            Date::parse("2018-04").map(|d| d.to_string()),
+            Ok("2018-04".into())
+        );
+        assert_eq!(
+            Date::parse("1992").map(|d| d.to_string()),
+            Ok("1992".into())
+        );
     }
 
     #[test]
@@ -170,9 +200,20 @@ mod tests {
     #[test]
     fn periods_are_half_open() {
         let d = |s| Date::parse(s).ok();
-        let at = |s| Date::parse(s).unwrap_or(Date { year: 1, month: 1, day: 1, precision: Precision::Day });
+        let at = |s| {
+            Date::parse(s).unwrap_or(Date {
+                year: 1,
+                month: 1,
+                day: 1,
+                precision: Precision::Day,
+            })
+        };
         assert!(in_force(d("2024-01-01"), d("2024-02-01"), at("2024-01-01")));
-        assert!(!in_force(d("2024-01-01"), d("2024-02-01"), at("2024-02-01")));
+        assert!(!in_force(
+            d("2024-01-01"),
+            d("2024-02-01"),
+            at("2024-02-01")
+        ));
         assert!(in_force(None, None, at("1900-01-01")));
     }
 }

@@ -1,5 +1,8 @@
 //! Scenario loading: YAML → located model → validated scenario → world at a date.
 
 pub mod date;
+pub mod load;
 pub mod model;
+pub mod validate;
+pub mod world;
 pub mod yaml;

@@ -254,12 +254,28 @@ pub struct Proposal {
 #[derive(Debug, Clone, Serialize)]
 pub enum Change {
     /// Ends the mission's current head at the proposal's date and adds this one.
-    Appoint { mission: At<String>, head: Head, loc: Loc },
+    Appoint {
+        mission: At<String>,
+        head: Head,
+        loc: Loc,
+    },
     /// Ends the mission's current head at the proposal's date.
-    Recall { mission: At<String>, loc: Loc },
-    Open { mission: Box<Mission>, loc: Loc },
-    Close { mission: At<String>, loc: Loc },
-    Recognize { recognition: Recognition, loc: Loc },
+    Recall {
+        mission: At<String>,
+        loc: Loc,
+    },
+    Open {
+        mission: Box<Mission>,
+        loc: Loc,
+    },
+    Close {
+        mission: At<String>,
+        loc: Loc,
+    },
+    Recognize {
+        recognition: Recognition,
+        loc: Loc,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]

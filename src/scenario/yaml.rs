@@ -56,11 +56,17 @@ pub struct YamlLimits {
 
 impl Default for YamlLimits {
     fn default() -> Self {
-        YamlLimits { max_bytes: 64 << 20, max_depth: 64, max_nodes: 4_000_000 }
+        YamlLimits {
+            max_bytes: 64 << 20,
+            max_depth: 64,
+            max_nodes: 4_000_000,
+        }
     }
 }
 
 /// Parses one YAML document into a located tree.
+// One located error is all a YAML syntax failure has; it is built once per file.
+#[allow(clippy::result_large_err)]
 pub fn parse(text: &str, file: &str, limits: &YamlLimits) -> Result<Node, Diagnostic> {
     if text.len() > limits.max_bytes {
         return Err(Diagnostic::new(
@@ -79,6 +85,8 @@ pub fn parse(text: &str, file: &str, limits: &YamlLimits) -> Result<Node, Diagno
         max_depth: limits.max_depth,
         max_nodes: limits.max_nodes,
         max_documents: 1,
+        // The default (1,000,000) stops near 9.5 MB of scenario; nodes bound the work instead.
+        max_events: 4 * limits.max_nodes,
     };
     let options = serde_saphyr::options! {
         budget: budget,
@@ -89,7 +97,10 @@ pub fn parse(text: &str, file: &str, limits: &YamlLimits) -> Result<Node, Diagno
     };
     match serde_saphyr::from_str_with_options::<Option<Spanned<Node>>>(text, options) {
         Ok(Some(node)) => Ok(node.value),
-        Ok(None) => Ok(Node { value: Value::Null, loc: Loc::new(1, 1) }),
+        Ok(None) => Ok(Node {
+            value: Value::Null,
+            loc: Loc::new(1, 1),
+        }),
         Err(error) => Err(yaml_error(&error, file)),
     }
 }
@@ -134,13 +145,19 @@ fn loc_of(location: &serde_saphyr::Location) -> Loc {
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
         let value = deserializer.deserialize_any(ValueVisitor)?;
-        Ok(Node { value, loc: Loc::default() })
+        Ok(Node {
+            value,
+            loc: Loc::default(),
+        })
     }
 }
 
 /// Unwraps a spanned node, taking the location where the value is used.
 fn located(spanned: Spanned<Node>) -> Node {
-    Node { value: spanned.value.value, loc: loc_of(&spanned.referenced) }
+    Node {
+        value: spanned.value.value,
+        loc: loc_of(&spanned.referenced),
+    }
 }
 
 struct ValueVisitor;
@@ -214,10 +231,14 @@ mod tests {
     #[test]
     fn keeps_locations_and_yaml_1_2_scalars() {
         let node = parse_ok("a: on\nb:\n  - 2024-09\n  - 1992\n");
-        let Value::Map(entries) = node.value else { panic!("not a map") };
+        let Value::Map(entries) = node.value else {
+            panic!("not a map")
+        };
         assert_eq!(entries[0].1.value, Value::Str("on".into()));
         assert_eq!(entries[0].1.loc, Loc::new(1, 4));
-        let Value::Seq(items) = &entries[1].1.value else { panic!("not a list") };
+        let Value::Seq(items) = &entries[1].1.value else {
+            panic!("not a list")
+        };
         assert_eq!(items[0].value, Value::Str("2024-09".into()));
         assert_eq!(items[0].loc, Loc::new(3, 5));
         assert_eq!(items[1].value, Value::Int(1992));
@@ -234,7 +255,9 @@ mod tests {
         let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
         for i in 0..9u8 {
             let (name, prev) = ((b'b' + i) as char, (b'a' + i) as char);
-            bomb += &format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n");
+            bomb += &format!(
+                "{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+            );
         }
         let error = parse(&bomb, "t.yaml", &YamlLimits::default());
         assert!(matches!(error, Err(d) if d.code == "yaml-limit"));

@@ -1,0 +1,276 @@
+//! Checking a scenario against a rule set at a date: every rule's findings,
+//! every claim's verdict, and waivers applied. The library's main entry point.
+
+use crate::diag::{Diagnostic, Loc, sort_and_dedup};
+use crate::eval::{Budget, Evaluator};
+use crate::lang::ast::Severity;
+use crate::lang::check::{CheckedExpr, Embedded, check_condition};
+use crate::lang::parse::parse_expr;
+use crate::lang::ruleset::RuleSet;
+use crate::report::{ClaimResult, Finding, Location, Report, Summary, Waived, WaiverInfo};
+use crate::scenario::date::Date;
+use crate::scenario::model::{Change, Scenario};
+use crate::scenario::world::World;
+use std::collections::HashSet;
+
+/// How to check.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    /// The evaluation date; else the scenario's `as_of`.
+    pub as_of: Option<Date>,
+    pub budget: Budget,
+}
+
+/// Rule ids that parity itself reports, besides the rule set's.
+pub const EXPIRED_WAIVER: &str = "expired-waiver";
+pub const UNUSED_WAIVER: &str = "unused-waiver";
+
+/// Checks a validated scenario. Claims are type-checked and waivers' rules
+/// resolved before anything is evaluated; any problem there is an input error.
+pub fn check(
+    scenario: &Scenario,
+    rules: &RuleSet,
+    options: &CheckOptions,
+) -> Result<Report, Vec<Diagnostic>> {
+    let date = evaluation_date(scenario, options)?;
+    let claims = check_claims(scenario)?;
+    check_waiver_rules(scenario, rules)?;
+    let world = World::at(scenario, date);
+    let evaluator = Evaluator::new(&world, options.budget);
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    for rule in &rules.rules {
+        match evaluator.run_rule(rule) {
+            Ok(raw) => findings.extend(raw.into_iter().map(|f| Finding {
+                rule: rule.id.clone(),
+                title: rule.title.clone(),
+                severity: rule.severity,
+                subject: f.subject,
+                message: f.message,
+                cite: rule.cite.clone(),
+                location: location(&scenario.file, f.loc),
+                evidence: f.evidence,
+            })),
+            Err(error) => errors.push(
+                Diagnostic::new(
+                    "evaluation-budget",
+                    &rule.file,
+                    rule.loc,
+                    format!("rule `{}`: {error}", rule.id),
+                )
+                .with_width(4),
+            ),
+        }
+    }
+    let mut claim_results = Vec::new();
+    for (claim, checked) in scenario.expect.iter().zip(&claims) {
+        match evaluator.run_claim(checked) {
+            Ok(holds) => claim_results.push(ClaimResult {
+                title: claim
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| claim.claim.value.clone()),
+                holds,
+                source: claim.source.as_ref().map(|s| s.value.clone()),
+                claim: claim.claim.value.clone(),
+                location: location(&scenario.file, claim.claim.loc),
+            }),
+            Err(error) => errors.push(Diagnostic::new(
+                "evaluation-budget",
+                &scenario.file,
+                claim.claim.loc,
+                format!("claim: {error}"),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let (findings, waived) = apply_waivers(scenario, date, findings);
+    let report = Report {
+        scenario: scenario.id.value.clone(),
+        file: scenario.file.clone(),
+        as_of: date.to_string(),
+        findings,
+        claims: claim_results,
+        waived,
+        summary: Summary::default(),
+    };
+    Ok(report.finish())
+}
+
+fn location(file: &str, loc: Loc) -> Location {
+    Location {
+        file: file.to_string(),
+        line: loc.line,
+        column: loc.column,
+    }
+}
+
+fn evaluation_date(scenario: &Scenario, options: &CheckOptions) -> Result<Date, Vec<Diagnostic>> {
+    options
+        .as_of
+        .or(scenario.as_of.as_ref().map(|d| d.value))
+        .ok_or_else(|| {
+            vec![
+                Diagnostic::new(
+                    "no-date",
+                    &scenario.file,
+                    scenario.id.loc,
+                    "the scenario has no `as_of` date and none was given",
+                )
+                .with_help("add `as_of: YYYY-MM-DD` to the scenario, or pass --as-of"),
+            ]
+        })
+}
+
+/// Every id the scenario defines (claims may name only these).
+pub fn scenario_ids(scenario: &Scenario) -> HashSet<&str> {
+    let mut ids: HashSet<&str> = HashSet::new();
+    ids.extend(scenario.states.iter().map(|s| s.id.value.as_str()));
+    ids.extend(scenario.governments.iter().map(|g| g.id.value.as_str()));
+    ids.extend(scenario.missions.iter().map(|m| m.id.value.as_str()));
+    for proposal in &scenario.proposals {
+        for change in &proposal.changes {
+            if let Change::Open { mission, .. } = change {
+                ids.insert(mission.id.value.as_str());
+            }
+        }
+    }
+    ids
+}
+
+/// Parses and type-checks every claim of the scenario.
+pub fn check_claims(scenario: &Scenario) -> Result<Vec<CheckedExpr>, Vec<Diagnostic>> {
+    let ids = scenario_ids(scenario);
+    let mut checked = Vec::new();
+    let mut diagnostics = Vec::new();
+    for claim in &scenario.expect {
+        let text = claim.claim.value.as_str();
+        let locate = Embedded {
+            file: &scenario.file,
+            text,
+            start: claim.claim.loc,
+        };
+        let expr = match parse_expr(text) {
+            Ok(expr) => expr,
+            Err(error) => {
+                use crate::lang::check::Locate;
+                diagnostics.push(
+                    Diagnostic::new(
+                        "claim-syntax",
+                        &scenario.file,
+                        locate.loc(error.offset),
+                        error.message,
+                    )
+                    .with_width(error.width),
+                );
+                continue;
+            }
+        };
+        match check_condition(&expr, &locate, &ids) {
+            Ok(c) => checked.push(c),
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(checked)
+    } else {
+        sort_and_dedup(&mut diagnostics);
+        Err(diagnostics)
+    }
+}
+
+fn check_waiver_rules(scenario: &Scenario, rules: &RuleSet) -> Result<(), Vec<Diagnostic>> {
+    let known: Vec<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
+    let diagnostics: Vec<Diagnostic> = scenario
+        .waivers
+        .iter()
+        .filter(|w| !known.contains(&w.rule.value.as_str()))
+        .map(|w| {
+            Diagnostic::new(
+                "unknown-rule",
+                &scenario.file,
+                w.rule.loc,
+                format!("the waiver names no known rule `{}`", w.rule.value),
+            )
+            .with_width(w.rule.value.chars().count())
+            .suggest(&w.rule.value, known.iter().copied())
+        })
+        .collect();
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(diagnostics)
+    }
+}
+
+/// Moves findings that a waiver in force accepts to `waived`. An expired
+/// waiver, or one that accepts nothing, is itself a finding.
+fn apply_waivers(
+    scenario: &Scenario,
+    date: Date,
+    findings: Vec<Finding>,
+) -> (Vec<Finding>, Vec<Waived>) {
+    let mut used = vec![false; scenario.waivers.len()];
+    let mut active = Vec::new();
+    let mut waived = Vec::new();
+    for finding in findings {
+        let waiver = scenario.waivers.iter().enumerate().find(|(_, w)| {
+            w.rule.value == finding.rule
+                && w.until.as_ref().is_none_or(|u| date < u.value)
+                && w.subject.iter().any(|s| finding.subject.contains(&s.value))
+        });
+        match waiver {
+            Some((i, w)) => {
+                used[i] = true;
+                waived.push(Waived {
+                    finding,
+                    waiver: WaiverInfo {
+                        reason: w.reason.clone(),
+                        until: w.until.as_ref().map(|u| u.value.to_string()),
+                        location: location(&scenario.file, w.loc),
+                    },
+                });
+            }
+            None => active.push(finding),
+        }
+    }
+    for (waiver, used) in scenario.waivers.iter().zip(used) {
+        let subject: Vec<String> = waiver.subject.iter().map(|s| s.value.clone()).collect();
+        let expired = waiver.until.as_ref().filter(|u| u.value <= date);
+        let (rule, title, message) = match expired {
+            Some(until) => (
+                EXPIRED_WAIVER,
+                "Waiver expired",
+                format!(
+                    "the waiver of `{}` for {} expired on {}",
+                    waiver.rule.value,
+                    subject.join(", "),
+                    until.value
+                ),
+            ),
+            None if !used => (
+                UNUSED_WAIVER,
+                "Waiver matches no finding",
+                format!(
+                    "the waiver of `{}` for {} matches no finding on {date}: remove it",
+                    waiver.rule.value,
+                    subject.join(", ")
+                ),
+            ),
+            None => continue,
+        };
+        active.push(Finding {
+            rule: rule.to_string(),
+            title: title.to_string(),
+            severity: Severity::Warning,
+            subject,
+            message,
+            cite: "waivers in the scenario".to_string(),
+            location: location(&scenario.file, waiver.loc),
+            evidence: Vec::new(),
+        });
+    }
+    (active, waived)
+}

@@ -1,0 +1,8 @@
+//! Evaluation: binds a checked rule's variables over the world, joining on
+//! equalities through hash indexes, within a budget of steps.
+
+pub mod plan;
+pub mod run;
+pub mod value;
+
+pub use run::{Budget, EvalError, Evaluator, Evidence, EvidenceField, RawFinding};

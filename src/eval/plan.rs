@@ -1,0 +1,108 @@
+//! Join planning: which conditions filter which variable, and which equality
+//! lets a variable be looked up in a hash index instead of scanned.
+
+use crate::lang::ast::CmpOp;
+use crate::lang::check::Ex;
+use crate::lang::schema::Collection;
+
+/// How one variable (at one nesting level) is enumerated.
+#[derive(Debug)]
+pub struct Step<'r> {
+    pub slot: usize,
+    pub collection: Collection,
+    /// `inner == outer`: `inner` reads only this variable, `outer` only earlier
+    /// ones (or none); candidates are looked up by `outer`'s value in an index
+    /// of `inner`'s values.
+    pub join: Option<(&'r Ex, &'r Ex)>,
+    /// Conditions checked once this variable is bound (all their variables are).
+    pub filters: Vec<&'r Ex>,
+}
+
+/// Plans the enumeration of `slots` in order, over the conjuncts of a condition;
+/// `outer` are the variables already bound around it (for `count`/`exists`).
+/// Conjuncts that read no enumerated variable are checked at the first step.
+pub fn plan<'r>(outer: u64, slots: &[(usize, Collection)], conjuncts: &[&'r Ex]) -> Vec<Step<'r>> {
+    let mut bound: u64 = outer;
+    let mut used = vec![false; conjuncts.len()];
+    let mut steps = Vec::with_capacity(slots.len());
+    for (position, &(slot, collection)) in slots.iter().enumerate() {
+        let this = 1u64 << slot;
+        let known = bound;
+        bound |= this;
+        let mut join = None;
+        for (i, conjunct) in conjuncts.iter().enumerate() {
+            if used[i] {
+                continue;
+            }
+            if let Some(pair) = equality_on(conjunct, this, known) {
+                join = Some(pair);
+                used[i] = true;
+                break;
+            }
+        }
+        let last = position + 1 == slots.len();
+        let mut filters = Vec::new();
+        for (i, conjunct) in conjuncts.iter().enumerate() {
+            let vars = conjunct.free_vars();
+            // Anything left at the last step is checked there (it reads variables bound outside).
+            if !used[i] && (vars & !bound == 0 || last) {
+                filters.push(*conjunct);
+                used[i] = true;
+            }
+        }
+        steps.push(Step {
+            slot,
+            collection,
+            join,
+            filters,
+        });
+    }
+    steps
+}
+
+/// `a == b` where one side reads exactly `this` and the other only `known` variables.
+fn equality_on(ex: &Ex, this: u64, known: u64) -> Option<(&Ex, &Ex)> {
+    let Ex::Cmp(CmpOp::Eq, a, b) = ex else {
+        return None;
+    };
+    let (va, vb) = (a.free_vars(), b.free_vars());
+    if va == this && vb & !known == 0 && !has_quantifier(b) {
+        Some((a, b))
+    } else if vb == this && va & !known == 0 && !has_quantifier(a) {
+        Some((b, a))
+    } else {
+        None
+    }
+}
+
+/// Probing an index should be cheap; a nested count is not.
+fn has_quantifier(ex: &Ex) -> bool {
+    match ex {
+        Ex::Quantifier { .. } => true,
+        Ex::Lit(_) | Ex::Var(_) | Ex::AsOf => false,
+        Ex::Field(inner, _, _) | Ex::Not(inner) | Ex::Class(inner) => has_quantifier(inner),
+        Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, a, b) | Ex::Ratio(a, b) => {
+            has_quantifier(a) || has_quantifier(b)
+        }
+        Ex::In { item, list, .. } => has_quantifier(item) || list.iter().any(has_quantifier),
+        Ex::Recognition { by, of, at } => {
+            has_quantifier(by) || has_quantifier(of) || at.as_deref().is_some_and(has_quantifier)
+        }
+    }
+}
+
+/// Splits a condition at its top-level `and`s.
+pub fn conjuncts(ex: &Ex) -> Vec<&Ex> {
+    let mut out = Vec::new();
+    let mut stack = vec![ex];
+    while let Some(ex) = stack.pop() {
+        match ex {
+            Ex::And(a, b) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

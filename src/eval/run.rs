@@ -1,0 +1,452 @@
+//! Runs checked rules and claims over a world.
+
+use super::plan::{Step, conjuncts, plan};
+use super::value::{Key, Reader, Record, Value};
+use crate::diag::Loc;
+use crate::lang::ast::{CmpOp, QuantifierKind};
+use crate::lang::check::{CheckedExpr, CheckedRule, Ex, Lit, MessagePart};
+use crate::lang::schema::Collection;
+use crate::scenario::world::World;
+use serde::Serialize;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// How much work one rule or claim may do before it is stopped.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Candidate bindings considered (by `for`, `count`, `exists` and index building).
+    pub max_steps: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            max_steps: 50_000_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvalError {
+    #[error(
+        "evaluation stopped after {steps} steps (the budget); the rule enumerates too many combinations: join its variables with `==` on ids, or raise the budget with --limit-eval-steps"
+    )]
+    Budget { steps: u64 },
+}
+
+/// A record bound when a rule fired, with the fields the rule read from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub var: String,
+    pub id: String,
+    pub line: u32,
+    pub fields: Vec<EvidenceField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceField {
+    pub path: String,
+    pub value: String,
+    pub line: u32,
+}
+
+/// A rule firing, before waivers and reporting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawFinding {
+    pub subject: Vec<String>,
+    pub message: String,
+    /// Where the first subject record was written.
+    pub loc: Loc,
+    pub evidence: Vec<Evidence>,
+}
+
+type Index<'a> = HashMap<Key<'a>, Vec<u32>>;
+
+/// Evaluates rules over one world. Indexes are built on first use and kept.
+pub struct Evaluator<'a, 's> {
+    reader: Reader<'a, 's>,
+    world: &'a World<'s>,
+    limit: u64,
+    steps: Cell<u64>,
+    indexes: RefCell<HashMap<usize, Rc<Index<'a>>>>,
+    plans: RefCell<HashMap<usize, Rc<Vec<Step<'a>>>>>,
+}
+
+impl<'a, 's> Evaluator<'a, 's> {
+    pub fn new(world: &'a World<'s>, budget: Budget) -> Self {
+        Evaluator {
+            reader: Reader { world },
+            world,
+            limit: budget.max_steps,
+            steps: Cell::new(0),
+            indexes: RefCell::new(HashMap::new()),
+            plans: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub fn reader(&self) -> &Reader<'a, 's> {
+        &self.reader
+    }
+
+    fn step(&self) -> Result<(), EvalError> {
+        let steps = self.steps.get() + 1;
+        self.steps.set(steps);
+        if steps > self.limit {
+            return Err(EvalError::Budget { steps: self.limit });
+        }
+        Ok(())
+    }
+
+    fn size(&self, collection: Collection) -> u32 {
+        let world = self.world;
+        let n = match collection {
+            Collection::Missions => world.missions.len(),
+            Collection::States => world.states.len(),
+            Collection::Governments => world.governments.len(),
+            Collection::Recognitions => world.recognitions.len(),
+        };
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    /// Every binding of a rule that passes `where` and fails `require`.
+    pub fn run_rule(&self, rule: &'a CheckedRule) -> Result<Vec<RawFinding>, EvalError> {
+        self.steps.set(0);
+        let filter: Vec<&Ex> = rule.filter.iter().collect();
+        let slots: Vec<(usize, Collection)> = rule
+            .bindings
+            .iter()
+            .enumerate()
+            .map(|(slot, b)| (slot, b.collection))
+            .collect();
+        let steps = plan(0, &slots, &filter);
+        let mut env = vec![Value::Null; rule.slots.max(1)];
+        let mut findings = Vec::new();
+        self.enumerate(&steps, &mut env, &mut |env| {
+            let holds = match &rule.require {
+                Some(require) => self.eval(require, env)?.is_true(),
+                None => false,
+            };
+            if !holds {
+                findings.push(self.finding(rule, env)?);
+            }
+            Ok(true)
+        })?;
+        Ok(findings)
+    }
+
+    /// Evaluates a claim.
+    pub fn run_claim(&self, claim: &'a CheckedExpr) -> Result<bool, EvalError> {
+        self.steps.set(0);
+        let mut env = vec![Value::Null; claim.slots.max(1)];
+        Ok(self.eval(&claim.expr, &mut env)?.is_true())
+    }
+
+    /// Binds `steps` in turn; calls `leaf` on each full binding until it returns false.
+    fn enumerate(
+        &self,
+        steps: &[Step<'a>],
+        env: &mut [Value<'a>],
+        leaf: &mut dyn FnMut(&mut [Value<'a>]) -> Result<bool, EvalError>,
+    ) -> Result<bool, EvalError> {
+        let Some((step, rest)) = steps.split_first() else {
+            return leaf(env);
+        };
+        let mut go_on = true;
+        match step.join {
+            Some((inner, outer)) => {
+                let probe = self.eval(outer, env)?;
+                let index = self.index(inner, step.slot, step.collection, env.len())?;
+                if let Some(rows) = index.get(&self.reader.key(probe)) {
+                    for &row in rows {
+                        go_on = self.bind(step, rest, row, env, leaf)?;
+                        if !go_on {
+                            break;
+                        }
+                    }
+                }
+            }
+            None => {
+                for row in 0..self.size(step.collection) {
+                    go_on = self.bind(step, rest, row, env, leaf)?;
+                    if !go_on {
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(slot) = env.get_mut(step.slot) {
+            *slot = Value::Null;
+        }
+        Ok(go_on)
+    }
+
+    /// Binds one row at a step, checks the step's filters, and goes deeper.
+    fn bind(
+        &self,
+        step: &Step<'a>,
+        rest: &[Step<'a>],
+        row: u32,
+        env: &mut [Value<'a>],
+        leaf: &mut dyn FnMut(&mut [Value<'a>]) -> Result<bool, EvalError>,
+    ) -> Result<bool, EvalError> {
+        self.step()?;
+        if let Some(slot) = env.get_mut(step.slot) {
+            *slot = Value::Row(step.collection.record(), row);
+        }
+        for filter in &step.filters {
+            if !self.eval(filter, env)?.is_true() {
+                return Ok(true);
+            }
+        }
+        self.enumerate(rest, env, leaf)
+    }
+
+    /// The index of a collection's rows by the value of `inner` (which reads only `slot`).
+    fn index(
+        &self,
+        inner: &'a Ex,
+        slot: usize,
+        collection: Collection,
+        slots: usize,
+    ) -> Result<Rc<Index<'a>>, EvalError> {
+        let id = inner as *const Ex as usize;
+        if let Some(index) = self.indexes.borrow().get(&id) {
+            return Ok(Rc::clone(index));
+        }
+        let kind = collection.record();
+        let mut env = vec![Value::Null; slots];
+        let mut index: Index<'a> = HashMap::new();
+        for row in 0..self.size(collection) {
+            self.step()?;
+            if let Some(slot) = env.get_mut(slot) {
+                *slot = Value::Row(kind, row);
+            }
+            let value = self.eval(inner, &mut env)?;
+            index.entry(self.reader.key(value)).or_default().push(row);
+        }
+        let index = Rc::new(index);
+        self.indexes.borrow_mut().insert(id, Rc::clone(&index));
+        Ok(index)
+    }
+
+    pub fn eval(&self, ex: &'a Ex, env: &mut [Value<'a>]) -> Result<Value<'a>, EvalError> {
+        let reader = &self.reader;
+        Ok(match ex {
+            Ex::Lit(lit) => match lit {
+                Lit::Null => Value::Null,
+                Lit::Bool(b) => Value::Bool(*b),
+                Lit::Num(n) => Value::Num(*n),
+                Lit::Str(s) => Value::Str(s),
+                Lit::Date(d) => Value::Date(*d),
+                Lit::Rank(r) => Value::Rank(*r),
+                Lit::MissionKind(k) => Value::MissionKind(*k),
+                Lit::Level(l) => Value::Level(*l),
+                Lit::StateKind(k) => Value::StateKind(*k),
+                Lit::Id(id) => self.world.sym(id).map_or(Value::Str(id), Value::Sym),
+            },
+            Ex::Var(slot) => env.get(*slot).copied().unwrap_or(Value::Null),
+            Ex::Field(inner, kind, field) => {
+                let value = self.eval(inner, env)?;
+                reader.field(value, *kind, *field)
+            }
+            Ex::AsOf => Value::Date(self.world.date),
+            Ex::Not(inner) => Value::Bool(!self.eval(inner, env)?.is_true()),
+            Ex::And(a, b) => {
+                Value::Bool(self.eval(a, env)?.is_true() && self.eval(b, env)?.is_true())
+            }
+            Ex::Or(a, b) => {
+                Value::Bool(self.eval(a, env)?.is_true() || self.eval(b, env)?.is_true())
+            }
+            Ex::Cmp(op, a, b) => {
+                let (a, b) = (self.eval(a, env)?, self.eval(b, env)?);
+                Value::Bool(match op {
+                    CmpOp::Eq => reader.equal(a, b),
+                    CmpOp::Ne => !reader.equal(a, b),
+                    CmpOp::Lt => reader.order(a, b).is_some_and(|o| o.is_lt()),
+                    CmpOp::Le => reader.order(a, b).is_some_and(|o| o.is_le()),
+                    CmpOp::Gt => reader.order(a, b).is_some_and(|o| o.is_gt()),
+                    CmpOp::Ge => reader.order(a, b).is_some_and(|o| o.is_ge()),
+                })
+            }
+            Ex::In {
+                item,
+                list,
+                negated,
+            } => {
+                let item = self.eval(item, env)?;
+                let mut found = false;
+                for element in list {
+                    if reader.equal(item, self.eval(element, env)?) {
+                        found = true;
+                        break;
+                    }
+                }
+                Value::Bool(found != *negated)
+            }
+            Ex::Class(inner) => match self.eval(inner, env)? {
+                Value::Rank(rank) => rank
+                    .class()
+                    .map_or(Value::Null, |c| Value::Num(f64::from(c))),
+                _ => Value::Null,
+            },
+            Ex::Recognition { by, of, at } => {
+                let (by, of) = (self.eval(by, env)?, self.eval(of, env)?);
+                let at = match at {
+                    Some(at) => match self.eval(at, env)? {
+                        Value::Date(d) => Some(d),
+                        _ => None,
+                    },
+                    None => Some(self.world.date),
+                };
+                match (self.sym(by), self.sym(of)) {
+                    (Some(by), Some(of)) => self
+                        .world
+                        .recognition(by, of, at)
+                        .map_or(Value::Null, Value::Level),
+                    _ => Value::Null,
+                }
+            }
+            Ex::Ratio(a, b) => match (self.eval(a, env)?, self.eval(b, env)?) {
+                (Value::Num(a), Value::Num(b)) => {
+                    let (high, low) = if a >= b { (a, b) } else { (b, a) };
+                    Value::Num(if low > 0.0 {
+                        high / low
+                    } else if high > 0.0 {
+                        f64::INFINITY
+                    } else {
+                        1.0
+                    })
+                }
+                _ => Value::Null,
+            },
+            Ex::Quantifier {
+                kind,
+                slot,
+                collection,
+                filter,
+            } => {
+                let steps = self.quantifier_plan(ex, *slot, *collection, filter.as_deref());
+                let mut count = 0u64;
+                let exists = *kind == QuantifierKind::Exists;
+                self.enumerate(&steps, env, &mut |_| {
+                    count += 1;
+                    Ok(!exists)
+                })?;
+                if exists {
+                    Value::Bool(count > 0)
+                } else {
+                    Value::Num(count as f64)
+                }
+            }
+        })
+    }
+
+    fn quantifier_plan(
+        &self,
+        ex: &'a Ex,
+        slot: usize,
+        collection: Collection,
+        filter: Option<&'a Ex>,
+    ) -> Rc<Vec<Step<'a>>> {
+        let id = ex as *const Ex as usize;
+        if let Some(steps) = self.plans.borrow().get(&id) {
+            return Rc::clone(steps);
+        }
+        let parts = filter.map(conjuncts).unwrap_or_default();
+        let outer = !(1u64 << slot);
+        let steps = Rc::new(plan(outer, &[(slot, collection)], &parts));
+        self.plans.borrow_mut().insert(id, Rc::clone(&steps));
+        steps
+    }
+
+    fn sym(&self, value: Value<'a>) -> Option<u32> {
+        match value {
+            Value::Sym(sym) => Some(sym),
+            Value::Str(text) => self.world.sym(text),
+            Value::Row(kind, row) => match self.reader.row(kind, row)? {
+                Record::Mission(m) => Some(m.sym),
+                Record::State(s) => Some(s.sym),
+                Record::Government(g) => Some(g.sym),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn finding(
+        &self,
+        rule: &'a CheckedRule,
+        env: &mut [Value<'a>],
+    ) -> Result<RawFinding, EvalError> {
+        let reader = &self.reader;
+        let mut message = String::new();
+        for part in &rule.message {
+            match part {
+                MessagePart::Text(text) => message.push_str(text),
+                MessagePart::Value(ex) => {
+                    let value = self.eval(ex, env)?;
+                    message.push_str(&reader.display(value));
+                }
+            }
+        }
+        let subject: Vec<String> = rule
+            .subject
+            .iter()
+            .map(|slot| match env.get(*slot) {
+                Some(Value::Row(kind, row)) => reader.row_id(*kind, *row),
+                _ => String::new(),
+            })
+            .collect();
+        let loc_of = |slot: usize| match env.get(slot) {
+            Some(Value::Row(kind, row)) => reader.row(*kind, *row).map(|r| reader.loc(&r)),
+            _ => None,
+        };
+        let loc = rule
+            .subject
+            .first()
+            .and_then(|s| loc_of(*s))
+            .unwrap_or_default();
+        let mut evidence = Vec::new();
+        for (slot, binding) in rule.bindings.iter().enumerate() {
+            let Some(Value::Row(kind, row)) = env.get(slot).copied() else {
+                continue;
+            };
+            let mut fields = Vec::new();
+            for read in rule.reads.iter().filter(|r| r.slot == slot) {
+                let mut value = Value::Row(kind, row);
+                let mut line = loc_of(slot).map_or(0, |l| l.line);
+                for (record_kind, field) in &read.fields {
+                    match reader.record(value, *record_kind) {
+                        Some(record) => {
+                            line = reader.loc(&record).line;
+                            value = reader.read(&record, *field);
+                        }
+                        None => value = Value::Null,
+                    }
+                }
+                let path = read
+                    .text
+                    .split_once('.')
+                    .map_or(read.text.as_str(), |(_, p)| p);
+                fields.push(EvidenceField {
+                    path: path.to_string(),
+                    value: reader.display(value),
+                    line,
+                });
+            }
+            evidence.push(Evidence {
+                var: binding.name.clone(),
+                id: reader.row_id(kind, row),
+                line: loc_of(slot).map_or(0, |l| l.line),
+                fields,
+            });
+        }
+        Ok(RawFinding {
+            subject,
+            message,
+            loc,
+            evidence,
+        })
+    }
+}

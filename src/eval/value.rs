@@ -1,0 +1,336 @@
+//! Runtime values and how they are read from the world.
+
+use crate::diag::Loc;
+use crate::lang::schema::{Field, RecordKind};
+use crate::scenario::date::Date;
+use crate::scenario::model::{Level, MissionKind, Rank, StateKind};
+use crate::scenario::world::{
+    Entity, GovernmentRow, MissionRow, RecognitionRow, StateRow, Sym, World,
+};
+
+/// A value during evaluation. `Copy`, so binding and comparing cost nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(&'a str),
+    Date(Date),
+    Rank(Rank),
+    MissionKind(MissionKind),
+    Level(Level),
+    StateKind(StateKind),
+    /// An id of a state, government or mission.
+    Sym(Sym),
+    /// A record bound by `for`, `count` or `exists`: its kind and row in the world.
+    Row(RecordKind, u32),
+    /// The head in office of the mission in this row.
+    Head(u32),
+    /// That head's credentials.
+    Credentials(u32),
+}
+
+impl Value<'_> {
+    /// Conditions treat anything but `true` as not holding.
+    pub fn is_true(&self) -> bool {
+        matches!(self, Value::Bool(true))
+    }
+}
+
+/// A hashable form of a value, equal exactly when the values are `==`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key<'a> {
+    Null,
+    Bool(bool),
+    Num(u64),
+    Str(&'a str),
+    Date(u32),
+    Word(&'static str),
+    Sym(Sym),
+    Row(u32),
+    Head(u32),
+}
+
+/// A record that a value leads to, for reading its fields.
+pub enum Record<'w, 's> {
+    Mission(&'w MissionRow<'s>),
+    Head(&'w MissionRow<'s>),
+    Credentials(&'w MissionRow<'s>),
+    State(&'w StateRow<'s>),
+    Government(&'w GovernmentRow<'s>),
+    Recognition(&'w RecognitionRow<'s>),
+}
+
+pub struct Reader<'w, 's> {
+    pub world: &'w World<'s>,
+}
+
+impl<'w, 's> Reader<'w, 's> {
+    /// Ids compare as ids; a bound mission, state or government row as its id.
+    fn normal(&self, value: Value<'w>) -> Value<'w> {
+        match value {
+            Value::Row(kind, row) => match self.row(kind, row) {
+                Some(Record::Mission(m)) => Value::Sym(m.sym),
+                Some(Record::State(s)) => Value::Sym(s.sym),
+                Some(Record::Government(g)) => Value::Sym(g.sym),
+                _ => value,
+            },
+            Value::Str(text) => self.world.sym(text).map_or(value, Value::Sym),
+            other => other,
+        }
+    }
+
+    pub fn equal(&self, a: Value<'w>, b: Value<'w>) -> bool {
+        match (self.normal(a), self.normal(b)) {
+            (Value::Num(x), Value::Num(y)) => x == y,
+            (x, y) => x == y,
+        }
+    }
+
+    /// `Some(ordering)` when both values are present and ordered.
+    pub fn order(&self, a: Value<'w>, b: Value<'w>) -> Option<std::cmp::Ordering> {
+        match (self.normal(a), self.normal(b)) {
+            (Value::Num(x), Value::Num(y)) => x.partial_cmp(&y),
+            (Value::Date(x), Value::Date(y)) => Some(x.cmp(&y)),
+            (Value::Null, _) | (_, Value::Null) => None,
+            (x, y) => Some(self.text(x)?.cmp(self.text(y)?)),
+        }
+    }
+
+    fn text(&self, value: Value<'w>) -> Option<&'w str> {
+        match value {
+            Value::Str(s) => Some(s),
+            Value::Sym(sym) => Some(self.world.name(sym)),
+            _ => None,
+        }
+    }
+
+    pub fn key(&self, value: Value<'w>) -> Key<'w> {
+        match self.normal(value) {
+            Value::Null => Key::Null,
+            Value::Bool(b) => Key::Bool(b),
+            // 0.0 and -0.0 are equal, so they must hash alike.
+            Value::Num(n) => Key::Num(if n == 0.0 { 0 } else { n.to_bits() }),
+            Value::Str(s) => Key::Str(s),
+            Value::Date(d) => Key::Date(d.ordinal()),
+            Value::Rank(r) => Key::Word(r.word()),
+            Value::MissionKind(k) => Key::Word(k.word()),
+            Value::Level(l) => Key::Word(l.word()),
+            Value::StateKind(k) => Key::Word(k.word()),
+            Value::Sym(s) => Key::Sym(s),
+            Value::Row(_, row) => Key::Row(row),
+            Value::Head(m) | Value::Credentials(m) => Key::Head(m),
+        }
+    }
+
+    pub fn row(&self, kind: RecordKind, row: u32) -> Option<Record<'w, 's>> {
+        let world = self.world;
+        let i = row as usize;
+        Some(match kind {
+            RecordKind::Mission => Record::Mission(world.missions.get(i)?),
+            RecordKind::Head => Record::Head(world.missions.get(i)?),
+            RecordKind::Credentials => Record::Credentials(world.missions.get(i)?),
+            RecordKind::State => Record::State(world.states.get(i)?),
+            RecordKind::Government => Record::Government(world.governments.get(i)?),
+            RecordKind::Recognition => Record::Recognition(world.recognitions.get(i)?),
+        })
+    }
+
+    /// The record a value of the given kind leads to, if any.
+    pub fn record(&self, value: Value<'w>, kind: RecordKind) -> Option<Record<'w, 's>> {
+        let world = self.world;
+        match value {
+            Value::Row(k, row) if k == kind => self.row(kind, row),
+            Value::Head(m) if kind == RecordKind::Head => self.row(kind, m),
+            Value::Credentials(m) if kind == RecordKind::Credentials => self.row(kind, m),
+            Value::Sym(sym) => match kind {
+                RecordKind::State => world.state(sym).map(Record::State),
+                RecordKind::Government => world.government(sym).map(Record::Government),
+                RecordKind::Mission => world.mission(sym).map(Record::Mission),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Reads `field` of the record `value` leads to; `Null` through anything missing.
+    pub fn field(&self, value: Value<'w>, kind: RecordKind, field: Field) -> Value<'w> {
+        self.record(value, kind)
+            .map_or(Value::Null, |record| self.read(&record, field))
+    }
+
+    /// Where a record was written.
+    pub fn loc(&self, record: &Record<'w, 's>) -> Loc {
+        match record {
+            Record::Mission(m) => m.record.loc,
+            Record::Head(m) => m.head.map_or(m.record.loc, |h| h.loc),
+            Record::Credentials(m) => m
+                .head
+                .and_then(|h| h.credentials.as_ref())
+                .map_or(m.record.loc, |c| c.loc),
+            Record::State(s) => s.record.loc,
+            Record::Government(g) => g.loc,
+            Record::Recognition(r) => r.record.loc,
+        }
+    }
+
+    pub fn read(&self, record: &Record<'w, 's>, field: Field) -> Value<'w> {
+        fn date<'a>(d: &Option<crate::scenario::model::At<Date>>) -> Value<'a> {
+            d.as_ref().map_or(Value::Null, |d| Value::Date(d.value))
+        }
+        fn text<'a>(t: Option<&'a str>) -> Value<'a> {
+            t.map_or(Value::Null, Value::Str)
+        }
+        fn source<'a>(s: &'a Option<crate::scenario::model::At<String>>) -> Value<'a> {
+            text(s.as_ref().map(|s| s.value.as_str()))
+        }
+        fn level<'a>(l: Option<Level>) -> Value<'a> {
+            l.filter(|l| *l != Level::NoRecognition)
+                .map_or(Value::Null, Value::Level)
+        }
+        let sym = |s: Option<Sym>| s.map_or(Value::Null, Value::Sym);
+        match (record, field) {
+            (Record::Mission(m), field) => {
+                let r = m.record;
+                match field {
+                    Field::Id => Value::Sym(m.sym),
+                    Field::Sender => Value::Sym(m.sender),
+                    Field::Receiver => Value::Sym(m.receiver),
+                    Field::MissionKind => Value::MissionKind(r.kind.value),
+                    Field::City => text(r.city.as_deref()),
+                    Field::RunBy => sym(m.run_by),
+                    Field::From => date(&r.from),
+                    Field::Until => date(&r.until),
+                    Field::Head => match m.head {
+                        Some(_) => self.mission_row(m.sym).map_or(Value::Null, Value::Head),
+                        None => Value::Null,
+                    },
+                    Field::Staff => m.staff.map_or(Value::Null, |n| Value::Num(f64::from(n))),
+                    Field::Source => source(&r.source),
+                    _ => Value::Null,
+                }
+            }
+            (Record::Head(m), field) => {
+                let Some(h) = m.head else { return Value::Null };
+                match field {
+                    Field::Name => text(h.name.as_deref()),
+                    Field::Rank => Value::Rank(h.rank.value),
+                    Field::From => date(&h.from),
+                    Field::Until => date(&h.until),
+                    Field::Agrement => date(&h.agrement),
+                    Field::Credentials => match (&h.credentials, self.mission_row(m.sym)) {
+                        (Some(_), Some(row)) => Value::Credentials(row),
+                        _ => Value::Null,
+                    },
+                    Field::Proposed => Value::Bool(h.proposed),
+                    Field::Source => source(&h.source),
+                    _ => Value::Null,
+                }
+            }
+            (Record::Credentials(m), field) => match field {
+                Field::To => sym(m.credentials_to),
+                Field::On => m
+                    .head
+                    .and_then(|h| h.credentials_on())
+                    .map_or(Value::Null, Value::Date),
+                _ => Value::Null,
+            },
+            (Record::State(s), field) => match field {
+                Field::Id => Value::Sym(s.sym),
+                Field::Name => text(s.record.name.as_deref()),
+                Field::StateKind => Value::StateKind(s.record.kind),
+                Field::Government => sym(s.government),
+                Field::Source => source(&s.record.source),
+                _ => Value::Null,
+            },
+            (Record::Government(g), field) => match field {
+                Field::Id => Value::Sym(g.sym),
+                Field::State => Value::Sym(g.state),
+                Field::Name => match g.record {
+                    Some(record) => text(record.name.as_deref()),
+                    // An implicit government goes by its state's name.
+                    None => self
+                        .world
+                        .state(g.state)
+                        .map_or(Value::Null, |s| text(s.record.name.as_deref())),
+                },
+                Field::From => g.record.map_or(Value::Null, |r| date(&r.from)),
+                Field::Until => g.record.map_or(Value::Null, |r| date(&r.until)),
+                Field::DefaultRecognition => level(g.default_recognition),
+                Field::InControl => Value::Bool(g.in_control),
+                Field::Source => g.record.map_or(Value::Null, |r| source(&r.source)),
+                _ => Value::Null,
+            },
+            (Record::Recognition(r), field) => match field {
+                Field::By => Value::Sym(r.by),
+                Field::Of => Value::Sym(r.of),
+                Field::Level => level(Some(r.record.level.value)),
+                Field::From => date(&r.record.from),
+                Field::Until => date(&r.record.until),
+                Field::Source => source(&r.record.source),
+                _ => Value::Null,
+            },
+        }
+    }
+
+    fn mission_row(&self, sym: Sym) -> Option<u32> {
+        match self.world.entity(sym)? {
+            Entity::Mission(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// How a value prints in a message or in evidence.
+    pub fn display(&self, value: Value<'w>) -> String {
+        match value {
+            Value::Null => "none".to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Num(n) => format_number(n),
+            Value::Str(s) => s.to_string(),
+            Value::Date(d) => d.to_string(),
+            Value::Rank(r) => r.word().to_string(),
+            Value::MissionKind(k) => k.word().to_string(),
+            Value::Level(l) => l.word().to_string(),
+            Value::StateKind(k) => k.word().to_string(),
+            Value::Sym(s) => self.world.name(s).to_string(),
+            Value::Row(kind, row) => self.row_id(kind, row),
+            Value::Head(m) => self
+                .world
+                .missions
+                .get(m as usize)
+                .and_then(|m| m.head)
+                .map_or("none".into(), |h| h.rank.value.word().to_string()),
+            Value::Credentials(m) => self
+                .world
+                .missions
+                .get(m as usize)
+                .and_then(|m| m.credentials_to)
+                .map_or("none".into(), |s| self.world.name(s).to_string()),
+        }
+    }
+
+    /// The id a bound record is known by; a recognition, which has none, as `by/of`.
+    pub fn row_id(&self, kind: RecordKind, row: u32) -> String {
+        match self.row(kind, row) {
+            Some(Record::Mission(m)) => self.world.name(m.sym).to_string(),
+            Some(Record::State(s)) => self.world.name(s.sym).to_string(),
+            Some(Record::Government(g)) => self.world.name(g.sym).to_string(),
+            Some(Record::Recognition(r)) => {
+                format!("{}/{}", self.world.name(r.by), self.world.name(r.of))
+            }
+            _ => String::new(),
+        }
+    }
+}
+
+/// Integers print without a decimal point; other numbers with at most three decimals.
+pub fn format_number(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else if n.is_finite() {
+        let text = format!("{n:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        "infinity".to_string()
+    }
+}

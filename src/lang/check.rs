@@ -1,0 +1,929 @@
+//! Static checking: types a parsed rule (or claim) against the scenario schema
+//! and lowers it to the typed expression tree the evaluator runs.
+//!
+//! Every unknown collection, field, variable or function, and every type
+//! mismatch, is reported at its place in the rule text, with a suggestion
+//! when a known name is near. Nothing is evaluated until this has passed.
+
+use super::ast::{self, CmpOp, ExprKind, QuantifierKind, Severity, Span, TemplatePart};
+use super::schema::{self, Collection, Field, RecordKind, Ty};
+use crate::diag::{Diagnostic, Loc};
+use crate::scenario::date::Date;
+use crate::scenario::model::{Level, MissionKind, Rank, StateKind};
+use std::collections::HashSet;
+
+/// Most variables (bindings and quantifiers) one rule may introduce.
+pub const MAX_VARIABLES: usize = 32;
+
+/// A constant in a checked expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lit {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    Date(Date),
+    Rank(Rank),
+    MissionKind(MissionKind),
+    Level(Level),
+    StateKind(StateKind),
+    /// An id written in the rule; it may name no record of a given world.
+    Id(String),
+}
+
+/// A checked, typed expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ex {
+    Lit(Lit),
+    /// A bound variable (binding or quantifier), by slot.
+    Var(usize),
+    /// A field of a record of the given kind.
+    Field(Box<Ex>, RecordKind, Field),
+    AsOf,
+    Not(Box<Ex>),
+    And(Box<Ex>, Box<Ex>),
+    Or(Box<Ex>, Box<Ex>),
+    Cmp(CmpOp, Box<Ex>, Box<Ex>),
+    In {
+        item: Box<Ex>,
+        list: Vec<Ex>,
+        negated: bool,
+    },
+    Class(Box<Ex>),
+    Recognition {
+        by: Box<Ex>,
+        of: Box<Ex>,
+        at: Option<Box<Ex>>,
+    },
+    Ratio(Box<Ex>, Box<Ex>),
+    Quantifier {
+        kind: QuantifierKind,
+        slot: usize,
+        collection: Collection,
+        filter: Option<Box<Ex>>,
+    },
+}
+
+impl Ex {
+    /// The variable slots an expression reads, as a bit set (quantified ones excluded).
+    pub fn free_vars(&self) -> u64 {
+        match self {
+            Ex::Lit(_) | Ex::AsOf => 0,
+            Ex::Var(slot) => 1u64 << slot,
+            Ex::Field(inner, _, _) | Ex::Not(inner) | Ex::Class(inner) => inner.free_vars(),
+            Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, a, b) | Ex::Ratio(a, b) => {
+                a.free_vars() | b.free_vars()
+            }
+            Ex::In { item, list, .. } => list
+                .iter()
+                .fold(item.free_vars(), |acc, e| acc | e.free_vars()),
+            Ex::Recognition { by, of, at } => {
+                by.free_vars() | of.free_vars() | at.as_ref().map_or(0, |e| e.free_vars())
+            }
+            Ex::Quantifier { slot, filter, .. } => {
+                filter.as_ref().map_or(0, |f| f.free_vars()) & !(1u64 << slot)
+            }
+        }
+    }
+}
+
+/// A message part: text, or a value to print.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MessagePart {
+    Text(String),
+    Value(Ex),
+}
+
+/// A field path the rule reads from a bound record, kept to show as evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read {
+    pub slot: usize,
+    /// Each step: the kind of record read from, and the field.
+    pub fields: Vec<(RecordKind, Field)>,
+    /// As written in the rule, e.g. `m.head.rank`.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding {
+    pub name: String,
+    pub collection: Collection,
+}
+
+/// A rule that has passed the static check, ready to evaluate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedRule {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub cite: String,
+    pub about: Option<String>,
+    /// Where the rule is defined.
+    pub file: String,
+    pub loc: Loc,
+    /// Binding slots `0..bindings.len()`; quantifier variables take the slots after.
+    pub bindings: Vec<Binding>,
+    /// Slots of the subject variables, in order.
+    pub subject: Vec<usize>,
+    /// The `where` clause split at its top-level `and`s.
+    pub filter: Vec<Ex>,
+    pub require: Option<Ex>,
+    pub message: Vec<MessagePart>,
+    pub reads: Vec<Read>,
+    /// Total variable slots (bindings and quantifiers).
+    pub slots: usize,
+    /// The rule's source text, for `parity explain`.
+    pub source: String,
+}
+
+/// A claim (`expect`) or other stand-alone condition, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedExpr {
+    pub expr: Ex,
+    pub slots: usize,
+}
+
+/// Maps byte offsets in the checked text to file locations.
+pub trait Locate {
+    fn file(&self) -> &str;
+    fn loc(&self, offset: usize) -> Loc;
+}
+
+/// Offsets into a whole rule file.
+pub struct FileText<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+}
+
+impl Locate for FileText<'_> {
+    fn file(&self) -> &str {
+        self.file
+    }
+    fn loc(&self, offset: usize) -> Loc {
+        crate::diag::loc_at(self.text, offset)
+    }
+}
+
+/// Offsets into an expression embedded in another file (a claim in a scenario).
+pub struct Embedded<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+    pub start: Loc,
+}
+
+impl Locate for Embedded<'_> {
+    fn file(&self) -> &str {
+        self.file
+    }
+    fn loc(&self, offset: usize) -> Loc {
+        let inner = crate::diag::loc_at(self.text, offset);
+        if inner.line == 1 {
+            Loc::new(self.start.line, self.start.column + inner.column - 1)
+        } else {
+            Loc::new(self.start.line + inner.line - 1, inner.column)
+        }
+    }
+}
+
+/// Checks one parsed rule. `source` is the rule file's text.
+pub fn check_rule(
+    rule: &ast::Rule,
+    locate: &dyn Locate,
+    source: &str,
+) -> Result<CheckedRule, Vec<Diagnostic>> {
+    let mut checker = Checker::new(locate, None);
+    let mut bindings = Vec::new();
+    for binding in &rule.bindings {
+        let Some(collection) = checker.collection(&binding.collection) else {
+            continue;
+        };
+        if checker
+            .scope
+            .iter()
+            .any(|(name, _, _)| *name == binding.var.name)
+        {
+            checker.error(
+                "duplicate-variable",
+                binding.var.span,
+                format!("the variable `{}` is bound twice", binding.var.name),
+            );
+            continue;
+        }
+        let slot = checker.bind(&binding.var.name, collection.record());
+        debug_assert_eq!(slot, bindings.len());
+        bindings.push(Binding {
+            name: binding.var.name.clone(),
+            collection,
+        });
+    }
+    let mut subject = Vec::new();
+    for var in &rule.subject {
+        match checker
+            .scope
+            .iter()
+            .position(|(name, _, _)| *name == var.name)
+        {
+            Some(slot) => subject.push(slot),
+            None => {
+                let names: Vec<&str> = checker.scope.iter().map(|(n, _, _)| n.as_str()).collect();
+                let diagnostic = checker
+                    .diagnostic(
+                        "unknown-variable",
+                        var.span,
+                        format!("the subject `{}` is not a bound variable", var.name),
+                    )
+                    .suggest(&var.name, names);
+                checker.diagnostics.push(diagnostic);
+            }
+        }
+    }
+    if rule.subject.is_empty() {
+        subject = (0..bindings.len()).collect();
+    }
+    let mut filter = Vec::new();
+    if let Some(expr) = &rule.filter
+        && let Some(ex) = checker.condition(expr, "where")
+    {
+        split_and(ex, &mut filter);
+    }
+    let require = rule
+        .require
+        .as_ref()
+        .and_then(|e| checker.condition(e, "require"));
+    // Evidence is what decided the verdict: the message's own reads are not.
+    checker.collect_reads = false;
+    let mut message = Vec::new();
+    for part in &rule.message.parts {
+        match part {
+            TemplatePart::Text(text) => message.push(MessagePart::Text(text.clone())),
+            TemplatePart::Hole(expr) => {
+                if let Some(ex) = checker.printable(expr) {
+                    message.push(MessagePart::Value(ex));
+                }
+            }
+        }
+    }
+    // Evidence is read from the rule's own bindings, not from quantified variables.
+    checker.reads.retain(|read| read.slot < bindings.len());
+    if checker.diagnostics.is_empty() {
+        let source_text = source
+            .get(rule.span.start..rule.span.end)
+            .unwrap_or_default();
+        Ok(CheckedRule {
+            id: rule.id.name.clone(),
+            title: rule.title.value.clone(),
+            severity: rule.severity,
+            cite: rule.cite.value.clone(),
+            about: rule.about.as_ref().map(|t| t.value.clone()),
+            file: locate.file().to_string(),
+            loc: locate.loc(rule.span.start),
+            bindings,
+            subject,
+            filter,
+            require,
+            message,
+            reads: checker.reads,
+            slots: checker.max_slots,
+            source: source_text.to_string(),
+        })
+    } else {
+        Err(checker.diagnostics)
+    }
+}
+
+/// Checks a stand-alone boolean expression (a claim). `ids` are the ids the
+/// scenario defines: a bare id that is not among them is reported.
+pub fn check_condition(
+    expr: &ast::Expr,
+    locate: &dyn Locate,
+    ids: &HashSet<&str>,
+) -> Result<CheckedExpr, Vec<Diagnostic>> {
+    let mut checker = Checker::new(locate, Some(ids));
+    let checked = checker.condition(expr, "claim");
+    match checked {
+        Some(expr) if checker.diagnostics.is_empty() => Ok(CheckedExpr {
+            expr,
+            slots: checker.max_slots,
+        }),
+        _ => Err(checker.diagnostics),
+    }
+}
+
+fn split_and(ex: Ex, out: &mut Vec<Ex>) {
+    match ex {
+        Ex::And(a, b) => {
+            split_and(*a, out);
+            split_and(*b, out);
+        }
+        other => out.push(other),
+    }
+}
+
+/// An expression whose type is known, or a bare word waiting for one.
+enum Typed {
+    Known(Ex, Ty),
+    Word(String, Span),
+}
+
+struct Checker<'a> {
+    locate: &'a dyn Locate,
+    /// The scenario's ids, when checking a claim.
+    ids: Option<&'a HashSet<&'a str>>,
+    /// Variables in scope: name, record kind, slot.
+    scope: Vec<(String, RecordKind, usize)>,
+    next_slot: usize,
+    max_slots: usize,
+    /// Field paths read by `where` and `require`, kept as evidence.
+    reads: Vec<Read>,
+    collect_reads: bool,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(locate: &'a dyn Locate, ids: Option<&'a HashSet<&'a str>>) -> Self {
+        Checker {
+            locate,
+            ids,
+            scope: Vec::new(),
+            next_slot: 0,
+            max_slots: 0,
+            reads: Vec::new(),
+            collect_reads: true,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn diagnostic(&self, code: &'static str, span: Span, message: String) -> Diagnostic {
+        Diagnostic::new(
+            code,
+            self.locate.file(),
+            self.locate.loc(span.start),
+            message,
+        )
+        .with_width(span.end.saturating_sub(span.start))
+    }
+
+    fn error(&mut self, code: &'static str, span: Span, message: String) {
+        let diagnostic = self.diagnostic(code, span, message);
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn bind(&mut self, name: &str, kind: RecordKind) -> usize {
+        let slot = self.next_slot;
+        self.scope.push((name.to_string(), kind, slot));
+        self.next_slot += 1;
+        self.max_slots = self.max_slots.max(self.next_slot);
+        slot
+    }
+
+    fn collection(&mut self, ident: &ast::Ident) -> Option<Collection> {
+        let found = Collection::from_name(&ident.name);
+        if found.is_none() {
+            let names = schema::COLLECTIONS.iter().map(|(n, _, _)| *n);
+            let diagnostic = self
+                .diagnostic(
+                    "unknown-collection",
+                    ident.span,
+                    format!("there is no collection `{}`", ident.name),
+                )
+                .suggest(&ident.name, names)
+                .with_label("not a collection");
+            let diagnostic = if diagnostic.help.is_none() {
+                diagnostic
+                    .with_help("the collections are missions, states, governments and recognitions")
+            } else {
+                diagnostic
+            };
+            self.diagnostics.push(diagnostic);
+        }
+        if self.next_slot >= MAX_VARIABLES {
+            self.error(
+                "too-many-variables",
+                ident.span,
+                format!("a rule may bind at most {MAX_VARIABLES} variables"),
+            );
+            return None;
+        }
+        found
+    }
+
+    /// A `where`, `require` or claim: must be a boolean.
+    fn condition(&mut self, expr: &ast::Expr, clause: &str) -> Option<Ex> {
+        let (ex, ty) = self.known(expr)?;
+        if ty != Ty::Bool {
+            self.error(
+                "type-mismatch",
+                expr.span,
+                format!("`{clause}` needs a condition (true or false), but this is {ty}"),
+            );
+            return None;
+        }
+        Some(ex)
+    }
+
+    /// A message hole: anything that prints.
+    fn printable(&mut self, expr: &ast::Expr) -> Option<Ex> {
+        let (ex, ty) = self.known(expr)?;
+        match ty {
+            Ty::Record(kind) => {
+                let first = schema::fields(kind).first().map_or("", |f| f.name);
+                self.error(
+                    "type-mismatch",
+                    expr.span,
+                    format!("a {} record cannot be printed; print one of its fields, such as `.{first}`", kind.word()),
+                );
+                None
+            }
+            Ty::List(_) => {
+                self.error(
+                    "type-mismatch",
+                    expr.span,
+                    "a list cannot be printed".into(),
+                );
+                None
+            }
+            _ => Some(ex),
+        }
+    }
+
+    /// Types an expression that must not be a lone bare word.
+    fn known(&mut self, expr: &ast::Expr) -> Option<(Ex, Ty)> {
+        match self.infer(expr)? {
+            Typed::Known(ex, ty) => Some((ex, ty)),
+            Typed::Word(word, span) => {
+                let names: Vec<&str> = self.scope.iter().map(|(n, _, _)| n.as_str()).collect();
+                let diagnostic = self
+                    .diagnostic(
+                        "unknown-variable",
+                        span,
+                        format!("`{word}` is not a variable here; a bare word can only be compared with a field"),
+                    )
+                    .suggest(&word, names);
+                self.diagnostics.push(diagnostic);
+                None
+            }
+        }
+    }
+
+    fn infer(&mut self, expr: &ast::Expr) -> Option<Typed> {
+        let known = |ex, ty| Some(Typed::Known(ex, ty));
+        match &expr.kind {
+            ExprKind::Str(s) => known(Ex::Lit(Lit::Str(s.clone())), Ty::Str),
+            ExprKind::Num(n) => known(Ex::Lit(Lit::Num(*n)), Ty::Num),
+            ExprKind::Bool(b) => known(Ex::Lit(Lit::Bool(*b)), Ty::Bool),
+            ExprKind::None => known(Ex::Lit(Lit::Null), Ty::Null),
+            ExprKind::Date(text) => match Date::parse(text) {
+                Ok(date) => known(Ex::Lit(Lit::Date(date)), Ty::Date),
+                Err(_) => {
+                    self.error(
+                        "invalid-date",
+                        expr.span,
+                        format!("`{text}` is not a real date"),
+                    );
+                    None
+                }
+            },
+            ExprKind::Name(name) => self.name(name, expr.span),
+            ExprKind::List(_) => {
+                self.error(
+                    "type-mismatch",
+                    expr.span,
+                    "a list can only follow `in` or `not in`".into(),
+                );
+                None
+            }
+            ExprKind::Not(inner) => {
+                let ex = self.condition(inner, "not")?;
+                known(Ex::Not(Box::new(ex)), Ty::Bool)
+            }
+            ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+                let word = if matches!(expr.kind, ExprKind::And(..)) {
+                    "and"
+                } else {
+                    "or"
+                };
+                let a = self.condition(a, word);
+                let b = self.condition(b, word);
+                let (a, b) = (Box::new(a?), Box::new(b?));
+                let ex = if word == "and" {
+                    Ex::And(a, b)
+                } else {
+                    Ex::Or(a, b)
+                };
+                known(ex, Ty::Bool)
+            }
+            ExprKind::Compare { op, left, right } => self.compare(*op, left, right),
+            ExprKind::In {
+                item,
+                list,
+                negated,
+            } => self.membership(item, list, *negated),
+            ExprKind::Call { func, args } => self.call(func, args, expr.span),
+            ExprKind::Quantifier {
+                kind,
+                var,
+                collection,
+                filter,
+            } => {
+                let collection = self.collection(collection)?;
+                if self.scope.iter().any(|(n, _, _)| *n == var.name) {
+                    self.error(
+                        "duplicate-variable",
+                        var.span,
+                        format!(
+                            "the variable `{}` is already bound; choose another name",
+                            var.name
+                        ),
+                    );
+                    return None;
+                }
+                let slot = self.bind(&var.name, collection.record());
+                let filter = match filter {
+                    Some(f) => self.condition(f, "where").map(|f| Some(Box::new(f))),
+                    None => Some(None),
+                };
+                self.scope.pop();
+                self.next_slot -= 1;
+                let filter = filter?;
+                let ty = match kind {
+                    QuantifierKind::Count => Ty::Num,
+                    QuantifierKind::Exists => Ty::Bool,
+                };
+                known(
+                    Ex::Quantifier {
+                        kind: *kind,
+                        slot,
+                        collection,
+                        filter,
+                    },
+                    ty,
+                )
+            }
+        }
+    }
+
+    /// A name: a variable, a field path, `as_of`, or a bare word.
+    fn name(&mut self, name: &str, span: Span) -> Option<Typed> {
+        let mut segments = name.split('.');
+        let first = segments.next().unwrap_or_default();
+        let Some((_, kind, slot)) = self
+            .scope
+            .iter()
+            .rev()
+            .find(|(n, _, _)| n == first)
+            .cloned()
+        else {
+            if name == schema::AS_OF {
+                return Some(Typed::Known(Ex::AsOf, Ty::Date));
+            }
+            if name.contains('.') {
+                let names: Vec<&str> = self.scope.iter().map(|(n, _, _)| n.as_str()).collect();
+                let first_span = Span::new(span.start, span.start + first.len());
+                let diagnostic = self
+                    .diagnostic(
+                        "unknown-variable",
+                        first_span,
+                        format!("unknown variable `{first}`"),
+                    )
+                    .suggest(first, names)
+                    .with_label("not bound by `for`, `count` or `exists`");
+                self.diagnostics.push(diagnostic);
+                return None;
+            }
+            return Some(Typed::Word(name.to_string(), span));
+        };
+        let mut ex = Ex::Var(slot);
+        let mut ty = Ty::Ref(kind);
+        let mut offset = span.start + first.len();
+        let mut fields = Vec::new();
+        for segment in segments {
+            offset += 1;
+            let segment_span = Span::new(offset, offset + segment.len());
+            offset += segment.len();
+            let record = match &ty {
+                Ty::Ref(kind) | Ty::Record(kind) => *kind,
+                other => {
+                    let message =
+                        format!("`{segment}` cannot be read from {other}: it has no fields");
+                    self.error("unknown-field", segment_span, message);
+                    return None;
+                }
+            };
+            let defs = schema::fields(record);
+            let Some(def) = defs.iter().find(|d| d.name == segment) else {
+                let names: Vec<&str> = defs.iter().map(|d| d.name).collect();
+                let mut diagnostic = self
+                    .diagnostic(
+                        "unknown-field",
+                        segment_span,
+                        format!("a {} has no field `{segment}`", record.word()),
+                    )
+                    .suggest(segment, names.iter().copied());
+                if diagnostic.help.is_none() {
+                    diagnostic =
+                        diagnostic.with_help(format!("its fields are {}", names.join(", ")));
+                }
+                self.diagnostics.push(diagnostic);
+                return None;
+            };
+            fields.push((record, def.field));
+            ex = Ex::Field(Box::new(ex), record, def.field);
+            ty = def.ty.clone();
+        }
+        // Paths over a rule's own bindings are evidence for its findings.
+        let record_valued = matches!(ty, Ty::Record(_));
+        if self.collect_reads
+            && !fields.is_empty()
+            && !record_valued
+            && !self.reads.iter().any(|r| r.text == name)
+        {
+            self.reads.push(Read {
+                slot,
+                fields,
+                text: name.to_string(),
+            });
+        }
+        Some(Typed::Known(ex, ty))
+    }
+
+    /// Gives a bare word the type it is compared with.
+    fn coerce(&mut self, word: &str, span: Span, ty: &Ty) -> Option<Ex> {
+        let lit = match ty {
+            Ty::Rank | Ty::MissionKind | Ty::Level | Ty::StateKind => {
+                let lit = match ty {
+                    Ty::Rank => Rank::from_word(word).map(Lit::Rank),
+                    Ty::MissionKind => MissionKind::from_word(word).map(Lit::MissionKind),
+                    Ty::Level => Level::from_word(word).map(Lit::Level),
+                    _ => StateKind::from_word(word).map(Lit::StateKind),
+                };
+                match lit {
+                    // `none` as a level is the absent value.
+                    Some(Lit::Level(Level::NoRecognition)) => Lit::Null,
+                    Some(lit) => lit,
+                    None => {
+                        let words = ty.words().unwrap_or_default();
+                        let mut diagnostic = self
+                            .diagnostic("unknown-word", span, format!("`{word}` is not {ty}"))
+                            .suggest(word, words.iter().copied());
+                        if diagnostic.help.is_none() {
+                            diagnostic = diagnostic
+                                .with_help(format!("expected one of: {}", words.join(", ")));
+                        }
+                        self.diagnostics.push(diagnostic);
+                        return None;
+                    }
+                }
+            }
+            Ty::Ref(kind) => {
+                if let Some(ids) = self.ids
+                    && !ids.contains(word)
+                {
+                    let diagnostic = self
+                        .diagnostic(
+                            "unknown-id",
+                            span,
+                            format!(
+                                "no record has the id `{word}` (expected {})",
+                                Ty::Ref(*kind)
+                            ),
+                        )
+                        .suggest(word, ids.iter().copied());
+                    self.diagnostics.push(diagnostic);
+                    return None;
+                }
+                Lit::Id(word.to_string())
+            }
+            Ty::Str => Lit::Str(word.to_string()),
+            other => {
+                let hint = match other {
+                    Ty::Date => " (dates are written 2024-09-27)",
+                    Ty::Str => "",
+                    _ => "",
+                };
+                self.error(
+                    "type-mismatch",
+                    span,
+                    format!("`{word}` is compared with {other}, but it is not a variable or a value of that type{hint}"),
+                );
+                return None;
+            }
+        };
+        Some(Ex::Lit(lit))
+    }
+
+    /// Types two operands so that they can be compared: a bare word takes the other side's type.
+    fn operands(&mut self, left: &ast::Expr, right: &ast::Expr) -> Option<(Ex, Ex, Ty, Ty)> {
+        let l = self.infer(left);
+        let r = self.infer(right);
+        match (l?, r?) {
+            (Typed::Known(a, ta), Typed::Known(b, tb)) => Some((a, b, ta, tb)),
+            (Typed::Known(a, ta), Typed::Word(w, span)) => {
+                let b = self.coerce(&w, span, &ta)?;
+                Some((a, b, ta.clone(), ta))
+            }
+            (Typed::Word(w, span), Typed::Known(b, tb)) => {
+                let a = self.coerce(&w, span, &tb)?;
+                Some((a, b, tb.clone(), tb))
+            }
+            (Typed::Word(a, _), Typed::Word(b, span)) => {
+                self.error(
+                    "type-mismatch",
+                    left.span.to(span),
+                    format!("`{a}` and `{b}` are both bare words; compare a field with a word"),
+                );
+                None
+            }
+        }
+    }
+
+    fn compare(&mut self, op: CmpOp, left: &ast::Expr, right: &ast::Expr) -> Option<Typed> {
+        let (a, b, ta, tb) = self.operands(left, right)?;
+        let span = left.span.to(right.span);
+        let comparable = match (&ta, &tb) {
+            (Ty::Null, _) | (_, Ty::Null) => {
+                !matches!(op, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge)
+            }
+            (Ty::Ref(_), Ty::Ref(_)) => true,
+            (Ty::Record(_), _) | (_, Ty::Record(_)) | (Ty::List(_), _) | (_, Ty::List(_)) => false,
+            (x, y) => x == y,
+        };
+        if !comparable {
+            let message = match (&ta, &tb) {
+                (Ty::Record(kind), _) | (_, Ty::Record(kind)) => format!(
+                    "a {} record can only be compared with `none`; compare one of its fields",
+                    kind.word()
+                ),
+                _ if ta == Ty::Null || tb == Ty::Null => {
+                    "`none` has no order; use `==` or `!=`".to_string()
+                }
+                _ => format!("cannot compare {ta} with {tb}"),
+            };
+            self.error("type-mismatch", span, message);
+            return None;
+        }
+        if matches!(op, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge) && !ta.is_ordered() {
+            let hint = if ta == Ty::Rank {
+                "; compare `class(...)` instead"
+            } else {
+                ""
+            };
+            self.error(
+                "type-mismatch",
+                span,
+                format!(
+                    "{ta} has no order, so `{}` does not apply{hint}",
+                    op.symbol()
+                ),
+            );
+            return None;
+        }
+        Some(Typed::Known(
+            Ex::Cmp(op, Box::new(a), Box::new(b)),
+            Ty::Bool,
+        ))
+    }
+
+    fn membership(&mut self, item: &ast::Expr, list: &ast::Expr, negated: bool) -> Option<Typed> {
+        let ExprKind::List(elements) = &list.kind else {
+            self.error(
+                "type-mismatch",
+                list.span,
+                "`in` needs a list, such as `[ambassador, nuncio]`".into(),
+            );
+            return None;
+        };
+        let (item, ty) = self.known(item)?;
+        if matches!(ty, Ty::Record(_) | Ty::List(_) | Ty::Null) {
+            self.error(
+                "type-mismatch",
+                list.span,
+                format!("cannot look for {ty} in a list"),
+            );
+            return None;
+        }
+        let mut checked = Vec::new();
+        for element in elements {
+            let ex = match self.infer(element) {
+                Some(Typed::Word(w, span)) => self.coerce(&w, span, &ty),
+                Some(Typed::Known(ex, t)) => {
+                    let fits =
+                        t == ty || t == Ty::Null || matches!((&t, &ty), (Ty::Ref(_), Ty::Ref(_)));
+                    if fits {
+                        Some(ex)
+                    } else {
+                        self.error(
+                            "type-mismatch",
+                            element.span,
+                            format!("the list holds {t}, but the value is {ty}"),
+                        );
+                        None
+                    }
+                }
+                None => None,
+            };
+            checked.extend(ex);
+        }
+        if checked.len() != elements.len() {
+            return None;
+        }
+        Some(Typed::Known(
+            Ex::In {
+                item: Box::new(item),
+                list: checked,
+                negated,
+            },
+            Ty::Bool,
+        ))
+    }
+
+    /// An argument of a given type (a bare word takes that type).
+    fn argument(&mut self, expr: &ast::Expr, want: &Ty, func: &str) -> Option<Ex> {
+        match self.infer(expr)? {
+            Typed::Word(w, span) => self.coerce(&w, span, want),
+            Typed::Known(ex, ty) => {
+                let fits = ty == *want
+                    || ty == Ty::Null
+                    || matches!((&ty, want), (Ty::Ref(_), Ty::Ref(_)));
+                if fits {
+                    Some(ex)
+                } else {
+                    self.error(
+                        "type-mismatch",
+                        expr.span,
+                        format!("`{func}` takes {want} here, but this is {ty}"),
+                    );
+                    None
+                }
+            }
+        }
+    }
+
+    fn call(&mut self, func: &ast::Ident, args: &[ast::Expr], span: Span) -> Option<Typed> {
+        let arity = |range: std::ops::RangeInclusive<usize>| range.contains(&args.len());
+        let signature = schema::FUNCTIONS
+            .iter()
+            .find(|(n, _)| *n == func.name)
+            .map(|(_, s)| *s);
+        let Some(signature) = signature else {
+            let names = schema::FUNCTIONS.iter().map(|(n, _)| *n);
+            let diagnostic = self
+                .diagnostic(
+                    "unknown-function",
+                    func.span,
+                    format!("there is no function `{}`", func.name),
+                )
+                .suggest(&func.name, names);
+            let diagnostic = if diagnostic.help.is_none() {
+                diagnostic
+                    .with_help("the functions are class, recognition, ratio, count and exists")
+            } else {
+                diagnostic
+            };
+            self.diagnostics.push(diagnostic);
+            return None;
+        };
+        let fits = match func.name.as_str() {
+            "class" => arity(1..=1),
+            "recognition" => arity(2..=3),
+            "ratio" => arity(2..=2),
+            _ => false,
+        };
+        if !fits {
+            self.error(
+                "wrong-arguments",
+                span,
+                format!("wrong number of arguments: {signature}"),
+            );
+            return None;
+        }
+        let name = func.name.as_str();
+        let (ex, ty) = match name {
+            "class" => (
+                Ex::Class(Box::new(self.argument(&args[0], &Ty::Rank, name)?)),
+                Ty::Num,
+            ),
+            "recognition" => {
+                let by = self.argument(&args[0], &Ty::Ref(RecordKind::State), name);
+                let of = self.argument(&args[1], &Ty::Ref(RecordKind::Government), name);
+                let at = match args.get(2) {
+                    Some(a) => Some(Box::new(self.argument(a, &Ty::Date, name)?)),
+                    None => None,
+                };
+                (
+                    Ex::Recognition {
+                        by: Box::new(by?),
+                        of: Box::new(of?),
+                        at,
+                    },
+                    Ty::Level,
+                )
+            }
+            _ => {
+                let a = self.argument(&args[0], &Ty::Num, name);
+                let b = self.argument(&args[1], &Ty::Num, name);
+                (Ex::Ratio(Box::new(a?), Box::new(b?)), Ty::Num)
+            }
+        };
+        Some(Typed::Known(ex, ty))
+    }
+}

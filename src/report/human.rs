@@ -1,0 +1,167 @@
+//! Human-readable report: findings grouped by severity, each with its rule,
+//! message, citation, source line and evidence; then claims, waivers and a
+//! one-line summary.
+
+use super::{Finding, Location, Report, Waived};
+use crate::lang::ast::Severity;
+use std::fmt::Write as _;
+
+/// Renders a report; `source` is the scenario's text, for quoting lines.
+pub fn render(report: &Report, source: Option<&str>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({}) as of {}",
+        report.scenario, report.file, report.as_of
+    );
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        let group: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let heading = match severity {
+            Severity::Error => "Errors",
+            Severity::Warning => "Warnings",
+            Severity::Info => "Info",
+        };
+        let _ = writeln!(out, "\n{heading} ({})", group.len());
+        for finding in group {
+            finding_block(&mut out, finding, source);
+        }
+    }
+    if !report.claims.is_empty() {
+        let _ = writeln!(out, "\nClaims ({})", report.claims.len());
+        for claim in &report.claims {
+            let verdict = if claim.holds { "holds" } else { "FAILS" };
+            let _ = writeln!(
+                out,
+                "  {verdict}  {}  [{}]",
+                claim.title,
+                place(&claim.location)
+            );
+            if !claim.holds {
+                let _ = writeln!(out, "         claim: {}", claim.claim);
+            }
+        }
+    }
+    if !report.waived.is_empty() {
+        let _ = writeln!(out, "\nWaived ({})", report.waived.len());
+        // One block per waiver, listing what it accepted.
+        let mut waivers: Vec<&super::WaiverInfo> = Vec::new();
+        for waived in &report.waived {
+            if !waivers.contains(&&waived.waiver) {
+                waivers.push(&waived.waiver);
+            }
+        }
+        for waiver in waivers {
+            let accepted: Vec<&Waived> = report
+                .waived
+                .iter()
+                .filter(|w| &w.waiver == waiver)
+                .collect();
+            let until = waiver
+                .until
+                .as_deref()
+                .map(|u| format!(", until {u}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  waiver at {}{until}: {}",
+                place(&waiver.location),
+                waiver.reason.as_deref().unwrap_or("(no reason given)")
+            );
+            for w in accepted {
+                let f = &w.finding;
+                let _ = writeln!(
+                    out,
+                    "    {}[{}] {}  [line {}]",
+                    f.severity.word(),
+                    f.rule,
+                    f.subject.join(", "),
+                    f.location.line
+                );
+            }
+        }
+    }
+    let _ = writeln!(out, "\n{}", summary_line(report));
+    out
+}
+
+fn place(location: &Location) -> String {
+    format!("{}:{}:{}", location.file, location.line, location.column)
+}
+
+fn finding_block(out: &mut String, finding: &Finding, source: Option<&str>) {
+    let _ = writeln!(
+        out,
+        "{}[{}]: {}",
+        finding.severity.word(),
+        finding.rule,
+        finding.message
+    );
+    let _ = writeln!(out, "  --> {}", place(&finding.location));
+    let line = source.and_then(|text| {
+        let index = usize::try_from(finding.location.line)
+            .ok()?
+            .checked_sub(1)?;
+        text.lines().nth(index)
+    });
+    if let Some(line) = line {
+        let number = finding.location.line.to_string();
+        let pad = " ".repeat(number.len());
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(
+            out,
+            "{number} | {}",
+            line.chars().take(160).collect::<String>()
+        );
+        let _ = writeln!(out, "{pad} |");
+    }
+    let _ = writeln!(out, "  = cite: {}", finding.cite);
+    for evidence in &finding.evidence {
+        let fields: Vec<String> = evidence
+            .fields
+            .iter()
+            .map(|f| format!("{} = {} (line {})", f.path, f.value, f.line))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  = {} = {} (line {}): {}",
+            evidence.var,
+            evidence.id,
+            evidence.line,
+            fields.join(", ")
+        );
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `kabul-2024-09: 1 error, 2 warnings, 0 info, 1 waived; 6 of 6 claims hold`
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let claims = s.claims_held + s.claims_failed;
+    let mut line = format!(
+        "{}: {}, {}, {} info, {} waived",
+        report.scenario,
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+        s.infos,
+        s.waived
+    );
+    if claims > 0 {
+        let _ = write!(
+            line,
+            "; {} of {claims} {} hold",
+            s.claims_held,
+            if claims == 1 { "claim" } else { "claims" }
+        );
+    }
+    line
+}

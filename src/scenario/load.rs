@@ -1,0 +1,1073 @@
+//! YAML text → located model → validated scenario.
+//!
+//! Decoding is hand-written over the located `yaml::Node` tree so that every
+//! problem is reported with its place and in the user's own words, and so that
+//! one bad record never stops the rest of the file from being checked: the
+//! loader collects *all* diagnostics of a file, then runs `validate`, then
+//! sorts them by position.
+//!
+//! Each record decoder is a short list of `Fields::required` / `Fields::optional`
+//! calls; `Fields::finish` then reports every key that nobody asked for, with
+//! the nearest valid key as a hint. A record whose required keys cannot be
+//! decoded is dropped from the model, but what could be read of it (its id,
+//! the ids it refers to) is handed to `validate` so that references to it do
+//! not cascade into "unknown id" errors.
+
+use super::date::{Date, DateError};
+use super::model::{
+    At, Change, Claim, Credentials, Government, Head, Level, Mission, MissionKind, Proposal, Rank,
+    Recognition, Scenario, Source, Staff, State, StateKind, Waiver,
+};
+use super::validate::{self, Partial, RecordKind, Ref, Want};
+use super::yaml::{self, Node, Value, YamlLimits};
+use crate::diag::{self, Diagnostic, Loc};
+
+/// YAML text → validated Scenario, or every problem found (sorted by position, deduplicated).
+pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario, Vec<Diagnostic>> {
+    let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
+    let mut diags = Vec::new();
+    let mut cx = Cx::new(file, &mut diags);
+    let scenario = decode_scenario(&mut cx, &root);
+    let partials = std::mem::take(&mut cx.partials);
+    validate::validate_with(&scenario, &partials, &mut diags);
+    diag::sort_and_dedup(&mut diags);
+    if diags.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(diags)
+    }
+}
+
+/// Decodes one mission record node (used later by proposals' `open`); same diagnostics rules.
+#[allow(dead_code, reason = "the proposals module will call it")]
+pub(crate) fn decode_mission(
+    node: &Node,
+    file: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Mission> {
+    let mut cx = Cx::new(file, diags);
+    mission(&mut cx, node)
+}
+
+// ---------------------------------------------------------------------------
+// Decoding context
+
+/// What the decoders share: the file name, the diagnostics found so far, and
+/// what is salvaged of records that could not be decoded.
+struct Cx<'a> {
+    file: &'a str,
+    diags: &'a mut Vec<Diagnostic>,
+    /// References read so far by the records being decoded (a stack: a record
+    /// notes the length when it starts and settles it when it ends).
+    refs: Vec<Ref>,
+    /// Records that could not be decoded, with what could be read of them.
+    partials: Vec<Partial>,
+}
+
+impl<'a> Cx<'a> {
+    fn new(file: &'a str, diags: &'a mut Vec<Diagnostic>) -> Self {
+        Cx {
+            file,
+            diags,
+            refs: Vec::new(),
+            partials: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, code: &'static str, loc: Loc, message: impl Into<String>) {
+        let diagnostic = Diagnostic::new(code, self.file, loc, message);
+        self.diags.push(diagnostic);
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.diags.push(diagnostic);
+    }
+
+    fn diagnostic(&self, code: &'static str, loc: Loc, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(code, self.file, loc, message)
+    }
+
+    fn wrong_type(&mut self, node: &Node, expected: &str) {
+        let message = format!("expected {expected}, found {}", node.value.describe());
+        self.error("wrong-type", node.loc, message);
+    }
+
+    /// Ends a record that started when `refs` had `mark` entries. A decoded
+    /// record's references are read again from the model by `validate`; a
+    /// dropped record keeps them, with its id, as a `Partial`.
+    fn settle(&mut self, mark: usize, decoded: bool, partial: impl FnOnce() -> Partial) {
+        let mark = mark.min(self.refs.len());
+        if decoded {
+            self.refs.truncate(mark);
+        } else {
+            let mut partial = partial();
+            partial.refs = self.refs.split_off(mark);
+            self.partials.push(partial);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Records as mappings
+
+/// The keys of one mapping, handed out by name. Every key asked for is a valid
+/// key of the record; `finish` reports the ones nobody asked for.
+struct Fields<'n> {
+    /// The record, with its article: "a mission", "the scenario".
+    what: &'static str,
+    loc: Loc,
+    entries: &'n [(Node, Node)],
+    used: Vec<bool>,
+    asked: Vec<&'static str>,
+    /// Whether a key was missing or a value could not be decoded.
+    failed: bool,
+}
+
+const NO_ENTRIES: &[(Node, Node)] = &[];
+
+impl<'n> Fields<'n> {
+    /// `None` (and a `wrong-type` error) when `node` is not a mapping.
+    fn new(cx: &mut Cx, node: &'n Node, what: &'static str) -> Option<Self> {
+        match &node.value {
+            Value::Map(entries) => Some(Self::over(node.loc, entries, what)),
+            _ => {
+                cx.wrong_type(node, &format!("{what} (a mapping of `key: value`)"));
+                None
+            }
+        }
+    }
+
+    fn over(loc: Loc, entries: &'n [(Node, Node)], what: &'static str) -> Self {
+        Fields {
+            what,
+            loc,
+            entries,
+            used: vec![false; entries.len()],
+            asked: Vec::new(),
+            failed: false,
+        }
+    }
+
+    fn take(&mut self, key: &'static str) -> Option<&'n Node> {
+        self.asked.push(key);
+        let index = self
+            .entries
+            .iter()
+            .position(|(k, _)| matches!(&k.value, Value::Str(s) if s == key))?;
+        if let Some(used) = self.used.get_mut(index) {
+            *used = true;
+        }
+        self.entries.get(index).map(|(_, v)| v)
+    }
+
+    /// A key the record must have (`missing-key` when absent).
+    fn required<T>(
+        &mut self,
+        cx: &mut Cx,
+        key: &'static str,
+        decode: impl FnOnce(&mut Cx, &Node) -> Option<T>,
+    ) -> Option<T> {
+        let value = match self.take(key) {
+            Some(node) => decode(cx, node),
+            None => {
+                cx.error(
+                    "missing-key",
+                    self.loc,
+                    format!("{} needs `{key}`", self.what),
+                );
+                None
+            }
+        };
+        self.failed |= value.is_none();
+        value
+    }
+
+    /// A key the record may have; absent or null is `None`, as is a value in error.
+    fn optional<T>(
+        &mut self,
+        cx: &mut Cx,
+        key: &'static str,
+        decode: impl FnOnce(&mut Cx, &Node) -> Option<T>,
+    ) -> Option<T> {
+        match self.take(key) {
+            Some(Node {
+                value: Value::Null, ..
+            })
+            | None => None,
+            Some(node) => {
+                let value = decode(cx, node);
+                self.failed |= value.is_none();
+                value
+            }
+        }
+    }
+
+    /// The value of an unknown key that is a likely misspelling of `key`
+    /// (`idd: KAZ` for `id: KAZ`), to salvage an id from a broken record.
+    fn misspelled(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .zip(&self.used)
+            .filter(|(_, used)| !**used)
+            .map(|(entry, _)| entry)
+            .find(|(k, _)| key_text(k).is_some_and(|t| diag::nearest(&t, [key]).is_some()))
+            .map(|(_, v)| v)
+    }
+
+    /// Reports every key that no decoder asked for. `true` when the record is
+    /// clean: every key known, every value decoded. A record that is not clean
+    /// is left out of the model (its errors are reported), so that a value
+    /// read wrongly (a bad `until`, a misspelled `untill`) cannot cause
+    /// follow-on findings.
+    fn finish(&mut self, cx: &mut Cx) -> bool {
+        for ((key, _), used) in self.entries.iter().zip(&self.used) {
+            if *used {
+                continue;
+            }
+            self.failed = true;
+            let Some(text) = key_text(key) else {
+                cx.wrong_type(key, "a key name");
+                continue;
+            };
+            let message = format!("unknown key `{text}` in {}", self.what);
+            let help = match diag::nearest(&text, self.asked.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("the keys of {} are: {}", self.what, words(&self.asked)),
+            };
+            let diagnostic = cx
+                .diagnostic("unknown-key", key.loc, message)
+                .with_width(text.chars().count())
+                .with_help(help);
+            cx.push(diagnostic);
+        }
+        !self.failed
+    }
+}
+
+/// A mapping key as text, if it is a scalar.
+fn key_text(node: &Node) -> Option<String> {
+    match &node.value {
+        Value::Str(s) => Some(s.clone()),
+        Value::Int(n) => Some(n.to_string()),
+        Value::Float(x) => Some(x.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null => Some("null".to_string()),
+        Value::Seq(_) | Value::Map(_) => None,
+    }
+}
+
+/// "`a`, `b`, `c`".
+fn words(list: &[&str]) -> String {
+    list.iter()
+        .map(|w| format!("`{w}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+// ---------------------------------------------------------------------------
+// Values
+
+/// The defining id of a record. An invalid id is reported but kept, so that
+/// references to it still resolve (one root cause, one error).
+fn def_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
+    let Value::Str(text) = &node.value else {
+        cx.wrong_type(node, "an id");
+        return None;
+    };
+    if !is_id(text) {
+        let diagnostic = cx
+            .diagnostic(
+                "invalid-id",
+                node.loc,
+                format!("`{text}` is not a valid id"),
+            )
+            .with_width(text.chars().count())
+            .with_help("an id starts with a letter and has only letters, digits, `_`, `.` and `-`");
+        cx.push(diagnostic);
+    }
+    Some(At::new(text.clone(), node.loc))
+}
+
+/// Whether `text` matches `[A-Za-z][A-Za-z0-9_.-]*`.
+pub(crate) fn is_id(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+/// A reference to another record's id; `validate` checks that it exists.
+fn reference(want: Want) -> impl FnOnce(&mut Cx, &Node) -> Option<At<String>> {
+    move |cx, node| {
+        let Value::Str(text) = &node.value else {
+            cx.wrong_type(node, &format!("{} id", want.noun_with_article()));
+            return None;
+        };
+        let id = At::new(text.clone(), node.loc);
+        cx.refs.push(Ref {
+            want,
+            id: id.clone(),
+        });
+        Some(id)
+    }
+}
+
+/// Free text (a name, title, city...); numbers and booleans are taken as written.
+fn text(cx: &mut Cx, node: &Node) -> Option<String> {
+    match &node.value {
+        Value::Str(s) => Some(s.clone()),
+        Value::Int(n) => Some(n.to_string()),
+        Value::Float(x) => Some(x.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => {
+            cx.wrong_type(node, "a text");
+            None
+        }
+    }
+}
+
+/// A string kept with its location (claims, rule ids).
+fn located_text(cx: &mut Cx, node: &Node) -> Option<At<String>> {
+    match &node.value {
+        Value::Str(s) => Some(At::new(s.clone(), node.loc)),
+        _ => {
+            cx.wrong_type(node, "a text");
+            None
+        }
+    }
+}
+
+/// A rule id (checked against the rules later): a string shaped like an id.
+fn rule_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
+    let Value::Str(text) = &node.value else {
+        cx.wrong_type(node, "a rule id");
+        return None;
+    };
+    if !is_id(text) {
+        let diagnostic = cx
+            .diagnostic(
+                "invalid-id",
+                node.loc,
+                format!("`{text}` is not a valid rule id"),
+            )
+            .with_width(text.chars().count())
+            .with_help("rule ids look like `rank-parity`");
+        cx.push(diagnostic);
+        return None;
+    }
+    Some(At::new(text.clone(), node.loc))
+}
+
+/// `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or a year written as a YAML integer.
+fn date(cx: &mut Cx, node: &Node) -> Option<At<Date>> {
+    let written = match &node.value {
+        Value::Str(s) => s.clone(),
+        Value::Int(n) => n.to_string(),
+        _ => {
+            cx.wrong_type(node, "a date");
+            return None;
+        }
+    };
+    match Date::parse(&written) {
+        Ok(d) => Some(At::new(d, node.loc)),
+        Err(DateError::Malformed) => {
+            let diagnostic = cx
+                .diagnostic(
+                    "invalid-date",
+                    node.loc,
+                    format!("`{written}` is not a date: write YYYY-MM-DD, YYYY-MM or YYYY"),
+                )
+                .with_width(written.chars().count());
+            cx.push(diagnostic);
+            None
+        }
+        Err(DateError::Impossible) => {
+            let message = format!(
+                "`{written}` is not a real date: {}",
+                why_impossible(&written)
+            );
+            let diagnostic = cx
+                .diagnostic("impossible-date", node.loc, message)
+                .with_width(written.chars().count());
+            cx.push(diagnostic);
+            None
+        }
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Why a well-formed date does not exist: "February 2024 has 29 days".
+fn why_impossible(written: &str) -> String {
+    let mut parts = written.split('-').map(|p| p.parse::<u32>().unwrap_or(0));
+    let year = parts.next().unwrap_or(0);
+    let month = parts.next().unwrap_or(1);
+    let day = parts.next().unwrap_or(1);
+    if year == 0 {
+        return "there is no year 0".to_string();
+    }
+    let Some(name) = month.checked_sub(1).and_then(|i| MONTHS.get(i as usize)) else {
+        return format!("there is no month {month}");
+    };
+    if day == 0 {
+        return "there is no day 0".to_string();
+    }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 31,
+    };
+    format!("{name} {year} has {days} days")
+}
+
+/// One word of a closed vocabulary (rank, kind, level).
+fn word<T>(
+    noun: &'static str,
+    code: &'static str,
+    all: &'static [&'static str],
+    from_word: fn(&str) -> Option<T>,
+) -> impl FnOnce(&mut Cx, &Node) -> Option<At<T>> {
+    move |cx, node| {
+        let Value::Str(text) = &node.value else {
+            cx.wrong_type(node, &format!("a {noun}"));
+            return None;
+        };
+        if let Some(value) = from_word(text) {
+            return Some(At::new(value, node.loc));
+        }
+        let help = match diag::nearest(text, all.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("a {noun} is one of: {}", words(all)),
+        };
+        let diagnostic = cx
+            .diagnostic(code, node.loc, format!("unknown {noun} `{text}`"))
+            .with_width(text.chars().count())
+            .with_help(help);
+        cx.push(diagnostic);
+        None
+    }
+}
+
+fn rank(cx: &mut Cx, node: &Node) -> Option<At<Rank>> {
+    word("rank", "unknown-rank", Rank::WORDS, Rank::from_word)(cx, node)
+}
+
+fn mission_kind(cx: &mut Cx, node: &Node) -> Option<At<MissionKind>> {
+    word(
+        "mission kind",
+        "unknown-kind",
+        MissionKind::WORDS,
+        MissionKind::from_word,
+    )(cx, node)
+}
+
+fn level(cx: &mut Cx, node: &Node) -> Option<At<Level>> {
+    word(
+        "recognition level",
+        "unknown-level",
+        Level::WORDS,
+        Level::from_word,
+    )(cx, node)
+}
+
+fn state_kind(cx: &mut Cx, node: &Node) -> Option<At<StateKind>> {
+    word(
+        "state kind",
+        "unknown-state-kind",
+        StateKind::WORDS,
+        StateKind::from_word,
+    )(cx, node)
+}
+
+/// A count of people: a non-negative integer.
+fn count(cx: &mut Cx, node: &Node) -> Option<u32> {
+    match &node.value {
+        Value::Int(n) => match u32::try_from(*n) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let message = format!("expected a non-negative integer, found {n}");
+                cx.error("wrong-type", node.loc, message);
+                None
+            }
+        },
+        _ => {
+            cx.wrong_type(node, "a non-negative integer");
+            None
+        }
+    }
+}
+
+/// A list of records; null (or a missing key, via `optional`) is an empty list.
+fn list<T>(
+    noun: &'static str,
+    item: fn(&mut Cx, &Node) -> Option<T>,
+) -> impl FnOnce(&mut Cx, &Node) -> Option<Vec<T>> {
+    move |cx, node| match &node.value {
+        Value::Null => Some(Vec::new()),
+        Value::Seq(items) => Some(items.iter().filter_map(|n| item(cx, n)).collect()),
+        _ => {
+            cx.wrong_type(node, &format!("a list of {noun}"));
+            None
+        }
+    }
+}
+
+/// One id, or a list of ids.
+fn subjects(cx: &mut Cx, node: &Node) -> Option<Vec<At<String>>> {
+    let one = |cx: &mut Cx, node: &Node| match &node.value {
+        Value::Str(s) => Some(At::new(s.clone(), node.loc)),
+        _ => {
+            cx.wrong_type(node, "an id");
+            None
+        }
+    };
+    match &node.value {
+        Value::Seq(items) if items.is_empty() => {
+            cx.error(
+                "wrong-type",
+                node.loc,
+                "expected an id or a list of ids, found an empty list",
+            );
+            None
+        }
+        Value::Seq(items) => {
+            let ids: Vec<_> = items.iter().map(|n| one(cx, n)).collect();
+            ids.into_iter().collect()
+        }
+        Value::Str(_) => one(cx, node).map(|id| vec![id]),
+        _ => {
+            cx.wrong_type(node, "an id or a list of ids");
+            None
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The scenario and its records
+
+fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
+    // The YAML layer does not locate the root mapping: use its first key.
+    let entries: &[(Node, Node)] = match &root.value {
+        Value::Map(entries) => entries,
+        Value::Null => NO_ENTRIES,
+        _ => {
+            cx.wrong_type(
+                root,
+                "a scenario (a mapping with `scenario:`, `states:`, ...)",
+            );
+            NO_ENTRIES
+        }
+    };
+    let loc = entries.first().map_or(Loc::new(1, 1), |(k, _)| k.loc);
+    let mut f = Fields::over(loc, entries, "the scenario");
+    let id = f.required(cx, "scenario", def_id);
+    let title = f.optional(cx, "title", text);
+    let as_of = f.optional(cx, "as_of", date);
+    let sources = f.optional(cx, "sources", list("sources", source));
+    let states = f.optional(cx, "states", list("states", state));
+    let governments = f.optional(cx, "governments", list("governments", government));
+    let recognitions = f.optional(cx, "recognitions", list("recognitions", recognition));
+    let missions = f.optional(cx, "missions", list("missions", mission));
+    let proposals = f.optional(cx, "proposals", list("proposals", proposal));
+    let expect = f.optional(cx, "expect", list("claims", claim));
+    let waivers = f.optional(cx, "waivers", list("waivers", waiver));
+    // Errors are reported; an unclean scenario never leaves `load_str`.
+    let _clean = f.finish(cx);
+    Scenario {
+        file: cx.file.to_string(),
+        // A missing id is reported; the placeholder never leaves `load_str`.
+        id: id.unwrap_or_else(|| At::new(String::new(), loc)),
+        title,
+        as_of,
+        sources: sources.unwrap_or_default(),
+        states: states.unwrap_or_default(),
+        governments: governments.unwrap_or_default(),
+        recognitions: recognitions.unwrap_or_default(),
+        missions: missions.unwrap_or_default(),
+        proposals: proposals.unwrap_or_default(),
+        expect: expect.unwrap_or_default(),
+        waivers: waivers.unwrap_or_default(),
+    }
+}
+
+/// The defining id of a record, or failing that the value of a misspelled
+/// `id` key, to register the record under.
+fn salvaged_id(f: &Fields, id: &Option<At<String>>) -> Option<At<String>> {
+    id.clone().or_else(|| match f.misspelled("id") {
+        Some(Node {
+            value: Value::Str(s),
+            loc,
+        }) => Some(At::new(s.clone(), *loc)),
+        _ => None,
+    })
+}
+
+fn partial(kind: RecordKind, id: Option<At<String>>, loc: Loc) -> Partial {
+    Partial {
+        kind,
+        id,
+        state: None,
+        refs: Vec::new(),
+        loc,
+    }
+}
+
+fn source(cx: &mut Cx, node: &Node) -> Option<Source> {
+    let mark = cx.refs.len();
+    let mut f = Fields::new(cx, node, "a source")?;
+    let id = f.required(cx, "id", def_id);
+    let title = f.optional(cx, "title", text);
+    let date = f.optional(cx, "date", date);
+    let url = f.optional(cx, "url", text);
+    let clean = f.finish(cx);
+    let salvaged = salvaged_id(&f, &id);
+    let record = id.filter(|_| clean).map(|id| Source {
+        id,
+        title,
+        date,
+        url,
+        loc: f.loc,
+    });
+    cx.settle(mark, record.is_some(), || {
+        partial(RecordKind::Source, salvaged, f.loc)
+    });
+    record
+}
+
+fn state(cx: &mut Cx, node: &Node) -> Option<State> {
+    let mark = cx.refs.len();
+    let mut f = Fields::new(cx, node, "a state")?;
+    let id = f.required(cx, "id", def_id);
+    let name = f.optional(cx, "name", text);
+    let kind = f.optional(cx, "kind", state_kind);
+    let source = f.optional(cx, "source", reference(Want::Source));
+    let clean = f.finish(cx);
+    let salvaged = salvaged_id(&f, &id);
+    let kind = kind.map_or(StateKind::State, |k| k.value);
+    let record = id.filter(|_| clean).map(|id| State {
+        id,
+        name,
+        kind,
+        source,
+        loc: f.loc,
+    });
+    cx.settle(mark, record.is_some(), || {
+        partial(RecordKind::State, salvaged, f.loc)
+    });
+    record
+}
+
+fn government(cx: &mut Cx, node: &Node) -> Option<Government> {
+    let mark = cx.refs.len();
+    let mut f = Fields::new(cx, node, "a government")?;
+    let id = f.required(cx, "id", def_id);
+    let state = f.required(cx, "state", reference(Want::State));
+    let name = f.optional(cx, "name", text);
+    let from = f.optional(cx, "from", date);
+    let until = f.optional(cx, "until", date);
+    let default_recognition = f.optional(cx, "default_recognition", level);
+    let source = f.optional(cx, "source", reference(Want::Source));
+    let clean = f.finish(cx);
+    let salvaged = salvaged_id(&f, &id);
+    let salvaged_state = state.clone();
+    let record = match (id, state) {
+        (Some(id), Some(state)) if clean => Some(Government {
+            id,
+            state,
+            name,
+            from,
+            until,
+            default_recognition: default_recognition.map(|l| l.value),
+            source,
+            loc: f.loc,
+        }),
+        _ => None,
+    };
+    cx.settle(mark, record.is_some(), || Partial {
+        state: salvaged_state,
+        ..partial(RecordKind::Government, salvaged, f.loc)
+    });
+    record
+}
+
+fn recognition(cx: &mut Cx, node: &Node) -> Option<Recognition> {
+    let mark = cx.refs.len();
+    let mut f = Fields::new(cx, node, "a recognition")?;
+    let by = f.required(cx, "by", reference(Want::State));
+    let of = f.required(cx, "of", reference(Want::StateOrGovernment));
+    let level = f.required(cx, "level", level);
+    let from = f.optional(cx, "from", date);
+    let until = f.optional(cx, "until", date);
+    let source = f.optional(cx, "source", reference(Want::Source));
+    let clean = f.finish(cx);
+    let record = match (by, of, level) {
+        (Some(by), Some(of), Some(level)) if clean => Some(Recognition {
+            by,
+            of,
+            level,
+            from,
+            until,
+            source,
+            loc: f.loc,
+        }),
+        _ => None,
+    };
+    cx.settle(mark, record.is_some(), || {
+        partial(RecordKind::Other, None, f.loc)
+    });
+    record
+}
+
+fn mission(cx: &mut Cx, node: &Node) -> Option<Mission> {
+    let mark = cx.refs.len();
+    let mut f = Fields::new(cx, node, "a mission")?;
+    let id = f.required(cx, "id", def_id);
+    let sender = f.required(cx, "sender", reference(Want::State));
+    let receiver = f.required(cx, "receiver", reference(Want::State));
+    let kind = f.required(cx, "kind", mission_kind);
+    let city = f.optional(cx, "city", text);
+    let run_by = f.optional(cx, "run_by", reference(Want::Government));
+    let from = f.optional(cx, "from", date);
+    let until = f.optional(cx, "until", date);
+    let staff = f.optional(cx, "staff", list("staff entries", staff));
+    let heads = f.optional(cx, "heads", list("heads", head));
+    let source = f.optional(cx, "source", reference(Want::Source));
+    let clean = f.finish(cx);
+    let salvaged = salvaged_id(&f, &id);
+    let record = match (id, sender, receiver, kind) {
+        (Some(id), Some(sender), Some(receiver), Some(kind)) if clean => Some(Mission {
+            id,
+            sender,
+            receiver,
+            kind,
+            city,
+            run_by,
+            from,
+            until,
+            staff: staff.unwrap_or_default(),
+            heads: heads.unwrap_or_default(),
+            source,
+            loc: f.loc,
+        }),
+        _ => None,
+    };
+    cx.settle(mark, record.is_some(), || {
+        partial(RecordKind::Mission, salvaged, f.loc)
+    });
+    record
+}
+
+fn staff(cx: &mut Cx, node: &Node) -> Option<Staff> {
+    let mark = cx.refs.len();
+    let mut f = Fields::new(cx, node, "a staff entry")?;
+    let diplomats = f.required(cx, "diplomats", count);
+    let from = f.optional(cx, "from", date);
+    let until = f.optional(cx, "until", date);
+    let source = f.optional(cx, "source", reference(Want::Source));
+    let clean = f.finish(cx);
+    let record = diplomats.filter(|_| clean).map(|diplomats| Staff {
+        diplomats,
+        from,
+        until,
+        source,
+        loc: f.loc,
+    });
+    cx.settle(mark, record.is_some(), || {
+        partial(RecordKind::Other, None, f.loc)
+    });
+    record
+}
+
+fn head(cx: &mut Cx, node: &Node) -> Option<Head> {
+    let mark = cx.refs.len();
+    let mut f = Fields::new(cx, node, "a head")?;
+    let name = f.optional(cx, "name", text);
+    let rank = f.required(cx, "rank", rank);
+    let from = f.optional(cx, "from", date);
+    let until = f.optional(cx, "until", date);
+    let agrement = f.optional(cx, "agrement", date);
+    let credentials = f.optional(cx, "credentials", credentials);
+    let source = f.optional(cx, "source", reference(Want::Source));
+    let clean = f.finish(cx);
+    let record = rank.filter(|_| clean).map(|rank| Head {
+        name,
+        rank,
+        from,
+        until,
+        agrement,
+        credentials,
+        source,
+        proposed: false,
+        loc: f.loc,
+    });
+    cx.settle(mark, record.is_some(), || {
+        partial(RecordKind::Other, None, f.loc)
+    });
+    record
+}
+
+fn credentials(cx: &mut Cx, node: &Node) -> Option<Credentials> {
+    let mark = cx.refs.len();
+    let mut f = Fields::new(cx, node, "a credentials entry")?;
+    let to = f.required(cx, "to", reference(Want::Government));
+    let on = f.optional(cx, "on", date);
+    let clean = f.finish(cx);
+    let record = to
+        .filter(|_| clean)
+        .map(|to| Credentials { to, on, loc: f.loc });
+    cx.settle(mark, record.is_some(), || {
+        partial(RecordKind::Other, None, f.loc)
+    });
+    record
+}
+
+fn proposal(cx: &mut Cx, node: &Node) -> Option<Proposal> {
+    let mark = cx.refs.len();
+    let mut f = Fields::new(cx, node, "a proposal")?;
+    let id = f.required(cx, "id", def_id);
+    let title = f.optional(cx, "title", text);
+    let on = f.required(cx, "on", date);
+    let changes = f.required(cx, "changes", list("changes", change));
+    let source = f.optional(cx, "source", reference(Want::Source));
+    let clean = f.finish(cx);
+    let salvaged = salvaged_id(&f, &id);
+    let record = match (id, on, changes) {
+        (Some(id), Some(on), Some(changes)) if clean => Some(Proposal {
+            id,
+            title,
+            on,
+            changes,
+            source,
+            loc: f.loc,
+        }),
+        _ => None,
+    };
+    cx.settle(mark, record.is_some(), || {
+        partial(RecordKind::Proposal, salvaged, f.loc)
+    });
+    record
+}
+
+const CHANGE_KEYS: &[&str] = &["appoint", "recall", "open", "close", "recognize"];
+
+/// One change of a proposal: a mapping with exactly one of `CHANGE_KEYS`.
+fn change(cx: &mut Cx, node: &Node) -> Option<Change> {
+    let Value::Map(entries) = &node.value else {
+        cx.wrong_type(
+            node,
+            "a change (a mapping with one of `appoint`, `recall`, `open`, `close`, `recognize`)",
+        );
+        return None;
+    };
+    let loc = node.loc;
+    let mut first: Option<Change> = None;
+    let mut seen: Option<&str> = None;
+    let mut unknown = false;
+    for (key, value) in entries {
+        let Some(name) = key_text(key) else {
+            cx.wrong_type(key, "a key name");
+            unknown = true;
+            continue;
+        };
+        let Some(&name) = CHANGE_KEYS.iter().find(|k| **k == name) else {
+            let help = match diag::nearest(&name, CHANGE_KEYS.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("a change is one of: {}", words(CHANGE_KEYS)),
+            };
+            let diagnostic = cx
+                .diagnostic(
+                    "unknown-key",
+                    key.loc,
+                    format!("unknown key `{name}` in a change"),
+                )
+                .with_width(name.chars().count())
+                .with_help(help);
+            cx.push(diagnostic);
+            unknown = true;
+            continue;
+        };
+        if let Some(previous) = seen {
+            let diagnostic = cx
+                .diagnostic(
+                    "too-many-keys",
+                    key.loc,
+                    format!(
+                        "a change has exactly one key, but this one has `{previous}` and `{name}`"
+                    ),
+                )
+                .with_width(name.len())
+                .with_help(
+                    "write each change as its own list item (`- appoint: ...`, `- recall: ...`)",
+                );
+            cx.push(diagnostic);
+        }
+        // Every change is decoded, to report its errors; the first one is kept.
+        let decoded = match name {
+            "appoint" => appoint(cx, value, loc),
+            "recall" => mission_change(cx, value, "a `recall` change")
+                .map(|mission| Change::Recall { mission, loc }),
+            "close" => mission_change(cx, value, "a `close` change")
+                .map(|mission| Change::Close { mission, loc }),
+            "open" => mission(cx, value).map(|m| Change::Open {
+                mission: Box::new(m),
+                loc,
+            }),
+            _ => recognition(cx, value).map(|recognition| Change::Recognize { recognition, loc }),
+        };
+        if seen.is_none() {
+            first = decoded;
+            seen = Some(name);
+        }
+    }
+    if seen.is_none() && !unknown {
+        cx.error(
+            "missing-key",
+            loc,
+            "a change needs one of `appoint`, `recall`, `open`, `close` or `recognize`",
+        );
+    }
+    first
+}
+
+fn appoint(cx: &mut Cx, node: &Node, loc: Loc) -> Option<Change> {
+    let mark = cx.refs.len();
+    let mut f = Fields::new(cx, node, "an `appoint` change")?;
+    let mission = f.required(cx, "mission", reference(Want::Mission));
+    let head = f.required(cx, "head", head);
+    let clean = f.finish(cx);
+    let record = match (mission, head) {
+        (Some(mission), Some(head)) if clean => Some(Change::Appoint {
+            mission,
+            head: Head {
+                proposed: true,
+                ..head
+            },
+            loc,
+        }),
+        _ => None,
+    };
+    cx.settle(mark, record.is_some(), || {
+        partial(RecordKind::Other, None, f.loc)
+    });
+    record
+}
+
+/// The `{mission: id}` of a `recall` or `close` change.
+fn mission_change(cx: &mut Cx, node: &Node, what: &'static str) -> Option<At<String>> {
+    let mark = cx.refs.len();
+    let mut f = Fields::new(cx, node, what)?;
+    let mission = f.required(cx, "mission", reference(Want::Mission));
+    let clean = f.finish(cx);
+    let mission = mission.filter(|_| clean);
+    cx.settle(mark, mission.is_some(), || {
+        partial(RecordKind::Other, None, f.loc)
+    });
+    mission
+}
+
+fn claim(cx: &mut Cx, node: &Node) -> Option<Claim> {
+    let mark = cx.refs.len();
+    let mut f = Fields::new(cx, node, "a claim")?;
+    let claim = f.required(cx, "claim", located_text);
+    let title = f.optional(cx, "title", text);
+    let source = f.optional(cx, "source", reference(Want::Source));
+    let clean = f.finish(cx);
+    let record = claim.filter(|_| clean).map(|claim| Claim {
+        claim,
+        title,
+        source,
+        loc: f.loc,
+    });
+    cx.settle(mark, record.is_some(), || {
+        partial(RecordKind::Other, None, f.loc)
+    });
+    record
+}
+
+fn waiver(cx: &mut Cx, node: &Node) -> Option<Waiver> {
+    let mark = cx.refs.len();
+    let mut f = Fields::new(cx, node, "a waiver")?;
+    let rule = f.required(cx, "rule", rule_id);
+    let subject = f.required(cx, "subject", subjects);
+    let reason = f.optional(cx, "reason", text);
+    let until = f.optional(cx, "until", date);
+    let source = f.optional(cx, "source", reference(Want::Source));
+    let clean = f.finish(cx);
+    let record = match (rule, subject) {
+        (Some(rule), Some(subject)) if clean => Some(Waiver {
+            rule,
+            subject,
+            reason,
+            until,
+            source,
+            loc: f.loc,
+        }),
+        _ => None,
+    };
+    cx.settle(mark, record.is_some(), || {
+        partial(RecordKind::Other, None, f.loc)
+    });
+    record
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A parsed node; a YAML error becomes a string node that decodes to an error.
+    fn node(text: &str) -> Node {
+        yaml::parse(text, "t.yaml", &YamlLimits::default()).unwrap_or_else(|d| Node {
+            value: Value::Str(d.message),
+            loc: Loc::default(),
+        })
+    }
+
+    #[test]
+    fn decode_mission_reports_into_the_callers_list() {
+        let mut diags = Vec::new();
+        let text = "{id: m, sender: A, receiver: B, kind: embassy, heads: [{rank: envoy}]}";
+        let mission = decode_mission(&node(text), "t.yaml", &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(mission.map(|m| m.heads.len()), Some(1));
+
+        let text = "{id: m, sender: A, kind: embasy}";
+        assert!(decode_mission(&node(text), "t.yaml", &mut diags).is_none());
+        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["missing-key", "unknown-kind"]);
+    }
+
+    #[test]
+    fn ids() {
+        assert!(is_id("kaz-in-afg"));
+        assert!(is_id("A.b_c-1"));
+        assert!(!is_id("1abc"));
+        assert!(!is_id(""));
+        assert!(!is_id("a b"));
+        assert!(!is_id("é"));
+    }
+
+    #[test]
+    fn impossible_dates_say_why() {
+        assert_eq!(why_impossible("2024-02-30"), "February 2024 has 29 days");
+        assert_eq!(why_impossible("2023-02-29"), "February 2023 has 28 days");
+        assert_eq!(why_impossible("2024-13-01"), "there is no month 13");
+        assert_eq!(why_impossible("2024-00"), "there is no month 0");
+        assert_eq!(why_impossible("2024-04-31"), "April 2024 has 30 days");
+        assert_eq!(why_impossible("2024-04-00"), "there is no day 0");
+        assert_eq!(why_impossible("0000"), "there is no year 0");
+    }
+}

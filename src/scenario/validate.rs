@@ -1,0 +1,706 @@
+//! Referential and temporal checks over a decoded scenario.
+//!
+//! - `duplicate-id`: one namespace for sources, states, governments, missions
+//!   (proposals' `open` included) and proposals;
+//! - `unknown-id`: every reference resolves to a record of the right sort,
+//!   reported once per id, at its first use;
+//! - `wrong-state`: `run_by` governs the sender, `credentials.to` the receiver;
+//! - `until-before-from` and `overlapping-heads`.
+//!
+//! A state with no `governments` entry has one implicit government whose id is
+//! the state's own id.
+
+use super::date::Date;
+use super::model::{At, Change, Head, Mission, Recognition, Scenario};
+use crate::diag::{self, Diagnostic, Loc};
+use std::collections::{HashMap, HashSet};
+
+/// Referential and temporal checks over a decoded scenario; pushes diagnostics.
+pub fn validate(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
+    validate_with(scenario, &[], diags);
+}
+
+/// The sort of record a partial record was meant to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RecordKind {
+    Source,
+    State,
+    Government,
+    Mission,
+    Proposal,
+    /// Records without an id of their own (recognitions, heads, claims...).
+    Other,
+}
+
+impl RecordKind {
+    fn noun(self) -> &'static str {
+        match self {
+            RecordKind::Source => "a source",
+            RecordKind::State => "a state",
+            RecordKind::Government => "a government",
+            RecordKind::Mission => "a mission",
+            RecordKind::Proposal => "a proposal",
+            RecordKind::Other => "a record",
+        }
+    }
+}
+
+/// What sort of record a reference must name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Want {
+    State,
+    Government,
+    StateOrGovernment,
+    Source,
+    Mission,
+}
+
+impl Want {
+    fn noun(self) -> &'static str {
+        match self {
+            Want::State => "state",
+            Want::Government => "government",
+            Want::StateOrGovernment => "state or government",
+            Want::Source => "source",
+            Want::Mission => "mission",
+        }
+    }
+
+    pub(crate) fn noun_with_article(self) -> &'static str {
+        match self {
+            Want::State => "a state",
+            Want::Government => "a government",
+            Want::StateOrGovernment => "a state or government",
+            Want::Source => "a source",
+            Want::Mission => "a mission",
+        }
+    }
+}
+
+/// One reference to another record's id.
+#[derive(Debug, Clone)]
+pub(crate) struct Ref {
+    pub want: Want,
+    pub id: At<String>,
+}
+
+/// A record that could not be decoded (its errors are already reported): what
+/// could be read of it, so that it does not cause follow-on errors.
+#[derive(Debug, Clone)]
+pub(crate) struct Partial {
+    pub kind: RecordKind,
+    pub id: Option<At<String>>,
+    /// For a government: the state it governs, when readable.
+    pub state: Option<At<String>>,
+    /// The references read from it (checked for existence only).
+    pub refs: Vec<Ref>,
+    #[allow(dead_code, reason = "kept for future messages about dropped records")]
+    pub loc: Loc,
+}
+
+/// `validate`, knowing also the records the loader could not decode.
+pub(crate) fn validate_with(
+    scenario: &Scenario,
+    partials: &[Partial],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let file = scenario.file.as_str();
+    let index = Index::build(scenario, partials);
+    duplicates(&index, file, diags);
+    let mut refs = References {
+        index: &index,
+        file,
+        unknown: HashMap::new(),
+    };
+    refs.walk(scenario, partials, diags);
+    refs.report(diags);
+    periods(scenario, diags);
+    overlapping_heads(scenario, diags);
+}
+
+// ---------------------------------------------------------------------------
+// What the file defines
+
+struct Index<'s> {
+    /// Every defining id, in walk order, with the sort of its record.
+    defs: Vec<(&'s At<String>, RecordKind)>,
+    kinds: HashMap<&'s str, RecordKind>,
+    states: Vec<&'s str>,
+    /// Listed governments and the state each governs (when known).
+    governments: HashMap<&'s str, Option<&'s str>>,
+    government_ids: Vec<&'s str>,
+    /// State → its listed governments, in file order.
+    governed: HashMap<&'s str, Vec<&'s str>>,
+    sources: HashSet<&'s str>,
+    /// The file's missions (not those opened by proposals).
+    missions: HashMap<&'s str, &'s Mission>,
+    /// Missions that could not be decoded: references to them are not errors.
+    partial_missions: HashSet<&'s str>,
+    /// Missions opened by proposals: id → proposal id.
+    opened: HashMap<&'s str, &'s str>,
+}
+
+impl<'s> Index<'s> {
+    fn build(scenario: &'s Scenario, partials: &'s [Partial]) -> Self {
+        let mut index = Index {
+            defs: Vec::new(),
+            kinds: HashMap::new(),
+            states: Vec::new(),
+            governments: HashMap::new(),
+            government_ids: Vec::new(),
+            governed: HashMap::new(),
+            sources: HashSet::new(),
+            missions: HashMap::new(),
+            partial_missions: HashSet::new(),
+            opened: HashMap::new(),
+        };
+        for source in &scenario.sources {
+            index.define(&source.id, RecordKind::Source);
+        }
+        for state in &scenario.states {
+            index.define(&state.id, RecordKind::State);
+        }
+        for government in &scenario.governments {
+            index.define(&government.id, RecordKind::Government);
+            index.government(&government.id.value, Some(&government.state.value));
+        }
+        for mission in &scenario.missions {
+            index.define(&mission.id, RecordKind::Mission);
+            index.missions.entry(&mission.id.value).or_insert(mission);
+        }
+        for proposal in &scenario.proposals {
+            index.define(&proposal.id, RecordKind::Proposal);
+            for change in &proposal.changes {
+                if let Change::Open { mission, .. } = change {
+                    index.define(&mission.id, RecordKind::Mission);
+                    index
+                        .opened
+                        .entry(&mission.id.value)
+                        .or_insert(&proposal.id.value);
+                }
+            }
+        }
+        for partial in partials {
+            let Some(id) = &partial.id else { continue };
+            index.define(id, partial.kind);
+            match partial.kind {
+                RecordKind::Government => {
+                    let state = partial.state.as_ref().map(|s| s.value.as_str());
+                    index.government(&id.value, state);
+                }
+                RecordKind::Mission => {
+                    index.partial_missions.insert(&id.value);
+                }
+                _ => {}
+            }
+        }
+        index
+    }
+
+    fn define(&mut self, id: &'s At<String>, kind: RecordKind) {
+        self.defs.push((id, kind));
+        let name = id.value.as_str();
+        if !self.kinds.contains_key(name) {
+            self.kinds.insert(name, kind);
+            match kind {
+                RecordKind::State => self.states.push(name),
+                RecordKind::Source => {
+                    self.sources.insert(name);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn government(&mut self, id: &'s str, state: Option<&'s str>) {
+        if self.governments.contains_key(id) {
+            return;
+        }
+        self.governments.insert(id, state);
+        self.government_ids.push(id);
+        if let Some(state) = state {
+            self.governed.entry(state).or_default().push(id);
+        }
+    }
+
+    fn is_state(&self, id: &str) -> bool {
+        self.kinds.get(id) == Some(&RecordKind::State)
+    }
+
+    /// `Some(state)` when `id` is a government (`None` inside when its state
+    /// is unreadable); a state with no listed governments is its own.
+    fn government_of(&self, id: &'s str) -> Option<Option<&'s str>> {
+        if let Some(state) = self.governments.get(id) {
+            return Some(*state);
+        }
+        (self.is_state(id) && !self.governed.contains_key(id)).then_some(Some(id))
+    }
+
+    fn resolves(
+        &self,
+        want: Want,
+        id: &'s str,
+        opened_here: Option<&HashMap<&str, &Mission>>,
+    ) -> bool {
+        match want {
+            Want::State => self.is_state(id),
+            Want::Government => self.government_of(id).is_some(),
+            Want::StateOrGovernment => self.is_state(id) || self.government_of(id).is_some(),
+            Want::Source => self.sources.contains(id),
+            Want::Mission => {
+                self.missions.contains_key(id)
+                    || self.partial_missions.contains(id)
+                    || opened_here.map_or(self.opened.contains_key(id), |m| m.contains_key(id))
+            }
+        }
+    }
+
+    /// The ids a reference of this sort could have meant.
+    fn candidates(&self, want: Want) -> Vec<&'s str> {
+        let implicit = || {
+            self.states
+                .iter()
+                .copied()
+                .filter(|s| !self.governed.contains_key(s))
+        };
+        match want {
+            Want::State => self.states.clone(),
+            Want::Government => self
+                .government_ids
+                .iter()
+                .copied()
+                .chain(implicit())
+                .collect(),
+            Want::StateOrGovernment => self
+                .states
+                .iter()
+                .chain(&self.government_ids)
+                .copied()
+                .collect(),
+            Want::Source => self.sources.iter().copied().collect(),
+            Want::Mission => self
+                .missions
+                .keys()
+                .chain(self.partial_missions.iter())
+                .chain(self.opened.keys())
+                .copied()
+                .collect(),
+        }
+    }
+}
+
+fn duplicates(index: &Index, file: &str, diags: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<&str, Loc> = HashMap::new();
+    let mut defs: Vec<_> = index.defs.iter().map(|(id, _)| *id).collect();
+    defs.sort_by_key(|id| id.loc);
+    for id in defs {
+        match first.get(id.value.as_str()) {
+            Some(loc) => diags.push(
+                Diagnostic::new(
+                    "duplicate-id",
+                    file,
+                    id.loc,
+                    format!(
+                        "duplicate id `{}`: ids are unique across the whole file",
+                        id.value
+                    ),
+                )
+                .with_width(id.value.chars().count())
+                .with_help(format!("first defined at line {}", loc.line)),
+            ),
+            None => {
+                first.insert(&id.value, id.loc);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// References
+
+struct Use {
+    want: Want,
+    loc: Loc,
+    /// A hint that depends on where the id is used.
+    hint: Option<String>,
+}
+
+struct References<'i, 's> {
+    index: &'i Index<'s>,
+    file: &'i str,
+    /// Unresolved ids and every place they are used.
+    unknown: HashMap<&'s str, Vec<Use>>,
+}
+
+impl<'s> References<'_, 's> {
+    /// Checks one reference; `true` when it resolves.
+    fn check(&mut self, want: Want, id: &'s At<String>) -> bool {
+        self.check_in(want, id, None, None)
+    }
+
+    fn check_in(
+        &mut self,
+        want: Want,
+        id: &'s At<String>,
+        opened_here: Option<&HashMap<&str, &Mission>>,
+        hint: Option<String>,
+    ) -> bool {
+        if self.index.resolves(want, &id.value, opened_here) {
+            return true;
+        }
+        self.unknown.entry(&id.value).or_default().push(Use {
+            want,
+            loc: id.loc,
+            hint,
+        });
+        false
+    }
+
+    fn walk(
+        &mut self,
+        scenario: &'s Scenario,
+        partials: &'s [Partial],
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        for state in &scenario.states {
+            self.source(&state.source);
+        }
+        for government in &scenario.governments {
+            self.check(Want::State, &government.state);
+            self.source(&government.source);
+        }
+        for recognition in &scenario.recognitions {
+            self.recognition(recognition);
+        }
+        for mission in &scenario.missions {
+            self.mission(mission, diags);
+        }
+        for proposal in &scenario.proposals {
+            self.source(&proposal.source);
+            let mut opened_here: HashMap<&str, &Mission> = HashMap::new();
+            for change in &proposal.changes {
+                match change {
+                    Change::Appoint { mission, head, .. } => {
+                        let known =
+                            self.proposal_mission(mission, &opened_here, &proposal.id.value);
+                        let target = opened_here
+                            .get(mission.value.as_str())
+                            .copied()
+                            .or_else(|| self.index.missions.get(mission.value.as_str()).copied());
+                        match (known, target) {
+                            (true, Some(target)) => self.head(head, target, diags),
+                            _ => self.head_refs(head),
+                        }
+                    }
+                    Change::Recall { mission, .. } | Change::Close { mission, .. } => {
+                        self.proposal_mission(mission, &opened_here, &proposal.id.value);
+                    }
+                    Change::Open { mission, .. } => {
+                        self.mission(mission, diags);
+                        opened_here.entry(&mission.id.value).or_insert(mission);
+                    }
+                    Change::Recognize { recognition, .. } => self.recognition(recognition),
+                }
+            }
+        }
+        for claim in &scenario.expect {
+            self.source(&claim.source);
+        }
+        for waiver in &scenario.waivers {
+            self.source(&waiver.source);
+        }
+        for partial in partials {
+            for reference in &partial.refs {
+                self.check(reference.want, &reference.id);
+            }
+        }
+    }
+
+    fn source(&mut self, source: &'s Option<At<String>>) {
+        if let Some(source) = source {
+            self.check(Want::Source, source);
+        }
+    }
+
+    fn recognition(&mut self, recognition: &'s Recognition) {
+        self.check(Want::State, &recognition.by);
+        self.check(Want::StateOrGovernment, &recognition.of);
+        self.source(&recognition.source);
+    }
+
+    fn mission(&mut self, mission: &'s Mission, diags: &mut Vec<Diagnostic>) {
+        let sender = self.check(Want::State, &mission.sender);
+        self.check(Want::State, &mission.receiver);
+        if let Some(run_by) = &mission.run_by
+            && self.check(Want::Government, run_by)
+            && sender
+        {
+            self.governs(run_by, &mission.sender.value, "sent", diags);
+        }
+        self.source(&mission.source);
+        for staff in &mission.staff {
+            self.source(&staff.source);
+        }
+        for head in &mission.heads {
+            self.head(head, mission, diags);
+        }
+    }
+
+    fn head(&mut self, head: &'s Head, mission: &'s Mission, diags: &mut Vec<Diagnostic>) {
+        self.source(&head.source);
+        if let Some(credentials) = &head.credentials
+            && self.check(Want::Government, &credentials.to)
+            && self.index.is_state(&mission.receiver.value)
+        {
+            self.governs(&credentials.to, &mission.receiver.value, "received", diags);
+        }
+    }
+
+    /// A head whose mission is unknown: only its own references.
+    fn head_refs(&mut self, head: &'s Head) {
+        self.source(&head.source);
+        if let Some(credentials) = &head.credentials {
+            self.check(Want::Government, &credentials.to);
+        }
+    }
+
+    /// `wrong-state` unless `government` governs `state`.
+    fn governs(
+        &self,
+        government: &'s At<String>,
+        state: &str,
+        verb: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let Some(Some(governed)) = self.index.government_of(&government.value) else {
+            return;
+        };
+        if governed != state {
+            diags.push(
+                Diagnostic::new(
+                    "wrong-state",
+                    self.file,
+                    government.loc,
+                    format!(
+                        "`{}` governs {governed}, but this mission is {verb} by {state}",
+                        government.value
+                    ),
+                )
+                .with_width(government.value.chars().count()),
+            );
+        }
+    }
+
+    /// A proposal's change naming a mission: one of the file, or one opened
+    /// earlier in the same proposal.
+    fn proposal_mission(
+        &mut self,
+        mission: &'s At<String>,
+        opened_here: &HashMap<&str, &Mission>,
+        proposal: &str,
+    ) -> bool {
+        let hint = match self.index.opened.get(mission.value.as_str()) {
+            Some(by) if *by == proposal => {
+                Some("it is opened later in this proposal: open it before this change".to_string())
+            }
+            Some(by) => Some(format!(
+                "it is opened by proposal `{by}`; each proposal applies to the scenario alone"
+            )),
+            None => None,
+        };
+        self.check_in(Want::Mission, mission, Some(opened_here), hint)
+    }
+
+    /// One `unknown-id` per id, at its first use.
+    fn report(mut self, diags: &mut Vec<Diagnostic>) {
+        // "Did you mean" compares each unknown id with every candidate: bound
+        // the work on a file where nearly everything is missing.
+        let suggest = self.unknown.len().saturating_mul(self.index.defs.len()) <= 20_000_000;
+        for (id, mut uses) in std::mem::take(&mut self.unknown) {
+            uses.sort_by_key(|u| u.loc);
+            let Some(first) = uses.first() else { continue };
+            let mut help: Vec<String> = Vec::new();
+            match &first.hint {
+                Some(hint) => help.push(hint.clone()),
+                None => help.extend(self.explain(first.want, id, suggest)),
+            }
+            let mut help = help.join("; ");
+            let mut lines: Vec<u32> = uses.iter().skip(1).map(|u| u.loc.line).collect();
+            lines.dedup();
+            let also = match lines.as_slice() {
+                [] => String::new(),
+                [line] => format!("(also used at line {line})"),
+                lines => {
+                    let list: Vec<String> = lines.iter().map(u32::to_string).collect();
+                    format!("(also used at lines {})", list.join(", "))
+                }
+            };
+            if !also.is_empty() {
+                if !help.is_empty() {
+                    help.push(' ');
+                }
+                help.push_str(&also);
+            }
+            let mut diagnostic = Diagnostic::new(
+                "unknown-id",
+                self.file,
+                first.loc,
+                format!("unknown {} `{id}`", first.want.noun()),
+            )
+            .with_width(id.chars().count());
+            if !help.is_empty() {
+                diagnostic = diagnostic.with_help(help);
+            }
+            diags.push(diagnostic);
+        }
+    }
+
+    /// Why `id` is not a `want`, or what it may have meant.
+    fn explain(&self, want: Want, id: &str, suggest: bool) -> Option<String> {
+        let index = self.index;
+        if matches!(want, Want::Government)
+            && let Some(governments) = index.governed.get(id)
+            && index.is_state(id)
+        {
+            let names: Vec<String> = governments.iter().map(|g| format!("`{g}`")).collect();
+            return Some(format!(
+                "{id} has listed governments, so its own id names none of them: use {}",
+                names.join(" or ")
+            ));
+        }
+        if let Some(kind) = index.kinds.get(id)
+            && !fits(*kind, want)
+        {
+            return Some(format!(
+                "`{id}` is {}, not {}",
+                kind.noun(),
+                want.noun_with_article()
+            ));
+        }
+        if !suggest {
+            return None;
+        }
+        let candidates = index.candidates(want).into_iter().filter(|c| *c != id);
+        diag::nearest(id, candidates).map(|near| format!("did you mean `{near}`?"))
+    }
+}
+
+/// Whether a record of this sort could be what a reference wants.
+fn fits(kind: RecordKind, want: Want) -> bool {
+    matches!(
+        (kind, want),
+        (
+            RecordKind::State,
+            Want::State | Want::Government | Want::StateOrGovernment
+        ) | (
+            RecordKind::Government,
+            Want::Government | Want::StateOrGovernment
+        ) | (RecordKind::Source, Want::Source)
+            | (RecordKind::Mission, Want::Mission)
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Periods
+
+/// Every mission: the file's, then those opened by proposals.
+fn all_missions(scenario: &Scenario) -> impl Iterator<Item = &Mission> {
+    scenario
+        .missions
+        .iter()
+        .chain(scenario.proposals.iter().flat_map(|p| {
+            p.changes.iter().filter_map(|c| match c {
+                Change::Open { mission, .. } => Some(mission.as_ref()),
+                _ => None,
+            })
+        }))
+}
+
+fn periods(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
+    let file = scenario.file.as_str();
+    let mut check = |from: &Option<At<Date>>, until: &Option<At<Date>>| {
+        if let (Some(from), Some(until)) = (from, until)
+            && until.value < from.value
+        {
+            diags.push(
+                Diagnostic::new(
+                    "until-before-from",
+                    file,
+                    until.loc,
+                    format!("`until: {}` is before `from: {}`", until.value, from.value),
+                )
+                .with_width(until.value.to_string().len())
+                .with_help("a period holds from `from` up to, but not including, `until`"),
+            );
+        }
+    };
+    for government in &scenario.governments {
+        check(&government.from, &government.until);
+    }
+    for recognition in &scenario.recognitions {
+        check(&recognition.from, &recognition.until);
+    }
+    for mission in all_missions(scenario) {
+        check(&mission.from, &mission.until);
+        for staff in &mission.staff {
+            check(&staff.from, &staff.until);
+        }
+        for head in &mission.heads {
+            check(&head.from, &head.until);
+        }
+    }
+    for change in scenario.proposals.iter().flat_map(|p| &p.changes) {
+        match change {
+            Change::Appoint { head, .. } => check(&head.from, &head.until),
+            Change::Recognize { recognition, .. } => check(&recognition.from, &recognition.until),
+            _ => {}
+        }
+    }
+}
+
+/// Whether two half-open periods share a day (a missing end is open).
+fn overlap(a: &Head, b: &Head) -> bool {
+    let starts_before_end = |start: &Option<At<Date>>, end: &Option<At<Date>>| match (start, end) {
+        (Some(s), Some(e)) => s.value < e.value,
+        _ => true,
+    };
+    let empty = |h: &Head| matches!((&h.from, &h.until), (Some(f), Some(u)) if u.value <= f.value);
+    !empty(a)
+        && !empty(b)
+        && starts_before_end(&a.from, &b.until)
+        && starts_before_end(&b.from, &a.until)
+}
+
+fn overlapping_heads(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
+    for mission in all_missions(scenario) {
+        for (later_index, later) in mission.heads.iter().enumerate() {
+            let earlier = mission
+                .heads
+                .iter()
+                .take(later_index)
+                .find(|h| overlap(h, later));
+            let Some(earlier) = earlier else { continue };
+            let period = match (&earlier.from, &earlier.until) {
+                (Some(f), Some(u)) => format!("from {} until {}", f.value, u.value),
+                (Some(f), None) => format!("from {}, still in office", f.value),
+                (None, Some(u)) => format!("until {}", u.value),
+                (None, None) => "with no dates: always in office".to_string(),
+            };
+            diags.push(
+                Diagnostic::new(
+                    "overlapping-heads",
+                    &scenario.file,
+                    later.loc,
+                    format!(
+                        "two heads of mission `{}` are in office at once",
+                        mission.id.value
+                    ),
+                )
+                .with_help(format!(
+                    "overlaps the head at line {} ({period})",
+                    earlier.loc.line
+                )),
+            );
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! The world at a date: which records are in force, each mission's head,
+//! which government controls each state, and how states recognise governments.
+//!
+//! Every id (state, government, mission; implicit governments included) is
+//! interned as a `Sym`, so the evaluator compares and hashes integers.
+
+use super::date::{Date, in_force};
+use super::model::{Government, Head, Level, Mission, Recognition, Scenario, State};
+use crate::diag::Loc;
+use std::collections::HashMap;
+
+/// An interned id.
+pub type Sym = u32;
+
+/// What an id names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    State(u32),
+    Government(u32),
+    Mission(u32),
+    /// An id with no record in this world (a closed mission, a rule's literal).
+    Unknown,
+}
+
+#[derive(Debug)]
+pub struct StateRow<'s> {
+    pub record: &'s State,
+    pub sym: Sym,
+    /// The government in control at the date, if any.
+    pub government: Option<Sym>,
+    /// Index in `World::governments` of the state's implicit government.
+    pub implicit: Option<u32>,
+}
+
+#[derive(Debug)]
+pub struct GovernmentRow<'s> {
+    /// `None` for a state's implicit government.
+    pub record: Option<&'s Government>,
+    pub sym: Sym,
+    pub state: Sym,
+    pub in_control: bool,
+    pub default_recognition: Option<Level>,
+    pub loc: Loc,
+}
+
+#[derive(Debug)]
+pub struct MissionRow<'s> {
+    pub record: &'s Mission,
+    pub sym: Sym,
+    pub sender: Sym,
+    pub receiver: Sym,
+    /// `run_by`, else the sender's government in control at the date.
+    pub run_by: Option<Sym>,
+    /// The head in office at the date.
+    pub head: Option<&'s Head>,
+    pub credentials_to: Option<Sym>,
+    /// Diplomatic staff in force at the date.
+    pub staff: Option<u32>,
+}
+
+#[derive(Debug)]
+pub struct RecognitionRow<'s> {
+    pub record: &'s Recognition,
+    pub by: Sym,
+    pub of: Sym,
+}
+
+/// The scenario seen at one date. Collections hold what is in force then:
+/// open missions, all states and governments (listed and implicit),
+/// recognitions in force.
+#[derive(Debug)]
+pub struct World<'s> {
+    pub scenario: &'s Scenario,
+    pub date: Date,
+    names: Vec<String>,
+    index: HashMap<String, Sym>,
+    entities: Vec<Entity>,
+    pub states: Vec<StateRow<'s>>,
+    pub governments: Vec<GovernmentRow<'s>>,
+    pub missions: Vec<MissionRow<'s>>,
+    pub recognitions: Vec<RecognitionRow<'s>>,
+    /// Every recognition record (any date), by (by, of), for look-ups at other dates.
+    recognition_history: HashMap<(Sym, Sym), Vec<&'s Recognition>>,
+}
+
+impl<'s> World<'s> {
+    /// Builds the world of a validated scenario at `date`.
+    pub fn at(scenario: &'s Scenario, date: Date) -> World<'s> {
+        let mut world = World {
+            scenario,
+            date,
+            names: Vec::new(),
+            index: HashMap::new(),
+            entities: Vec::new(),
+            states: Vec::new(),
+            governments: Vec::new(),
+            missions: Vec::new(),
+            recognitions: Vec::new(),
+            recognition_history: HashMap::new(),
+        };
+        world.build();
+        world
+    }
+
+    fn build(&mut self) {
+        let scenario = self.scenario;
+        let date = self.date;
+        let mut listed: HashMap<Sym, Vec<&'s Government>> = HashMap::new();
+        for government in &scenario.governments {
+            let state = self.intern(&government.state.value);
+            listed.entry(state).or_default().push(government);
+        }
+        for state in &scenario.states {
+            let sym = self.intern(&state.id.value);
+            let index = self.states.len() as u32;
+            self.set_entity(sym, Entity::State(index));
+            // A state with no listed government has one, named by its own id,
+            // always in control and recognised de jure by default.
+            let implicit = !listed.contains_key(&sym);
+            let implicit_index = implicit.then_some(self.governments.len() as u32);
+            self.states.push(StateRow {
+                record: state,
+                sym,
+                government: implicit.then_some(sym),
+                implicit: implicit_index,
+            });
+            if implicit {
+                self.governments.push(GovernmentRow {
+                    record: None,
+                    sym,
+                    state: sym,
+                    in_control: true,
+                    default_recognition: Some(Level::DeJure),
+                    loc: state.loc,
+                });
+            }
+        }
+        for government in &scenario.governments {
+            let sym = self.intern(&government.id.value);
+            let state = self.intern(&government.state.value);
+            let in_control = in_force(value(&government.from), value(&government.until), date);
+            let index = self.governments.len() as u32;
+            self.set_entity(sym, Entity::Government(index));
+            self.governments.push(GovernmentRow {
+                record: Some(government),
+                sym,
+                state,
+                in_control,
+                default_recognition: government.default_recognition,
+                loc: government.loc,
+            });
+        }
+        // The government in control of each state with listed governments:
+        // when control is contested (periods overlap), the one in control most recently.
+        for (state, governments) in &listed {
+            let in_control = governments
+                .iter()
+                .filter(|g| in_force(value(&g.from), value(&g.until), date))
+                .max_by(|a, b| {
+                    value(&a.from)
+                        .cmp(&value(&b.from))
+                        .then(b.id.value.cmp(&a.id.value))
+                });
+            if let Some(government) = in_control {
+                let government = self.sym(&government.id.value);
+                if let Some(Entity::State(i)) = self.entity(*state)
+                    && let Some(row) = self.states.get_mut(i as usize)
+                {
+                    row.government = government;
+                }
+            }
+        }
+        for recognition in &scenario.recognitions {
+            let by = self.intern(&recognition.by.value);
+            let of = self.intern(&recognition.of.value);
+            self.recognition_history
+                .entry((by, of))
+                .or_default()
+                .push(recognition);
+            if in_force(value(&recognition.from), value(&recognition.until), date) {
+                self.recognitions.push(RecognitionRow {
+                    record: recognition,
+                    by,
+                    of,
+                });
+            }
+        }
+        for mission in &scenario.missions {
+            let sym = self.intern(&mission.id.value);
+            let sender = self.intern(&mission.sender.value);
+            let receiver = self.intern(&mission.receiver.value);
+            let run_by = match &mission.run_by {
+                Some(run_by) => Some(self.intern(&run_by.value)),
+                None => self.government_of(sender),
+            };
+            if !in_force(value(&mission.from), value(&mission.until), date) {
+                continue;
+            }
+            let head = mission
+                .heads
+                .iter()
+                .find(|h| in_force(value(&h.from), value(&h.until), date));
+            let credentials_to = head
+                .and_then(|h| h.credentials.as_ref())
+                .map(|c| self.intern(&c.to.value));
+            let staff = mission
+                .staff
+                .iter()
+                .filter(|s| in_force(value(&s.from), value(&s.until), date))
+                .max_by_key(|s| value(&s.from))
+                .map(|s| s.diplomats);
+            let index = self.missions.len() as u32;
+            self.set_entity(sym, Entity::Mission(index));
+            self.missions.push(MissionRow {
+                record: mission,
+                sym,
+                sender,
+                receiver,
+                run_by,
+                head,
+                credentials_to,
+                staff,
+            });
+        }
+    }
+
+    /// The sym of an id, interning it if new (rule literals may name ids no record has).
+    pub fn intern(&mut self, id: &str) -> Sym {
+        if let Some(sym) = self.index.get(id) {
+            return *sym;
+        }
+        let sym = self.names.len() as Sym;
+        self.names.push(id.to_string());
+        self.index.insert(id.to_string(), sym);
+        self.entities.push(Entity::Unknown);
+        sym
+    }
+
+    fn set_entity(&mut self, sym: Sym, entity: Entity) {
+        if let Some(slot) = self.entities.get_mut(sym as usize) {
+            *slot = entity;
+        }
+    }
+
+    /// The sym of an id, if any record or literal has it.
+    pub fn sym(&self, id: &str) -> Option<Sym> {
+        self.index.get(id).copied()
+    }
+
+    pub fn name(&self, sym: Sym) -> &str {
+        self.names.get(sym as usize).map_or("", String::as_str)
+    }
+
+    pub fn entity(&self, sym: Sym) -> Option<Entity> {
+        self.entities.get(sym as usize).copied()
+    }
+
+    pub fn state(&self, sym: Sym) -> Option<&StateRow<'s>> {
+        match self.entity(sym)? {
+            Entity::State(i) => self.states.get(i as usize),
+            _ => None,
+        }
+    }
+
+    /// A government by id; a state id with no listed governments names its implicit one.
+    pub fn government(&self, sym: Sym) -> Option<&GovernmentRow<'s>> {
+        match self.entity(sym)? {
+            Entity::Government(i) => self.governments.get(i as usize),
+            Entity::State(i) => {
+                let implicit = self.states.get(i as usize)?.implicit?;
+                self.governments.get(implicit as usize)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn mission(&self, sym: Sym) -> Option<&MissionRow<'s>> {
+        match self.entity(sym)? {
+            Entity::Mission(i) => self.missions.get(i as usize),
+            _ => None,
+        }
+    }
+
+    /// The government in control of a state at the world's date.
+    pub fn government_of(&self, state: Sym) -> Option<Sym> {
+        self.state(state).and_then(|s| s.government)
+    }
+
+    /// How `by` recognises `of` (a government or a state) on `at`:
+    /// an explicit record in force then; else the government's
+    /// `default_recognition`; a state, or an implicit government, de jure.
+    /// With no date (`at` unknown), only records without dates count.
+    pub fn recognition(&self, by: Sym, of: Sym, at: Option<Date>) -> Option<Level> {
+        if let Some(records) = self.recognition_history.get(&(by, of)) {
+            let holding = records
+                .iter()
+                .filter(|r| match at {
+                    Some(at) => in_force(value(&r.from), value(&r.until), at),
+                    None => r.from.is_none() && r.until.is_none(),
+                })
+                .max_by_key(|r| value(&r.from));
+            if let Some(record) = holding {
+                return Some(record.level.value).filter(|l| *l != Level::NoRecognition);
+            }
+        }
+        match self.entity(of)? {
+            Entity::Government(i) => self
+                .governments
+                .get(i as usize)
+                .and_then(|g| g.default_recognition)
+                .filter(|l| *l != Level::NoRecognition),
+            Entity::State(_) => Some(Level::DeJure),
+            _ => None,
+        }
+    }
+}
+
+fn value<T: Copy>(at: &Option<super::model::At<T>>) -> Option<T> {
+    at.as_ref().map(|a| a.value)
+}
