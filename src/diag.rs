@@ -74,9 +74,11 @@ impl Diagnostic {
     pub fn render(&self, source: Option<&str>) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "error[{}]: {}", self.code, self.message);
+        // The gutter is as wide as the line number, as in rustc.
+        let pad = " ".repeat(self.loc.line.to_string().len());
         let _ = writeln!(
             out,
-            "  --> {}:{}:{}",
+            "{pad}--> {}:{}:{}",
             self.file, self.loc.line, self.loc.column
         );
         let line_text = source.and_then(|text| {
@@ -85,9 +87,14 @@ impl Diagnostic {
         });
         if let Some(text) = line_text {
             let number = self.loc.line.to_string();
-            let pad = " ".repeat(number.len());
-            let shown: String = text.chars().take(200).collect();
-            let before = usize::try_from(self.loc.column.saturating_sub(1)).unwrap_or(0);
+            // Long lines are shown as a window around the column, so the caret stays visible.
+            let column = usize::try_from(self.loc.column.saturating_sub(1)).unwrap_or(0);
+            let skip = column.saturating_sub(60);
+            let mut shown: String = text.chars().skip(skip).take(120).collect();
+            if skip > 0 {
+                shown.insert(0, '…');
+            }
+            let before = column - skip + usize::from(skip > 0);
             let caret_pad: String = shown
                 .chars()
                 .take(before)
@@ -104,7 +111,7 @@ impl Diagnostic {
             let _ = writeln!(out, "{pad} | {caret_pad}{}{label}", "^".repeat(width));
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "{pad} = help: {help}");
         }
         out
     }
@@ -185,7 +192,7 @@ mod tests {
         let text = d.render(Some("a: 1\n  x: 2\n"));
         assert_eq!(
             text,
-            "error[unknown-key]: unknown key `x`\n  --> a.yaml:2:3\n  |\n2 |   x: 2\n  |   ^\n  = help: did you mean `y`?\n"
+            "error[unknown-key]: unknown key `x`\n --> a.yaml:2:3\n  |\n2 |   x: 2\n  |   ^\n  = help: did you mean `y`?\n"
         );
     }
 }

@@ -181,26 +181,47 @@ pub fn check_claims(scenario: &Scenario) -> Result<Vec<CheckedExpr>, Vec<Diagnos
     }
 }
 
+/// Every waiver must name a known rule and ids the scenario defines: a typo
+/// would otherwise silently waive nothing.
 fn check_waiver_rules(scenario: &Scenario, rules: &RuleSet) -> Result<(), Vec<Diagnostic>> {
     let known: Vec<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
-    let diagnostics: Vec<Diagnostic> = scenario
-        .waivers
-        .iter()
-        .filter(|w| !known.contains(&w.rule.value.as_str()))
-        .map(|w| {
-            Diagnostic::new(
-                "unknown-rule",
-                &scenario.file,
-                w.rule.loc,
-                format!("the waiver names no known rule `{}`", w.rule.value),
-            )
-            .with_width(w.rule.value.chars().count())
-            .suggest(&w.rule.value, known.iter().copied())
-        })
-        .collect();
+    let ids = scenario_ids(scenario);
+    let mut diagnostics = Vec::new();
+    for waiver in &scenario.waivers {
+        if !known.contains(&waiver.rule.value.as_str()) {
+            diagnostics.push(
+                Diagnostic::new(
+                    "unknown-rule",
+                    &scenario.file,
+                    waiver.rule.loc,
+                    format!("the waiver names no known rule `{}`", waiver.rule.value),
+                )
+                .with_width(waiver.rule.value.chars().count())
+                .suggest(&waiver.rule.value, known.iter().copied()),
+            );
+        }
+        for subject in &waiver.subject {
+            if !ids.contains(subject.value.as_str()) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        "unknown-id",
+                        &scenario.file,
+                        subject.loc,
+                        format!(
+                            "the waiver's subject `{}` is not an id in this scenario",
+                            subject.value
+                        ),
+                    )
+                    .with_width(subject.value.chars().count())
+                    .suggest(&subject.value, ids.iter().copied()),
+                );
+            }
+        }
+    }
     if diagnostics.is_empty() {
         Ok(())
     } else {
+        sort_and_dedup(&mut diagnostics);
         Err(diagnostics)
     }
 }

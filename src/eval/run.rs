@@ -419,7 +419,7 @@ impl<'a, 's> Evaluator<'a, 's> {
                 for (record_kind, field) in &read.fields {
                     match reader.record(value, *record_kind) {
                         Some(record) => {
-                            line = reader.loc(&record).line;
+                            line = reader.field_loc(&record, *field).line;
                             value = reader.read(&record, *field);
                         }
                         None => value = Value::Null,
@@ -429,6 +429,10 @@ impl<'a, 's> Evaluator<'a, 's> {
                     .text
                     .split_once('.')
                     .map_or(read.text.as_str(), |(_, p)| p);
+                // The record's id is shown already; an embedded record only matters when absent.
+                if path == "id" || (read.record && value != Value::Null) {
+                    continue;
+                }
                 fields.push(EvidenceField {
                     path: path.to_string(),
                     value: reader.display(value),

@@ -174,6 +174,81 @@ impl<'w, 's> Reader<'w, 's> {
         }
     }
 
+    /// Where a field of a record was written: the value's own line where
+    /// the model keeps it, else the record's.
+    pub fn field_loc(&self, record: &Record<'w, 's>, field: Field) -> Loc {
+        use crate::scenario::model::At;
+        fn at<T>(value: Option<&At<T>>) -> Option<Loc> {
+            value.map(|a| a.loc)
+        }
+        let own = match (record, field) {
+            (Record::Mission(m), field) => {
+                let r = m.record;
+                match field {
+                    Field::Id => at(Some(&r.id)),
+                    Field::Sender => at(Some(&r.sender)),
+                    Field::Receiver => at(Some(&r.receiver)),
+                    Field::MissionKind => at(Some(&r.kind)),
+                    Field::RunBy => at(r.run_by.as_ref()),
+                    Field::From => at(r.from.as_ref()),
+                    Field::Until => at(r.until.as_ref()),
+                    Field::Head => m.head.map(|h| h.loc),
+                    Field::Staff => {
+                        let date = self.world.date;
+                        r.staff
+                            .iter()
+                            .filter(|s| {
+                                crate::scenario::date::in_force(
+                                    s.from.as_ref().map(|d| d.value),
+                                    s.until.as_ref().map(|d| d.value),
+                                    date,
+                                )
+                            })
+                            .max_by_key(|s| s.from.as_ref().map(|d| d.value))
+                            .map(|s| s.loc)
+                    }
+                    Field::Source => at(r.source.as_ref()),
+                    _ => None,
+                }
+            }
+            (Record::Head(m), field) => m.head.and_then(|h| match field {
+                Field::Rank => at(Some(&h.rank)),
+                Field::From => at(h.from.as_ref()),
+                Field::Until => at(h.until.as_ref()),
+                Field::Agrement => at(h.agrement.as_ref()),
+                Field::Credentials => h.credentials.as_ref().map(|c| c.loc),
+                Field::Source => at(h.source.as_ref()),
+                _ => None,
+            }),
+            (Record::Credentials(m), field) => {
+                let credentials = m.head.and_then(|h| h.credentials.as_ref());
+                credentials.and_then(|c| match field {
+                    Field::To => at(Some(&c.to)),
+                    Field::On => at(c.on.as_ref()),
+                    _ => None,
+                })
+            }
+            (Record::State(s), Field::Id) => at(Some(&s.record.id)),
+            (Record::Government(g), field) => g.record.and_then(|r| match field {
+                Field::Id => at(Some(&r.id)),
+                Field::State => at(Some(&r.state)),
+                Field::From => at(r.from.as_ref()),
+                Field::Until => at(r.until.as_ref()),
+                _ => None,
+            }),
+            (Record::Recognition(r), field) => match field {
+                Field::By => at(Some(&r.record.by)),
+                Field::Of => at(Some(&r.record.of)),
+                Field::Level => at(Some(&r.record.level)),
+                Field::From => at(r.record.from.as_ref()),
+                Field::Until => at(r.record.until.as_ref()),
+                _ => None,
+            },
+            _ => None,
+        };
+        own.unwrap_or_else(|| self.loc(record))
+    }
+
     pub fn read(&self, record: &Record<'w, 's>, field: Field) -> Value<'w> {
         fn date<'a>(d: &Option<crate::scenario::model::At<Date>>) -> Value<'a> {
             d.as_ref().map_or(Value::Null, |d| Value::Date(d.value))

@@ -102,6 +102,8 @@ pub struct Read {
     pub fields: Vec<(RecordKind, Field)>,
     /// As written in the rule, e.g. `m.head.rank`.
     pub text: String,
+    /// The path ends at an embedded record (`m.head`): shown only when absent.
+    pub record: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -632,15 +634,12 @@ impl<'a> Checker<'a> {
         }
         // Paths over a rule's own bindings are evidence for its findings.
         let record_valued = matches!(ty, Ty::Record(_));
-        if self.collect_reads
-            && !fields.is_empty()
-            && !record_valued
-            && !self.reads.iter().any(|r| r.text == name)
-        {
+        if self.collect_reads && !fields.is_empty() && !self.reads.iter().any(|r| r.text == name) {
             self.reads.push(Read {
                 slot,
                 fields,
                 text: name.to_string(),
+                record: record_valued,
             });
         }
         Some(Typed::Known(ex, ty))

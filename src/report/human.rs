@@ -11,7 +11,7 @@ pub fn render(report: &Report, source: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} ({}) as of {}",
+        "{} ({}) as of {}\n",
         report.scenario, report.file, report.as_of
     );
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
@@ -28,13 +28,13 @@ pub fn render(report: &Report, source: Option<&str>) -> String {
             Severity::Warning => "Warnings",
             Severity::Info => "Info",
         };
-        let _ = writeln!(out, "\n{heading} ({})", group.len());
+        let _ = writeln!(out, "{heading} ({})\n", group.len());
         for finding in group {
             finding_block(&mut out, finding, source);
         }
     }
     if !report.claims.is_empty() {
-        let _ = writeln!(out, "\nClaims ({})", report.claims.len());
+        let _ = writeln!(out, "Claims ({})", report.claims.len());
         for claim in &report.claims {
             let verdict = if claim.holds { "holds" } else { "FAILS" };
             let _ = writeln!(
@@ -47,9 +47,10 @@ pub fn render(report: &Report, source: Option<&str>) -> String {
                 let _ = writeln!(out, "         claim: {}", claim.claim);
             }
         }
+        out.push('\n');
     }
     if !report.waived.is_empty() {
-        let _ = writeln!(out, "\nWaived ({})", report.waived.len());
+        let _ = writeln!(out, "Waived ({})", report.waived.len());
         // One block per waiver, listing what it accepted.
         let mut waivers: Vec<&super::WaiverInfo> = Vec::new();
         for waived in &report.waived {
@@ -86,8 +87,9 @@ pub fn render(report: &Report, source: Option<&str>) -> String {
                 );
             }
         }
+        out.push('\n');
     }
-    let _ = writeln!(out, "\n{}", summary_line(report));
+    let _ = writeln!(out, "{}", summary_line(report));
     out
 }
 
@@ -103,7 +105,8 @@ fn finding_block(out: &mut String, finding: &Finding, source: Option<&str>) {
         finding.rule,
         finding.message
     );
-    let _ = writeln!(out, "  --> {}", place(&finding.location));
+    let pad = " ".repeat(finding.location.line.to_string().len());
+    let _ = writeln!(out, "{pad}--> {}", place(&finding.location));
     let line = source.and_then(|text| {
         let index = usize::try_from(finding.location.line)
             .ok()?
@@ -112,7 +115,6 @@ fn finding_block(out: &mut String, finding: &Finding, source: Option<&str>) {
     });
     if let Some(line) = line {
         let number = finding.location.line.to_string();
-        let pad = " ".repeat(number.len());
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(
             out,
@@ -121,7 +123,7 @@ fn finding_block(out: &mut String, finding: &Finding, source: Option<&str>) {
         );
         let _ = writeln!(out, "{pad} |");
     }
-    let _ = writeln!(out, "  = cite: {}", finding.cite);
+    let _ = writeln!(out, "{pad} = cite: {}", finding.cite);
     for evidence in &finding.evidence {
         let fields: Vec<String> = evidence
             .fields
@@ -130,13 +132,14 @@ fn finding_block(out: &mut String, finding: &Finding, source: Option<&str>) {
             .collect();
         let _ = writeln!(
             out,
-            "  = {} = {} (line {}): {}",
+            "{pad} = why: {} = {} (line {}): {}",
             evidence.var,
             evidence.id,
             evidence.line,
             fields.join(", ")
         );
     }
+    out.push('\n');
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -119,6 +119,9 @@ struct Fields<'n> {
     entries: &'n [(Node, Node)],
     used: Vec<bool>,
     asked: Vec<&'static str>,
+    /// Required keys that are absent; reported by `finish` unless a misspelt
+    /// key explains them (one root cause, one error).
+    missing: Vec<&'static str>,
     /// Whether a key was missing or a value could not be decoded.
     failed: bool,
 }
@@ -144,6 +147,7 @@ impl<'n> Fields<'n> {
             entries,
             used: vec![false; entries.len()],
             asked: Vec::new(),
+            missing: Vec::new(),
             failed: false,
         }
     }
@@ -170,11 +174,7 @@ impl<'n> Fields<'n> {
         let value = match self.take(key) {
             Some(node) => decode(cx, node),
             None => {
-                cx.error(
-                    "missing-key",
-                    self.loc,
-                    format!("{} needs `{key}`", self.what),
-                );
+                self.missing.push(key);
                 None
             }
         };
@@ -220,6 +220,7 @@ impl<'n> Fields<'n> {
     /// read wrongly (a bad `until`, a misspelled `untill`) cannot cause
     /// follow-on findings.
     fn finish(&mut self, cx: &mut Cx) -> bool {
+        let mut explained = Vec::new();
         for ((key, _), used) in self.entries.iter().zip(&self.used) {
             if *used {
                 continue;
@@ -230,17 +231,46 @@ impl<'n> Fields<'n> {
                 continue;
             };
             let message = format!("unknown key `{text}` in {}", self.what);
-            let help = match diag::nearest(&text, self.asked.iter().copied()) {
+            let near = diag::nearest(&text, self.asked.iter().copied());
+            let help = match near {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("the keys of {} are: {}", self.what, words(&self.asked)),
             };
+            explained.extend(near.filter(|n| self.missing.contains(n)));
             let diagnostic = cx
                 .diagnostic("unknown-key", key.loc, message)
                 .with_width(text.chars().count())
                 .with_help(help);
             cx.push(diagnostic);
         }
+        for key in &self.missing {
+            if !explained.contains(key) {
+                cx.error(
+                    "missing-key",
+                    self.loc,
+                    format!("{} needs `{key}`", self.what),
+                );
+            }
+        }
         !self.failed
+    }
+}
+
+/// `until` before `from` is reported where it is written, even when the
+/// record is otherwise broken, so that every problem shows in one run.
+fn check_period(cx: &mut Cx, from: &Option<At<Date>>, until: &Option<At<Date>>) {
+    if let (Some(from), Some(until)) = (from, until)
+        && until.value < from.value
+    {
+        let diagnostic = cx
+            .diagnostic(
+                "until-before-from",
+                until.loc,
+                format!("`until: {}` is before `from: {}`", until.value, from.value),
+            )
+            .with_width(until.value.to_string().len())
+            .with_help("a period holds from `from` up to, but not including, `until`");
+        cx.push(diagnostic);
     }
 }
 
@@ -679,6 +709,7 @@ fn government(cx: &mut Cx, node: &Node) -> Option<Government> {
     let name = f.optional(cx, "name", text);
     let from = f.optional(cx, "from", date);
     let until = f.optional(cx, "until", date);
+    check_period(cx, &from, &until);
     let default_recognition = f.optional(cx, "default_recognition", level);
     let source = f.optional(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
@@ -712,6 +743,7 @@ fn recognition(cx: &mut Cx, node: &Node) -> Option<Recognition> {
     let level = f.required(cx, "level", level);
     let from = f.optional(cx, "from", date);
     let until = f.optional(cx, "until", date);
+    check_period(cx, &from, &until);
     let source = f.optional(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let record = match (by, of, level) {
@@ -743,6 +775,7 @@ fn mission(cx: &mut Cx, node: &Node) -> Option<Mission> {
     let run_by = f.optional(cx, "run_by", reference(Want::Government));
     let from = f.optional(cx, "from", date);
     let until = f.optional(cx, "until", date);
+    check_period(cx, &from, &until);
     let staff = f.optional(cx, "staff", list("staff entries", staff));
     let heads = f.optional(cx, "heads", list("heads", head));
     let source = f.optional(cx, "source", reference(Want::Source));
@@ -777,6 +810,7 @@ fn staff(cx: &mut Cx, node: &Node) -> Option<Staff> {
     let diplomats = f.required(cx, "diplomats", count);
     let from = f.optional(cx, "from", date);
     let until = f.optional(cx, "until", date);
+    check_period(cx, &from, &until);
     let source = f.optional(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let record = diplomats.filter(|_| clean).map(|diplomats| Staff {
@@ -799,6 +833,7 @@ fn head(cx: &mut Cx, node: &Node) -> Option<Head> {
     let rank = f.required(cx, "rank", rank);
     let from = f.optional(cx, "from", date);
     let until = f.optional(cx, "until", date);
+    check_period(cx, &from, &until);
     let agrement = f.optional(cx, "agrement", date);
     let credentials = f.optional(cx, "credentials", credentials);
     let source = f.optional(cx, "source", reference(Want::Source));
@@ -1046,7 +1081,8 @@ mod tests {
 
         let text = "{id: m, sender: A, kind: embasy}";
         assert!(decode_mission(&node(text), "t.yaml", &mut diags).is_none());
-        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        let mut codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        codes.sort();
         assert_eq!(codes, ["missing-key", "unknown-kind"]);
     }
 

@@ -85,6 +85,8 @@ pub fn parse(text: &str, file: &str, limits: &YamlLimits) -> Result<Node, Diagno
         max_depth: limits.max_depth,
         max_nodes: limits.max_nodes,
         max_documents: 1,
+        // Anchored content a scenario replays is small; a bomb's is not.
+        max_recorded_anchor_events: 100_000,
         // The default (1,000,000) stops near 9.5 MB of scenario; nodes bound the work instead.
         max_events: 4 * limits.max_nodes,
     };
@@ -94,6 +96,9 @@ pub fn parse(text: &str, file: &str, limits: &YamlLimits) -> Result<Node, Diagno
         leading_zero_numbers_as_strings: true,
         underscored_numbers_as_strings: true,
         duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::Error,
+        // A scenario may reuse an anchor a few times; a "billion laughs" file
+        // expands each one exponentially often and is stopped early here.
+        alias_limits: serde_saphyr::alias_limits! { max_alias_expansions_per_anchor: 10_000 },
     };
     match serde_saphyr::from_str_with_options::<Option<Spanned<Node>>>(text, options) {
         Ok(Some(node)) => Ok(node.value),
@@ -123,15 +128,25 @@ fn yaml_error(error: &serde_saphyr::Error, file: &str) -> Diagnostic {
         Some((prefix, rest)) if prefix.starts_with("line ") => rest,
         _ => message,
     };
-    let mut diagnostic =
-        Diagnostic::new("yaml-syntax", file, loc, format!("invalid YAML: {message}"));
-    if message.contains("budget") || message.contains("recursion") {
-        diagnostic.code = "yaml-limit";
-        diagnostic = diagnostic.with_help(
-            "the file nests too deeply or expands too many aliases; a scenario needs neither",
-        );
+    let depth =
+        message.contains("recursion") || message.contains("Depth") || message.contains("depth");
+    let budget =
+        message.contains("budget") || message.contains("replay") || message.contains("alias");
+    if depth {
+        Diagnostic::new("yaml-limit", file, loc, "the YAML nests too deeply").with_help(
+            "lists and mappings may nest at most 64 levels; a scenario needs fewer than 10",
+        )
+    } else if budget {
+        Diagnostic::new(
+            "yaml-limit",
+            file,
+            loc,
+            format!("the YAML expands to too much data ({message})"),
+        )
+        .with_help("aliases here expand beyond the limits (a \"billion laughs\" file?); write the records out instead")
+    } else {
+        Diagnostic::new("yaml-syntax", file, loc, format!("invalid YAML: {message}"))
     }
-    diagnostic
 }
 
 fn saturate(n: impl TryInto<u32>) -> u32 {
