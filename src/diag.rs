@@ -126,17 +126,26 @@ pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.dedup();
 }
 
-/// Levenshtein distance, by characters.
+/// Edit distance by characters (optimal string alignment): insertions,
+/// deletions, substitutions and swaps of two adjacent characters each cost 1,
+/// so `rnak` is one edit from `rank`.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
+    for (i, ca) in a.iter().enumerate() {
         current[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            let substitution = previous[j] + usize::from(ca != cb);
+            let mut best = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                best = best.min(before[j - 1] + 1);
+            }
+            current[j + 1] = best;
         }
+        std::mem::swap(&mut before, &mut previous);
         std::mem::swap(&mut previous, &mut current);
     }
     previous[b.len()]
@@ -182,6 +191,9 @@ mod tests {
         assert_eq!(nearest("reciever", keys), Some("receiver"));
         assert_eq!(nearest("sendr", keys), Some("sender"));
         assert_eq!(nearest("colour", keys), None);
+        // A swap of two adjacent letters is one edit.
+        assert_eq!(edit_distance("rnak", "rank"), 1);
+        assert_eq!(nearest("rnak", ["name", "rank", "from"]), Some("rank"));
     }
 
     #[test]

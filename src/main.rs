@@ -39,24 +39,53 @@ enum Command {
         /// Scenario files (YAML), or directories to search for *.yaml / *.yml.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// A directory of *.rules files (or one file) to add to the standard rules. Repeatable.
-        #[arg(long = "rules", value_name = "DIR")]
-        rules: Vec<PathBuf>,
         /// Evaluate at this date (YYYY-MM-DD) instead of the scenario's `as_of`.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<Date>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// The least severity that makes the exit status 1.
-        #[arg(long, value_enum, default_value_t = FailOn::Error)]
-        fail_on: FailOn,
-        /// Most candidate bindings one rule may consider before it is stopped.
-        #[arg(long, value_name = "N", default_value_t = parity::eval::Budget::default().max_steps)]
-        limit_eval_steps: u64,
-        /// Largest scenario file accepted, in bytes.
-        #[arg(long, value_name = "BYTES", default_value_t = YamlLimits::default().max_bytes)]
-        limit_file_bytes: usize,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Evaluate each proposal of a scenario: what it would introduce and resolve.
+    ///
+    /// Exit status: 1 when a proposal introduces a finding at or above
+    /// --fail-on; 2 on an input error (including a change that cannot be made).
+    Propose {
+        /// The scenario file.
+        file: PathBuf,
+        /// Take the proposals from this YAML file (`proposals:` as in a scenario) instead.
+        #[arg(long, value_name = "FILE")]
+        proposals: Option<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Try each rank for a new head of a mission and recommend the highest that breaks nothing.
+    Suggest {
+        /// The scenario file.
+        file: PathBuf,
+        /// The mission to appoint a head to.
+        #[arg(long, value_name = "ID")]
+        mission: String,
+        /// The date of the appointment (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        on: Date,
+        /// The government the credentials go to (default: the receiver's government in control).
+        #[arg(long, value_name = "ID")]
+        credentials_to: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Show the periods in which each finding holds.
+    Timeline {
+        /// The scenario file.
+        file: PathBuf,
+        /// Start of the window (default: since ever).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        from: Option<Date>,
+        /// End of the window, exclusive (default: still open).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        until: Option<Date>,
+        #[command(flatten)]
+        common: Common,
     },
     /// List the rules: id, severity and title.
     Rules {
@@ -64,6 +93,44 @@ enum Command {
         #[arg(long = "rules", value_name = "DIR")]
         rules: Vec<PathBuf>,
     },
+}
+
+/// Options every evaluating command takes.
+#[derive(clap::Args)]
+struct Common {
+    /// A directory of *.rules files (or one file) to add to the standard rules. Repeatable.
+    #[arg(long = "rules", value_name = "DIR")]
+    rules: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// The least severity that counts as breaking a rule (and makes the exit status 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Most candidate bindings one rule may consider before it is stopped.
+    #[arg(long, value_name = "N", default_value_t = parity::eval::Budget::default().max_steps)]
+    limit_eval_steps: u64,
+    /// Largest scenario file accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = YamlLimits::default().max_bytes)]
+    limit_file_bytes: usize,
+}
+
+impl Common {
+    fn options(&self) -> CheckOptions {
+        CheckOptions {
+            as_of: None,
+            budget: parity::eval::Budget {
+                max_steps: self.limit_eval_steps,
+            },
+        }
+    }
+
+    fn limits(&self) -> YamlLimits {
+        YamlLimits {
+            max_bytes: self.limit_file_bytes,
+            ..YamlLimits::default()
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -98,25 +165,40 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check {
             files,
-            rules,
             as_of,
-            format,
-            fail_on,
-            limit_eval_steps,
-            limit_file_bytes,
+            common,
         } => {
-            let limits = YamlLimits {
-                max_bytes: limit_file_bytes,
-                ..YamlLimits::default()
-            };
             let options = CheckOptions {
                 as_of,
-                budget: parity::eval::Budget {
-                    max_steps: limit_eval_steps,
-                },
+                ..common.options()
             };
-            check(&files, &rules, &options, &limits, format, fail_on.into())
+            check(
+                &files,
+                &common.rules,
+                &options,
+                &common.limits(),
+                common.format,
+                common.fail_on.into(),
+            )
         }
+        Command::Propose {
+            file,
+            proposals,
+            common,
+        } => propose(&file, proposals.as_deref(), &common),
+        Command::Suggest {
+            file,
+            mission,
+            on,
+            credentials_to,
+            common,
+        } => suggest(&file, &mission, on, credentials_to.as_deref(), &common),
+        Command::Timeline {
+            file,
+            from,
+            until,
+            common,
+        } => timeline(&file, from, until, &common),
         Command::Rules { rules } => list_rules(&rules),
     };
     ExitCode::from(code)
@@ -266,4 +348,167 @@ fn list_rules(extra: &[PathBuf]) -> u8 {
             INPUT_ERROR
         }
     }
+}
+
+/// Reads and loads one scenario, printing its errors; `None` means exit 2.
+fn load_scenario(
+    path: &Path,
+    limits: &YamlLimits,
+) -> Option<(parity::scenario::model::Scenario, String)> {
+    let name = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("error[unreadable-file]: cannot read {name}: {error}");
+            return None;
+        }
+    };
+    match load_str(&text, &name, limits) {
+        Ok(scenario) => Some((scenario, text)),
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            eprintln!(
+                "parity: {} in {name}; nothing was evaluated",
+                count(diagnostics.len())
+            );
+            None
+        }
+    }
+}
+
+/// Runs a command's evaluation; input errors are printed and give exit 2.
+fn run<T>(
+    result: Result<T, Vec<Diagnostic>>,
+    render: impl FnOnce(&T) -> String,
+    fails: impl FnOnce(&T) -> bool,
+) -> u8 {
+    match result {
+        Ok(report) => {
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(render(&report).as_bytes());
+            if fails(&report) { FINDINGS } else { CLEAN }
+        }
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            eprintln!(
+                "parity: {}; nothing was evaluated",
+                count(diagnostics.len())
+            );
+            INPUT_ERROR
+        }
+    }
+}
+
+fn propose(path: &Path, proposals_file: Option<&Path>, common: &Common) -> u8 {
+    let Ok(rules) = load_rules(&common.rules).map_err(|d| print_diagnostics(&d)) else {
+        return INPUT_ERROR;
+    };
+    let limits = common.limits();
+    let Some((scenario, _)) = load_scenario(path, &limits) else {
+        return INPUT_ERROR;
+    };
+    let (proposals, file) = match proposals_file {
+        None => (scenario.proposals.clone(), scenario.file.clone()),
+        Some(extra) => {
+            let name = extra.display().to_string();
+            let loaded = std::fs::read_to_string(extra)
+                .map_err(|e| {
+                    vec![Diagnostic::new(
+                        "unreadable-file",
+                        &name,
+                        parity::diag::Loc::new(1, 1),
+                        format!("cannot read {name}: {e}"),
+                    )]
+                })
+                .and_then(|text| {
+                    parity::scenario::load::load_proposals_str(&text, &name, &limits, &scenario)
+                });
+            match loaded {
+                Ok(proposals) => (proposals, name),
+                Err(diagnostics) => {
+                    print_diagnostics(&diagnostics);
+                    return INPUT_ERROR;
+                }
+            }
+        }
+    };
+    let fail_on: Severity = common.fail_on.into();
+    let result = parity::engine::propose::propose(
+        &scenario,
+        &proposals,
+        &file,
+        &rules,
+        &common.options(),
+        fail_on,
+    );
+    let format = common.format;
+    run(
+        result,
+        |r| match format {
+            Format::Human => report::human::render_proposals(r),
+            Format::Json => report::json::value(r),
+        },
+        |r| r.fails(),
+    )
+}
+
+fn suggest(
+    path: &Path,
+    mission: &str,
+    on: Date,
+    credentials_to: Option<&str>,
+    common: &Common,
+) -> u8 {
+    let Ok(rules) = load_rules(&common.rules).map_err(|d| print_diagnostics(&d)) else {
+        return INPUT_ERROR;
+    };
+    let Some((scenario, _)) = load_scenario(path, &common.limits()) else {
+        return INPUT_ERROR;
+    };
+    let fail_on: Severity = common.fail_on.into();
+    let result = parity::engine::propose::suggest(
+        &scenario,
+        &rules,
+        mission,
+        on,
+        credentials_to,
+        &common.options(),
+        fail_on,
+    );
+    let format = common.format;
+    run(
+        result,
+        |r| match format {
+            Format::Human => report::human::render_suggest(r),
+            Format::Json => report::json::value(r),
+        },
+        |r| r.recommended.is_none(),
+    )
+}
+
+fn timeline(path: &Path, from: Option<Date>, until: Option<Date>, common: &Common) -> u8 {
+    let Ok(rules) = load_rules(&common.rules).map_err(|d| print_diagnostics(&d)) else {
+        return INPUT_ERROR;
+    };
+    let Some((scenario, _)) = load_scenario(path, &common.limits()) else {
+        return INPUT_ERROR;
+    };
+    if let (Some(from), Some(until)) = (from, until)
+        && until <= from
+    {
+        eprintln!("error[usage]: --until {until} is not after --from {from}");
+        return INPUT_ERROR;
+    }
+    let result =
+        parity::engine::timeline::timeline(&scenario, &rules, from, until, &common.options());
+    let format = common.format;
+    run(
+        result,
+        |r| match format {
+            Format::Human => report::human::render_timeline(r),
+            Format::Json => report::json::value(r),
+        },
+        |_| false,
+    )
 }

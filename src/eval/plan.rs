@@ -29,17 +29,27 @@ pub fn plan<'r>(outer: u64, slots: &[(usize, Collection)], conjuncts: &[&'r Ex])
         let this = 1u64 << slot;
         let known = bound;
         bound |= this;
+        // Prefer an equality with a variable bound earlier (`r.sender ==
+        // m.receiver`, a few rows per probe) to one with a fixed value
+        // (`r.kind == embassy`, which may match most of the collection).
         let mut join = None;
+        let mut fixed = None;
         for (i, conjunct) in conjuncts.iter().enumerate() {
             if used[i] {
                 continue;
             }
-            if let Some(pair) = equality_on(conjunct, this, known) {
-                join = Some(pair);
-                used[i] = true;
-                break;
+            if let Some((inner, outer)) = equality_on(conjunct, this, known) {
+                if outer.free_vars() != 0 {
+                    join = Some((i, (inner, outer)));
+                    break;
+                }
+                fixed = fixed.or(Some((i, (inner, outer))));
             }
         }
+        let join = join.or(fixed).map(|(i, pair)| {
+            used[i] = true;
+            pair
+        });
         let last = position + 1 == slots.len();
         let mut filters = Vec::new();
         for (i, conjunct) in conjuncts.iter().enumerate() {

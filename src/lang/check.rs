@@ -321,6 +321,15 @@ fn split_and(ex: Ex, out: &mut Vec<Ex>) {
     }
 }
 
+/// A string literal where an id is wanted: an id that has to be quoted
+/// because it holds a dot (`"un.org"`; unquoted, `un.org` is a path).
+fn quoted_id<'e>(ex: &'e Ex, ty: &Ty, want: &Ty) -> Option<&'e str> {
+    match (ex, ty, want) {
+        (Ex::Lit(Lit::Str(text)), Ty::Str, Ty::Ref(_)) => Some(text),
+        _ => None,
+    }
+}
+
 /// An expression whose type is known, or a bare word waiting for one.
 enum Typed {
     Known(Ex, Ty),
@@ -715,7 +724,18 @@ impl<'a> Checker<'a> {
         let l = self.infer(left);
         let r = self.infer(right);
         match (l?, r?) {
-            (Typed::Known(a, ta), Typed::Known(b, tb)) => Some((a, b, ta, tb)),
+            (Typed::Known(a, ta), Typed::Known(b, tb)) => {
+                // A quoted id (`"un.org"`) compared with an id is that id.
+                if let Some(text) = quoted_id(&b, &tb, &ta) {
+                    let b = self.coerce(text, right.span, &ta)?;
+                    return Some((a, b, ta.clone(), ta));
+                }
+                if let Some(text) = quoted_id(&a, &ta, &tb) {
+                    let a = self.coerce(text, left.span, &tb)?;
+                    return Some((a, b, tb.clone(), tb));
+                }
+                Some((a, b, ta, tb))
+            }
             (Typed::Known(a, ta), Typed::Word(w, span)) => {
                 let b = self.coerce(&w, span, &ta)?;
                 Some((a, b, ta.clone(), ta))
@@ -807,7 +827,9 @@ impl<'a> Checker<'a> {
                 Some(Typed::Known(ex, t)) => {
                     let fits =
                         t == ty || t == Ty::Null || matches!((&t, &ty), (Ty::Ref(_), Ty::Ref(_)));
-                    if fits {
+                    if let Some(text) = quoted_id(&ex, &t, &ty) {
+                        self.coerce(text, element.span, &ty)
+                    } else if fits {
                         Some(ex)
                     } else {
                         self.error(
@@ -843,7 +865,9 @@ impl<'a> Checker<'a> {
                 let fits = ty == *want
                     || ty == Ty::Null
                     || matches!((&ty, want), (Ty::Ref(_), Ty::Ref(_)));
-                if fits {
+                if let Some(text) = quoted_id(&ex, &ty, want) {
+                    self.coerce(text, expr.span, want)
+                } else if fits {
                     Some(ex)
                 } else {
                     self.error(

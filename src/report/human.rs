@@ -168,3 +168,144 @@ pub fn summary_line(report: &Report) -> String {
     }
     line
 }
+
+/// A finding in one line: `error[rule-id] subject: message`.
+fn line(finding: &Finding) -> String {
+    format!(
+        "{}[{}] {}: {}",
+        finding.severity.word(),
+        finding.rule,
+        finding.subject.join(", "),
+        finding.message
+    )
+}
+
+/// What each proposal would introduce and resolve, read as advice.
+pub fn render_proposals(report: &crate::engine::propose::ProposalsReport) -> String {
+    use crate::engine::propose::Verdict;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} ({}): {} proposals\n",
+        report.scenario,
+        report.file,
+        report.proposals.len()
+    );
+    for p in &report.proposals {
+        let title = p
+            .title
+            .as_deref()
+            .map(|t| format!(" — {t}"))
+            .unwrap_or_default();
+        let verdict = match p.verdict {
+            Verdict::Ok => "ok: breaks no rule at the failing severity",
+            Verdict::Breaks => "BREAKS: introduces a finding at the failing severity",
+        };
+        let _ = writeln!(out, "{} (on {}){title}", p.id, p.on);
+        let _ = writeln!(out, "  verdict: {verdict}");
+        if p.introduced.is_empty() {
+            let _ = writeln!(out, "  introduces nothing");
+        } else {
+            let _ = writeln!(out, "  would introduce:");
+            for f in &p.introduced {
+                let _ = writeln!(out, "    + {}", line(f));
+            }
+        }
+        if !p.resolved.is_empty() {
+            let _ = writeln!(out, "  would resolve:");
+            for f in &p.resolved {
+                let _ = writeln!(out, "    - {}", line(f));
+            }
+        }
+        out.push('\n');
+    }
+    let breaking = report
+        .proposals
+        .iter()
+        .filter(|p| p.verdict == Verdict::Breaks)
+        .count();
+    let _ = writeln!(
+        out,
+        "{}: {} of {} proposals break a rule",
+        report.scenario,
+        breaking,
+        report.proposals.len()
+    );
+    out
+}
+
+/// Each rank tried for a mission's new head, and the recommendation.
+pub fn render_suggest(report: &crate::engine::propose::SuggestReport) -> String {
+    let mut out = String::new();
+    let credentials = report
+        .credentials_to
+        .as_deref()
+        .unwrap_or("no government in control");
+    let _ = writeln!(
+        out,
+        "{} ({}): a new head for {} on {}, credentials to {credentials}\n",
+        report.scenario, report.file, report.mission, report.on
+    );
+    for trial in &report.trials {
+        let class = trial
+            .class
+            .map_or("no class".to_string(), |c| format!("class {c}"));
+        let verdict = if trial.breaks { "breaks" } else { "ok" };
+        let _ = writeln!(out, "  {:<24} {:<9} {verdict}", trial.rank.word(), class);
+        for f in &trial.introduced {
+            let _ = writeln!(out, "      + {}", line(f));
+        }
+        for f in &trial.resolved {
+            let _ = writeln!(out, "      - {}", line(f));
+        }
+    }
+    let recommendation = match report.recommended {
+        Some(rank) => format!("recommended: {}", crate::engine::propose::article(rank)),
+        None => "no rank can be recommended".to_string(),
+    };
+    let _ = writeln!(out, "\n{recommendation}\nwhy: {}", report.reason);
+    out
+}
+
+/// The periods in which each finding holds.
+pub fn render_timeline(report: &crate::engine::timeline::TimelineReport) -> String {
+    let mut out = String::new();
+    let window = match (&report.from, &report.until) {
+        (None, None) => String::new(),
+        (from, until) => format!(
+            " from {} until {}",
+            from.as_deref().unwrap_or("the beginning"),
+            until.as_deref().unwrap_or("now")
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "{} ({}){window}: {} findings over {} change points\n",
+        report.scenario,
+        report.file,
+        report.findings.len(),
+        report.evaluations
+    );
+    for entry in &report.findings {
+        let periods: Vec<String> = entry
+            .periods
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} → {}",
+                    p.from.as_deref().unwrap_or("since ever"),
+                    p.until.as_deref().unwrap_or("still")
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}[{}] {}",
+            entry.severity.word(),
+            entry.rule,
+            entry.subject.join(", ")
+        );
+        let _ = writeln!(out, "    {}", periods.join(", "));
+    }
+    out
+}

@@ -2,15 +2,20 @@
 //! fields may be added, never renamed.
 
 use super::Report;
+use serde::Serialize;
 
 /// Renders one report, or an array when there are several.
 pub fn render(reports: &[Report]) -> String {
-    let text = match reports {
-        [one] => serde_json::to_string_pretty(one),
-        many => serde_json::to_string_pretty(many),
-    };
+    match reports {
+        [one] => value(one),
+        many => value(&many),
+    }
+}
+
+/// Renders any report type (proposals, suggestions, timelines) as pretty JSON.
+pub fn value<T: Serialize + ?Sized>(report: &T) -> String {
     // Serialising plain structs of strings and numbers cannot fail.
-    let mut text = text.unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(report).unwrap_or_default();
     text.push('\n');
     text
 }

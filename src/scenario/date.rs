@@ -24,6 +24,14 @@ pub struct Date {
 }
 
 impl Date {
+    /// Before any date a scenario can hold: "since ever".
+    pub const EARLIEST: Date = Date {
+        year: 1,
+        month: 1,
+        day: 1,
+        precision: Precision::Day,
+    };
+
     /// A full date; `None` when it does not exist in the Gregorian calendar.
     pub fn ymd(year: u16, month: u8, day: u8) -> Option<Date> {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {

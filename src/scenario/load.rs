@@ -38,15 +38,42 @@ pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario,
     }
 }
 
-/// Decodes one mission record node (used later by proposals' `open`); same diagnostics rules.
-#[allow(dead_code, reason = "the proposals module will call it")]
-pub(crate) fn decode_mission(
-    node: &Node,
+/// Proposals kept in a file of their own (`parity propose --proposals FILE`):
+/// a mapping with one key, `proposals`, of the same form as a scenario's.
+/// Their references are checked against `scenario`; errors name `file`.
+pub fn load_proposals_str(
+    text: &str,
     file: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Mission> {
-    let mut cx = Cx::new(file, diags);
-    mission(&mut cx, node)
+    limits: &YamlLimits,
+    scenario: &Scenario,
+) -> Result<Vec<Proposal>, Vec<Diagnostic>> {
+    let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
+    let mut diags = Vec::new();
+    let mut cx = Cx::new(file, &mut diags);
+    let entries: &[(Node, Node)] = match &root.value {
+        Value::Map(entries) => entries,
+        _ => {
+            cx.wrong_type(&root, "a mapping with `proposals:`");
+            NO_ENTRIES
+        }
+    };
+    let loc = entries.first().map_or(Loc::new(1, 1), |(k, _)| k.loc);
+    let mut f = Fields::over(loc, entries, "a proposals file");
+    let proposals = f.required(&mut cx, "proposals", list("proposals", proposal));
+    f.finish(&mut cx);
+    let partials = std::mem::take(&mut cx.partials);
+    // The scenario itself is valid, so whatever validation finds in the
+    // combination is about these proposals: it is reported against their file.
+    let mut combined = scenario.clone();
+    combined.file = file.to_string();
+    combined.proposals = proposals.unwrap_or_default();
+    validate::validate_with(&combined, &partials, &mut diags);
+    diag::sort_and_dedup(&mut diags);
+    if diags.is_empty() {
+        Ok(combined.proposals)
+    } else {
+        Err(diags)
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1072,15 +1099,16 @@ mod tests {
     }
 
     #[test]
-    fn decode_mission_reports_into_the_callers_list() {
+    fn a_mission_record_decodes_or_reports() {
         let mut diags = Vec::new();
+        let mut cx = Cx::new("t.yaml", &mut diags);
         let text = "{id: m, sender: A, receiver: B, kind: embassy, heads: [{rank: envoy}]}";
-        let mission = decode_mission(&node(text), "t.yaml", &mut diags);
+        let decoded = mission(&mut cx, &node(text));
+        assert_eq!(decoded.map(|m| m.heads.len()), Some(1));
         assert!(diags.is_empty(), "{diags:?}");
-        assert_eq!(mission.map(|m| m.heads.len()), Some(1));
 
-        let text = "{id: m, sender: A, kind: embasy}";
-        assert!(decode_mission(&node(text), "t.yaml", &mut diags).is_none());
+        let mut cx = Cx::new("t.yaml", &mut diags);
+        assert!(mission(&mut cx, &node("{id: m, sender: A, kind: embasy}")).is_none());
         let mut codes: Vec<_> = diags.iter().map(|d| d.code).collect();
         codes.sort();
         assert_eq!(codes, ["missing-key", "unknown-kind"]);

@@ -1,5 +1,6 @@
 //! Scenario loading: YAML → located model → validated scenario → world at a date.
 
+pub mod change;
 pub mod date;
 pub mod load;
 pub mod model;

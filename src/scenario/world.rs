@@ -207,7 +207,9 @@ impl<'s> World<'s> {
                 .staff
                 .iter()
                 .filter(|s| in_force(value(&s.from), value(&s.until), date))
-                .max_by_key(|s| value(&s.from))
+                // The latest count; of two that start together, the larger,
+                // whichever the file lists first.
+                .max_by_key(|s| (value(&s.from), s.diplomats))
                 .map(|s| s.diplomats);
             let index = self.missions.len() as u32;
             self.set_entity(sym, Entity::Mission(index));
@@ -287,7 +289,8 @@ impl<'s> World<'s> {
     }
 
     /// How `by` recognises `of` (a government or a state) on `at`:
-    /// an explicit record in force then; else the government's
+    /// an explicit record in force then (the latest; on a tie, the weakest);
+    /// else the government's
     /// `default_recognition`; a state, or an implicit government, de jure.
     /// With no date (`at` unknown), only records without dates count.
     pub fn recognition(&self, by: Sym, of: Sym, at: Option<Date>) -> Option<Level> {
@@ -298,7 +301,10 @@ impl<'s> World<'s> {
                     Some(at) => in_force(value(&r.from), value(&r.until), at),
                     None => r.from.is_none() && r.until.is_none(),
                 })
-                .max_by_key(|r| value(&r.from));
+                // The latest record; of two that start together and disagree,
+                // the weaker level (`none` before `de-facto` before `de-jure`),
+                // whichever the file lists first.
+                .max_by_key(|r| (value(&r.from), r.level.value));
             if let Some(record) = holding {
                 return Some(record.level.value).filter(|l| *l != Level::NoRecognition);
             }

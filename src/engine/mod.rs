@@ -295,3 +295,6 @@ fn apply_waivers(
     }
     (active, waived)
 }
+
+pub mod propose;
+pub mod timeline;

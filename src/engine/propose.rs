@@ -1,0 +1,360 @@
+//! What-if: the findings a proposal would introduce and resolve, and which
+//! rank of head a mission can take without breaking a rule.
+
+use super::{CheckOptions, check};
+use crate::diag::Diagnostic;
+use crate::lang::ast::Severity;
+use crate::lang::ruleset::RuleSet;
+use crate::report::Finding;
+use crate::scenario::change::apply;
+use crate::scenario::date::Date;
+use crate::scenario::model::{At, Change, Credentials, Head, Proposal, Rank, Scenario, StateKind};
+use crate::scenario::world::World;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Introduces no finding at or above the failing severity.
+    Ok,
+    /// Introduces at least one.
+    Breaks,
+}
+
+/// One proposal's effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProposalOutcome {
+    pub id: String,
+    pub title: Option<String>,
+    pub on: String,
+    pub introduced: Vec<Finding>,
+    pub resolved: Vec<Finding>,
+    pub verdict: Verdict,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProposalsReport {
+    pub scenario: String,
+    pub file: String,
+    pub proposals: Vec<ProposalOutcome>,
+}
+
+impl ProposalsReport {
+    pub fn fails(&self) -> bool {
+        self.proposals.iter().any(|p| p.verdict == Verdict::Breaks)
+    }
+}
+
+/// Findings by (rule, subject): what identifies a finding across dates and changes.
+type FindingsByKey = BTreeMap<(String, Vec<String>), Finding>;
+
+/// The findings in force at `on`, by (rule, subject).
+fn findings_at(
+    scenario: &Scenario,
+    rules: &RuleSet,
+    on: Date,
+    options: &CheckOptions,
+) -> Result<FindingsByKey, Vec<Diagnostic>> {
+    let options = CheckOptions {
+        as_of: Some(on),
+        ..*options
+    };
+    let report = check(scenario, rules, &options)?;
+    Ok(report
+        .findings
+        .into_iter()
+        .map(|f| ((f.rule.clone(), f.subject.clone()), f))
+        .collect())
+}
+
+/// Introduced and resolved findings of applying one proposal.
+fn outcome(
+    scenario: &Scenario,
+    rules: &RuleSet,
+    proposal: &Proposal,
+    file: &str,
+    options: &CheckOptions,
+    fail_on: Severity,
+) -> Result<ProposalOutcome, Vec<Diagnostic>> {
+    let on = proposal.on.value;
+    let before = findings_at(scenario, rules, on, options)?;
+    let changed = apply(scenario, proposal, file)?;
+    let after = findings_at(&changed, rules, on, options)?;
+    let introduced: Vec<Finding> = after
+        .iter()
+        .filter(|(key, _)| !before.contains_key(*key))
+        .map(|(_, f)| f.clone())
+        .collect();
+    let resolved: Vec<Finding> = before
+        .iter()
+        .filter(|(key, _)| !after.contains_key(*key))
+        .map(|(_, f)| f.clone())
+        .collect();
+    let verdict = if introduced.iter().any(|f| f.severity >= fail_on) {
+        Verdict::Breaks
+    } else {
+        Verdict::Ok
+    };
+    Ok(ProposalOutcome {
+        id: proposal.id.value.clone(),
+        title: proposal.title.clone(),
+        on: on.to_string(),
+        introduced: sorted(introduced),
+        resolved: sorted(resolved),
+        verdict,
+    })
+}
+
+fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings
+        .sort_by(|a, b| (b.severity, &a.rule, &a.subject).cmp(&(a.severity, &b.rule, &b.subject)));
+    findings
+}
+
+/// Evaluates each proposal on its own against the scenario as it stands on
+/// the proposal's date. `file` is where the proposals were written.
+pub fn propose(
+    scenario: &Scenario,
+    proposals: &[Proposal],
+    file: &str,
+    rules: &RuleSet,
+    options: &CheckOptions,
+    fail_on: Severity,
+) -> Result<ProposalsReport, Vec<Diagnostic>> {
+    let mut outcomes = Vec::new();
+    let mut errors = Vec::new();
+    for proposal in proposals {
+        match outcome(scenario, rules, proposal, file, options, fail_on) {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(diagnostics) => errors.extend(diagnostics),
+        }
+    }
+    if !errors.is_empty() {
+        crate::diag::sort_and_dedup(&mut errors);
+        return Err(errors);
+    }
+    Ok(ProposalsReport {
+        scenario: scenario.id.value.clone(),
+        file: scenario.file.clone(),
+        proposals: outcomes,
+    })
+}
+
+/// One rank tried for the new head.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RankTrial {
+    pub rank: Rank,
+    /// VCDR art. 14 class, or none.
+    pub class: Option<u8>,
+    pub introduced: Vec<Finding>,
+    pub resolved: Vec<Finding>,
+    /// Whether it introduces a finding at or above the failing severity.
+    pub breaks: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SuggestReport {
+    pub scenario: String,
+    pub file: String,
+    pub mission: String,
+    pub on: String,
+    /// The government the new head's credentials would be presented to.
+    pub credentials_to: Option<String>,
+    pub trials: Vec<RankTrial>,
+    pub recommended: Option<Rank>,
+    /// Why, in a sentence a desk officer can forward.
+    pub reason: String,
+}
+
+/// The ranks worth trying for a mission's head, highest class first: the
+/// Holy See's own ranks only for the Holy See, and the other ranks otherwise.
+fn candidate_ranks(holy_see: bool) -> Vec<Rank> {
+    if holy_see {
+        vec![
+            Rank::Nuncio,
+            Rank::Internuncio,
+            Rank::ChargeDAffaires,
+            Rank::ChargeDAffairesAi,
+        ]
+    } else {
+        vec![
+            Rank::Ambassador,
+            Rank::HighCommissioner,
+            Rank::Envoy,
+            Rank::Minister,
+            Rank::ChargeDAffaires,
+            Rank::ChargeDAffairesAi,
+        ]
+    }
+}
+
+/// Tries every rank for a new head of `mission` on `on` and recommends the
+/// highest class that introduces nothing at or above `fail_on`.
+pub fn suggest(
+    scenario: &Scenario,
+    rules: &RuleSet,
+    mission: &str,
+    on: Date,
+    credentials_to: Option<&str>,
+    options: &CheckOptions,
+    fail_on: Severity,
+) -> Result<SuggestReport, Vec<Diagnostic>> {
+    let file = scenario.file.as_str();
+    let record = scenario
+        .missions
+        .iter()
+        .find(|m| m.id.value == mission)
+        .ok_or_else(|| {
+            let ids = scenario.missions.iter().map(|m| m.id.value.as_str());
+            vec![
+                Diagnostic::new(
+                    "unknown-id",
+                    file,
+                    scenario.id.loc,
+                    format!("the scenario has no mission `{mission}`"),
+                )
+                .suggest(mission, ids),
+            ]
+        })?;
+    let world = World::at(scenario, on);
+    let government = match credentials_to {
+        Some(id) => {
+            let known = world
+                .sym(id)
+                .and_then(|sym| world.government(sym))
+                .is_some();
+            if !known {
+                let ids = world.governments.iter().map(|g| world.name(g.sym));
+                return Err(vec![
+                    Diagnostic::new(
+                        "unknown-id",
+                        file,
+                        record.loc,
+                        format!("`{id}` is not a government of this scenario"),
+                    )
+                    .suggest(id, ids),
+                ]);
+            }
+            Some(id.to_string())
+        }
+        None => world
+            .sym(&record.receiver.value)
+            .and_then(|r| world.government_of(r))
+            .map(|g| world.name(g).to_string()),
+    };
+    let holy_see = scenario
+        .states
+        .iter()
+        .any(|s| s.id.value == record.sender.value && s.kind == StateKind::HolySee);
+    let loc = record.loc;
+    let mut trials = Vec::new();
+    for rank in candidate_ranks(holy_see) {
+        // Only heads accredited by letters present credentials; an acting
+        // chargé d'affaires a.i. is notified.
+        let credentials = match (&government, rank.class()) {
+            (Some(to), Some(_)) => Some(Credentials {
+                to: At::new(to.clone(), loc),
+                on: Some(At::new(on, loc)),
+                loc,
+            }),
+            _ => None,
+        };
+        let head = Head {
+            name: None,
+            rank: At::new(rank, loc),
+            from: Some(At::new(on, loc)),
+            until: None,
+            agrement: None,
+            credentials,
+            source: None,
+            proposed: true,
+            loc,
+        };
+        let proposal = Proposal {
+            id: At::new(format!("appoint-{}", rank.word()), loc),
+            title: None,
+            on: At::new(on, loc),
+            changes: vec![Change::Appoint {
+                mission: At::new(mission.to_string(), loc),
+                head,
+                loc,
+            }],
+            source: None,
+            loc,
+        };
+        let outcome = outcome(scenario, rules, &proposal, file, options, fail_on)?;
+        trials.push(RankTrial {
+            rank,
+            class: rank.class(),
+            breaks: outcome.verdict == Verdict::Breaks,
+            introduced: outcome.introduced,
+            resolved: outcome.resolved,
+        });
+    }
+    let recommended = trials.iter().find(|t| !t.breaks).map(|t| t.rank);
+    let reason = reason(&trials, recommended, fail_on);
+    Ok(SuggestReport {
+        scenario: scenario.id.value.clone(),
+        file: file.to_string(),
+        mission: mission.to_string(),
+        on: on.to_string(),
+        credentials_to: government,
+        trials,
+        recommended,
+        reason,
+    })
+}
+
+/// "an ambassador would introduce rank-parity (…) and implied-recognition (…)".
+fn reason(trials: &[RankTrial], recommended: Option<Rank>, fail_on: Severity) -> String {
+    let blocking = |t: &RankTrial| -> String {
+        let rules: Vec<String> = t
+            .introduced
+            .iter()
+            .filter(|f| f.severity >= fail_on)
+            .map(|f| format!("{} ({})", f.rule, f.message))
+            .collect();
+        format!(
+            "{} would introduce {}",
+            article(t.rank),
+            rules.join(" and ")
+        )
+    };
+    let higher: Vec<String> = trials
+        .iter()
+        .take_while(|t| Some(t.rank) != recommended)
+        .filter(|t| t.breaks)
+        .map(blocking)
+        .collect();
+    match recommended {
+        Some(rank) if higher.is_empty() => format!(
+            "{} introduces no finding that fails the check",
+            article(rank)
+        ),
+        Some(rank) => format!(
+            "{} is the highest rank that introduces no finding that fails the check: {}",
+            article(rank),
+            higher.join("; ")
+        ),
+        None => format!(
+            "every rank introduces a finding that fails the check: {}",
+            higher.join("; ")
+        ),
+    }
+}
+
+/// The rank as words with its article: "an ambassador", "a chargé d'affaires".
+pub fn article(rank: Rank) -> String {
+    let words = match rank {
+        Rank::ChargeDAffaires => "chargé d'affaires (en pied)",
+        Rank::ChargeDAffairesAi => "chargé d'affaires a.i.",
+        other => other.word(),
+    };
+    let an = words.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!(
+        "{} {}",
+        if an { "an" } else { "a" },
+        words.replace('-', " ")
+    )
+}

@@ -1,0 +1,163 @@
+//! When each finding holds: the rules are evaluated only at the dates where
+//! the world can change (every date written in the scenario), never day by
+//! day, so the cost grows with the number of changes, not of days.
+
+use super::{CheckOptions, check};
+use crate::diag::Diagnostic;
+use crate::lang::ast::Severity;
+use crate::lang::ruleset::RuleSet;
+use crate::scenario::date::Date;
+use crate::scenario::model::{At, Head, Mission, Scenario};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// `[from, until)`; `None` is open on that side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: Option<String>,
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineEntry {
+    pub rule: String,
+    pub subject: Vec<String>,
+    pub severity: Severity,
+    pub title: String,
+    /// The finding's message when it first holds.
+    pub message: String,
+    pub periods: Vec<Period>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineReport {
+    pub scenario: String,
+    pub file: String,
+    pub from: Option<String>,
+    pub until: Option<String>,
+    /// How many dates were evaluated.
+    pub evaluations: usize,
+    pub findings: Vec<TimelineEntry>,
+}
+
+/// Every date at which something in the scenario starts or ends. Dates that
+/// compare equal (`2018-04` and `2018-04-01`) are one point, printed in the
+/// most precise form written.
+pub fn change_points(scenario: &Scenario) -> Vec<Date> {
+    let mut dates: Vec<Date> = Vec::new();
+    let mut add = |d: &Option<At<Date>>| {
+        if let Some(d) = d {
+            dates.push(d.value);
+        }
+    };
+    let head = |h: &Head, add: &mut dyn FnMut(&Option<At<Date>>)| {
+        add(&h.from);
+        add(&h.until);
+        add(&h.agrement);
+        if let Some(c) = &h.credentials {
+            add(&c.on);
+        }
+    };
+    let mission = |m: &Mission, add: &mut dyn FnMut(&Option<At<Date>>)| {
+        add(&m.from);
+        add(&m.until);
+        for s in &m.staff {
+            add(&s.from);
+            add(&s.until);
+        }
+        for h in &m.heads {
+            head(h, add);
+        }
+    };
+    for g in &scenario.governments {
+        add(&g.from);
+        add(&g.until);
+    }
+    for r in &scenario.recognitions {
+        add(&r.from);
+        add(&r.until);
+    }
+    for m in &scenario.missions {
+        mission(m, &mut add);
+    }
+    for w in &scenario.waivers {
+        add(&w.until);
+    }
+    // Proposals are what-ifs, not history: their dates are not change points.
+    dates.sort_by(|a, b| a.cmp(b).then(precision_rank(b).cmp(&precision_rank(a))));
+    dates.dedup_by(|later, earlier| later == earlier);
+    dates
+}
+
+fn precision_rank(d: &Date) -> u8 {
+    match d.precision() {
+        crate::scenario::date::Precision::Day => 2,
+        crate::scenario::date::Precision::Month => 1,
+        crate::scenario::date::Precision::Year => 0,
+    }
+}
+
+/// The periods in which each finding holds, between `from` and `until`
+/// (default: since ever, and still so).
+pub fn timeline(
+    scenario: &Scenario,
+    rules: &RuleSet,
+    from: Option<Date>,
+    until: Option<Date>,
+    options: &CheckOptions,
+) -> Result<TimelineReport, Vec<Diagnostic>> {
+    // The first point stands for "since ever" unless a start is given.
+    let start = from.unwrap_or(Date::EARLIEST);
+    let mut points = vec![start];
+    points.extend(
+        change_points(scenario)
+            .into_iter()
+            .filter(|d| *d > start && until.is_none_or(|u| *d < u)),
+    );
+    let mut entries: BTreeMap<(String, Vec<String>), TimelineEntry> = BTreeMap::new();
+    for (i, point) in points.iter().enumerate() {
+        let options = CheckOptions {
+            as_of: Some(*point),
+            ..*options
+        };
+        let report = check(scenario, rules, &options)?;
+        let period_from = if i == 0 && from.is_none() {
+            None
+        } else {
+            Some(point.to_string())
+        };
+        let period_until = points.get(i + 1).copied().or(until).map(|d| d.to_string());
+        for finding in report.findings {
+            let key = (finding.rule.clone(), finding.subject.clone());
+            let entry = entries.entry(key).or_insert_with(|| TimelineEntry {
+                rule: finding.rule.clone(),
+                subject: finding.subject.clone(),
+                severity: finding.severity,
+                title: finding.title.clone(),
+                message: finding.message.clone(),
+                periods: Vec::new(),
+            });
+            // Extend the last period when the finding held at the previous point too.
+            match entry.periods.last_mut() {
+                Some(last) if last.until == period_from && period_from.is_some() => {
+                    last.until = period_until.clone();
+                }
+                _ => entry.periods.push(Period {
+                    from: period_from.clone(),
+                    until: period_until.clone(),
+                }),
+            }
+        }
+    }
+    let mut findings: Vec<TimelineEntry> = entries.into_values().collect();
+    findings
+        .sort_by(|a, b| (b.severity, &a.rule, &a.subject).cmp(&(a.severity, &b.rule, &b.subject)));
+    Ok(TimelineReport {
+        scenario: scenario.id.value.clone(),
+        file: scenario.file.clone(),
+        from: from.map(|d| d.to_string()),
+        until: until.map(|d| d.to_string()),
+        evaluations: points.len(),
+        findings,
+    })
+}

@@ -1,0 +1,172 @@
+//! Applying a proposal: the scenario as it would be if its changes were made
+//! on the proposal's date. The result is validated like any scenario, so a
+//! change that makes it inconsistent is an input error at the change.
+
+use super::date::{Date, in_force};
+use super::model::{At, Change, Head, Proposal, Scenario};
+use super::validate;
+use crate::diag::{Diagnostic, Loc};
+
+/// The scenario with the proposal's changes made on `proposal.on`.
+/// `file` names the file the proposal was written in.
+pub fn apply(
+    scenario: &Scenario,
+    proposal: &Proposal,
+    file: &str,
+) -> Result<Scenario, Vec<Diagnostic>> {
+    let on = proposal.on.value;
+    let mut next = scenario.clone();
+    next.proposals.clear();
+    let mut errors = Vec::new();
+    for change in &proposal.changes {
+        if let Err(error) = make(&mut next, change, on, file) {
+            errors.push(*error);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut problems = Vec::new();
+    validate::validate(&next, &mut problems);
+    if problems.is_empty() {
+        return Ok(next);
+    }
+    // Point at the proposal, and say what the change would break.
+    let reasons: Vec<String> = problems.iter().map(|d| d.message.clone()).collect();
+    Err(vec![
+        Diagnostic::new(
+            "invalid-change",
+            file,
+            proposal.id.loc,
+            format!(
+                "proposal `{}` would make the scenario invalid: {}",
+                proposal.id.value,
+                reasons.join("; ")
+            ),
+        )
+        .with_width(proposal.id.value.chars().count()),
+    ])
+}
+
+fn make(
+    scenario: &mut Scenario,
+    change: &Change,
+    on: Date,
+    file: &str,
+) -> Result<(), Box<Diagnostic>> {
+    let error =
+        |loc: Loc, message: String| Box::new(Diagnostic::new("invalid-change", file, loc, message));
+    match change {
+        Change::Appoint { mission, head, loc } => {
+            let target = open_mission(scenario, mission, on).ok_or_else(|| {
+                error(
+                    mission.loc,
+                    format!(
+                        "cannot appoint to `{}`: it is not open on {on}",
+                        mission.value
+                    ),
+                )
+            })?;
+            end_head(target, on);
+            let mut head = head.clone();
+            head.proposed = true;
+            if head.from.is_none() {
+                head.from = Some(At::new(on, *loc));
+            }
+            target.heads.push(head);
+            Ok(())
+        }
+        Change::Recall { mission, .. } => {
+            let target = open_mission(scenario, mission, on).ok_or_else(|| {
+                error(
+                    mission.loc,
+                    format!(
+                        "cannot recall from `{}`: it is not open on {on}",
+                        mission.value
+                    ),
+                )
+            })?;
+            if end_head(target, on) {
+                Ok(())
+            } else {
+                Err(error(
+                    mission.loc,
+                    format!(
+                        "`{}` has no head in office on {on} to recall",
+                        mission.value
+                    ),
+                ))
+            }
+        }
+        Change::Close { mission, .. } => {
+            let target = open_mission(scenario, mission, on).ok_or_else(|| {
+                error(
+                    mission.loc,
+                    format!("cannot close `{}`: it is not open on {on}", mission.value),
+                )
+            })?;
+            target.until = Some(At::new(on, mission.loc));
+            end_head(target, on);
+            Ok(())
+        }
+        Change::Open { mission, loc } => {
+            let mut mission = (**mission).clone();
+            if mission.from.is_none() {
+                mission.from = Some(At::new(on, *loc));
+            }
+            for head in &mut mission.heads {
+                head.proposed = true;
+            }
+            scenario.missions.push(mission);
+            Ok(())
+        }
+        Change::Recognize { recognition, loc } => {
+            let mut recognition = recognition.clone();
+            if recognition.from.is_none() {
+                recognition.from = Some(At::new(on, *loc));
+            }
+            // The new record supersedes any open-ended one between the same parties.
+            for existing in &mut scenario.recognitions {
+                let same = existing.by.value == recognition.by.value
+                    && existing.of.value == recognition.of.value;
+                if same && in_force(value(&existing.from), value(&existing.until), on) {
+                    existing.until = Some(At::new(on, *loc));
+                }
+            }
+            scenario.recognitions.push(recognition);
+            Ok(())
+        }
+    }
+}
+
+fn value(at: &Option<At<Date>>) -> Option<Date> {
+    at.as_ref().map(|a| a.value)
+}
+
+/// The mission of that id, if it is open on `on`.
+fn open_mission<'a>(
+    scenario: &'a mut Scenario,
+    id: &At<String>,
+    on: Date,
+) -> Option<&'a mut super::model::Mission> {
+    scenario
+        .missions
+        .iter_mut()
+        .find(|m| m.id.value == id.value && in_force(value(&m.from), value(&m.until), on))
+}
+
+/// Ends the head in office on `on` at that date; false when there is none.
+fn end_head(mission: &mut super::model::Mission, on: Date) -> bool {
+    let current: Option<&mut Head> = mission
+        .heads
+        .iter_mut()
+        .find(|h| in_force(value(&h.from), value(&h.until), on));
+    match current {
+        Some(head) => {
+            let loc = head.until.as_ref().map_or(head.loc, |u| u.loc);
+            head.until = Some(At::new(on, loc));
+            true
+        }
+        None => false,
+    }
+}
