@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use parity::diag::Diagnostic;
 use parity::lang::ast::Severity;
 use parity::report::{self, Report};
-use parity::scenario::date::Date;
+use parity::scenario::date::{Date, DateError};
 use parity::scenario::load::load_str;
 use parity::scenario::yaml::YamlLimits;
 use parity::{CheckOptions, RuleSet};
@@ -157,7 +157,13 @@ impl From<FailOn> for Severity {
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text).map_err(|_| format!("`{text}` is not a date: write YYYY-MM-DD"))
+    Date::parse(text).map_err(|error| match error {
+        DateError::Malformed => format!("`{text}` is not a date: write YYYY-MM-DD"),
+        DateError::Impossible => format!(
+            "`{text}` is not a real date: {}",
+            parity::scenario::load::why_impossible(text)
+        ),
+    })
 }
 
 fn main() -> ExitCode {

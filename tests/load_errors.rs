@@ -147,7 +147,15 @@ fn missing_scenario_id_and_empty_file() {
     let d = only(&["title: nothing else"]);
     assert_diag(&d, "missing-key", "the scenario needs `scenario`", 1, 1);
     let d = only(&[""]);
-    assert_diag(&d, "missing-key", "the scenario needs `scenario`", 1, 1);
+    assert_diag(
+        &d,
+        "empty-file",
+        "t.yaml is empty: there is no scenario to check",
+        1,
+        1,
+    );
+    let d = only(&["# only a comment"]);
+    assert_eq!(d.code, "empty-file");
 }
 
 #[test]

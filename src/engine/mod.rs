@@ -151,6 +151,7 @@ pub fn check_claims(scenario: &Scenario) -> Result<Vec<CheckedExpr>, Vec<Diagnos
             file: &scenario.file,
             text,
             start: claim.claim.loc,
+            places: &claim.places,
         };
         let expr = match parse_expr(text) {
             Ok(expr) => expr,

@@ -306,41 +306,73 @@ pub fn suggest(
     })
 }
 
-/// "an ambassador would introduce rank-parity (…) and implied-recognition (…)".
+/// Why the recommendation: the highest failing rank's findings in full, the
+/// other failing ranks by rule id (details are in the trials).
 fn reason(trials: &[RankTrial], recommended: Option<Rank>, fail_on: Severity) -> String {
-    let blocking = |t: &RankTrial| -> String {
-        let rules: Vec<String> = t
-            .introduced
-            .iter()
-            .filter(|f| f.severity >= fail_on)
-            .map(|f| format!("{} ({})", f.rule, f.message))
-            .collect();
-        format!(
-            "{} would introduce {}",
-            article(t.rank),
-            rules.join(" and ")
-        )
-    };
-    let higher: Vec<String> = trials
+    let failing: Vec<&RankTrial> = trials
         .iter()
         .take_while(|t| Some(t.rank) != recommended)
         .filter(|t| t.breaks)
-        .map(blocking)
         .collect();
+    fn blocking(t: &RankTrial, fail_on: Severity) -> Vec<&Finding> {
+        t.introduced
+            .iter()
+            .filter(|f| f.severity >= fail_on)
+            .collect()
+    }
+    let ids = |t: &RankTrial| -> Vec<String> {
+        blocking(t, fail_on)
+            .iter()
+            .map(|f| f.rule.clone())
+            .collect()
+    };
+    let mut parts = Vec::new();
+    if let Some(first) = failing.first() {
+        let details: Vec<String> = blocking(first, fail_on)
+            .iter()
+            .map(|f| format!("{} ({})", f.rule, f.message))
+            .collect();
+        parts.push(format!(
+            "{} would introduce {}",
+            article(first.rank),
+            details.join(" and ")
+        ));
+        let (same, other): (Vec<&&RankTrial>, Vec<&&RankTrial>) =
+            failing.iter().skip(1).partition(|t| ids(t) == ids(first));
+        if !same.is_empty() {
+            let names: Vec<String> = same.iter().map(|t| article(t.rank)).collect();
+            parts.push(format!("so would {}", join_words(&names)));
+        }
+        for t in other {
+            parts.push(format!(
+                "{} would introduce {}",
+                article(t.rank),
+                join_words(&ids(t))
+            ));
+        }
+    }
+    let because = parts.join("; ");
     match recommended {
-        Some(rank) if higher.is_empty() => format!(
-            "{} introduces no finding that fails the check",
+        Some(rank) if failing.is_empty() => {
+            format!(
+                "{} introduces no finding that fails the check",
+                article(rank)
+            )
+        }
+        Some(rank) => format!(
+            "{} is the highest rank that introduces no finding that fails the check: {because}",
             article(rank)
         ),
-        Some(rank) => format!(
-            "{} is the highest rank that introduces no finding that fails the check: {}",
-            article(rank),
-            higher.join("; ")
-        ),
-        None => format!(
-            "every rank introduces a finding that fails the check: {}",
-            higher.join("; ")
-        ),
+        None => format!("every rank introduces a finding that fails the check: {because}"),
+    }
+}
+
+/// "a, b and c"
+fn join_words(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 

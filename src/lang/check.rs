@@ -171,6 +171,9 @@ pub struct Embedded<'a> {
     pub file: &'a str,
     pub text: &'a str,
     pub start: Loc,
+    /// Where each byte of `text` (and its end) was written, when known; else
+    /// `text` is taken to be written as is from `start`.
+    pub places: &'a [Loc],
 }
 
 impl Locate for Embedded<'_> {
@@ -178,6 +181,9 @@ impl Locate for Embedded<'_> {
         self.file
     }
     fn loc(&self, offset: usize) -> Loc {
+        if let Some(place) = self.places.get(offset) {
+            return *place;
+        }
         let inner = crate::diag::loc_at(self.text, offset);
         if inner.line == 1 {
             Loc::new(self.start.line, self.start.column + inner.column - 1)

@@ -25,8 +25,21 @@ use crate::diag::{self, Diagnostic, Loc};
 /// YAML text → validated Scenario, or every problem found (sorted by position, deduplicated).
 pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario, Vec<Diagnostic>> {
     let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
+    if root.value == Value::Null {
+        // Empty, or only comments: say so rather than "needs `scenario`".
+        return Err(vec![
+            Diagnostic::new(
+                "empty-file",
+                file,
+                Loc::new(1, 1),
+                format!("{file} is empty: there is no scenario to check"),
+            )
+            .with_help("a scenario file starts with `scenario: <id>` (see docs/scenario.md)"),
+        ]);
+    }
     let mut diags = Vec::new();
     let mut cx = Cx::new(file, &mut diags);
+    cx.text = text;
     let scenario = decode_scenario(&mut cx, &root);
     let partials = std::mem::take(&mut cx.partials);
     validate::validate_with(&scenario, &partials, &mut diags);
@@ -89,6 +102,10 @@ struct Cx<'a> {
     refs: Vec<Ref>,
     /// Records that could not be decoded, with what could be read of them.
     partials: Vec<Partial>,
+    /// The file's text (empty when unknown), to locate inside claims.
+    text: &'a str,
+    /// Byte offset of each line of `text`, computed when first needed.
+    line_starts: Vec<usize>,
 }
 
 impl<'a> Cx<'a> {
@@ -98,7 +115,70 @@ impl<'a> Cx<'a> {
             diags,
             refs: Vec::new(),
             partials: Vec::new(),
+            text: "",
+            line_starts: Vec::new(),
         }
+    }
+
+    /// Where each byte of a scalar's value (and its end) was written, for a
+    /// value that starts at `start`. Quotes and the line breaks and indentation
+    /// of a multi-line scalar are in the file but not in the value, so an
+    /// offset into the value is not a column offset from `start`. Empty when
+    /// the value cannot be matched to the text (escapes): callers fall back.
+    fn source_map(&mut self, start: Loc, value: &str) -> Vec<Loc> {
+        if self.text.is_empty() {
+            return Vec::new();
+        }
+        if self.line_starts.is_empty() {
+            self.line_starts.push(0);
+            let breaks = self.text.match_indices('\n').map(|(i, _)| i + 1);
+            self.line_starts.extend(breaks);
+        }
+        let Some(&line_start) = usize::try_from(start.line)
+            .ok()
+            .and_then(|l| l.checked_sub(1))
+            .and_then(|l| self.line_starts.get(l))
+        else {
+            return Vec::new();
+        };
+        let skip = usize::try_from(start.column.saturating_sub(1)).unwrap_or(0);
+        let Some(rest) = self.text.get(line_start..) else {
+            return Vec::new();
+        };
+        let mut source = rest.chars().skip(skip).peekable();
+        let (mut line, mut column) = (start.line, start.column);
+        let mut map = Vec::with_capacity(value.len() + 1);
+        for ch in value.chars() {
+            // Skip what the value leaves out: quotes, folded breaks, indentation.
+            loop {
+                let Some(&next) = source.peek() else {
+                    return Vec::new();
+                };
+                let matches = next == ch || (ch.is_whitespace() && next.is_whitespace());
+                if matches {
+                    break;
+                }
+                if !(next.is_whitespace() || next == '"' || next == '\'') {
+                    return Vec::new();
+                }
+                source.next();
+                (line, column) = if next == '\n' {
+                    (line + 1, 1)
+                } else {
+                    (line, column + 1)
+                };
+            }
+            map.extend(std::iter::repeat_n(Loc::new(line, column), ch.len_utf8()));
+            if let Some(next) = source.next() {
+                (line, column) = if next == '\n' {
+                    (line + 1, 1)
+                } else {
+                    (line, column + 1)
+                };
+            }
+        }
+        map.push(Loc::new(line, column));
+        map
     }
 
     fn error(&mut self, code: &'static str, loc: Loc, message: impl Into<String>) {
@@ -467,7 +547,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// Why a well-formed date does not exist: "February 2024 has 29 days".
-fn why_impossible(written: &str) -> String {
+pub fn why_impossible(written: &str) -> String {
     let mut parts = written.split('-').map(|p| p.parse::<u32>().unwrap_or(0));
     let year = parts.next().unwrap_or(0);
     let month = parts.next().unwrap_or(1);
@@ -1049,6 +1129,7 @@ fn claim(cx: &mut Cx, node: &Node) -> Option<Claim> {
     let source = f.optional(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let record = claim.filter(|_| clean).map(|claim| Claim {
+        places: cx.source_map(claim.loc, &claim.value),
         claim,
         title,
         source,

@@ -285,6 +285,11 @@ pub struct Claim {
     pub title: Option<String>,
     pub source: Option<At<String>>,
     pub loc: Loc,
+    /// Where each byte of the claim's text was written in the file (and its
+    /// end), when quotes or line breaks make it differ from `claim.loc` plus
+    /// the offset; empty when unknown.
+    #[serde(skip)]
+    pub places: Vec<Loc>,
 }
 
 #[derive(Debug, Clone, Serialize)]
