@@ -10,10 +10,12 @@ use crate::lang::schema::Collection;
 pub struct Step<'r> {
     pub slot: usize,
     pub collection: Collection,
-    /// `inner == outer`: `inner` reads only this variable, `outer` only earlier
-    /// ones (or none); candidates are looked up by `outer`'s value in an index
-    /// of `inner`'s values.
-    pub join: Option<(&'r Ex, &'r Ex)>,
+    /// Equalities `inner == outer` where `inner` reads only this variable and
+    /// `outer` only earlier ones (or none): candidates are looked up by the
+    /// `outer` values in an index of the `inner` values, all columns at once
+    /// (`r.sender == m.receiver and r.receiver == m.sender` is one probe).
+    /// Empty: every row of the collection is a candidate.
+    pub join: Vec<(&'r Ex, &'r Ex)>,
     /// Conditions checked once this variable is bound (all their variables are).
     pub filters: Vec<&'r Ex>,
 }
@@ -29,27 +31,16 @@ pub fn plan<'r>(outer: u64, slots: &[(usize, Collection)], conjuncts: &[&'r Ex])
         let this = 1u64 << slot;
         let known = bound;
         bound |= this;
-        // Prefer an equality with a variable bound earlier (`r.sender ==
-        // m.receiver`, a few rows per probe) to one with a fixed value
-        // (`r.kind == embassy`, which may match most of the collection).
-        let mut join = None;
-        let mut fixed = None;
+        let mut join = Vec::new();
         for (i, conjunct) in conjuncts.iter().enumerate() {
             if used[i] {
                 continue;
             }
-            if let Some((inner, outer)) = equality_on(conjunct, this, known) {
-                if outer.free_vars() != 0 {
-                    join = Some((i, (inner, outer)));
-                    break;
-                }
-                fixed = fixed.or(Some((i, (inner, outer))));
+            if let Some(pair) = equality_on(conjunct, this, known) {
+                join.push(pair);
+                used[i] = true;
             }
         }
-        let join = join.or(fixed).map(|(i, pair)| {
-            used[i] = true;
-            pair
-        });
         let last = position + 1 == slots.len();
         let mut filters = Vec::new();
         for (i, conjunct) in conjuncts.iter().enumerate() {

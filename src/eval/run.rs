@@ -61,7 +61,8 @@ pub struct RawFinding {
     pub evidence: Vec<Evidence>,
 }
 
-type Index<'a> = HashMap<Key<'a>, Vec<u32>>;
+/// Rows of a collection by the values of one or more key expressions.
+type Index<'a> = HashMap<Vec<Key<'a>>, Vec<u32>>;
 
 /// Evaluates rules over one world. Indexes are built on first use and kept.
 pub struct Evaluator<'a, 's> {
@@ -69,7 +70,7 @@ pub struct Evaluator<'a, 's> {
     world: &'a World<'s>,
     limit: u64,
     steps: Cell<u64>,
-    indexes: RefCell<HashMap<usize, Rc<Index<'a>>>>,
+    indexes: RefCell<HashMap<Vec<usize>, Rc<Index<'a>>>>,
     plans: RefCell<HashMap<usize, Rc<Vec<Step<'a>>>>>,
 }
 
@@ -153,25 +154,23 @@ impl<'a, 's> Evaluator<'a, 's> {
             return leaf(env);
         };
         let mut go_on = true;
-        match step.join {
-            Some((inner, outer)) => {
-                let probe = self.eval(outer, env)?;
-                let index = self.index(inner, step.slot, step.collection, env.len())?;
-                if let Some(rows) = index.get(&self.reader.key(probe)) {
-                    for &row in rows {
-                        go_on = self.bind(step, rest, row, env, leaf)?;
-                        if !go_on {
-                            break;
-                        }
-                    }
+        if step.join.is_empty() {
+            for row in 0..self.size(step.collection) {
+                go_on = self.bind(step, rest, row, env, leaf)?;
+                if !go_on {
+                    break;
                 }
             }
-            None => {
-                for row in 0..self.size(step.collection) {
-                    go_on = self.bind(step, rest, row, env, leaf)?;
-                    if !go_on {
-                        break;
-                    }
+        } else {
+            let mut probe = Vec::with_capacity(step.join.len());
+            for (_, outer) in &step.join {
+                probe.push(self.reader.key(self.eval(outer, env)?));
+            }
+            let index = self.index(&step.join, step.slot, step.collection, env.len())?;
+            for &row in index.get(&probe).map_or(&[][..], Vec::as_slice) {
+                go_on = self.bind(step, rest, row, env, leaf)?;
+                if !go_on {
+                    break;
                 }
             }
         }
@@ -205,12 +204,15 @@ impl<'a, 's> Evaluator<'a, 's> {
     /// The index of a collection's rows by the value of `inner` (which reads only `slot`).
     fn index(
         &self,
-        inner: &'a Ex,
+        join: &[(&'a Ex, &'a Ex)],
         slot: usize,
         collection: Collection,
         slots: usize,
     ) -> Result<Rc<Index<'a>>, EvalError> {
-        let id = inner as *const Ex as usize;
+        let id: Vec<usize> = join
+            .iter()
+            .map(|(inner, _)| *inner as *const Ex as usize)
+            .collect();
         if let Some(index) = self.indexes.borrow().get(&id) {
             return Ok(Rc::clone(index));
         }
@@ -222,8 +224,11 @@ impl<'a, 's> Evaluator<'a, 's> {
             if let Some(slot) = env.get_mut(slot) {
                 *slot = Value::Row(kind, row);
             }
-            let value = self.eval(inner, &mut env)?;
-            index.entry(self.reader.key(value)).or_default().push(row);
+            let mut key = Vec::with_capacity(join.len());
+            for (inner, _) in join {
+                key.push(self.reader.key(self.eval(inner, &mut env)?));
+            }
+            index.entry(key).or_default().push(row);
         }
         let index = Rc::new(index);
         self.indexes.borrow_mut().insert(id, Rc::clone(&index));

@@ -312,7 +312,8 @@ impl<'w, 's> Reader<'w, 's> {
             },
             (Record::State(s), field) => match field {
                 Field::Id => Value::Sym(s.sym),
-                Field::Name => text(s.record.name.as_deref()),
+                // Unnamed records go by their id, in messages as elsewhere.
+                Field::Name => Value::Str(s.record.name.as_deref().unwrap_or(&s.record.id.value)),
                 Field::StateKind => Value::StateKind(s.record.kind),
                 Field::Government => sym(s.government),
                 Field::Source => source(&s.record.source),
@@ -322,12 +323,11 @@ impl<'w, 's> Reader<'w, 's> {
                 Field::Id => Value::Sym(g.sym),
                 Field::State => Value::Sym(g.state),
                 Field::Name => match g.record {
-                    Some(record) => text(record.name.as_deref()),
+                    Some(record) => Value::Str(record.name.as_deref().unwrap_or(&record.id.value)),
                     // An implicit government goes by its state's name.
-                    None => self
-                        .world
-                        .state(g.state)
-                        .map_or(Value::Null, |s| text(s.record.name.as_deref())),
+                    None => self.world.state(g.state).map_or(Value::Null, |s| {
+                        Value::Str(s.record.name.as_deref().unwrap_or(&s.record.id.value))
+                    }),
                 },
                 Field::From => g.record.map_or(Value::Null, |r| date(&r.from)),
                 Field::Until => g.record.map_or(Value::Null, |r| date(&r.until)),

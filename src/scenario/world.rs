@@ -170,6 +170,20 @@ impl<'s> World<'s> {
                 }
             }
         }
+        // "In control" means governing its state at the date: when periods
+        // overlap, only the one chosen above.
+        for i in 0..self.governments.len() {
+            let Some(row) = self.governments.get(i) else {
+                continue;
+            };
+            if row.record.is_none() {
+                continue;
+            }
+            let governs = self.state(row.state).and_then(|s| s.government) == Some(row.sym);
+            if let Some(row) = self.governments.get_mut(i) {
+                row.in_control = governs;
+            }
+        }
         for recognition in &scenario.recognitions {
             let by = self.intern(&recognition.by.value);
             let of = self.intern(&recognition.of.value);
