@@ -9,7 +9,7 @@ use parity::scenario::date::{Date, DateError};
 use parity::scenario::load::load_str;
 use parity::scenario::yaml::YamlLimits;
 use parity::{CheckOptions, RuleSet};
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -87,6 +87,13 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from these definitions.
+    Man,
     /// List the rules: id, severity and title.
     Rules {
         /// Also load the rules of this directory or file. Repeatable.
@@ -113,6 +120,9 @@ struct Common {
     /// Largest scenario file accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = YamlLimits::default().max_bytes)]
     limit_file_bytes: usize,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 impl Common {
@@ -185,6 +195,7 @@ fn main() -> ExitCode {
                 &common.limits(),
                 common.format,
                 common.fail_on.into(),
+                common.output.as_deref(),
             )
         }
         Command::Propose {
@@ -205,6 +216,25 @@ fn main() -> ExitCode {
             until,
             common,
         } => timeline(&file, from, until, &common),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "parity", &mut std::io::stdout());
+            CLEAN
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(command).render(&mut out) {
+                Ok(()) => {
+                    let _ = std::io::stdout().lock().write_all(&out);
+                    CLEAN
+                }
+                Err(error) => {
+                    eprintln!("parity: cannot render the man page: {error}");
+                    INPUT_ERROR
+                }
+            }
+        }
         Command::Rules { rules } => list_rules(&rules),
     };
     ExitCode::from(code)
@@ -232,7 +262,8 @@ fn load_rules(extra: &[PathBuf]) -> Result<RuleSet, Vec<Diagnostic>> {
     Ok(set)
 }
 
-/// Files as given, and the *.yaml / *.yml files under directories, sorted.
+/// Files as given, and the *.yaml / *.yml files under directories: sorted
+/// and without repeats, so the order on the command line changes nothing.
 fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for path in paths {
@@ -245,6 +276,8 @@ fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
             files.push(path.clone());
         }
     }
+    files.sort();
+    files.dedup();
     files
 }
 
@@ -269,6 +302,7 @@ fn check(
     limits: &YamlLimits,
     format: Format,
     fail_on: Severity,
+    output: Option<&Path>,
 ) -> u8 {
     let rules = match load_rules(rule_paths) {
         Ok(rules) => rules,
@@ -281,33 +315,34 @@ fn check(
             return INPUT_ERROR;
         }
     };
+    let files = expand(paths);
+    // Progress only where a person watches, and only when it takes a while.
+    let show_progress = files.len() >= 20 && std::io::stderr().is_terminal();
+    let progress = |done: usize, total: usize| {
+        if show_progress {
+            eprint!("\rparity: checked {done}/{total} files");
+            if done == total {
+                eprint!("\r\x1b[2K");
+            }
+        }
+    };
+    let outcomes = parity::engine::check_files(&files, &rules, options, limits, &progress);
     let mut reports: Vec<(Report, String)> = Vec::new();
     let mut failed_inputs = 0;
-    for path in expand(paths) {
-        let name = path.display().to_string();
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(error) => {
-                eprintln!("error[unreadable-file]: cannot read {name}: {error}");
-                failed_inputs += 1;
-                continue;
-            }
-        };
-        let result = load_str(&text, &name, limits)
-            .and_then(|scenario| parity::check(&scenario, &rules, options));
-        match result {
-            Ok(report) => reports.push((report, text)),
+    for outcome in outcomes {
+        match outcome.result {
+            Ok((_, report)) => reports.push((report, outcome.text)),
             Err(diagnostics) => {
                 print_diagnostics(&diagnostics);
                 eprintln!(
-                    "parity: {} in {name}; it was not checked",
-                    count(diagnostics.len())
+                    "parity: {} in {}; it was not checked",
+                    count(diagnostics.len()),
+                    outcome.name
                 );
                 failed_inputs += 1;
             }
         }
     }
-    let mut stdout = std::io::stdout().lock();
     let text = match format {
         Format::Json => {
             let only: Vec<Report> = reports.iter().map(|(r, _)| r.clone()).collect();
@@ -323,7 +358,9 @@ fn check(
             .collect::<Vec<_>>()
             .join("\n"),
     };
-    let _ = stdout.write_all(text.as_bytes());
+    if let Err(code) = emit(output, &text) {
+        return code;
+    }
     if failed_inputs > 0 {
         INPUT_ERROR
     } else if reports.iter().any(|(r, _)| r.fails(fail_on)) {
@@ -382,17 +419,33 @@ fn load_scenario(
     }
 }
 
+/// Writes a report to `--output` or standard output; an unwritable file is exit 2.
+fn emit(output: Option<&Path>, text: &str) -> Result<(), u8> {
+    let written = match output {
+        Some(path) => std::fs::write(path, text).map_err(|e| (path.display().to_string(), e)),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|e| ("standard output".to_string(), e)),
+    };
+    written.map_err(|(place, error)| {
+        eprintln!("error[unwritable-output]: cannot write the report to {place}: {error}");
+        INPUT_ERROR
+    })
+}
+
 /// Runs a command's evaluation; input errors are printed and give exit 2.
 fn run<T>(
+    output: Option<&Path>,
     result: Result<T, Vec<Diagnostic>>,
     render: impl FnOnce(&T) -> String,
     fails: impl FnOnce(&T) -> bool,
 ) -> u8 {
     match result {
         Ok(report) => {
-            let _ = std::io::stdout()
-                .lock()
-                .write_all(render(&report).as_bytes());
+            if let Err(code) = emit(output, &render(&report)) {
+                return code;
+            }
             if fails(&report) { FINDINGS } else { CLEAN }
         }
         Err(diagnostics) => {
@@ -450,6 +503,7 @@ fn propose(path: &Path, proposals_file: Option<&Path>, common: &Common) -> u8 {
     );
     let format = common.format;
     run(
+        common.output.as_deref(),
         result,
         |r| match format {
             Format::Human => report::human::render_proposals(r),
@@ -484,6 +538,7 @@ fn suggest(
     );
     let format = common.format;
     run(
+        common.output.as_deref(),
         result,
         |r| match format {
             Format::Human => report::human::render_suggest(r),
@@ -510,6 +565,7 @@ fn timeline(path: &Path, from: Option<Date>, until: Option<Date>, common: &Commo
         parity::engine::timeline::timeline(&scenario, &rules, from, until, &common.options());
     let format = common.format;
     run(
+        common.output.as_deref(),
         result,
         |r| match format {
             Format::Human => report::human::render_timeline(r),

@@ -299,3 +299,88 @@ fn apply_waivers(
 
 pub mod propose;
 pub mod timeline;
+
+/// A scenario file checked: its text (for quoting lines), and the scenario
+/// with its report, or the input errors that stopped it.
+#[derive(Debug)]
+pub struct FileOutcome {
+    pub name: String,
+    pub text: String,
+    pub result: Result<(Scenario, Report), Vec<Diagnostic>>,
+}
+
+/// Reads, loads and checks many scenario files on all cores. One file's
+/// errors never stop the others. Outcomes come back in the order given;
+/// `progress(done, total)` is called as files finish.
+pub fn check_files(
+    files: &[std::path::PathBuf],
+    rules: &RuleSet,
+    options: &CheckOptions,
+    limits: &crate::scenario::yaml::YamlLimits,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<FileOutcome> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<FileOutcome>>> = files.iter().map(|_| Mutex::new(None)).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(path) = files.get(i) else { break };
+            let outcome = check_file(path, rules, options, limits);
+            if let Some(slot) = slots.get(i)
+                && let Ok(mut slot) = slot.lock()
+            {
+                *slot = Some(outcome);
+            }
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, files.len());
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            scope.spawn(work);
+        }
+        work();
+    });
+    slots
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().ok().flatten())
+        .collect()
+}
+
+fn check_file(
+    path: &std::path::Path,
+    rules: &RuleSet,
+    options: &CheckOptions,
+    limits: &crate::scenario::yaml::YamlLimits,
+) -> FileOutcome {
+    let name = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            let reason = match error.kind() {
+                std::io::ErrorKind::NotFound => "no such file".to_string(),
+                std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_string(),
+                _ => error.to_string(),
+            };
+            let diagnostic = Diagnostic::new(
+                "unreadable-file",
+                &name,
+                Loc::new(1, 1),
+                format!("cannot read {name}: {reason}"),
+            );
+            return FileOutcome {
+                name,
+                text: String::new(),
+                result: Err(vec![diagnostic]),
+            };
+        }
+    };
+    let result = crate::scenario::load::load_str(&text, &name, limits)
+        .and_then(|scenario| check(&scenario, rules, options).map(|report| (scenario, report)));
+    FileOutcome { name, text, result }
+}
