@@ -87,6 +87,22 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Run rule tests (*.test.yaml) and every scenario's `expect` claims.
+    ///
+    /// Exit status: 0 all pass (and coverage meets --threshold); 1 a test
+    /// fails or coverage is below it; 2 an input or rule error.
+    Test {
+        /// Test files or directories (default: the current directory).
+        paths: Vec<PathBuf>,
+        /// Name the rules no test exercises, firing and not firing.
+        #[arg(long)]
+        coverage: bool,
+        /// Fail when fewer than this share (0 to 1) of the rules are exercised both ways.
+        #[arg(long, value_name = "SHARE", requires = "coverage")]
+        threshold: Option<f64>,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -216,6 +232,12 @@ fn main() -> ExitCode {
             until,
             common,
         } => timeline(&file, from, until, &common),
+        Command::Test {
+            paths,
+            coverage,
+            threshold,
+            common,
+        } => test(&paths, coverage, threshold, &common),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "parity", &mut std::io::stdout());
@@ -572,5 +594,29 @@ fn timeline(path: &Path, from: Option<Date>, until: Option<Date>, common: &Commo
             Format::Json => report::json::value(r),
         },
         |_| false,
+    )
+}
+
+fn test(paths: &[PathBuf], coverage: bool, threshold: Option<f64>, common: &Common) -> u8 {
+    use parity::engine::ruletest::{discover, run_tests};
+    let Ok(rules) = load_rules(&common.rules).map_err(|d| print_diagnostics(&d)) else {
+        return INPUT_ERROR;
+    };
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let files = discover(&paths);
+    let result = run_tests(&files, &rules, &common.options(), &common.limits());
+    let format = common.format;
+    run(
+        common.output.as_deref(),
+        result,
+        |r| match format {
+            Format::Human => report::human::render_tests(r, coverage),
+            Format::Json => report::json::value(r),
+        },
+        |r| r.failed > 0 || threshold.is_some_and(|t| r.covered_share() < t),
     )
 }

@@ -40,8 +40,14 @@ fn every_fixture_and_example_validates() {
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         let name = file.display().to_string();
-        assert!(load_str(&text, &name, &YamlLimits::default()).is_ok(), "{name} does not load");
-        let errors: Vec<String> = validator.iter_errors(&json_of(&text)).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        assert!(
+            load_str(&text, &name, &YamlLimits::default()).is_ok(),
+            "{name} does not load"
+        );
+        let errors: Vec<String> = validator
+            .iter_errors(&json_of(&text))
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{name} fails the schema: {errors:#?}");
     }
 }
@@ -97,13 +103,21 @@ fn with_key(record: &str, key: &str) -> String {
     let mut text = EVERY_RECORD.to_string();
     for (mark, _, _) in RECORDS {
         let insert = if *mark == record {
-            if *mark == "SCENARIO" { format!("{key}: 1\n") } else { format!(", {key}: 1") }
+            if *mark == "SCENARIO" {
+                format!("{key}: 1\n")
+            } else {
+                format!(", {key}: 1")
+            }
         } else {
             String::new()
         };
         // Block-style records take their extra key on a line of its own.
         let block = *mark == "MISSION" || *mark == "PROPOSAL";
-        let insert = if block && !insert.is_empty() { format!("\n    {key}: 1") } else { insert };
+        let insert = if block && !insert.is_empty() {
+            format!("\n    {key}: 1")
+        } else {
+            insert
+        };
         text = text.replace(&format!("{{{mark}}}"), &insert);
     }
     text
@@ -111,23 +125,48 @@ fn with_key(record: &str, key: &str) -> String {
 
 /// The keys the loader accepts for a record, read from its own error message.
 fn loader_keys(record: &str, what: &str) -> BTreeSet<String> {
-    let errors = load_str(&with_key(record, "zzzzzzzzzz"), "t.yaml", &YamlLimits::default()).unwrap_err();
-    let unknown = errors.iter().find(|d| d.code == "unknown-key").unwrap_or_else(|| panic!("{errors:#?}"));
+    let errors = load_str(
+        &with_key(record, "zzzzzzzzzz"),
+        "t.yaml",
+        &YamlLimits::default(),
+    )
+    .unwrap_err();
+    let unknown = errors
+        .iter()
+        .find(|d| d.code == "unknown-key")
+        .unwrap_or_else(|| panic!("{errors:#?}"));
     let help = unknown.help.clone().unwrap();
     let prefix = format!("the keys of {what} are: ");
-    let list = help.strip_prefix(&prefix).unwrap_or_else(|| panic!("unexpected help: {help}"));
-    list.split(", ").map(|k| k.trim_matches('`').to_string()).collect()
+    let list = help
+        .strip_prefix(&prefix)
+        .unwrap_or_else(|| panic!("unexpected help: {help}"));
+    list.split(", ")
+        .map(|k| k.trim_matches('`').to_string())
+        .collect()
 }
 
 fn schema_keys(schema: &Value, definition: &str) -> BTreeSet<String> {
-    let node = if definition.is_empty() { schema } else { &schema["definitions"][definition] };
-    node["properties"].as_object().unwrap().keys().cloned().collect()
+    let node = if definition.is_empty() {
+        schema
+    } else {
+        &schema["definitions"][definition]
+    };
+    node["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect()
 }
 
 #[test]
 fn the_base_scenario_is_valid_for_both() {
     let text = with_key("", "");
-    assert!(load_str(&text, "t.yaml", &YamlLimits::default()).is_ok(), "{:#?}", load_str(&text, "t.yaml", &YamlLimits::default()).err());
+    assert!(
+        load_str(&text, "t.yaml", &YamlLimits::default()).is_ok(),
+        "{:#?}",
+        load_str(&text, "t.yaml", &YamlLimits::default()).err()
+    );
     assert!(validator().is_valid(&json_of(&text)));
 }
 
@@ -137,7 +176,10 @@ fn each_record_type_has_the_loaders_keys() {
     for (mark, what, definition) in RECORDS {
         let loader = loader_keys(mark, what);
         let declared = schema_keys(&schema, definition);
-        assert_eq!(declared, loader, "schema and loader disagree on the keys of {what}");
+        assert_eq!(
+            declared, loader,
+            "schema and loader disagree on the keys of {what}"
+        );
     }
 }
 
@@ -146,8 +188,14 @@ fn an_unknown_key_is_rejected_by_both() {
     let validator = validator();
     for (mark, what, _) in RECORDS {
         let text = with_key(mark, "colour");
-        assert!(load_str(&text, "t.yaml", &YamlLimits::default()).is_err(), "loader accepts an unknown key in {what}");
-        assert!(!validator.is_valid(&json_of(&text)), "schema accepts an unknown key in {what}");
+        assert!(
+            load_str(&text, "t.yaml", &YamlLimits::default()).is_err(),
+            "loader accepts an unknown key in {what}"
+        );
+        assert!(
+            !validator.is_valid(&json_of(&text)),
+            "schema accepts an unknown key in {what}"
+        );
     }
 }
 
@@ -163,9 +211,24 @@ fn bad_values_are_rejected_by_both() {
         ("diplomats: 3{STAFF}", "diplomats: -3{STAFF}"),
     ];
     for (good, bad) in cases {
-        let text = with_key("", "").replace(&good.replace("{MISSION}", "").replace("{RECOGNITION}", "").replace("{PROPOSAL}", "").replace("{STATE}", "").replace("{STAFF}", ""), &bad.replace("{MISSION}", "").replace("{RECOGNITION}", "").replace("{PROPOSAL}", "").replace("{STATE}", "").replace("{STAFF}", ""));
+        let text = with_key("", "").replace(
+            &good
+                .replace("{MISSION}", "")
+                .replace("{RECOGNITION}", "")
+                .replace("{PROPOSAL}", "")
+                .replace("{STATE}", "")
+                .replace("{STAFF}", ""),
+            &bad.replace("{MISSION}", "")
+                .replace("{RECOGNITION}", "")
+                .replace("{PROPOSAL}", "")
+                .replace("{STATE}", "")
+                .replace("{STAFF}", ""),
+        );
         assert_ne!(text, with_key("", ""), "case {good} did not apply");
-        assert!(load_str(&text, "t.yaml", &YamlLimits::default()).is_err(), "loader accepts {bad}");
+        assert!(
+            load_str(&text, "t.yaml", &YamlLimits::default()).is_err(),
+            "loader accepts {bad}"
+        );
         assert!(!validator.is_valid(&json_of(&text)), "schema accepts {bad}");
     }
 }

@@ -298,6 +298,7 @@ fn apply_waivers(
 }
 
 pub mod propose;
+pub mod ruletest;
 pub mod timeline;
 
 /// A scenario file checked: its text (for quoting lines), and the scenario

@@ -309,3 +309,41 @@ pub fn render_timeline(report: &crate::engine::timeline::TimelineReport) -> Stri
     }
     out
 }
+
+/// `parity test`: one line a test, failures explained, coverage on request,
+/// and the closing `N passed, N failed` line.
+pub fn render_tests(report: &crate::engine::ruletest::TestReport, coverage: bool) -> String {
+    let mut out = String::new();
+    for result in &report.results {
+        let place = place(&result.location);
+        match &result.detail {
+            None => {
+                let _ = writeln!(out, "ok    {}", result.name);
+            }
+            Some(detail) => {
+                let _ = writeln!(out, "FAIL  {}  [{place}]\n      {detail}", result.name);
+            }
+        }
+    }
+    if coverage {
+        let _ = writeln!(
+            out,
+            "\ncoverage: {:.0}% of rules tested firing and not firing",
+            report.covered_share() * 100.0
+        );
+        for rule in &report.coverage {
+            let mut gaps = Vec::new();
+            if !rule.firing {
+                gaps.push("no test where it fires");
+            }
+            if !rule.quiet {
+                gaps.push("no test where it must not fire");
+            }
+            if !gaps.is_empty() {
+                let _ = writeln!(out, "  {}: {}", rule.rule, gaps.join(", "));
+            }
+        }
+    }
+    let _ = writeln!(out, "\n{} passed, {} failed", report.passed, report.failed);
+    out
+}

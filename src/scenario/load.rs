@@ -16,7 +16,7 @@
 use super::date::{Date, DateError};
 use super::model::{
     At, Change, Claim, Credentials, Government, Head, Level, Mission, MissionKind, Proposal, Rank,
-    Recognition, Scenario, Source, Staff, State, StateKind, Waiver,
+    Recognition, RuleCase, RuleTests, Scenario, Source, Staff, State, StateKind, Waiver,
 };
 use super::validate::{self, Partial, RecordKind, Ref, Want};
 use super::yaml::{self, Node, Value, YamlLimits};
@@ -49,6 +49,75 @@ pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario,
     } else {
         Err(diags)
     }
+}
+
+/// A rule-test file (`*.test.yaml`): `rule`, and `cases`, each with a `name`,
+/// an optional `as_of`, the exact `fires` list of subjects, and an inline
+/// `scenario` of the ordinary form, validated like a scenario file.
+pub fn load_rule_tests(
+    text: &str,
+    file: &str,
+    limits: &YamlLimits,
+) -> Result<RuleTests, Vec<Diagnostic>> {
+    let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
+    let mut diags = Vec::new();
+    let mut cx = Cx::new(file, &mut diags);
+    cx.text = text;
+    let entries: &[(Node, Node)] = match &root.value {
+        Value::Map(entries) => entries,
+        _ => {
+            cx.wrong_type(
+                &root,
+                "a rule-test file (a mapping with `rule:` and `cases:`)",
+            );
+            NO_ENTRIES
+        }
+    };
+    let loc = entries.first().map_or(Loc::new(1, 1), |(k, _)| k.loc);
+    let mut f = Fields::over(loc, entries, "a rule-test file");
+    let rule = f.required(&mut cx, "rule", rule_id);
+    let cases = f.required(&mut cx, "cases", list("cases", rule_case));
+    f.finish(&mut cx);
+    let cases = cases.unwrap_or_default();
+    diag::sort_and_dedup(&mut diags);
+    match rule {
+        Some(rule) if diags.is_empty() => Ok(RuleTests { rule, cases }),
+        _ => Err(diags),
+    }
+}
+
+fn rule_case(cx: &mut Cx, node: &Node) -> Option<RuleCase> {
+    let mut f = Fields::new(cx, node, "a rule-test case")?;
+    let name = f.required(cx, "name", text);
+    let as_of = f.optional(cx, "as_of", date);
+    let fires = f.required(cx, "fires", list("subjects", subject_list));
+    let scenario = f.required(cx, "scenario", |cx, node| {
+        let before = cx.partials.len();
+        let scenario = decode_scenario(cx, node);
+        // What could not be decoded is reported; references into it must not cascade.
+        let partials = cx.partials.split_off(before);
+        let mut found = Vec::new();
+        validate::validate_with(&scenario, &partials, &mut found);
+        let clean = found.is_empty();
+        cx.diags.extend(found);
+        clean.then_some(scenario)
+    });
+    let clean = f.finish(cx);
+    match (name, fires, scenario) {
+        (Some(name), Some(fires), Some(scenario)) if clean => Some(RuleCase {
+            name,
+            as_of,
+            fires,
+            scenario,
+            loc: f.loc,
+        }),
+        _ => None,
+    }
+}
+
+/// `[a, b]`: the ids of one finding's subject.
+fn subject_list(cx: &mut Cx, node: &Node) -> Option<Vec<String>> {
+    subjects(cx, node).map(|ids| ids.into_iter().map(|id| id.value).collect())
 }
 
 /// Proposals kept in a file of their own (`parity propose --proposals FILE`):

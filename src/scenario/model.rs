@@ -302,3 +302,21 @@ pub struct Waiver {
     pub source: Option<At<String>>,
     pub loc: Loc,
 }
+
+/// A file of tests for one rule (`*.test.yaml`, run by `parity test`).
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleTests {
+    pub rule: At<String>,
+    pub cases: Vec<RuleCase>,
+}
+
+/// A scenario and exactly the findings the rule must produce on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleCase {
+    pub name: String,
+    pub as_of: Option<At<Date>>,
+    /// The subjects the rule must fire for, and no others (empty: must not fire).
+    pub fires: Vec<Vec<String>>,
+    pub scenario: Scenario,
+    pub loc: Loc,
+}
