@@ -136,6 +136,9 @@ struct Common {
     /// Largest scenario file accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = YamlLimits::default().max_bytes)]
     limit_file_bytes: usize,
+    /// Most YAML nodes a scenario may expand to (aliases counted each time).
+    #[arg(long, value_name = "N", default_value_t = YamlLimits::default().max_nodes)]
+    limit_yaml_nodes: usize,
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
@@ -154,6 +157,7 @@ impl Common {
     fn limits(&self) -> YamlLimits {
         YamlLimits {
             max_bytes: self.limit_file_bytes,
+            max_nodes: self.limit_yaml_nodes,
             ..YamlLimits::default()
         }
     }

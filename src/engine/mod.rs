@@ -343,7 +343,13 @@ pub fn check_files(
     };
     std::thread::scope(|scope| {
         for _ in 1..workers {
-            scope.spawn(work);
+            // Deeply nested (hostile) input recurses; give workers the main thread's stack.
+            let spawned = std::thread::Builder::new()
+                .stack_size(8 << 20)
+                .spawn_scoped(scope, work);
+            if spawned.is_err() {
+                break; // the calling thread still does all the work
+            }
         }
         work();
     });

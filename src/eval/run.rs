@@ -35,6 +35,22 @@ pub enum EvalError {
     Budget { steps: u64 },
 }
 
+/// Longest message a finding carries; values interpolated from a scenario
+/// (a long name, say) cannot make a report unreadable.
+pub const MAX_MESSAGE: usize = 2_000;
+
+/// Cuts a message to at most `max` bytes, at a character boundary, marking the cut.
+fn truncate(message: &mut String, max: usize) {
+    if message.len() > max {
+        let mut end = max;
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        message.truncate(end);
+        message.push('…');
+    }
+}
+
 /// A record bound when a rule fired, with the fields the rule read from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
@@ -395,6 +411,7 @@ impl<'a, 's> Evaluator<'a, 's> {
                 }
             }
         }
+        truncate(&mut message, MAX_MESSAGE);
         let subject: Vec<String> = rule
             .subject
             .iter()

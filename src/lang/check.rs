@@ -15,6 +15,10 @@ use std::collections::HashSet;
 /// Most variables (bindings and quantifiers) one rule may introduce.
 pub const MAX_VARIABLES: usize = 32;
 
+/// Longest message template, in bytes of rule text: a message is a sentence
+/// for a protocol officer, not a document.
+pub const MAX_MESSAGE_TEMPLATE: usize = 1_000;
+
 /// A constant in a checked expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lit {
@@ -260,6 +264,17 @@ pub fn check_rule(
         .and_then(|e| checker.condition(e, "require"));
     // Evidence is what decided the verdict: the message's own reads are not.
     checker.collect_reads = false;
+    let template = rule.message.span;
+    if template.end.saturating_sub(template.start) > MAX_MESSAGE_TEMPLATE {
+        checker.error(
+            "message-too-long",
+            Span::new(template.start, template.start + 1),
+            format!(
+                "the message is {} bytes long; the limit is {MAX_MESSAGE_TEMPLATE}",
+                template.end - template.start
+            ),
+        );
+    }
     let mut message = Vec::new();
     for part in &rule.message.parts {
         match part {

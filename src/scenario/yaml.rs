@@ -58,7 +58,7 @@ impl Default for YamlLimits {
     fn default() -> Self {
         YamlLimits {
             max_bytes: 64 << 20,
-            max_depth: 64,
+            max_depth: 32,
             max_nodes: 4_000_000,
         }
     }
@@ -134,7 +134,7 @@ fn yaml_error(error: &serde_saphyr::Error, file: &str) -> Diagnostic {
         message.contains("budget") || message.contains("replay") || message.contains("alias");
     if depth {
         Diagnostic::new("yaml-limit", file, loc, "the YAML nests too deeply").with_help(
-            "lists and mappings may nest at most 64 levels; a scenario needs fewer than 10",
+            "lists and mappings may nest at most 32 levels; a scenario needs fewer than 10",
         )
     } else if budget {
         // The library's own words here are its internal counters
