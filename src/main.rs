@@ -87,6 +87,24 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Draw the diplomatic network at a date: states, missions labelled with
+    /// the head's rank, and missions with findings highlighted.
+    Graph {
+        /// The scenario file.
+        file: PathBuf,
+        /// Draw the world at this date instead of the scenario's `as_of`.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Graphviz dot, or Mermaid (which GitHub renders in Markdown).
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+        /// A directory of *.rules files (or one file) to add to the standard rules. Repeatable.
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+        /// Write the drawing to this file instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Run rule tests (*.test.yaml) and every scenario's `expect` claims.
     ///
     /// Exit status: 0 all pass (and coverage meets --threshold); 1 a test
@@ -167,6 +185,27 @@ impl Common {
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for code-scanning tools (check only).
+    Sarif,
+    /// JUnit XML, for CI test reports (check only).
+    Junit,
+    /// GitHub Actions workflow commands: annotations on the pull request (check only).
+    Github,
+    /// A Markdown report with a Mermaid diagram, for a pull-request comment (check only).
+    Markdown,
+}
+
+impl Format {
+    /// The formats only `check` has; other commands speak human and JSON.
+    fn check_only(self) -> bool {
+        !matches!(self, Format::Human | Format::Json)
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    Dot,
+    Mermaid,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -242,6 +281,13 @@ fn main() -> ExitCode {
             threshold,
             common,
         } => test(&paths, coverage, threshold, &common),
+        Command::Graph {
+            file,
+            as_of,
+            format,
+            rules,
+            output,
+        } => graph(&file, as_of, format, &rules, output.as_deref()),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "parity", &mut std::io::stdout());
@@ -353,11 +399,11 @@ fn check(
         }
     };
     let outcomes = parity::engine::check_files(&files, &rules, options, limits, &progress);
-    let mut reports: Vec<(Report, String)> = Vec::new();
+    let mut checked = Vec::new();
     let mut failed_inputs = 0;
     for outcome in outcomes {
         match outcome.result {
-            Ok((_, report)) => reports.push((report, outcome.text)),
+            Ok((scenario, report)) => checked.push((scenario, report, outcome.text)),
             Err(diagnostics) => {
                 print_diagnostics(&diagnostics);
                 eprintln!(
@@ -369,27 +415,40 @@ fn check(
             }
         }
     }
+    let reports: Vec<Report> = checked.iter().map(|(_, r, _)| r.clone()).collect();
     let text = match format {
-        Format::Json => {
-            let only: Vec<Report> = reports.iter().map(|(r, _)| r.clone()).collect();
-            if only.is_empty() {
-                String::new()
-            } else {
-                report::json::render(&only)
-            }
-        }
-        Format::Human => reports
+        Format::Json if reports.is_empty() => String::new(),
+        Format::Json => report::json::render(&reports),
+        Format::Human => checked
             .iter()
-            .map(|(r, text)| report::human::render(r, Some(text)))
+            .map(|(_, r, text)| report::human::render(r, Some(text)))
             .collect::<Vec<_>>()
             .join("\n"),
+        Format::Sarif => {
+            let base = std::env::current_dir().unwrap_or_default();
+            report::sarif::render(&reports, &rules, &base)
+        }
+        Format::Junit => report::junit::render(&reports, &rules, fail_on),
+        Format::Github => report::github::render(&reports),
+        Format::Markdown => {
+            let worlds: Vec<parity::scenario::world::World> = checked
+                .iter()
+                .map(|(scenario, report, _)| {
+                    let date = Date::parse(&report.as_of).unwrap_or(Date::EARLIEST);
+                    parity::scenario::world::World::at(scenario, date)
+                })
+                .collect();
+            let items: Vec<(&Report, &parity::scenario::world::World)> =
+                reports.iter().zip(&worlds).collect();
+            report::markdown::render(&items)
+        }
     };
     if let Err(code) = emit(output, &text) {
         return code;
     }
     if failed_inputs > 0 {
         INPUT_ERROR
-    } else if reports.iter().any(|(r, _)| r.fails(fail_on)) {
+    } else if reports.iter().any(|r| r.fails(fail_on)) {
         FINDINGS
     } else {
         CLEAN
@@ -445,6 +504,17 @@ fn load_scenario(
     }
 }
 
+/// Commands other than `check` write human or JSON reports only.
+fn human_or_json(common: &Common, command: &str) -> Result<(), u8> {
+    if common.format.check_only() {
+        eprintln!(
+            "error[usage]: `parity {command}` writes --format human or json; the CI formats are for `parity check`"
+        );
+        return Err(INPUT_ERROR);
+    }
+    Ok(())
+}
+
 /// Writes a report to `--output` or standard output; an unwritable file is exit 2.
 fn emit(output: Option<&Path>, text: &str) -> Result<(), u8> {
     let written = match output {
@@ -486,6 +556,9 @@ fn run<T>(
 }
 
 fn propose(path: &Path, proposals_file: Option<&Path>, common: &Common) -> u8 {
+    if let Err(code) = human_or_json(common, "propose") {
+        return code;
+    }
     let Ok(rules) = load_rules(&common.rules).map_err(|d| print_diagnostics(&d)) else {
         return INPUT_ERROR;
     };
@@ -532,8 +605,8 @@ fn propose(path: &Path, proposals_file: Option<&Path>, common: &Common) -> u8 {
         common.output.as_deref(),
         result,
         |r| match format {
-            Format::Human => report::human::render_proposals(r),
             Format::Json => report::json::value(r),
+            _ => report::human::render_proposals(r),
         },
         |r| r.fails(),
     )
@@ -546,6 +619,9 @@ fn suggest(
     credentials_to: Option<&str>,
     common: &Common,
 ) -> u8 {
+    if let Err(code) = human_or_json(common, "suggest") {
+        return code;
+    }
     let Ok(rules) = load_rules(&common.rules).map_err(|d| print_diagnostics(&d)) else {
         return INPUT_ERROR;
     };
@@ -567,14 +643,17 @@ fn suggest(
         common.output.as_deref(),
         result,
         |r| match format {
-            Format::Human => report::human::render_suggest(r),
             Format::Json => report::json::value(r),
+            _ => report::human::render_suggest(r),
         },
         |r| r.recommended.is_none(),
     )
 }
 
 fn timeline(path: &Path, from: Option<Date>, until: Option<Date>, common: &Common) -> u8 {
+    if let Err(code) = human_or_json(common, "timeline") {
+        return code;
+    }
     let Ok(rules) = load_rules(&common.rules).map_err(|d| print_diagnostics(&d)) else {
         return INPUT_ERROR;
     };
@@ -594,14 +673,17 @@ fn timeline(path: &Path, from: Option<Date>, until: Option<Date>, common: &Commo
         common.output.as_deref(),
         result,
         |r| match format {
-            Format::Human => report::human::render_timeline(r),
             Format::Json => report::json::value(r),
+            _ => report::human::render_timeline(r),
         },
         |_| false,
     )
 }
 
 fn test(paths: &[PathBuf], coverage: bool, threshold: Option<f64>, common: &Common) -> u8 {
+    if let Err(code) = human_or_json(common, "test") {
+        return code;
+    }
     use parity::engine::ruletest::{discover, run_tests};
     let Ok(rules) = load_rules(&common.rules).map_err(|d| print_diagnostics(&d)) else {
         return INPUT_ERROR;
@@ -618,9 +700,46 @@ fn test(paths: &[PathBuf], coverage: bool, threshold: Option<f64>, common: &Comm
         common.output.as_deref(),
         result,
         |r| match format {
-            Format::Human => report::human::render_tests(r, coverage),
             Format::Json => report::json::value(r),
+            _ => report::human::render_tests(r, coverage),
         },
         |r| r.failed > 0 || threshold.is_some_and(|t| r.covered_share() < t),
     )
+}
+
+fn graph(
+    path: &Path,
+    as_of: Option<Date>,
+    format: GraphFormat,
+    rule_paths: &[PathBuf],
+    output: Option<&Path>,
+) -> u8 {
+    use parity::report::graph;
+    let Ok(rules) = load_rules(rule_paths).map_err(|d| print_diagnostics(&d)) else {
+        return INPUT_ERROR;
+    };
+    let Some((scenario, _)) = load_scenario(path, &YamlLimits::default()) else {
+        return INPUT_ERROR;
+    };
+    let options = CheckOptions {
+        as_of,
+        ..CheckOptions::default()
+    };
+    let report = match parity::check(&scenario, &rules, &options) {
+        Ok(report) => report,
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics);
+            return INPUT_ERROR;
+        }
+    };
+    let date = Date::parse(&report.as_of).unwrap_or(Date::EARLIEST);
+    let world = parity::scenario::world::World::at(&scenario, date);
+    let format = match format {
+        GraphFormat::Dot => graph::GraphFormat::Dot,
+        GraphFormat::Mermaid => graph::GraphFormat::Mermaid,
+    };
+    match emit(output, &graph::render(&world, Some(&report), format)) {
+        Ok(()) => CLEAN,
+        Err(code) => code,
+    }
 }

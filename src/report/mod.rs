@@ -1,7 +1,12 @@
 //! One `Report` per scenario file, rendered by one module per format.
 
+pub mod github;
+pub mod graph;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use crate::eval::Evidence;
 use crate::lang::ast::Severity;

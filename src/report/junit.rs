@@ -1,0 +1,279 @@
+//! JUnit XML, as CI test dashboards (GitLab, Jenkins, Azure) read it: one
+//! `<testsuite>` per scenario file, one `<testcase>` per rule and per claim.
+//! A rule with findings at or above `fail_on` is a failing testcase; a clean
+//! rule is a passing one.
+
+use super::{Finding, Location, Report};
+use crate::engine::{EXPIRED_WAIVER, UNUSED_WAIVER};
+use crate::lang::ast::Severity;
+use crate::lang::ruleset::RuleSet;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+/// Renders all reports as one `<testsuites>` document.
+pub fn render(reports: &[Report], rules: &RuleSet, fail_on: Severity) -> String {
+    let mut suites = Vec::new();
+    let mut suite_names = Unique::default();
+    for report in reports {
+        suites.push(suite(report, rules, fail_on, &mut suite_names));
+    }
+    let tests: usize = suites.iter().map(|s| s.tests).sum();
+    let failures: usize = suites.iter().map(|s| s.failures).sum();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"parity\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">"
+    );
+    for suite in suites {
+        out.push_str(&suite.xml);
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+struct Suite {
+    tests: usize,
+    failures: usize,
+    xml: String,
+}
+
+/// The ids of the testcases: the rule set's rules, parity's own rules, and
+/// any other rule a finding names (so that none is lost), sorted.
+fn rule_ids<'a>(report: &'a Report, rules: &'a RuleSet) -> BTreeSet<&'a str> {
+    let mut ids: BTreeSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
+    ids.insert(EXPIRED_WAIVER);
+    ids.insert(UNUSED_WAIVER);
+    ids.extend(report.findings.iter().map(|f| f.rule.as_str()));
+    ids.extend(report.waived.iter().map(|w| w.finding.rule.as_str()));
+    ids
+}
+
+fn suite(report: &Report, rules: &RuleSet, fail_on: Severity, names: &mut Unique) -> Suite {
+    let mut cases = String::new();
+    let mut tests = 0;
+    let mut failures = 0;
+    // Testcase names are unique within the suite: GitLab merges testcases
+    // with the same classname and name, and so would hide a failure.
+    let mut case_names = Unique::default();
+    for id in rule_ids(report, rules) {
+        let name = case_names.get(id);
+        let failing: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == id && f.severity >= fail_on)
+            .collect();
+        let below: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == id && f.severity < fail_on)
+            .collect();
+        let waived: Vec<&Finding> = report
+            .waived
+            .iter()
+            .map(|w| &w.finding)
+            .filter(|f| f.rule == id)
+            .collect();
+        tests += 1;
+        let mut body = String::new();
+        if !failing.is_empty() {
+            failures += 1;
+            // One <failure> listing every finding of the rule, not one per
+            // finding: Jenkins' JUnit plugin and GitLab's report parser keep
+            // only one failure per testcase, so further <failure> elements
+            // would be dropped. The message names the first and the count.
+            let message = match failing.as_slice() {
+                [one] => one.message.clone(),
+                [first, rest @ ..] => {
+                    format!("{} finding(s); first: {}", rest.len() + 1, first.message)
+                }
+                [] => String::new(),
+            };
+            let text: Vec<String> = failing.iter().map(|f| finding_text(f)).collect();
+            let _ = writeln!(
+                body,
+                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                escape(&message),
+                escape(id),
+                escape_text(&text.join("\n\n"))
+            );
+        }
+        // Waived findings are not `<skipped>`: that would mark the whole rule
+        // skipped even when it also fails. They, and findings below
+        // `fail_on`, are told in the testcase's output.
+        let mut output = Vec::new();
+        if !below.is_empty() {
+            output.push(format!(
+                "{} finding(s) below the failing severity ({}):",
+                below.len(),
+                fail_on.word()
+            ));
+            output.extend(below.iter().map(|f| {
+                format!(
+                    "{}: {}",
+                    f.severity.word(),
+                    finding_text(f).replace('\n', "\n  ")
+                )
+            }));
+        }
+        if !waived.is_empty() {
+            output.push(format!("{} finding(s) waived:", waived.len()));
+            output.extend(waived.iter().map(|f| {
+                format!(
+                    "waived {}[{}] {} at {}",
+                    f.severity.word(),
+                    f.rule,
+                    f.subject.join(", "),
+                    place(&f.location)
+                )
+            }));
+        }
+        if !output.is_empty() {
+            let _ = writeln!(
+                body,
+                "      <system-out>{}</system-out>",
+                escape_text(&output.join("\n"))
+            );
+        }
+        open_case(&mut cases, &report.scenario, &name, &report.file);
+        close_case(&mut cases, &body);
+    }
+    for claim in &report.claims {
+        let name = case_names.get(&format!("claim: {}", claim.title));
+        tests += 1;
+        let mut body = String::new();
+        if !claim.holds {
+            failures += 1;
+            let source = claim
+                .source
+                .as_deref()
+                .map(|s| format!("\nsource: {s}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                body,
+                "      <failure message=\"{}\" type=\"claim\">{}</failure>",
+                escape(&format!("claim fails: {}", claim.title)),
+                escape_text(&format!(
+                    "claim: {}\n{}{source}",
+                    claim.claim,
+                    place(&claim.location)
+                ))
+            );
+        }
+        open_case(&mut cases, &report.scenario, &name, &report.file);
+        close_case(&mut cases, &body);
+    }
+    let mut xml = String::new();
+    let _ = writeln!(
+        xml,
+        "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
+        escape(&names.get(&report.file))
+    );
+    let _ = writeln!(xml, "    <properties>");
+    for (name, value) in [("scenario", &report.scenario), ("as_of", &report.as_of)] {
+        let _ = writeln!(
+            xml,
+            "      <property name=\"{name}\" value=\"{}\"/>",
+            escape(value)
+        );
+    }
+    let _ = writeln!(xml, "    </properties>");
+    xml.push_str(&cases);
+    let _ = writeln!(xml, "  </testsuite>");
+    Suite {
+        tests,
+        failures,
+        xml,
+    }
+}
+
+fn open_case(out: &mut String, classname: &str, name: &str, file: &str) {
+    // `file` is read by GitLab to link the testcase to the scenario.
+    let _ = write!(
+        out,
+        "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\"",
+        escape(classname),
+        escape(name),
+        escape(file)
+    );
+}
+
+fn close_case(out: &mut String, body: &str) {
+    if body.is_empty() {
+        out.push_str("/>\n");
+    } else {
+        out.push_str(">\n");
+        out.push_str(body);
+        out.push_str("    </testcase>\n");
+    }
+}
+
+/// A finding as the failure text shows it: message, then where and what it cites.
+fn finding_text(finding: &Finding) -> String {
+    format!(
+        "{}\n{} (subject: {}; cite: {})",
+        finding.message,
+        place(&finding.location),
+        finding.subject.join(", "),
+        finding.cite
+    )
+}
+
+fn place(location: &Location) -> String {
+    format!("{}:{}:{}", location.file, location.line, location.column)
+}
+
+/// Names made unique by a ` (2)`, ` (3)`, ... suffix, in the order asked.
+#[derive(Default)]
+struct Unique {
+    taken: BTreeSet<String>,
+}
+
+impl Unique {
+    fn get(&mut self, name: &str) -> String {
+        let mut unique = name.to_string();
+        let mut n = 2;
+        while self.taken.contains(&unique) {
+            unique = format!("{name} ({n})");
+            n += 1;
+        }
+        self.taken.insert(unique.clone());
+        unique
+    }
+}
+
+/// Escapes an attribute value. Tab, newline and carriage return are written
+/// as character references: attribute-value normalisation would turn them
+/// into spaces.
+fn escape(text: &str) -> String {
+    escape_xml(text, true)
+}
+
+/// Escapes element content; newlines stay as they are, readable.
+fn escape_text(text: &str) -> String {
+    escape_xml(text, false)
+}
+
+/// XML 1.0 escaping. Characters XML 1.0 cannot hold at all, even as
+/// references (C0 controls but tab, newline and carriage return; U+FFFE,
+/// U+FFFF), become U+FFFD. A carriage return is always a reference, since
+/// parsers turn a literal one into a newline.
+fn escape_xml(text: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            // Quotes need escaping only where they could end an attribute.
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\t' | '\n' => out.push(c),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,153 @@
+//! A Markdown report for a pull-request comment: a summary table, the
+//! findings by severity, failing claims, and a Mermaid diagram of the
+//! missions among the states the findings are about (GitHub and GitLab draw
+//! ```mermaid blocks).
+
+use super::graph::{self, Network};
+use super::{Finding, Report};
+use crate::lang::ast::Severity;
+use crate::scenario::world::{Entity, World};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+/// Renders one section per report; each report comes with the world it was
+/// checked in (`World::at(&scenario, date)` at the report's `as_of`), from
+/// which the diagram is drawn.
+pub fn render(items: &[(&Report, &World)]) -> String {
+    let mut out = String::from("## parity\n\n");
+    out.push_str("| scenario | errors | warnings | info | waived | claims |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|\n");
+    for (report, _) in items {
+        let s = &report.summary;
+        let claims = s.claims_held + s.claims_failed;
+        let claims = if claims == 0 {
+            "—".to_string()
+        } else if s.claims_failed == 0 {
+            format!("{} of {claims} hold", s.claims_held)
+        } else {
+            format!("**{} of {claims} fail**", s.claims_failed)
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` ({}) | {} | {} | {} | {} | {claims} |",
+            code(&report.scenario),
+            inline(&report.as_of),
+            s.errors,
+            s.warnings,
+            s.infos,
+            s.waived
+        );
+    }
+    for (report, world) in items {
+        section(&mut out, report, world);
+    }
+    out
+}
+
+fn section(out: &mut String, report: &Report, world: &World) {
+    let _ = writeln!(
+        out,
+        "\n### `{}` as of {}\n\n`{}`",
+        code(&report.scenario),
+        inline(&report.as_of),
+        code(&report.file)
+    );
+    if report.findings.is_empty() && report.claims.iter().all(|c| c.holds) {
+        out.push_str("\nNo findings.\n");
+    }
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        let group: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let heading = match severity {
+            Severity::Error => "Errors",
+            Severity::Warning => "Warnings",
+            Severity::Info => "Info",
+        };
+        let _ = writeln!(out, "\n#### {heading} ({})\n", group.len());
+        for f in group {
+            let _ = writeln!(
+                out,
+                "- **`{}`** {} — `{}:{}` — _{}_",
+                code(&f.rule),
+                inline(&f.message),
+                code(&f.location.file),
+                f.location.line,
+                inline(&f.cite)
+            );
+        }
+    }
+    let failing: Vec<_> = report.claims.iter().filter(|c| !c.holds).collect();
+    if !failing.is_empty() {
+        let _ = writeln!(out, "\n#### Failing claims ({})\n", failing.len());
+        for c in failing {
+            let _ = writeln!(
+                out,
+                "- {} — `{}:{}` — claim: `{}`",
+                inline(&c.title),
+                code(&c.location.file),
+                c.location.line,
+                code(&c.claim)
+            );
+        }
+    }
+    let network = involved_network(report, world);
+    if !network.edges.is_empty() {
+        out.push_str(
+            "\n#### Missions among the states involved\n\nEdges run sender → receiver, labelled with the head's rank; ⚠ and red: the mission has an error or warning.\n\n```mermaid\n",
+        );
+        out.push_str(&graph::mermaid(&network));
+        out.push_str("```\n");
+    }
+}
+
+/// The missions among the states that the findings are about: a mission
+/// subject brings in its sender and receiver, a government its state.
+fn involved_network(report: &Report, world: &World) -> Network {
+    let mut states: BTreeSet<String> = BTreeSet::new();
+    for id in report.findings.iter().flat_map(|f| &f.subject) {
+        let Some(sym) = world.sym(id) else { continue };
+        let ends = match world.entity(sym) {
+            Some(Entity::Mission(_)) => world
+                .mission(sym)
+                .map(|m| vec![m.sender, m.receiver])
+                .unwrap_or_default(),
+            Some(Entity::State(_)) => vec![sym],
+            Some(Entity::Government(_)) => world
+                .government(sym)
+                .map(|g| vec![g.state])
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        states.extend(ends.into_iter().map(|s| world.name(s).to_string()));
+    }
+    graph::network(world, Some(report), Some(&states))
+}
+
+/// Text inside a code span: backticks cannot be escaped there, so they are
+/// replaced; newlines would end the table row or list item.
+fn code(text: &str) -> String {
+    text.replace('`', "'").replace(['\n', '\r'], " ")
+}
+
+/// Plain text in a table cell or list item: Markdown's punctuation is
+/// backslash-escaped so that messages show as written.
+fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,383 @@
+//! SARIF 2.1.0, as code-scanning services (GitHub, GitLab, Azure DevOps) read
+//! it: one run whose driver lists every rule, one result per finding, waived
+//! findings as suppressed results, failing claims as results of rule `claim`.
+
+use super::{ClaimResult, Finding, Location, Report, Waived};
+use crate::engine::{EXPIRED_WAIVER, UNUSED_WAIVER};
+use crate::lang::ast::Severity;
+use crate::lang::ruleset::RuleSet;
+use serde_json::{Map, Value, json};
+use std::path::{Component, Path};
+
+/// The rule id of failing `expect` claims.
+pub const CLAIM_RULE: &str = "claim";
+
+/// The key of parity's fingerprint in `partialFingerprints`; the version
+/// changes only if the hashed text ever has to.
+pub const FINGERPRINT_KEY: &str = "parity/v1";
+
+/// Renders all reports as one SARIF log with one run. `base` is the directory
+/// that artifact URIs are relative to (the working directory, normally).
+pub fn render(reports: &[Report], rules: &RuleSet, base: &Path) -> String {
+    let descriptors = descriptors(rules);
+    let ids: Vec<&str> = descriptors
+        .iter()
+        .filter_map(|d| d.get("id").and_then(Value::as_str))
+        .collect();
+    let mut results = Vec::new();
+    for report in reports {
+        for finding in &report.findings {
+            results.push(finding_result(report, finding, &ids, base, None));
+        }
+        for waived in &report.waived {
+            results.push(finding_result(
+                report,
+                &waived.finding,
+                &ids,
+                base,
+                Some(waived),
+            ));
+        }
+        for claim in report.claims.iter().filter(|c| !c.holds) {
+            results.push(claim_result(report, claim, &ids, base));
+        }
+    }
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "parity",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": descriptors,
+                }
+            },
+            // Loc columns count characters (diag::loc_at), not UTF-16 units.
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    // Serialising a Value cannot fail; serde_json's maps are sorted by key,
+    // so the same reports give the same bytes.
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// `reportingDescriptor`s: the rule set's rules (sorted by id), then the
+/// rules parity reports itself.
+fn descriptors(rules: &RuleSet) -> Vec<Value> {
+    let mut out: Vec<Value> = rules
+        .rules
+        .iter()
+        .map(|rule| {
+            descriptor(
+                &rule.id,
+                &rule.title,
+                rule.about.as_deref(),
+                &rule.cite,
+                rule.severity,
+            )
+        })
+        .collect();
+    let own = [
+        (
+            EXPIRED_WAIVER,
+            "Waiver expired",
+            "A waiver in the scenario has passed its `until` date: the findings it accepted are reported again.",
+            "waivers in the scenario",
+            Severity::Warning,
+        ),
+        (
+            UNUSED_WAIVER,
+            "Waiver matches no finding",
+            "A waiver in the scenario accepts no finding at the date checked: remove it, or it may hide a later one.",
+            "waivers in the scenario",
+            Severity::Warning,
+        ),
+        (
+            CLAIM_RULE,
+            "Claim fails",
+            "An `expect` claim of the scenario does not hold at the date checked.",
+            "the scenario's `expect` claims and their sources",
+            Severity::Error,
+        ),
+    ];
+    for (id, title, about, cite, severity) in own {
+        // A user rule file could define the same id; the first wins.
+        if rules.get(id).is_none() {
+            out.push(descriptor(id, title, Some(about), cite, severity));
+        }
+    }
+    out
+}
+
+fn descriptor(id: &str, title: &str, about: Option<&str>, cite: &str, severity: Severity) -> Value {
+    json!({
+        "id": id,
+        "name": id,
+        "shortDescription": { "text": title },
+        "fullDescription": { "text": about.unwrap_or(title) },
+        "help": { "text": format!("{title}. Cite: {cite}") },
+        "defaultConfiguration": { "level": level(severity) },
+    })
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn finding_result(
+    report: &Report,
+    finding: &Finding,
+    ids: &[&str],
+    base: &Path,
+    waived: Option<&Waived>,
+) -> Value {
+    let mut subject = finding.subject.clone();
+    subject.sort();
+    let mut result = Map::new();
+    result.insert("ruleId".into(), json!(finding.rule));
+    if let Some(index) = ids.iter().position(|id| *id == finding.rule) {
+        result.insert("ruleIndex".into(), json!(index));
+    }
+    result.insert("level".into(), json!(level(finding.severity)));
+    result.insert("message".into(), json!({ "text": finding.message }));
+    result.insert(
+        "locations".into(),
+        json!([{ "physicalLocation": physical(&finding.location, base) }]),
+    );
+    // The records the rule read, with the fields it read, so a viewer can
+    // jump to each. Evidence gives a record's line only: no column.
+    let related: Vec<Value> = finding
+        .evidence
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.line > 0)
+        .map(|(i, e)| {
+            let at = Location {
+                file: finding.location.file.clone(),
+                line: e.line,
+                column: 0,
+            };
+            let fields: Vec<String> = e
+                .fields
+                .iter()
+                .map(|f| format!("{} = {} (line {})", f.path, f.value, f.line))
+                .collect();
+            json!({
+                "id": i,
+                "physicalLocation": physical(&at, base),
+                "message": { "text": format!("{} = {}: {}", e.var, e.id, fields.join(", ")) },
+            })
+        })
+        .collect();
+    if !related.is_empty() {
+        result.insert("relatedLocations".into(), json!(related));
+    }
+    result.insert(
+        "partialFingerprints".into(),
+        json!({ FINGERPRINT_KEY: fingerprint(&report.scenario, &finding.rule, &subject) }),
+    );
+    if let Some(waived) = waived {
+        // The waiver is written in the scenario, the very artifact analysed:
+        // SARIF (§3.35.2) calls that `inSource`, not `external`.
+        let mut suppression = Map::new();
+        suppression.insert("kind".into(), json!("inSource"));
+        suppression.insert("status".into(), json!("accepted"));
+        if let Some(reason) = &waived.waiver.reason {
+            suppression.insert("justification".into(), json!(reason));
+        }
+        suppression.insert(
+            "location".into(),
+            json!({ "physicalLocation": physical(&waived.waiver.location, base) }),
+        );
+        result.insert("suppressions".into(), json!([suppression]));
+    }
+    result.insert(
+        "properties".into(),
+        json!({ "scenario": report.scenario, "asOf": report.as_of, "subject": subject }),
+    );
+    Value::Object(result)
+}
+
+fn claim_result(report: &Report, claim: &ClaimResult, ids: &[&str], base: &Path) -> Value {
+    let mut result = Map::new();
+    result.insert("ruleId".into(), json!(CLAIM_RULE));
+    if let Some(index) = ids.iter().position(|id| *id == CLAIM_RULE) {
+        result.insert("ruleIndex".into(), json!(index));
+    }
+    result.insert("level".into(), json!("error"));
+    let source = claim
+        .source
+        .as_deref()
+        .map(|s| format!(" (source: {s})"))
+        .unwrap_or_default();
+    result.insert(
+        "message".into(),
+        json!({ "text": format!("claim fails: {}{source}; claim: {}", claim.title, claim.claim) }),
+    );
+    result.insert(
+        "locations".into(),
+        json!([{ "physicalLocation": physical(&claim.location, base) }]),
+    );
+    // The claim's text identifies it wherever it is written in the file.
+    result.insert(
+        "partialFingerprints".into(),
+        json!({ FINGERPRINT_KEY: fingerprint(&report.scenario, CLAIM_RULE, std::slice::from_ref(&claim.claim)) }),
+    );
+    result.insert(
+        "properties".into(),
+        json!({ "scenario": report.scenario, "asOf": report.as_of }),
+    );
+    Value::Object(result)
+}
+
+fn physical(location: &Location, base: &Path) -> Value {
+    let mut region = Map::new();
+    // SARIF lines and columns start at 1; 0 would mean "unknown" here.
+    if location.line >= 1 {
+        region.insert("startLine".into(), json!(location.line));
+        if location.column >= 1 {
+            region.insert("startColumn".into(), json!(location.column));
+        }
+    }
+    let mut physical = Map::new();
+    physical.insert(
+        "artifactLocation".into(),
+        json!({ "uri": artifact_uri(&location.file, base) }),
+    );
+    if !region.is_empty() {
+        physical.insert("region".into(), Value::Object(region));
+    }
+    Value::Object(physical)
+}
+
+/// The file as a URI reference relative to `base` when it lies under it, with
+/// forward slashes and percent-encoding; else the path as given. A relative
+/// path is taken as relative to `base` already (files are named as given on
+/// the command line, and the CLI passes its working directory).
+pub fn artifact_uri(file: &str, base: &Path) -> String {
+    let path = Path::new(file);
+    let relative = if path.is_absolute() {
+        path.strip_prefix(base).unwrap_or(path)
+    } else {
+        path
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let mut absolute = false;
+    for component in relative.components() {
+        match component {
+            Component::CurDir => {}
+            Component::RootDir => absolute = true,
+            Component::Prefix(prefix) => {
+                parts.push(prefix.as_os_str().to_string_lossy().replace('\\', "/"))
+            }
+            Component::ParentDir => parts.push("..".to_string()),
+            Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
+        }
+    }
+    let joined = parts
+        .iter()
+        .map(|p| percent_encode(p))
+        .collect::<Vec<_>>()
+        .join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// Percent-encodes what may not stand in a URI path segment (RFC 3986
+/// `pchar`); UTF-8 bytes are encoded one by one.
+fn percent_encode(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        let keep = byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte);
+        if keep {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A fingerprint that stays the same across runs, versions of parity and
+/// moves of records within the file: FNV-1a 64 over the scenario id, the rule
+/// id and the sorted subject ids, NUL-separated (ids never contain NUL).
+/// Not std's hasher: its output may change between Rust releases.
+pub fn fingerprint(scenario: &str, rule: &str, subject: &[String]) -> String {
+    let mut hash = Fnv1a::new();
+    hash.write(scenario.as_bytes());
+    hash.write(&[0]);
+    hash.write(rule.as_bytes());
+    let mut sorted: Vec<&String> = subject.iter().collect();
+    sorted.sort();
+    for id in sorted {
+        hash.write(&[0]);
+        hash.write(id.as_bytes());
+    }
+    format!("{:016x}", hash.finish())
+}
+
+/// FNV-1a, 64 bits (http://www.isthe.com/chongo/tech/comp/fnv/).
+struct Fnv1a(u64);
+
+impl Fnv1a {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+
+    fn new() -> Fnv1a {
+        Fnv1a(Fnv1a::OFFSET)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(Fnv1a::PRIME);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_matches_the_reference_vectors() {
+        let hash = |text: &str| {
+            let mut h = Fnv1a::new();
+            h.write(text.as_bytes());
+            h.finish()
+        };
+        assert_eq!(hash(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(hash("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(hash("foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn uris_are_relative_to_base_with_forward_slashes() {
+        let base = Path::new("/work/repo");
+        assert_eq!(
+            artifact_uri("/work/repo/fixtures/a.yaml", base),
+            "fixtures/a.yaml"
+        );
+        assert_eq!(artifact_uri("./fixtures/a.yaml", base), "fixtures/a.yaml");
+        assert_eq!(
+            artifact_uri("/elsewhere/a b.yaml", base),
+            "/elsewhere/a%20b.yaml"
+        );
+        assert_eq!(artifact_uri("../x/é.yaml", base), "../x/%C3%A9.yaml");
+    }
+}

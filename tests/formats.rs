@@ -1,0 +1,472 @@
+//! The CI-facing formats (SARIF, JUnit, GitHub commands, Markdown, dot and
+//! Mermaid graphs) on the Kabul fixture: snapshots, plus checks that each
+//! output is what its consumer parses.
+// Test helpers outside #[test] functions report failures by panicking.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use parity::lang::ast::Severity;
+use parity::report::graph::GraphFormat;
+use parity::report::{Report, github, graph, junit, markdown, sarif};
+use parity::scenario::date::Date;
+use parity::scenario::load::load_str;
+use parity::scenario::model::Scenario;
+use parity::scenario::world::World;
+use parity::scenario::yaml::YamlLimits;
+use parity::{CheckOptions, RuleSet, check};
+use std::path::Path;
+
+const FILE: &str = "fixtures/kabul-2024-09.yaml";
+const DATE: &str = "2024-09-27";
+
+fn source() -> String {
+    std::fs::read_to_string(FILE).unwrap_or_else(|e| panic!("cannot read {FILE}: {e}"))
+}
+
+fn rules() -> RuleSet {
+    RuleSet::standard().unwrap_or_else(|d| panic!("standard rules: {d:#?}"))
+}
+
+fn scenario(text: &str) -> Scenario {
+    load_str(text, FILE, &YamlLimits::default())
+        .unwrap_or_else(|d| panic!("fixture does not load: {d:#?}"))
+}
+
+fn date() -> Date {
+    Date::parse(DATE).unwrap_or_else(|e| panic!("date: {e:?}"))
+}
+
+fn report_of(scenario: &Scenario) -> Report {
+    let options = CheckOptions {
+        as_of: Some(date()),
+        ..CheckOptions::default()
+    };
+    check(scenario, &rules(), &options).unwrap_or_else(|d| panic!("check failed: {d:#?}"))
+}
+
+fn report() -> Report {
+    report_of(&scenario(&source()))
+}
+
+/// The fixture with its first claim made false ("six ambassadors" → seven).
+fn failing_claim_report() -> Report {
+    let text = source().replacen(
+        "class(m.head.rank) == 1) == 6",
+        "class(m.head.rank) == 1) == 7",
+        1,
+    );
+    let report = report_of(&scenario(&text));
+    assert_eq!(
+        report.summary.claims_failed, 1,
+        "the edit should break one claim"
+    );
+    report
+}
+
+fn sarif_value(report: &Report) -> serde_json::Value {
+    let text = sarif::render(std::slice::from_ref(report), &rules(), Path::new("."));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("SARIF is not JSON: {e}\n{text}"))
+}
+
+/// Validates against the official SARIF 2.1.0 schema (OASIS errata 01), vendored.
+fn assert_valid_sarif(value: &serde_json::Value) {
+    let schema_text = std::fs::read_to_string("tests/data/sarif/sarif-schema-2.1.0.json")
+        .expect("vendored SARIF schema");
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema is JSON");
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap_or_else(|e| panic!("schema does not compile: {e}"));
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF fails the schema:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn snapshot_sarif() {
+    let text = sarif::render(&[report()], &rules(), Path::new("."));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn sarif_is_valid_against_the_official_schema() {
+    assert_valid_sarif(&sarif_value(&report()));
+    assert_valid_sarif(&sarif_value(&failing_claim_report()));
+}
+
+#[test]
+fn the_schema_check_rejects_invalid_sarif() {
+    // Guards against a validator that accepts anything.
+    let mut value = sarif_value(&report());
+    value["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/data/sarif/sarif-schema-2.1.0.json").unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft4::new(&schema).unwrap();
+    assert!(!validator.is_valid(&value));
+    value["runs"][0]["results"][0]["level"] = serde_json::json!("error");
+    value["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        serde_json::json!(0);
+    assert!(!validator.is_valid(&value));
+}
+
+#[test]
+fn sarif_lists_every_rule_and_indexes_results_into_them() {
+    let value = sarif_value(&failing_claim_report());
+    let runs = value["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    let ids: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for rule in &rules().rules {
+        assert!(ids.contains(&rule.id.as_str()), "driver lacks {}", rule.id);
+    }
+    for own in ["expired-waiver", "unused-waiver", "claim"] {
+        assert!(ids.contains(&own), "driver lacks {own}");
+    }
+    let report = failing_claim_report();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(
+        results.len(),
+        report.findings.len() + report.waived.len() + 1,
+        "one result per finding, per waived finding, per failing claim"
+    );
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(result["ruleId"].as_str(), Some(ids[index]));
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert_eq!(uri, FILE);
+    }
+    let suppressed = results
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .count();
+    assert_eq!(suppressed, report.waived.len());
+    let claim = results.iter().find(|r| r["ruleId"] == "claim").unwrap();
+    assert_eq!(claim["level"], "error");
+    assert_eq!(
+        claim["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64(),
+        Some(u64::from(report.claims[0].location.line))
+    );
+}
+
+#[test]
+fn sarif_uris_are_relative_to_the_base_directory() {
+    let mut report = report();
+    let cwd = std::env::current_dir().unwrap();
+    for finding in &mut report.findings {
+        finding.location.file = cwd.join(FILE).display().to_string();
+    }
+    let text = sarif::render(&[report], &rules(), &cwd);
+    assert!(text.contains(&format!("\"uri\": \"{FILE}\"")));
+    assert!(!text.contains(&cwd.display().to_string()));
+}
+
+/// (rule id, fingerprint, start line) of every result.
+fn fingerprints(report: &Report) -> Vec<(String, String, u64)> {
+    let value = sarif_value(report);
+    let mut out: Vec<(String, String, u64)> = value["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                r["partialFingerprints"]["parity/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn fingerprints_do_not_change_when_records_move() {
+    let text = source();
+    // Move kaz-in-afg's record (it has a head-vacant finding) below qat-in-afg's.
+    let start = text.find("  - id: kaz-in-afg\n").unwrap();
+    let end = text[start..].find("\n  - id: qat-in-afg\n").unwrap() + start + 1;
+    let block = &text[start..end];
+    let rest = format!("{}{}", &text[..start], &text[end..]);
+    let at = rest.find("  # China's ambassador is the").unwrap();
+    let moved = format!(
+        "# two lines more\n#\n{}{}\n{}",
+        &rest[..at],
+        block.trim_end(),
+        &rest[at..]
+    );
+    let before = fingerprints(&report());
+    let after = fingerprints(&report_of(&scenario(&moved)));
+    let keys = |v: &[(String, String, u64)]| -> Vec<(String, String)> {
+        let mut k: Vec<_> = v.iter().map(|(r, f, _)| (r.clone(), f.clone())).collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        keys(&before),
+        keys(&after),
+        "fingerprints changed with lines"
+    );
+    let lines = |v: &[(String, String, u64)]| v.iter().map(|x| x.2).collect::<Vec<_>>();
+    assert_ne!(
+        lines(&before),
+        lines(&after),
+        "the edit should move records"
+    );
+    let kaz = sarif::fingerprint("kabul-2024-09", "head-vacant", &["kaz-in-afg".to_string()]);
+    let line_of =
+        |v: &[(String, String, u64)]| v.iter().find(|(_, f, _)| *f == kaz).map(|x| x.2).unwrap();
+    assert!(
+        line_of(&after) > line_of(&before) + 2,
+        "kaz-in-afg should have moved down"
+    );
+    // Distinct findings get distinct fingerprints.
+    let mut unique = keys(&before);
+    unique.dedup();
+    assert_eq!(unique.len(), before.len());
+}
+
+#[test]
+fn snapshot_junit() {
+    insta::assert_snapshot!(junit::render(&[report()], &rules(), Severity::Error));
+}
+
+/// Parses the JUnit XML strictly and returns (testcase count, failure count).
+fn parse_junit(text: &str) -> (usize, usize) {
+    let doc = roxmltree::Document::parse(text)
+        .unwrap_or_else(|e| panic!("JUnit is not well-formed XML: {e}\n{text}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let mut cases = 0;
+    let mut failures = 0;
+    let mut names = std::collections::HashSet::new();
+    for suite in root.children().filter(|n| n.has_tag_name("testsuite")) {
+        let mut suite_cases = 0;
+        let mut suite_failures = 0;
+        for case in suite.children().filter(|n| n.has_tag_name("testcase")) {
+            suite_cases += 1;
+            let key = (
+                case.attribute("classname").unwrap().to_string(),
+                case.attribute("name").unwrap().to_string(),
+            );
+            assert!(names.insert(key.clone()), "duplicate testcase {key:?}");
+            let case_failures = case
+                .children()
+                .filter(|n| n.has_tag_name("failure"))
+                .count();
+            assert!(case_failures <= 1, "one <failure> per testcase");
+            suite_failures += case_failures;
+            assert_eq!(
+                case.children()
+                    .filter(|n| n.has_tag_name("skipped"))
+                    .count(),
+                0
+            );
+        }
+        assert_eq!(
+            suite.attribute("tests"),
+            Some(suite_cases.to_string().as_str())
+        );
+        assert_eq!(
+            suite.attribute("failures"),
+            Some(suite_failures.to_string().as_str())
+        );
+        cases += suite_cases;
+        failures += suite_failures;
+    }
+    assert_eq!(root.attribute("tests"), Some(cases.to_string().as_str()));
+    assert_eq!(
+        root.attribute("failures"),
+        Some(failures.to_string().as_str())
+    );
+    (cases, failures)
+}
+
+#[test]
+fn junit_is_well_formed_and_counts_match() {
+    let rules = rules();
+    let report = report();
+    let (cases, failures) = parse_junit(&junit::render(
+        std::slice::from_ref(&report),
+        &rules,
+        Severity::Error,
+    ));
+    // Every rule, parity's two waiver rules, every claim.
+    assert_eq!(cases, rules.rules.len() + 2 + report.claims.len());
+    assert_eq!(failures, 1, "only implied-recognition is an error");
+    let (_, failures) = parse_junit(&junit::render(&[report], &rules, Severity::Warning));
+    assert_eq!(
+        failures, 4,
+        "implied-recognition, credentials, head-vacant, orphan-mission"
+    );
+    let (_, failures) = parse_junit(&junit::render(
+        &[failing_claim_report()],
+        &rules,
+        Severity::Error,
+    ));
+    assert_eq!(failures, 2);
+}
+
+#[test]
+fn junit_escapes_markup_and_control_characters() {
+    let mut report = report();
+    let finding = &mut report.findings[0];
+    finding.message = "a < b & \"c\" > 'd'\u{1}\u{8}\u{b}\u{c}\u{fffe} ]]> \r\n end".to_string();
+    report.claims[0].title = "dup".to_string();
+    report.claims[1].title = "dup".to_string();
+    let text = junit::render(&[report], &rules(), Severity::Error);
+    parse_junit(&text);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let failure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert_eq!(
+        failure.attribute("message"),
+        Some("a < b & \"c\" > 'd'\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd} ]]> \r\n end")
+    );
+    assert!(text.contains("name=\"claim: dup\""));
+    assert!(text.contains("name=\"claim: dup (2)\""));
+}
+
+#[test]
+fn snapshot_github() {
+    insta::assert_snapshot!(github::render(&[report()]));
+}
+
+#[test]
+fn github_commands_escape_data_and_properties() {
+    let mut report = report();
+    report.findings.truncate(1);
+    report.claims.clear();
+    let finding = &mut report.findings[0];
+    finding.message = "100% sure,\nreally: yes\r".to_string();
+    finding.cite = "art. 1".to_string();
+    finding.rule = "odd:rule,id".to_string();
+    finding.location.file = "dir,x/a:b%.yaml".to_string();
+    let text = github::render(&[report]);
+    assert_eq!(
+        text,
+        "::error file=dir%2Cx/a%3Ab%25.yaml,line=269,col=5,title=odd%3Arule%2Cid::100%25 sure,%0Areally: yes%0D (cite: art. 1)\n"
+    );
+    // One command per line, each a command.
+    let all = github::render(&[failing_claim_report()]);
+    for line in all.lines() {
+        assert!(
+            line.starts_with("::error file=")
+                || line.starts_with("::warning file=")
+                || line.starts_with("::notice file="),
+            "{line}"
+        );
+    }
+    assert!(all.contains(",title=claim::claim fails: "));
+}
+
+#[test]
+fn snapshot_markdown() {
+    let scenario = scenario(&source());
+    let report = report_of(&scenario);
+    let world = World::at(&scenario, date());
+    insta::assert_snapshot!(markdown::render(&[(&report, &world)]));
+}
+
+#[test]
+fn snapshot_graph_dot() {
+    let scenario = scenario(&source());
+    let report = report_of(&scenario);
+    let world = World::at(&scenario, date());
+    insta::assert_snapshot!(graph::render(&world, Some(&report), GraphFormat::Dot));
+}
+
+#[test]
+fn snapshot_graph_mermaid() {
+    let scenario = scenario(&source());
+    let report = report_of(&scenario);
+    let world = World::at(&scenario, date());
+    insta::assert_snapshot!(graph::render(&world, Some(&report), GraphFormat::Mermaid));
+}
+
+#[test]
+fn dot_output_is_structurally_sound() {
+    let scenario = scenario(&source());
+    let report = report_of(&scenario);
+    let world = World::at(&scenario, date());
+    let dot = graph::render(&world, Some(&report), GraphFormat::Dot);
+    // Braces balance outside quoted strings; the graph closes at the end.
+    let (mut depth, mut quoted, mut escaped) = (0i32, false, false);
+    for c in dot.chars() {
+        match (quoted, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (_, false, '"') => quoted = !quoted,
+            (false, _, '{') => depth += 1,
+            (false, _, '}') => {
+                depth -= 1;
+                assert!(depth >= 0, "unbalanced braces");
+            }
+            _ => {}
+        }
+    }
+    assert_eq!((depth, quoted), (0, false));
+    assert!(dot.starts_with("digraph \"kabul-2024-09\" {\n") && dot.ends_with("}\n"));
+    // One node statement per state, each state once; one edge per open mission.
+    let nodes: Vec<&str> = dot
+        .lines()
+        .filter(|l| l.contains(" [label=") && !l.contains(" -> "))
+        .collect();
+    assert_eq!(nodes.len(), world.states.len());
+    for state in &world.states {
+        let head = format!("  \"{}\" [label=", state.record.id.value);
+        assert_eq!(nodes.iter().filter(|l| l.starts_with(&head)).count(), 1);
+    }
+    let edges: Vec<&str> = dot.lines().filter(|l| l.contains(" -> ")).collect();
+    assert_eq!(edges.len(), world.missions.len());
+    // Missions with an error or warning are red; waived ones are not.
+    let red = |id: &str| {
+        edges
+            .iter()
+            .find(|l| l.contains(&format!("[id=\"{id}\"")))
+            .unwrap()
+            .contains("color=red")
+    };
+    assert!(red("chn-in-afg") && red("kaz-in-afg") && red("afg-in-aus"));
+    // afg-in-nld's only finding (head-vacant) is waived.
+    assert!(!red("afg-in-kaz") && !red("afg-in-nld"));
+}
+
+#[test]
+fn renderers_are_deterministic() {
+    let scenario = scenario(&source());
+    let world = World::at(&scenario, date());
+    let render = || {
+        let report = report_of(&scenario);
+        let rules = rules();
+        [
+            sarif::render(std::slice::from_ref(&report), &rules, Path::new(".")),
+            junit::render(std::slice::from_ref(&report), &rules, Severity::Warning),
+            github::render(std::slice::from_ref(&report)),
+            markdown::render(&[(&report, &world)]),
+            graph::render(&world, Some(&report), GraphFormat::Mermaid),
+        ]
+    };
+    assert_eq!(render(), render());
+}
