@@ -121,6 +121,26 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Lay rule files out canonically (in place), or with --check list those that are not.
+    ///
+    /// Exit status: 0 nothing to change; 1 with --check when a file would
+    /// change; 2 when a file does not parse.
+    Fmt {
+        /// Rule files, or directories of *.rules files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Change nothing; exit 1 and list the files that would change.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Explain a rule: its title, citation, what it checks, its text and an example that fires it.
+    Explain {
+        /// The rule id, e.g. rank-parity.
+        rule: String,
+        /// Also load the rules of this directory or file. Repeatable.
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -288,6 +308,8 @@ fn main() -> ExitCode {
             rules,
             output,
         } => graph(&file, as_of, format, &rules, output.as_deref()),
+        Command::Fmt { paths, check } => format_rule_files(&paths, check),
+        Command::Explain { rule, rules } => explain(&rule, &rules),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "parity", &mut std::io::stdout());
@@ -741,5 +763,92 @@ fn graph(
     match emit(output, &graph::render(&world, Some(&report), format)) {
         Ok(()) => CLEAN,
         Err(code) => code,
+    }
+}
+
+/// `*.rules` files as given and under directories, sorted.
+fn rule_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(path) {
+                files.extend(
+                    entries
+                        .flatten()
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|e| e == "rules")),
+                );
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    files
+}
+
+fn format_rule_files(paths: &[PathBuf], check: bool) -> u8 {
+    let mut changed = Vec::new();
+    let mut broken = false;
+    for path in rule_files(paths) {
+        let name = path.display().to_string();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) => {
+                eprintln!("error[unreadable-file]: cannot read {name}: {error}");
+                broken = true;
+                continue;
+            }
+        };
+        match parity::lang::fmt::format_rules(&text, &name) {
+            Ok(formatted) if formatted == text => {}
+            Ok(formatted) => {
+                if !check && let Err(error) = std::fs::write(&path, formatted) {
+                    eprintln!("error[unwritable-output]: cannot write {name}: {error}");
+                    broken = true;
+                    continue;
+                }
+                changed.push(name);
+            }
+            Err(diagnostics) => {
+                print_diagnostics(&diagnostics);
+                broken = true;
+            }
+        }
+    }
+    for name in &changed {
+        if check {
+            println!("would reformat {name}");
+        } else {
+            println!("reformatted {name}");
+        }
+    }
+    if broken {
+        INPUT_ERROR
+    } else if check && !changed.is_empty() {
+        FINDINGS
+    } else {
+        CLEAN
+    }
+}
+
+fn explain(id: &str, extra: &[PathBuf]) -> u8 {
+    let Ok(set) = load_rules(extra).map_err(|d| print_diagnostics(&d)) else {
+        return INPUT_ERROR;
+    };
+    match set.get(id) {
+        Some(rule) => {
+            print!("{}", parity::lang::explain::explain(rule));
+            CLEAN
+        }
+        None => {
+            let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
+            let hint = parity::diag::nearest(id, ids.iter().copied())
+                .map(|n| format!("; did you mean `{n}`?"))
+                .unwrap_or_else(|| format!("; the rules are: {}", ids.join(", ")));
+            eprintln!("error[unknown-rule]: there is no rule `{id}`{hint}");
+            INPUT_ERROR
+        }
     }
 }

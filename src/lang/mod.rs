@@ -2,6 +2,8 @@
 
 pub mod ast;
 pub mod check;
+pub mod explain;
+pub mod fmt;
 pub mod parse;
 pub mod ruleset;
 pub mod schema;
