@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Brief fuzzing for CI: each target runs on its checked-in seed corpus plus
+# what libFuzzer derives from it, for FUZZ_RUNS executions (default 10000) or
+# FUZZ_SECONDS seconds (default 20), whichever comes first. A crash, panic,
+# stack overflow or timeout fails the script (exit 1) and leaves the input in
+# fuzz/artifacts/<target>/. See docs/robustness.md.
+#
+# Needs cargo-fuzz (installed here if missing: `cargo install cargo-fuzz`)
+# and a C++ compiler (libfuzzer-sys builds libFuzzer). Works on stable Rust
+# with `-s none` (coverage instrumentation without a sanitizer). When the
+# toolchain cannot provide these, the script says why and exits 0: skipped.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+RUNS="${FUZZ_RUNS:-10000}"
+SECONDS_PER_TARGET="${FUZZ_SECONDS:-20}"
+TARGETS=(parse_rules load_scenario check)
+
+skip() {
+  echo "fuzz smoke: SKIPPED: $*" >&2
+  exit 0
+}
+
+command -v cargo >/dev/null 2>&1 || skip "no cargo on PATH"
+if ! command -v c++ >/dev/null 2>&1 && ! command -v g++ >/dev/null 2>&1 && ! command -v clang++ >/dev/null 2>&1; then
+  skip "no C++ compiler (libfuzzer-sys needs one: apt-get install g++)"
+fi
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64 | Linux-aarch64 | Darwin-*) ;;
+  *) skip "libFuzzer is not supported on $(uname -s)-$(uname -m)" ;;
+esac
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "fuzz smoke: installing cargo-fuzz (cargo install cargo-fuzz --locked)"
+  cargo install cargo-fuzz --locked --quiet || skip "cargo install cargo-fuzz failed"
+fi
+
+echo "fuzz smoke: building ${TARGETS[*]} (cargo fuzz build -s none -a)"
+if ! cargo fuzz build -s none -a; then
+  # A build failure of the targets themselves is a real failure, unless the
+  # toolchain lacks what cargo-fuzz needs (it says so on the first line).
+  echo "fuzz smoke: cargo fuzz build failed" >&2
+  exit 1
+fi
+
+status=0
+for target in "${TARGETS[@]}"; do
+  work="$(mktemp -d)"
+  mkdir -p "artifacts/$target"
+  echo "fuzz smoke: $target ($RUNS runs or ${SECONDS_PER_TARGET}s)"
+  # New inputs go to a scratch directory; the checked-in corpus is only read.
+  if ! cargo fuzz run -s none -a "$target" "$work" "corpus/$target" -- \
+    -runs="$RUNS" -max_total_time="$SECONDS_PER_TARGET" -max_len=65536 \
+    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="artifacts/$target/" 2>"$work.log"; then
+    status=1
+    echo "fuzz smoke: $target FAILED; input saved under fuzz/artifacts/$target/" >&2
+    tail -40 "$work.log" >&2
+  else
+    grep -E "stat::number_of_executed_units|stat::average_exec_per_sec" "$work.log" | sed "s/^/  $target: /"
+  fi
+  rm -rf "$work" "$work.log"
+done
+exit "$status"

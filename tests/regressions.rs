@@ -1,0 +1,294 @@
+//! Crash regressions: inputs that once made parity panic, overflow its stack
+//! or hang, each run through the code path that failed; and every seed of the
+//! fuzz corpora (`fuzz/corpus/<target>/`) replayed through the same steps as
+//! its fuzz target, so `cargo test` exercises them without a fuzzer.
+//! See docs/robustness.md.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use parity::engine::propose::propose;
+use parity::eval::Budget;
+use parity::lang::ast::Severity;
+use parity::lang::fmt::format_rules;
+use parity::lang::parse::{parse_expr, parse_rules};
+use parity::report::{github, human, json, junit, markdown, sarif};
+use parity::scenario::load::load_str;
+use parity::scenario::world::World;
+use parity::scenario::yaml::YamlLimits;
+use parity::{CheckOptions, RuleSet, check};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// What `fuzz/fuzz_targets/parse_rules.rs` does with one input.
+fn parse_rules_target(text: &str) {
+    match parse_rules(text, "fuzz.rules") {
+        Ok(_) => {
+            let mut set = RuleSet::default();
+            let mut diagnostics = Vec::new();
+            set.add_text(text, "fuzz.rules", &mut diagnostics);
+            for d in &diagnostics {
+                let _ = d.render(Some(text));
+            }
+            if let Ok(once) = format_rules(text, "fuzz.rules") {
+                let twice = format_rules(&once, "fuzz.rules");
+                assert_eq!(
+                    twice.as_deref().ok(),
+                    Some(once.as_str()),
+                    "formatting formatted text changed it"
+                );
+            }
+        }
+        Err(diagnostics) => {
+            for d in &diagnostics {
+                let _ = d.render(Some(text));
+            }
+        }
+    }
+    let _ = parse_expr(text);
+}
+
+/// What `fuzz/fuzz_targets/load_scenario.rs` does.
+fn load_scenario_target(text: &str) {
+    if let Err(diagnostics) = load_str(text, "fuzz.yaml", &YamlLimits::default()) {
+        for d in &diagnostics {
+            let _ = d.render(Some(text));
+        }
+    }
+}
+
+fn render_all(
+    scenario: &parity::scenario::model::Scenario,
+    text: &str,
+    rules: &RuleSet,
+    report: &parity::report::Report,
+) {
+    let _ = human::render(report, Some(text));
+    let _ = json::render(std::slice::from_ref(report));
+    let _ = github::render(std::slice::from_ref(report));
+    let _ = junit::render(std::slice::from_ref(report), rules, Severity::Error);
+    let _ = sarif::render(std::slice::from_ref(report), rules, Path::new("."));
+    if let Some(date) = scenario.as_of.as_ref().map(|d| d.value) {
+        let world = World::at(scenario, date);
+        let _ = markdown::render(&[(report, &world)]);
+    }
+}
+
+/// What `fuzz/fuzz_targets/check.rs` does; true when the scenario loaded.
+fn check_target(input: &str) -> bool {
+    let (text, rule_text) = match input.split_once("\n%%%%\n") {
+        Some((scenario, rules)) => (scenario, Some(rules)),
+        None => (input, None),
+    };
+    let Ok(scenario) = load_str(text, "fuzz.yaml", &YamlLimits::default()) else {
+        return false;
+    };
+    let options = CheckOptions {
+        as_of: None,
+        budget: Budget { max_steps: 200_000 },
+    };
+    let standard = RuleSet::standard().unwrap();
+    match check(&scenario, &standard, &options) {
+        Ok(report) => render_all(&scenario, text, &standard, &report),
+        Err(diagnostics) => {
+            for d in &diagnostics {
+                let _ = d.render(Some(text));
+            }
+        }
+    }
+    if !scenario.proposals.is_empty() {
+        let _ = propose(
+            &scenario,
+            &scenario.proposals,
+            "fuzz.yaml",
+            &standard,
+            &options,
+            Severity::Error,
+        );
+    }
+    if let Some(rule_text) = rule_text {
+        let mut rules = standard.clone();
+        let mut diagnostics = Vec::new();
+        rules.add_text(rule_text, "fuzz.rules", &mut diagnostics);
+        if diagnostics.is_empty() {
+            rules.rules.sort_by(|a, b| a.id.cmp(&b.id));
+            let report = check(&scenario, &rules, &options).unwrap();
+            render_all(&scenario, text, &rules, &report);
+        }
+    }
+    true
+}
+
+fn corpus(target: &str) -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/corpus")
+        .join(target);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let bytes = std::fs::read(&path).unwrap();
+            // The fuzz targets ignore input that is not UTF-8.
+            String::from_utf8(bytes)
+                .ok()
+                .map(|text| (path.display().to_string(), text))
+        })
+        .collect()
+}
+
+#[test]
+fn the_parse_rules_corpus_replays() {
+    let inputs = corpus("parse_rules");
+    assert!(inputs.len() >= 10, "{} seeds", inputs.len());
+    for (_, text) in &inputs {
+        parse_rules_target(text);
+    }
+    // The standard rule files among the seeds parse and check.
+    let parity = inputs
+        .iter()
+        .find(|(name, _)| name.ends_with("parity.rules"))
+        .unwrap();
+    assert!(parse_rules(&parity.1, "parity.rules").is_ok());
+}
+
+#[test]
+fn the_load_scenario_corpus_replays() {
+    let inputs = corpus("load_scenario");
+    assert!(inputs.len() >= 10, "{} seeds", inputs.len());
+    let mut loaded = 0;
+    for (_, text) in &inputs {
+        load_scenario_target(text);
+        loaded += usize::from(load_str(text, "t.yaml", &YamlLimits::default()).is_ok());
+    }
+    // Both sides are seeded: scenarios that load and inputs that do not.
+    assert!(loaded >= 8 && loaded < inputs.len(), "{loaded} loaded");
+}
+
+#[test]
+fn the_check_corpus_replays() {
+    let inputs = corpus("check");
+    assert!(inputs.len() >= 10, "{} seeds", inputs.len());
+    for (name, text) in &inputs {
+        assert!(check_target(text), "{name}: the seed scenario loads");
+    }
+    // The seeds with rules really add rules that check.
+    let with_rules = inputs
+        .iter()
+        .filter(|(_, t)| t.contains("\n%%%%\n"))
+        .count();
+    assert!(with_rules >= 5);
+}
+
+/// Runs `f` on its own thread with a small stack, and fails if it takes
+/// longer than `limit` (hostile input must neither recurse without bound
+/// nor loop for long).
+fn bounded(limit: Duration, f: impl FnOnce() + Send + 'static) {
+    let start = Instant::now();
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
+    let took = start.elapsed();
+    assert!(took < limit, "took {took:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Regressions found by fuzzing. Each names the target, the run and the
+// failure; docs/robustness.md lists them.
+
+// ---------------------------------------------------------------------------
+// Hostile shapes the fuzzers reach only slowly (libFuzzer grows inputs a few
+// bytes at a time): each must end in an error, quickly, on a small stack.
+
+#[test]
+fn deeply_nested_rule_expressions_are_errors_not_stack_overflows() {
+    for open in ["(", "[", "not ", "f(", "exists(x in missions where "] {
+        let text = format!(
+            "rule r {{ title \"t\" severity error cite \"c\" for m in missions where {} message \"x\" }}",
+            open.repeat(20_000)
+        );
+        bounded(Duration::from_secs(10), move || {
+            assert!(parse_rules(&text, "t.rules").is_err());
+            parse_rules_target(&text);
+        });
+        let expr = open.repeat(20_000);
+        bounded(Duration::from_secs(10), move || {
+            assert!(parse_expr(&expr).is_err());
+        });
+    }
+}
+
+#[test]
+fn long_and_chains_are_errors_not_stack_overflows() {
+    let chain = vec!["m.staff > 1"; 5_000].join(" and ");
+    let text = format!(
+        "rule r {{ title \"t\" severity error cite \"c\" for m in missions where {chain} message \"x\" }}"
+    );
+    bounded(Duration::from_secs(10), move || {
+        assert!(parse_rules(&text, "t.rules").is_err());
+        parse_rules_target(&text);
+    });
+}
+
+#[test]
+fn deeply_nested_yaml_is_an_error_not_a_stack_overflow() {
+    for (open, close) in [("[", "]"), ("{a: ", "}"), ("- ", "")] {
+        let text = if open == "- " {
+            (0..5_000)
+                .map(|i| format!("{}- x", "  ".repeat(i)))
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            format!(
+                "scenario: t\nstates: {}{}",
+                open.repeat(20_000),
+                close.repeat(20_000)
+            )
+        };
+        bounded(Duration::from_secs(10), move || {
+            assert!(load_str(&text, "t.yaml", &YamlLimits::default()).is_err());
+            load_scenario_target(&text);
+        });
+    }
+}
+
+/// Found by tests/regressions.rs itself while writing the hostile-shape
+/// checks above (libFuzzer had not grown inputs that far): every `{` of a
+/// message template searched the rest of the line for its end, so a template
+/// of n holes on one line took O(n²) time: 5,000 holes (30 KB) took 68 s to
+/// parse, check and format in a debug build, and a 64 KB rule file could
+/// stall `parity check --rules` or `parity fmt` for minutes. The line end is
+/// now found once per string (src/lang/parse.rs, `quoted`/`hole`).
+#[test]
+fn a_template_with_many_holes_parses_in_linear_time() {
+    let holes = "{m.id}".repeat(20_000);
+    let text = format!(
+        "rule r {{ title \"t\" severity error cite \"c\" for m in missions message \"{holes}\" }}"
+    );
+    bounded(Duration::from_secs(10), move || {
+        let parsed = parse_rules(&text, "t.rules").unwrap();
+        assert_eq!(parsed.rules[0].message.parts.len(), 20_000);
+        // The checker then rejects it: a message template is at most 1,000 bytes.
+        let mut set = RuleSet::default();
+        let mut diagnostics = Vec::new();
+        set.add_text(&text, "t.rules", &mut diagnostics);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, "message-too-long");
+        assert!(format_rules(&text, "t.rules").is_ok());
+    });
+    // Holes spread over several lines of one file, each line long.
+    let line = format!(
+        "rule r{{}} {{ title \"t\" severity error cite \"c\" for m in missions message \"{}\" }}\n",
+        "{m.id}".repeat(2_000)
+    );
+    let text: String = (0..10)
+        .map(|i| line.replace("r{}", &format!("r{i}")))
+        .collect();
+    bounded(Duration::from_secs(10), move || {
+        assert_eq!(parse_rules(&text, "t.rules").unwrap().rules.len(), 10);
+    });
+}
