@@ -68,6 +68,9 @@ fn findings_at(
         .collect())
 }
 
+/// The unchanged scenario's findings, by date.
+type BeforeCache = BTreeMap<Date, FindingsByKey>;
+
 /// Introduced and resolved findings of applying one proposal.
 fn outcome(
     scenario: &Scenario,
@@ -76,9 +79,17 @@ fn outcome(
     file: &str,
     options: &CheckOptions,
     fail_on: Severity,
+    cache: &mut BeforeCache,
 ) -> Result<ProposalOutcome, Vec<Diagnostic>> {
     let on = proposal.on.value;
-    let before = findings_at(scenario, rules, on, options)?;
+    // Proposals on one date share the scenario's findings then: check it once.
+    let before = match cache.get(&on) {
+        Some(before) => before,
+        None => {
+            let before = findings_at(scenario, rules, on, options)?;
+            cache.entry(on).or_insert(before)
+        }
+    };
     let changed = apply(scenario, proposal, file)?;
     let after = findings_at(&changed, rules, on, options)?;
     let introduced: Vec<Finding> = after
@@ -124,8 +135,11 @@ pub fn propose(
 ) -> Result<ProposalsReport, Vec<Diagnostic>> {
     let mut outcomes = Vec::new();
     let mut errors = Vec::new();
+    let mut cache = BeforeCache::new();
     for proposal in proposals {
-        match outcome(scenario, rules, proposal, file, options, fail_on) {
+        match outcome(
+            scenario, rules, proposal, file, options, fail_on, &mut cache,
+        ) {
             Ok(outcome) => outcomes.push(outcome),
             Err(diagnostics) => errors.extend(diagnostics),
         }
@@ -249,6 +263,7 @@ pub fn suggest(
         .any(|s| s.id.value == record.sender.value && s.kind == StateKind::HolySee);
     let loc = record.loc;
     let mut trials = Vec::new();
+    let mut cache = BeforeCache::new();
     for rank in candidate_ranks(holy_see) {
         // Only heads accredited by letters present credentials; an acting
         // chargé d'affaires a.i. is notified.
@@ -283,7 +298,9 @@ pub fn suggest(
             source: None,
             loc,
         };
-        let outcome = outcome(scenario, rules, &proposal, file, options, fail_on)?;
+        let outcome = outcome(
+            scenario, rules, &proposal, file, options, fail_on, &mut cache,
+        )?;
         trials.push(RankTrial {
             rank,
             class: rank.class(),

@@ -318,6 +318,8 @@ fn quoted<'a>(cx: Cx<'_>, i: &'a str, holes: bool) -> PResult<'a, (Vec<TemplateP
     let mut parts = Vec::new();
     let mut text = String::new();
     let mut k = 0;
+    // Found once: searching from every hole would be quadratic in the line.
+    let line_end = body.find(['\n', '\r']).unwrap_or(body.len());
     while let Some(c) = body[k..].chars().next() {
         let here = &body[k..];
         match c {
@@ -355,7 +357,7 @@ fn quoted<'a>(cx: Cx<'_>, i: &'a str, holes: bool) -> PResult<'a, (Vec<TemplateP
                 return fail(here, 1, message);
             }
             '{' if holes => {
-                let (rest, expr) = hole(cx, here)?;
+                let (rest, expr) = hole(cx, here, line_end.saturating_sub(k + 1))?;
                 if !text.is_empty() {
                     parts.push(TemplatePart::Text(std::mem::take(&mut text)));
                 }
@@ -372,14 +374,15 @@ fn quoted<'a>(cx: Cx<'_>, i: &'a str, holes: bool) -> PResult<'a, (Vec<TemplateP
 }
 
 /// A template hole starting at its `{`; returns the input after its `}`.
-fn hole<'a>(cx: Cx<'_>, open: &'a str) -> PResult<'a, Expr> {
+/// `line_len` is how far the line runs after the `{`.
+fn hole<'a>(cx: Cx<'_>, open: &'a str, line_len: usize) -> PResult<'a, Expr> {
     let unterminated = || {
         let message = "unterminated `{` in message template (write `{{` for a literal `{`)";
         fail(open, 1, message)
     };
     let inside = &open[1..];
     // The hole is parsed in a window cut at the end of the line.
-    let line_len = inside.find(['\n', '\r']).unwrap_or(inside.len());
+    let line_len = line_len.min(inside.len());
     let window = &inside[..line_len];
     let inner = Cx {
         full: cx.full,

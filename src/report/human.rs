@@ -9,6 +9,10 @@ use std::fmt::Write as _;
 /// Renders a report; `source` is the scenario's text, for quoting lines.
 pub fn render(report: &Report, source: Option<&str>) -> String {
     let mut out = String::new();
+    // Split once: looking each finding's line up by scanning the text made
+    // rendering quadratic (findings × file size).
+    let lines: Option<Vec<&str>> = source.map(|text| text.lines().collect());
+    let lines = lines.as_deref();
     let _ = writeln!(
         out,
         "{} ({}) as of {}\n",
@@ -30,7 +34,7 @@ pub fn render(report: &Report, source: Option<&str>) -> String {
         };
         let _ = writeln!(out, "{heading} ({})\n", group.len());
         for finding in group {
-            finding_block(&mut out, finding, source);
+            finding_block(&mut out, finding, lines);
         }
     }
     if !report.claims.is_empty() {
@@ -97,7 +101,7 @@ fn place(location: &Location) -> String {
     format!("{}:{}:{}", location.file, location.line, location.column)
 }
 
-fn finding_block(out: &mut String, finding: &Finding, source: Option<&str>) {
+fn finding_block(out: &mut String, finding: &Finding, lines: Option<&[&str]>) {
     let _ = writeln!(
         out,
         "{}[{}]: {}",
@@ -107,11 +111,11 @@ fn finding_block(out: &mut String, finding: &Finding, source: Option<&str>) {
     );
     let pad = " ".repeat(finding.location.line.to_string().len());
     let _ = writeln!(out, "{pad}--> {}", place(&finding.location));
-    let line = source.and_then(|text| {
+    let line = lines.and_then(|lines| {
         let index = usize::try_from(finding.location.line)
             .ok()?
             .checked_sub(1)?;
-        text.lines().nth(index)
+        lines.get(index).copied()
     });
     if let Some(line) = line {
         let number = finding.location.line.to_string();

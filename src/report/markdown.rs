@@ -1,7 +1,7 @@
 //! A Markdown report for a pull-request comment: a summary table, the
 //! findings by severity, failing claims, and a Mermaid diagram of the
 //! missions among the states the findings are about (GitHub and GitLab draw
-//! ```mermaid blocks).
+//! `mermaid` code blocks).
 
 use super::graph::{self, Network};
 use super::{Finding, Report};
