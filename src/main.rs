@@ -526,6 +526,22 @@ fn load_scenario(
     }
 }
 
+/// What `propose`, `suggest` and `timeline` start from: the rules and one
+/// scenario; any error is printed and becomes the exit code.
+fn prepare(
+    path: &Path,
+    common: &Common,
+    command: &str,
+) -> Result<(RuleSet, parity::scenario::model::Scenario), u8> {
+    human_or_json(common, command)?;
+    let rules = load_rules(&common.rules).map_err(|d| {
+        print_diagnostics(&d);
+        INPUT_ERROR
+    })?;
+    let (scenario, _) = load_scenario(path, &common.limits()).ok_or(INPUT_ERROR)?;
+    Ok((rules, scenario))
+}
+
 /// Commands other than `check` write human or JSON reports only.
 fn human_or_json(common: &Common, command: &str) -> Result<(), u8> {
     if common.format.check_only() {
@@ -578,16 +594,11 @@ fn run<T>(
 }
 
 fn propose(path: &Path, proposals_file: Option<&Path>, common: &Common) -> u8 {
-    if let Err(code) = human_or_json(common, "propose") {
-        return code;
-    }
-    let Ok(rules) = load_rules(&common.rules).map_err(|d| print_diagnostics(&d)) else {
-        return INPUT_ERROR;
+    let (rules, scenario) = match prepare(path, common, "propose") {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
     };
     let limits = common.limits();
-    let Some((scenario, _)) = load_scenario(path, &limits) else {
-        return INPUT_ERROR;
-    };
     let (proposals, file) = match proposals_file {
         None => (scenario.proposals.clone(), scenario.file.clone()),
         Some(extra) => {
@@ -641,14 +652,9 @@ fn suggest(
     credentials_to: Option<&str>,
     common: &Common,
 ) -> u8 {
-    if let Err(code) = human_or_json(common, "suggest") {
-        return code;
-    }
-    let Ok(rules) = load_rules(&common.rules).map_err(|d| print_diagnostics(&d)) else {
-        return INPUT_ERROR;
-    };
-    let Some((scenario, _)) = load_scenario(path, &common.limits()) else {
-        return INPUT_ERROR;
+    let (rules, scenario) = match prepare(path, common, "suggest") {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
     };
     let fail_on: Severity = common.fail_on.into();
     let result = parity::engine::propose::suggest(
@@ -673,14 +679,9 @@ fn suggest(
 }
 
 fn timeline(path: &Path, from: Option<Date>, until: Option<Date>, common: &Common) -> u8 {
-    if let Err(code) = human_or_json(common, "timeline") {
-        return code;
-    }
-    let Ok(rules) = load_rules(&common.rules).map_err(|d| print_diagnostics(&d)) else {
-        return INPUT_ERROR;
-    };
-    let Some((scenario, _)) = load_scenario(path, &common.limits()) else {
-        return INPUT_ERROR;
+    let (rules, scenario) = match prepare(path, common, "timeline") {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
     };
     if let (Some(from), Some(until)) = (from, until)
         && until <= from
