@@ -13,7 +13,7 @@ use parity::lang::parse::{parse_expr, parse_rules};
 use parity::report::{github, human, json, junit, markdown, sarif};
 use parity::scenario::load::load_str;
 use parity::scenario::world::World;
-use parity::scenario::yaml::YamlLimits;
+use parity::scenario::yaml::{YamlLimits, parse_full, subset};
 use parity::{CheckOptions, RuleSet, check};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -48,6 +48,16 @@ fn parse_rules_target(text: &str) {
 
 /// What `fuzz/fuzz_targets/load_scenario.rs` does.
 fn load_scenario_target(text: &str) {
+    let limits = YamlLimits::default();
+    let whole = subset::parse_split(text, &limits, usize::MAX);
+    let pieces = subset::parse_split(text, &limits, 64);
+    assert_eq!(whole, pieces, "the reader cut in pieces reads otherwise");
+    if let Some(tree) = whole {
+        match parse_full(text, "fuzz.yaml", &limits) {
+            Ok(full) => assert_eq!(tree, full, "the fast reader and serde-saphyr disagree"),
+            Err(error) => panic!("the fast reader accepts what serde-saphyr rejects: {error:?}"),
+        }
+    }
     if let Err(diagnostics) = load_str(text, "fuzz.yaml", &YamlLimits::default()) {
         for d in &diagnostics {
             let _ = d.render(Some(text));

@@ -292,7 +292,7 @@ struct Fields<'n> {
     /// The record, with its article: "a mission", "the scenario".
     what: &'static str,
     loc: Loc,
-    entries: &'n [(Node, Node)],
+    entries: &'n [(Node<'n>, Node<'n>)],
     used: Vec<bool>,
     asked: Vec<&'static str>,
     /// Required keys that are absent; reported by `finish` unless a misspelt
@@ -302,11 +302,11 @@ struct Fields<'n> {
     failed: bool,
 }
 
-const NO_ENTRIES: &[(Node, Node)] = &[];
+const NO_ENTRIES: &[(Node<'static>, Node<'static>)] = &[];
 
 impl<'n> Fields<'n> {
     /// `None` (and a `wrong-type` error) when `node` is not a mapping.
-    fn new(cx: &mut Cx, node: &'n Node, what: &'static str) -> Option<Self> {
+    fn new(cx: &mut Cx, node: &'n Node<'n>, what: &'static str) -> Option<Self> {
         match &node.value {
             Value::Map(entries) => Some(Self::over(node.loc, entries, what)),
             _ => {
@@ -316,7 +316,7 @@ impl<'n> Fields<'n> {
         }
     }
 
-    fn over(loc: Loc, entries: &'n [(Node, Node)], what: &'static str) -> Self {
+    fn over(loc: Loc, entries: &'n [(Node<'n>, Node<'n>)], what: &'static str) -> Self {
         Fields {
             what,
             loc,
@@ -328,7 +328,7 @@ impl<'n> Fields<'n> {
         }
     }
 
-    fn take(&mut self, key: &'static str) -> Option<&'n Node> {
+    fn take(&mut self, key: &'static str) -> Option<&'n Node<'n>> {
         self.asked.push(key);
         let index = self
             .entries
@@ -380,7 +380,7 @@ impl<'n> Fields<'n> {
 
     /// The value of an unknown key that is a likely misspelling of `key`
     /// (`idd: KAZ` for `id: KAZ`), to salvage an id from a broken record.
-    fn misspelled(&self, key: &str) -> Option<&'n Node> {
+    fn misspelled(&self, key: &str) -> Option<&'n Node<'n>> {
         self.entries
             .iter()
             .zip(&self.used)
@@ -453,7 +453,7 @@ fn check_period(cx: &mut Cx, from: &Option<At<Date>>, until: &Option<At<Date>>) 
 /// A mapping key as text, if it is a scalar.
 fn key_text(node: &Node) -> Option<String> {
     match &node.value {
-        Value::Str(s) => Some(s.clone()),
+        Value::Str(s) => Some(s.to_string()),
         Value::Int(n) => Some(n.to_string()),
         Value::Float(x) => Some(x.to_string()),
         Value::Bool(b) => Some(b.to_string()),
@@ -491,7 +491,7 @@ fn def_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
             .with_help("an id starts with a letter and has only letters, digits, `_`, `.` and `-`");
         cx.push(diagnostic);
     }
-    Some(At::new(text.clone(), node.loc))
+    Some(At::new(text.to_string(), node.loc))
 }
 
 /// Whether `text` matches `[A-Za-z][A-Za-z0-9_.-]*`.
@@ -508,7 +508,7 @@ fn reference(want: Want) -> impl FnOnce(&mut Cx, &Node) -> Option<At<String>> {
             cx.wrong_type(node, &format!("{} id", want.noun_with_article()));
             return None;
         };
-        let id = At::new(text.clone(), node.loc);
+        let id = At::new(text.to_string(), node.loc);
         cx.refs.push(Ref {
             want,
             id: id.clone(),
@@ -520,7 +520,7 @@ fn reference(want: Want) -> impl FnOnce(&mut Cx, &Node) -> Option<At<String>> {
 /// Free text (a name, title, city...); numbers and booleans are taken as written.
 fn text(cx: &mut Cx, node: &Node) -> Option<String> {
     match &node.value {
-        Value::Str(s) => Some(s.clone()),
+        Value::Str(s) => Some(s.to_string()),
         Value::Int(n) => Some(n.to_string()),
         Value::Float(x) => Some(x.to_string()),
         Value::Bool(b) => Some(b.to_string()),
@@ -534,7 +534,7 @@ fn text(cx: &mut Cx, node: &Node) -> Option<String> {
 /// A string kept with its location (claims, rule ids).
 fn located_text(cx: &mut Cx, node: &Node) -> Option<At<String>> {
     match &node.value {
-        Value::Str(s) => Some(At::new(s.clone(), node.loc)),
+        Value::Str(s) => Some(At::new(s.to_string(), node.loc)),
         _ => {
             cx.wrong_type(node, "a text");
             None
@@ -560,13 +560,13 @@ fn rule_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
         cx.push(diagnostic);
         return None;
     }
-    Some(At::new(text.clone(), node.loc))
+    Some(At::new(text.to_string(), node.loc))
 }
 
 /// `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or a year written as a YAML integer.
 fn date(cx: &mut Cx, node: &Node) -> Option<At<Date>> {
     let written = match &node.value {
-        Value::Str(s) => s.clone(),
+        Value::Str(s) => s.to_string(),
         Value::Int(n) => n.to_string(),
         _ => {
             cx.wrong_type(node, "a date");
@@ -735,7 +735,7 @@ fn list<T>(
 /// One id, or a list of ids.
 fn subjects(cx: &mut Cx, node: &Node) -> Option<Vec<At<String>>> {
     let one = |cx: &mut Cx, node: &Node| match &node.value {
-        Value::Str(s) => Some(At::new(s.clone(), node.loc)),
+        Value::Str(s) => Some(At::new(s.to_string(), node.loc)),
         _ => {
             cx.wrong_type(node, "an id");
             None
@@ -817,7 +817,7 @@ fn salvaged_id(f: &Fields, id: &Option<At<String>>) -> Option<At<String>> {
         Some(Node {
             value: Value::Str(s),
             loc,
-        }) => Some(At::new(s.clone(), *loc)),
+        }) => Some(At::new(s.to_string(), *loc)),
         _ => None,
     })
 }
@@ -1241,9 +1241,9 @@ mod tests {
     use super::*;
 
     /// A parsed node; a YAML error becomes a string node that decodes to an error.
-    fn node(text: &str) -> Node {
+    fn node(text: &str) -> Node<'_> {
         yaml::parse(text, "t.yaml", &YamlLimits::default()).unwrap_or_else(|d| Node {
-            value: Value::Str(d.message),
+            value: Value::Str(d.message.into()),
             loc: Loc::default(),
         })
     }

@@ -7,28 +7,32 @@
 use crate::diag::{Diagnostic, Loc};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
+use std::borrow::Cow;
 use std::fmt;
 
-/// A YAML value with the place it was written.
+pub mod subset;
+
+/// A YAML value with the place it was written. Strings borrow from the
+/// text where they can (most scalars), which keeps a large world's tree small.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub value: Value,
+pub struct Node<'t> {
+    pub value: Value<'t>,
     pub loc: Loc,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'t> {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
+    Str(Cow<'t, str>),
+    Seq(Vec<Node<'t>>),
     /// Keys in the order written.
-    Map(Vec<(Node, Node)>),
+    Map(Vec<(Node<'t>, Node<'t>)>),
 }
 
-impl Value {
+impl Value<'_> {
     /// What the value is, in words, for "expected a date, found a list".
     pub fn describe(&self) -> &'static str {
         match self {
@@ -67,7 +71,7 @@ impl Default for YamlLimits {
 /// Parses one YAML document into a located tree.
 // One located error is all a YAML syntax failure has; it is built once per file.
 #[allow(clippy::result_large_err)]
-pub fn parse(text: &str, file: &str, limits: &YamlLimits) -> Result<Node, Diagnostic> {
+pub fn parse<'t>(text: &'t str, file: &str, limits: &YamlLimits) -> Result<Node<'t>, Diagnostic> {
     if text.len() > limits.max_bytes {
         return Err(Diagnostic::new(
             "file-too-large",
@@ -81,6 +85,21 @@ pub fn parse(text: &str, file: &str, limits: &YamlLimits) -> Result<Node, Diagno
         )
         .with_help("raise the limit with --limit-file-bytes if the file is genuine"));
     }
+    // Most scenario files lie in the subset that the fast reader handles;
+    // everything else, errors included, is read by serde-saphyr.
+    if let Some(node) = subset::parse(text, limits) {
+        return Ok(node);
+    }
+    parse_full(text, file, limits)
+}
+
+/// Parses with serde-saphyr alone (the reference for `subset`).
+#[allow(clippy::result_large_err)]
+pub fn parse_full(
+    text: &str,
+    file: &str,
+    limits: &YamlLimits,
+) -> Result<Node<'static>, Diagnostic> {
     let budget = serde_saphyr::budget! {
         max_depth: limits.max_depth,
         max_nodes: limits.max_nodes,
@@ -100,7 +119,7 @@ pub fn parse(text: &str, file: &str, limits: &YamlLimits) -> Result<Node, Diagno
         // expands each one exponentially often and is stopped early here.
         alias_limits: serde_saphyr::alias_limits! { max_alias_expansions_per_anchor: 10_000 },
     };
-    match serde_saphyr::from_str_with_options::<Option<Spanned<Node>>>(text, options) {
+    match serde_saphyr::from_str_with_options::<Option<Spanned<Node<'static>>>>(text, options) {
         Ok(Some(node)) => Ok(node.value),
         Ok(None) => Ok(Node {
             value: Value::Null,
@@ -154,8 +173,8 @@ fn loc_of(location: &serde_saphyr::Location) -> Loc {
     Loc::new(saturate(location.line()), saturate(location.column()))
 }
 
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
+impl<'de> Deserialize<'de> for Node<'static> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = deserializer.deserialize_any(ValueVisitor)?;
         Ok(Node {
             value,
@@ -165,7 +184,7 @@ impl<'de> Deserialize<'de> for Node {
 }
 
 /// Unwraps a spanned node, taking the location where the value is used.
-fn located(spanned: Spanned<Node>) -> Node {
+fn located(spanned: Spanned<Node<'static>>) -> Node<'static> {
     Node {
         value: spanned.value.value,
         loc: loc_of(&spanned.referenced),
@@ -175,54 +194,56 @@ fn located(spanned: Spanned<Node>) -> Node {
 struct ValueVisitor;
 
 impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value;
+    type Value = Value<'static>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any YAML value")
     }
-    fn visit_unit<E>(self) -> Result<Value, E> {
+    fn visit_unit<E>(self) -> Result<Value<'static>, E> {
         Ok(Value::Null)
     }
-    fn visit_none<E>(self) -> Result<Value, E> {
+    fn visit_none<E>(self) -> Result<Value<'static>, E> {
         Ok(Value::Null)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value<'static>, D::Error> {
         d.deserialize_any(ValueVisitor)
     }
-    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+    fn visit_bool<E>(self, b: bool) -> Result<Value<'static>, E> {
         Ok(Value::Bool(b))
     }
-    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+    fn visit_i64<E>(self, n: i64) -> Result<Value<'static>, E> {
         Ok(Value::Int(n))
     }
-    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+    fn visit_u64<E>(self, n: u64) -> Result<Value<'static>, E> {
         Ok(i64::try_from(n).map_or(Value::Float(n as f64), Value::Int))
     }
-    fn visit_i128<E>(self, n: i128) -> Result<Value, E> {
+    fn visit_i128<E>(self, n: i128) -> Result<Value<'static>, E> {
         Ok(i64::try_from(n).map_or(Value::Float(n as f64), Value::Int))
     }
-    fn visit_u128<E>(self, n: u128) -> Result<Value, E> {
+    fn visit_u128<E>(self, n: u128) -> Result<Value<'static>, E> {
         Ok(i64::try_from(n).map_or(Value::Float(n as f64), Value::Int))
     }
-    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+    fn visit_f64<E>(self, n: f64) -> Result<Value<'static>, E> {
         Ok(Value::Float(n))
     }
-    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-        Ok(Value::Str(s.to_string()))
+    fn visit_str<E>(self, s: &str) -> Result<Value<'static>, E> {
+        Ok(Value::Str(Cow::Owned(s.to_string())))
     }
-    fn visit_string<E>(self, s: String) -> Result<Value, E> {
-        Ok(Value::Str(s))
+    fn visit_string<E>(self, s: String) -> Result<Value<'static>, E> {
+        Ok(Value::Str(Cow::Owned(s)))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value<'static>, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<Node>>()? {
+        while let Some(item) = seq.next_element::<Spanned<Node<'static>>>()? {
             items.push(located(item));
         }
         Ok(Value::Seq(items))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'static>, A::Error> {
         let mut entries = Vec::new();
-        while let Some((key, value)) = map.next_entry::<Spanned<Node>, Spanned<Node>>()? {
+        while let Some((key, value)) =
+            map.next_entry::<Spanned<Node<'static>>, Spanned<Node<'static>>>()?
+        {
             entries.push((located(key), located(value)));
         }
         Ok(Value::Map(entries))
@@ -233,7 +254,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
 mod tests {
     use super::*;
 
-    fn parse_ok(text: &str) -> Node {
+    fn parse_ok(text: &str) -> Node<'_> {
         match parse(text, "t.yaml", &YamlLimits::default()) {
             Ok(node) => node,
             Err(d) => panic!("unexpected error: {}", d.render(Some(text))),

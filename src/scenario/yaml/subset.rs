@@ -1,0 +1,1017 @@
+//! A fast reader for the plain subset of YAML that scenario files are written in.
+//!
+//! serde-saphyr reads about 5 MB/s here, which made YAML ~75 % of checking a
+//! large world. Scenario files use a small part of YAML: block mappings and
+//! sequences, one-line flow collections, plain and one-line quoted scalars,
+//! comments. This reader handles exactly that part and returns `None` the
+//! moment it meets anything else (anchors, tags, block scalars, multi-line
+//! scalars, odd scalars such as `1.5` or `.inf`, tabs, errors of any kind), and
+//! `yaml::parse` then reads the whole text again with serde-saphyr. So the
+//! fallback decides every hard case, and every error message comes from it.
+//!
+//! Where this reader answers, it must answer what serde-saphyr would: the same
+//! tree, the same values, the same locations (including serde-saphyr's own
+//! choices, such as a block sequence located at its first dash). That is
+//! tested against serde-saphyr on the fixtures, on generated documents and by
+//! the `load_scenario` fuzz target.
+
+use super::{Node, Value, YamlLimits};
+use crate::diag::Loc;
+use std::borrow::Cow;
+
+/// Reads `text` if it lies within the subset; `None` means "ask serde-saphyr".
+pub fn parse<'t>(text: &'t str, limits: &YamlLimits) -> Option<Node<'t>> {
+    parse_split(text, limits, SPLIT_MIN)
+}
+
+/// Below this size a file is read on one thread.
+const SPLIT_MIN: usize = 1 << 20;
+
+/// `parse`, reading large top-level sequences in pieces on all cores when the
+/// file has at least `split_min` bytes (a parameter so that tests and fuzzing
+/// can exercise the split on small texts).
+pub fn parse_split<'t>(text: &'t str, limits: &YamlLimits, split_min: usize) -> Option<Node<'t>> {
+    if !plain_characters(text) {
+        return None;
+    }
+    if text.len() >= split_min {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if workers > 1
+            && let Some(root) = split::parse(text, limits, workers, split_min / 4)
+        {
+            return Some(Node {
+                value: root,
+                loc: Loc::default(),
+            });
+        }
+    }
+    let mut reader = Reader::new(text, 0..text.len(), 1, limits);
+    reader.skip_document_start()?;
+    let first = reader.peek()?;
+    if first.indent != 0 {
+        return None;
+    }
+    let root = reader.block_collection(first, first.start, 1)?;
+    if reader.peek().is_some() {
+        return None;
+    }
+    // serde-saphyr leaves the root unlocated.
+    Some(Node {
+        value: root.value,
+        loc: Loc::default(),
+    })
+}
+
+/// Reading a large file in pieces. A top-level mapping is cut into its
+/// sections (`key:` at column 1), and a long block sequence under a key is
+/// cut at lines that start one of its entries (`- ` at the entry's
+/// indentation). In the subset nothing spans lines but block structure, so
+/// such a line always starts an entry; each piece is read by its own reader,
+/// which must consume exactly its piece, and any piece outside the subset
+/// sends the whole file to serde-saphyr.
+mod split {
+    use super::{Line, Reader, has_duplicate_keys};
+    use crate::scenario::yaml::{Node, Value, YamlLimits};
+    use std::ops::Range;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// What one reader reads.
+    enum Piece {
+        /// A whole `key: ...` section: a one-entry mapping.
+        Section(Range<usize>, u32),
+        /// The `key:` line (and comments) that opens a long sequence.
+        Key(Range<usize>, u32),
+        /// Entries of that sequence, at `indent`; the first piece locates it.
+        Entries(Range<usize>, u32, usize, bool),
+    }
+
+    enum Read<'t> {
+        Entry(Node<'t>, Node<'t>),
+        Key(Node<'t>),
+        Entries(Node<'t>),
+    }
+
+    pub(super) fn parse<'t>(
+        text: &'t str,
+        limits: &YamlLimits,
+        workers: usize,
+        piece_min: usize,
+    ) -> Option<Value<'t>> {
+        let pieces = cut(text, workers, piece_min.max(1))?;
+        let next = AtomicUsize::new(0);
+        let nodes = AtomicUsize::new(0);
+        let slots: Vec<Mutex<Option<Read<'t>>>> = pieces.iter().map(|_| Mutex::new(None)).collect();
+        let work = || {
+            loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let (Some(piece), Some(slot)) = (pieces.get(index), slots.get(index)) else {
+                    return true;
+                };
+                let Some(read) = read(text, limits, piece, &nodes) else {
+                    // Stop everyone: the file goes to serde-saphyr.
+                    next.store(pieces.len(), Ordering::Relaxed);
+                    return false;
+                };
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = Some(read);
+                }
+            }
+        };
+        let all_read = std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..workers.min(pieces.len()))
+                .map(|_| scope.spawn(work))
+                .collect();
+            let mine = work();
+            helpers
+                .into_iter()
+                .fold(mine, |ok, helper| helper.join().unwrap_or(false) && ok)
+        });
+        if !all_read || nodes.load(Ordering::Relaxed) > limits.max_nodes {
+            return None;
+        }
+        assemble(
+            slots
+                .into_iter()
+                .map(|slot| slot.into_inner().ok().flatten()),
+        )
+    }
+
+    /// Reads one piece; `None` if it is not exactly what it should be.
+    fn read<'t>(
+        text: &'t str,
+        limits: &YamlLimits,
+        piece: &Piece,
+        nodes: &AtomicUsize,
+    ) -> Option<Read<'t>> {
+        let (range, number) = match piece {
+            Piece::Section(range, number)
+            | Piece::Key(range, number)
+            | Piece::Entries(range, number, ..) => (range.clone(), *number),
+        };
+        let mut reader = Reader::new(text, range, number, limits);
+        let first = reader.peek()?;
+        let read = match piece {
+            Piece::Section(..) => {
+                if first.indent != 0 {
+                    return None;
+                }
+                let Node {
+                    value: Value::Map(mut entries),
+                    ..
+                } = reader.block_mapping(first, first.start, 1)?
+                else {
+                    return None;
+                };
+                let (key, value) = entries.pop()?;
+                if !entries.is_empty() {
+                    return None;
+                }
+                Read::Entry(key, value)
+            }
+            Piece::Key(..) => {
+                let (colon, key) = reader.key_end(first, first.start)?;
+                let rest = super::skip_spaces(reader.bytes, colon + 1, first.end);
+                if first.indent != 0 || (rest != first.end && reader.bytes[rest] != b'#') {
+                    return None;
+                }
+                reader.nodes += 1;
+                reader.advance();
+                Read::Key(key)
+            }
+            Piece::Entries(_, _, indent, indentless) => {
+                if first.indent != *indent || !reader.is_dash(first, first.start + indent) {
+                    return None;
+                }
+                Read::Entries(reader.block_sequence(first, first.start + indent, 2, *indentless)?)
+            }
+        };
+        if reader.peek().is_some() {
+            return None;
+        }
+        nodes.fetch_add(reader.nodes, Ordering::Relaxed);
+        Some(read)
+    }
+
+    /// The root mapping from the pieces' readings, in order.
+    fn assemble<'t>(reads: impl Iterator<Item = Option<Read<'t>>>) -> Option<Value<'t>> {
+        let mut entries: Vec<(Node<'t>, Node<'t>)> = Vec::new();
+        let mut open: Option<(Node<'t>, Option<Node<'t>>)> = None;
+        let close = |open: &mut Option<(Node<'t>, Option<Node<'t>>)>,
+                     entries: &mut Vec<(Node<'t>, Node<'t>)>| {
+            match open.take() {
+                Some((key, Some(value))) => {
+                    entries.push((key, value));
+                    true
+                }
+                Some((_, None)) => false,
+                None => true,
+            }
+        };
+        for read in reads {
+            match read? {
+                Read::Entry(key, value) => {
+                    if !close(&mut open, &mut entries) {
+                        return None;
+                    }
+                    entries.push((key, value));
+                }
+                Read::Key(key) => {
+                    if !close(&mut open, &mut entries) {
+                        return None;
+                    }
+                    open = Some((key, None));
+                }
+                Read::Entries(node) => {
+                    let (_, sequence) = open.as_mut()?;
+                    match sequence {
+                        None => *sequence = Some(node),
+                        Some(Node {
+                            value: Value::Seq(items),
+                            ..
+                        }) => {
+                            if let Value::Seq(more) = node.value {
+                                items.extend(more);
+                            }
+                        }
+                        Some(_) => return None,
+                    }
+                }
+            }
+        }
+        if !close(&mut open, &mut entries) || entries.is_empty() || has_duplicate_keys(&entries) {
+            return None;
+        }
+        Some(Value::Map(entries))
+    }
+
+    /// Cuts the text into pieces; `None` if it does not look like a
+    /// top-level mapping of the subset.
+    fn cut(text: &str, workers: usize, piece_min: usize) -> Option<Vec<Piece>> {
+        let bytes = text.as_bytes();
+        // Sections: content lines at column 1 that do not start an entry.
+        let mut sections: Vec<(usize, u32)> = Vec::new();
+        let mut lines = Lines {
+            bytes,
+            at: 0,
+            number: 1,
+        };
+        while let Some(line) = lines.next_content() {
+            if line.indent == 0 && !is_dash(bytes, &line) {
+                sections.push((line.start, line.number));
+            } else if sections.is_empty() {
+                return None;
+            }
+        }
+        let mut pieces = Vec::new();
+        for (i, &(start, number)) in sections.iter().enumerate() {
+            let end = sections.get(i + 1).map_or(bytes.len(), |&(next, _)| next);
+            if end - start < 2 * piece_min {
+                pieces.push(Piece::Section(start..end, number));
+                continue;
+            }
+            cut_sequence(bytes, start..end, number, workers, piece_min, &mut pieces);
+        }
+        Some(pieces)
+    }
+
+    /// A long section: its key line, then its sequence in pieces of at least
+    /// `piece_min` bytes, about four per worker. Anything else stays whole.
+    fn cut_sequence(
+        bytes: &[u8],
+        section: Range<usize>,
+        number: u32,
+        workers: usize,
+        piece_min: usize,
+        pieces: &mut Vec<Piece>,
+    ) {
+        let mut lines = Lines {
+            bytes: &bytes[..section.end],
+            at: section.start,
+            number,
+        };
+        let _key = lines.next_content();
+        let Some(first) = lines.next_content() else {
+            pieces.push(Piece::Section(section, number));
+            return;
+        };
+        if !is_dash(bytes, &first) {
+            pieces.push(Piece::Section(section, number));
+            return;
+        }
+        let indent = first.indent;
+        pieces.push(Piece::Key(section.start..first.start, number));
+        let size = ((section.end - first.start) / (4 * workers)).max(piece_min);
+        let (mut piece_start, mut piece_number) = (first.start, first.number);
+        let mut target = piece_start + size;
+        while let Some(line) = lines.next_content() {
+            if line.start >= target && line.indent == indent && is_dash(bytes, &line) {
+                pieces.push(Piece::Entries(
+                    piece_start..line.start,
+                    piece_number,
+                    indent,
+                    indent == 0,
+                ));
+                (piece_start, piece_number) = (line.start, line.number);
+                target = piece_start + size;
+            }
+        }
+        pieces.push(Piece::Entries(
+            piece_start..section.end,
+            piece_number,
+            indent,
+            indent == 0,
+        ));
+    }
+
+    fn is_dash(bytes: &[u8], line: &Line) -> bool {
+        let at = line.start + line.indent;
+        bytes.get(at) == Some(&b'-') && (at + 1 == line.end || bytes.get(at + 1) == Some(&b' '))
+    }
+
+    /// Content lines (not blank, not only a comment) with their numbers.
+    struct Lines<'t> {
+        bytes: &'t [u8],
+        at: usize,
+        number: u32,
+    }
+
+    impl Lines<'_> {
+        fn next_content(&mut self) -> Option<Line> {
+            while self.at < self.bytes.len() {
+                let start = self.at;
+                let rest = &self.bytes[start..];
+                let end = start + rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+                let indent = rest.iter().take_while(|&&b| b == b' ').count();
+                let number = self.number;
+                self.at = end + 1;
+                self.number = number.saturating_add(1);
+                let content = start + indent;
+                if content < end && self.bytes[content] != b'#' {
+                    return Some(Line {
+                        start,
+                        end,
+                        indent,
+                        number,
+                        ascii: true,
+                    });
+                }
+            }
+            None
+        }
+    }
+}
+
+/// Only spaces and newlines as white space, no control characters, no
+/// byte-order mark, no YAML-1.1 line separators: anything else goes to the
+/// full parser.
+fn plain_characters(text: &str) -> bool {
+    if text.is_ascii() {
+        return !text.bytes().any(|b| (b < b' ' && b != b'\n') || b == 0x7f);
+    }
+    text.chars().all(|c| match c {
+        '\n' => true,
+        c if c < ' ' => false,
+        '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => {
+            false
+        }
+        _ => true,
+    })
+}
+
+/// One line with content (not blank, not only a comment).
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    /// Byte offset of the line's first character.
+    start: usize,
+    /// Byte offset of its end (the newline or the end of the text).
+    end: usize,
+    /// Leading spaces.
+    indent: usize,
+    number: u32,
+    ascii: bool,
+}
+
+/// Longest non-ASCII line whose columns are counted (counting is per token).
+const MAX_COUNTED_LINE: usize = 4096;
+
+struct Reader<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    /// End of the part of the text this reader reads (the text's end, or
+    /// the end of a piece of it).
+    limit: usize,
+    /// Byte offset of the next line not yet consumed.
+    next: usize,
+    next_number: u32,
+    peeked: Option<Line>,
+    /// Entries of the collections being read, innermost last: each
+    /// collection is moved out into a vector of its exact size when done.
+    items: Vec<Node<'t>>,
+    entries: Vec<(Node<'t>, Node<'t>)>,
+    nodes: usize,
+    max_nodes: usize,
+    max_depth: usize,
+}
+
+impl<'t> Reader<'t> {
+    /// A reader of `range`, whose first line is line `number` of the file.
+    fn new(text: &'t str, range: std::ops::Range<usize>, number: u32, limits: &YamlLimits) -> Self {
+        Reader {
+            text,
+            bytes: text.as_bytes(),
+            limit: range.end.min(text.len()),
+            next: range.start,
+            next_number: number,
+            peeked: None,
+            items: Vec::new(),
+            entries: Vec::new(),
+            nodes: 0,
+            // Nodes are counted as serde-saphyr counts them (collections and
+            // scalars); depth is kept clear of its limit, which it then decides.
+            max_nodes: limits.max_nodes,
+            max_depth: limits.max_depth.saturating_sub(2).min(24),
+        }
+    }
+
+    /// The next line with content, without consuming it.
+    fn peek(&mut self) -> Option<Line> {
+        if self.peeked.is_none() {
+            self.peeked = self.scan_line();
+        }
+        self.peeked
+    }
+
+    /// Consumes the line last peeked.
+    fn advance(&mut self) {
+        if let Some(line) = self.peeked.take() {
+            self.next = line.end + 1;
+            self.next_number = line.number.saturating_add(1);
+        }
+    }
+
+    fn scan_line(&mut self) -> Option<Line> {
+        while self.next < self.limit {
+            let start = self.next;
+            let rest = &self.bytes[start..self.limit];
+            let end = start + rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+            let indent = rest.iter().take_while(|&&b| b == b' ').count();
+            let number = self.next_number;
+            let content = start + indent;
+            if content >= end || self.bytes[content] == b'#' {
+                self.next = end + 1;
+                self.next_number = number.saturating_add(1);
+                continue;
+            }
+            let ascii = self.bytes[start..end].is_ascii();
+            return Some(Line {
+                start,
+                end,
+                indent,
+                number,
+                ascii,
+            });
+        }
+        None
+    }
+
+    /// A `---` first line is allowed; directives and later markers are not.
+    fn skip_document_start(&mut self) -> Option<()> {
+        let line = self.peek()?;
+        let content = &self.text[line.start..line.end];
+        if let Some(rest) = content.strip_prefix("---") {
+            if !rest.trim_start_matches(' ').is_empty() {
+                return None;
+            }
+            self.advance();
+        }
+        Some(())
+    }
+
+    fn loc(&self, line: Line, at: usize) -> Option<Loc> {
+        let column = if line.ascii {
+            at - line.start + 1
+        } else if line.end - line.start <= MAX_COUNTED_LINE {
+            self.text.get(line.start..at)?.chars().count() + 1
+        } else {
+            return None;
+        };
+        Some(Loc::new(line.number, u32::try_from(column).ok()?))
+    }
+
+    fn count_node(&mut self, depth: usize) -> Option<()> {
+        self.nodes += 1;
+        (self.nodes <= self.max_nodes && depth <= self.max_depth).then_some(())
+    }
+
+    /// A `-` that opens a sequence entry: followed by a space or the line's end.
+    fn is_dash(&self, line: Line, at: usize) -> bool {
+        self.bytes.get(at) == Some(&b'-')
+            && (at + 1 == line.end || self.bytes.get(at + 1) == Some(&b' '))
+    }
+
+    /// The block sequence or mapping that starts at byte `at` of `line`.
+    fn block_collection(&mut self, line: Line, at: usize, depth: usize) -> Option<Node<'t>> {
+        if self.is_dash(line, at) {
+            self.block_sequence(line, at, depth, false)
+        } else {
+            self.block_mapping(line, at, depth)
+        }
+    }
+
+    /// The value of `key:` or `-` with nothing after it on its line: a block
+    /// collection on the following lines (an empty value is left to the
+    /// full parser, which locates its null in its own way).
+    fn block_value(
+        &mut self,
+        owner_indent: usize,
+        indentless: bool,
+        depth: usize,
+    ) -> Option<Node<'t>> {
+        let line = self.peek()?;
+        let at = line.start + line.indent;
+        if line.indent > owner_indent {
+            self.block_collection(line, at, depth)
+        } else if indentless && line.indent == owner_indent && self.is_dash(line, at) {
+            self.block_sequence(line, at, depth, true)
+        } else {
+            None
+        }
+    }
+
+    fn block_sequence(
+        &mut self,
+        first: Line,
+        at: usize,
+        depth: usize,
+        indentless: bool,
+    ) -> Option<Node<'t>> {
+        self.count_node(depth)?;
+        let indent = at - first.start;
+        let mut loc = self.loc(first, at)?;
+        let mark = self.items.len();
+        let (mut line, mut dash) = (first, at);
+        loop {
+            let content = skip_spaces(self.bytes, dash + 1, line.end);
+            let item = if content == line.end || self.bytes[content] == b'#' {
+                if indentless && self.items.len() == mark {
+                    // serde-saphyr locates this one past its first line's end.
+                    return None;
+                }
+                self.advance();
+                self.block_value(indent, false, depth + 1)?
+            } else if self.is_dash(line, content) {
+                self.block_sequence(line, content, depth + 1, false)?
+            } else if self.starts_key(line, content) {
+                self.block_mapping(line, content, depth + 1)?
+            } else {
+                self.inline_value(line, content, depth + 1)?
+            };
+            // serde-saphyr locates a sequence that is not indented under its
+            // key at its first entry, not at its first dash.
+            if indentless && self.items.len() == mark {
+                loc = item.loc;
+            }
+            self.items.push(item);
+            match self.peek() {
+                Some(next) if next.indent == indent => {
+                    let next_dash = next.start + indent;
+                    if !self.is_dash(next, next_dash) {
+                        // The owner's next key (indentless), or an error that
+                        // the owner rejects.
+                        break;
+                    }
+                    (line, dash) = (next, next_dash);
+                }
+                Some(next) if next.indent > indent => return None,
+                _ => break,
+            }
+        }
+        Some(Node {
+            value: Value::Seq(self.items.drain(mark..).collect()),
+            loc,
+        })
+    }
+
+    /// Whether `line` from `at` reads as `key:` followed by a space or the end.
+    fn starts_key(&self, line: Line, at: usize) -> bool {
+        self.key_end(line, at).is_some()
+    }
+
+    /// Where the `:` after the key starting at `at` is, for the plain and
+    /// quoted keys of the subset.
+    fn key_end(&self, line: Line, at: usize) -> Option<(usize, Node<'t>)> {
+        let (key, after) = match self.bytes.get(at)? {
+            b'"' | b'\'' => {
+                let (value, after) = quoted(self.bytes, self.text, at, line.end)?;
+                (value, after)
+            }
+            _ => {
+                let mut i = at;
+                loop {
+                    let b = *self.bytes.get(i)?;
+                    if i >= line.end {
+                        return None;
+                    }
+                    if b == b':' && (i + 1 == line.end || self.bytes[i + 1] == b' ') {
+                        break;
+                    }
+                    if b == b'#' && i > at && self.bytes[i - 1] == b' ' {
+                        return None;
+                    }
+                    i += 1;
+                }
+                let raw = self.text.get(at..i)?.trim_end_matches(' ');
+                if raw.len() > 1000 || raw.contains(':') || !plain_start(raw) {
+                    return None;
+                }
+                (resolve(raw)?, i)
+            }
+        };
+        let colon = skip_spaces(self.bytes, after, line.end);
+        // serde-saphyr looks at most 1,024 characters ahead for a key's colon.
+        if colon - at > 1000
+            || self.bytes.get(colon) != Some(&b':')
+            || !(colon + 1 == line.end || self.bytes.get(colon + 1) == Some(&b' '))
+        {
+            return None;
+        }
+        if !matches!(key, Value::Str(_)) {
+            return None;
+        }
+        Some((
+            colon,
+            Node {
+                value: key,
+                loc: self.loc(line, at)?,
+            },
+        ))
+    }
+
+    fn block_mapping(&mut self, first: Line, at: usize, depth: usize) -> Option<Node<'t>> {
+        self.count_node(depth)?;
+        let indent = at - first.start;
+        let loc = self.loc(first, at)?;
+        let mark = self.entries.len();
+        let (mut line, mut key_at) = (first, at);
+        loop {
+            let (colon, key) = self.key_end(line, key_at)?;
+            self.count_node(depth + 1)?;
+            let content = skip_spaces(self.bytes, colon + 1, line.end);
+            let value = if content == line.end || self.bytes[content] == b'#' {
+                self.advance();
+                self.block_value(indent, true, depth + 1)?
+            } else {
+                self.inline_value(line, content, depth + 1)?
+            };
+            self.entries.push((key, value));
+            match self.peek() {
+                Some(next) if next.indent == indent => (line, key_at) = (next, next.start + indent),
+                Some(next) if next.indent > indent => return None,
+                _ => break,
+            }
+        }
+        if has_duplicate_keys(&self.entries[mark..]) {
+            return None;
+        }
+        Some(Node {
+            value: Value::Map(self.entries.drain(mark..).collect()),
+            loc,
+        })
+    }
+
+    /// A scalar or flow collection that ends its line (but for a comment);
+    /// consumes the line.
+    fn inline_value(&mut self, line: Line, at: usize, depth: usize) -> Option<Node<'t>> {
+        let (node, after) = match self.bytes[at] {
+            b'[' | b'{' => self.flow(line, at, depth)?,
+            b'"' | b'\'' => {
+                self.count_node(depth)?;
+                let (value, after) = quoted(self.bytes, self.text, at, line.end)?;
+                (
+                    Node {
+                        value,
+                        loc: self.loc(line, at)?,
+                    },
+                    after,
+                )
+            }
+            _ => {
+                self.count_node(depth)?;
+                let mut end = line.end;
+                if let Some(hash) = find_comment(&self.bytes[at..line.end]) {
+                    end = at + hash;
+                }
+                let raw = self.text.get(at..end)?.trim_end_matches(' ');
+                if !plain_start(raw) || raw.contains(": ") || raw.ends_with(':') {
+                    return None;
+                }
+                (
+                    Node {
+                        value: resolve(raw)?,
+                        loc: self.loc(line, at)?,
+                    },
+                    line.end,
+                )
+            }
+        };
+        let rest = skip_spaces(self.bytes, after, line.end);
+        if rest != line.end && !(rest > after && self.bytes[rest] == b'#') {
+            return None;
+        }
+        self.advance();
+        Some(node)
+    }
+
+    /// A flow collection closed on the same line; returns it and the byte
+    /// after its closing bracket.
+    fn flow(&mut self, line: Line, at: usize, depth: usize) -> Option<(Node<'t>, usize)> {
+        self.count_node(depth)?;
+        let loc = self.loc(line, at)?;
+        let end = line.end;
+        let mapping = self.bytes[at] == b'{';
+        let close = if mapping { b'}' } else { b']' };
+        let mut i = skip_spaces(self.bytes, at + 1, end);
+        let (items, entries) = (self.items.len(), self.entries.len());
+        if self.bytes.get(i) == Some(&close) && i < end {
+            i += 1;
+        } else {
+            loop {
+                if mapping {
+                    let (key, after) = self.flow_node(line, i, depth + 1, true)?;
+                    if !matches!(key.value, Value::Str(_))
+                        || after - i > 1000
+                        || self.bytes.get(after) != Some(&b':')
+                        || self.bytes.get(after + 1) != Some(&b' ')
+                    {
+                        return None;
+                    }
+                    let start = skip_spaces(self.bytes, after + 1, end);
+                    let (value, after) = self.flow_node(line, start, depth + 1, false)?;
+                    self.entries.push((key, value));
+                    i = after;
+                } else {
+                    let (item, after) = self.flow_node(line, i, depth + 1, false)?;
+                    self.items.push(item);
+                    i = after;
+                }
+                i = skip_spaces(self.bytes, i, end);
+                if i >= end {
+                    return None;
+                }
+                match self.bytes[i] {
+                    b',' => {
+                        i = skip_spaces(self.bytes, i + 1, end);
+                        // A trailing comma is left to the full parser.
+                        if i >= end || self.bytes[i] == close {
+                            return None;
+                        }
+                    }
+                    b if b == close => {
+                        i += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        let value = if mapping {
+            if has_duplicate_keys(&self.entries[entries..]) {
+                return None;
+            }
+            Value::Map(self.entries.drain(entries..).collect())
+        } else {
+            Value::Seq(self.items.drain(items..).collect())
+        };
+        Some((Node { value, loc }, i))
+    }
+
+    /// One entry of a flow collection: a nested collection, a quoted or a
+    /// plain scalar. Returns it and the byte after it (spaces skipped).
+    fn flow_node(
+        &mut self,
+        line: Line,
+        at: usize,
+        depth: usize,
+        key: bool,
+    ) -> Option<(Node<'t>, usize)> {
+        let end = line.end;
+        if at >= end {
+            return None;
+        }
+        let (node, after) = match self.bytes[at] {
+            b'[' | b'{' => {
+                if key {
+                    return None;
+                }
+                self.flow(line, at, depth)?
+            }
+            b'"' | b'\'' => {
+                self.count_node(depth)?;
+                let (value, after) = quoted(self.bytes, self.text, at, end)?;
+                (
+                    Node {
+                        value,
+                        loc: self.loc(line, at)?,
+                    },
+                    after,
+                )
+            }
+            _ => {
+                self.count_node(depth)?;
+                let mut i = at;
+                while i < end {
+                    match self.bytes[i] {
+                        b',' | b']' | b'}' => break,
+                        b'[' | b'{' => return None,
+                        b':' if i + 1 < end && self.bytes[i + 1] == b' ' => break,
+                        b':' if i + 1 == end || matches!(self.bytes[i + 1], b',' | b']' | b'}') => {
+                            return None;
+                        }
+                        b'#' if i > at && self.bytes[i - 1] == b' ' => return None,
+                        _ => i += 1,
+                    }
+                }
+                let raw = self.text.get(at..i)?.trim_end_matches(' ');
+                if !plain_start(raw) {
+                    return None;
+                }
+                (
+                    Node {
+                        value: resolve(raw)?,
+                        loc: self.loc(line, at)?,
+                    },
+                    i,
+                )
+            }
+        };
+        let after = skip_spaces(self.bytes, after, end);
+        // `a: b` as a sequence entry is a one-pair mapping: not in the subset.
+        if !key && self.bytes.get(after) == Some(&b':') && after < end {
+            return None;
+        }
+        Some((node, after))
+    }
+}
+
+fn skip_spaces(bytes: &[u8], mut at: usize, end: usize) -> usize {
+    while at < end && bytes[at] == b' ' {
+        at += 1;
+    }
+    at
+}
+
+/// Offset of a ` #` comment in a block-context plain scalar, if any.
+fn find_comment(bytes: &[u8]) -> Option<usize> {
+    (1..bytes.len()).find(|&i| bytes[i] == b'#' && bytes[i - 1] == b' ')
+}
+
+/// Plain scalars of the subset start with a letter, a digit, `_` or a
+/// non-ASCII character; everything that YAML reads as an indicator (and a
+/// few harmless characters besides) is left to the full parser.
+fn plain_start(raw: &str) -> bool {
+    raw.as_bytes()
+        .first()
+        .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || !b.is_ascii())
+}
+
+/// The value of a plain scalar under the options `yaml::parse` gives
+/// serde-saphyr (YAML 1.2 core schema, strict booleans, numbers with leading
+/// zeros or underscores read as strings). Anything not surely a string, a
+/// small integer, a boolean or null is left to the full parser.
+fn resolve(raw: &str) -> Option<Value<'_>> {
+    match raw {
+        "null" | "Null" | "NULL" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+        _ => {}
+    }
+    let bytes = raw.as_bytes();
+    let first = bytes.first()?;
+    if !first.is_ascii_digit() {
+        // Other spellings of the special words: leave them to the full parser.
+        if ["null", "true", "false"]
+            .iter()
+            .any(|word| raw.eq_ignore_ascii_case(word))
+        {
+            return None;
+        }
+        return Some(Value::Str(Cow::Borrowed(raw)));
+    }
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+    };
+    if bytes.len() <= 18 && digits(0..bytes.len()) && (*first != b'0' || bytes.len() == 1) {
+        return raw.parse().ok().map(Value::Int);
+    }
+    // Dates: `YYYY-MM` and `YYYY-MM-DD` are strings under YAML 1.2.
+    let date = (bytes.len() == 7 || bytes.len() == 10)
+        && digits(0..4)
+        && bytes[4] == b'-'
+        && digits(5..7)
+        && (bytes.len() == 7 || (bytes[7] == b'-' && digits(8..10)));
+    date.then_some(Value::Str(Cow::Borrowed(raw)))
+}
+
+/// A quoted scalar on one line from the quote at `at`; returns its value and
+/// the byte after the closing quote. Escapes outside a common set, and
+/// scalars that continue on the next line, are left to the full parser.
+fn quoted<'t>(bytes: &[u8], text: &'t str, at: usize, end: usize) -> Option<(Value<'t>, usize)> {
+    let quote = bytes[at];
+    // Borrowed until the first escape.
+    let mut out: Option<String> = None;
+    let mut i = at + 1;
+    let mut run = i;
+    while i < end {
+        let b = bytes[i];
+        if b == quote {
+            if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') && i + 1 < end {
+                out.get_or_insert_default().push_str(text.get(run..=i)?);
+                i += 2;
+                run = i;
+                continue;
+            }
+            let last = text.get(run..i)?;
+            let value = match out {
+                None => Cow::Borrowed(last),
+                Some(mut out) => {
+                    out.push_str(last);
+                    Cow::Owned(out)
+                }
+            };
+            return Some((Value::Str(value), i + 1));
+        }
+        if b == b'\\' && quote == b'"' {
+            let out = out.get_or_insert_default();
+            out.push_str(text.get(run..i)?);
+            let (c, len) = escape(bytes, text, i + 1, end)?;
+            out.push(c);
+            i += 1 + len;
+            run = i;
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// One double-quoted escape after its backslash: the character and the
+/// bytes it took.
+fn escape(bytes: &[u8], text: &str, at: usize, end: usize) -> Option<(char, usize)> {
+    if at >= end {
+        return None;
+    }
+    let simple = match bytes[at] {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'n' => '\n',
+        b't' => '\t',
+        b'r' => '\r',
+        b'0' => '\0',
+        b'a' => '\u{7}',
+        b'b' => '\u{8}',
+        b'e' => '\u{1b}',
+        b'f' => '\u{c}',
+        b'v' => '\u{b}',
+        b'x' | b'u' | b'U' => {
+            let len = match bytes[at] {
+                b'x' => 2,
+                b'u' => 4,
+                _ => 8,
+            };
+            if at + len >= end {
+                return None;
+            }
+            let hex = text.get(at + 1..at + 1 + len)?;
+            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
+            let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+            return Some((c, 1 + len));
+        }
+        _ => return None,
+    };
+    Some((simple, 1))
+}
+
+/// Keys are strings here (others are left to the full parser).
+fn has_duplicate_keys(entries: &[(Node<'_>, Node<'_>)]) -> bool {
+    if entries.len() <= 16 {
+        return entries
+            .iter()
+            .enumerate()
+            .any(|(i, (a, _))| entries[..i].iter().any(|(b, _)| a.value == b.value));
+    }
+    let mut keys: Vec<&str> = entries
+        .iter()
+        .map(|(k, _)| match &k.value {
+            Value::Str(s) => s.as_ref(),
+            _ => "",
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.windows(2).any(|w| w[0] == w[1])
+}
