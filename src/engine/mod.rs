@@ -2,6 +2,7 @@
 //! every claim's verdict, and waivers applied. The library's main entry point.
 
 use crate::diag::{Diagnostic, Loc, sort_and_dedup};
+use crate::eval::run::{EvalError, RawFinding};
 use crate::eval::{Budget, Evaluator};
 use crate::lang::ast::Severity;
 use crate::lang::check::{CheckedExpr, Embedded, check_condition};
@@ -36,11 +37,14 @@ pub fn check(
     let claims = check_claims(scenario)?;
     check_waiver_rules(scenario, rules)?;
     let world = World::at(scenario, date);
-    let evaluator = Evaluator::new(&world, options.budget);
     let mut findings = Vec::new();
     let mut errors = Vec::new();
-    for rule in &rules.rules {
-        match evaluator.run_rule(rule) {
+    for (rule, outcome) in rules
+        .rules
+        .iter()
+        .zip(run_rules(&world, rules, options.budget))
+    {
+        match outcome {
             Ok(raw) => findings.extend(raw.into_iter().map(|f| Finding {
                 rule: rule.id.clone(),
                 title: rule.title.clone(),
@@ -62,6 +66,7 @@ pub fn check(
             ),
         }
     }
+    let evaluator = Evaluator::new(&world, options.budget);
     let mut claim_results = Vec::new();
     for (claim, checked) in scenario.expect.iter().zip(&claims) {
         match evaluator.run_claim(checked) {
@@ -97,6 +102,70 @@ pub fn check(
         summary: Summary::default(),
     };
     Ok(report.finish())
+}
+
+type RuleOutcome = Result<Vec<RawFinding>, EvalError>;
+
+/// Worlds with fewer missions are checked on one thread: there, starting
+/// threads would cost more than it saves.
+const PARALLEL_MISSIONS: usize = 2_000;
+
+/// Each rule's findings, in the rule set's order. On a large world the rules
+/// are shared out among the cores, each with its own evaluator (and indexes);
+/// results go back in rule order, so the report does not depend on timing.
+fn run_rules(world: &World, rules: &RuleSet, budget: Budget) -> Vec<RuleOutcome> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(rules.rules.len());
+    if workers < 2 || world.missions.len() < PARALLEL_MISSIONS {
+        let evaluator = Evaluator::new(world, budget);
+        return rules
+            .rules
+            .iter()
+            .map(|rule| evaluator.run_rule(rule))
+            .collect();
+    }
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<RuleOutcome>>> =
+        rules.rules.iter().map(|_| Mutex::new(None)).collect();
+    let work = || {
+        let evaluator = Evaluator::new(world, budget);
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let (Some(rule), Some(slot)) = (rules.rules.get(i), slots.get(i)) else {
+                break;
+            };
+            let outcome = evaluator.run_rule(rule);
+            if let Ok(mut slot) = slot.lock() {
+                *slot = Some(outcome);
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            // Rules may nest deeply; give helpers the main thread's stack.
+            let spawned = std::thread::Builder::new()
+                .stack_size(8 << 20)
+                .spawn_scoped(scope, work);
+            if spawned.is_err() {
+                break; // this thread still runs every rule left
+            }
+        }
+        work();
+    });
+    slots
+        .into_iter()
+        .zip(&rules.rules)
+        .map(|(slot, rule)| {
+            // Every slot is filled (a panicking worker would have ended the scope).
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Evaluator::new(world, budget).run_rule(rule))
+        })
+        .collect()
 }
 
 fn location(file: &str, loc: Loc) -> Location {

@@ -517,6 +517,59 @@ fn reference(want: Want) -> impl FnOnce(&mut Cx, &Node) -> Option<At<String>> {
     }
 }
 
+/// Lists at least this long (the missions of a large world) are decoded in
+/// pieces on all cores.
+const PARALLEL_ITEMS: usize = 4_096;
+
+/// Decodes a long list in contiguous pieces, one per core, each with its own
+/// context; items, diagnostics and partial records are put back in list
+/// order, so the outcome is the serial one.
+fn decode_in_pieces<T: Send>(
+    cx: &mut Cx,
+    items: &[Node],
+    item: fn(&mut Cx, &Node) -> Option<T>,
+) -> Vec<T> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let size = items.len().div_ceil(workers.max(1)).max(1);
+    let (file, text) = (cx.file, cx.text);
+    let decode = move |piece: &[Node]| {
+        let mut diags = Vec::new();
+        let mut piece_cx = Cx::new(file, &mut diags);
+        piece_cx.text = text;
+        let decoded: Vec<T> = piece
+            .iter()
+            .filter_map(|n| item(&mut piece_cx, n))
+            .collect();
+        let (refs, partials) = (piece_cx.refs, piece_cx.partials);
+        (decoded, diags, refs, partials)
+    };
+    let pieces = std::thread::scope(|scope| {
+        let mut chunks = items.chunks(size);
+        let first = chunks.next().unwrap_or_default();
+        let others: Vec<_> = chunks
+            .map(|piece| scope.spawn(move || decode(piece)))
+            .collect();
+        let mut pieces = vec![decode(first)];
+        for other in others {
+            // A worker only fails by panicking, which is a bug: pass it on.
+            pieces.push(
+                other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+        }
+        pieces
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for (decoded, diags, refs, partials) in pieces {
+        out.extend(decoded);
+        cx.diags.extend(diags);
+        cx.refs.extend(refs);
+        cx.partials.extend(partials);
+    }
+    out
+}
+
 /// Free text (a name, title, city...); numbers and booleans are taken as written.
 fn text(cx: &mut Cx, node: &Node) -> Option<String> {
     match &node.value {
@@ -718,12 +771,15 @@ fn count(cx: &mut Cx, node: &Node) -> Option<u32> {
 }
 
 /// A list of records; null (or a missing key, via `optional`) is an empty list.
-fn list<T>(
+fn list<T: Send>(
     noun: &'static str,
     item: fn(&mut Cx, &Node) -> Option<T>,
 ) -> impl FnOnce(&mut Cx, &Node) -> Option<Vec<T>> {
     move |cx, node| match &node.value {
         Value::Null => Some(Vec::new()),
+        Value::Seq(items) if items.len() >= PARALLEL_ITEMS => {
+            Some(decode_in_pieces(cx, items, item))
+        }
         Value::Seq(items) => Some(items.iter().filter_map(|n| item(cx, n)).collect()),
         _ => {
             cx.wrong_type(node, &format!("a list of {noun}"));
