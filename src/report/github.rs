@@ -7,7 +7,9 @@ use crate::lang::ast::Severity;
 use std::fmt::Write as _;
 
 /// Renders every finding of every report (waived ones are accepted, so they
-/// are left out) and every failing claim, one command per line.
+/// are left out) and every failing claim, one command per line; then one
+/// plain line per report with its counts, waivers included, which the runner
+/// shows in the log without annotating anything.
 pub fn render(reports: &[Report]) -> String {
     let mut out = String::new();
     for report in reports {
@@ -34,6 +36,9 @@ pub fn render(reports: &[Report]) -> String {
                 &format!("claim fails: {}; claim: {}", claim.title, claim.claim),
             );
         }
+    }
+    for report in reports {
+        let _ = writeln!(out, "parity: {}", super::human::summary_line(report));
     }
     out
 }

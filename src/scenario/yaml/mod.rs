@@ -147,6 +147,17 @@ fn yaml_error(error: &serde_saphyr::Error, file: &str) -> Diagnostic {
         Some((prefix, rest)) if prefix.starts_with("line ") => rest,
         _ => message,
     };
+    // Some messages end in "at line L, column C": the `-->` line says that.
+    let message = match message.rsplit_once(" at line ") {
+        Some((text, position))
+            if position
+                .split_once(", column ")
+                .is_some_and(|(l, c)| l.parse::<u32>().is_ok() && c.parse::<u32>().is_ok()) =>
+        {
+            text
+        }
+        _ => message,
+    };
     let depth =
         message.contains("recursion") || message.contains("Depth") || message.contains("depth");
     let budget =
