@@ -706,3 +706,18 @@ fn all_eight_standard_rules_load() {
     assert_eq!(rank.subject, vec![0, 1]);
     assert_eq!(rank.loc, Loc::new(3, 1));
 }
+
+#[test]
+fn a_string_inside_a_message_hole_has_plain_quotes_and_the_usual_escapes() {
+    // As docs/rules.md says: the literal's own quotes are not escaped...
+    let text = "rule t {\n  title \"T\"\n  severity error\n  cite \"C\"\n  for m in missions\n  message \"x {m.id == \\\"a\\\"} y\"\n}\n";
+    let d = only_error(text);
+    assert_eq!(d.code, "rule-syntax");
+    assert_eq!(d.message, "expected an expression, found `\\`");
+    assert_eq!(d.loc, Loc::new(6, 23));
+    // ...but inside it, escapes work as in any string.
+    let text = "rule t {\n  title \"T\"\n  severity error\n  cite \"C\"\n  for m in missions\n  message \"x {m.id == \"a\\\"b\"} y\"\n}\n";
+    let (set, diags) = load(text);
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert_eq!(set.rules.len(), 1);
+}
