@@ -6,7 +6,9 @@
 //! cargo bench --bench stages -- eval    # one group (divan filters by name)
 //! ```
 //!
-//! Stages: `yaml_parse` (YAML → located tree), `load` (`load_str`: parse,
+//! Stages: `yaml_parse` (YAML → located tree: the fast reader, in pieces on
+//! all cores above 1 MiB; `yaml_parse_one_thread` and
+//! `yaml_parse_serde_saphyr` for comparison), `load` (`load_str`: parse,
 //! decode and validate), `validate` (validation alone, on a loaded scenario),
 //! `world_at`, `check` (the standard rules through `parity::check`, world
 //! included), `eval_rank_parity` against `hash_join_rank_parity` (a
@@ -93,6 +95,21 @@ fn as_of(s: &Scenario) -> Date {
 fn yaml_parse(b: divan::Bencher, n: u32) {
     let f = fixture(n);
     b.bench(|| yaml::parse(&f.text, "synthetic.yaml", &limits()).expect("parses"));
+}
+
+/// The fast reader on one thread (files under 1 MiB are read this way).
+#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
+fn yaml_parse_one_thread(b: divan::Bencher, n: u32) {
+    let f = fixture(n);
+    b.bench(|| yaml::subset::parse_split(&f.text, &limits(), usize::MAX).expect("in the subset"));
+}
+
+/// serde-saphyr alone: what every file cost before the fast reader, and
+/// what files outside the subset still cost.
+#[divan::bench(args = SIZES, sample_count = 3, sample_size = 1)]
+fn yaml_parse_serde_saphyr(b: divan::Bencher, n: u32) {
+    let f = fixture(n);
+    b.bench(|| yaml::parse_full(&f.text, "synthetic.yaml", &limits()).expect("parses"));
 }
 
 #[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
