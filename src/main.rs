@@ -437,13 +437,25 @@ fn check(
             }
         }
     }
-    let reports: Vec<Report> = checked.iter().map(|(_, r, _)| r.clone()).collect();
+    // Reports apart from their scenarios and texts, without copying them.
+    let (checked, reports): (
+        Vec<(parity::scenario::model::Scenario, String)>,
+        Vec<Report>,
+    ) = checked
+        .into_iter()
+        .map(|(scenario, report, text)| ((scenario, text), report))
+        .unzip();
     let text = match format {
         Format::Json if reports.is_empty() => String::new(),
-        Format::Json => report::json::render(&reports),
+        // Streamed: a large world's JSON report is as large as its YAML.
+        Format::Json => match emit_with(output, |out| report::json::write(&reports, out)) {
+            Ok(()) => return exit_code(failed_inputs, &reports, fail_on),
+            Err(code) => return code,
+        },
         Format::Human => checked
             .iter()
-            .map(|(_, r, text)| report::human::render(r, Some(text)))
+            .zip(&reports)
+            .map(|((_, text), r)| report::human::render(r, Some(text)))
             .collect::<Vec<_>>()
             .join("\n"),
         Format::Sarif => {
@@ -455,7 +467,8 @@ fn check(
         Format::Markdown => {
             let worlds: Vec<parity::scenario::world::World> = checked
                 .iter()
-                .map(|(scenario, report, _)| {
+                .zip(&reports)
+                .map(|((scenario, _), report)| {
                     let date = Date::parse(&report.as_of).unwrap_or(Date::EARLIEST);
                     parity::scenario::world::World::at(scenario, date)
                 })
@@ -468,6 +481,11 @@ fn check(
     if let Err(code) = emit(output, &text) {
         return code;
     }
+    exit_code(failed_inputs, &reports, fail_on)
+}
+
+/// 2 when a file could not be checked, else 1 when a report fails `--fail-on`, else 0.
+fn exit_code(failed_inputs: usize, reports: &[Report], fail_on: Severity) -> u8 {
     if failed_inputs > 0 {
         INPUT_ERROR
     } else if reports.iter().any(|r| r.fails(fail_on)) {
@@ -555,12 +573,28 @@ fn human_or_json(common: &Common, command: &str) -> Result<(), u8> {
 
 /// Writes a report to `--output` or standard output; an unwritable file is exit 2.
 fn emit(output: Option<&Path>, text: &str) -> Result<(), u8> {
+    emit_with(output, |out| out.write_all(text.as_bytes()))
+}
+
+/// Writes a report through `write` to the `--output` file or standard output.
+fn emit_with(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), u8> {
     let written = match output {
-        Some(path) => std::fs::write(path, text).map_err(|e| (path.display().to_string(), e)),
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .map_err(|e| ("standard output".to_string(), e)),
+        Some(path) => std::fs::File::create(path)
+            .and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                write(&mut out)?;
+                out.flush()
+            })
+            .map_err(|e| (path.display().to_string(), e)),
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| ("standard output".to_string(), e))
+        }
     };
     written.map_err(|(place, error)| {
         eprintln!("error[unwritable-output]: cannot write the report to {place}: {error}");

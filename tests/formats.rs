@@ -364,13 +364,21 @@ fn github_commands_escape_data_and_properties() {
     finding.rule = "odd:rule,id".to_string();
     finding.location.file = "dir,x/a:b%.yaml".to_string();
     let text = github::render(&[report]);
+    let (command, summary) = text.split_once('\n').unwrap();
     assert_eq!(
-        text,
-        "::error file=dir%2Cx/a%3Ab%25.yaml,line=269,col=5,title=odd%3Arule%2Cid::100%25 sure,%0Areally: yes%0D (cite: art. 1)\n"
+        command,
+        "::error file=dir%2Cx/a%3Ab%25.yaml,line=269,col=5,title=odd%3Arule%2Cid::100%25 sure,%0Areally: yes%0D (cite: art. 1)"
     );
-    // One command per line, each a command.
+    // Then the counts, as plain text (not a command, so not an annotation).
+    assert!(summary.starts_with("parity: kabul-2024-09: "), "{summary}");
+    assert_eq!(summary.lines().count(), 1, "{summary}");
+    // One command per line, each a command, then one summary per scenario.
     let all = github::render(&[failing_claim_report()]);
-    for line in all.lines() {
+    let (commands, summaries): (Vec<&str>, Vec<&str>) =
+        all.lines().partition(|line| line.starts_with("::"));
+    assert_eq!(summaries.len(), 1, "{all}");
+    assert!(summaries[0].starts_with("parity: "), "{all}");
+    for line in commands {
         assert!(
             line.starts_with("::error file=")
                 || line.starts_with("::warning file=")

@@ -12,6 +12,16 @@ pub fn render(reports: &[Report]) -> String {
     }
 }
 
+/// Writes what `render` returns straight to `out`, without holding the
+/// whole text (a large world's report is as large as its YAML).
+pub fn write(reports: &[Report], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    match reports {
+        [one] => serde_json::to_writer_pretty(&mut *out, one)?,
+        many => serde_json::to_writer_pretty(&mut *out, many)?,
+    }
+    out.write_all(b"\n")
+}
+
 /// Renders any report type (proposals, suggestions, timelines) as pretty JSON.
 pub fn value<T: Serialize + ?Sized>(report: &T) -> String {
     // Serialising plain structs of strings and numbers cannot fail.

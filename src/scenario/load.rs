@@ -42,6 +42,8 @@ pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario,
     cx.text = text;
     let scenario = decode_scenario(&mut cx, &root);
     let partials = std::mem::take(&mut cx.partials);
+    // The tree is as large as the model: free it before validation allocates.
+    drop(root);
     validate::validate_with(&scenario, &partials, &mut diags);
     diag::sort_and_dedup(&mut diags);
     if diags.is_empty() {
