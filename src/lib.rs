@@ -8,6 +8,7 @@
 pub mod diag;
 pub mod engine;
 pub mod eval;
+pub mod fast_hash;
 pub mod lang;
 pub mod report;
 pub mod scenario;

@@ -1,9 +1,12 @@
 //! Join planning: which conditions filter which variable, and which equality
 //! lets a variable be looked up in a hash index instead of scanned.
 
+use super::run::Index;
 use crate::lang::ast::CmpOp;
 use crate::lang::check::Ex;
 use crate::lang::schema::Collection;
+use std::cell::OnceCell;
+use std::rc::Rc;
 
 /// How one variable (at one nesting level) is enumerated.
 #[derive(Debug)]
@@ -16,6 +19,9 @@ pub struct Step<'r> {
     /// (`r.sender == m.receiver and r.receiver == m.sender` is one probe).
     /// Empty: every row of the collection is a candidate.
     pub join: Vec<(&'r Ex, &'r Ex)>,
+    /// The index for `join`, found or built on the first probe: later probes
+    /// (one per binding of the outer variables) skip the look-up.
+    pub index: OnceCell<Rc<Index<'r>>>,
     /// Conditions checked once this variable is bound (all their variables are).
     pub filters: Vec<&'r Ex>,
 }
@@ -55,6 +61,7 @@ pub fn plan<'r>(outer: u64, slots: &[(usize, Collection)], conjuncts: &[&'r Ex])
             slot,
             collection,
             join,
+            index: OnceCell::new(),
             filters,
         });
     }

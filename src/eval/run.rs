@@ -3,13 +3,13 @@
 use super::plan::{Step, conjuncts, plan};
 use super::value::{Key, Reader, Record, Value};
 use crate::diag::Loc;
+use crate::fast_hash::FastMap;
 use crate::lang::ast::{CmpOp, QuantifierKind};
 use crate::lang::check::{CheckedExpr, CheckedRule, Ex, Lit, MessagePart};
 use crate::lang::schema::Collection;
 use crate::scenario::world::World;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// How much work one rule or claim may do before it is stopped.
@@ -77,8 +77,51 @@ pub struct RawFinding {
     pub evidence: Vec<Evidence>,
 }
 
-/// Rows of a collection by the values of one or more key expressions.
-type Index<'a> = HashMap<Vec<Key<'a>>, Vec<u32>>;
+/// Key columns kept inline, without allocation. Pair rules join on two ids;
+/// a wider inline key made every index entry bigger and the joins slower
+/// (cache misses), so wider keys (`duplicate-mission`: four) are allocated.
+const INLINE_COLUMNS: usize = 2;
+
+/// The values of a join's key columns for one row, or for one probe. An
+/// index always has the same number of columns, so the unused inline places
+/// (left `Null`) never make keys of different widths equal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Columns<'a> {
+    Inline([Key<'a>; INLINE_COLUMNS]),
+    Spilled(Vec<Key<'a>>),
+}
+
+/// Rows of a collection grouped by the values of one or more key expressions.
+#[derive(Debug, Default)]
+pub struct Index<'a> {
+    /// What a probe evaluates for its key: the join's sides that read the
+    /// probe's bindings. Columns compared with a constant (`m.kind ==
+    /// embassy`) would carry the same value in every probe, so rows that
+    /// differ there are left out when the index is built instead.
+    outer: Vec<&'a Ex>,
+    /// Each distinct key's group number.
+    groups: FastMap<Columns<'a>, u32>,
+    /// The rows of group `g` are `rows[starts[g]..starts[g + 1]]`, in row
+    /// order: one allocation for all groups instead of one per key.
+    starts: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl<'a> Index<'a> {
+    fn rows(&self, key: &Columns<'a>) -> &[u32] {
+        let Some(&group) = self.groups.get(key) else {
+            return &[];
+        };
+        let group = group as usize;
+        match (self.starts.get(group), self.starts.get(group + 1)) {
+            (Some(&start), Some(&end)) => self
+                .rows
+                .get(start as usize..end as usize)
+                .unwrap_or_default(),
+            _ => &[],
+        }
+    }
+}
 
 /// Evaluates rules over one world. Indexes are built on first use and kept.
 pub struct Evaluator<'a, 's> {
@@ -86,8 +129,8 @@ pub struct Evaluator<'a, 's> {
     world: &'a World<'s>,
     limit: u64,
     steps: Cell<u64>,
-    indexes: RefCell<HashMap<Vec<usize>, Rc<Index<'a>>>>,
-    plans: RefCell<HashMap<usize, Rc<Vec<Step<'a>>>>>,
+    indexes: RefCell<FastMap<Vec<usize>, Rc<Index<'a>>>>,
+    plans: RefCell<FastMap<usize, Rc<Vec<Step<'a>>>>>,
 }
 
 impl<'a, 's> Evaluator<'a, 's> {
@@ -97,8 +140,8 @@ impl<'a, 's> Evaluator<'a, 's> {
             world,
             limit: budget.max_steps,
             steps: Cell::new(0),
-            indexes: RefCell::new(HashMap::new()),
-            plans: RefCell::new(HashMap::new()),
+            indexes: RefCell::new(FastMap::default()),
+            plans: RefCell::new(FastMap::default()),
         }
     }
 
@@ -178,12 +221,15 @@ impl<'a, 's> Evaluator<'a, 's> {
                 }
             }
         } else {
-            let mut probe = Vec::with_capacity(step.join.len());
-            for (_, outer) in &step.join {
-                probe.push(self.reader.key(self.eval(outer, env)?));
-            }
-            let index = self.index(&step.join, step.slot, step.collection, env.len())?;
-            for &row in index.get(&probe).map_or(&[][..], Vec::as_slice) {
+            let index = match step.index.get() {
+                Some(index) => index,
+                None => {
+                    let index = self.index(&step.join, step.slot, step.collection, env)?;
+                    step.index.get_or_init(|| index)
+                }
+            };
+            let probe = self.columns(&index.outer, env)?;
+            for &row in index.rows(&probe) {
                 go_on = self.bind(step, rest, row, env, leaf)?;
                 if !go_on {
                     break;
@@ -223,7 +269,7 @@ impl<'a, 's> Evaluator<'a, 's> {
         join: &[(&'a Ex, &'a Ex)],
         slot: usize,
         collection: Collection,
-        slots: usize,
+        outer_env: &mut [Value<'a>],
     ) -> Result<Rc<Index<'a>>, EvalError> {
         let id: Vec<usize> = join
             .iter()
@@ -232,45 +278,148 @@ impl<'a, 's> Evaluator<'a, 's> {
         if let Some(index) = self.indexes.borrow().get(&id) {
             return Ok(Rc::clone(index));
         }
+        let mut fixed = Vec::new();
+        let (mut inner, mut outer) = (Vec::new(), Vec::new());
+        for &(row_side, probe_side) in join {
+            // The planner never puts a quantifier here, so a side that reads
+            // no variable has one value for the whole evaluation.
+            if probe_side.free_vars() == 0 {
+                let wanted = self.reader.key(self.eval(probe_side, outer_env)?);
+                fixed.push((row_side, wanted));
+            } else {
+                inner.push(row_side);
+                outer.push(probe_side);
+            }
+        }
         let kind = collection.record();
-        let mut env = vec![Value::Null; slots];
-        let mut index: Index<'a> = HashMap::new();
-        for row in 0..self.size(collection) {
+        let mut env = vec![Value::Null; outer_env.len()];
+        let size = self.size(collection);
+        let mut groups: FastMap<Columns<'a>, u32> =
+            FastMap::with_capacity_and_hasher(size as usize, Default::default());
+        let mut group_of: Vec<u32> = Vec::with_capacity(size as usize);
+        let mut kept_rows: Vec<u32> = Vec::with_capacity(size as usize);
+        let mut counts: Vec<u32> = Vec::new();
+        for row in 0..size {
             self.step()?;
             if let Some(slot) = env.get_mut(slot) {
                 *slot = Value::Row(kind, row);
             }
-            let mut key = Vec::with_capacity(join.len());
-            for (inner, _) in join {
-                key.push(self.reader.key(self.eval(inner, &mut env)?));
+            let mut kept = true;
+            for (row_side, wanted) in &fixed {
+                if self.reader.key(self.eval(row_side, &mut env)?) != *wanted {
+                    kept = false;
+                    break;
+                }
             }
-            index.entry(key).or_default().push(row);
+            if !kept {
+                continue;
+            }
+            let key = self.columns(&inner, &mut env)?;
+            let next = counts.len() as u32;
+            let group = *groups.entry(key).or_insert(next);
+            if group == next {
+                counts.push(0);
+            }
+            if let Some(count) = counts.get_mut(group as usize) {
+                *count += 1;
+            }
+            group_of.push(group);
+            kept_rows.push(row);
         }
+        // A counting sort: each group's rows together, in row order.
+        let mut starts = Vec::with_capacity(counts.len() + 1);
+        let mut total = 0u32;
+        starts.push(0);
+        for count in &counts {
+            total += count;
+            starts.push(total);
+        }
+        let mut next_place: Vec<u32> = starts.iter().take(counts.len()).copied().collect();
+        let mut rows = vec![0u32; group_of.len()];
+        for (&row, group) in kept_rows.iter().zip(&group_of) {
+            if let Some(place) = next_place.get_mut(*group as usize) {
+                if let Some(slot) = rows.get_mut(*place as usize) {
+                    *slot = row;
+                }
+                *place += 1;
+            }
+        }
+        let index = Index {
+            outer,
+            groups,
+            starts,
+            rows,
+        };
         let index = Rc::new(index);
         self.indexes.borrow_mut().insert(id, Rc::clone(&index));
         Ok(index)
     }
 
+    /// A field path (`m.head.rank`): the variable, then each field in turn,
+    /// without going through `eval` for each step.
+    fn path(&self, ex: &'a Ex, env: &mut [Value<'a>]) -> Result<Value<'a>, EvalError> {
+        let Ex::Field(inner, kind, field) = ex else {
+            return self.eval(ex, env);
+        };
+        let base = match &**inner {
+            Ex::Var(slot) => env.get(*slot).copied().unwrap_or(Value::Null),
+            Ex::Field(..) => self.path(inner, env)?,
+            other => self.eval(other, env)?,
+        };
+        Ok(self.reader.field(base, *kind, *field))
+    }
+
+    /// The key columns of `exprs` under `env`.
+    fn columns(&self, exprs: &[&'a Ex], env: &mut [Value<'a>]) -> Result<Columns<'a>, EvalError> {
+        if exprs.len() <= INLINE_COLUMNS {
+            let mut keys = [Key::Null; INLINE_COLUMNS];
+            for (place, ex) in keys.iter_mut().zip(exprs) {
+                *place = self.reader.key(self.operand(ex, env)?);
+            }
+            Ok(Columns::Inline(keys))
+        } else {
+            let mut keys = Vec::with_capacity(exprs.len());
+            for ex in exprs {
+                keys.push(self.reader.key(self.operand(ex, env)?));
+            }
+            Ok(Columns::Spilled(keys))
+        }
+    }
+
+    /// An operand of a comparison or function: literals, variables and
+    /// field paths (nearly all operands) without a call to `eval`.
+    #[inline(always)]
+    fn operand(&self, ex: &'a Ex, env: &mut [Value<'a>]) -> Result<Value<'a>, EvalError> {
+        match ex {
+            Ex::Lit(lit) => Ok(self.literal(lit)),
+            Ex::Var(slot) => Ok(env.get(*slot).copied().unwrap_or(Value::Null)),
+            Ex::Field(..) => self.path(ex, env),
+            _ => self.eval(ex, env),
+        }
+    }
+
+    #[inline]
+    fn literal(&self, lit: &'a Lit) -> Value<'a> {
+        match lit {
+            Lit::Null => Value::Null,
+            Lit::Bool(b) => Value::Bool(*b),
+            Lit::Num(n) => Value::Num(*n),
+            Lit::Str(s) => Value::Str(s),
+            Lit::Date(d) => Value::Date(*d),
+            Lit::Rank(r) => Value::Rank(*r),
+            Lit::MissionKind(k) => Value::MissionKind(*k),
+            Lit::Level(l) => Value::Level(*l),
+            Lit::StateKind(k) => Value::StateKind(*k),
+            Lit::Id(id) => self.world.sym(id).map_or(Value::Str(id), Value::Sym),
+        }
+    }
+
     pub fn eval(&self, ex: &'a Ex, env: &mut [Value<'a>]) -> Result<Value<'a>, EvalError> {
         let reader = &self.reader;
         Ok(match ex {
-            Ex::Lit(lit) => match lit {
-                Lit::Null => Value::Null,
-                Lit::Bool(b) => Value::Bool(*b),
-                Lit::Num(n) => Value::Num(*n),
-                Lit::Str(s) => Value::Str(s),
-                Lit::Date(d) => Value::Date(*d),
-                Lit::Rank(r) => Value::Rank(*r),
-                Lit::MissionKind(k) => Value::MissionKind(*k),
-                Lit::Level(l) => Value::Level(*l),
-                Lit::StateKind(k) => Value::StateKind(*k),
-                Lit::Id(id) => self.world.sym(id).map_or(Value::Str(id), Value::Sym),
-            },
+            Ex::Lit(lit) => self.literal(lit),
             Ex::Var(slot) => env.get(*slot).copied().unwrap_or(Value::Null),
-            Ex::Field(inner, kind, field) => {
-                let value = self.eval(inner, env)?;
-                reader.field(value, *kind, *field)
-            }
+            Ex::Field(..) => self.path(ex, env)?,
             Ex::AsOf => Value::Date(self.world.date),
             Ex::Not(inner) => Value::Bool(!self.eval(inner, env)?.is_true()),
             Ex::And(a, b) => {
@@ -280,7 +429,7 @@ impl<'a, 's> Evaluator<'a, 's> {
                 Value::Bool(self.eval(a, env)?.is_true() || self.eval(b, env)?.is_true())
             }
             Ex::Cmp(op, a, b) => {
-                let (a, b) = (self.eval(a, env)?, self.eval(b, env)?);
+                let (a, b) = (self.operand(a, env)?, self.operand(b, env)?);
                 Value::Bool(match op {
                     CmpOp::Eq => reader.equal(a, b),
                     CmpOp::Ne => !reader.equal(a, b),
@@ -295,26 +444,26 @@ impl<'a, 's> Evaluator<'a, 's> {
                 list,
                 negated,
             } => {
-                let item = self.eval(item, env)?;
+                let item = self.operand(item, env)?;
                 let mut found = false;
                 for element in list {
-                    if reader.equal(item, self.eval(element, env)?) {
+                    if reader.equal(item, self.operand(element, env)?) {
                         found = true;
                         break;
                     }
                 }
                 Value::Bool(found != *negated)
             }
-            Ex::Class(inner) => match self.eval(inner, env)? {
+            Ex::Class(inner) => match self.operand(inner, env)? {
                 Value::Rank(rank) => rank
                     .class()
                     .map_or(Value::Null, |c| Value::Num(f64::from(c))),
                 _ => Value::Null,
             },
             Ex::Recognition { by, of, at } => {
-                let (by, of) = (self.eval(by, env)?, self.eval(of, env)?);
+                let (by, of) = (self.operand(by, env)?, self.operand(of, env)?);
                 let at = match at {
-                    Some(at) => match self.eval(at, env)? {
+                    Some(at) => match self.operand(at, env)? {
                         Value::Date(d) => Some(d),
                         _ => None,
                     },
@@ -328,7 +477,7 @@ impl<'a, 's> Evaluator<'a, 's> {
                     _ => Value::Null,
                 }
             }
-            Ex::Ratio(a, b) => match (self.eval(a, env)?, self.eval(b, env)?) {
+            Ex::Ratio(a, b) => match (self.operand(a, env)?, self.operand(b, env)?) {
                 (Value::Num(a), Value::Num(b)) => {
                     let (high, low) = if a >= b { (a, b) } else { (b, a) };
                     Value::Num(if low > 0.0 {
@@ -401,13 +550,13 @@ impl<'a, 's> Evaluator<'a, 's> {
         env: &mut [Value<'a>],
     ) -> Result<RawFinding, EvalError> {
         let reader = &self.reader;
-        let mut message = String::new();
+        let mut message = String::with_capacity(128);
         for part in &rule.message {
             match part {
                 MessagePart::Text(text) => message.push_str(text),
                 MessagePart::Value(ex) => {
                     let value = self.eval(ex, env)?;
-                    message.push_str(&reader.display(value));
+                    reader.display_into(value, &mut message);
                 }
             }
         }
@@ -429,15 +578,17 @@ impl<'a, 's> Evaluator<'a, 's> {
             .first()
             .and_then(|s| loc_of(*s))
             .unwrap_or_default();
-        let mut evidence = Vec::new();
+        let mut evidence = Vec::with_capacity(rule.bindings.len());
         for (slot, binding) in rule.bindings.iter().enumerate() {
             let Some(Value::Row(kind, row)) = env.get(slot).copied() else {
                 continue;
             };
-            let mut fields = Vec::new();
+            let record_line = loc_of(slot).map_or(0, |l| l.line);
+            let mut fields =
+                Vec::with_capacity(rule.reads.iter().filter(|r| r.slot == slot).count());
             for read in rule.reads.iter().filter(|r| r.slot == slot) {
                 let mut value = Value::Row(kind, row);
-                let mut line = loc_of(slot).map_or(0, |l| l.line);
+                let mut line = record_line;
                 for (record_kind, field) in &read.fields {
                     match reader.record(value, *record_kind) {
                         Some(record) => {
@@ -464,7 +615,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             evidence.push(Evidence {
                 var: binding.name.clone(),
                 id: reader.row_id(kind, row),
-                line: loc_of(slot).map_or(0, |l| l.line),
+                line: record_line,
                 fields,
             });
         }

@@ -7,6 +7,7 @@ use crate::scenario::model::{Level, MissionKind, Rank, StateKind};
 use crate::scenario::world::{
     Entity, GovernmentRow, MissionRow, RecognitionRow, StateRow, Sym, World,
 };
+use std::fmt::Write as _;
 
 /// A value during evaluation. `Copy`, so binding and comparing cost nothing.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -81,6 +82,12 @@ impl<'w, 's> Reader<'w, 's> {
     }
 
     pub fn equal(&self, a: Value<'w>, b: Value<'w>) -> bool {
+        // Only rows and strings change under `normal`; most comparisons
+        // (kinds, ranks, ids, numbers) need no look-up.
+        let plain = |v: &Value<'w>| !matches!(v, Value::Row(..) | Value::Str(_));
+        if plain(&a) && plain(&b) {
+            return a == b;
+        }
         match (self.normal(a), self.normal(b)) {
             (Value::Num(x), Value::Num(y)) => x == y,
             (x, y) => x == y,
@@ -123,6 +130,7 @@ impl<'w, 's> Reader<'w, 's> {
         }
     }
 
+    #[inline]
     pub fn row(&self, kind: RecordKind, row: u32) -> Option<Record<'w, 's>> {
         let world = self.world;
         let i = row as usize;
@@ -137,6 +145,7 @@ impl<'w, 's> Reader<'w, 's> {
     }
 
     /// The record a value of the given kind leads to, if any.
+    #[inline]
     pub fn record(&self, value: Value<'w>, kind: RecordKind) -> Option<Record<'w, 's>> {
         let world = self.world;
         match value {
@@ -154,6 +163,7 @@ impl<'w, 's> Reader<'w, 's> {
     }
 
     /// Reads `field` of the record `value` leads to; `Null` through anything missing.
+    #[inline]
     pub fn field(&self, value: Value<'w>, kind: RecordKind, field: Field) -> Value<'w> {
         self.record(value, kind)
             .map_or(Value::Null, |record| self.read(&record, field))
@@ -357,55 +367,83 @@ impl<'w, 's> Reader<'w, 's> {
 
     /// How a value prints in a message or in evidence.
     pub fn display(&self, value: Value<'w>) -> String {
+        let mut out = String::new();
+        self.display_into(value, &mut out);
+        out
+    }
+
+    /// [`Reader::display`], appended to `out`: a message is built without a
+    /// string per value.
+    pub fn display_into(&self, value: Value<'w>, out: &mut String) {
         match value {
-            Value::Null => "none".to_string(),
-            Value::Bool(b) => b.to_string(),
-            Value::Num(n) => format_number(n),
-            Value::Str(s) => s.to_string(),
-            Value::Date(d) => d.to_string(),
-            Value::Rank(r) => r.word().to_string(),
-            Value::MissionKind(k) => k.word().to_string(),
-            Value::Level(l) => l.word().to_string(),
-            Value::StateKind(k) => k.word().to_string(),
-            Value::Sym(s) => self.world.name(s).to_string(),
-            Value::Row(kind, row) => self.row_id(kind, row),
-            Value::Head(m) => self
-                .world
-                .missions
-                .get(m as usize)
-                .and_then(|m| m.head)
-                .map_or("none".into(), |h| h.rank.value.word().to_string()),
-            Value::Credentials(m) => self
+            Value::Null => out.push_str("none"),
+            Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
+            Value::Num(n) => write_number(n, out),
+            Value::Str(s) => out.push_str(s),
+            Value::Date(d) => {
+                let _ = write!(out, "{d}");
+            }
+            Value::Rank(r) => out.push_str(r.word()),
+            Value::MissionKind(k) => out.push_str(k.word()),
+            Value::Level(l) => out.push_str(l.word()),
+            Value::StateKind(k) => out.push_str(k.word()),
+            Value::Sym(s) => out.push_str(self.world.name(s)),
+            Value::Row(kind, row) => self.row_id_into(kind, row, out),
+            Value::Head(m) => out.push_str(
+                self.world
+                    .missions
+                    .get(m as usize)
+                    .and_then(|m| m.head)
+                    .map_or("none", |h| h.rank.value.word()),
+            ),
+            Value::Credentials(m) => match self
                 .world
                 .missions
                 .get(m as usize)
                 .and_then(|m| m.credentials_to)
-                .map_or("none".into(), |s| self.world.name(s).to_string()),
+            {
+                Some(s) => out.push_str(self.world.name(s)),
+                None => out.push_str("none"),
+            },
         }
     }
 
     /// The id a bound record is known by; a recognition, which has none, as `by/of`.
     pub fn row_id(&self, kind: RecordKind, row: u32) -> String {
+        let mut out = String::new();
+        self.row_id_into(kind, row, &mut out);
+        out
+    }
+
+    fn row_id_into(&self, kind: RecordKind, row: u32, out: &mut String) {
         match self.row(kind, row) {
-            Some(Record::Mission(m)) => self.world.name(m.sym).to_string(),
-            Some(Record::State(s)) => self.world.name(s.sym).to_string(),
-            Some(Record::Government(g)) => self.world.name(g.sym).to_string(),
+            Some(Record::Mission(m)) => out.push_str(self.world.name(m.sym)),
+            Some(Record::State(s)) => out.push_str(self.world.name(s.sym)),
+            Some(Record::Government(g)) => out.push_str(self.world.name(g.sym)),
             Some(Record::Recognition(r)) => {
-                format!("{}/{}", self.world.name(r.by), self.world.name(r.of))
+                out.push_str(self.world.name(r.by));
+                out.push('/');
+                out.push_str(self.world.name(r.of));
             }
-            _ => String::new(),
+            _ => {}
         }
     }
 }
 
 /// Integers print without a decimal point; other numbers with at most three decimals.
 pub fn format_number(n: f64) -> String {
+    let mut out = String::new();
+    write_number(n, &mut out);
+    out
+}
+
+fn write_number(n: f64, out: &mut String) {
     if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
+        let _ = write!(out, "{}", n as i64);
     } else if n.is_finite() {
         let text = format!("{n:.3}");
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
+        out.push_str(text.trim_end_matches('0').trim_end_matches('.'));
     } else {
-        "infinity".to_string()
+        out.push_str("infinity");
     }
 }

@@ -7,7 +7,7 @@
 use super::date::{Date, in_force};
 use super::model::{Government, Head, Level, Mission, Recognition, Scenario, State};
 use crate::diag::Loc;
-use std::collections::HashMap;
+use crate::fast_hash::FastMap;
 
 /// An interned id.
 pub type Sym = u32;
@@ -72,15 +72,16 @@ pub struct RecognitionRow<'s> {
 pub struct World<'s> {
     pub scenario: &'s Scenario,
     pub date: Date,
-    names: Vec<String>,
-    index: HashMap<String, Sym>,
+    /// Ids borrow from the scenario: interning allocates nothing per id.
+    names: Vec<&'s str>,
+    index: FastMap<&'s str, Sym>,
     entities: Vec<Entity>,
     pub states: Vec<StateRow<'s>>,
     pub governments: Vec<GovernmentRow<'s>>,
     pub missions: Vec<MissionRow<'s>>,
     pub recognitions: Vec<RecognitionRow<'s>>,
     /// Every recognition record (any date), by (by, of), for look-ups at other dates.
-    recognition_history: HashMap<(Sym, Sym), Vec<&'s Recognition>>,
+    recognition_history: FastMap<(Sym, Sym), Vec<&'s Recognition>>,
 }
 
 impl<'s> World<'s> {
@@ -90,13 +91,13 @@ impl<'s> World<'s> {
             scenario,
             date,
             names: Vec::new(),
-            index: HashMap::new(),
+            index: FastMap::default(),
             entities: Vec::new(),
             states: Vec::new(),
             governments: Vec::new(),
             missions: Vec::new(),
             recognitions: Vec::new(),
-            recognition_history: HashMap::new(),
+            recognition_history: FastMap::default(),
         };
         world.build();
         world
@@ -105,7 +106,7 @@ impl<'s> World<'s> {
     fn build(&mut self) {
         let scenario = self.scenario;
         let date = self.date;
-        let mut listed: HashMap<Sym, Vec<&'s Government>> = HashMap::new();
+        let mut listed: FastMap<Sym, Vec<&'s Government>> = FastMap::default();
         for government in &scenario.governments {
             let state = self.intern(&government.state.value);
             listed.entry(state).or_default().push(government);
@@ -241,13 +242,13 @@ impl<'s> World<'s> {
     }
 
     /// The sym of an id, interning it if new (rule literals may name ids no record has).
-    pub fn intern(&mut self, id: &str) -> Sym {
+    pub fn intern(&mut self, id: &'s str) -> Sym {
         if let Some(sym) = self.index.get(id) {
             return *sym;
         }
         let sym = self.names.len() as Sym;
-        self.names.push(id.to_string());
-        self.index.insert(id.to_string(), sym);
+        self.names.push(id);
+        self.index.insert(id, sym);
         self.entities.push(Entity::Unknown);
         sym
     }
@@ -264,7 +265,7 @@ impl<'s> World<'s> {
     }
 
     pub fn name(&self, sym: Sym) -> &str {
-        self.names.get(sym as usize).map_or("", String::as_str)
+        self.names.get(sym as usize).copied().unwrap_or_default()
     }
 
     pub fn entity(&self, sym: Sym) -> Option<Entity> {
