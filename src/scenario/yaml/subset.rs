@@ -338,28 +338,35 @@ mod split {
 
     impl Lines<'_> {
         fn next_content(&mut self) -> Option<Line> {
-            while self.at < self.bytes.len() {
-                let start = self.at;
-                let rest = &self.bytes[start..];
-                let end = start + rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-                let indent = rest.iter().take_while(|&&b| b == b' ').count();
-                let number = self.number;
-                self.at = end + 1;
-                self.number = number.saturating_add(1);
-                let content = start + indent;
-                if content < end && self.bytes[content] != b'#' {
-                    return Some(Line {
-                        start,
-                        end,
-                        indent,
-                        number,
-                        ascii: true,
-                    });
-                }
-            }
-            None
+            let line = super::content_line(self.bytes, self.at, self.bytes.len(), self.number)?;
+            (self.at, self.number) = (line.end + 1, line.number.saturating_add(1));
+            Some(line)
         }
     }
+}
+
+/// The first line with content (not blank, not only a comment) from byte
+/// `at`, which starts line `number`, before `limit`.
+fn content_line(bytes: &[u8], mut at: usize, limit: usize, mut number: u32) -> Option<Line> {
+    while at < limit {
+        let rest = bytes.get(at..limit)?;
+        let end = at + rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        let indent = rest.iter().take_while(|&&b| b == b' ').count();
+        let content = at + indent;
+        if content < end && bytes[content] != b'#' {
+            let ascii = bytes[at..end].is_ascii();
+            return Some(Line {
+                start: at,
+                end,
+                indent,
+                number,
+                ascii,
+            });
+        }
+        at = end + 1;
+        number = number.saturating_add(1);
+    }
+    None
 }
 
 /// Only spaces and newlines as white space, no control characters, no
@@ -451,28 +458,9 @@ impl<'t> Reader<'t> {
     }
 
     fn scan_line(&mut self) -> Option<Line> {
-        while self.next < self.limit {
-            let start = self.next;
-            let rest = &self.bytes[start..self.limit];
-            let end = start + rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-            let indent = rest.iter().take_while(|&&b| b == b' ').count();
-            let number = self.next_number;
-            let content = start + indent;
-            if content >= end || self.bytes[content] == b'#' {
-                self.next = end + 1;
-                self.next_number = number.saturating_add(1);
-                continue;
-            }
-            let ascii = self.bytes[start..end].is_ascii();
-            return Some(Line {
-                start,
-                end,
-                indent,
-                number,
-                ascii,
-            });
-        }
-        None
+        let line = content_line(self.bytes, self.next, self.limit, self.next_number)?;
+        (self.next, self.next_number) = (line.start, line.number);
+        Some(line)
     }
 
     /// A `---` first line is allowed; directives and later markers are not.
