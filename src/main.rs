@@ -448,10 +448,14 @@ fn check(
     let text = match format {
         Format::Json if reports.is_empty() => String::new(),
         // Streamed: a large world's JSON report is as large as its YAML.
-        Format::Json => match emit_with(output, |out| report::json::write(&reports, out)) {
-            Ok(()) => return exit_code(failed_inputs, &reports, fail_on),
-            Err(code) => return code,
-        },
+        Format::Json => {
+            let code = match emit_with(output, |out| report::json::write(&reports, out)) {
+                Ok(()) => exit_code(failed_inputs, &reports, fail_on),
+                Err(code) => code,
+            };
+            exit_without_freeing((checked, reports));
+            return code;
+        }
         Format::Human => checked
             .iter()
             .zip(&reports)
@@ -478,10 +482,19 @@ fn check(
             report::markdown::render(&items)
         }
     };
-    if let Err(code) = emit(output, &text) {
-        return code;
-    }
-    exit_code(failed_inputs, &reports, fail_on)
+    let code = match emit(output, &text) {
+        Ok(()) => exit_code(failed_inputs, &reports, fail_on),
+        Err(code) => code,
+    };
+    exit_without_freeing((checked, reports, text));
+    code
+}
+
+/// Leaves a command's data to the operating system, which reclaims it when
+/// the process exits right after: freeing a large world's millions of small
+/// allocations one by one took about 50 ms at 39,800 missions, for nothing.
+fn exit_without_freeing<T>(data: T) {
+    std::mem::forget(data);
 }
 
 /// 2 when a file could not be checked, else 1 when a report fails `--fail-on`, else 0.
