@@ -15,11 +15,16 @@ pub fn render(reports: &[Report]) -> String {
 /// Writes what `render` returns straight to `out`, without holding the
 /// whole text (a large world's report is as large as its YAML).
 pub fn write(reports: &[Report], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write;
+    // serde_json writes in tiny pieces: buffer them here, in a concrete
+    // type, rather than call through `dyn Write` for each.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     match reports {
-        [one] => serde_json::to_writer_pretty(&mut *out, one)?,
-        many => serde_json::to_writer_pretty(&mut *out, many)?,
+        [one] => serde_json::to_writer_pretty(&mut out, one)?,
+        many => serde_json::to_writer_pretty(&mut out, many)?,
     }
-    out.write_all(b"\n")
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// Renders any report type (proposals, suggestions, timelines) as pretty JSON.

@@ -252,7 +252,8 @@ mod split {
         // Sections: content lines at column 1 that do not start an entry.
         let mut sections: Vec<(usize, u32)> = Vec::new();
         let mut lines = Lines {
-            bytes,
+            text,
+            end: text.len(),
             at: 0,
             number: 1,
         };
@@ -270,7 +271,7 @@ mod split {
                 pieces.push(Piece::Section(start..end, number));
                 continue;
             }
-            cut_sequence(bytes, start..end, number, workers, piece_min, &mut pieces);
+            cut_sequence(text, start..end, number, workers, piece_min, &mut pieces);
         }
         Some(pieces)
     }
@@ -278,15 +279,17 @@ mod split {
     /// A long section: its key line, then its sequence in pieces of at least
     /// `piece_min` bytes, about four per worker. Anything else stays whole.
     fn cut_sequence(
-        bytes: &[u8],
+        text: &str,
         section: Range<usize>,
         number: u32,
         workers: usize,
         piece_min: usize,
         pieces: &mut Vec<Piece>,
     ) {
+        let bytes = text.as_bytes();
         let mut lines = Lines {
-            bytes: &bytes[..section.end],
+            text,
+            end: section.end,
             at: section.start,
             number,
         };
@@ -331,14 +334,16 @@ mod split {
 
     /// Content lines (not blank, not only a comment) with their numbers.
     struct Lines<'t> {
-        bytes: &'t [u8],
+        text: &'t str,
+        /// Where to stop: the end of the text or of a section.
+        end: usize,
         at: usize,
         number: u32,
     }
 
     impl Lines<'_> {
         fn next_content(&mut self) -> Option<Line> {
-            let line = super::content_line(self.bytes, self.at, self.bytes.len(), self.number)?;
+            let line = super::content_line(self.text, self.at, self.end, self.number)?;
             (self.at, self.number) = (line.end + 1, line.number.saturating_add(1));
             Some(line)
         }
@@ -347,10 +352,12 @@ mod split {
 
 /// The first line with content (not blank, not only a comment) from byte
 /// `at`, which starts line `number`, before `limit`.
-fn content_line(bytes: &[u8], mut at: usize, limit: usize, mut number: u32) -> Option<Line> {
+fn content_line(text: &str, mut at: usize, limit: usize, mut number: u32) -> Option<Line> {
+    let bytes = text.as_bytes();
     while at < limit {
         let rest = bytes.get(at..limit)?;
-        let end = at + rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        // `str::find` searches with memchr, much faster than a byte loop.
+        let end = at + text.get(at..limit)?.find('\n').unwrap_or(rest.len());
         let indent = rest.iter().take_while(|&&b| b == b' ').count();
         let content = at + indent;
         if content < end && bytes[content] != b'#' {
@@ -458,7 +465,7 @@ impl<'t> Reader<'t> {
     }
 
     fn scan_line(&mut self) -> Option<Line> {
-        let line = content_line(self.bytes, self.next, self.limit, self.next_number)?;
+        let line = content_line(self.text, self.next, self.limit, self.next_number)?;
         (self.next, self.next_number) = (line.start, line.number);
         Some(line)
     }
