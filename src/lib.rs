@@ -10,6 +10,7 @@ pub mod engine;
 pub mod eval;
 pub mod fast_hash;
 pub mod lang;
+pub mod parallel;
 pub mod report;
 pub mod scenario;
 

@@ -114,9 +114,7 @@ const PARALLEL_MISSIONS: usize = 2_000;
 /// are shared out among the cores, each with its own evaluator (and indexes);
 /// results go back in rule order, so the report does not depend on timing.
 fn run_rules(world: &World, rules: &RuleSet, budget: Budget) -> Vec<RuleOutcome> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(rules.rules.len());
+    let workers = crate::parallel::cores();
     if workers < 2 || world.missions.len() < PARALLEL_MISSIONS {
         let evaluator = Evaluator::new(world, budget);
         return rules
@@ -125,45 +123,19 @@ fn run_rules(world: &World, rules: &RuleSet, budget: Budget) -> Vec<RuleOutcome>
             .map(|rule| evaluator.run_rule(rule))
             .collect();
     }
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<RuleOutcome>>> =
-        rules.rules.iter().map(|_| Mutex::new(None)).collect();
-    let work = || {
-        let evaluator = Evaluator::new(world, budget);
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let (Some(rule), Some(slot)) = (rules.rules.get(i), slots.get(i)) else {
-                break;
-            };
-            let outcome = evaluator.run_rule(rule);
-            if let Ok(mut slot) = slot.lock() {
-                *slot = Some(outcome);
-            }
-        }
-    };
-    std::thread::scope(|scope| {
-        for _ in 1..workers {
-            // Rules may nest deeply; give helpers the main thread's stack.
-            let spawned = std::thread::Builder::new()
-                .stack_size(8 << 20)
-                .spawn_scoped(scope, work);
-            if spawned.is_err() {
-                break; // this thread still runs every rule left
-            }
-        }
-        work();
-    });
-    slots
+    let outcomes = crate::parallel::share_out(
+        &rules.rules,
+        workers,
+        || Evaluator::new(world, budget),
+        |evaluator, _, rule| Some(evaluator.run_rule(rule)),
+    );
+    outcomes
         .into_iter()
         .zip(&rules.rules)
-        .map(|(slot, rule)| {
-            // Every slot is filled (a panicking worker would have ended the scope).
-            slot.into_inner()
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| Evaluator::new(world, budget).run_rule(rule))
+        // Every job runs (none stops the others); a missing result could only
+        // come from a panicked worker, which ends the scope anyway.
+        .map(|(outcome, rule)| {
+            outcome.unwrap_or_else(|| Evaluator::new(world, budget).run_rule(rule))
         })
         .collect()
 }
@@ -389,43 +361,19 @@ pub fn check_files(
     limits: &crate::scenario::yaml::YamlLimits,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<FileOutcome> {
-    use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<FileOutcome>>> = files.iter().map(|_| Mutex::new(None)).collect();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len().max(1));
-    let work = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(path) = files.get(i) else { break };
+    let outcomes = crate::parallel::share_out(
+        files,
+        crate::parallel::cores(),
+        || (),
+        |(), _, path| {
             let outcome = check_file(path, rules, options, limits);
-            if let Some(slot) = slots.get(i)
-                && let Ok(mut slot) = slot.lock()
-            {
-                *slot = Some(outcome);
-            }
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, files.len());
-        }
-    };
-    std::thread::scope(|scope| {
-        for _ in 1..workers {
-            // Deeply nested (hostile) input recurses; give workers the main thread's stack.
-            let spawned = std::thread::Builder::new()
-                .stack_size(8 << 20)
-                .spawn_scoped(scope, work);
-            if spawned.is_err() {
-                break; // the calling thread still does all the work
-            }
-        }
-        work();
-    });
-    slots
-        .into_iter()
-        .filter_map(|slot| slot.into_inner().ok().flatten())
-        .collect()
+            Some(outcome)
+        },
+    );
+    outcomes.into_iter().flatten().collect()
 }
 
 fn check_file(

@@ -1080,6 +1080,8 @@ pub fn parse_expr(text: &str) -> Result<Expr, ParseError> {
     })
 }
 
+// ok: the unwraps below are in unit tests only, where a panic is a failing test;
+// no input reaches them (the module is compiled for `cargo test` alone).
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {

@@ -35,11 +35,13 @@ pub fn parse_split<'t>(text: &'t str, limits: &YamlLimits, split_min: usize) -> 
         return None;
     }
     if text.len() >= split_min {
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let workers = crate::parallel::cores();
+        // `None`: not a top-level mapping, so read it whole below. `Some(None)`:
+        // a piece is outside the subset, and so would the whole text be.
         if workers > 1
-            && let Some(root) = split::parse(text, limits, workers, split_min / 4)
+            && let Some(read) = split::parse(text, limits, workers, split_min / 4)
         {
-            return Some(Node {
+            return read.map(|root| Node {
                 value: root,
                 loc: Loc::default(),
             });
@@ -73,7 +75,6 @@ mod split {
     use super::{Line, Reader, has_duplicate_keys};
     use crate::scenario::yaml::{Node, Value, YamlLimits};
     use std::ops::Range;
-    use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// What one reader reads.
@@ -97,44 +98,20 @@ mod split {
         limits: &YamlLimits,
         workers: usize,
         piece_min: usize,
-    ) -> Option<Value<'t>> {
+    ) -> Option<Option<Value<'t>>> {
         let pieces = cut(text, workers, piece_min.max(1))?;
-        let next = AtomicUsize::new(0);
         let nodes = AtomicUsize::new(0);
-        let slots: Vec<Mutex<Option<Read<'t>>>> = pieces.iter().map(|_| Mutex::new(None)).collect();
-        let work = || {
-            loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let (Some(piece), Some(slot)) = (pieces.get(index), slots.get(index)) else {
-                    return true;
-                };
-                let Some(read) = read(text, limits, piece, &nodes) else {
-                    // Stop everyone: the file goes to serde-saphyr.
-                    next.store(pieces.len(), Ordering::Relaxed);
-                    return false;
-                };
-                if let Ok(mut slot) = slot.lock() {
-                    *slot = Some(read);
-                }
-            }
-        };
-        let all_read = std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..workers.min(pieces.len()))
-                .map(|_| scope.spawn(work))
-                .collect();
-            let mine = work();
-            helpers
-                .into_iter()
-                .fold(mine, |ok, helper| helper.join().unwrap_or(false) && ok)
-        });
-        if !all_read || nodes.load(Ordering::Relaxed) > limits.max_nodes {
-            return None;
+        // A piece outside the subset stops everyone: the file goes to serde-saphyr.
+        let reads = crate::parallel::share_out(
+            &pieces,
+            workers,
+            || (),
+            |(), _, piece| read(text, limits, piece, &nodes),
+        );
+        if nodes.load(Ordering::Relaxed) > limits.max_nodes {
+            return Some(None);
         }
-        assemble(
-            slots
-                .into_iter()
-                .map(|slot| slot.into_inner().ok().flatten()),
-        )
+        Some(assemble(reads.into_iter()))
     }
 
     /// Reads one piece; `None` if it is not exactly what it should be.
@@ -258,6 +235,13 @@ mod split {
             number: 1,
         };
         while let Some(line) = lines.next_content() {
+            let document_start = text
+                .get(line.start..line.end)
+                .map(|l| l.trim_end_matches(' '))
+                == Some("---");
+            if sections.is_empty() && document_start {
+                continue; // read as the whole-text reader does: skipped
+            }
             if line.indent == 0 && !is_dash(bytes, &line) {
                 sections.push((line.start, line.number));
             } else if sections.is_empty() {
@@ -313,7 +297,8 @@ mod split {
                     piece_start..line.start,
                     piece_number,
                     indent,
-                    indent == 0,
+                    // Only the first piece starts the sequence itself.
+                    indent == 0 && piece_start == first.start,
                 ));
                 (piece_start, piece_number) = (line.start, line.number);
                 target = piece_start + size;
@@ -323,7 +308,7 @@ mod split {
             piece_start..section.end,
             piece_number,
             indent,
-            indent == 0,
+            indent == 0 && piece_start == first.start,
         ));
     }
 
@@ -680,17 +665,7 @@ impl<'t> Reader<'t> {
     fn inline_value(&mut self, line: Line, at: usize, depth: usize) -> Option<Node<'t>> {
         let (node, after) = match self.bytes[at] {
             b'[' | b'{' => self.flow(line, at, depth)?,
-            b'"' | b'\'' => {
-                self.count_node(depth)?;
-                let (value, after) = quoted(self.bytes, self.text, at, line.end)?;
-                (
-                    Node {
-                        value,
-                        loc: self.loc(line, at)?,
-                    },
-                    after,
-                )
-            }
+            b'"' | b'\'' => self.quoted_node(line, at, line.end, depth)?,
             _ => {
                 self.count_node(depth)?;
                 let mut end = line.end;
@@ -716,6 +691,20 @@ impl<'t> Reader<'t> {
         }
         self.advance();
         Some(node)
+    }
+
+    /// A quoted scalar from its quote at `at`, and the byte after it.
+    fn quoted_node(
+        &mut self,
+        line: Line,
+        at: usize,
+        end: usize,
+        depth: usize,
+    ) -> Option<(Node<'t>, usize)> {
+        self.count_node(depth)?;
+        let (value, after) = quoted(self.bytes, self.text, at, end)?;
+        let loc = self.loc(line, at)?;
+        Some((Node { value, loc }, after))
     }
 
     /// A flow collection closed on the same line; returns it and the byte
@@ -801,17 +790,7 @@ impl<'t> Reader<'t> {
                 }
                 self.flow(line, at, depth)?
             }
-            b'"' | b'\'' => {
-                self.count_node(depth)?;
-                let (value, after) = quoted(self.bytes, self.text, at, end)?;
-                (
-                    Node {
-                        value,
-                        loc: self.loc(line, at)?,
-                    },
-                    after,
-                )
-            }
+            b'"' | b'\'' => self.quoted_node(line, at, end, depth)?,
             _ => {
                 self.count_node(depth)?;
                 let mut i = at;
