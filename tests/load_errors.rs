@@ -1009,3 +1009,16 @@ fn collections_may_be_null_or_missing() {
     let s = ok(&["scenario: t", "states:", "missions: ~"]);
     assert!(s.states.is_empty() && s.missions.is_empty() && s.waivers.is_empty());
 }
+
+#[test]
+fn a_repeated_key_is_named_at_its_second_place_without_library_advice() {
+    // Synthetic.
+    let d = only(&["scenario: t", "states:", "  - id: AAA", "    id: BBB"]);
+    assert_eq!(d.code, "yaml-syntax");
+    assert_eq!(d.message, "duplicate key `id`");
+    assert_eq!((d.loc.line, d.loc.column), (4, 5));
+    assert!(
+        d.help.as_deref().is_some_and(|h| h.contains("only once")),
+        "{d:?}"
+    );
+}

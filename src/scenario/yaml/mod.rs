@@ -158,6 +158,15 @@ fn yaml_error(error: &serde_saphyr::Error, file: &str) -> Diagnostic {
         }
         _ => message,
     };
+    // The library's advice here is for programmers ("set DuplicateKeyPolicy
+    // in Options"); a scenario's author needs to know the key is repeated.
+    if let Some(key) = message
+        .strip_prefix("duplicate mapping key: ")
+        .and_then(|rest| rest.split(", set DuplicateKeyPolicy").next())
+    {
+        return Diagnostic::new("yaml-syntax", file, loc, format!("duplicate key `{key}`"))
+            .with_help("a key may appear only once in a mapping; remove or rename one of them");
+    }
     let depth =
         message.contains("recursion") || message.contains("Depth") || message.contains("depth");
     let budget =
