@@ -5,10 +5,12 @@
 //! checked rules) feed `engine`, which builds the `World` at a date, runs the
 //! rules through `eval`, and returns a `report::Report` for a renderer.
 
+pub mod config;
 pub mod diag;
 pub mod engine;
 pub mod eval;
 pub mod fast_hash;
+pub mod io;
 pub mod lang;
 pub mod parallel;
 pub mod report;

@@ -3,10 +3,10 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use parity::diag::Diagnostic;
+use parity::io::{Source, Sources, Trust};
 use parity::lang::ast::Severity;
-use parity::report::{self, Report};
+use parity::report::{self, FileErrors, FileResult, Report};
 use parity::scenario::date::{Date, DateError};
-use parity::scenario::load::load_str;
 use parity::scenario::yaml::YamlLimits;
 use parity::{CheckOptions, RuleSet};
 use std::io::{IsTerminal as _, Write as _};
@@ -27,18 +27,32 @@ const INPUT_ERROR: u8 = 2;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Read this project file instead of the nearest parity.toml.
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Read no project file.
+    #[arg(long, global = true)]
+    no_config: bool,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Check scenario files (or directories of them) against the rules.
     ///
+    /// Directories are walked as ripgrep walks them: hidden directories,
+    /// target/, node_modules/ and what .gitignore ignores are skipped, links
+    /// are followed only to regular files inside the directory, and a YAML
+    /// file found there is a scenario only if its top level has `scenario:`.
+    /// With no path: parity.toml's `paths`, else the working directory.
+    ///
     /// Exit status: 0 when no finding is at or above --fail-on and every claim
     /// holds; 1 otherwise; 2 when an input, a rule or the command line is wrong.
     Check {
-        /// Scenario files (YAML), or directories to search for *.yaml / *.yml.
-        #[arg(required = true)]
+        /// Scenario files (YAML) or directories; `-` reads a scenario from standard input.
         files: Vec<PathBuf>,
+        /// The name standard input's scenario is reported under.
+        #[arg(long, value_name = "NAME")]
+        stdin_filename: Option<String>,
         /// Evaluate at this date (YYYY-MM-DD) instead of the scenario's `as_of`.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<Date>,
@@ -110,7 +124,7 @@ enum Command {
     /// Exit status: 0 all pass (and coverage meets --threshold); 1 a test
     /// fails or coverage is below it; 2 an input or rule error.
     Test {
-        /// Test files or directories (default: the current directory).
+        /// Test files or directories (default: parity.toml's `paths`, else the working directory).
         paths: Vec<PathBuf>,
         /// Name the rules no test exercises, firing and not firing.
         #[arg(long)]
@@ -165,9 +179,10 @@ struct Common {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// The least severity that counts as breaking a rule (and makes the exit status 1).
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    fail_on: FailOn,
+    /// The least severity that counts as breaking a rule (and makes the exit
+    /// status 1) [default: parity.toml's `fail-on`, else error].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
     /// Most candidate bindings one rule may consider before it is stopped.
     #[arg(long, value_name = "N", default_value_t = parity::eval::Budget::default().max_steps)]
     limit_eval_steps: u64,
@@ -255,240 +270,487 @@ fn parse_date(text: &str) -> Result<Date, String> {
     })
 }
 
+/// Writes a line to standard error. A closed or full stderr has nowhere to
+/// report to, so it is ignored rather than allowed to panic (as `eprintln!` would).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// What every command shares: the texts read (to quote in errors, and never
+/// to write onto) and the project file.
+struct Run {
+    sources: Sources,
+    config: Option<parity::config::Config>,
+}
+
+impl Run {
+    /// Reads the project file named by --config, else the nearest
+    /// parity.toml, unless --no-config.
+    fn start(cli_config: Option<&Path>, no_config: bool) -> Result<Run, u8> {
+        let mut run = Run {
+            sources: Sources::default(),
+            config: None,
+        };
+        for (name, text) in parity::lang::ruleset::STANDARD {
+            run.sources.add(Source {
+                name: (*name).to_string(),
+                text: (*text).to_string(),
+                path: None,
+                file_id: None,
+            });
+        }
+        let file = match (cli_config, no_config) {
+            (_, true) => None,
+            (Some(file), _) => Some(file.to_path_buf()),
+            (None, false) => std::env::current_dir()
+                .ok()
+                .and_then(|cwd| parity::config::find(&cwd)),
+        };
+        if let Some(file) = file {
+            match parity::config::load(&file, &mut run.sources) {
+                Ok(config) => run.config = Some(config),
+                Err(diagnostics) => {
+                    run.print(&diagnostics);
+                    say!(
+                        "parity: {} in {}; nothing was checked",
+                        count(diagnostics.len()),
+                        file.display()
+                    );
+                    return Err(INPUT_ERROR);
+                }
+            }
+        }
+        Ok(run)
+    }
+
+    /// Prints input errors to stderr, each quoting its source line from the
+    /// text that was read (never by reading the file again).
+    fn print(&self, diagnostics: &[Diagnostic]) {
+        let mut stderr = std::io::stderr().lock();
+        for diagnostic in diagnostics {
+            let source = self.sources.text_of(&diagnostic.file);
+            let _ = writeln!(stderr, "{}", diagnostic.render(source));
+        }
+    }
+
+    /// The least failing severity: the flag, else parity.toml, else error.
+    fn fail_on(&self, flag: Option<FailOn>) -> Severity {
+        flag.map(Severity::from)
+            .or(self.config.as_ref().and_then(|c| c.fail_on))
+            .unwrap_or(Severity::Error)
+    }
+
+    /// The standard rules and those of --rules, else of parity.toml's `rules`.
+    fn rules(&mut self, flags: &[PathBuf]) -> Result<RuleSet, u8> {
+        let extra: Vec<(PathBuf, Trust)> = if flags.is_empty() {
+            self.config
+                .iter()
+                .flat_map(|c| c.rules.iter().map(|p| (p.clone(), Trust::Found)))
+                .collect()
+        } else {
+            flags.iter().map(|p| (p.clone(), Trust::Named)).collect()
+        };
+        let loaded = RuleSet::standard().and_then(|mut set| {
+            for (path, trust) in &extra {
+                set = set.add_path(path, *trust, &mut self.sources)?;
+            }
+            Ok(set)
+        });
+        loaded.map_err(|diagnostics| {
+            self.print(&diagnostics);
+            say!(
+                "parity: {} in the rules; nothing was checked",
+                count(diagnostics.len())
+            );
+            INPUT_ERROR
+        })
+    }
+
+    /// Reads one named scenario file (or `-`, standard input).
+    fn read_named(&mut self, path: &Path, name: Option<&str>, limit: usize) -> Result<Source, u8> {
+        let read = if path == Path::new("-") {
+            parity::io::read::read_stdin(name.unwrap_or("<stdin>"), limit)
+        } else {
+            let shown = path.display().to_string();
+            parity::io::read::read_file(path, name.unwrap_or(&shown), Trust::Named, limit)
+        };
+        let shown = name.map_or_else(|| path.display().to_string(), str::to_string);
+        read.map_err(|error| {
+            self.print(&[error.diagnostic(&shown)]);
+            INPUT_ERROR
+        })
+    }
+
+    /// Reads and loads one scenario, printing its errors.
+    fn load_scenario(
+        &mut self,
+        path: &Path,
+        limits: &YamlLimits,
+    ) -> Result<parity::scenario::model::Scenario, u8> {
+        let source = self.read_named(path, None, limits.max_bytes)?;
+        let id = self.sources.add(source);
+        let Some(source) = self.sources.get(id) else {
+            return Err(INPUT_ERROR);
+        };
+        match parity::scenario::load::load_str(&source.text, &source.name, limits) {
+            Ok(scenario) => Ok(scenario),
+            Err(diagnostics) => {
+                let name = source.name.clone();
+                self.print(&diagnostics);
+                say!(
+                    "parity: {} in {name}; nothing was evaluated",
+                    count(diagnostics.len())
+                );
+                Err(INPUT_ERROR)
+            }
+        }
+    }
+
+    /// Writes output to `--output` (never onto an input) or standard output.
+    fn emit_with(
+        &self,
+        output: Option<&Path>,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), u8> {
+        let written = match output {
+            Some(path) => parity::io::write_file(path, Some(&self.sources), write),
+            None => parity::io::write_stdout(write),
+        };
+        written.map_err(|error| {
+            say!("error[{}]: {error}", error.code());
+            INPUT_ERROR
+        })
+    }
+
+    fn emit(&self, output: Option<&Path>, text: &str) -> Result<(), u8> {
+        self.emit_with(output, |out| out.write_all(text.as_bytes()))
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mut run = match Run::start(cli.config.as_deref(), cli.no_config) {
+        Ok(run) => run,
+        Err(code) => return ExitCode::from(code),
+    };
     let code = match cli.command {
         Command::Check {
             files,
+            stdin_filename,
             as_of,
             common,
-        } => {
-            let options = CheckOptions {
-                as_of,
-                ..common.options()
-            };
-            check(
-                &files,
-                &common.rules,
-                &options,
-                &common.limits(),
-                common.format,
-                common.fail_on.into(),
-                common.output.as_deref(),
-            )
-        }
+        } => check(&mut run, &files, stdin_filename.as_deref(), as_of, &common),
         Command::Propose {
             file,
             proposals,
             common,
-        } => propose(&file, proposals.as_deref(), &common),
+        } => propose(&mut run, &file, proposals.as_deref(), &common),
         Command::Suggest {
             file,
             mission,
             on,
             credentials_to,
             common,
-        } => suggest(&file, &mission, on, credentials_to.as_deref(), &common),
+        } => suggest(
+            &mut run,
+            &file,
+            &mission,
+            on,
+            credentials_to.as_deref(),
+            &common,
+        ),
         Command::Timeline {
             file,
             from,
             until,
             common,
-        } => timeline(&file, from, until, &common),
+        } => timeline(&mut run, &file, from, until, &common),
         Command::Test {
             paths,
             coverage,
             threshold,
             common,
-        } => test(&paths, coverage, threshold, &common),
+        } => test(&mut run, &paths, coverage, threshold, &common),
         Command::Graph {
             file,
             as_of,
             format,
             rules,
             output,
-        } => graph(&file, as_of, format, &rules, output.as_deref()),
-        Command::Fmt { paths, check } => format_rule_files(&paths, check),
-        Command::Explain { rule, rules } => explain(&rule, &rules),
+        } => graph(&mut run, &file, as_of, format, &rules, output.as_deref()),
+        Command::Fmt { paths, check } => format_rule_files(&run, &paths, check),
+        Command::Explain { rule, rules } => explain(&mut run, &rule, &rules),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut command, "parity", &mut std::io::stdout());
-            CLEAN
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut command, "parity", &mut out);
+            done(run.emit(None, &String::from_utf8_lossy(&out)))
         }
         Command::Man => {
             let command = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
             match clap_mangen::Man::new(command).render(&mut out) {
-                Ok(()) => {
-                    let _ = std::io::stdout().lock().write_all(&out);
-                    CLEAN
-                }
+                Ok(()) => done(run.emit_with(None, |w| w.write_all(&out))),
                 Err(error) => {
-                    eprintln!("parity: cannot render the man page: {error}");
+                    say!("parity: cannot render the man page: {error}");
                     INPUT_ERROR
                 }
             }
         }
-        Command::Rules { rules } => list_rules(&rules),
+        Command::Rules { rules } => list_rules(&mut run, &rules),
     };
     ExitCode::from(code)
 }
 
-/// Prints input errors to stderr, each with its source line when readable.
-fn print_diagnostics(diagnostics: &[Diagnostic]) {
-    let mut stderr = std::io::stderr().lock();
-    for diagnostic in diagnostics {
-        let source = std::fs::read_to_string(&diagnostic.file).ok().or_else(|| {
-            parity::lang::ruleset::STANDARD
-                .iter()
-                .find(|(file, _)| *file == diagnostic.file)
-                .map(|(_, text)| text.to_string())
-        });
-        let _ = writeln!(stderr, "{}", diagnostic.render(source.as_deref()));
-    }
+/// CLEAN when the output was written, else its exit code.
+fn done(written: Result<(), u8>) -> u8 {
+    written.err().unwrap_or(CLEAN)
 }
 
-fn load_rules(extra: &[PathBuf]) -> Result<RuleSet, Vec<Diagnostic>> {
-    let mut set = RuleSet::standard()?;
-    for path in extra {
-        set = set.add_path(path)?;
+/// The paths a `check` or `test` reads: those named, else parity.toml's
+/// `paths`, else the working directory. Also whether the report is of many
+/// files (an array in JSON), which depends on what was asked, not on what loaded.
+fn roots(run: &Run, named: &[PathBuf]) -> (Vec<parity::io::Root>, bool) {
+    if !named.is_empty() {
+        let roots: Vec<parity::io::Root> = named
+            .iter()
+            .map(|p| parity::io::Root {
+                path: p.clone(),
+                trust: Trust::Named,
+            })
+            .collect();
+        let many = named.len() > 1 || named.iter().any(|p| p.is_dir());
+        return (roots, many);
     }
-    Ok(set)
-}
-
-/// Files as given, and the *.yaml / *.yml files under directories: sorted
-/// and without repeats, so the order on the command line changes nothing.
-fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut found = Vec::new();
-            collect_yaml(path, &mut found);
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    files.sort();
-    files.dedup();
-    files
-}
-
-fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+    let roots = match &run.config {
+        Some(config) if !config.paths.is_empty() => config
+            .paths
+            .iter()
+            .map(|p| parity::io::Root {
+                path: p.clone(),
+                trust: Trust::Found,
+            })
+            .collect(),
+        Some(config) => vec![parity::io::Root {
+            path: if config.dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                config.dir.clone()
+            },
+            trust: Trust::Named,
+        }],
+        None => vec![parity::io::Root {
+            path: PathBuf::from("."),
+            trust: Trust::Named,
+        }],
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_yaml(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            out.push(path);
+    (roots, true)
+}
+
+/// Files to read for `purpose`, with what the walk passed over told on stderr.
+fn find(
+    run: &Run,
+    roots: &[parity::io::Root],
+    purpose: parity::io::Purpose,
+) -> Vec<parity::io::Found> {
+    let exclude = run.config.as_ref().and_then(|c| c.exclude.as_ref());
+    let found = parity::io::discover(roots, purpose, exclude);
+    for line in &found.skipped {
+        say!("parity: warning: {}", parity::diag::printable(line));
+    }
+    found.files
+}
+
+/// Reads what was found: named files always, walked ones only when they
+/// are what `wanted` says (a scenario). Read errors are kept per file.
+fn read_found(
+    run: &mut Run,
+    found: &[parity::io::Found],
+    stdin_name: Option<&str>,
+    limit: usize,
+    wanted: impl Fn(&parity::io::Found, &str) -> bool,
+) -> (Vec<parity::io::SourceId>, Vec<FileErrors>) {
+    let mut read = Vec::new();
+    let mut failed = Vec::new();
+    for file in found {
+        let result = if file.path == Path::new("-") && !file.walked {
+            parity::io::read::read_stdin(stdin_name.unwrap_or("<stdin>"), limit)
+        } else {
+            parity::io::read::read_file(&file.path, &file.name, file.trust, limit)
+        };
+        match result {
+            Ok(source) if wanted(file, &source.text) => read.push(run.sources.add(source)),
+            Ok(_) => {}
+            Err(error) => {
+                let diagnostic = error.diagnostic(&file.name);
+                run.print(std::slice::from_ref(&diagnostic));
+                failed.push(FileErrors::new(&file.name, &[diagnostic]));
+            }
         }
     }
+    (read, failed)
 }
 
 fn check(
+    run: &mut Run,
     paths: &[PathBuf],
-    rule_paths: &[PathBuf],
-    options: &CheckOptions,
-    limits: &YamlLimits,
-    format: Format,
-    fail_on: Severity,
-    output: Option<&Path>,
+    stdin_name: Option<&str>,
+    as_of: Option<Date>,
+    common: &Common,
 ) -> u8 {
-    let rules = match load_rules(rule_paths) {
+    let rules = match run.rules(&common.rules) {
         Ok(rules) => rules,
-        Err(diagnostics) => {
-            print_diagnostics(&diagnostics);
-            eprintln!(
-                "parity: {} in the rules; nothing was checked",
-                count(diagnostics.len())
-            );
-            return INPUT_ERROR;
-        }
+        Err(code) => return code,
     };
-    let files = expand(paths);
+    let fail_on = run.fail_on(common.fail_on);
+    let options = CheckOptions {
+        as_of: as_of.or(run.config.as_ref().and_then(|c| c.as_of)),
+        ..common.options()
+    };
+    let limits = common.limits();
+    let (roots, many) = roots(run, paths);
+    let found = find(run, &roots, parity::io::Purpose::Scenarios);
+    let (ids, mut failed) = read_found(run, &found, stdin_name, limits.max_bytes, |file, text| {
+        !file.walked || parity::io::discover::is_scenario_text(text)
+    });
+    if ids.is_empty() && failed.is_empty() {
+        let shown: Vec<String> = roots.iter().map(|r| r.path.display().to_string()).collect();
+        say!(
+            "parity: warning: no scenario files found in {}",
+            shown.join(", ")
+        );
+    }
+    let sources: Vec<&Source> = ids.iter().filter_map(|id| run.sources.get(*id)).collect();
     // Progress only where a person watches, and only when it takes a while.
-    let show_progress = files.len() >= 20 && std::io::stderr().is_terminal();
+    let show_progress = sources.len() >= 20 && std::io::stderr().is_terminal();
     let progress = |done: usize, total: usize| {
         if show_progress {
-            eprint!("\rparity: checked {done}/{total} files");
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(stderr, "\rparity: checked {done}/{total} files");
             if done == total {
-                eprint!("\r\x1b[2K");
+                let _ = write!(stderr, "\r\x1b[2K");
             }
         }
     };
-    let outcomes = parity::engine::check_files(&files, &rules, options, limits, &progress);
-    let mut checked = Vec::new();
-    let mut failed_inputs = 0;
+    let outcomes = parity::engine::check_sources(&sources, &rules, &options, &limits, &progress);
+    let mut results: Vec<(String, Checked)> = Vec::new();
     for outcome in outcomes {
         match outcome.result {
-            Ok((scenario, report)) => checked.push((scenario, report, outcome.text)),
+            Ok(checked) => results.push((outcome.name, Ok(checked))),
             Err(diagnostics) => {
-                print_diagnostics(&diagnostics);
-                eprintln!(
+                run.print(&diagnostics);
+                say!(
                     "parity: {} in {}; it was not checked",
                     count(diagnostics.len()),
-                    outcome.name
+                    parity::diag::printable(&outcome.name)
                 );
-                failed_inputs += 1;
+                results.push((
+                    outcome.name.clone(),
+                    Err(FileErrors::new(&outcome.name, &diagnostics)),
+                ));
             }
         }
     }
-    // Reports apart from their scenarios and texts, without copying them.
-    let (checked, reports): (
-        Vec<(parity::scenario::model::Scenario, String)>,
-        Vec<Report>,
-    ) = checked
-        .into_iter()
-        .map(|(scenario, report, text)| ((scenario, text), report))
-        .unzip();
-    let text = match format {
-        Format::Json if reports.is_empty() => String::new(),
+    results.extend(failed.drain(..).map(|f| (f.file.clone(), Err(f))));
+    // Every file in name order, whether it loaded or not.
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut checked = Vec::new();
+    let mut failed = Vec::new();
+    let mut in_order = Vec::new();
+    for (_, result) in results {
+        match result {
+            Ok((scenario, report)) => {
+                in_order.push(true);
+                checked.push((scenario, report));
+            }
+            Err(errors) => {
+                in_order.push(false);
+                failed.push(errors);
+            }
+        }
+    }
+    let failed_inputs = failed.len();
+    let (scenarios, reports): (Vec<parity::scenario::model::Scenario>, Vec<Report>) =
+        checked.into_iter().unzip();
+    let format = common.format;
+    let output = common.output.as_deref();
+    let written = match format {
         // Streamed: a large world's JSON report is as large as its YAML.
         Format::Json => {
-            let code = match emit_with(output, |out| report::json::write(&reports, out)) {
-                Ok(()) => exit_code(failed_inputs, &reports, fail_on),
+            let mut reports_left = reports.into_iter();
+            let mut failed_left = failed.into_iter();
+            let all: Vec<FileResult> = in_order
+                .iter()
+                .filter_map(|&ok| {
+                    if ok {
+                        reports_left.next().map(FileResult::Checked)
+                    } else {
+                        failed_left.next().map(FileResult::Failed)
+                    }
+                })
+                .collect();
+            let written = run.emit_with(output, |out| report::json::write(&all, many, out));
+            let code = match written {
+                Ok(()) => exit_code(
+                    failed_inputs,
+                    all.iter().filter_map(|r| match r {
+                        FileResult::Checked(report) => Some(report),
+                        FileResult::Failed(_) => None,
+                    }),
+                    fail_on,
+                ),
                 Err(code) => code,
             };
-            exit_without_freeing((checked, reports));
+            exit_without_freeing((scenarios, all));
             return code;
         }
-        Format::Human => checked
-            .iter()
-            .zip(&reports)
-            .map(|((_, text), r)| report::human::render(r, Some(text)))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Format::Sarif => {
-            let base = std::env::current_dir().unwrap_or_default();
-            report::sarif::render(&reports, &rules, &base)
-        }
-        Format::Junit => report::junit::render(&reports, &rules, fail_on),
-        Format::Github => report::github::render(&reports),
-        Format::Markdown => {
-            let worlds: Vec<parity::scenario::world::World> = checked
+        Format::Human => {
+            let text = scenarios
                 .iter()
                 .zip(&reports)
-                .map(|((scenario, _), report)| {
+                .map(|(_, r)| report::human::render(r, run.sources.text_of(&r.file)))
+                .collect::<Vec<_>>()
+                .join("\n");
+            run.emit(output, &text)
+        }
+        Format::Sarif => {
+            let base = std::env::current_dir().unwrap_or_default();
+            run.emit(
+                output,
+                &report::sarif::render(&reports, &failed, &rules, &base),
+            )
+        }
+        Format::Junit => run.emit(
+            output,
+            &report::junit::render(&reports, &failed, &rules, fail_on),
+        ),
+        Format::Github => run.emit(output, &report::github::render(&reports, &failed)),
+        Format::Markdown => {
+            let worlds: Vec<parity::scenario::world::World> = scenarios
+                .iter()
+                .zip(&reports)
+                .map(|(scenario, report)| {
                     let date = Date::parse(&report.as_of).unwrap_or(Date::EARLIEST);
                     parity::scenario::world::World::at(scenario, date)
                 })
                 .collect();
             let items: Vec<(&Report, &parity::scenario::world::World)> =
                 reports.iter().zip(&worlds).collect();
-            report::markdown::render(&items)
+            run.emit(output, &report::markdown::render(&items, &failed))
         }
     };
-    let code = match emit(output, &text) {
-        Ok(()) => exit_code(failed_inputs, &reports, fail_on),
+    let code = match written {
+        Ok(()) => exit_code(failed_inputs, reports.iter(), fail_on),
         Err(code) => code,
     };
-    exit_without_freeing((checked, reports, text));
+    exit_without_freeing((scenarios, reports));
     code
 }
+
+/// A scenario with its report, or why it could not be checked.
+type Checked = Result<(parity::scenario::model::Scenario, Report), FileErrors>;
 
 /// Leaves a command's data to the operating system, which reclaims it when
 /// the process exits right after: freeing a large world's millions of small
@@ -498,10 +760,14 @@ fn exit_without_freeing<T>(data: T) {
 }
 
 /// 2 when a file could not be checked, else 1 when a report fails `--fail-on`, else 0.
-fn exit_code(failed_inputs: usize, reports: &[Report], fail_on: Severity) -> u8 {
+fn exit_code<'a>(
+    failed_inputs: usize,
+    mut reports: impl Iterator<Item = &'a Report>,
+    fail_on: Severity,
+) -> u8 {
     if failed_inputs > 0 {
         INPUT_ERROR
-    } else if reports.iter().any(|r| r.fails(fail_on)) {
+    } else if reports.any(|r| r.fails(fail_on)) {
         FINDINGS
     } else {
         CLEAN
@@ -516,67 +782,41 @@ fn count(n: usize) -> String {
     }
 }
 
-fn list_rules(extra: &[PathBuf]) -> u8 {
-    match load_rules(extra) {
-        Ok(set) => {
-            for rule in &set.rules {
-                println!("{:<34} {:<8} {}", rule.id, rule.severity.word(), rule.title);
-            }
-            CLEAN
-        }
-        Err(diagnostics) => {
-            print_diagnostics(&diagnostics);
-            INPUT_ERROR
-        }
-    }
-}
-
-/// Reads and loads one scenario, printing its errors; `None` means exit 2.
-fn load_scenario(
-    path: &Path,
-    limits: &YamlLimits,
-) -> Option<(parity::scenario::model::Scenario, String)> {
-    let name = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) => {
-            eprintln!("error[unreadable-file]: cannot read {name}: {error}");
-            return None;
-        }
+fn list_rules(run: &mut Run, extra: &[PathBuf]) -> u8 {
+    let set = match run.rules(extra) {
+        Ok(set) => set,
+        Err(code) => return code,
     };
-    match load_str(&text, &name, limits) {
-        Ok(scenario) => Some((scenario, text)),
-        Err(diagnostics) => {
-            print_diagnostics(&diagnostics);
-            eprintln!(
-                "parity: {} in {name}; nothing was evaluated",
-                count(diagnostics.len())
-            );
-            None
-        }
+    let mut text = String::new();
+    for rule in &set.rules {
+        text.push_str(&format!(
+            "{:<34} {:<8} {}\n",
+            rule.id,
+            rule.severity.word(),
+            rule.title
+        ));
     }
+    done(run.emit(None, &text))
 }
 
 /// What `propose`, `suggest` and `timeline` start from: the rules and one
 /// scenario; any error is printed and becomes the exit code.
 fn prepare(
+    run: &mut Run,
     path: &Path,
     common: &Common,
     command: &str,
 ) -> Result<(RuleSet, parity::scenario::model::Scenario), u8> {
     human_or_json(common, command)?;
-    let rules = load_rules(&common.rules).map_err(|d| {
-        print_diagnostics(&d);
-        INPUT_ERROR
-    })?;
-    let (scenario, _) = load_scenario(path, &common.limits()).ok_or(INPUT_ERROR)?;
+    let rules = run.rules(&common.rules)?;
+    let scenario = run.load_scenario(path, &common.limits())?;
     Ok((rules, scenario))
 }
 
 /// Commands other than `check` write human or JSON reports only.
 fn human_or_json(common: &Common, command: &str) -> Result<(), u8> {
     if common.format.check_only() {
-        eprintln!(
+        say!(
             "error[usage]: `parity {command}` writes --format human or json; the CI formats are for `parity check`"
         );
         return Err(INPUT_ERROR);
@@ -584,39 +824,9 @@ fn human_or_json(common: &Common, command: &str) -> Result<(), u8> {
     Ok(())
 }
 
-/// Writes a report to `--output` or standard output; an unwritable file is exit 2.
-fn emit(output: Option<&Path>, text: &str) -> Result<(), u8> {
-    emit_with(output, |out| out.write_all(text.as_bytes()))
-}
-
-/// Writes a report through `write` to the `--output` file or standard output.
-fn emit_with(
-    output: Option<&Path>,
-    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
-) -> Result<(), u8> {
-    let written = match output {
-        Some(path) => std::fs::File::create(path)
-            .and_then(|file| {
-                let mut out = std::io::BufWriter::new(file);
-                write(&mut out)?;
-                out.flush()
-            })
-            .map_err(|e| (path.display().to_string(), e)),
-        None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            write(&mut out)
-                .and_then(|()| out.flush())
-                .map_err(|e| ("standard output".to_string(), e))
-        }
-    };
-    written.map_err(|(place, error)| {
-        eprintln!("error[unwritable-output]: cannot write the report to {place}: {error}");
-        INPUT_ERROR
-    })
-}
-
 /// Runs a command's evaluation; input errors are printed and give exit 2.
-fn run<T>(
+fn finish<T>(
+    run: &Run,
     output: Option<&Path>,
     result: Result<T, Vec<Diagnostic>>,
     render: impl FnOnce(&T) -> String,
@@ -624,14 +834,14 @@ fn run<T>(
 ) -> u8 {
     match result {
         Ok(report) => {
-            if let Err(code) = emit(output, &render(&report)) {
+            if let Err(code) = run.emit(output, &render(&report)) {
                 return code;
             }
             if fails(&report) { FINDINGS } else { CLEAN }
         }
         Err(diagnostics) => {
-            print_diagnostics(&diagnostics);
-            eprintln!(
+            run.print(&diagnostics);
+            say!(
                 "parity: {}; nothing was evaluated",
                 count(diagnostics.len())
             );
@@ -640,8 +850,8 @@ fn run<T>(
     }
 }
 
-fn propose(path: &Path, proposals_file: Option<&Path>, common: &Common) -> u8 {
-    let (rules, scenario) = match prepare(path, common, "propose") {
+fn propose(run: &mut Run, path: &Path, proposals_file: Option<&Path>, common: &Common) -> u8 {
+    let (rules, scenario) = match prepare(run, path, common, "propose") {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
@@ -649,29 +859,23 @@ fn propose(path: &Path, proposals_file: Option<&Path>, common: &Common) -> u8 {
     let (proposals, file) = match proposals_file {
         None => (scenario.proposals.clone(), scenario.file.clone()),
         Some(extra) => {
-            let name = extra.display().to_string();
-            let loaded = std::fs::read_to_string(extra)
-                .map_err(|e| {
-                    vec![Diagnostic::new(
-                        "unreadable-file",
-                        &name,
-                        parity::diag::Loc::new(1, 1),
-                        format!("cannot read {name}: {e}"),
-                    )]
-                })
-                .and_then(|text| {
-                    parity::scenario::load::load_proposals_str(&text, &name, &limits, &scenario)
-                });
-            match loaded {
+            let source = match run.read_named(extra, None, limits.max_bytes) {
+                Ok(source) => source,
+                Err(code) => return code,
+            };
+            let name = source.name.clone();
+            let id = run.sources.add(source);
+            let text = run.sources.get(id).map_or("", |s| s.text.as_str());
+            match parity::scenario::load::load_proposals_str(text, &name, &limits, &scenario) {
                 Ok(proposals) => (proposals, name),
                 Err(diagnostics) => {
-                    print_diagnostics(&diagnostics);
+                    run.print(&diagnostics);
                     return INPUT_ERROR;
                 }
             }
         }
     };
-    let fail_on: Severity = common.fail_on.into();
+    let fail_on = run.fail_on(common.fail_on);
     let result = parity::engine::propose::propose(
         &scenario,
         &proposals,
@@ -681,7 +885,8 @@ fn propose(path: &Path, proposals_file: Option<&Path>, common: &Common) -> u8 {
         fail_on,
     );
     let format = common.format;
-    run(
+    finish(
+        run,
         common.output.as_deref(),
         result,
         |r| match format {
@@ -693,17 +898,18 @@ fn propose(path: &Path, proposals_file: Option<&Path>, common: &Common) -> u8 {
 }
 
 fn suggest(
+    run: &mut Run,
     path: &Path,
     mission: &str,
     on: Date,
     credentials_to: Option<&str>,
     common: &Common,
 ) -> u8 {
-    let (rules, scenario) = match prepare(path, common, "suggest") {
+    let (rules, scenario) = match prepare(run, path, common, "suggest") {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
-    let fail_on: Severity = common.fail_on.into();
+    let fail_on = run.fail_on(common.fail_on);
     let result = parity::engine::propose::suggest(
         &scenario,
         &rules,
@@ -714,7 +920,8 @@ fn suggest(
         fail_on,
     );
     let format = common.format;
-    run(
+    finish(
+        run,
         common.output.as_deref(),
         result,
         |r| match format {
@@ -725,21 +932,28 @@ fn suggest(
     )
 }
 
-fn timeline(path: &Path, from: Option<Date>, until: Option<Date>, common: &Common) -> u8 {
-    let (rules, scenario) = match prepare(path, common, "timeline") {
+fn timeline(
+    run: &mut Run,
+    path: &Path,
+    from: Option<Date>,
+    until: Option<Date>,
+    common: &Common,
+) -> u8 {
+    let (rules, scenario) = match prepare(run, path, common, "timeline") {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
     if let (Some(from), Some(until)) = (from, until)
         && until <= from
     {
-        eprintln!("error[usage]: --until {until} is not after --from {from}");
+        say!("error[usage]: --until {until} is not after --from {from}");
         return INPUT_ERROR;
     }
     let result =
         parity::engine::timeline::timeline(&scenario, &rules, from, until, &common.options());
     let format = common.format;
-    run(
+    finish(
+        run,
         common.output.as_deref(),
         result,
         |r| match format {
@@ -750,23 +964,41 @@ fn timeline(path: &Path, from: Option<Date>, until: Option<Date>, common: &Commo
     )
 }
 
-fn test(paths: &[PathBuf], coverage: bool, threshold: Option<f64>, common: &Common) -> u8 {
+fn test(
+    run: &mut Run,
+    paths: &[PathBuf],
+    coverage: bool,
+    threshold: Option<f64>,
+    common: &Common,
+) -> u8 {
     if let Err(code) = human_or_json(common, "test") {
         return code;
     }
-    use parity::engine::ruletest::{discover, run_tests};
-    let Ok(rules) = load_rules(&common.rules).map_err(|d| print_diagnostics(&d)) else {
+    let rules = match run.rules(&common.rules) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    let limits = common.limits();
+    let (roots, _) = roots(run, paths);
+    let found = find(run, &roots, parity::io::Purpose::Tests);
+    let (ids, failed) = read_found(run, &found, None, limits.max_bytes, |file, text| {
+        !file.walked
+            || parity::io::discover::is_rule_test(&file.path)
+            || parity::io::discover::is_rule_test(Path::new(&file.name))
+            || parity::io::discover::is_scenario_text(text)
+    });
+    if !failed.is_empty() {
+        say!(
+            "parity: {} reading the tests; nothing was evaluated",
+            count(failed.len())
+        );
         return INPUT_ERROR;
-    };
-    let paths = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    let files = discover(&paths);
-    let result = run_tests(&files, &rules, &common.options(), &common.limits());
+    }
+    let sources: Vec<&Source> = ids.iter().filter_map(|id| run.sources.get(*id)).collect();
+    let result = parity::engine::ruletest::run_tests(&sources, &rules, &common.options(), &limits);
     let format = common.format;
-    run(
+    finish(
+        run,
         common.output.as_deref(),
         result,
         |r| match format {
@@ -778,6 +1010,7 @@ fn test(paths: &[PathBuf], coverage: bool, threshold: Option<f64>, common: &Comm
 }
 
 fn graph(
+    run: &mut Run,
     path: &Path,
     as_of: Option<Date>,
     format: GraphFormat,
@@ -785,20 +1018,22 @@ fn graph(
     output: Option<&Path>,
 ) -> u8 {
     use parity::report::graph;
-    let Ok(rules) = load_rules(rule_paths).map_err(|d| print_diagnostics(&d)) else {
-        return INPUT_ERROR;
+    let rules = match run.rules(rule_paths) {
+        Ok(rules) => rules,
+        Err(code) => return code,
     };
-    let Some((scenario, _)) = load_scenario(path, &YamlLimits::default()) else {
-        return INPUT_ERROR;
+    let scenario = match run.load_scenario(path, &YamlLimits::default()) {
+        Ok(scenario) => scenario,
+        Err(code) => return code,
     };
     let options = CheckOptions {
-        as_of,
+        as_of: as_of.or(run.config.as_ref().and_then(|c| c.as_of)),
         ..CheckOptions::default()
     };
     let report = match parity::check(&scenario, &rules, &options) {
         Ok(report) => report,
         Err(diagnostics) => {
-            print_diagnostics(&diagnostics);
+            run.print(&diagnostics);
             return INPUT_ERROR;
         }
     };
@@ -808,69 +1043,71 @@ fn graph(
         GraphFormat::Dot => graph::GraphFormat::Dot,
         GraphFormat::Mermaid => graph::GraphFormat::Mermaid,
     };
-    match emit(output, &graph::render(&world, Some(&report), format)) {
-        Ok(()) => CLEAN,
-        Err(code) => code,
-    }
+    done(run.emit(output, &graph::render(&world, Some(&report), format)))
 }
 
-/// `*.rules` files as given and under directories, sorted.
-fn rule_files(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            if let Ok(entries) = std::fs::read_dir(path) {
-                files.extend(
-                    entries
-                        .flatten()
-                        .map(|e| e.path())
-                        .filter(|p| p.extension().is_some_and(|e| e == "rules")),
-                );
-            }
-        } else {
-            files.push(path.clone());
-        }
-    }
-    files.sort();
-    files.dedup();
-    files
-}
-
-fn format_rule_files(paths: &[PathBuf], check: bool) -> u8 {
+fn format_rule_files(run: &Run, paths: &[PathBuf], check: bool) -> u8 {
+    let roots: Vec<parity::io::Root> = paths
+        .iter()
+        .map(|p| parity::io::Root {
+            path: p.clone(),
+            trust: Trust::Named,
+        })
+        .collect();
+    let found = find(run, &roots, parity::io::Purpose::Rules);
     let mut changed = Vec::new();
     let mut broken = false;
-    for path in rule_files(paths) {
-        let name = path.display().to_string();
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
+    for file in &found {
+        let name = file.name.clone();
+        let limit = parity::lang::ruleset::MAX_RULE_FILE_BYTES;
+        let source = match parity::io::read::read_file(&file.path, &name, file.trust, limit) {
+            Ok(source) => source,
             Err(error) => {
-                eprintln!("error[unreadable-file]: cannot read {name}: {error}");
+                run.print(&[error.diagnostic(&name)]);
                 broken = true;
                 continue;
             }
         };
-        match parity::lang::fmt::format_rules(&text, &name) {
-            Ok(formatted) if formatted == text => {}
+        match parity::lang::fmt::format_rules(&source.text, &name) {
+            Ok(formatted) if formatted == source.text => {}
             Ok(formatted) => {
-                if !check && let Err(error) = std::fs::write(&path, formatted) {
-                    eprintln!("error[unwritable-output]: cannot write {name}: {error}");
+                // The file itself is the target: a link named here is
+                // formatted where it leads, not replaced by a copy.
+                let target = std::fs::canonicalize(&file.path).unwrap_or(file.path.clone());
+                if !check
+                    && let Err(error) = parity::io::write_file(&target, None, |out| {
+                        out.write_all(formatted.as_bytes())
+                    })
+                {
+                    say!("error[{}]: {error}", error.code());
                     broken = true;
                     continue;
                 }
                 changed.push(name);
             }
             Err(diagnostics) => {
-                print_diagnostics(&diagnostics);
+                let mut sources = Sources::default();
+                sources.add(source);
+                let shown = Run {
+                    sources,
+                    config: None,
+                };
+                shown.print(&diagnostics);
                 broken = true;
             }
         }
     }
+    let mut text = String::new();
     for name in &changed {
-        if check {
-            println!("would reformat {name}");
+        let verb = if check {
+            "would reformat"
         } else {
-            println!("reformatted {name}");
-        }
+            "reformatted"
+        };
+        text.push_str(&format!("{verb} {}\n", parity::diag::printable(name)));
+    }
+    if let Err(code) = run.emit(None, &text) {
+        return code;
     }
     if broken {
         INPUT_ERROR
@@ -881,21 +1118,22 @@ fn format_rule_files(paths: &[PathBuf], check: bool) -> u8 {
     }
 }
 
-fn explain(id: &str, extra: &[PathBuf]) -> u8 {
-    let Ok(set) = load_rules(extra).map_err(|d| print_diagnostics(&d)) else {
-        return INPUT_ERROR;
+fn explain(run: &mut Run, id: &str, extra: &[PathBuf]) -> u8 {
+    let set = match run.rules(extra) {
+        Ok(set) => set,
+        Err(code) => return code,
     };
     match set.get(id) {
-        Some(rule) => {
-            print!("{}", parity::lang::explain::explain(rule));
-            CLEAN
-        }
+        Some(rule) => done(run.emit(None, &parity::lang::explain::explain(rule))),
         None => {
             let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
             let hint = parity::diag::nearest(id, ids.iter().copied())
                 .map(|n| format!("; did you mean `{n}`?"))
                 .unwrap_or_else(|| format!("; the rules are: {}", ids.join(", ")));
-            eprintln!("error[unknown-rule]: there is no rule `{id}`{hint}");
+            say!(
+                "error[unknown-rule]: there is no rule `{}`{hint}",
+                parity::diag::printable(id)
+            );
             INPUT_ERROR
         }
     }

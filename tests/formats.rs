@@ -63,7 +63,7 @@ fn failing_claim_report() -> Report {
 }
 
 fn sarif_value(report: &Report) -> serde_json::Value {
-    let text = sarif::render(std::slice::from_ref(report), &rules(), Path::new("."));
+    let text = sarif::render(std::slice::from_ref(report), &[], &rules(), Path::new("."));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("SARIF is not JSON: {e}\n{text}"))
 }
 
@@ -90,7 +90,7 @@ fn assert_valid_sarif(value: &serde_json::Value) {
 
 #[test]
 fn snapshot_sarif() {
-    let text = sarif::render(&[report()], &rules(), Path::new("."));
+    let text = sarif::render(&[report()], &[], &rules(), Path::new("."));
     insta::assert_snapshot!(text);
 }
 
@@ -170,7 +170,7 @@ fn sarif_uris_are_relative_to_the_base_directory() {
     for finding in &mut report.findings {
         finding.location.file = cwd.join(FILE).display().to_string();
     }
-    let text = sarif::render(&[report], &rules(), &cwd);
+    let text = sarif::render(&[report], &[], &rules(), &cwd);
     assert!(text.contains(&format!("\"uri\": \"{FILE}\"")));
     assert!(!text.contains(&cwd.display().to_string()));
 }
@@ -247,7 +247,7 @@ fn fingerprints_do_not_change_when_records_move() {
 
 #[test]
 fn snapshot_junit() {
-    insta::assert_snapshot!(junit::render(&[report()], &rules(), Severity::Error));
+    insta::assert_snapshot!(junit::render(&[report()], &[], &rules(), Severity::Error));
 }
 
 /// Parses the JUnit XML strictly and returns (testcase count, failure count).
@@ -307,19 +307,21 @@ fn junit_is_well_formed_and_counts_match() {
     let report = report();
     let (cases, failures) = parse_junit(&junit::render(
         std::slice::from_ref(&report),
+        &[],
         &rules,
         Severity::Error,
     ));
     // Every rule, parity's two waiver rules, every claim.
     assert_eq!(cases, rules.rules.len() + 2 + report.claims.len());
     assert_eq!(failures, 1, "only implied-recognition is an error");
-    let (_, failures) = parse_junit(&junit::render(&[report], &rules, Severity::Warning));
+    let (_, failures) = parse_junit(&junit::render(&[report], &[], &rules, Severity::Warning));
     assert_eq!(
         failures, 4,
         "implied-recognition, credentials, head-vacant, orphan-mission"
     );
     let (_, failures) = parse_junit(&junit::render(
         &[failing_claim_report()],
+        &[],
         &rules,
         Severity::Error,
     ));
@@ -333,7 +335,7 @@ fn junit_escapes_markup_and_control_characters() {
     finding.message = "a < b & \"c\" > 'd'\u{1}\u{8}\u{b}\u{c}\u{fffe} ]]> \r\n end".to_string();
     report.claims[0].title = "dup".to_string();
     report.claims[1].title = "dup".to_string();
-    let text = junit::render(&[report], &rules(), Severity::Error);
+    let text = junit::render(&[report], &[], &rules(), Severity::Error);
     parse_junit(&text);
     let doc = roxmltree::Document::parse(&text).unwrap();
     let failure = doc
@@ -350,7 +352,7 @@ fn junit_escapes_markup_and_control_characters() {
 
 #[test]
 fn snapshot_github() {
-    insta::assert_snapshot!(github::render(&[report()]));
+    insta::assert_snapshot!(github::render(&[report()], &[]));
 }
 
 #[test]
@@ -363,7 +365,7 @@ fn github_commands_escape_data_and_properties() {
     finding.cite = "art. 1".to_string();
     finding.rule = "odd:rule,id".to_string();
     finding.location.file = "dir,x/a:b%.yaml".to_string();
-    let text = github::render(&[report]);
+    let text = github::render(&[report], &[]);
     let (command, summary) = text.split_once('\n').unwrap();
     assert_eq!(
         command,
@@ -373,7 +375,7 @@ fn github_commands_escape_data_and_properties() {
     assert!(summary.starts_with("parity: kabul-2024-09: "), "{summary}");
     assert_eq!(summary.lines().count(), 1, "{summary}");
     // One command per line, each a command, then one summary per scenario.
-    let all = github::render(&[failing_claim_report()]);
+    let all = github::render(&[failing_claim_report()], &[]);
     let (commands, summaries): (Vec<&str>, Vec<&str>) =
         all.lines().partition(|line| line.starts_with("::"));
     assert_eq!(summaries.len(), 1, "{all}");
@@ -394,7 +396,7 @@ fn snapshot_markdown() {
     let scenario = scenario(&source());
     let report = report_of(&scenario);
     let world = World::at(&scenario, date());
-    insta::assert_snapshot!(markdown::render(&[(&report, &world)]));
+    insta::assert_snapshot!(markdown::render(&[(&report, &world)], &[]));
 }
 
 #[test]
@@ -469,10 +471,15 @@ fn renderers_are_deterministic() {
         let report = report_of(&scenario);
         let rules = rules();
         [
-            sarif::render(std::slice::from_ref(&report), &rules, Path::new(".")),
-            junit::render(std::slice::from_ref(&report), &rules, Severity::Warning),
-            github::render(std::slice::from_ref(&report)),
-            markdown::render(&[(&report, &world)]),
+            sarif::render(std::slice::from_ref(&report), &[], &rules, Path::new(".")),
+            junit::render(
+                std::slice::from_ref(&report),
+                &[],
+                &rules,
+                Severity::Warning,
+            ),
+            github::render(std::slice::from_ref(&report), &[]),
+            markdown::render(&[(&report, &world)], &[]),
             graph::render(&world, Some(&report), GraphFormat::Mermaid),
         ]
     };

@@ -73,12 +73,12 @@ fn render_all(
 ) {
     let _ = human::render(report, Some(text));
     let _ = json::render(std::slice::from_ref(report));
-    let _ = github::render(std::slice::from_ref(report));
-    let _ = junit::render(std::slice::from_ref(report), rules, Severity::Error);
-    let _ = sarif::render(std::slice::from_ref(report), rules, Path::new("."));
+    let _ = github::render(std::slice::from_ref(report), &[]);
+    let _ = junit::render(std::slice::from_ref(report), &[], rules, Severity::Error);
+    let _ = sarif::render(std::slice::from_ref(report), &[], rules, Path::new("."));
     if let Some(date) = scenario.as_of.as_ref().map(|d| d.value) {
         let world = World::at(scenario, date);
-        let _ = markdown::render(&[(report, &world)]);
+        let _ = markdown::render(&[(report, &world)], &[]);
     }
 }
 

@@ -342,20 +342,19 @@ pub mod propose;
 pub mod ruletest;
 pub mod timeline;
 
-/// A scenario file checked: its text (for quoting lines), and the scenario
-/// with its report, or the input errors that stopped it.
+/// A scenario file checked: its name, and the scenario with its report, or
+/// the input errors that stopped it.
 #[derive(Debug)]
 pub struct FileOutcome {
     pub name: String,
-    pub text: String,
     pub result: Result<(Scenario, Report), Vec<Diagnostic>>,
 }
 
-/// Reads, loads and checks many scenario files on all cores. One file's
-/// errors never stop the others. Outcomes come back in the order given;
+/// Loads and checks many scenario sources on all cores. One file's errors
+/// never stop the others. Outcomes come back in the order given;
 /// `progress(done, total)` is called as files finish.
-pub fn check_files(
-    files: &[std::path::PathBuf],
+pub fn check_sources(
+    sources: &[&crate::io::Source],
     rules: &RuleSet,
     options: &CheckOptions,
     limits: &crate::scenario::yaml::YamlLimits,
@@ -364,47 +363,20 @@ pub fn check_files(
     use std::sync::atomic::{AtomicUsize, Ordering};
     let done = AtomicUsize::new(0);
     let outcomes = crate::parallel::share_out(
-        files,
+        sources,
         crate::parallel::cores(),
         || (),
-        |(), _, path| {
-            let outcome = check_file(path, rules, options, limits);
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, files.len());
-            Some(outcome)
+        |(), _, source| {
+            let result = crate::scenario::load::load_str(&source.text, &source.name, limits)
+                .and_then(|scenario| {
+                    check(&scenario, rules, options).map(|report| (scenario, report))
+                });
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, sources.len());
+            Some(FileOutcome {
+                name: source.name.clone(),
+                result,
+            })
         },
     );
     outcomes.into_iter().flatten().collect()
-}
-
-fn check_file(
-    path: &std::path::Path,
-    rules: &RuleSet,
-    options: &CheckOptions,
-    limits: &crate::scenario::yaml::YamlLimits,
-) -> FileOutcome {
-    let name = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) => {
-            let reason = match error.kind() {
-                std::io::ErrorKind::NotFound => "no such file".to_string(),
-                std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_string(),
-                _ => error.to_string(),
-            };
-            let diagnostic = Diagnostic::new(
-                "unreadable-file",
-                &name,
-                Loc::new(1, 1),
-                format!("cannot read {name}: {reason}"),
-            );
-            return FileOutcome {
-                name,
-                text: String::new(),
-                result: Err(vec![diagnostic]),
-            };
-        }
-    };
-    let result = crate::scenario::load::load_str(&text, &name, limits)
-        .and_then(|scenario| check(&scenario, rules, options).map(|report| (scenario, report)));
-    FileOutcome { name, text, result }
 }

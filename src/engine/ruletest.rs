@@ -2,14 +2,14 @@
 //! findings a rule must produce on them) and every scenario's `expect` claims.
 
 use super::{CheckOptions, check};
-use crate::diag::{Diagnostic, Loc};
+use crate::diag::Diagnostic;
 use crate::lang::ruleset::RuleSet;
 use crate::report::Location;
 use crate::scenario::load::{load_rule_tests, load_str};
 use crate::scenario::yaml::YamlLimits;
 use serde::Serialize;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TestResult {
@@ -50,52 +50,11 @@ impl TestReport {
     }
 }
 
-/// Test files under `paths`: `*.test.yaml` are rule tests, other `*.yaml` /
-/// `*.yml` scenarios whose claims are tests. Sorted, so runs are repeatable.
-pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let hidden = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'));
-            if hidden || path.file_name().is_some_and(|n| n == "target") {
-                continue;
-            }
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-                out.push(path);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            walk(path, &mut files);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    files.sort();
-    files.dedup();
-    files
-}
-
-fn is_rule_test(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.ends_with(".test.yaml") || n.ends_with(".test.yml"))
-}
-
-/// Runs every test in `files`. Input errors (a file that does not load, a
-/// test naming an unknown rule) are returned all together: exit 2.
+/// Runs every test in `files` (`*.test.yaml` are rule tests, other files
+/// scenarios whose claims are tests). Input errors (a file that does not
+/// load, a test naming an unknown rule) are returned all together: exit 2.
 pub fn run_tests(
-    files: &[PathBuf],
+    files: &[&crate::io::Source],
     rules: &RuleSet,
     options: &CheckOptions,
     limits: &YamlLimits,
@@ -104,32 +63,12 @@ pub fn run_tests(
     let mut errors = Vec::new();
     let mut firing: BTreeSet<String> = BTreeSet::new();
     let mut quiet: BTreeSet<String> = BTreeSet::new();
-    for path in files {
-        let name = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(error) => {
-                errors.push(Diagnostic::new(
-                    "unreadable-file",
-                    &name,
-                    Loc::new(1, 1),
-                    format!("cannot read {name}: {error}"),
-                ));
-                continue;
-            }
-        };
-        let outcome = if is_rule_test(path) {
-            rule_tests(
-                &text,
-                &name,
-                rules,
-                options,
-                limits,
-                &mut firing,
-                &mut quiet,
-            )
+    for source in files {
+        let (name, text) = (source.name.as_str(), source.text.as_str());
+        let outcome = if crate::io::discover::is_rule_test(Path::new(name)) {
+            rule_tests(text, name, rules, options, limits, &mut firing, &mut quiet)
         } else {
-            claims(&text, &name, rules, options, limits)
+            claims(text, name, rules, options, limits)
         };
         match outcome {
             Ok(found) => results.extend(found),

@@ -4,7 +4,12 @@
 use super::check::{CheckedRule, FileText, check_rule};
 use super::parse::parse_rules;
 use crate::diag::{Diagnostic, Loc, sort_and_dedup};
+use crate::io::read::read_file;
+use crate::io::{Purpose, Root, Sources, Trust, discover};
 use std::path::Path;
+
+/// The largest rule file read: the standard rules are a few kilobytes.
+pub const MAX_RULE_FILE_BYTES: usize = 16 << 20;
 
 /// The standard rules, as shipped in `rules/`.
 pub const STANDARD: &[(&str, &str)] = &[
@@ -39,49 +44,38 @@ impl RuleSet {
         set.finish(diagnostics)
     }
 
-    /// Adds every `*.rules` file of a directory (sorted by name), or one rule file.
-    pub fn add_path(mut self, path: &Path) -> Result<RuleSet, Vec<Diagnostic>> {
+    /// Adds every `*.rules` file under a directory (sorted by name, walked as
+    /// `io::discover` walks), or one rule file; their texts join `sources`.
+    pub fn add_path(
+        mut self,
+        path: &Path,
+        trust: Trust,
+        sources: &mut Sources,
+    ) -> Result<RuleSet, Vec<Diagnostic>> {
         let shown = path.display().to_string();
-        let unreadable = |error: std::io::Error| {
-            vec![Diagnostic::new(
-                "unreadable-file",
+        let root = Root {
+            path: path.to_path_buf(),
+            trust,
+        };
+        let found = discover(std::slice::from_ref(&root), Purpose::Rules, None);
+        if found.files.is_empty() {
+            return Err(vec![Diagnostic::new(
+                "no-rules",
                 &shown,
                 Loc::new(1, 1),
-                format!("cannot read rules from {shown}: {error}"),
-            )]
-        };
-        let mut files = Vec::new();
-        if path.is_dir() {
-            for entry in std::fs::read_dir(path).map_err(unreadable)? {
-                let entry = entry.map_err(unreadable)?;
-                let file = entry.path();
-                if file.extension().is_some_and(|e| e == "rules") {
-                    files.push(file);
-                }
-            }
-            files.sort();
-            if files.is_empty() {
-                return Err(vec![Diagnostic::new(
-                    "no-rules",
-                    &shown,
-                    Loc::new(1, 1),
-                    format!("{shown} holds no `.rules` files"),
-                )]);
-            }
-        } else {
-            files.push(path.to_path_buf());
+                format!("{shown} holds no `.rules` files"),
+            )]);
         }
         let mut diagnostics = Vec::new();
-        for file in files {
-            let name = file.display().to_string();
-            match std::fs::read_to_string(&file) {
-                Ok(text) => self.add_text(&text, &name, &mut diagnostics),
-                Err(error) => diagnostics.push(Diagnostic::new(
-                    "unreadable-file",
-                    &name,
-                    Loc::new(1, 1),
-                    format!("cannot read {name}: {error}"),
-                )),
+        for file in &found.files {
+            match read_file(&file.path, &file.name, file.trust, MAX_RULE_FILE_BYTES) {
+                Ok(source) => {
+                    let id = sources.add(source);
+                    if let Some(source) = sources.get(id) {
+                        self.add_text(&source.text, &source.name, &mut diagnostics);
+                    }
+                }
+                Err(error) => diagnostics.push(error.diagnostic(&file.name)),
             }
         }
         self.finish(diagnostics)

@@ -2,7 +2,7 @@
 //! line per finding, which the runner turns into an annotation on the file
 //! and line of a pull request.
 
-use super::{Location, Report};
+use super::{FileErrors, Location, Report};
 use crate::lang::ast::Severity;
 use std::fmt::Write as _;
 
@@ -10,8 +10,25 @@ use std::fmt::Write as _;
 /// are left out) and every failing claim, one command per line; then one
 /// plain line per report with its counts, waivers included, which the runner
 /// shows in the log without annotating anything.
-pub fn render(reports: &[Report]) -> String {
+/// A file that could not be checked gives one `::error` per input error.
+pub fn render(reports: &[Report], failed: &[FileErrors]) -> String {
     let mut out = String::new();
+    for file in failed {
+        for error in &file.errors {
+            let help = error
+                .help
+                .as_deref()
+                .map(|h| format!(" (help: {h})"))
+                .unwrap_or_default();
+            line(
+                &mut out,
+                "error",
+                &error.location,
+                &error.code,
+                &format!("{}{help}", error.message),
+            );
+        }
+    }
     for report in reports {
         for finding in &report.findings {
             let command = match finding.severity {
@@ -39,6 +56,14 @@ pub fn render(reports: &[Report]) -> String {
     }
     for report in reports {
         let _ = writeln!(out, "parity: {}", super::human::summary_line(report));
+    }
+    for file in failed {
+        let _ = writeln!(
+            out,
+            "parity: {}: not checked, {} input error(s)",
+            file.file,
+            file.errors.len()
+        );
     }
     out
 }

@@ -1,7 +1,9 @@
 //! JSON: one object per scenario file, or an array of them. A contract:
-//! fields may be added, never renamed.
+//! fields may be added, never renamed. A file that could not be checked is
+//! an object with `file` and `errors` (each with `code`, `message`,
+//! `location` and, where there is one, `help`).
 
-use super::Report;
+use super::{FileResult, Report};
 use serde::Serialize;
 
 /// Renders one report, or an array when there are several.
@@ -12,15 +14,21 @@ pub fn render(reports: &[Report]) -> String {
     }
 }
 
-/// Writes what `render` returns straight to `out`, without holding the
-/// whole text (a large world's report is as large as its YAML).
-pub fn write(reports: &[Report], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// Writes every file's result straight to `out`, without holding the whole
+/// text (a large world's report is as large as its YAML): an array when
+/// `array` (a directory or several paths were given, however many loaded),
+/// else the one object.
+pub fn write(
+    results: &[FileResult],
+    array: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use std::io::Write;
     // serde_json writes in tiny pieces: buffer them here, in a concrete
     // type, rather than call through `dyn Write` for each.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    match reports {
-        [one] => serde_json::to_writer_pretty(&mut out, one)?,
+    match results {
+        [one] if !array => serde_json::to_writer_pretty(&mut out, one)?,
         many => serde_json::to_writer_pretty(&mut out, many)?,
     }
     out.write_all(b"\n")?;

@@ -3,26 +3,36 @@
 //! A rule with findings at or above `fail_on` is a failing testcase; a clean
 //! rule is a passing one.
 
-use super::{Finding, Location, Report};
+use super::{FileErrors, Finding, INPUT_ERROR_RULE, Location, Report};
 use crate::engine::{EXPIRED_WAIVER, UNUSED_WAIVER};
 use crate::lang::ast::Severity;
 use crate::lang::ruleset::RuleSet;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-/// Renders all reports as one `<testsuites>` document.
-pub fn render(reports: &[Report], rules: &RuleSet, fail_on: Severity) -> String {
+/// Renders all reports as one `<testsuites>` document. A file that could
+/// not be checked is a suite with one testcase in `<error>`.
+pub fn render(
+    reports: &[Report],
+    failed: &[FileErrors],
+    rules: &RuleSet,
+    fail_on: Severity,
+) -> String {
     let mut suites = Vec::new();
     let mut suite_names = Unique::default();
     for report in reports {
         suites.push(suite(report, rules, fail_on, &mut suite_names));
     }
+    for file in failed {
+        suites.push(error_suite(file, &mut suite_names));
+    }
     let tests: usize = suites.iter().map(|s| s.tests).sum();
     let failures: usize = suites.iter().map(|s| s.failures).sum();
+    let errors: usize = suites.iter().map(|s| s.errors).sum();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"parity\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">"
+        "<testsuites name=\"parity\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"0\">"
     );
     for suite in suites {
         out.push_str(&suite.xml);
@@ -34,7 +44,67 @@ pub fn render(reports: &[Report], rules: &RuleSet, fail_on: Severity) -> String 
 struct Suite {
     tests: usize,
     failures: usize,
+    errors: usize,
     xml: String,
+}
+
+/// The suite of a file that could not be checked: one `input-error`
+/// testcase whose `<error>` lists every input error.
+fn error_suite(file: &FileErrors, names: &mut Unique) -> Suite {
+    let name = names.get(&file.file);
+    let message = match file.errors.as_slice() {
+        [one] => one.message.clone(),
+        [first, rest @ ..] => format!(
+            "{} input error(s); first: {}",
+            rest.len() + 1,
+            first.message
+        ),
+        [] => String::new(),
+    };
+    let text: Vec<String> = file
+        .errors
+        .iter()
+        .map(|e| {
+            let help = e
+                .help
+                .as_deref()
+                .map(|h| format!("\nhelp: {h}"))
+                .unwrap_or_default();
+            format!(
+                "error[{}]: {}\n{}{help}",
+                e.code,
+                e.message,
+                place(&e.location)
+            )
+        })
+        .collect();
+    let mut cases = String::new();
+    open_case(&mut cases, &file.file, INPUT_ERROR_RULE, &file.file);
+    let body = format!(
+        "      <error message=\"{}\" type=\"{}\">{}</error>\n",
+        escape(&message),
+        escape(
+            file.errors
+                .first()
+                .map_or(INPUT_ERROR_RULE, |e| e.code.as_str())
+        ),
+        escape_text(&text.join("\n\n"))
+    );
+    close_case(&mut cases, &body);
+    let mut xml = String::new();
+    let _ = writeln!(
+        xml,
+        "  <testsuite name=\"{}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">",
+        escape(&name)
+    );
+    xml.push_str(&cases);
+    xml.push_str("  </testsuite>\n");
+    Suite {
+        tests: 1,
+        failures: 0,
+        errors: 1,
+        xml,
+    }
 }
 
 /// The ids of the testcases: the rule set's rules, parity's own rules, and
@@ -182,6 +252,7 @@ fn suite(report: &Report, rules: &RuleSet, fail_on: Severity, names: &mut Unique
     Suite {
         tests,
         failures,
+        errors: 0,
         xml,
     }
 }

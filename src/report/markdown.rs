@@ -4,7 +4,7 @@
 //! `mermaid` code blocks).
 
 use super::graph::{self, Network};
-use super::{Finding, Report};
+use super::{FileErrors, Finding, Report};
 use crate::lang::ast::Severity;
 use crate::scenario::world::{Entity, World};
 use std::collections::BTreeSet;
@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 /// Renders one section per report; each report comes with the world it was
 /// checked in (`World::at(&scenario, date)` at the report's `as_of`), from
 /// which the diagram is drawn.
-pub fn render(items: &[(&Report, &World)]) -> String {
+pub fn render(items: &[(&Report, &World)], failed: &[FileErrors]) -> String {
     let mut out = String::from("## parity\n\n");
     out.push_str("| scenario | errors | warnings | info | waived | claims |\n");
     out.push_str("|---|---:|---:|---:|---:|---:|\n");
@@ -37,6 +37,26 @@ pub fn render(items: &[(&Report, &World)]) -> String {
             s.infos,
             s.waived
         );
+    }
+    if !failed.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n### Not checked: {} file(s) with input errors\n",
+            failed.len()
+        );
+        for file in failed {
+            for error in &file.errors {
+                let _ = writeln!(
+                    out,
+                    "- `{}:{}:{}` **{}**: {}",
+                    code(&error.location.file),
+                    error.location.line,
+                    error.location.column,
+                    inline(&error.code),
+                    inline(&error.message)
+                );
+            }
+        }
     }
     for (report, world) in items {
         section(&mut out, report, world);

@@ -111,3 +111,53 @@ impl Report {
         self.findings.iter().any(|f| f.severity >= fail_on) || self.claims.iter().any(|c| !c.holds)
     }
 }
+
+/// A file that could not be checked, and why: an entry of every format, so
+/// that a CI system sees it as a failure rather than an empty run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileErrors {
+    pub file: String,
+    pub errors: Vec<InputError>,
+}
+
+/// One input error of a file, as reports carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    pub code: String,
+    pub message: String,
+    pub location: Location,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+/// The rule id under which CI formats report input errors.
+pub const INPUT_ERROR_RULE: &str = "input-error";
+
+impl FileErrors {
+    pub fn new(file: &str, diagnostics: &[crate::diag::Diagnostic]) -> FileErrors {
+        FileErrors {
+            file: file.to_string(),
+            errors: diagnostics
+                .iter()
+                .map(|d| InputError {
+                    code: d.code.to_string(),
+                    message: d.message.clone(),
+                    location: Location {
+                        file: d.file.clone(),
+                        line: d.loc.line.max(1),
+                        column: d.loc.column.max(1),
+                    },
+                    help: d.help.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One file's result: its report, or what stopped it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum FileResult {
+    Checked(Report),
+    Failed(FileErrors),
+}

@@ -2,7 +2,7 @@
 //! it: one run whose driver lists every rule, one result per finding, waived
 //! findings as suppressed results, failing claims as results of rule `claim`.
 
-use super::{ClaimResult, Finding, Location, Report, Waived};
+use super::{ClaimResult, FileErrors, Finding, INPUT_ERROR_RULE, Location, Report, Waived};
 use crate::engine::{EXPIRED_WAIVER, UNUSED_WAIVER};
 use crate::lang::ast::Severity;
 use crate::lang::ruleset::RuleSet;
@@ -18,7 +18,9 @@ pub const FINGERPRINT_KEY: &str = "parity/v1";
 
 /// Renders all reports as one SARIF log with one run. `base` is the directory
 /// that artifact URIs are relative to (the working directory, normally).
-pub fn render(reports: &[Report], rules: &RuleSet, base: &Path) -> String {
+/// Files that could not be checked are results of rule `input-error`, so
+/// that code scanning shows them instead of an empty run.
+pub fn render(reports: &[Report], failed: &[FileErrors], rules: &RuleSet, base: &Path) -> String {
     let descriptors = descriptors(rules);
     let ids: Vec<&str> = descriptors
         .iter()
@@ -40,6 +42,11 @@ pub fn render(reports: &[Report], rules: &RuleSet, base: &Path) -> String {
         }
         for claim in report.claims.iter().filter(|c| !c.holds) {
             results.push(claim_result(report, claim, &ids, base));
+        }
+    }
+    for file in failed {
+        for error in &file.errors {
+            results.push(input_error_result(error, &ids, base));
         }
     }
     let log = json!({
@@ -95,6 +102,13 @@ fn descriptors(rules: &RuleSet) -> Vec<Value> {
             "A waiver in the scenario accepts no finding at the date checked: remove it, or it may hide a later one.",
             "waivers in the scenario",
             Severity::Warning,
+        ),
+        (
+            INPUT_ERROR_RULE,
+            "Input error",
+            "A scenario file could not be checked: it cannot be read, is not valid YAML, or breaks the scenario format. Nothing in it was evaluated.",
+            "the scenario format (docs/scenario.md)",
+            Severity::Error,
         ),
         (
             CLAIM_RULE,
@@ -235,6 +249,34 @@ fn claim_result(report: &Report, claim: &ClaimResult, ids: &[&str], base: &Path)
         "properties".into(),
         json!({ "scenario": report.scenario, "asOf": report.as_of }),
     );
+    Value::Object(result)
+}
+
+fn input_error_result(error: &super::InputError, ids: &[&str], base: &Path) -> Value {
+    let mut result = Map::new();
+    result.insert("ruleId".into(), json!(INPUT_ERROR_RULE));
+    if let Some(index) = ids.iter().position(|id| *id == INPUT_ERROR_RULE) {
+        result.insert("ruleIndex".into(), json!(index));
+    }
+    result.insert("level".into(), json!("error"));
+    let help = error
+        .help
+        .as_deref()
+        .map(|h| format!(" ({h})"))
+        .unwrap_or_default();
+    result.insert(
+        "message".into(),
+        json!({ "text": format!("[{}] {}{help}", error.code, error.message) }),
+    );
+    result.insert(
+        "locations".into(),
+        json!([{ "physicalLocation": physical(&error.location, base) }]),
+    );
+    result.insert(
+        "partialFingerprints".into(),
+        json!({ FINGERPRINT_KEY: fingerprint(&error.location.file, &error.code, std::slice::from_ref(&error.message)) }),
+    );
+    result.insert("properties".into(), json!({ "code": error.code }));
     Value::Object(result)
 }
 
