@@ -90,26 +90,33 @@ fn from_cwd(dir: &Path, cwd: &Path) -> PathBuf {
 
 /// Reads and checks the project file at `file`; its text joins `sources`.
 pub fn load(file: &Path, sources: &mut Sources) -> Result<Config, Vec<Diagnostic>> {
-    let name = file.display().to_string();
-    let source = crate::io::read::read_file(file, &name, Trust::Found, MAX_BYTES)
-        .map_err(|e| vec![e.diagnostic(&name)])?;
-    let text = source.text.clone();
-    sources.add(source);
-    let absolute = std::path::absolute(file).map_err(|e| {
+    let unresolved = |e: std::io::Error| {
+        let shown = file.display().to_string();
         vec![Diagnostic::new(
             "unreadable-file",
-            &name,
+            &shown,
             Loc::new(1, 1),
-            format!("cannot resolve {name}: {e}"),
+            format!("cannot resolve {shown}: {e}"),
         )]
-    })?;
+    };
+    let absolute = std::path::absolute(file).map_err(unresolved)?;
     let dir_absolute = normalize(absolute.parent().unwrap_or(Path::new("/")));
     let cwd = std::env::current_dir()
         .map(|c| normalize(&c))
         .unwrap_or_else(|_| dir_absolute.clone());
+    let dir = from_cwd(&dir_absolute, &cwd);
+    // Named as a path from the working directory, as scenario files are.
+    let name = match absolute.file_name() {
+        Some(base) if !dir.is_absolute() => dir.join(base).display().to_string(),
+        _ => file.display().to_string(),
+    };
+    let source = crate::io::read::read_file(file, &name, Trust::Found, MAX_BYTES)
+        .map_err(|e| vec![e.diagnostic(&name)])?;
+    let text = source.text.clone();
+    sources.add(source);
     let mut config = Config {
         file: file.to_path_buf(),
-        dir: from_cwd(&dir_absolute, &cwd),
+        dir,
         ..Config::default()
     };
     let table = DeTable::parse(&text).map_err(|error| {

@@ -98,6 +98,8 @@ pub struct Found {
     /// Found by walking (its content decides whether it is a scenario),
     /// rather than named.
     pub walked: bool,
+    /// Reached through a symbolic link met while walking.
+    pub via_link: bool,
 }
 
 /// What a walk found, and what it passed over that a person would want to know of.
@@ -165,6 +167,7 @@ pub fn discover(roots: &[Root], purpose: Purpose, exclude: Option<&Exclude>) -> 
                 name: shown(&root.path),
                 trust: root.trust,
                 walked: false,
+                via_link: false,
             });
         }
     }
@@ -202,9 +205,7 @@ fn dedup(files: &mut Vec<Found>) {
                 first.insert(*id, i);
             }
             Some(&j) => {
-                let j_is_link = files[j].path != Path::new(&files[j].name);
-                let i_is_link = files[i].path != Path::new(&files[i].name);
-                if j_is_link && !i_is_link {
+                if files[j].via_link && !files[i].via_link {
                     keep[j] = false;
                     first.insert(*id, i);
                 } else {
@@ -289,6 +290,7 @@ fn walk(root: &Root, purpose: Purpose, exclude: Option<&Exclude>, out: &mut Disc
             name: shown(path),
             trust: Trust::Found,
             walked: true,
+            via_link: false,
         });
     }
 }
@@ -318,6 +320,7 @@ fn link(path: &Path, boundary: &Path, purpose: Purpose, out: &mut Discovery) {
                 name,
                 trust: Trust::Found,
                 walked: true,
+                via_link: true,
             });
         }
         (Ok(target), Some(metadata)) if metadata.is_file() => out.skipped.push(format!(
