@@ -53,6 +53,11 @@ enum Command {
         /// The name standard input's scenario is reported under.
         #[arg(long, value_name = "NAME")]
         stdin_filename: Option<String>,
+        /// Take the files named as a walk would: skip those that are not
+        /// scenarios, are excluded by parity.toml, or are links out of the
+        /// working directory (for pre-commit, which names every changed file).
+        #[arg(long)]
+        filter_named: bool,
         /// Evaluate at this date (YYYY-MM-DD) instead of the scenario's `as_of`.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<Date>,
@@ -439,9 +444,24 @@ fn main() -> ExitCode {
         Command::Check {
             files,
             stdin_filename,
+            filter_named,
             as_of,
             common,
-        } => check(&mut run, &files, stdin_filename.as_deref(), as_of, &common),
+        } => {
+            let trust = if filter_named {
+                Trust::Found
+            } else {
+                Trust::Named
+            };
+            check(
+                &mut run,
+                &files,
+                trust,
+                stdin_filename.as_deref(),
+                as_of,
+                &common,
+            )
+        }
         Command::Propose {
             file,
             proposals,
@@ -512,13 +532,13 @@ fn done(written: Result<(), u8>) -> u8 {
 /// The paths a `check` or `test` reads: those named, else parity.toml's
 /// `paths`, else the working directory. Also whether the report is of many
 /// files (an array in JSON), which depends on what was asked, not on what loaded.
-fn roots(run: &Run, named: &[PathBuf]) -> (Vec<parity::io::Root>, bool) {
+fn roots(run: &Run, named: &[PathBuf], trust: Trust) -> (Vec<parity::io::Root>, bool) {
     if !named.is_empty() {
         let roots: Vec<parity::io::Root> = named
             .iter()
             .map(|p| parity::io::Root {
                 path: p.clone(),
-                trust: Trust::Named,
+                trust,
             })
             .collect();
         let many = named.len() > 1 || named.iter().any(|p| p.is_dir());
@@ -596,6 +616,7 @@ fn read_found(
 fn check(
     run: &mut Run,
     paths: &[PathBuf],
+    trust: Trust,
     stdin_name: Option<&str>,
     as_of: Option<Date>,
     common: &Common,
@@ -610,7 +631,7 @@ fn check(
         ..common.options()
     };
     let limits = common.limits();
-    let (roots, many) = roots(run, paths);
+    let (roots, many) = roots(run, paths, trust);
     let found = find(run, &roots, parity::io::Purpose::Scenarios);
     let (ids, mut failed) = read_found(run, &found, stdin_name, limits.max_bytes, |file, text| {
         !file.walked || parity::io::discover::is_scenario_text(text)
@@ -979,7 +1000,7 @@ fn test(
         Err(code) => return code,
     };
     let limits = common.limits();
-    let (roots, _) = roots(run, paths);
+    let (roots, _) = roots(run, paths, Trust::Named);
     let found = find(run, &roots, parity::io::Purpose::Tests);
     let (ids, failed) = read_found(run, &found, None, limits.max_bytes, |file, text| {
         !file.walked

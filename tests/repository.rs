@@ -671,3 +671,34 @@ fn fmt_replaces_a_rule_file_whole_and_keeps_its_mode() {
         .mode();
     assert_eq!(mode & 0o777, 0o640);
 }
+
+#[test]
+fn the_pre_commit_hook_checks_only_the_scenarios_it_is_handed() {
+    let dir = hostile_repository();
+    let hook = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    assert!(
+        hook.contains("entry: parity check --filter-named"),
+        "{hook}"
+    );
+    // pre-commit names every changed YAML file, whatever it is.
+    let out = parity_in(
+        &dir,
+        &[
+            "check",
+            "--filter-named",
+            "--format",
+            "json",
+            "docker-compose.yml",
+            ".github/workflows/ci.yml",
+            "env.yaml",
+            "rules/tests/x.test.yaml",
+            "scenarios/a.yaml",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(files(&json(&out)), ["scenarios/a.yaml"]);
+    assert!(out.stderr.contains("skipped env.yaml"), "{}", out.stderr);
+}

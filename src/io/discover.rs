@@ -161,6 +161,11 @@ pub fn discover(roots: &[Root], purpose: Purpose, exclude: Option<&Exclude>) -> 
         };
         if is_dir {
             walk(root, purpose, exclude, &mut discovery);
+        } else if root.trust == Trust::Found {
+            // A file named by the repository rather than by a person (in
+            // parity.toml, or by pre-commit with --filter-named) is taken as
+            // a walk would take it.
+            named_by_repository(root, purpose, exclude, &mut discovery);
         } else {
             discovery.files.push(Found {
                 path: root.path.clone(),
@@ -292,6 +297,42 @@ fn walk(root: &Root, purpose: Purpose, exclude: Option<&Exclude>, out: &mut Disc
             walked: true,
             via_link: false,
         });
+    }
+}
+
+fn named_by_repository(
+    root: &Root,
+    purpose: Purpose,
+    exclude: Option<&Exclude>,
+    out: &mut Discovery,
+) {
+    let path = &root.path;
+    if !purpose.wants(path) || exclude.is_some_and(|e| e.matches(path)) {
+        return;
+    }
+    let boundary = std::fs::canonicalize(".").unwrap_or_default();
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => link(path, &boundary, purpose, out),
+        Ok(m) if m.is_file() => out.files.push(Found {
+            path: path.clone(),
+            name: shown(path),
+            trust: Trust::Found,
+            walked: true,
+            via_link: false,
+        }),
+        Ok(m) => out.skipped.push(format!(
+            "skipped {}: it is {}, not a regular file",
+            shown(path),
+            super::read::special_kind(m.file_type())
+        )),
+        // Missing: reported when it is read.
+        Err(_) => out.files.push(Found {
+            path: path.clone(),
+            name: shown(path),
+            trust: Trust::Found,
+            walked: false,
+            via_link: false,
+        }),
     }
 }
 
