@@ -583,6 +583,10 @@ fn find(
     found.files
 }
 
+/// How much of a walked file that cannot be read whole is read to tell
+/// whether it is a scenario.
+const SNIFF_BYTES: usize = 1 << 20;
+
 /// Reads what was found: named files always, walked ones only when they
 /// are what `wanted` says (a scenario). Read errors are kept per file.
 fn read_found(
@@ -603,6 +607,15 @@ fn read_found(
         match result {
             Ok(source) if wanted(file, &source.text) => read.push(run.sources.add(source)),
             Ok(_) => {}
+            // A walked file that cannot be read whole (too large, not UTF-8)
+            // is an error only if it is parity's at all.
+            Err(
+                parity::io::ReadError::TooLarge { .. }
+                | parity::io::ReadError::TooLong { .. }
+                | parity::io::ReadError::NotUtf8(_),
+            ) if file.walked
+                && parity::io::read::read_prefix(&file.path, file.trust, SNIFF_BYTES)
+                    .is_some_and(|prefix| !wanted(file, &prefix)) => {}
             Err(error) => {
                 let diagnostic = error.diagnostic(&file.name);
                 run.print(std::slice::from_ref(&diagnostic));

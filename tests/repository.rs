@@ -702,3 +702,45 @@ fn the_pre_commit_hook_checks_only_the_scenarios_it_is_handed() {
     assert_eq!(files(&json(&out)), ["scenarios/a.yaml"]);
     assert!(out.stderr.contains("skipped env.yaml"), "{}", out.stderr);
 }
+
+#[test]
+fn a_walked_file_that_is_not_a_scenario_is_no_error_however_it_is_written() {
+    let dir = scratch("not-ours");
+    write(&dir, "s/a.yaml", &clean("a"));
+    // Large, or Latin-1: not parity's business unless it is a scenario.
+    write(
+        &dir,
+        "data/big.yaml",
+        &format!("items:\n{}", "  - x\n".repeat(100)),
+    );
+    std::fs::write(dir.join("data/latin1.yaml"), b"name: caf\xe9\n").unwrap();
+    let out = parity_in(
+        &dir,
+        &["check", "--limit-file-bytes", "300", "--format", "json"],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(files(&json(&out)), ["s/a.yaml"]);
+    // A scenario that is not UTF-8 is one, and its error is located.
+    std::fs::write(
+        dir.join("s/b.yaml"),
+        b"scenario: b\nstates:\n  - id: AAA\n    name: caf\xe9\n",
+    )
+    .unwrap();
+    let bad = parity_in(&dir, &["check"]);
+    assert_eq!(bad.code, Some(2));
+    assert!(
+        bad.stderr.contains("error[invalid-utf8]: cannot read s/b.yaml: it is not UTF-8 text: the first invalid byte is at line 4, column 14"),
+        "{}",
+        bad.stderr
+    );
+    assert!(bad.stderr.contains("--> s/b.yaml:4:14"), "{}", bad.stderr);
+    // A byte-order mark does not hide a scenario.
+    std::fs::remove_file(dir.join("s/b.yaml")).unwrap();
+    std::fs::write(dir.join("s/bom.yaml"), format!("\u{feff}{}", clean("bom"))).unwrap();
+    let bom = parity_in(&dir, &["check", "--format", "json"]);
+    assert!(
+        files(&json(&bom)).contains(&"s/bom.yaml".to_string()),
+        "{}",
+        bom.stderr
+    );
+}

@@ -46,6 +46,8 @@ pub fn is_rule_test(path: &Path) -> bool {
 /// text only when the root is a flow mapping.
 pub fn is_scenario_text(text: &str) -> bool {
     let mut first = true;
+    // A byte-order mark, as some editors write, is not part of the key.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for line in text.lines() {
         let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') || line.starts_with("%") {

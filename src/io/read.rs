@@ -220,6 +220,30 @@ pub fn read_file(path: &Path, name: &str, trust: Trust, limit: usize) -> Result<
     })
 }
 
+/// The first `limit` bytes of a file, as text with invalid UTF-8 replaced:
+/// enough to tell whether a file that could not be read whole is a scenario
+/// at all (a large or Latin-1 YAML file that is not parity's is no error).
+pub fn read_prefix(path: &Path, trust: Trust, limit: usize) -> Option<String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        if trust == Trust::Found {
+            options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        }
+    }
+    let file = options.open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.take(u64::try_from(limit).unwrap_or(u64::MAX))
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Reads standard input, at most `limit` bytes.
 pub fn read_stdin(name: &str, limit: usize) -> Result<Source, ReadError> {
     let bytes = read_bounded(std::io::stdin().lock(), limit)?;

@@ -43,9 +43,12 @@ pub fn write_file(
     if inputs.is_some_and(|i| i.is_input(target)) {
         return Err(WriteError::OntoInput(place));
     }
-    let io = |error| WriteError::Io {
+    let io = |error: std::io::Error| WriteError::Io {
         place: place.clone(),
-        error,
+        // tempfile adds the temporary file's random name: say only what failed.
+        error: error
+            .raw_os_error()
+            .map_or(error, std::io::Error::from_raw_os_error),
     };
     let existing = std::fs::metadata(target).ok();
     if existing.as_ref().is_some_and(|m| m.is_dir()) {
