@@ -45,10 +45,7 @@ pub fn write_file(
     }
     let io = |error: std::io::Error| WriteError::Io {
         place: place.clone(),
-        // tempfile adds the temporary file's random name: say only what failed.
-        error: error
-            .raw_os_error()
-            .map_or(error, std::io::Error::from_raw_os_error),
+        error,
     };
     let existing = std::fs::metadata(target).ok();
     if existing.as_ref().is_some_and(|m| m.is_dir()) {
@@ -67,12 +64,8 @@ pub fn write_file(
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".parity-")
-        .suffix(".tmp")
-        .tempfile_in(directory)
-        .map_err(io)?;
-    write_all(temporary.as_file_mut(), write).map_err(io)?;
+    let mut temporary = Temporary::create_in(directory).map_err(io)?;
+    write_all(&mut temporary.file, write).map_err(io)?;
     // The written file keeps the permissions of the one it replaces; a new
     // one gets the usual rw-r--r-- rather than the temporary file's rw-------.
     let permissions = match std::fs::symlink_metadata(target) {
@@ -80,13 +73,76 @@ pub fn write_file(
         _ => default_permissions(),
     };
     if let Some(permissions) = permissions {
-        std::fs::set_permissions(temporary.path(), permissions).map_err(io)?;
+        temporary.file.set_permissions(permissions).map_err(io)?;
     }
     // Only a file synced to disk shows every error (a full disk can show
     // only here); then the rename replaces the old file all at once.
-    temporary.as_file().sync_all().map_err(io)?;
-    temporary.persist(target).map_err(|e| io(e.error))?;
+    temporary.file.sync_all().map_err(io)?;
+    temporary.persist(target).map_err(io)?;
     Ok(())
+}
+
+/// A new file beside the target, removed unless it is renamed into place.
+/// (Written here rather than with the tempfile crate so that an error names
+/// what the user asked for, not a random temporary name.)
+struct Temporary {
+    path: std::path::PathBuf,
+    file: std::fs::File,
+    kept: bool,
+}
+
+impl Temporary {
+    fn create_in(directory: &Path) -> std::io::Result<Temporary> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        let mut tries = 0;
+        loop {
+            let name = format!(
+                ".parity-{}-{nanos:x}-{}.tmp",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::Relaxed)
+            );
+            let path = directory.join(name);
+            match options.open(&path) {
+                Ok(file) => {
+                    return Ok(Temporary {
+                        path,
+                        file,
+                        kept: false,
+                    });
+                }
+                // Another run's file, or one left by a killed run: take another name.
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && tries < 100 => {
+                    tries += 1;
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    fn persist(mut self, target: &Path) -> std::io::Result<()> {
+        std::fs::rename(&self.path, target)?;
+        self.kept = true;
+        Ok(())
+    }
+}
+
+impl Drop for Temporary {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 fn write_all(
