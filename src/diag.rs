@@ -5,15 +5,27 @@ use serde::Serialize;
 use std::fmt::Write as _;
 
 /// A 1-based line and column in a source file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Loc {
     pub line: u32,
     pub column: u32,
 }
 
 impl Loc {
+    /// A line or column of 0 (a library's "unknown") becomes 1: every
+    /// location a user sees is a place in the file.
     pub const fn new(line: u32, column: u32) -> Self {
-        Loc { line, column }
+        Loc {
+            line: if line == 0 { 1 } else { line },
+            column: if column == 0 { 1 } else { column },
+        }
+    }
+}
+
+/// The start of the file, not the `0:0` a derived default would give.
+impl Default for Loc {
+    fn default() -> Self {
+        Loc::new(1, 1)
     }
 }
 

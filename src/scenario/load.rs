@@ -65,21 +65,15 @@ pub fn load_rule_tests(
     let mut diags = Vec::new();
     let mut cx = Cx::new(file, &mut diags);
     cx.text = text;
-    let entries: &[(Node, Node)] = match &root.value {
-        Value::Map(entries) => entries,
-        _ => {
-            cx.wrong_type(
-                &root,
-                "a rule-test file (a mapping with `rule:` and `cases:`)",
-            );
-            NO_ENTRIES
-        }
-    };
-    let loc = entries.first().map_or(Loc::new(1, 1), |(k, _)| k.loc);
-    let mut f = Fields::over(loc, entries, "a rule-test file");
+    let (entries, mapping) = root_entries(
+        &mut cx,
+        &root,
+        "a rule-test file (a mapping with `rule:` and `cases:`)",
+    );
+    let mut f = Fields::over(root.loc, entries, "a rule-test file");
     let rule = f.required(&mut cx, "rule", rule_id);
     let cases = f.required(&mut cx, "cases", list("cases", rule_case));
-    f.finish(&mut cx);
+    f.finish_root(&mut cx, mapping);
     let cases = cases.unwrap_or_default();
     diag::sort_and_dedup(&mut diags);
     match rule {
@@ -134,17 +128,10 @@ pub fn load_proposals_str(
     let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
     let mut cx = Cx::new(file, &mut diags);
-    let entries: &[(Node, Node)] = match &root.value {
-        Value::Map(entries) => entries,
-        _ => {
-            cx.wrong_type(&root, "a mapping with `proposals:`");
-            NO_ENTRIES
-        }
-    };
-    let loc = entries.first().map_or(Loc::new(1, 1), |(k, _)| k.loc);
-    let mut f = Fields::over(loc, entries, "a proposals file");
+    let (entries, mapping) = root_entries(&mut cx, &root, "a mapping with `proposals:`");
+    let mut f = Fields::over(root.loc, entries, "a proposals file");
     let proposals = f.required(&mut cx, "proposals", list("proposals", proposal));
-    f.finish(&mut cx);
+    f.finish_root(&mut cx, mapping);
     let partials = std::mem::take(&mut cx.partials);
     // The scenario itself is valid, so whatever validation finds in the
     // combination is about these proposals: it is reported against their file.
@@ -431,6 +418,18 @@ impl<'n> Fields<'n> {
             }
         }
         !self.failed
+    }
+}
+
+impl Fields<'_> {
+    /// `finish` for a top mapping; when the top is not a mapping at all
+    /// (`mapping` false, already reported), its keys are not missing one by one.
+    fn finish_root(&mut self, cx: &mut Cx, mapping: bool) -> bool {
+        if !mapping {
+            self.missing.clear();
+            self.failed = true;
+        }
+        self.finish(cx)
     }
 }
 
@@ -824,19 +823,16 @@ fn subjects(cx: &mut Cx, node: &Node) -> Option<Vec<At<String>>> {
 // The scenario and its records
 
 fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
-    // The YAML layer does not locate the root mapping: use its first key.
-    let entries: &[(Node, Node)] = match &root.value {
-        Value::Map(entries) => entries,
-        Value::Null => NO_ENTRIES,
-        _ => {
-            cx.wrong_type(
-                root,
-                "a scenario (a mapping with `scenario:`, `states:`, ...)",
-            );
-            NO_ENTRIES
-        }
+    let (entries, mapping) = match &root.value {
+        // An empty inline scenario lacks its id: `missing-key` says so.
+        Value::Null => (NO_ENTRIES, true),
+        _ => root_entries(
+            cx,
+            root,
+            "a scenario (a mapping with `scenario:`, `states:`, ...)",
+        ),
     };
-    let loc = entries.first().map_or(Loc::new(1, 1), |(k, _)| k.loc);
+    let loc = root.loc;
     let mut f = Fields::over(loc, entries, "the scenario");
     let id = f.required(cx, "scenario", def_id);
     let title = f.optional(cx, "title", text);
@@ -850,7 +846,7 @@ fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
     let expect = f.optional(cx, "expect", list("claims", claim));
     let waivers = f.optional(cx, "waivers", list("waivers", waiver));
     // Errors are reported; an unclean scenario never leaves `load_str`.
-    let _clean = f.finish(cx);
+    let _clean = f.finish_root(cx, mapping);
     Scenario {
         file: cx.file.to_string(),
         // A missing id is reported; the placeholder never leaves `load_str`.
@@ -865,6 +861,23 @@ fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
         proposals: proposals.unwrap_or_default(),
         expect: expect.unwrap_or_default(),
         waivers: waivers.unwrap_or_default(),
+    }
+}
+
+/// The entries of a file's (or an inline scenario's) top mapping, and
+/// whether it is one. Anything else is one `wrong-type` error at the root's
+/// place: its missing keys are not reported too (one root cause, one error).
+fn root_entries<'n>(
+    cx: &mut Cx,
+    root: &'n Node<'n>,
+    expected: &str,
+) -> (&'n [(Node<'n>, Node<'n>)], bool) {
+    match &root.value {
+        Value::Map(entries) => (entries, true),
+        _ => {
+            cx.wrong_type(root, expected);
+            (NO_ENTRIES, false)
+        }
     }
 }
 
@@ -1302,7 +1315,7 @@ mod tests {
     fn node(text: &str) -> Node<'_> {
         yaml::parse(text, "t.yaml", &YamlLimits::default()).unwrap_or_else(|d| Node {
             value: Value::Str(d.message.into()),
-            loc: Loc::default(),
+            loc: d.loc,
         })
     }
 

@@ -120,7 +120,7 @@ pub fn parse_full(
         alias_limits: serde_saphyr::alias_limits! { max_alias_expansions_per_anchor: 10_000 },
     };
     match serde_saphyr::from_str_with_options::<Option<Spanned<Node<'static>>>>(text, options) {
-        Ok(Some(node)) => Ok(node.value),
+        Ok(Some(node)) => Ok(located(node)),
         Ok(None) => Ok(Node {
             value: Value::Null,
             loc: Loc::new(1, 1),
@@ -189,6 +189,7 @@ fn saturate(n: impl TryInto<u32>) -> u32 {
     n.try_into().unwrap_or(u32::MAX)
 }
 
+/// serde-saphyr's location; its "unknown" (0) becomes 1 in `Loc::new`.
 fn loc_of(location: &serde_saphyr::Location) -> Loc {
     Loc::new(saturate(location.line()), saturate(location.column()))
 }
@@ -196,6 +197,7 @@ fn loc_of(location: &serde_saphyr::Location) -> Loc {
 impl<'de> Deserialize<'de> for Node<'static> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = deserializer.deserialize_any(ValueVisitor)?;
+        // The place is the caller's to give (`located`): a value cannot see its span.
         Ok(Node {
             value,
             loc: Loc::default(),
@@ -203,7 +205,8 @@ impl<'de> Deserialize<'de> for Node<'static> {
     }
 }
 
-/// Unwraps a spanned node, taking the location where the value is used.
+/// Unwraps a spanned node, taking the location where the value is used
+/// (the root's too: a list where a mapping belongs is shown where it starts).
 fn located(spanned: Spanned<Node<'static>>) -> Node<'static> {
     Node {
         value: spanned.value.value,
