@@ -6,7 +6,7 @@
 
 use parity::diag::{Diagnostic, Loc};
 use parity::scenario::load::{load_proposals_str, load_rule_tests, load_str};
-use parity::scenario::yaml::{self, YamlLimits};
+use parity::scenario::yaml::{self, YamlLimits, subset};
 
 fn errors_with(text: &str, limits: &YamlLimits) -> Vec<Diagnostic> {
     match load_str(text, "t.yaml", limits) {
@@ -31,6 +31,10 @@ fn assert_diag(d: &Diagnostic, code: &str, message: &str, line: u32, column: u32
     assert_eq!(d.message, message, "{d:#?}");
     assert_eq!(d.loc, Loc::new(line, column), "{d:#?}");
     assert_eq!(d.file, "t.yaml");
+}
+
+fn help(d: &Diagnostic) -> &str {
+    d.help.as_deref().unwrap_or("")
 }
 
 // ---------------------------------------------------------------------------
@@ -144,4 +148,161 @@ fn no_diagnostic_is_ever_at_line_or_column_0() {
     assert_eq!(tree.loc, Loc::new(2, 1));
     let tree = yaml::parse_full("# c\nscenario: t\n", "t.yaml", &limits).unwrap();
     assert_eq!(tree.loc, Loc::new(2, 1));
+}
+
+// ---------------------------------------------------------------------------
+// YAML errors by kind
+
+/// Ten levels of ten aliases each: 10^10 values if expanded.
+fn alias_bomb() -> String {
+    let mut bomb = String::from("scenario: t\na: &a [x,x,x,x,x,x,x,x,x,x]\n");
+    for i in 0..9u8 {
+        let (name, prev) = ((b'b' + i) as char, (b'a' + i) as char);
+        bomb += &format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 10].join(",")
+        );
+    }
+    bomb
+}
+
+#[test]
+fn a_second_document_is_named_as_such_where_it_starts() {
+    // Synthetic.
+    let text = "scenario: t\nstates:\n  - id: AAA\n---\nscenario: u\n";
+    assert!(subset::parse(text, &YamlLimits::default()).is_none());
+    let d = only(text);
+    assert_diag(
+        &d,
+        "yaml-multiple-documents",
+        "a scenario file holds one YAML document; this file has a second one starting here",
+        4,
+        1,
+    );
+    assert!(help(&d).contains("a file of its own"), "{d:?}");
+    // After an explicit end of document, the second starts at its content.
+    let d = only("scenario: t\n...\n# next\nscenario: u\n");
+    assert_eq!((d.code, d.loc), ("yaml-multiple-documents", Loc::new(4, 1)));
+}
+
+#[test]
+fn an_alias_to_an_undefined_anchor_names_the_alias() {
+    // Synthetic.
+    let text = "scenario: t\nstates:\n  - id: AAA\n    name: *nam\n";
+    let d = only(text);
+    assert_diag(
+        &d,
+        "yaml-unknown-anchor",
+        "the alias `*nam` refers to no anchor",
+        4,
+        11,
+    );
+    assert_eq!(d.width, 4);
+    assert!(help(&d).contains("`&nam`"), "{d:?}");
+    // In a flow list too, the name ends at the comma.
+    let d = only("scenario: t\nstates: [*one, b]\n");
+    assert_diag(
+        &d,
+        "yaml-unknown-anchor",
+        "the alias `*one` refers to no anchor",
+        2,
+        10,
+    );
+}
+
+#[test]
+fn the_node_limit_names_its_flag_and_value() {
+    // Synthetic: 30 states, 3 nodes each (mapping, key, value), more than 50.
+    let mut text = String::from("scenario: t\nstates:\n");
+    for i in 0..30 {
+        text += &format!("  - id: S{i}\n");
+    }
+    let limits = YamlLimits {
+        max_nodes: 50,
+        ..YamlLimits::default()
+    };
+    // The fast reader declines what passes the limit; serde-saphyr reports.
+    assert!(subset::parse(&text, &limits).is_none());
+    assert!(subset::parse(&text, &YamlLimits::default()).is_some());
+    let d = only_with(&text, &limits);
+    assert_eq!(d.code, "yaml-node-limit");
+    assert_eq!(
+        d.message,
+        "the YAML has more than 50 nodes (lists, mappings and values)"
+    );
+    assert_eq!(d.loc.line, 18, "{d:?}");
+    assert_eq!(
+        help(&d),
+        "raise the limit with --limit-yaml-nodes (now 50) if the file is genuine"
+    );
+}
+
+#[test]
+fn aliases_that_pass_the_node_limit_say_so() {
+    let limits = YamlLimits {
+        max_nodes: 1_000,
+        ..YamlLimits::default()
+    };
+    let d = only_with(&alias_bomb(), &limits);
+    assert_eq!(d.code, "yaml-node-limit");
+    assert_eq!(
+        d.message,
+        "the YAML has more than 1000 nodes, counting each value an alias repeats"
+    );
+    // At the alias being expanded, on the `c:` line.
+    assert_eq!(d.loc, Loc::new(4, 29), "{d:?}");
+    assert!(help(&d).contains("--limit-yaml-nodes (now 1000)"), "{d:?}");
+}
+
+#[test]
+fn a_real_alias_bomb_is_an_alias_limit_not_a_node_limit() {
+    let d = only(&alias_bomb());
+    assert_eq!(d.code, "yaml-alias-limit");
+    assert_eq!(
+        d.message,
+        "the YAML expands to too much data: anchors hold more than 100000 values for aliases to repeat"
+    );
+    assert_eq!(d.loc.line, 6, "{d:?}");
+    assert!(help(&d).contains("billion laughs"), "{d:?}");
+    assert!(!help(&d).contains("--limit"), "no flag raises it: {d:?}");
+}
+
+#[test]
+fn one_anchor_repeated_too_often_is_an_alias_limit() {
+    // Synthetic: 10,001 aliases of one small anchor.
+    let mut text = String::from("scenario: t\na: &a x\nb: [");
+    text += &vec!["*a"; 10_001].join(",");
+    text += "]\n";
+    let d = only(&text);
+    assert_eq!(d.code, "yaml-alias-limit");
+    assert_eq!(
+        d.message,
+        "the YAML expands to too much data: aliases repeat one anchor more than 10000 times"
+    );
+    assert_eq!(d.loc.line, 3, "{d:?}");
+}
+
+#[test]
+fn deep_nesting_is_a_depth_limit_with_the_limit_named() {
+    let text = format!("scenario: t\ntitle: {}{}\n", "[".repeat(40), "]".repeat(40));
+    let d = only(&text);
+    assert_diag(&d, "yaml-depth-limit", "the YAML nests too deeply", 2, 39);
+    assert!(help(&d).contains("at most 32 levels"), "{d:?}");
+    // The parser's own recursion limit (unclosed brackets) is the same error.
+    let d = only(&"[".repeat(100_000));
+    assert_eq!((d.code, d.loc.line), ("yaml-depth-limit", 1), "{d:?}");
+}
+
+#[test]
+fn syntax_errors_keep_the_parsers_words() {
+    let d = only("scenario: t\nstates: [\n  {id: KAZ}\n");
+    assert_diag(
+        &d,
+        "yaml-syntax",
+        "invalid YAML: unclosed bracket '['",
+        2,
+        9,
+    );
+    let d = only("scenario: t\nscenario: u\n");
+    assert_diag(&d, "yaml-syntax", "duplicate key `scenario`", 2, 1);
 }
