@@ -6,6 +6,7 @@
 
 use parity::diag::{Diagnostic, Loc};
 use parity::scenario::load::{load_proposals_str, load_rule_tests, load_str};
+use parity::scenario::model::Scenario;
 use parity::scenario::yaml::{self, YamlLimits, subset};
 
 fn errors_with(text: &str, limits: &YamlLimits) -> Vec<Diagnostic> {
@@ -305,4 +306,72 @@ fn syntax_errors_keep_the_parsers_words() {
     );
     let d = only("scenario: t\nscenario: u\n");
     assert_diag(&d, "yaml-syntax", "duplicate key `scenario`", 2, 1);
+}
+
+// ---------------------------------------------------------------------------
+// Plain scalars in text fields
+
+#[test]
+fn plain_scalars_in_text_fields_are_taken_as_written() {
+    let text = "\
+scenario: t
+title: 1e3
+states:
+  - id: AAA
+    name: .inf
+  - id: BBB
+    name: -.Inf
+  - id: CCC
+    name: .nan
+  - id: DDD
+    name: 0x1F
+  - id: EEE
+    name: True
+  - id: FFF
+    name: +12   # a comment
+  - id: GGG
+    name: 0o17
+  - {id: HHH, name: 1.50}
+  - id: III
+    name: yes
+missions:
+  - id: m
+    sender: AAA
+    receiver: BBB
+    kind: embassy
+    city: 2024
+";
+    let s: Scenario = match load_str(text, "t.yaml", &YamlLimits::default()) {
+        Ok(s) => s,
+        Err(d) => panic!("{d:#?}"),
+    };
+    let names: Vec<&str> = s
+        .states
+        .iter()
+        .filter_map(|st| st.name.as_deref())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ".inf", "-.Inf", ".nan", "0x1F", "True", "+12", "0o17", "1.50", "yes"
+        ]
+    );
+    assert_eq!(s.title.as_deref(), Some("1e3"));
+    assert_eq!(s.missions[0].city.as_deref(), Some("2024"));
+}
+
+#[test]
+fn ids_counts_and_dates_stay_strict_about_numbers() {
+    let d = only("scenario: t\nstates:\n  - id: .inf\n");
+    assert_diag(&d, "wrong-type", "expected an id, found a number", 3, 9);
+    let d = only("scenario: t\nstates:\n  - id: true\n");
+    assert_diag(&d, "wrong-type", "expected an id, found a boolean", 3, 9);
+    let d = only(concat!(
+        "scenario: t\nstates: [{id: A}, {id: B}]\nmissions:\n",
+        "  - {id: m, sender: A, receiver: B, kind: embassy, staff: [{diplomats: .nan}]}\n"
+    ));
+    assert_eq!((d.code, d.loc.line), ("wrong-type", 4), "{d:?}");
+    assert_eq!(d.message, "expected a non-negative integer, found a number");
+    let d = only("scenario: t\nas_of: 2024.5\n");
+    assert_diag(&d, "wrong-type", "expected a date, found a number", 2, 8);
 }

@@ -128,6 +128,7 @@ pub fn load_proposals_str(
     let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
     let mut cx = Cx::new(file, &mut diags);
+    cx.text = text;
     let (entries, mapping) = root_entries(&mut cx, &root, "a mapping with `proposals:`");
     let mut f = Fields::over(root.loc, entries, "a proposals file");
     let proposals = f.required(&mut cx, "proposals", list("proposals", proposal));
@@ -184,19 +185,7 @@ impl<'a> Cx<'a> {
     /// offset into the value is not a column offset from `start`. Empty when
     /// the value cannot be matched to the text (escapes): callers fall back.
     fn source_map(&mut self, start: Loc, value: &str) -> Vec<Loc> {
-        if self.text.is_empty() {
-            return Vec::new();
-        }
-        if self.line_starts.is_empty() {
-            self.line_starts.push(0);
-            let breaks = self.text.match_indices('\n').map(|(i, _)| i + 1);
-            self.line_starts.extend(breaks);
-        }
-        let Some(&line_start) = usize::try_from(start.line)
-            .ok()
-            .and_then(|l| l.checked_sub(1))
-            .and_then(|l| self.line_starts.get(l))
-        else {
+        let Some(line_start) = self.line_start(start.line) else {
             return Vec::new();
         };
         let skip = usize::try_from(start.column.saturating_sub(1)).unwrap_or(0);
@@ -237,6 +226,39 @@ impl<'a> Cx<'a> {
         }
         map.push(Loc::new(line, column));
         map
+    }
+
+    /// Byte offset in `text` where line `line` (1-based) starts.
+    fn line_start(&mut self, line: u32) -> Option<usize> {
+        if self.text.is_empty() {
+            return None;
+        }
+        if self.line_starts.is_empty() {
+            self.line_starts.push(0);
+            let breaks = self.text.match_indices('\n').map(|(i, _)| i + 1);
+            self.line_starts.extend(breaks);
+        }
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        self.line_starts.get(index).copied()
+    }
+
+    /// The plain scalar written at `at`, if it looks like one that YAML
+    /// resolves to a number or a boolean (`-.inf`, `1e3`, `0x1F`, `True`).
+    /// `None` for anything else, such as an alias or a tag at that place.
+    fn written(&mut self, at: Loc) -> Option<&'a str> {
+        let start = self.line_start(at.line)?;
+        let text: &'a str = self.text;
+        let line = text.get(start..)?;
+        let line = &line[..line.find('\n').unwrap_or(line.len())];
+        let skip = usize::try_from(at.column.saturating_sub(1)).ok()?;
+        let from = line.char_indices().nth(skip).map(|(i, _)| i)?;
+        let rest = &line[from..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '_')))
+            .unwrap_or(rest.len());
+        let after = rest[end..].chars().next();
+        let ends = after.is_none_or(|c| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'));
+        (end > 0 && ends).then(|| &rest[..end])
     }
 
     fn error(&mut self, code: &'static str, loc: Loc, message: impl Into<String>) {
@@ -571,18 +593,22 @@ fn decode_in_pieces<T: Send>(
     out
 }
 
-/// Free text (a name, title, city...); numbers and booleans are taken as written.
+/// Free text (a name, title, city...). A plain scalar that YAML reads as a
+/// number or a boolean (`name: .inf`, `title: 1e3`, `city: 0x1F`) is the
+/// text as written: that is what its author meant. Ids, dates and ranks
+/// stay strict (see `def_id`, `date`, `word`).
 fn text(cx: &mut Cx, node: &Node) -> Option<String> {
-    match &node.value {
-        Value::Str(s) => Some(s.to_string()),
-        Value::Int(n) => Some(n.to_string()),
-        Value::Float(x) => Some(x.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+    let shown = match &node.value {
+        Value::Str(s) => return Some(s.to_string()),
+        Value::Int(n) => n.to_string(),
+        Value::Float(x) => x.to_string(),
+        Value::Bool(b) => b.to_string(),
         _ => {
             cx.wrong_type(node, "a text");
-            None
+            return None;
         }
-    }
+    };
+    Some(cx.written(node.loc).map_or(shown, str::to_string))
 }
 
 /// A string kept with its location (claims, rule ids).

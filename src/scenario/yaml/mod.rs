@@ -114,6 +114,9 @@ pub fn parse_full(
         strict_booleans: true,
         leading_zero_numbers_as_strings: true,
         underscored_numbers_as_strings: true,
+        // `.inf` and `.nan` are read (as numbers), not refused: in a text
+        // field the loader takes them as written (`name: .inf`).
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::PassThrough,
         duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::Error,
         // A scenario may reuse an anchor a few times; a "billion laughs" file
         // expands each one exponentially often and is stopped early here.
