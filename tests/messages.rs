@@ -5,7 +5,7 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use parity::diag::{Diagnostic, Loc};
-use parity::scenario::load::{load_proposals_str, load_rule_tests, load_str};
+use parity::scenario::load::{decode_utf8, load_proposals_str, load_rule_tests, load_str};
 use parity::scenario::model::Scenario;
 use parity::scenario::yaml::{self, YamlLimits, subset};
 
@@ -374,4 +374,31 @@ fn ids_counts_and_dates_stay_strict_about_numbers() {
     assert_eq!(d.message, "expected a non-negative integer, found a number");
     let d = only("scenario: t\nas_of: 2024.5\n");
     assert_diag(&d, "wrong-type", "expected a date, found a number", 2, 8);
+}
+
+// ---------------------------------------------------------------------------
+// Undecodable bytes
+
+#[test]
+fn invalid_utf8_is_located_at_its_line_and_column() {
+    let bytes = b"scenario: t\nstates:\n  - id: AAA\n    name: Cura\xe7ao\n".to_vec();
+    let d = decode_utf8(bytes, "t.yaml").unwrap_err();
+    assert_diag(
+        &d,
+        "invalid-utf8",
+        "the file is not UTF-8 text: byte 0xE7 here",
+        4,
+        15,
+    );
+    // Columns count the characters before it, not bytes.
+    let mut bytes = "é: ü".as_bytes().to_vec();
+    bytes.push(0xff);
+    assert_eq!(
+        decode_utf8(bytes, "t.yaml").unwrap_err().loc,
+        Loc::new(1, 5)
+    );
+    assert_eq!(
+        decode_utf8(b"scenario: t\n".to_vec(), "t.yaml").unwrap(),
+        "scenario: t\n"
+    );
 }

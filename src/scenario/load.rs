@@ -18,6 +18,7 @@ use super::model::{
     At, Change, Claim, Credentials, Government, Head, Level, Mission, MissionKind, Proposal, Rank,
     Recognition, RuleCase, RuleTests, Scenario, Source, Staff, State, StateKind, Waiver,
 };
+pub use super::text::decode_utf8;
 use super::validate::{self, Partial, RecordKind, Ref, Want};
 use super::yaml::{self, Node, Value, YamlLimits};
 use crate::diag::{self, Diagnostic, Loc};
