@@ -4,10 +4,15 @@
 //! terminal, an annotation or Markdown shows it.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-use parity::diag::{Diagnostic, Loc};
+use parity::diag::{Diagnostic, Loc, printable};
+use parity::lang::ast::Severity;
+use parity::report::{Report, github, human, junit, markdown};
+use parity::scenario::date::Date;
 use parity::scenario::load::{decode_utf8, load_proposals_str, load_rule_tests, load_str};
 use parity::scenario::model::Scenario;
+use parity::scenario::world::World;
 use parity::scenario::yaml::{self, YamlLimits, subset};
+use parity::{CheckOptions, RuleSet, check};
 
 fn errors_with(text: &str, limits: &YamlLimits) -> Vec<Diagnostic> {
     match load_str(text, "t.yaml", limits) {
@@ -400,5 +405,221 @@ fn invalid_utf8_is_located_at_its_line_and_column() {
     assert_eq!(
         decode_utf8(b"scenario: t\n".to_vec(), "t.yaml").unwrap(),
         "scenario: t\n"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Escaping
+
+const ESC: &str = "\u{1b}[31m";
+const RLO: char = '\u{202e}';
+
+/// No raw control character (but the newlines between lines) and no bidi control.
+fn assert_printable(format: &str, text: &str) {
+    for (number, line) in text.lines().enumerate() {
+        let bad = line.chars().find(|&c| {
+            (c.is_control() && c != '\t')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+        });
+        assert!(
+            bad.is_none(),
+            "{format}, line {}: {bad:?} in {line:?}",
+            number + 1
+        );
+    }
+    assert!(!text.contains('\r'), "{format}: a carriage return");
+}
+
+#[test]
+fn printable_escapes_controls_and_bidi_and_nothing_else() {
+    assert!(matches!(
+        printable("Kraków, 北京 — ok"),
+        std::borrow::Cow::Borrowed(_)
+    ));
+    assert_eq!(
+        printable("a\u{1b}[31mb\u{202e}c\u{0}\u{7f}\u{85}\td\ne\u{2066}\u{200f}\u{61c}"),
+        "a\\u{1b}[31mb\\u{202e}c\\u{0}\\u{7f}\\u{85}\\u{9}d\\u{a}e\\u{2066}\\u{200f}\\u{61c}"
+    );
+}
+
+/// A scenario whose names, city, claim title and waiver reason hold an
+/// escape sequence, a right-to-left override and a C1 control.
+fn hostile_text() -> String {
+    format!(
+        "\
+scenario: t
+states:
+  - id: AAA
+    name: \"Red{esc}land{rlo}gnp.exe\\x85\"
+  - id: BBB
+    name: \"B\\u202Eb\\0\"
+missions:
+  - id: m
+    sender: AAA
+    receiver: BBB
+    kind: embassy
+    city: \"Ci\\x1bty\"
+expect:
+  - claim: count(m in missions) == 2
+    title: \"two{esc}\\u2066\"
+",
+        esc = "\\e[31m",
+        rlo = "\\u202E",
+    )
+}
+
+fn hostile_report() -> (Scenario, Report) {
+    let text = hostile_text();
+    let scenario = match load_str(&text, "t\u{1b}]8;;x\u{7}.yaml", &YamlLimits::default()) {
+        Ok(s) => s,
+        Err(d) => panic!("{d:#?}"),
+    };
+    // The data is read exactly.
+    assert_eq!(
+        scenario.states[0].name.as_deref(),
+        Some(format!("Red{ESC}land{RLO}gnp.exe\u{85}").as_str())
+    );
+    let rules = RuleSet::standard().unwrap();
+    let options = CheckOptions {
+        as_of: Some(Date::parse("2024-01-01").unwrap()),
+        ..CheckOptions::default()
+    };
+    let report = check(&scenario, &rules, &options).unwrap();
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.rule == "head-vacant" && f.message.contains(ESC) && f.message.contains(RLO)),
+        "{:#?}",
+        report.findings
+    );
+    assert_eq!(report.summary.claims_failed, 1);
+    (scenario, report)
+}
+
+#[test]
+fn file_text_is_escaped_in_every_human_facing_format() {
+    let (scenario, report) = hostile_report();
+    let text = hostile_text();
+    let rules = RuleSet::standard().unwrap();
+    let world = World::at(&scenario, Date::parse("2024-01-01").unwrap());
+    let outputs = [
+        ("human", human::render(&report, Some(&text))),
+        ("github", github::render(std::slice::from_ref(&report))),
+        ("markdown", markdown::render(&[(&report, &world)])),
+        (
+            "junit",
+            junit::render(std::slice::from_ref(&report), &rules, Severity::Warning),
+        ),
+    ];
+    for (format, output) in &outputs {
+        assert_printable(format, output);
+        assert!(output.contains("\\u{1b}[31m"), "{format}:\n{output}");
+        assert!(output.contains("\\u{202e}"), "{format}:\n{output}");
+    }
+    let human = &outputs[0].1;
+    assert!(
+        human.contains("warning[head-vacant]: Red\\u{1b}[31mland\\u{202e}gnp.exe\\u{85}'s embassy in B\\u{202e}b\\u{0} has no head"),
+        "{human}"
+    );
+    // The quoted source line is escaped too; the file name as well.
+    assert!(
+        human.contains("--> t\\u{1b}]8;;x\\u{7}.yaml:8:5"),
+        "{human}"
+    );
+    assert!(human.contains("FAILS  two\\u{1b}[31m\\u{2066}"), "{human}");
+    // GitHub: one command per finding, the runner's %-escaping on top.
+    let github = &outputs[1].1;
+    assert!(
+        github.contains("::warning file=t\\u{1b}]8;;x\\u{7}.yaml,line=8,col=5,title=head-vacant::Red\\u{1b}[31mland"),
+        "{github}"
+    );
+    // Markdown: the backslash of the escape is itself escaped, to show as written.
+    let md = &outputs[2].1;
+    assert!(md.contains("Red\\\\u{1b}\\[31mland\\\\u{202e}"), "{md}");
+    // JUnit: well-formed XML whose text reads as the escape.
+    let xml = &outputs[3].1;
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    let failure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure") && n.attribute("type") == Some("head-vacant"))
+        .unwrap();
+    assert!(
+        failure
+            .attribute("message")
+            .unwrap()
+            .starts_with("Red\\u{1b}[31mland\\u{202e}gnp.exe\\u{85}'s embassy"),
+        "{xml}"
+    );
+}
+
+#[test]
+fn json_keeps_the_exact_text() {
+    let (_, report) = hostile_report();
+    let value = serde_json::to_value(&report).unwrap();
+    let messages: Vec<&str> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains(ESC) && m.contains(RLO)),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn diagnostics_escape_the_file_text_they_quote() {
+    // An invalid id holding an escape sequence and a bidi override.
+    let text = "scenario: t\nstates:\n  - id: \"A\\e[2J\\u202Eb\"\n";
+    let d = only(text);
+    assert_eq!(d.code, "invalid-id");
+    // The diagnostic keeps the data exact (JSON shows it so) ...
+    assert_eq!(d.message, "`A\u{1b}[2J\u{202e}b` is not a valid id");
+    // ... and the rendering shows it.
+    let rendered = d.render(Some(text));
+    assert_printable("diagnostic", &rendered);
+    assert!(
+        rendered.starts_with("error[invalid-id]: `A\\u{1b}[2J\\u{202e}b` is not a valid id\n"),
+        "{rendered}"
+    );
+    // A raw control character is a YAML error; the quoted line shows it
+    // escaped, underlined whole.
+    let text = "scenario: t\nstates:\n  - {id: AAA, name: \"\u{1b}\", idd: x}\n";
+    let d = only(text);
+    assert_diag(
+        &d,
+        "yaml-syntax",
+        "invalid YAML: unexpected character: `\\u{1b}'",
+        3,
+        22,
+    );
+    let rendered = d.render(Some(text));
+    assert_printable("diagnostic", &rendered);
+    let lines: Vec<&str> = rendered.lines().collect();
+    assert_eq!(lines[3], "3 |   - {id: AAA, name: \"\\u{1b}\", idd: x}");
+    assert_eq!(lines[4], "  |                      ^^^^^^");
+    // A raw bidi control is valid YAML: after its escape, the caret still
+    // lines up under the unknown key.
+    let text = "scenario: t\nstates:\n  - {id: AAA, name: x\u{202e}y, idd: x}\n";
+    let d = only(text);
+    assert_eq!((d.code, d.loc), ("unknown-key", Loc::new(3, 26)));
+    let rendered = d.render(Some(text));
+    assert_printable("diagnostic", &rendered);
+    let lines: Vec<&str> = rendered.lines().collect();
+    assert_eq!(lines[3], "3 |   - {id: AAA, name: x\\u{202e}y, idd: x}");
+    let caret = lines[4].find('^').unwrap();
+    assert_eq!(&lines[3][caret..caret + 3], "idd", "{rendered}");
+    assert_eq!(lines[4][caret..].trim_end(), "^^^");
+}
+
+#[test]
+fn a_tab_in_the_quoted_line_stays_a_tab_under_which_the_caret_aligns() {
+    let d = Diagnostic::new("x", "t.yaml", Loc::new(1, 4), "m").with_width(1);
+    let rendered = d.render(Some("\ta: b"));
+    assert_eq!(
+        rendered,
+        "error[x]: m\n --> t.yaml:1:4\n  |\n1 | \ta: b\n  | \t  ^\n"
     );
 }

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 /// plain line per report with its counts, waivers included, which the runner
 /// shows in the log without annotating anything.
 pub fn render(reports: &[Report]) -> String {
+    let reports = &reports.iter().map(Report::printable).collect::<Vec<_>>();
     let mut out = String::new();
     for report in reports {
         for finding in &report.findings {

@@ -14,6 +14,10 @@ use std::fmt::Write as _;
 /// checked in (`World::at(&scenario, date)` at the report's `as_of`), from
 /// which the diagram is drawn.
 pub fn render(items: &[(&Report, &World)]) -> String {
+    let items = &items
+        .iter()
+        .map(|(report, world)| (report.printable(), *world))
+        .collect::<Vec<_>>();
     let mut out = String::from("## parity\n\n");
     out.push_str("| scenario | errors | warnings | info | waived | claims |\n");
     out.push_str("|---|---:|---:|---:|---:|---:|\n");
