@@ -2,18 +2,71 @@
 //! rendered with the source line and a caret, as a compiler would.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// A 1-based line and column in a source file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Loc {
     pub line: u32,
     pub column: u32,
 }
 
 impl Loc {
+    /// A line or column of 0 (a library's "unknown") becomes 1: every
+    /// location a user sees is a place in the file.
     pub const fn new(line: u32, column: u32) -> Self {
-        Loc { line, column }
+        Loc {
+            line: if line == 0 { 1 } else { line },
+            column: if column == 0 { 1 } else { column },
+        }
+    }
+}
+
+/// The start of the file, not the `0:0` a derived default would give.
+impl Default for Loc {
+    fn default() -> Self {
+        Loc::new(1, 1)
+    }
+}
+
+/// Whether a character must not reach a terminal, an annotation or Markdown
+/// as itself: C0 and C1 controls and DEL (escape sequences, line breaks
+/// that forge output lines) and the Unicode bidi controls (text that reads
+/// otherwise than it is, CVE-2021-42574).
+fn unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+        )
+}
+
+/// File-derived text made safe to show: every control character (tab and
+/// newline included) and bidi control becomes a visible `\u{1b}`. Borrowed
+/// when there is nothing to escape. JSON and SARIF keep the exact text; only
+/// the source line of a snippet keeps its tabs (see `Diagnostic::render`).
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let plain = |b: u8| (b' '..0x7f).contains(&b);
+    if text.bytes().all(plain) || !text.chars().any(unprintable) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_printable(&mut out, c);
+    }
+    Cow::Owned(out)
+}
+
+/// Pushes `c`, escaped if it is unprintable; returns how many characters it took.
+fn push_printable(out: &mut String, c: char) -> usize {
+    if unprintable(c) {
+        let before = out.len();
+        let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        out.len() - before
+    } else {
+        out.push(c);
+        1
     }
 }
 
@@ -71,15 +124,18 @@ impl Diagnostic {
     }
 
     /// Renders the diagnostic like rustc: header, location, source line, caret, help.
+    /// Everything taken from a file is passed through `printable`.
     pub fn render(&self, source: Option<&str>) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "error[{}]: {}", self.code, self.message);
+        let _ = writeln!(out, "error[{}]: {}", self.code, printable(&self.message));
         // The gutter is as wide as the line number, as in rustc.
         let pad = " ".repeat(self.loc.line.to_string().len());
         let _ = writeln!(
             out,
             "{pad}--> {}:{}:{}",
-            self.file, self.loc.line, self.loc.column
+            printable(&self.file),
+            self.loc.line,
+            self.loc.column
         );
         let line_text = source.and_then(|text| {
             let index = usize::try_from(self.loc.line).ok()?.checked_sub(1)?;
@@ -90,28 +146,42 @@ impl Diagnostic {
             // Long lines are shown as a window around the column, so the caret stays visible.
             let column = usize::try_from(self.loc.column.saturating_sub(1)).unwrap_or(0);
             let skip = column.saturating_sub(60);
-            let mut shown: String = text.chars().skip(skip).take(120).collect();
-            if skip > 0 {
-                shown.insert(0, '…');
-            }
-            let before = column - skip + usize::from(skip > 0);
-            let caret_pad: String = shown
-                .chars()
-                .take(before)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            let before = column - skip;
             let width = usize::try_from(self.width).unwrap_or(1).clamp(1, 200);
+            let mut shown = String::from(if skip > 0 { "…" } else { "" });
+            let mut caret_pad = " ".repeat(usize::from(skip > 0));
+            let mut carets = 0;
+            for (i, c) in text.chars().skip(skip).take(120).enumerate() {
+                // A tab stays a tab here, and under it in the caret line, so
+                // that the caret lines up whatever the terminal's tab stops.
+                let took = if c == '\t' {
+                    shown.push(c);
+                    1
+                } else {
+                    push_printable(&mut shown, c)
+                };
+                if i < before {
+                    let fill = if c == '\t' { "\t" } else { " " };
+                    caret_pad.push_str(&fill.repeat(took));
+                } else if i < before + width {
+                    carets += took;
+                }
+            }
+            // The underline may run past the end of the line (a missing value).
+            let past_end =
+                (before + width).saturating_sub(text.chars().skip(skip).take(120).count());
+            let carets = carets + past_end.min(width);
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{number} | {shown}");
             let label = self
                 .label
                 .as_deref()
-                .map(|l| format!(" {l}"))
+                .map(|l| format!(" {}", printable(l)))
                 .unwrap_or_default();
-            let _ = writeln!(out, "{pad} | {caret_pad}{}{label}", "^".repeat(width));
+            let _ = writeln!(out, "{pad} | {caret_pad}{}{label}", "^".repeat(carets));
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "{pad} = help: {help}");
+            let _ = writeln!(out, "{pad} = help: {}", printable(help));
         }
         out
     }
@@ -179,28 +249,6 @@ pub fn loc_at(text: &str, offset: usize) -> Loc {
         u32::try_from(line).unwrap_or(u32::MAX),
         u32::try_from(column).unwrap_or(u32::MAX),
     )
-}
-
-/// Text from an input made safe to show on a terminal, in a GitHub
-/// annotation or in Markdown: control characters and Unicode bidirectional
-/// controls (which can reorder what a reader sees) are written as `\u{…}`.
-pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    fn unsafe_char(c: char) -> bool {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    }
-    if !text.chars().any(unsafe_char) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if unsafe_char(c) {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]

@@ -344,7 +344,7 @@ fn junit_escapes_markup_and_control_characters() {
         .unwrap();
     assert_eq!(
         failure.attribute("message"),
-        Some("a < b & \"c\" > 'd'\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd} ]]> \r\n end")
+        Some("a < b & \"c\" > 'd'\\u{1}\\u{8}\\u{b}\\u{c}\u{fffd} ]]> \r\n end")
     );
     assert!(text.contains("name=\"claim: dup\""));
     assert!(text.contains("name=\"claim: dup (2)\""));
@@ -369,7 +369,13 @@ fn github_commands_escape_data_and_properties() {
     let (command, summary) = text.split_once('\n').unwrap();
     assert_eq!(
         command,
-        "::error file=dir%2Cx/a%3Ab%25.yaml,line=269,col=5,title=odd%3Arule%2Cid::100%25 sure,%0Areally: yes%0D (cite: art. 1)"
+        "::error file=dir%2Cx/a%3Ab%25.yaml,line=269,col=5,title=odd%3Arule%2Cid::100%25 sure,\\u{a}really: yes\\u{d} (cite: art. 1)"
+    );
+    // A line break in a text is shown (`diag::printable`), like any control
+    // character; the runner's own escaping is still that of actions/toolkit.
+    assert_eq!(
+        github::data("100% sure,\nreally\r"),
+        "100%25 sure,%0Areally%0D"
     );
     // Then the counts, as plain text (not a command, so not an annotation).
     assert!(summary.starts_with("parity: kabul-2024-09: "), "{summary}");

@@ -40,7 +40,7 @@ fn file_size_limit_is_reported_and_can_be_raised() {
 fn yaml_nesting_depth_is_limited() {
     let deep = format!("scenario: t\ntitle: {}{}\n", "[".repeat(40), "]".repeat(40));
     let errors = load_err(&deep, &YamlLimits::default());
-    assert_eq!(errors[0].code, "yaml-limit");
+    assert_eq!(errors[0].code, "yaml-depth-limit");
     assert_eq!(errors[0].message, "the YAML nests too deeply");
     assert_eq!(errors[0].loc.line, 2);
 }
@@ -56,7 +56,7 @@ fn alias_expansion_is_limited() {
         );
     }
     let errors = load_err(&bomb, &YamlLimits::default());
-    assert_eq!(errors[0].code, "yaml-limit");
+    assert_eq!(errors[0].code, "yaml-alias-limit");
     assert!(
         errors[0]
             .message
@@ -71,13 +71,14 @@ fn alias_expansion_is_limited() {
 fn yaml_node_count_is_limited_and_can_be_raised() {
     let (code, stderr) = parity(&["check", KABUL, "--limit-yaml-nodes", "100"]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("error[yaml-limit]"), "{stderr}");
+    assert!(stderr.contains("error[yaml-node-limit]"), "{stderr}");
+    assert!(stderr.contains("--limit-yaml-nodes (now 100)"), "{stderr}");
     let text = std::fs::read_to_string(KABUL).unwrap();
     let small = YamlLimits {
         max_nodes: 100,
         ..YamlLimits::default()
     };
-    assert_eq!(load_err(&text, &small)[0].code, "yaml-limit");
+    assert_eq!(load_err(&text, &small)[0].code, "yaml-node-limit");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! renderer quotes from: a file is read once, and never again to print an
 //! error about it.
 
-use crate::diag::{Diagnostic, Loc};
+use crate::diag::{self, Diagnostic, Loc};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
@@ -113,8 +113,9 @@ pub enum ReadError {
     TooLarge { size: u64, limit: usize },
     #[error("it is more than the limit of {limit} bytes")]
     TooLong { limit: usize },
-    #[error("it is not UTF-8 text: the first invalid byte is at line {}, column {}", .0.line, .0.column)]
-    NotUtf8(Loc),
+    /// Located where the first invalid byte is (see `decode_utf8`).
+    #[error("{}", .0.message)]
+    NotUtf8(Box<Diagnostic>),
     #[error("{0}")]
     Io(std::io::Error),
 }
@@ -132,14 +133,13 @@ impl ReadError {
 
     /// A located diagnostic for `name`.
     pub fn diagnostic(&self, name: &str) -> Diagnostic {
-        let loc = match self {
-            ReadError::NotUtf8(loc) => *loc,
-            _ => Loc::new(1, 1),
-        };
+        if let ReadError::NotUtf8(diagnostic) = self {
+            return (**diagnostic).clone();
+        }
         let diagnostic = Diagnostic::new(
             self.code(),
             name,
-            loc,
+            Loc::new(1, 1),
             format!("cannot read {name}: {self}"),
         );
         match self {
@@ -211,7 +211,7 @@ pub fn read_file(path: &Path, name: &str, trust: Trust, limit: usize) -> Result<
         });
     }
     let bytes = read_bounded(file, limit)?;
-    let text = decode(bytes)?;
+    let text = decode_utf8(bytes, name).map_err(|d| ReadError::NotUtf8(Box::new(d)))?;
     Ok(Source {
         name: name.to_string(),
         text,
@@ -249,7 +249,7 @@ pub fn read_stdin(name: &str, limit: usize) -> Result<Source, ReadError> {
     let bytes = read_bounded(std::io::stdin().lock(), limit)?;
     Ok(Source {
         name: name.to_string(),
-        text: decode(bytes)?,
+        text: decode_utf8(bytes, name).map_err(|d| ReadError::NotUtf8(Box::new(d)))?,
         path: None,
         file_id: None,
     })
@@ -268,33 +268,119 @@ fn read_bounded(reader: impl std::io::Read, limit: usize) -> Result<Vec<u8>, Rea
     Ok(bytes)
 }
 
-/// UTF-8 text, or where the first invalid byte is (its line, and its column
-/// counted in characters of the valid text before it on that line).
-pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
-    String::from_utf8(bytes).map_err(|error| {
-        let valid_up_to = error.utf8_error().valid_up_to();
-        let bytes = error.as_bytes();
-        // The prefix is valid UTF-8 by definition of `valid_up_to`.
-        let before = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or("");
-        ReadError::NotUtf8(crate::diag::loc_at(before, before.len()))
-    })
+/// The file's bytes as UTF-8 text, or an `invalid-utf8` error at the line
+/// and column (in characters of the valid part of that line, 1-based) of
+/// the first byte that is not part of a UTF-8 character. The bytes are
+/// moved, not copied, when they are valid.
+// One located error is all an undecodable file has; it is built once per file.
+#[allow(clippy::result_large_err)]
+pub fn decode_utf8(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
+    let error = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(error) => error,
+    };
+    let at = error.utf8_error().valid_up_to();
+    let bytes = error.as_bytes();
+    // UTF-16 (as some Windows editors save) is told apart by its byte-order mark.
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(Diagnostic::new(
+            "invalid-utf8",
+            file,
+            Loc::new(1, 1),
+            "the file is UTF-16 text, not UTF-8",
+        )
+        .with_width(2)
+        .with_help("save the file as UTF-8"));
+    }
+    // Everything before `at` is valid UTF-8, so this never fails.
+    let valid = std::str::from_utf8(bytes.get(..at).unwrap_or_default()).unwrap_or_default();
+    let loc = diag::loc_at(valid, valid.len());
+    let message = match error.utf8_error().error_len() {
+        Some(len) => {
+            let shown: Vec<String> = bytes
+                .iter()
+                .skip(at)
+                .take(len)
+                .map(|b| format!("0x{b:02X}"))
+                .collect();
+            let what = if len == 1 { "byte" } else { "bytes" };
+            format!(
+                "the file is not UTF-8 text: {what} {} here",
+                shown.join(" ")
+            )
+        }
+        None => "the file is not UTF-8 text: it ends in the middle of a character".to_string(),
+    };
+    let help = "save the file as UTF-8 (a Latin-1 or Windows-1252 file shows this at its first accented letter)";
+    Err(Diagnostic::new("invalid-utf8", file, loc, message).with_help(help))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn error(bytes: &[u8]) -> Diagnostic {
+        match decode_utf8(bytes.to_vec(), "t.yaml") {
+            Ok(text) => panic!("decoded {text:?}"),
+            Err(d) => d,
+        }
+    }
+
     #[test]
-    fn invalid_utf8_is_located_at_its_line_and_column() {
-        let error = decode(b"scenario: x\nname: caf\xc3\xa9 \xff\n".to_vec());
-        match error {
-            Err(ReadError::NotUtf8(loc)) => assert_eq!(loc, Loc::new(2, 12)),
-            other => panic!("expected NotUtf8, got {other:?}"),
-        }
-        match decode(b"\xfe".to_vec()) {
-            Err(ReadError::NotUtf8(loc)) => assert_eq!(loc, Loc::new(1, 1)),
-            other => panic!("expected NotUtf8, got {other:?}"),
-        }
+    fn valid_text_is_returned_as_it_is() {
+        let text = "scenario: t\nname: Kraków\n";
+        assert_eq!(
+            decode_utf8(text.as_bytes().to_vec(), "t.yaml")
+                .ok()
+                .as_deref(),
+            Some(text)
+        );
+    }
+
+    #[test]
+    fn the_first_invalid_byte_is_located_at_its_line_and_column() {
+        // Latin-1 "é" (0xE9) on line 3, after "name: Kraków " (13 characters).
+        let mut bytes = b"scenario: t\ntitle: x\n".to_vec();
+        bytes.extend("name: Kraków ".as_bytes());
+        bytes.extend([0xe9, b'\n', 0xff]);
+        let d = error(&bytes);
+        assert_eq!(d.code, "invalid-utf8");
+        assert_eq!(d.loc, Loc::new(3, 14));
+        assert_eq!(d.message, "the file is not UTF-8 text: byte 0xE9 here");
+        assert_eq!(d.file, "t.yaml");
+        assert!(
+            d.help
+                .as_deref()
+                .is_some_and(|h| h.contains("save the file as UTF-8"))
+        );
+    }
+
+    #[test]
+    fn an_invalid_first_byte_is_at_1_1_and_a_cut_character_at_the_end() {
+        assert_eq!(error(&[0x80, b'a']).loc, Loc::new(1, 1));
+        // "é" is 0xC3 0xA9: the file ends after its first byte.
+        let d = error(b"a: 1\nb: \xc3");
+        assert_eq!(d.loc, Loc::new(2, 4));
+        assert_eq!(
+            d.message,
+            "the file is not UTF-8 text: it ends in the middle of a character"
+        );
+        // 0xC0 never starts a character; a CRLF ends line 1 as LF does.
+        let d = error(b"x\r\n\xc0\xaf");
+        assert_eq!(d.loc, Loc::new(2, 1));
+        assert_eq!(d.message, "the file is not UTF-8 text: byte 0xC0 here");
+        // A character cut short by a byte that cannot continue it.
+        assert_eq!(
+            error(b"ab\xe2\x82z").message,
+            "the file is not UTF-8 text: bytes 0xE2 0x82 here"
+        );
+    }
+
+    #[test]
+    fn utf16_is_named() {
+        let d = error(&[0xff, 0xfe, b's', 0, b'c', 0]);
+        assert_eq!(d.loc, Loc::new(1, 1));
+        assert_eq!(d.message, "the file is UTF-16 text, not UTF-8");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 /// shows in the log without annotating anything.
 /// A file that could not be checked gives one `::error` per input error.
 pub fn render(reports: &[Report], failed: &[FileErrors]) -> String {
+    let reports = &reports.iter().map(Report::printable).collect::<Vec<_>>();
     let mut out = String::new();
     for file in failed {
         for error in &file.errors {
@@ -20,12 +21,16 @@ pub fn render(reports: &[Report], failed: &[FileErrors]) -> String {
                 .as_deref()
                 .map(|h| format!(" (help: {h})"))
                 .unwrap_or_default();
+            let at = Location {
+                file: crate::diag::printable(&error.location.file).into_owned(),
+                ..error.location.clone()
+            };
             line(
                 &mut out,
                 "error",
-                &error.location,
+                &at,
                 &error.code,
-                &format!("{}{help}", error.message),
+                &crate::diag::printable(&format!("{}{help}", error.message)),
             );
         }
     }
@@ -61,7 +66,7 @@ pub fn render(reports: &[Report], failed: &[FileErrors]) -> String {
         let _ = writeln!(
             out,
             "parity: {}: not checked, {} input error(s)",
-            file.file,
+            crate::diag::printable(&file.file),
             file.errors.len()
         );
     }

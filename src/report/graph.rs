@@ -164,7 +164,7 @@ pub(crate) fn dot(network: &Network) -> String {
 fn dot_quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
-    for c in text.chars() {
+    for c in crate::diag::printable(text).chars() {
         match c {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
@@ -218,7 +218,7 @@ pub(crate) fn mermaid(network: &Network) -> String {
 /// written as its `#code;` entities.
 fn mermaid_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in crate::diag::printable(text).chars() {
         match c {
             '"' => out.push_str("#quot;"),
             '#' => out.push_str("#35;"),

@@ -3,11 +3,13 @@
 //! one-line summary.
 
 use super::{Finding, Location, Report, Waived};
+use crate::diag::printable;
 use crate::lang::ast::Severity;
 use std::fmt::Write as _;
 
 /// Renders a report; `source` is the scenario's text, for quoting lines.
 pub fn render(report: &Report, source: Option<&str>) -> String {
+    let report = &*report.printable();
     let mut out = String::new();
     // Split once: looking each finding's line up by scanning the text made
     // rendering quadratic (findings × file size).
@@ -123,7 +125,7 @@ fn finding_block(out: &mut String, finding: &Finding, lines: Option<&[&str]>) {
         let _ = writeln!(
             out,
             "{number} | {}",
-            line.chars().take(160).collect::<String>()
+            printable(&line.chars().take(160).collect::<String>())
         );
         let _ = writeln!(out, "{pad} |");
     }
@@ -175,13 +177,14 @@ pub fn summary_line(report: &Report) -> String {
 
 /// A finding in one line: `error[rule-id] subject: message`.
 fn line(finding: &Finding) -> String {
-    format!(
+    let line = format!(
         "{}[{}] {}: {}",
         finding.severity.word(),
         finding.rule,
         finding.subject.join(", "),
         finding.message
-    )
+    );
+    printable(&line).into_owned()
 }
 
 /// What each proposal would introduce and resolve, read as advice.
@@ -199,7 +202,7 @@ pub fn render_proposals(report: &crate::engine::propose::ProposalsReport) -> Str
         let title = p
             .title
             .as_deref()
-            .map(|t| format!(" — {t}"))
+            .map(|t| format!(" — {}", printable(t)))
             .unwrap_or_default();
         let verdict = match p.verdict {
             Verdict::Ok => "ok: breaks no rule at the failing severity",
@@ -322,10 +325,11 @@ pub fn render_tests(report: &crate::engine::ruletest::TestReport, coverage: bool
         let place = place(&result.location);
         match &result.detail {
             None => {
-                let _ = writeln!(out, "ok    {}", result.name);
+                let _ = writeln!(out, "ok    {}", printable(&result.name));
             }
             Some(detail) => {
-                let _ = writeln!(out, "FAIL  {}  [{place}]\n      {detail}", result.name);
+                let (name, detail) = (printable(&result.name), printable(detail));
+                let _ = writeln!(out, "FAIL  {name}  [{place}]\n      {detail}");
             }
         }
     }

@@ -324,10 +324,11 @@ fn escape_text(text: &str) -> String {
     escape_xml(text, false)
 }
 
-/// XML 1.0 escaping. Characters XML 1.0 cannot hold at all, even as
-/// references (C0 controls but tab, newline and carriage return; U+FFFE,
-/// U+FFFF), become U+FFFD. A carriage return is always a reference, since
-/// parsers turn a literal one into a newline.
+/// XML 1.0 escaping. Tab, newline and carriage return are kept (XML holds
+/// them); other controls, which XML 1.0 cannot hold or a dashboard would
+/// act on, and bidi controls are shown as `diag::printable` shows them;
+/// U+FFFE and U+FFFF become U+FFFD. A carriage return is always a
+/// reference, since parsers turn a literal one into a newline.
 fn escape_xml(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -342,8 +343,8 @@ fn escape_xml(text: &str, attribute: bool) -> String {
             '\t' if attribute => out.push_str("&#9;"),
             '\n' if attribute => out.push_str("&#10;"),
             '\t' | '\n' => out.push(c),
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push_str(&crate::diag::printable(c.encode_utf8(&mut [0; 4]))),
         }
     }
     out

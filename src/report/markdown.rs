@@ -13,7 +13,12 @@ use std::fmt::Write as _;
 /// Renders one section per report; each report comes with the world it was
 /// checked in (`World::at(&scenario, date)` at the report's `as_of`), from
 /// which the diagram is drawn.
+/// Files that could not be checked come first, with their errors.
 pub fn render(items: &[(&Report, &World)], failed: &[FileErrors]) -> String {
+    let items = &items
+        .iter()
+        .map(|(report, world)| (report.printable(), *world))
+        .collect::<Vec<_>>();
     let mut out = String::from("## parity\n\n");
     out.push_str("| scenario | errors | warnings | info | waived | claims |\n");
     out.push_str("|---|---:|---:|---:|---:|---:|\n");
@@ -49,11 +54,11 @@ pub fn render(items: &[(&Report, &World)], failed: &[FileErrors]) -> String {
                 let _ = writeln!(
                     out,
                     "- `{}:{}:{}` **{}**: {}",
-                    code(&error.location.file),
+                    code(&crate::diag::printable(&error.location.file)),
                     error.location.line,
                     error.location.column,
                     inline(&error.code),
-                    inline(&error.message)
+                    inline(&crate::diag::printable(&error.message))
                 );
             }
         }

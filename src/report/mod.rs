@@ -8,9 +8,11 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 
-use crate::eval::Evidence;
+use crate::diag::printable;
+use crate::eval::{Evidence, EvidenceField};
 use crate::lang::ast::Severity;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Where a finding or claim comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,6 +111,166 @@ impl Report {
     /// Whether the report should fail a build: a finding at or above `fail_on`, or a failing claim.
     pub fn fails(&self, fail_on: Severity) -> bool {
         self.findings.iter().any(|f| f.severity >= fail_on) || self.claims.iter().any(|c| !c.holds)
+    }
+
+    /// The report as a terminal, a GitHub annotation or Markdown may show
+    /// it: every text passed through `diag::printable` (JSON and SARIF keep
+    /// the exact text). Borrowed, not copied, when nothing needs escaping.
+    pub fn printable(&self) -> Cow<'_, Report> {
+        if !self.texts().any(|t| matches!(printable(t), Cow::Owned(_))) {
+            return Cow::Borrowed(self);
+        }
+        let mut copy = self.clone();
+        for text in copy.texts_mut() {
+            if let Cow::Owned(escaped) = printable(text) {
+                *text = escaped;
+            }
+        }
+        Cow::Owned(copy)
+    }
+
+    /// Every text of the report; `texts_mut` lists the same ones. The
+    /// structs are taken apart whole, so a new field cannot be forgotten.
+    fn texts(&self) -> impl Iterator<Item = &String> {
+        let Report {
+            scenario,
+            file,
+            as_of,
+            findings,
+            claims,
+            waived,
+            summary: _,
+        } = self;
+        let claims = claims.iter().flat_map(|c| {
+            let ClaimResult {
+                title,
+                holds: _,
+                source,
+                claim,
+                location,
+            } = c;
+            [title, claim, &location.file].into_iter().chain(source)
+        });
+        let waived = waived.iter().flat_map(|w| {
+            let WaiverInfo {
+                reason,
+                until,
+                location,
+            } = &w.waiver;
+            finding_texts(&w.finding)
+                .chain([&location.file])
+                .chain(reason)
+                .chain(until)
+        });
+        [scenario, file, as_of]
+            .into_iter()
+            .chain(findings.iter().flat_map(finding_texts))
+            .chain(claims)
+            .chain(waived)
+    }
+
+    fn texts_mut(&mut self) -> Vec<&mut String> {
+        let Report {
+            scenario,
+            file,
+            as_of,
+            findings,
+            claims,
+            waived,
+            summary: _,
+        } = self;
+        let mut texts = vec![scenario, file, as_of];
+        for finding in findings {
+            finding_texts_mut(finding, &mut texts);
+        }
+        for ClaimResult {
+            title,
+            holds: _,
+            source,
+            claim,
+            location,
+        } in claims
+        {
+            texts.extend([title, claim, &mut location.file]);
+            texts.extend(source);
+        }
+        for Waived { finding, waiver } in waived {
+            finding_texts_mut(finding, &mut texts);
+            let WaiverInfo {
+                reason,
+                until,
+                location,
+            } = waiver;
+            texts.push(&mut location.file);
+            texts.extend(reason);
+            texts.extend(until);
+        }
+        texts
+    }
+}
+
+fn finding_texts(finding: &Finding) -> impl Iterator<Item = &String> {
+    let Finding {
+        rule,
+        title,
+        severity: _,
+        subject,
+        message,
+        cite,
+        location,
+        evidence,
+    } = finding;
+    let evidence = evidence.iter().flat_map(|e| {
+        let Evidence {
+            var,
+            id,
+            line: _,
+            fields,
+        } = e;
+        [var, id].into_iter().chain(fields.iter().flat_map(|f| {
+            let EvidenceField {
+                path,
+                value,
+                line: _,
+            } = f;
+            [path, value]
+        }))
+    });
+    [rule, title, message, cite, &location.file]
+        .into_iter()
+        .chain(subject)
+        .chain(evidence)
+}
+
+fn finding_texts_mut<'a>(finding: &'a mut Finding, texts: &mut Vec<&'a mut String>) {
+    let Finding {
+        rule,
+        title,
+        severity: _,
+        subject,
+        message,
+        cite,
+        location,
+        evidence,
+    } = finding;
+    texts.extend([rule, title, message, cite, &mut location.file]);
+    texts.extend(subject);
+    for Evidence {
+        var,
+        id,
+        line: _,
+        fields,
+    } in evidence
+    {
+        texts.extend([var, id]);
+        for EvidenceField {
+            path,
+            value,
+            line: _,
+        } in fields
+        {
+            texts.extend([path, value]);
+        }
     }
 }
 

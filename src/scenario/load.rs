@@ -21,6 +21,7 @@ use super::model::{
 use super::validate::{self, Partial, RecordKind, Ref, Want};
 use super::yaml::{self, Node, Value, YamlLimits};
 use crate::diag::{self, Diagnostic, Loc};
+pub use crate::io::read::decode_utf8;
 
 /// YAML text → validated Scenario, or every problem found (sorted by position, deduplicated).
 pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario, Vec<Diagnostic>> {
@@ -65,21 +66,15 @@ pub fn load_rule_tests(
     let mut diags = Vec::new();
     let mut cx = Cx::new(file, &mut diags);
     cx.text = text;
-    let entries: &[(Node, Node)] = match &root.value {
-        Value::Map(entries) => entries,
-        _ => {
-            cx.wrong_type(
-                &root,
-                "a rule-test file (a mapping with `rule:` and `cases:`)",
-            );
-            NO_ENTRIES
-        }
-    };
-    let loc = entries.first().map_or(Loc::new(1, 1), |(k, _)| k.loc);
-    let mut f = Fields::over(loc, entries, "a rule-test file");
+    let (entries, mapping) = root_entries(
+        &mut cx,
+        &root,
+        "a rule-test file (a mapping with `rule:` and `cases:`)",
+    );
+    let mut f = Fields::over(root.loc, entries, "a rule-test file");
     let rule = f.required(&mut cx, "rule", rule_id);
     let cases = f.required(&mut cx, "cases", list("cases", rule_case));
-    f.finish(&mut cx);
+    f.finish_root(&mut cx, mapping);
     let cases = cases.unwrap_or_default();
     diag::sort_and_dedup(&mut diags);
     match rule {
@@ -134,17 +129,11 @@ pub fn load_proposals_str(
     let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
     let mut cx = Cx::new(file, &mut diags);
-    let entries: &[(Node, Node)] = match &root.value {
-        Value::Map(entries) => entries,
-        _ => {
-            cx.wrong_type(&root, "a mapping with `proposals:`");
-            NO_ENTRIES
-        }
-    };
-    let loc = entries.first().map_or(Loc::new(1, 1), |(k, _)| k.loc);
-    let mut f = Fields::over(loc, entries, "a proposals file");
+    cx.text = text;
+    let (entries, mapping) = root_entries(&mut cx, &root, "a mapping with `proposals:`");
+    let mut f = Fields::over(root.loc, entries, "a proposals file");
     let proposals = f.required(&mut cx, "proposals", list("proposals", proposal));
-    f.finish(&mut cx);
+    f.finish_root(&mut cx, mapping);
     let partials = std::mem::take(&mut cx.partials);
     // The scenario itself is valid, so whatever validation finds in the
     // combination is about these proposals: it is reported against their file.
@@ -197,19 +186,7 @@ impl<'a> Cx<'a> {
     /// offset into the value is not a column offset from `start`. Empty when
     /// the value cannot be matched to the text (escapes): callers fall back.
     fn source_map(&mut self, start: Loc, value: &str) -> Vec<Loc> {
-        if self.text.is_empty() {
-            return Vec::new();
-        }
-        if self.line_starts.is_empty() {
-            self.line_starts.push(0);
-            let breaks = self.text.match_indices('\n').map(|(i, _)| i + 1);
-            self.line_starts.extend(breaks);
-        }
-        let Some(&line_start) = usize::try_from(start.line)
-            .ok()
-            .and_then(|l| l.checked_sub(1))
-            .and_then(|l| self.line_starts.get(l))
-        else {
+        let Some(line_start) = self.line_start(start.line) else {
             return Vec::new();
         };
         let skip = usize::try_from(start.column.saturating_sub(1)).unwrap_or(0);
@@ -250,6 +227,39 @@ impl<'a> Cx<'a> {
         }
         map.push(Loc::new(line, column));
         map
+    }
+
+    /// Byte offset in `text` where line `line` (1-based) starts.
+    fn line_start(&mut self, line: u32) -> Option<usize> {
+        if self.text.is_empty() {
+            return None;
+        }
+        if self.line_starts.is_empty() {
+            self.line_starts.push(0);
+            let breaks = self.text.match_indices('\n').map(|(i, _)| i + 1);
+            self.line_starts.extend(breaks);
+        }
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        self.line_starts.get(index).copied()
+    }
+
+    /// The plain scalar written at `at`, if it looks like one that YAML
+    /// resolves to a number or a boolean (`-.inf`, `1e3`, `0x1F`, `True`).
+    /// `None` for anything else, such as an alias or a tag at that place.
+    fn written(&mut self, at: Loc) -> Option<&'a str> {
+        let start = self.line_start(at.line)?;
+        let text: &'a str = self.text;
+        let line = text.get(start..)?;
+        let line = &line[..line.find('\n').unwrap_or(line.len())];
+        let skip = usize::try_from(at.column.saturating_sub(1)).ok()?;
+        let from = line.char_indices().nth(skip).map(|(i, _)| i)?;
+        let rest = &line[from..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '_')))
+            .unwrap_or(rest.len());
+        let after = rest[end..].chars().next();
+        let ends = after.is_none_or(|c| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'));
+        (end > 0 && ends).then(|| &rest[..end])
     }
 
     fn error(&mut self, code: &'static str, loc: Loc, message: impl Into<String>) {
@@ -434,6 +444,18 @@ impl<'n> Fields<'n> {
     }
 }
 
+impl Fields<'_> {
+    /// `finish` for a top mapping; when the top is not a mapping at all
+    /// (`mapping` false, already reported), its keys are not missing one by one.
+    fn finish_root(&mut self, cx: &mut Cx, mapping: bool) -> bool {
+        if !mapping {
+            self.missing.clear();
+            self.failed = true;
+        }
+        self.finish(cx)
+    }
+}
+
 /// `until` before `from` is reported where it is written, even when the
 /// record is otherwise broken, so that every problem shows in one run.
 fn check_period(cx: &mut Cx, from: &Option<At<Date>>, until: &Option<At<Date>>) {
@@ -572,18 +594,22 @@ fn decode_in_pieces<T: Send>(
     out
 }
 
-/// Free text (a name, title, city...); numbers and booleans are taken as written.
+/// Free text (a name, title, city...). A plain scalar that YAML reads as a
+/// number or a boolean (`name: .inf`, `title: 1e3`, `city: 0x1F`) is the
+/// text as written: that is what its author meant. Ids, dates and ranks
+/// stay strict (see `def_id`, `date`, `word`).
 fn text(cx: &mut Cx, node: &Node) -> Option<String> {
-    match &node.value {
-        Value::Str(s) => Some(s.to_string()),
-        Value::Int(n) => Some(n.to_string()),
-        Value::Float(x) => Some(x.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+    let shown = match &node.value {
+        Value::Str(s) => return Some(s.to_string()),
+        Value::Int(n) => n.to_string(),
+        Value::Float(x) => x.to_string(),
+        Value::Bool(b) => b.to_string(),
         _ => {
             cx.wrong_type(node, "a text");
-            None
+            return None;
         }
-    }
+    };
+    Some(cx.written(node.loc).map_or(shown, str::to_string))
 }
 
 /// A string kept with its location (claims, rule ids).
@@ -824,19 +850,16 @@ fn subjects(cx: &mut Cx, node: &Node) -> Option<Vec<At<String>>> {
 // The scenario and its records
 
 fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
-    // The YAML layer does not locate the root mapping: use its first key.
-    let entries: &[(Node, Node)] = match &root.value {
-        Value::Map(entries) => entries,
-        Value::Null => NO_ENTRIES,
-        _ => {
-            cx.wrong_type(
-                root,
-                "a scenario (a mapping with `scenario:`, `states:`, ...)",
-            );
-            NO_ENTRIES
-        }
+    let (entries, mapping) = match &root.value {
+        // An empty inline scenario lacks its id: `missing-key` says so.
+        Value::Null => (NO_ENTRIES, true),
+        _ => root_entries(
+            cx,
+            root,
+            "a scenario (a mapping with `scenario:`, `states:`, ...)",
+        ),
     };
-    let loc = entries.first().map_or(Loc::new(1, 1), |(k, _)| k.loc);
+    let loc = root.loc;
     let mut f = Fields::over(loc, entries, "the scenario");
     let id = f.required(cx, "scenario", def_id);
     let title = f.optional(cx, "title", text);
@@ -850,7 +873,7 @@ fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
     let expect = f.optional(cx, "expect", list("claims", claim));
     let waivers = f.optional(cx, "waivers", list("waivers", waiver));
     // Errors are reported; an unclean scenario never leaves `load_str`.
-    let _clean = f.finish(cx);
+    let _clean = f.finish_root(cx, mapping);
     Scenario {
         file: cx.file.to_string(),
         // A missing id is reported; the placeholder never leaves `load_str`.
@@ -865,6 +888,23 @@ fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
         proposals: proposals.unwrap_or_default(),
         expect: expect.unwrap_or_default(),
         waivers: waivers.unwrap_or_default(),
+    }
+}
+
+/// The entries of a file's (or an inline scenario's) top mapping, and
+/// whether it is one. Anything else is one `wrong-type` error at the root's
+/// place: its missing keys are not reported too (one root cause, one error).
+fn root_entries<'n>(
+    cx: &mut Cx,
+    root: &'n Node<'n>,
+    expected: &str,
+) -> (&'n [(Node<'n>, Node<'n>)], bool) {
+    match &root.value {
+        Value::Map(entries) => (entries, true),
+        _ => {
+            cx.wrong_type(root, expected);
+            (NO_ENTRIES, false)
+        }
     }
 }
 
@@ -1302,7 +1342,7 @@ mod tests {
     fn node(text: &str) -> Node<'_> {
         yaml::parse(text, "t.yaml", &YamlLimits::default()).unwrap_or_else(|d| Node {
             value: Value::Str(d.message.into()),
-            loc: Loc::default(),
+            loc: d.loc,
         })
     }
 

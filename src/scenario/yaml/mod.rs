@@ -105,7 +105,7 @@ pub fn parse_full(
         max_nodes: limits.max_nodes,
         max_documents: 1,
         // Anchored content a scenario replays is small; a bomb's is not.
-        max_recorded_anchor_events: 100_000,
+        max_recorded_anchor_events: MAX_RECORDED_EVENTS,
         // The default (1,000,000) stops near 9.5 MB of scenario; nodes bound the work instead.
         max_events: 4 * limits.max_nodes,
     };
@@ -114,30 +114,176 @@ pub fn parse_full(
         strict_booleans: true,
         leading_zero_numbers_as_strings: true,
         underscored_numbers_as_strings: true,
+        // `.inf` and `.nan` are read (as numbers), not refused: in a text
+        // field the loader takes them as written (`name: .inf`).
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::PassThrough,
         duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::Error,
         // A scenario may reuse an anchor a few times; a "billion laughs" file
         // expands each one exponentially often and is stopped early here.
-        alias_limits: serde_saphyr::alias_limits! { max_alias_expansions_per_anchor: 10_000 },
+        alias_limits: serde_saphyr::alias_limits! { max_alias_expansions_per_anchor: MAX_EXPANSIONS },
     };
     match serde_saphyr::from_str_with_options::<Option<Spanned<Node<'static>>>>(text, options) {
-        Ok(Some(node)) => Ok(node.value),
+        Ok(Some(node)) => Ok(located(node)),
         Ok(None) => Ok(Node {
             value: Value::Null,
             loc: Loc::new(1, 1),
         }),
-        Err(error) => Err(yaml_error(&error, file)),
+        Err(error) => Err(yaml_error(&error, text, file, limits)),
     }
 }
 
-fn yaml_error(error: &serde_saphyr::Error, file: &str) -> Diagnostic {
-    let loc = error
-        .location()
-        .filter(|l| l.line() > 0)
-        .map(|l| Loc::new(saturate(l.line()), saturate(l.column())))
-        .unwrap_or(Loc::new(1, 1));
+/// Expansions of one anchor that serde-saphyr allows.
+const MAX_EXPANSIONS: usize = 10_000;
+/// Events that anchors may record for replay.
+const MAX_RECORDED_EVENTS: usize = 100_000;
+
+/// serde-saphyr's error in a scenario author's words, classified by its
+/// kind (never by words in its text, which name the library's internals).
+fn yaml_error(
+    error: &serde_saphyr::Error,
+    text: &str,
+    file: &str,
+    limits: &YamlLimits,
+) -> Diagnostic {
+    use serde_saphyr::Error;
+    use serde_saphyr::budget::BudgetBreach;
+    use serde_saphyr::granit_parser::ErrorKind;
+    let loc = error.location().map_or(Loc::new(1, 1), |l| loc_of(&l));
+    // An error met while replaying an alias is wrapped with the alias's place
+    // (kept in `loc`); what went wrong is inside.
+    let mut inner = error.without_snippet();
+    let mut through_alias = false;
+    while let Error::AliasError { error, .. } | Error::WithSnippet { error, .. } = inner {
+        through_alias |= matches!(inner, Error::AliasError { .. });
+        inner = error;
+    }
+    let nodes = limits.max_nodes;
+    let raise_nodes =
+        format!("raise the limit with --limit-yaml-nodes (now {nodes}) if the file is genuine");
+    let alias_bomb = |what: String| {
+        Diagnostic::new("yaml-alias-limit", file, loc, format!("the YAML expands to too much data: {what}"))
+            .with_help("a file whose aliases multiply like this is a \"billion laughs\" attack, or needs its records written out instead")
+    };
+    let depth = || {
+        Diagnostic::new("yaml-depth-limit", file, loc, "the YAML nests too deeply").with_help(format!(
+            "lists and mappings may nest at most {} levels; a scenario needs fewer than 10 (an unclosed `[` or `{{`?)",
+            limits.max_depth
+        ))
+    };
+    match inner {
+        Error::MultipleDocuments { .. }
+        | Error::Budget {
+            breach: BudgetBreach::Documents { .. },
+            ..
+        } => Diagnostic::new(
+            "yaml-multiple-documents",
+            file,
+            loc,
+            "a scenario file holds one YAML document; this file has a second one starting here",
+        )
+        .with_help("a `---` or `...` line ends a document: put each scenario in a file of its own"),
+        Error::UnknownAnchor { .. } => {
+            let alias = alias_at(text, loc);
+            Diagnostic::new(
+                "yaml-unknown-anchor",
+                file,
+                loc,
+                format!("the alias `*{alias}` refers to no anchor"),
+            )
+            .with_width(alias.chars().count() + 1)
+            .with_help(format!(
+                "an alias repeats a value marked `&{alias}` earlier in the file; mark the value, or write it out here"
+            ))
+        }
+        Error::Budget {
+            breach: BudgetBreach::Nodes { .. },
+            ..
+        } => {
+            let why = if through_alias {
+                ", counting each value an alias repeats"
+            } else {
+                " (lists, mappings and values)"
+            };
+            Diagnostic::new(
+                "yaml-node-limit",
+                file,
+                loc,
+                format!("the YAML has more than {nodes} nodes{why}"),
+            )
+            .with_help(raise_nodes)
+        }
+        // Events are bounded at four per node: the node limit raises both.
+        Error::Budget {
+            breach: BudgetBreach::Events { .. },
+            ..
+        } => Diagnostic::new(
+            "yaml-node-limit",
+            file,
+            loc,
+            format!(
+                "the YAML is too large to read: more than {} parser events (4 for each of the {nodes} nodes allowed)",
+                nodes.saturating_mul(4)
+            ),
+        )
+        .with_help(raise_nodes),
+        Error::Budget {
+            breach: BudgetBreach::Depth { .. },
+            ..
+        } => depth(),
+        Error::ExternalMessage { source, .. }
+            if matches!(
+                source.as_ref(),
+                serde_saphyr::ExternalMessageSource::Parser(e)
+                    if matches!(e.kind(), ErrorKind::RecursionLimitExceeded)
+            ) =>
+        {
+            depth()
+        }
+        Error::AliasExpansionLimitExceeded { .. } => alias_bomb(format!(
+            "aliases repeat one anchor more than {MAX_EXPANSIONS} times"
+        )),
+        Error::Budget {
+            breach:
+                BudgetBreach::RecordedAnchorEvents { .. } | BudgetBreach::RecordedAnchorBytes { .. },
+            ..
+        } => alias_bomb(format!(
+            "anchors hold more than {MAX_RECORDED_EVENTS} values for aliases to repeat"
+        )),
+        Error::AliasReplayLimitExceeded { .. }
+        | Error::AliasReplayCounterOverflow { .. }
+        | Error::AliasReplayStackDepthExceeded { .. }
+        | Error::Budget {
+            breach:
+                BudgetBreach::Aliases { .. }
+                | BudgetBreach::Anchors { .. }
+                | BudgetBreach::AliasAnchorRatio { .. },
+            ..
+        } => alias_bomb("its aliases repeat more values than allowed".to_string()),
+        // The library's advice here is for programmers ("set DuplicateKeyPolicy
+        // in Options"); a scenario's author needs to know the key is repeated.
+        Error::DuplicateMappingKey { key, .. } => {
+            let message = match key {
+                Some(key) => format!("duplicate key `{key}`"),
+                None => "duplicate key".to_string(),
+            };
+            Diagnostic::new("yaml-syntax", file, loc, message)
+                .with_help("a key may appear only once in a mapping; remove or rename one of them")
+        }
+        _ => Diagnostic::new(
+            "yaml-syntax",
+            file,
+            loc,
+            format!("invalid YAML: {}", syntax_message(error)),
+        ),
+    }
+}
+
+/// The library's own words for a syntax error, without the position it
+/// adds (the `-->` line gives that).
+fn syntax_message(error: &serde_saphyr::Error) -> String {
     let options = serde_saphyr::render_options! { snippets: serde_saphyr::SnippetMode::Off };
     let rendered = error.without_snippet().render_with_options(options);
-    // The library prefixes "error: line L column C: "; we print the location ourselves.
+    // The library prefixes "error: line L column C: ".
     let message = rendered
         .lines()
         .next()
@@ -147,7 +293,7 @@ fn yaml_error(error: &serde_saphyr::Error, file: &str) -> Diagnostic {
         Some((prefix, rest)) if prefix.starts_with("line ") => rest,
         _ => message,
     };
-    // Some messages end in "at line L, column C": the `-->` line says that.
+    // Some messages end in "at line L, column C".
     let message = match message.rsplit_once(" at line ") {
         Some((text, position))
             if position
@@ -158,37 +304,32 @@ fn yaml_error(error: &serde_saphyr::Error, file: &str) -> Diagnostic {
         }
         _ => message,
     };
-    // The library's advice here is for programmers ("set DuplicateKeyPolicy
-    // in Options"); a scenario's author needs to know the key is repeated.
-    if let Some(key) = message
-        .strip_prefix("duplicate mapping key: ")
-        .and_then(|rest| rest.split(", set DuplicateKeyPolicy").next())
-    {
-        return Diagnostic::new("yaml-syntax", file, loc, format!("duplicate key `{key}`"))
-            .with_help("a key may appear only once in a mapping; remove or rename one of them");
-    }
-    let depth =
-        message.contains("recursion") || message.contains("Depth") || message.contains("depth");
-    let budget =
-        message.contains("budget") || message.contains("replay") || message.contains("alias");
-    if depth {
-        Diagnostic::new("yaml-limit", file, loc, "the YAML nests too deeply").with_help(
-            "lists and mappings may nest at most 32 levels; a scenario needs fewer than 10",
-        )
-    } else if budget {
-        // The library's own words here are its internal counters
-        // (`RecordedAnchorEvents { recorded_anchor_events: 100001 }`): leave them out.
-        Diagnostic::new("yaml-limit", file, loc, "the YAML expands to too much data")
-        .with_help("aliases here expand beyond the limits (a \"billion laughs\" file?); write the records out instead")
-    } else {
-        Diagnostic::new("yaml-syntax", file, loc, format!("invalid YAML: {message}"))
-    }
+    message.to_string()
+}
+
+/// The name of the alias written at `loc` (`*name`), for the message.
+fn alias_at(text: &str, loc: Loc) -> &str {
+    let line = usize::try_from(loc.line.saturating_sub(1))
+        .ok()
+        .and_then(|n| text.split('\n').nth(n))
+        .unwrap_or("");
+    let skip = usize::try_from(loc.column.saturating_sub(1)).unwrap_or(0);
+    let rest = line
+        .char_indices()
+        .nth(skip)
+        .map_or("", |(at, _)| &line[at..]);
+    let name = rest.strip_prefix('*').unwrap_or(rest);
+    let end = name
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
+        .unwrap_or(name.len());
+    &name[..end]
 }
 
 fn saturate(n: impl TryInto<u32>) -> u32 {
     n.try_into().unwrap_or(u32::MAX)
 }
 
+/// serde-saphyr's location; its "unknown" (0) becomes 1 in `Loc::new`.
 fn loc_of(location: &serde_saphyr::Location) -> Loc {
     Loc::new(saturate(location.line()), saturate(location.column()))
 }
@@ -196,6 +337,7 @@ fn loc_of(location: &serde_saphyr::Location) -> Loc {
 impl<'de> Deserialize<'de> for Node<'static> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = deserializer.deserialize_any(ValueVisitor)?;
+        // The place is the caller's to give (`located`): a value cannot see its span.
         Ok(Node {
             value,
             loc: Loc::default(),
@@ -203,7 +345,8 @@ impl<'de> Deserialize<'de> for Node<'static> {
     }
 }
 
-/// Unwraps a spanned node, taking the location where the value is used.
+/// Unwraps a spanned node, taking the location where the value is used
+/// (the root's too: a list where a mapping belongs is shown where it starts).
 fn located(spanned: Spanned<Node<'static>>) -> Node<'static> {
     Node {
         value: spanned.value.value,
@@ -313,7 +456,7 @@ mod tests {
             );
         }
         let error = parse(&bomb, "t.yaml", &YamlLimits::default());
-        assert!(matches!(error, Err(d) if d.code == "yaml-limit"));
+        assert!(matches!(error, Err(d) if d.code == "yaml-alias-limit"));
         let deep = "[".repeat(100_000);
         assert!(parse(&deep, "t.yaml", &YamlLimits::default()).is_err());
     }

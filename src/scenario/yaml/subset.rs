@@ -41,9 +41,13 @@ pub fn parse_split<'t>(text: &'t str, limits: &YamlLimits, split_min: usize) -> 
         if workers > 1
             && let Some(read) = split::parse(text, limits, workers, split_min / 4)
         {
+            // A block mapping is located at its first key, as serde-saphyr does.
             return read.map(|root| Node {
+                loc: match &root {
+                    Value::Map(entries) => entries.first().map_or(Loc::new(1, 1), |(k, _)| k.loc),
+                    _ => Loc::new(1, 1),
+                },
                 value: root,
-                loc: Loc::default(),
             });
         }
     }
@@ -57,11 +61,7 @@ pub fn parse_split<'t>(text: &'t str, limits: &YamlLimits, split_min: usize) -> 
     if reader.peek().is_some() {
         return None;
     }
-    // serde-saphyr leaves the root unlocated.
-    Some(Node {
-        value: root.value,
-        loc: Loc::default(),
-    })
+    Some(root)
 }
 
 /// Reading a large file in pieces. A top-level mapping is cut into its
