@@ -1,5 +1,6 @@
-//! The standard rules' own tests (`rules/tests/*.test.yaml`) and every
-//! fixture's `expect` claims, run by `cargo test` through the library, with
+//! The standard rules' own tests (`rules/tests/*.test.yaml`, and the peer
+//! comparison's extra cases in `benches/peers/cases/`) and every fixture's
+//! `expect` claims, run by `cargo test` through the library, with
 //! the coverage `.ci/run` used to demand of `parity test` (every rule tested
 //! firing and not firing); and the rule-test format itself: findings are
 //! counted, messages compared where a case gives one, errors located.
@@ -65,6 +66,8 @@ fn failures(report: &TestReport) -> Vec<String> {
 #[test]
 fn every_standard_rule_test_and_fixture_claim_passes() {
     let mut files = yaml_files("rules/tests");
+    // The extra cases of the peer comparison (benches/peers/README.md).
+    files.extend(yaml_files("benches/peers/cases"));
     files.extend(yaml_files("fixtures"));
     let report = run(&files, &standard());
     let failed = failures(&report);
