@@ -159,15 +159,15 @@ fn tests(path: &str, out: &str) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         let mut got: Vec<String> = findings.iter().map(|f| f.subject.join(" ")).collect();
         got.sort();
-        // `parity test` compares subjects as sets of ids; the engine lists
-        // rank-parity's pair in id order, as the peers do.
+        // `parity test` compares subjects as sets of ids, with their counts;
+        // the engine lists rank-parity's pair in id order, as the peers do.
         let mut want: Vec<String> = case
             .fires
             .iter()
-            .map(|s| {
-                let mut ids = s.clone();
+            .flat_map(|e| {
+                let mut ids = e.subject.clone();
                 ids.sort();
-                ids.join(" ")
+                std::iter::repeat_n(ids.join(" "), e.count as usize)
             })
             .collect();
         want.sort();

@@ -235,9 +235,31 @@ fn file_order_on_the_command_line_changes_no_byte_of_any_report() {
 fn file_order_does_not_matter_with_a_date_or_rules_either() {
     let a = KABUL;
     let b = "rules/examples/implied-recognition.yaml";
+    // tests/data/rules adds `headed-mission`, an info rule that fires for
+    // every headed mission: many findings of a rule that is not standard.
+    let with = |first: &str, second: &str, format: &str| {
+        parity(&[
+            "check",
+            first,
+            second,
+            "--as-of",
+            "2024-09-01",
+            "--rules",
+            "tests/data/rules",
+            "--format",
+            format,
+        ])
+    };
     for format in ["human", "json"] {
-        let forward = parity(&["check", a, b, "--as-of", "2024-09-01", "--format", format]);
-        let backward = parity(&["check", b, a, "--as-of", "2024-09-01", "--format", format]);
+        let forward = with(a, b, format);
+        let backward = with(b, a, format);
         assert_eq!(forward, backward, "{format}");
+        let text = String::from_utf8_lossy(&forward.1);
+        // The rules and the date were applied: the extra rule fires in both
+        // files, and rank-parity, which holds in Kabul on 2024-09-01 only.
+        assert!(text.contains("headed-mission"), "{format}: {text}");
+        assert!(text.contains("chn-in-afg: ambassador"), "{format}: {text}");
+        assert!(text.contains("aaa-in-bbb: ambassador"), "{format}: {text}");
+        assert!(text.contains("rank-parity"), "{format}: {text}");
     }
 }

@@ -1,8 +1,10 @@
 //! The evaluator over small synthetic scenarios: each standard rule fires
 //! where it should and not in the close cases around it; dates, `none`,
 //! quantifiers and `as_of` behave as docs/rules.md says; the budget stops a
-//! runaway rule; findings do not depend on the order records are written in;
-//! and the hash-join planner agrees with an unindexed evaluation.
+//! runaway rule; findings do not depend on the order records are written in,
+//! and conflicting records resolve as docs/scenario.md says; a waiver ends on
+//! its `until` day; and the hash-join planner agrees with an unindexed
+//! evaluation.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use parity::diag::Diagnostic;
@@ -1195,7 +1197,10 @@ fn findings_do_not_depend_on_the_order_of_missions() {
 #[test]
 fn conflicting_records_are_resolved_whatever_their_order() {
     // Two recognition records with the same start say different things, and
-    // two staff counts overlap: the result must not depend on which is listed first.
+    // two staff counts overlap: the result must not depend on which is listed
+    // first, and it is the one docs/scenario.md gives: of two recognitions
+    // that start together the weaker level holds (here `none`, so the
+    // credentials imply recognition), of two staff counts the larger (62).
     let recognitions = [
         "  - { by: AAA, of: bbb-new, level: de-jure, from: 2022-01-01 }",
         "  - { by: AAA, of: bbb-new, level: none, from: 2022-01-01 }",
@@ -1224,9 +1229,147 @@ missions:
         )
     };
     let rules = standard();
-    let one = summary(&run(&yaml(0), &rules, None));
-    let other = summary(&run(&yaml(1), &rules, None));
-    assert_eq!(one, other);
+    let expected = vec![
+        (
+            "implied-recognition".to_string(),
+            ids(&["a-in-b"]),
+            "Alpha's ambassador in Beta presented credentials to New Beta on 2022-02-01, which \
+             Alpha did not recognise de jure then (none): this implies recognition"
+                .to_string(),
+        ),
+        (
+            "staff-parity".to_string(),
+            ids(&["a-in-b", "b-in-a"]),
+            "Alpha has 62 diplomats in Beta, but Beta has 21 in Alpha (ratio 2.952, above 1.5)"
+                .to_string(),
+        ),
+    ];
+    for first in [0, 1] {
+        assert_eq!(
+            summary(&run(&yaml(first), &rules, None)),
+            expected,
+            "record {first} listed first"
+        );
+    }
+}
+
+/// How AAA recognises New Beta on 2022-02-01, read by a rule.
+const LEVEL_ON_THE_DAY: &str = r#"
+rule level-on-the-day {
+  title "T"
+  severity info
+  cite "C"
+  for s in states
+  where s.id == AAA
+  message "{recognition(s, bbb-new, 2022-02-01)}"
+}
+"#;
+
+#[test]
+fn of_two_recognitions_that_start_the_same_day_the_weaker_holds() {
+    let rules = with_rules(LEVEL_ON_THE_DAY);
+    let level = |a: &str, b: &str| {
+        let yaml = world(
+            "2024-09-27",
+            &format!("{BETA_GOVERNMENTS}recognitions:\n  - {a}\n  - {b}\n"),
+        );
+        let report = run(&yaml, &rules, None);
+        let fired = fired(&report, "level-on-the-day");
+        assert_eq!(fired.len(), 1, "{fired:?}");
+        fired[0].1.clone()
+    };
+    let record = |level: &str, from: &str| {
+        format!("{{ by: AAA, of: bbb-new, level: {level}, from: {from} }}")
+    };
+    let (jure, facto, none) = (
+        record("de-jure", "2022-01-01"),
+        record("de-facto", "2022-01-01"),
+        record("none", "2022-01-01"),
+    );
+    // `none` before `de-facto` before `de-jure`, in either order of the file.
+    for (a, b, weaker) in [
+        (&jure, &facto, "de-facto"),
+        (&jure, &none, "none"),
+        (&facto, &none, "none"),
+    ] {
+        assert_eq!(level(a, b), weaker, "{a} then {b}");
+        assert_eq!(level(b, a), weaker, "{b} then {a}");
+    }
+    // Not a tie: the record that starts later holds, weaker or stronger.
+    let earlier_none = record("none", "2021-12-31");
+    assert_eq!(level(&jure, &earlier_none), "de-jure");
+    assert_eq!(level(&earlier_none, &jure), "de-jure");
+    let later_none = record("none", "2022-01-02");
+    assert_eq!(level(&jure, &later_none), "none");
+    assert_eq!(level(&later_none, &jure), "none");
+}
+
+// ---------------------------------------------------------------------------
+// Waivers
+
+/// A waiver of head-vacant for Alpha's empty embassy, until 2024-01-01.
+fn waived_vacancy(as_of: &str) -> Report {
+    let yaml = world(
+        as_of,
+        "missions:
+  - { id: a-in-b, sender: AAA, receiver: BBB, kind: embassy }
+waivers:
+  - { rule: head-vacant, subject: a-in-b, reason: synthetic, until: 2024-01-01 }
+",
+    );
+    std_at(&yaml, None)
+}
+
+#[test]
+fn a_waiver_holds_up_to_the_day_before_its_until() {
+    let report = waived_vacancy("2023-12-31");
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    let waived: Vec<(&str, &[String], Option<&str>)> = report
+        .waived
+        .iter()
+        .map(|w| {
+            (
+                w.finding.rule.as_str(),
+                w.finding.subject.as_slice(),
+                w.waiver.until.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        waived,
+        [(
+            "head-vacant",
+            ids(&["a-in-b"]).as_slice(),
+            Some("2024-01-01")
+        )]
+    );
+}
+
+#[test]
+fn a_waiver_no_longer_holds_on_its_until_day() {
+    for as_of in ["2024-01-01", "2024-01-02"] {
+        let report = waived_vacancy(as_of);
+        assert!(report.waived.is_empty(), "{as_of}: {:#?}", report.waived);
+        assert_eq!(
+            summary(&report),
+            [
+                (
+                    "expired-waiver".to_string(),
+                    ids(&["a-in-b"]),
+                    "the waiver of `head-vacant` for a-in-b expired on 2024-01-01".to_string()
+                ),
+                (
+                    "head-vacant".to_string(),
+                    ids(&["a-in-b"]),
+                    format!(
+                        "Alpha's embassy in Beta has no head of mission and no chargé d'affaires \
+                         a.i. on {as_of}"
+                    )
+                ),
+            ],
+            "{as_of}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------

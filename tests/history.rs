@@ -1,11 +1,13 @@
 //! Historical fixtures from public record: every claim holds at the fixture's
-//! `as_of`, each timeline is snapshot-tested (human and JSON), and the key
-//! finding of each case is asserted on the timeline's periods.
+//! `as_of`, the key finding of each case is asserted on the timeline's
+//! periods, and each timeline is snapshot-tested (human and JSON). Where no
+//! standard rule fires, rules of the tests' own (`PROBES`) observe what the
+//! fixture records, so that its timeline still pins the periods.
 // Test helpers outside #[test] functions report failures by panicking.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use parity::engine::propose::{Verdict, propose};
-use parity::engine::timeline::{Period, TimelineReport, timeline};
+use parity::engine::timeline::{Period, TimelineReport, change_points, timeline};
 use parity::lang::ast::Severity;
 use parity::report::{Report, human, json};
 use parity::scenario::date::Date;
@@ -48,6 +50,142 @@ fn history(file: &str) -> TimelineReport {
         &CheckOptions::default(),
     )
     .unwrap_or_else(|d| panic!("timeline of {file} failed: {d:#?}"))
+}
+
+/// Rules of the tests' own that observe what the fixtures record (who heads
+/// each mission at what rank, which offices are open, what is recognised),
+/// so that a fixture where no standard rule fires still has a timeline whose
+/// periods pin the period logic: half-open periods, partial dates, several
+/// periods of one finding, "since ever" and "still".
+const PROBES: &str = r#"
+rule headed-by-class-1 {
+  title    "Embassy headed by an ambassador (class 1)"
+  severity info
+  cite     "tests/history.rs"
+  for m in missions
+  where m.kind == embassy and class(m.head.rank) == 1
+  message "{m.id}: {m.head.rank}"
+}
+
+rule headed-by-charge-en-pied {
+  title    "Embassy headed by a chargé d'affaires en pied (class 3)"
+  severity info
+  cite     "tests/history.rs"
+  for m in missions
+  where m.kind == embassy and class(m.head.rank) == 3
+  message "{m.id}: {m.head.rank}"
+}
+
+rule headed-ad-interim {
+  title    "Embassy headed by a chargé d'affaires a.i."
+  severity info
+  cite     "tests/history.rs"
+  for m in missions
+  where m.kind == embassy and m.head.rank == charge-d-affaires-ai
+  message "{m.id}: {m.head.rank}"
+}
+
+rule liaison-office-open {
+  title    "Liaison office open"
+  severity info
+  cite     "tests/history.rs"
+  for m in missions
+  where m.kind == liaison-office
+  message "{m.id}: headed by {m.head.rank}"
+}
+
+rule unreciprocated-embassy {
+  title    "Embassy with no embassy of the receiver in return"
+  severity info
+  cite     "tests/history.rs"
+  for m in missions
+  where m.kind == embassy
+  require exists(r in missions where r.kind == embassy and r.sender == m.receiver and r.receiver == m.sender)
+  message "{m.id}: no embassy of {m.receiver.name} in {m.sender.name}"
+}
+
+rule host-not-recognised {
+  title    "Mission to a government its sender does not recognise de jure"
+  severity info
+  cite     "tests/history.rs"
+  for m in missions
+  require recognition(m.sender, m.receiver.government) == de-jure
+  message "{m.id}: {recognition(m.sender, m.receiver.government)}"
+}
+
+rule credentials-pending {
+  title    "Head of class 1 or 2 in office before presenting credentials"
+  severity info
+  cite     "tests/history.rs"
+  for m in missions
+  where class(m.head.rank) in [1, 2] and m.head.credentials.on > as_of
+  message "{m.id}: credentials on {m.head.credentials.on}"
+}
+
+rule unequal-ranks {
+  title    "Reciprocal embassies headed at different ranks"
+  severity info
+  cite     "tests/history.rs"
+  subject  m, r
+  for m in missions, r in missions
+  where m.kind == embassy
+    and r.kind == embassy
+    and r.sender == m.receiver
+    and r.receiver == m.sender
+    and m.id < r.id
+    and m.head != none
+    and r.head != none
+  require m.head.rank == r.head.rank
+  message "{m.id}: {m.head.rank}; {r.id}: {r.head.rank}"
+}
+"#;
+
+/// The standard rules and the probes.
+fn with_probes() -> RuleSet {
+    let mut rules = rules();
+    let mut diags = Vec::new();
+    rules.add_text(PROBES, "probes.rules", &mut diags);
+    assert!(diags.is_empty(), "probes: {diags:#?}");
+    rules
+}
+
+/// The timeline under the standard rules and the probes.
+fn probed(file: &str) -> TimelineReport {
+    let rules = with_probes();
+    timeline(
+        &scenario(file),
+        &rules,
+        None,
+        None,
+        &CheckOptions::default(),
+    )
+    .unwrap_or_else(|d| panic!("timeline of {file} failed: {d:#?}"))
+}
+
+/// (from, until) as written; `None` is "since ever" / "still".
+type Span<'a> = (Option<&'a str>, Option<&'a str>);
+
+/// Every finding of a timeline as (rule, subject, periods), in report order.
+fn entries(report: &TimelineReport) -> Vec<(&str, String, Vec<Span<'_>>)> {
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            let periods = f
+                .periods
+                .iter()
+                .map(|p| (p.from.as_deref(), p.until.as_deref()))
+                .collect();
+            (f.rule.as_str(), f.subject.join(" "), periods)
+        })
+        .collect()
+}
+
+fn points(file: &str) -> Vec<String> {
+    change_points(&scenario(file))
+        .iter()
+        .map(|d| d.to_string())
+        .collect()
 }
 
 fn ids(list: &[&str]) -> Vec<String> {
@@ -261,37 +399,264 @@ fn canada_india_staff_parity_fires_until_the_withdrawal() {
 }
 
 // ---------------------------------------------------------------------------
+// (c) The periods of what each fixture records, read through the probes.
+// ---------------------------------------------------------------------------
+
+/// UK–PRC: the British mission from February 1950 (hansard-1957) under a
+/// chargé, alone until the Chinese one of June 1954 (time-1954); both
+/// chargés give way to ambassadors on 13 March 1972 (communique-1972).
+#[test]
+fn uk_prc_periods_of_charges_and_ambassadors() {
+    assert_eq!(
+        points(UK_PRC),
+        ["1950-01-06", "1950-02", "1954-06", "1972-03-13"]
+    );
+    let report = probed(UK_PRC);
+    assert_eq!(report.evaluations, 5, "since ever, and each change point");
+    assert_eq!(
+        entries(&report),
+        [
+            (
+                "headed-by-charge-en-pied",
+                "chn-in-gbr".to_string(),
+                vec![(Some("1954-06"), Some("1972-03-13"))]
+            ),
+            (
+                "headed-by-charge-en-pied",
+                "gbr-in-chn".to_string(),
+                vec![(Some("1950-02"), Some("1972-03-13"))]
+            ),
+            (
+                "headed-by-class-1",
+                "chn-in-gbr".to_string(),
+                vec![(Some("1972-03-13"), None)]
+            ),
+            (
+                "headed-by-class-1",
+                "gbr-in-chn".to_string(),
+                vec![(Some("1972-03-13"), None)]
+            ),
+            (
+                "unreciprocated-embassy",
+                "gbr-in-chn".to_string(),
+                vec![(Some("1950-02"), Some("1954-06"))]
+            ),
+        ],
+        "no standard rule fires, and the probes hold exactly then"
+    );
+}
+
+/// US–PRC: liaison offices from May 1973 to 1 March 1979; the US office in
+/// a capital whose government the US did not recognise until 1 January 1979
+/// (communique-1979); Woodcock in post from 1 March, credentials on 7 March
+/// (usembassy-ambassadors).
+#[test]
+fn us_prc_periods_of_liaison_offices_recognition_and_credentials() {
+    assert_eq!(
+        points(US_PRC),
+        [
+            "1973-05",
+            "1973-05-13",
+            "1979-01-01",
+            "1979-03-01",
+            "1979-03-07"
+        ]
+    );
+    let report = probed(US_PRC);
+    assert_eq!(report.evaluations, 6);
+    assert_eq!(
+        entries(&report),
+        [
+            (
+                "credentials-pending",
+                "usa-in-chn".to_string(),
+                vec![(Some("1979-03-01"), Some("1979-03-07"))]
+            ),
+            (
+                "headed-by-class-1",
+                "chn-in-usa".to_string(),
+                vec![(Some("1979-03-01"), None)]
+            ),
+            (
+                "headed-by-class-1",
+                "usa-in-chn".to_string(),
+                vec![(Some("1979-03-01"), None)]
+            ),
+            (
+                "host-not-recognised",
+                "usa-lo-chn".to_string(),
+                vec![(Some("1973-05-13"), Some("1979-01-01"))]
+            ),
+            (
+                "liaison-office-open",
+                "chn-lo-usa".to_string(),
+                vec![(Some("1973-05"), Some("1979-03-01"))]
+            ),
+            (
+                "liaison-office-open",
+                "usa-lo-chn".to_string(),
+                vec![(Some("1973-05-13"), Some("1979-03-01"))]
+            ),
+        ]
+    );
+}
+
+/// Turkey–Israel: each side's acting heads, and the windows when one side
+/// had an ambassador and the other an acting head (rank-parity compares
+/// classes and the acting head has none: see turkey_israel_rank_parity_never_fires).
+#[test]
+fn turkey_israel_periods_of_acting_heads_and_unequal_ranks() {
+    assert_eq!(
+        points(TUR_ISR),
+        [
+            "2010-06",
+            "2011-09-02",
+            "2016-12-05",
+            "2016-12-12",
+            "2018-05-14",
+            "2018-05-15",
+            "2022-12-27",
+            "2023-01-11"
+        ]
+    );
+    let report = probed(TUR_ISR);
+    assert_eq!(report.evaluations, 9);
+    assert_eq!(
+        entries(&report),
+        [
+            (
+                "headed-ad-interim",
+                "isr-in-tur".to_string(),
+                vec![
+                    (Some("2011-09-02"), Some("2016-12-05")),
+                    (Some("2018-05-15"), Some("2022-12-27"))
+                ]
+            ),
+            (
+                "headed-ad-interim",
+                "tur-in-isr".to_string(),
+                vec![
+                    (Some("2010-06"), Some("2016-12-12")),
+                    (Some("2018-05-14"), Some("2023-01-11"))
+                ]
+            ),
+            (
+                "headed-by-class-1",
+                "isr-in-tur".to_string(),
+                vec![
+                    (None, Some("2011-09-02")),
+                    (Some("2016-12-05"), Some("2018-05-15")),
+                    (Some("2022-12-27"), None)
+                ]
+            ),
+            (
+                "headed-by-class-1",
+                "tur-in-isr".to_string(),
+                vec![
+                    (None, Some("2010-06")),
+                    (Some("2016-12-12"), Some("2018-05-14")),
+                    (Some("2023-01-11"), None)
+                ]
+            ),
+            (
+                "unequal-ranks",
+                "isr-in-tur tur-in-isr".to_string(),
+                vec![
+                    (Some("2010-06"), Some("2011-09-02")),
+                    (Some("2016-12-05"), Some("2016-12-12")),
+                    (Some("2018-05-14"), Some("2018-05-15")),
+                    (Some("2022-12-27"), Some("2023-01-11"))
+                ]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_window_narrows_the_periods_to_it() {
+    // Turkey–Israel between 2016 and 2019: periods are cut at the window's
+    // ends, which are written as given, and nothing before 2016 shows.
+    let from = Date::parse("2016-01-01").unwrap();
+    let until = Date::parse("2019-01-01").unwrap();
+    let report = timeline(
+        &scenario(TUR_ISR),
+        &with_probes(),
+        Some(from),
+        Some(until),
+        &CheckOptions::default(),
+    )
+    .unwrap();
+    // 2016-01-01, then the four change points inside the window.
+    assert_eq!(report.evaluations, 5);
+    let unequal = entries(&report)
+        .into_iter()
+        .find(|(rule, _, _)| *rule == "unequal-ranks")
+        .unwrap();
+    assert_eq!(
+        unequal.2,
+        [
+            (Some("2016-12-05"), Some("2016-12-12")),
+            (Some("2018-05-14"), Some("2018-05-15"))
+        ]
+    );
+    let acting = entries(&report)
+        .into_iter()
+        .filter(|(rule, _, _)| *rule == "headed-ad-interim")
+        .map(|(_, subject, periods)| (subject, periods))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        acting,
+        [
+            (
+                "isr-in-tur".to_string(),
+                vec![
+                    (Some("2016-01-01"), Some("2016-12-05")),
+                    (Some("2018-05-15"), Some("2019-01-01"))
+                ]
+            ),
+            (
+                "tur-in-isr".to_string(),
+                vec![
+                    (Some("2016-01-01"), Some("2016-12-12")),
+                    (Some("2018-05-14"), Some("2019-01-01"))
+                ]
+            ),
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------
 // Snapshots of the timelines.
 // ---------------------------------------------------------------------------
 
 #[test]
-fn snapshot_uk_prc_timeline_human() {
-    insta::assert_snapshot!(human::render_timeline(&history(UK_PRC)));
+fn snapshot_uk_prc_timeline_with_probes_human() {
+    insta::assert_snapshot!(human::render_timeline(&probed(UK_PRC)));
 }
 
 #[test]
-fn snapshot_uk_prc_timeline_json() {
-    insta::assert_snapshot!(json::value(&history(UK_PRC)));
+fn snapshot_uk_prc_timeline_with_probes_json() {
+    insta::assert_snapshot!(json::value(&probed(UK_PRC)));
 }
 
 #[test]
-fn snapshot_us_prc_timeline_human() {
-    insta::assert_snapshot!(human::render_timeline(&history(US_PRC)));
+fn snapshot_us_prc_timeline_with_probes_human() {
+    insta::assert_snapshot!(human::render_timeline(&probed(US_PRC)));
 }
 
 #[test]
-fn snapshot_us_prc_timeline_json() {
-    insta::assert_snapshot!(json::value(&history(US_PRC)));
+fn snapshot_us_prc_timeline_with_probes_json() {
+    insta::assert_snapshot!(json::value(&probed(US_PRC)));
 }
 
 #[test]
-fn snapshot_turkey_israel_timeline_human() {
-    insta::assert_snapshot!(human::render_timeline(&history(TUR_ISR)));
+fn snapshot_turkey_israel_timeline_with_probes_human() {
+    insta::assert_snapshot!(human::render_timeline(&probed(TUR_ISR)));
 }
 
 #[test]
-fn snapshot_turkey_israel_timeline_json() {
-    insta::assert_snapshot!(json::value(&history(TUR_ISR)));
+fn snapshot_turkey_israel_timeline_with_probes_json() {
+    insta::assert_snapshot!(json::value(&probed(TUR_ISR)));
 }
 
 #[test]

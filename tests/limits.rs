@@ -69,16 +69,54 @@ fn alias_expansion_is_limited() {
 
 #[test]
 fn yaml_node_count_is_limited_and_can_be_raised() {
-    let (code, stderr) = parity(&["check", KABUL, "--limit-yaml-nodes", "100"]);
+    let text = std::fs::read_to_string(KABUL).unwrap();
+    let loads = |max_nodes: usize| {
+        let limits = YamlLimits {
+            max_nodes,
+            ..YamlLimits::default()
+        };
+        match load_str(&text, KABUL, &limits) {
+            Ok(_) => true,
+            Err(errors) => {
+                assert_eq!(
+                    errors[0].code, "yaml-node-limit",
+                    "{max_nodes}: {errors:#?}"
+                );
+                false
+            }
+        }
+    };
+    // The smallest limit the fixture loads under, found by bisection between
+    // one it exceeds and the default, which it is within.
+    let (mut refused, mut loaded) = (100, YamlLimits::default().max_nodes);
+    assert!(!loads(refused), "the fixture has more than {refused} nodes");
+    assert!(loads(loaded));
+    while loaded - refused > 1 {
+        let mid = refused + (loaded - refused) / 2;
+        if loads(mid) {
+            loaded = mid;
+        } else {
+            refused = mid;
+        }
+    }
+    assert!(loaded > 1_000, "the fixture's {loaded} nodes are counted");
+    // Through the command line: one node short is refused; raised to the
+    // fixture's size, the file is checked (its verdict: 1).
+    let short = (loaded - 1).to_string();
+    let (code, stderr) = parity(&["check", KABUL, "--limit-yaml-nodes", &short]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("error[yaml-node-limit]"), "{stderr}");
-    assert!(stderr.contains("--limit-yaml-nodes (now 100)"), "{stderr}");
-    let text = std::fs::read_to_string(KABUL).unwrap();
-    let small = YamlLimits {
-        max_nodes: 100,
-        ..YamlLimits::default()
-    };
-    assert_eq!(load_err(&text, &small)[0].code, "yaml-node-limit");
+    assert!(
+        stderr.contains(&format!("--limit-yaml-nodes (now {short})")),
+        "{stderr}"
+    );
+    let enough = loaded.to_string();
+    let (code, stderr) = parity(&["check", KABUL, "--limit-yaml-nodes", &enough]);
+    assert_eq!(
+        code, 1,
+        "within the raised limit the fixture is checked: {stderr}"
+    );
+    assert!(!stderr.contains("yaml-node-limit"), "{stderr}");
 }
 
 #[test]

@@ -222,12 +222,23 @@ fn deeply_nested_rule_expressions_are_errors_not_stack_overflows() {
             open.repeat(20_000)
         );
         bounded(Duration::from_secs(60), move || {
-            assert!(parse_rules(&text, "t.rules").is_err());
+            let errors = parse_rules(&text, "t.rules").unwrap_err();
+            let found: Vec<(&str, &str)> = errors
+                .iter()
+                .map(|d| (d.code, d.message.as_str()))
+                .collect();
+            assert_eq!(
+                found,
+                [("rule-syntax", "expression nests too deeply (limit 64)")]
+            );
             parse_rules_target(&text);
         });
         let expr = open.repeat(20_000);
         bounded(Duration::from_secs(60), move || {
-            assert!(parse_expr(&expr).is_err());
+            let error = parse_expr(&expr).unwrap_err();
+            assert_eq!(error.message, "expression nests too deeply (limit 64)");
+            // Stopped inside the 65th level, not at the end of the input.
+            assert_eq!(error.offset / open.len(), 64, "{open:?}: {}", error.offset);
         });
     }
 }
@@ -239,17 +250,32 @@ fn long_and_chains_are_errors_not_stack_overflows() {
         "rule r {{ title \"t\" severity error cite \"c\" for m in missions where {chain} message \"x\" }}"
     );
     bounded(Duration::from_secs(60), move || {
-        assert!(parse_rules(&text, "t.rules").is_err());
+        let errors = parse_rules(&text, "t.rules").unwrap_err();
+        let found: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|d| (d.code, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "rule-syntax",
+                "expression is too long (limit 256 levels of `and`/`or`)"
+            )]
+        );
         parse_rules_target(&text);
     });
 }
 
 #[test]
 fn deeply_nested_yaml_is_an_error_not_a_stack_overflow() {
-    for (open, close) in [("[", "]"), ("{a: ", "}"), ("- ", "")] {
+    for (open, close) in [("[", "]"), ("{a: ", "}"), ("- ", ""), ("-\n", "")] {
         let text = if open == "- " {
+            // Compact nested sequences: `- - - x`.
+            format!("{}x", open.repeat(20_000))
+        } else if open == "-\n" {
+            // Block sequences, each indented under the one before.
             (0..5_000)
-                .map(|i| format!("{}- x", "  ".repeat(i)))
+                .map(|i| format!("{}-", "  ".repeat(i)))
                 .collect::<Vec<_>>()
                 .join("\n")
         } else {
@@ -260,7 +286,9 @@ fn deeply_nested_yaml_is_an_error_not_a_stack_overflow() {
             )
         };
         bounded(Duration::from_secs(60), move || {
-            assert!(load_str(&text, "t.yaml", &YamlLimits::default()).is_err());
+            let errors = load_str(&text, "t.yaml", &YamlLimits::default()).unwrap_err();
+            let codes: Vec<&str> = errors.iter().map(|d| d.code).collect();
+            assert_eq!(codes, ["yaml-depth-limit"], "{errors:#?}");
             load_scenario_target(&text);
         });
     }

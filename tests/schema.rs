@@ -188,9 +188,20 @@ fn an_unknown_key_is_rejected_by_both() {
     let validator = validator();
     for (mark, what, _) in RECORDS {
         let text = with_key(mark, "colour");
-        assert!(
-            load_str(&text, "t.yaml", &YamlLimits::default()).is_err(),
-            "loader accepts an unknown key in {what}"
+        let Err(errors) = load_str(&text, "t.yaml", &YamlLimits::default()) else {
+            panic!("loader accepts an unknown key in {what}");
+        };
+        let found: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|d| (d.code, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "unknown-key",
+                format!("unknown key `colour` in {what}").as_str()
+            )],
+            "{what}"
         );
         assert!(
             !validator.is_valid(&json_of(&text)),
@@ -202,15 +213,40 @@ fn an_unknown_key_is_rejected_by_both() {
 #[test]
 fn bad_values_are_rejected_by_both() {
     let validator = validator();
-    let cases = [
-        ("kind: embassy{MISSION}", "kind: embasy{MISSION}"),
-        ("rank: envoy, credentials", "rank: envoi, credentials"),
-        ("level: de-jure{RECOGNITION}", "level: dejure{RECOGNITION}"),
-        ("on: 2024-01-01{PROPOSAL}", "on: 2024/01/01{PROPOSAL}"),
-        ("id: AFG{STATE}", "id: 1AFG{STATE}"),
-        ("diplomats: 3{STAFF}", "diplomats: -3{STAFF}"),
+    let cases: [(&str, &str, &[&str]); 6] = [
+        (
+            "kind: embassy{MISSION}",
+            "kind: embasy{MISSION}",
+            &["unknown-kind"],
+        ),
+        (
+            "rank: envoy, credentials",
+            "rank: envoi, credentials",
+            &["unknown-rank"],
+        ),
+        (
+            "level: de-jure{RECOGNITION}",
+            "level: dejure{RECOGNITION}",
+            &["unknown-level"],
+        ),
+        (
+            "on: 2024-01-01{PROPOSAL}",
+            "on: 2024/01/01{PROPOSAL}",
+            &["invalid-date"],
+        ),
+        // The state's id is no longer AFG, which the records still name.
+        (
+            "id: AFG{STATE}",
+            "id: 1AFG{STATE}",
+            &["invalid-id", "unknown-id"],
+        ),
+        (
+            "diplomats: 3{STAFF}",
+            "diplomats: -3{STAFF}",
+            &["wrong-type"],
+        ),
     ];
-    for (good, bad) in cases {
+    for (good, bad, want) in cases {
         let text = with_key("", "").replace(
             &good
                 .replace("{MISSION}", "")
@@ -225,10 +261,11 @@ fn bad_values_are_rejected_by_both() {
                 .replace("{STAFF}", ""),
         );
         assert_ne!(text, with_key("", ""), "case {good} did not apply");
-        assert!(
-            load_str(&text, "t.yaml", &YamlLimits::default()).is_err(),
-            "loader accepts {bad}"
-        );
+        let Err(errors) = load_str(&text, "t.yaml", &YamlLimits::default()) else {
+            panic!("loader accepts {bad}");
+        };
+        let codes: Vec<&str> = errors.iter().map(|d| d.code).collect();
+        assert_eq!(codes, want, "{bad}: {errors:#?}");
         assert!(!validator.is_valid(&json_of(&text)), "schema accepts {bad}");
     }
 }

@@ -1,14 +1,16 @@
 //! `parity test`: rule tests (`*.test.yaml`: scenarios with exactly the
-//! findings a rule must produce on them) and every scenario's `expect` claims.
+//! findings a rule must produce on them, counted) and every scenario's
+//! `expect` claims.
 
 use super::{CheckOptions, check};
 use crate::diag::Diagnostic;
 use crate::lang::ruleset::RuleSet;
 use crate::report::Location;
 use crate::scenario::load::{load_rule_tests, load_str};
+use crate::scenario::model::Expected;
 use crate::scenario::yaml::YamlLimits;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -135,33 +137,17 @@ fn rule_tests(
         };
         let report = check(&case.scenario, rules, &options)?;
         // A waived finding still fired: waivers are the scenario's business, not the rule's.
-        let got: BTreeSet<Vec<String>> = report
+        let found = report
             .findings
             .iter()
             .chain(report.waived.iter().map(|w| &w.finding))
             .filter(|f| f.rule == rule)
-            .map(|f| sorted(&f.subject))
-            .collect();
-        let want: BTreeSet<Vec<String>> = case.fires.iter().map(|s| sorted(s)).collect();
-        let missing: Vec<String> = want
-            .difference(&got)
-            .map(|s| format!("[{}]", s.join(", ")))
-            .collect();
-        let unexpected: Vec<String> = got
-            .difference(&want)
-            .map(|s| format!("[{}]", s.join(", ")))
-            .collect();
-        let mut detail = Vec::new();
-        if !missing.is_empty() {
-            detail.push(format!("did not fire for {}", missing.join(", ")));
-        }
-        if !unexpected.is_empty() {
-            detail.push(format!("fired unexpectedly for {}", unexpected.join(", ")));
-        }
+            .map(|f| (f.subject.as_slice(), f.message.as_str()));
+        let detail = compare(&case.fires, found);
         results.push(TestResult {
             name: format!("{rule}: {}", case.name),
-            passed: detail.is_empty(),
-            detail: (!detail.is_empty()).then(|| detail.join("; ")),
+            passed: detail.is_none(),
+            detail,
             location: Location {
                 file: name.to_string(),
                 line: case.loc.line,
@@ -170,6 +156,74 @@ fn rule_tests(
         });
     }
     Ok(results)
+}
+
+/// What differs between the findings a case expects and those `found`
+/// (subject, message): `None` when they agree. Subjects compare as sets of
+/// ids; each expected subject must have exactly its `count` of findings, all
+/// with its `message` where one is given.
+fn compare<'f>(
+    expected: &[Expected],
+    found: impl Iterator<Item = (&'f [String], &'f str)>,
+) -> Option<String> {
+    let mut got: BTreeMap<Vec<String>, Vec<&str>> = BTreeMap::new();
+    for (subject, message) in found {
+        got.entry(sorted(subject)).or_default().push(message);
+    }
+    let mut missing = Vec::new();
+    let mut wrong = Vec::new();
+    for want in expected {
+        let key = sorted(&want.subject);
+        let shown = format!("[{}]", key.join(", "));
+        let messages = got.remove(&key).unwrap_or_default();
+        let n = messages.len();
+        if n == 0 {
+            missing.push(shown);
+            continue;
+        }
+        let count = want.count as usize;
+        if n != count {
+            wrong.push(format!(
+                "fired {} for {shown}, expected {}",
+                times(n),
+                times(count)
+            ));
+        }
+        if let Some(message) = &want.message {
+            let mut others: Vec<&str> = messages.into_iter().filter(|m| m != message).collect();
+            others.sort_unstable();
+            others.dedup();
+            for other in others {
+                wrong.push(format!(
+                    "the message for {shown} is {other:?}, expected {message:?}"
+                ));
+            }
+        }
+    }
+    let unexpected: Vec<String> = got
+        .iter()
+        .map(|(key, messages)| match messages.len() {
+            1 => format!("[{}]", key.join(", ")),
+            n => format!("[{}] ({})", key.join(", "), times(n)),
+        })
+        .collect();
+    let mut detail = Vec::new();
+    if !missing.is_empty() {
+        detail.push(format!("did not fire for {}", missing.join(", ")));
+    }
+    detail.extend(wrong);
+    if !unexpected.is_empty() {
+        detail.push(format!("fired unexpectedly for {}", unexpected.join(", ")));
+    }
+    (!detail.is_empty()).then(|| detail.join("; "))
+}
+
+fn times(n: usize) -> String {
+    match n {
+        1 => "once".to_string(),
+        2 => "twice".to_string(),
+        n => format!("{n} times"),
+    }
 }
 
 fn sorted(ids: &[String]) -> Vec<String> {

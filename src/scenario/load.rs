@@ -15,8 +15,9 @@
 
 use super::date::{Date, DateError};
 use super::model::{
-    At, Change, Claim, Credentials, Government, Head, Level, Mission, MissionKind, Proposal, Rank,
-    Recognition, RuleCase, RuleTests, Scenario, Source, Staff, State, StateKind, Waiver,
+    At, Change, Claim, Credentials, Expected, Government, Head, Level, Mission, MissionKind,
+    Proposal, Rank, Recognition, RuleCase, RuleTests, Scenario, Source, Staff, State, StateKind,
+    Waiver,
 };
 use super::validate::{self, Partial, RecordKind, Ref, Want};
 use super::yaml::{self, Node, Value, YamlLimits};
@@ -55,8 +56,10 @@ pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario,
 }
 
 /// A rule-test file (`*.test.yaml`): `rule`, and `cases`, each with a `name`,
-/// an optional `as_of`, the exact `fires` list of subjects, and an inline
-/// `scenario` of the ordinary form, validated like a scenario file.
+/// an optional `as_of`, the exact `fires` list of expected findings, and an
+/// inline `scenario` of the ordinary form, validated like a scenario file.
+/// An entry of `fires` is a subject (an id or a list of ids: one finding), or
+/// a mapping `{ subject, count, message }`; docs/rules.md, "Testing rules".
 pub fn load_rule_tests(
     text: &str,
     file: &str,
@@ -87,7 +90,7 @@ fn rule_case(cx: &mut Cx, node: &Node) -> Option<RuleCase> {
     let mut f = Fields::new(cx, node, "a rule-test case")?;
     let name = f.required(cx, "name", text);
     let as_of = f.optional(cx, "as_of", date);
-    let fires = f.required(cx, "fires", list("subjects", subject_list));
+    let fires = f.required(cx, "fires", fires);
     let scenario = f.required(cx, "scenario", |cx, node| {
         let before = cx.partials.len();
         let scenario = decode_scenario(cx, node);
@@ -112,9 +115,85 @@ fn rule_case(cx: &mut Cx, node: &Node) -> Option<RuleCase> {
     }
 }
 
-/// `[a, b]`: the ids of one finding's subject.
-fn subject_list(cx: &mut Cx, node: &Node) -> Option<Vec<String>> {
-    subjects(cx, node).map(|ids| ids.into_iter().map(|id| id.value).collect())
+/// A case's `fires`: its expected findings, one entry per subject. A subject
+/// written twice (in any order of its ids) is an error that says to give a
+/// `count` instead, since the comparison counts findings.
+fn fires(cx: &mut Cx, node: &Node) -> Option<Vec<Expected>> {
+    let expected = list("expected findings", expected)(cx, node)?;
+    let mut clean = true;
+    let mut seen: Vec<(Vec<String>, Loc)> = Vec::new();
+    for entry in &expected {
+        let mut key = entry.subject.clone();
+        key.sort();
+        match seen.iter().find(|(k, _)| *k == key) {
+            Some((_, first)) => {
+                clean = false;
+                let message = format!(
+                    "the subject [{}] is expected twice in this case",
+                    entry.subject.join(", ")
+                );
+                let help = format!(
+                    "first expected at line {}; write `{{ subject: [{}], count: N }}` there to expect N findings",
+                    first.line,
+                    entry.subject.join(", ")
+                );
+                let diagnostic = cx
+                    .diagnostic("duplicate-subject", entry.loc, message)
+                    .with_help(help);
+                cx.push(diagnostic);
+            }
+            None => seen.push((key, entry.loc)),
+        }
+    }
+    clean.then_some(expected)
+}
+
+/// One entry of `fires`: `[a, b]` or `a` (one finding with that subject), or
+/// `{ subject: [a, b], count: 2, message: "..." }`.
+fn expected(cx: &mut Cx, node: &Node) -> Option<Expected> {
+    if !matches!(node.value, Value::Map(_)) {
+        let subject = subjects(cx, node)?;
+        return Some(Expected {
+            subject: subject.into_iter().map(|id| id.value).collect(),
+            count: 1,
+            message: None,
+            loc: node.loc,
+        });
+    }
+    let mut f = Fields::new(cx, node, "an expected finding")?;
+    let subject = f.required(cx, "subject", subjects);
+    let count = f.optional(cx, "count", finding_count);
+    let message = f.optional(cx, "message", text);
+    let clean = f.finish(cx);
+    match subject {
+        Some(subject) if clean => Some(Expected {
+            subject: subject.into_iter().map(|id| id.value).collect(),
+            count: count.unwrap_or(1),
+            message,
+            loc: node.loc,
+        }),
+        _ => None,
+    }
+}
+
+/// How many findings a subject must have: at least one.
+fn finding_count(cx: &mut Cx, node: &Node) -> Option<u32> {
+    match count(cx, node)? {
+        0 => {
+            let diagnostic = cx
+                .diagnostic(
+                    "wrong-type",
+                    node.loc,
+                    "expected a count of at least 1, found 0",
+                )
+                .with_help(
+                    "`fires` lists every finding: leave out a subject the rule must not fire for",
+                );
+            cx.push(diagnostic);
+            None
+        }
+        n => Some(n),
+    }
 }
 
 /// Proposals kept in a file of their own (`parity propose --proposals FILE`):

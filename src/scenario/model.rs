@@ -315,8 +315,21 @@ pub struct RuleTests {
 pub struct RuleCase {
     pub name: String,
     pub as_of: Option<At<Date>>,
-    /// The subjects the rule must fire for, and no others (empty: must not fire).
-    pub fires: Vec<Vec<String>>,
+    /// The findings the rule must produce, and no others (empty: must not
+    /// fire). No two entries have the same subject.
+    pub fires: Vec<Expected>,
     pub scenario: Scenario,
+    pub loc: Loc,
+}
+
+/// The findings a rule test expects for one subject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Expected {
+    /// The subject's ids, compared as a set (order does not matter).
+    pub subject: Vec<String>,
+    /// Exactly how many findings have this subject: 1 unless `count` says.
+    pub count: u32,
+    /// The message every one of them must have, where the case says.
+    pub message: Option<String>,
     pub loc: Loc,
 }
