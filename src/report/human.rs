@@ -287,11 +287,11 @@ pub fn render_timeline(report: &crate::engine::timeline::TimelineReport) -> Stri
     };
     let _ = writeln!(
         out,
-        "{} ({}){window}: {} findings over {} change points\n",
+        "{} ({}){window}: {} over {}\n",
         report.scenario,
         report.file,
-        report.findings.len(),
-        report.evaluations
+        plural(report.findings.len(), "finding", "findings"),
+        plural(report.evaluations, "change point", "change points")
     );
     for entry in &report.findings {
         let periods: Vec<String> = entry
@@ -355,3 +355,4 @@ pub fn render_tests(report: &crate::engine::ruletest::TestReport, coverage: bool
     let _ = writeln!(out, "\n{} passed, {} failed", report.passed, report.failed);
     out
 }
+
