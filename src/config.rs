@@ -198,6 +198,37 @@ pub fn load(file: &Path, sources: &mut Sources) -> Result<Config, Vec<Diagnostic
     }
 }
 
+/// Why a path of the project file is refused.
+enum Outside {
+    Missing,
+    Escapes,
+}
+
+/// A path named by the project file must lie below its directory: written
+/// without `..` or a root (so what is checked is what is read), and, with
+/// every link resolved, still below it. A path that does not exist cannot be
+/// resolved, so it is refused too rather than taken on trust.
+fn inside(dir_absolute: &Path, path: &Path) -> Result<(), Outside> {
+    use std::path::Component;
+    let plain = path
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if !plain {
+        return Err(Outside::Escapes);
+    }
+    let real = match std::fs::canonicalize(dir_absolute.join(path)) {
+        Ok(real) => real,
+        Err(_) if std::fs::symlink_metadata(dir_absolute.join(path)).is_ok() => {
+            return Err(Outside::Escapes);
+        }
+        Err(_) => return Err(Outside::Missing),
+    };
+    match std::fs::canonicalize(dir_absolute) {
+        Ok(project) if real.starts_with(&project) => Ok(()),
+        _ => Err(Outside::Escapes),
+    }
+}
+
 struct Reader<'a> {
     name: &'a str,
     text: &'a str,
@@ -272,25 +303,30 @@ impl Reader<'_> {
         let mut out = Vec::new();
         for (written, at) in self.strings(value, key) {
             let path = Path::new(&written);
-            let inside = !path.is_absolute()
-                && normalize(&dir_absolute.join(path)).starts_with(dir_absolute)
-                && std::fs::canonicalize(dir_absolute.join(path)).map_or(true, |real| {
-                    std::fs::canonicalize(dir_absolute).is_ok_and(|d| real.starts_with(d))
-                });
-            if !inside {
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        "config-path-outside",
-                        self.name,
-                        loc_at(self.text, at),
-                        format!(
-                            "`{key}` names `{written}`, which is outside the project's directory"
+            match inside(dir_absolute, path) {
+                Ok(()) => {}
+                Err(why) => {
+                    let (code, message, help) = match why {
+                        Outside::Missing => (
+                            "config-path-missing",
+                            format!("`{key}` names `{written}`, which does not exist"),
+                            "paths in parity.toml are relative to it",
                         ),
-                    )
-                    .with_width(written.chars().count() + 2)
-                    .with_help("paths in parity.toml are relative to it and stay below it; name other paths on the command line"),
-                );
-                continue;
+                        Outside::Escapes => (
+                            "config-path-outside",
+                            format!(
+                                "`{key}` names `{written}`, which is outside the project's directory"
+                            ),
+                            "paths in parity.toml are relative to it and stay below it (no `..`, no absolute path, no link out); name other paths on the command line",
+                        ),
+                    };
+                    self.diagnostics.push(
+                        Diagnostic::new(code, self.name, loc_at(self.text, at), message)
+                            .with_width(written.chars().count() + 2)
+                            .with_help(help),
+                    );
+                    continue;
+                }
             }
             let joined = normalize(&dir.join(path));
             out.push(if joined.as_os_str().is_empty() {

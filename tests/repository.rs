@@ -630,6 +630,42 @@ fn a_wrong_project_file_is_a_located_error() {
         linked.stderr
     );
 
+    // Found by the discover_config fuzz target's assertions: `..` after a
+    // link that leads out, through a part that does not exist.
+    std::fs::create_dir_all(dir.join("../outside-of-config-bad/deep")).unwrap();
+    write(
+        &dir.join(".."),
+        "outside-of-config-bad/x.yaml",
+        &clean("outside"),
+    );
+    symlink("../outside-of-config-bad", dir.join("escape")).unwrap();
+    for (key, path) in [
+        ("paths", "escape/nonexistent/../x.yaml"),
+        ("paths", "escape/nonexistent/../deep"),
+        ("rules", "escape/x.yaml/../z.rules"),
+        ("paths", "escape/x.yaml"),
+    ] {
+        write(&dir, "parity.toml", &format!("{key} = [\"{path}\"]\n"));
+        let out = parity_in(&dir, &["check"]);
+        assert_eq!(out.code, Some(2), "{path}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("error[config-path-outside]"),
+            "{path}: {}",
+            out.stderr
+        );
+        assert!(!out.stdout.contains("outside"), "{path}: {}", out.stdout);
+    }
+    write(&dir, "parity.toml", "paths = [\"not-there\"]\n");
+    let missing = parity_in(&dir, &["check"]);
+    assert_eq!(missing.code, Some(2));
+    assert!(
+        missing.stderr.contains(
+            "error[config-path-missing]: `paths` names `not-there`, which does not exist"
+        ),
+        "{}",
+        missing.stderr
+    );
+
     write(&dir, "parity.toml", "paths = [\n");
     let syntax = parity_in(&dir, &["check"]);
     assert_eq!(syntax.code, Some(2));

@@ -355,4 +355,3 @@ pub fn render_tests(report: &crate::engine::ruletest::TestReport, coverage: bool
     let _ = writeln!(out, "\n{} passed, {} failed", report.passed, report.failed);
     out
 }
-
