@@ -19,7 +19,7 @@ cd "$(dirname "$0")"
 
 RUNS="${FUZZ_RUNS:-10000}"
 SECONDS_PER_TARGET="${FUZZ_SECONDS:-20}"
-TARGETS=(parse_rules load_scenario check)
+TARGETS=(parse_rules load_scenario check discover_config)
 PLATFORM="$(uname -s)-$(uname -m)"
 
 banner() {
@@ -78,10 +78,13 @@ fi
 status=0
 for target in "${TARGETS[@]}"; do
   work="$(mktemp -d)"
+  # Targets that need files (discover_config) make them under TMPDIR:
+  # a scratch directory of their own, removed afterwards.
+  scratch="$(mktemp -d)"
   mkdir -p "artifacts/$target"
   echo "fuzz smoke: $target ($RUNS runs or ${SECONDS_PER_TARGET}s)"
   # New inputs go to a scratch directory; the checked-in corpus is only read.
-  if ! cargo fuzz run -s none -a "$target" "$work" "corpus/$target" -- \
+  if ! TMPDIR="$scratch" cargo fuzz run -s none -a "$target" "$work" "corpus/$target" -- \
     -runs="$RUNS" -max_total_time="$SECONDS_PER_TARGET" -max_len=65536 \
     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="artifacts/$target/" 2>"$work.log"; then
@@ -98,6 +101,6 @@ for target in "${TARGETS[@]}"; do
     fi
     grep -E "stat::number_of_executed_units|stat::average_exec_per_sec" "$work.log" | sed "s/^/  $target: /" || true
   fi
-  rm -rf "$work" "$work.log"
+  rm -rf "$work" "$work.log" "$scratch"
 done
 exit "$status"
