@@ -135,7 +135,7 @@ enum Command {
         #[arg(long)]
         coverage: bool,
         /// Fail when fewer than this share (0 to 1) of the rules are exercised both ways.
-        #[arg(long, value_name = "SHARE", requires = "coverage")]
+        #[arg(long, value_name = "SHARE", requires = "coverage", value_parser = parse_share)]
         threshold: Option<f64>,
         #[command(flatten)]
         common: Common,
@@ -273,6 +273,16 @@ fn parse_date(text: &str) -> Result<Date, String> {
             parity::scenario::load::why_impossible(text)
         ),
     })
+}
+
+/// A share from 0 to 1: NaN would pass every coverage and 90 fail every one.
+fn parse_share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(share) if (0.0..=1.0).contains(&share) => Ok(share),
+        _ => Err(format!(
+            "`{text}` is not a share: write a number from 0 to 1 (0.9 for 90%)"
+        )),
+    }
 }
 
 /// Writes a line to standard error. A closed or full stderr has nowhere to
