@@ -914,6 +914,11 @@ fn propose(run: &mut Run, path: &Path, proposals_file: Option<&Path>, common: &C
                 Ok(proposals) => (proposals, name),
                 Err(diagnostics) => {
                     run.print(&diagnostics);
+                    say!(
+                        "parity: {} in {}; nothing was evaluated",
+                        count(diagnostics.len()),
+                        parity::diag::printable(&name)
+                    );
                     return INPUT_ERROR;
                 }
             }
@@ -1039,7 +1044,29 @@ fn test(
         return INPUT_ERROR;
     }
     let sources: Vec<&Source> = ids.iter().filter_map(|id| run.sources.get(*id)).collect();
+    if sources.is_empty() {
+        let shown: Vec<String> = roots.iter().map(|r| r.path.display().to_string()).collect();
+        say!(
+            "parity: warning: no rule tests or scenarios found in {}",
+            shown.join(", ")
+        );
+    }
     let result = parity::engine::ruletest::run_tests(&sources, &rules, &common.options(), &limits);
+    // Below the threshold the verdict is 1: say why, or the run looks clean.
+    if let (Ok(report), Some(threshold)) = (&result, threshold)
+        && report.covered_share() < threshold
+    {
+        say!(
+            "parity: coverage {:.3} is below the threshold {threshold}: {} of {} rules are tested both firing and not (see --coverage)",
+            report.covered_share(),
+            report
+                .coverage
+                .iter()
+                .filter(|c| c.firing && c.quiet)
+                .count(),
+            report.coverage.len()
+        );
+    }
     let format = common.format;
     finish(
         run,

@@ -1,7 +1,7 @@
 //! The I/O boundary on arbitrary bytes: decoding, the scenario sniffer, and
 //! the project file with the walk it drives.
 //!
-//! 1. `io::read::decode` on the raw input must agree with `str::from_utf8`
+//! 1. `io::read::decode_utf8` on the raw input must agree with `str::from_utf8`
 //!    (text back unchanged, or `NotUtf8` at the first invalid byte's line and
 //!    column, counted from 1); the decoded text goes to `is_scenario_text`.
 //! 2. The input is written as `parity.toml` into a fixed project tree in a
@@ -24,7 +24,7 @@
 use libfuzzer_sys::fuzz_target;
 use parity::config;
 use parity::io::discover::{Purpose, Root, discover, is_scenario_text, normalize};
-use parity::io::read::{ReadError, Trust, decode, read_file};
+use parity::io::read::{Trust, decode_utf8, read_file};
 use parity::io::{Found, Sources};
 use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
@@ -88,12 +88,19 @@ fn scratch() -> &'static Scratch {
 
 /// Part 1: `decode` against the standard library.
 fn decode_agrees(data: &[u8]) {
-    match (decode(data.to_vec()), std::str::from_utf8(data)) {
+    match (decode_utf8(data.to_vec(), "input"), std::str::from_utf8(data)) {
         (Ok(text), Ok(expected)) => {
             assert_eq!(text, expected, "decode changed valid UTF-8");
             let _ = is_scenario_text(&text);
         }
-        (Err(ReadError::NotUtf8(loc)), Err(error)) => {
+        (Err(diagnostic), Err(_)) if data.starts_with(&[0xff, 0xfe]) || data.starts_with(&[0xfe, 0xff]) => {
+            // UTF-16 is told as such, at the start.
+            assert_eq!(diagnostic.code, "invalid-utf8");
+            assert_eq!((diagnostic.loc.line, diagnostic.loc.column), (1, 1));
+        }
+        (Err(diagnostic), Err(error)) => {
+            assert_eq!(diagnostic.code, "invalid-utf8");
+            let loc = diagnostic.loc;
             assert!(loc.line >= 1 && loc.column >= 1, "NotUtf8 at {loc:?}");
             // Where the first invalid byte is: its line, and the characters
             // of the valid text before it on that line.
@@ -108,7 +115,6 @@ fn decode_agrees(data: &[u8]) {
         }
         (Ok(_), Err(error)) => panic!("decode accepts what from_utf8 rejects: {error}"),
         (Err(error), Ok(_)) => panic!("decode rejects valid UTF-8: {error:?}"),
-        (Err(error), Err(_)) => panic!("decode fails otherwise than NotUtf8: {error:?}"),
     }
 }
 

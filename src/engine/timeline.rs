@@ -115,7 +115,11 @@ pub fn timeline(
             .filter(|d| *d > start && until.is_none_or(|u| *d < u)),
     );
     let mut entries: BTreeMap<(String, Vec<String>), TimelineEntry> = BTreeMap::new();
+    // Findings whose message so far comes from the "since ever" point, whose
+    // date (0001-01-01) is no real date: the first real one replaces it.
+    let mut undated: std::collections::BTreeSet<(String, Vec<String>)> = Default::default();
     for (i, point) in points.iter().enumerate() {
+        let since_ever = i == 0 && from.is_none();
         let options = CheckOptions {
             as_of: Some(*point),
             ..*options
@@ -129,6 +133,13 @@ pub fn timeline(
         let period_until = points.get(i + 1).copied().or(until).map(|d| d.to_string());
         for finding in report.findings {
             let key = (finding.rule.clone(), finding.subject.clone());
+            if since_ever {
+                undated.insert(key.clone());
+            } else if undated.remove(&key)
+                && let Some(entry) = entries.get_mut(&key)
+            {
+                entry.message = finding.message.clone();
+            }
             let entry = entries.entry(key).or_insert_with(|| TimelineEntry {
                 rule: finding.rule.clone(),
                 subject: finding.subject.clone(),

@@ -193,10 +193,10 @@ pub fn render_proposals(report: &crate::engine::propose::ProposalsReport) -> Str
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} ({}): {} proposals\n",
+        "{} ({}): {}\n",
         report.scenario,
         report.file,
-        report.proposals.len()
+        plural(report.proposals.len(), "proposal", "proposals")
     );
     for p in &report.proposals {
         let title = p
