@@ -330,3 +330,68 @@ fn a_template_with_many_holes_parses_in_linear_time() {
         assert_eq!(parse_rules(&text, "t.rules").unwrap().rules.len(), 10);
     });
 }
+
+/// The discover_config seeds, each loaded as `parity.toml` in a small tree
+/// with a link out of it (as the fuzz target does): every error is located,
+/// and whatever the file names that is walked stays inside the tree. The
+/// three escapes the target's assertions found are among the seeds.
+#[test]
+#[cfg(unix)]
+fn the_discover_config_corpus_replays() {
+    use parity::io::{Purpose, Root, Sources, Trust, discover};
+    let inputs = corpus("discover_config");
+    assert!(inputs.len() >= 10, "{} seeds", inputs.len());
+    let base = std::env::temp_dir().join(format!("parity-config-replay-{}", std::process::id()));
+    let project = base.join("project");
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(project.join("sub")).unwrap();
+    std::fs::create_dir_all(base.join("outside/deep")).unwrap();
+    std::fs::write(project.join("a.yaml"), "scenario: a\n").unwrap();
+    std::fs::write(project.join("sub/b.yaml"), "scenario: b\n").unwrap();
+    std::fs::write(base.join("outside/x.yaml"), "scenario: x\n").unwrap();
+    std::fs::write(base.join("outside/z.rules"), "").unwrap();
+    std::os::unix::fs::symlink("../outside", project.join("escape")).unwrap();
+    std::os::unix::fs::symlink(".", project.join("loop")).unwrap();
+    let inside = std::fs::canonicalize(&project).unwrap();
+    let mut loaded = 0;
+    for (name, text) in &inputs {
+        let file = project.join("parity.toml");
+        std::fs::write(&file, text).unwrap();
+        let mut sources = Sources::default();
+        match parity::config::load(&file, &mut sources) {
+            Ok(config) => {
+                loaded += 1;
+                let walk = |paths: &[std::path::PathBuf], purpose| {
+                    let roots: Vec<Root> = paths
+                        .iter()
+                        .map(|p| Root {
+                            path: p.clone(),
+                            trust: Trust::Found,
+                        })
+                        .collect();
+                    discover(&roots, purpose, config.exclude.as_ref()).files
+                };
+                let found = walk(&config.paths, Purpose::Scenarios)
+                    .into_iter()
+                    .chain(walk(&config.rules, Purpose::Rules));
+                for f in found {
+                    if let Ok(real) = std::fs::canonicalize(&f.path) {
+                        assert!(
+                            real.starts_with(&inside),
+                            "{name}: found {}",
+                            real.display()
+                        );
+                    }
+                }
+            }
+            Err(errors) => {
+                assert!(!errors.is_empty(), "{name}");
+                for d in errors {
+                    assert!(d.loc.line >= 1 && d.loc.column >= 1, "{name}: {d:?}");
+                }
+            }
+        }
+    }
+    assert!(loaded >= 3, "{loaded} seeds load");
+    let _ = std::fs::remove_dir_all(&base);
+}
