@@ -9,7 +9,7 @@ use crate::lang::ruleset::RuleSet;
 use crate::scenario::date::Date;
 use crate::scenario::model::{At, Head, Mission, Scenario};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `[from, until)`; `None` is open on that side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -127,8 +127,14 @@ pub fn timeline(
             Some(point.to_string())
         };
         let period_until = points.get(i + 1).copied().or(until).map(|d| d.to_string());
+        // A rule may report one subject more than once at a point (`subject`
+        // naming some of its variables): one period, from the first.
+        let mut seen = BTreeSet::new();
         for finding in report.findings {
             let key = (finding.rule.clone(), finding.subject.clone());
+            if !seen.insert(key.clone()) {
+                continue;
+            }
             let entry = entries.entry(key).or_insert_with(|| TimelineEntry {
                 rule: finding.rule.clone(),
                 subject: finding.subject.clone(),
