@@ -1,10 +1,12 @@
 //! When each finding holds: the rules are evaluated only at the dates where
-//! the world can change (every date written in the scenario), never day by
-//! day, so the cost grows with the number of changes, not of days.
+//! the world can change (every date written in the scenario, and the dates
+//! a rule's comparisons with `as_of` make significant), never day by day, so
+//! the cost grows with the number of changes, not of days.
 
 use super::{CheckOptions, check};
 use crate::diag::Diagnostic;
-use crate::lang::ast::Severity;
+use crate::lang::ast::{CmpOp, Severity};
+use crate::lang::check::{Ex, Lit};
 use crate::lang::ruleset::RuleSet;
 use crate::scenario::date::Date;
 use crate::scenario::model::{At, Head, Mission, Scenario};
@@ -84,9 +86,76 @@ pub fn change_points(scenario: &Scenario) -> Vec<Date> {
         add(&w.until);
     }
     // Proposals are what-ifs, not history: their dates are not change points.
+    sort_points(&mut dates);
+    dates
+}
+
+/// In order; of dates that compare equal, the most precise one written.
+fn sort_points(dates: &mut Vec<Date>) {
     dates.sort_by(|a, b| a.cmp(b).then(precision_rank(b).cmp(&precision_rank(a))));
     dates.dedup_by(|later, earlier| later == earlier);
-    dates
+}
+
+/// The dates at which a rule comparing `as_of` with a date can change its
+/// verdict though the scenario does not change: a date written in the rule
+/// (and the day after it), and, where `as_of` must be past a date read from
+/// the scenario (`as_of > d`, `d < as_of`, `as_of <= d`, `d >= as_of`,
+/// `==`, `!=`, `in`), the day after each change point.
+fn rule_points(rules: &RuleSet, points: &[Date]) -> Vec<Date> {
+    let mut literals = Vec::new();
+    let mut day_after = false;
+    for rule in &rules.rules {
+        for ex in rule.filter.iter().chain(&rule.require) {
+            significant(ex, &mut literals, &mut day_after);
+        }
+    }
+    let mut out: Vec<Date> = literals.iter().flat_map(|d| [*d, d.next_day()]).collect();
+    if day_after {
+        out.extend(points.iter().map(Date::next_day));
+    }
+    out
+}
+
+fn significant(ex: &Ex, literals: &mut Vec<Date>, day_after: &mut bool) {
+    let mut walk = |ex: &Ex| significant(ex, literals, day_after);
+    match ex {
+        Ex::Lit(Lit::Date(d)) => literals.push(*d),
+        Ex::Lit(_) | Ex::Var(_) | Ex::AsOf => {}
+        Ex::Cmp(op, a, b) => {
+            let after = match (&**a, &**b) {
+                (Ex::AsOf, Ex::Lit(_)) | (Ex::Lit(_), Ex::AsOf) => false,
+                (Ex::AsOf, _) => matches!(op, CmpOp::Gt | CmpOp::Le | CmpOp::Eq | CmpOp::Ne),
+                (_, Ex::AsOf) => matches!(op, CmpOp::Lt | CmpOp::Ge | CmpOp::Eq | CmpOp::Ne),
+                _ => false,
+            };
+            walk(a);
+            walk(b);
+            *day_after |= after;
+        }
+        Ex::In { item, list, .. } => {
+            let as_of = matches!(**item, Ex::AsOf) || list.iter().any(|e| matches!(e, Ex::AsOf));
+            walk(item);
+            list.iter().for_each(&mut walk);
+            *day_after |= as_of;
+        }
+        Ex::Field(inner, ..) | Ex::Not(inner) | Ex::Class(inner) => walk(inner),
+        Ex::And(a, b) | Ex::Or(a, b) | Ex::Ratio(a, b) => {
+            walk(a);
+            walk(b);
+        }
+        Ex::Recognition { by, of, at } => {
+            walk(by);
+            walk(of);
+            if let Some(at) = at {
+                walk(at);
+            }
+        }
+        Ex::Quantifier { filter, .. } => {
+            if let Some(filter) = filter {
+                walk(filter);
+            }
+        }
+    }
 }
 
 fn precision_rank(d: &Date) -> u8 {
@@ -109,8 +178,14 @@ pub fn timeline(
     // The first point stands for "since ever" unless a start is given.
     let start = from.unwrap_or(Date::EARLIEST);
     let mut points = vec![start];
+    let mut dates = change_points(scenario);
+    let significant = rule_points(rules, &dates);
+    if !significant.is_empty() {
+        dates.extend(significant);
+        sort_points(&mut dates);
+    }
     points.extend(
-        change_points(scenario)
+        dates
             .into_iter()
             .filter(|d| *d > start && until.is_none_or(|u| *d < u)),
     );
