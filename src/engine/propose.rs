@@ -90,7 +90,15 @@ fn outcome(
             cache.entry(on).or_insert(before)
         }
     };
-    let changed = apply(scenario, proposal, file)?;
+    let mut changed = apply(scenario, proposal, file)?;
+    // Claims and waivers may name missions that other proposals open: those
+    // stay ids of the file (each proposal is checked alone, but in its file).
+    changed.proposals = scenario
+        .proposals
+        .iter()
+        .filter(|p| p.id.value != proposal.id.value)
+        .cloned()
+        .collect();
     let after = findings_at(&changed, rules, on, options)?;
     let introduced: Vec<Finding> = after
         .iter()

@@ -1,15 +1,17 @@
 //! When each finding holds: the rules are evaluated only at the dates where
-//! the world can change (every date written in the scenario), never day by
-//! day, so the cost grows with the number of changes, not of days.
+//! the world can change (every date written in the scenario, and the dates
+//! a rule's comparisons with `as_of` make significant), never day by day, so
+//! the cost grows with the number of changes, not of days.
 
 use super::{CheckOptions, check};
 use crate::diag::Diagnostic;
-use crate::lang::ast::Severity;
+use crate::lang::ast::{CmpOp, Severity};
+use crate::lang::check::{Ex, Lit};
 use crate::lang::ruleset::RuleSet;
 use crate::scenario::date::Date;
 use crate::scenario::model::{At, Head, Mission, Scenario};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `[from, until)`; `None` is open on that side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,9 +86,76 @@ pub fn change_points(scenario: &Scenario) -> Vec<Date> {
         add(&w.until);
     }
     // Proposals are what-ifs, not history: their dates are not change points.
+    sort_points(&mut dates);
+    dates
+}
+
+/// In order; of dates that compare equal, the most precise one written.
+fn sort_points(dates: &mut Vec<Date>) {
     dates.sort_by(|a, b| a.cmp(b).then(precision_rank(b).cmp(&precision_rank(a))));
     dates.dedup_by(|later, earlier| later == earlier);
-    dates
+}
+
+/// The dates at which a rule comparing `as_of` with a date can change its
+/// verdict though the scenario does not change: a date written in the rule
+/// (and the day after it), and, where `as_of` must be past a date read from
+/// the scenario (`as_of > d`, `d < as_of`, `as_of <= d`, `d >= as_of`,
+/// `==`, `!=`, `in`), the day after each change point.
+fn rule_points(rules: &RuleSet, points: &[Date]) -> Vec<Date> {
+    let mut literals = Vec::new();
+    let mut day_after = false;
+    for rule in &rules.rules {
+        for ex in rule.filter.iter().chain(&rule.require) {
+            significant(ex, &mut literals, &mut day_after);
+        }
+    }
+    let mut out: Vec<Date> = literals.iter().flat_map(|d| [*d, d.next_day()]).collect();
+    if day_after {
+        out.extend(points.iter().map(Date::next_day));
+    }
+    out
+}
+
+fn significant(ex: &Ex, literals: &mut Vec<Date>, day_after: &mut bool) {
+    let mut walk = |ex: &Ex| significant(ex, literals, day_after);
+    match ex {
+        Ex::Lit(Lit::Date(d)) => literals.push(*d),
+        Ex::Lit(_) | Ex::Var(_) | Ex::AsOf => {}
+        Ex::Cmp(op, a, b) => {
+            let after = match (&**a, &**b) {
+                (Ex::AsOf, Ex::Lit(_)) | (Ex::Lit(_), Ex::AsOf) => false,
+                (Ex::AsOf, _) => matches!(op, CmpOp::Gt | CmpOp::Le | CmpOp::Eq | CmpOp::Ne),
+                (_, Ex::AsOf) => matches!(op, CmpOp::Lt | CmpOp::Ge | CmpOp::Eq | CmpOp::Ne),
+                _ => false,
+            };
+            walk(a);
+            walk(b);
+            *day_after |= after;
+        }
+        Ex::In { item, list, .. } => {
+            let as_of = matches!(**item, Ex::AsOf) || list.iter().any(|e| matches!(e, Ex::AsOf));
+            walk(item);
+            list.iter().for_each(&mut walk);
+            *day_after |= as_of;
+        }
+        Ex::Field(inner, ..) | Ex::Not(inner) | Ex::Class(inner) => walk(inner),
+        Ex::And(a, b) | Ex::Or(a, b) | Ex::Ratio(a, b) => {
+            walk(a);
+            walk(b);
+        }
+        Ex::Recognition { by, of, at } => {
+            walk(by);
+            walk(of);
+            if let Some(at) = at {
+                walk(at);
+            }
+        }
+        Ex::Quantifier { filter, .. } => {
+            if let Some(filter) = filter {
+                walk(filter);
+            }
+        }
+    }
 }
 
 fn precision_rank(d: &Date) -> u8 {
@@ -109,15 +178,21 @@ pub fn timeline(
     // The first point stands for "since ever" unless a start is given.
     let start = from.unwrap_or(Date::EARLIEST);
     let mut points = vec![start];
+    let mut dates = change_points(scenario);
+    let significant = rule_points(rules, &dates);
+    if !significant.is_empty() {
+        dates.extend(significant);
+        sort_points(&mut dates);
+    }
     points.extend(
-        change_points(scenario)
+        dates
             .into_iter()
             .filter(|d| *d > start && until.is_none_or(|u| *d < u)),
     );
     let mut entries: BTreeMap<(String, Vec<String>), TimelineEntry> = BTreeMap::new();
     // Findings whose message so far comes from the "since ever" point, whose
     // date (0001-01-01) is no real date: the first real one replaces it.
-    let mut undated: std::collections::BTreeSet<(String, Vec<String>)> = Default::default();
+    let mut undated: BTreeSet<(String, Vec<String>)> = BTreeSet::new();
     for (i, point) in points.iter().enumerate() {
         let since_ever = i == 0 && from.is_none();
         let options = CheckOptions {
@@ -131,8 +206,14 @@ pub fn timeline(
             Some(point.to_string())
         };
         let period_until = points.get(i + 1).copied().or(until).map(|d| d.to_string());
+        // A rule may report one subject more than once at a point (`subject`
+        // naming some of its variables): one period, from the first.
+        let mut seen = BTreeSet::new();
         for finding in report.findings {
             let key = (finding.rule.clone(), finding.subject.clone());
+            if !seen.insert(key.clone()) {
+                continue;
+            }
             if since_ever {
                 undated.insert(key.clone());
             } else if undated.remove(&key)

@@ -94,6 +94,25 @@ impl Date {
         self.precision
     }
 
+    /// The day after the one this date compares as (a full date).
+    pub fn next_day(&self) -> Date {
+        let (mut year, mut month, mut day) = (self.year, self.month, self.day + 1);
+        if day > days_in_month(year, month) {
+            day = 1;
+            month += 1;
+            if month > 12 {
+                month = 1;
+                year = year.saturating_add(1);
+            }
+        }
+        Date {
+            year,
+            month,
+            day,
+            precision: Precision::Day,
+        }
+    }
+
     /// The day this date compares as: its first day when partial.
     pub fn ordinal(&self) -> u32 {
         u32::from(self.year) * 10_000 + u32::from(self.month) * 100 + u32::from(self.day)
@@ -203,6 +222,16 @@ mod tests {
         let second = Date::parse("2018-04-02").ok();
         assert_eq!(month, first);
         assert!(month < second);
+    }
+
+    #[test]
+    fn the_next_day_rolls_over_months_and_years() {
+        let next = |s| Date::parse(s).map(|d| d.next_day().to_string());
+        assert_eq!(next("2024-02-28"), Ok("2024-02-29".into()));
+        assert_eq!(next("2023-02-28"), Ok("2023-03-01".into()));
+        assert_eq!(next("2024-12-31"), Ok("2025-01-01".into()));
+        assert_eq!(next("2018-04"), Ok("2018-04-02".into()));
+        assert_eq!(next("1992"), Ok("1992-01-02".into()));
     }
 
     #[test]

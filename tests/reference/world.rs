@@ -1,0 +1,238 @@
+//! What holds at a date, computed from the scenario's records.
+
+use super::day::{self, Day};
+use parity::scenario::model::{Government, Head, Level, Mission, Recognition, Scenario, State};
+use std::collections::HashSet;
+
+pub struct RState<'a> {
+    pub rec: &'a State,
+    /// The government in control at the date.
+    pub government: Option<&'a str>,
+}
+
+pub struct RGov<'a> {
+    pub id: &'a str,
+    pub state: &'a State,
+    /// `None` for a state's implicit government.
+    pub rec: Option<&'a Government>,
+    pub in_control: bool,
+}
+
+pub struct RMission<'a> {
+    pub rec: &'a Mission,
+    pub run_by: Option<&'a str>,
+    pub head: Option<&'a Head>,
+    pub staff: Option<u32>,
+}
+
+pub struct RefWorld<'a> {
+    pub scenario: &'a Scenario,
+    pub date: Day,
+    /// Every state.
+    pub states: Vec<RState<'a>>,
+    /// Every listed government, and an implicit one for each state that lists none.
+    pub governments: Vec<RGov<'a>>,
+    /// The missions open at the date.
+    pub missions: Vec<RMission<'a>>,
+    /// The recognition records in force at the date.
+    pub recognitions: Vec<&'a Recognition>,
+    /// The ids of the scenario's states, governments and missions.
+    known: HashSet<&'a str>,
+}
+
+/// A government's `from`, "since ever" being before any date.
+fn since(g: &Government) -> Option<Day> {
+    day::opt(&g.from)
+}
+
+impl<'a> RefWorld<'a> {
+    pub fn at(scenario: &'a Scenario, date: Day) -> RefWorld<'a> {
+        let listed = |state: &str| -> Vec<&'a Government> {
+            scenario
+                .governments
+                .iter()
+                .filter(|g| g.state.value == state)
+                .collect()
+        };
+        // Of the listed governments in control at the date, the one whose
+        // control began last; on the same day, the smaller id.
+        let in_control = |state: &'a State| -> Option<&'a str> {
+            let governments = listed(&state.id.value);
+            if governments.is_empty() {
+                return Some(&state.id.value);
+            }
+            let mut best: Option<&'a Government> = None;
+            for g in governments {
+                if !day::period(&g.from, &g.until, date) {
+                    continue;
+                }
+                best = match best {
+                    Some(b)
+                        if since(b) > since(g)
+                            || (since(b) == since(g) && b.id.value < g.id.value) =>
+                    {
+                        Some(b)
+                    }
+                    _ => Some(g),
+                };
+            }
+            best.map(|g| g.id.value.as_str())
+        };
+        let states: Vec<RState<'a>> = scenario
+            .states
+            .iter()
+            .map(|s| RState {
+                rec: s,
+                government: in_control(s),
+            })
+            .collect();
+        let state_record = |id: &str| scenario.states.iter().find(|s| s.id.value == id);
+        let mut governments = Vec::new();
+        for s in &scenario.states {
+            if listed(&s.id.value).is_empty() {
+                governments.push(RGov {
+                    id: &s.id.value,
+                    state: s,
+                    rec: None,
+                    in_control: true,
+                });
+            }
+        }
+        for g in &scenario.governments {
+            let state = state_record(&g.state.value).unwrap();
+            governments.push(RGov {
+                id: &g.id.value,
+                state,
+                rec: Some(g),
+                in_control: in_control(state) == Some(g.id.value.as_str()),
+            });
+        }
+        let governing = |state: &str| {
+            states
+                .iter()
+                .find(|s| s.rec.id.value == state)
+                .and_then(|s| s.government)
+        };
+        let mut missions = Vec::new();
+        for m in &scenario.missions {
+            if !day::period(&m.from, &m.until, date) {
+                continue;
+            }
+            let heads: Vec<&Head> = m
+                .heads
+                .iter()
+                .filter(|h| day::period(&h.from, &h.until, date))
+                .collect();
+            assert!(
+                heads.len() <= 1,
+                "two heads of {} in office on {date}",
+                m.id.value
+            );
+            // The count that started last; of two that start together, the larger.
+            let staff = m
+                .staff
+                .iter()
+                .filter(|s| day::period(&s.from, &s.until, date))
+                .map(|s| (day::opt(&s.from), s.diplomats))
+                .max()
+                .map(|(_, n)| n);
+            missions.push(RMission {
+                rec: m,
+                run_by: match &m.run_by {
+                    Some(g) => Some(g.value.as_str()),
+                    None => governing(&m.sender.value),
+                },
+                head: heads.first().copied(),
+                staff,
+            });
+        }
+        let recognitions = scenario
+            .recognitions
+            .iter()
+            .filter(|r| day::period(&r.from, &r.until, date))
+            .collect();
+        let mut known: HashSet<&str> = HashSet::new();
+        known.extend(scenario.states.iter().map(|s| s.id.value.as_str()));
+        known.extend(scenario.governments.iter().map(|g| g.id.value.as_str()));
+        known.extend(scenario.missions.iter().map(|m| m.id.value.as_str()));
+        RefWorld {
+            scenario,
+            date,
+            states,
+            governments,
+            missions,
+            recognitions,
+            known,
+        }
+    }
+
+    pub fn state(&self, id: &str) -> Option<usize> {
+        self.states.iter().position(|s| s.rec.id.value == id)
+    }
+
+    /// A government by id; a state's id names its implicit government.
+    pub fn government(&self, id: &str) -> Option<usize> {
+        self.governments.iter().position(|g| g.id == id)
+    }
+
+    /// An open mission by id.
+    pub fn mission(&self, id: &str) -> Option<usize> {
+        self.missions.iter().position(|m| m.rec.id.value == id)
+    }
+
+    pub fn known(&self, id: &str) -> bool {
+        self.known.contains(id)
+    }
+
+    /// How `by` recognises `of` on `at` (`None`: the date is unknown, and
+    /// only records with neither `from` nor `until` count): the latest
+    /// record then, of two that start on the same day the weaker (`none`,
+    /// then `de-facto`, then `de-jure`); else the government's
+    /// `default_recognition`; a state (or an implicit government) de jure.
+    /// `none` reads as `None`.
+    pub fn recognition(&self, by: &str, of: &str, at: Option<Day>) -> Option<Level> {
+        if !self.known(by) || !self.known(of) {
+            return None;
+        }
+        let strength = |l: Level| match l {
+            Level::NoRecognition => 0,
+            Level::DeFacto => 1,
+            Level::DeJure => 2,
+        };
+        let mut best: Option<&Recognition> = None;
+        for r in &self.scenario.recognitions {
+            if r.by.value != by || r.of.value != of {
+                continue;
+            }
+            let counts = match at {
+                Some(at) => day::period(&r.from, &r.until, at),
+                None => r.from.is_none() && r.until.is_none(),
+            };
+            if !counts {
+                continue;
+            }
+            best = match best {
+                Some(b) => {
+                    let (bf, rf) = (day::opt(&b.from), day::opt(&r.from));
+                    let weaker = strength(r.level.value) < strength(b.level.value);
+                    if rf > bf || (rf == bf && weaker) {
+                        Some(r)
+                    } else {
+                        Some(b)
+                    }
+                }
+                None => Some(r),
+            };
+        }
+        if let Some(record) = best {
+            return Some(record.level.value).filter(|l| *l != Level::NoRecognition);
+        }
+        if let Some(g) = self.scenario.governments.iter().find(|g| g.id.value == of) {
+            return g.default_recognition.filter(|l| *l != Level::NoRecognition);
+        }
+        if self.state(of).is_some() {
+            return Some(Level::DeJure);
+        }
+        None
+    }
+}
