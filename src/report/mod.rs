@@ -13,7 +13,7 @@ use crate::lang::ast::Severity;
 use serde::Serialize;
 
 /// Where a finding or claim comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Location {
     pub file: String,
     pub line: u32,
@@ -44,7 +44,7 @@ pub struct Waived {
     pub waiver: WaiverInfo,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct WaiverInfo {
     pub reason: Option<String>,
     pub until: Option<String>,

@@ -7,6 +7,7 @@ use crate::engine::{EXPIRED_WAIVER, UNUSED_WAIVER};
 use crate::lang::ast::Severity;
 use crate::lang::ruleset::RuleSet;
 use serde_json::{Map, Value, json};
+use std::collections::HashMap;
 use std::path::{Component, Path};
 
 /// The rule id of failing `expect` claims.
@@ -20,10 +21,16 @@ pub const FINGERPRINT_KEY: &str = "parity/v1";
 /// that artifact URIs are relative to (the working directory, normally).
 pub fn render(reports: &[Report], rules: &RuleSet, base: &Path) -> String {
     let descriptors = descriptors(rules);
-    let ids: Vec<&str> = descriptors
+    // Each rule id's place among the descriptors (the first, as a search
+    // would find it), looked up per result instead of searched.
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    for (index, id) in descriptors
         .iter()
         .filter_map(|d| d.get("id").and_then(Value::as_str))
-        .collect();
+        .enumerate()
+    {
+        ids.entry(id).or_insert(index);
+    }
     let mut results = Vec::new();
     for report in reports {
         for finding in &report.findings {
@@ -135,7 +142,7 @@ fn level(severity: Severity) -> &'static str {
 fn finding_result(
     report: &Report,
     finding: &Finding,
-    ids: &[&str],
+    ids: &HashMap<&str, usize>,
     base: &Path,
     waived: Option<&Waived>,
 ) -> Value {
@@ -143,7 +150,7 @@ fn finding_result(
     subject.sort();
     let mut result = Map::new();
     result.insert("ruleId".into(), json!(finding.rule));
-    if let Some(index) = ids.iter().position(|id| *id == finding.rule) {
+    if let Some(index) = ids.get(finding.rule.as_str()) {
         result.insert("ruleIndex".into(), json!(index));
     }
     result.insert("level".into(), json!(level(finding.severity)));
@@ -206,10 +213,15 @@ fn finding_result(
     Value::Object(result)
 }
 
-fn claim_result(report: &Report, claim: &ClaimResult, ids: &[&str], base: &Path) -> Value {
+fn claim_result(
+    report: &Report,
+    claim: &ClaimResult,
+    ids: &HashMap<&str, usize>,
+    base: &Path,
+) -> Value {
     let mut result = Map::new();
     result.insert("ruleId".into(), json!(CLAIM_RULE));
-    if let Some(index) = ids.iter().position(|id| *id == CLAIM_RULE) {
+    if let Some(index) = ids.get(CLAIM_RULE) {
         result.insert("ruleIndex".into(), json!(index));
     }
     result.insert("level".into(), json!("error"));
