@@ -171,6 +171,12 @@ struct Common {
     /// Most candidate bindings one rule may consider before it is stopped.
     #[arg(long, value_name = "N", default_value_t = parity::eval::Budget::default().max_steps)]
     limit_eval_steps: u64,
+    /// Most findings one rule may report before it is stopped.
+    #[arg(long, value_name = "N", default_value_t = parity::eval::Budget::default().max_findings)]
+    limit_findings: u64,
+    /// Most bytes of messages and evidence one rule's findings may carry.
+    #[arg(long, value_name = "BYTES", default_value_t = parity::eval::Budget::default().max_output_bytes)]
+    limit_output_bytes: u64,
     /// Largest scenario file accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = YamlLimits::default().max_bytes)]
     limit_file_bytes: usize,
@@ -188,6 +194,8 @@ impl Common {
             as_of: None,
             budget: parity::eval::Budget {
                 max_steps: self.limit_eval_steps,
+                max_findings: self.limit_findings,
+                max_output_bytes: self.limit_output_bytes,
             },
         }
     }

@@ -12,17 +12,31 @@ use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-/// How much work one rule or claim may do before it is stopped.
+/// How much work one rule or claim may do before it is stopped. Steps bound
+/// the time; findings and their bytes bound the memory and the report, which
+/// steps alone do not: a rule can fire on every pair it considers.
 #[derive(Debug, Clone, Copy)]
 pub struct Budget {
     /// Candidate bindings considered (by `for`, `count`, `exists` and index building).
     pub max_steps: u64,
+    /// Findings one rule may report.
+    pub max_findings: u64,
+    /// Bytes of text the findings of one rule may carry: messages, subject
+    /// ids, and the evidence (variables, ids, field paths and values).
+    pub max_output_bytes: u64,
 }
 
 impl Default for Budget {
     fn default() -> Self {
         Budget {
             max_steps: 50_000_000,
+            // Over 40 times the findings of any one rule on the 200-state
+            // world of examples/gen.rs (11,400, staff-parity); a rule
+            // stopped here has used some 300 MB.
+            max_findings: 500_000,
+            // About 270 bytes a finding at the finding limit (220 on that
+            // world); messages are cut at 2,000 bytes, so long ones hit this first.
+            max_output_bytes: 128 * 1024 * 1024,
         }
     }
 }
@@ -33,6 +47,14 @@ pub enum EvalError {
         "evaluation stopped after {steps} steps (the budget); the rule enumerates too many combinations: join its variables with `==` on ids, or raise the budget with --limit-eval-steps"
     )]
     Budget { steps: u64 },
+    #[error(
+        "evaluation stopped after {findings} findings (the budget); the rule fires on too many combinations: narrow its `where`, or raise the budget with --limit-findings"
+    )]
+    Findings { findings: u64 },
+    #[error(
+        "evaluation stopped after {bytes} bytes of findings (the budget); the rule's messages and evidence are too long for this many findings: shorten them, or raise the budget with --limit-output-bytes"
+    )]
+    Output { bytes: u64 },
 }
 
 /// Longest message a finding carries; values interpolated from a scenario
@@ -75,6 +97,26 @@ pub struct RawFinding {
     /// Where the first subject record was written.
     pub loc: Loc,
     pub evidence: Vec<Evidence>,
+}
+
+impl RawFinding {
+    /// The bytes of text it carries, as counted against `Budget::max_output_bytes`.
+    pub fn bytes(&self) -> u64 {
+        let text = |s: &String| s.len() as u64;
+        let evidence: u64 = self
+            .evidence
+            .iter()
+            .map(|e| {
+                let fields: u64 = e
+                    .fields
+                    .iter()
+                    .map(|f| text(&f.path) + text(&f.value))
+                    .sum();
+                text(&e.var) + text(&e.id) + fields
+            })
+            .sum();
+        text(&self.message) + self.subject.iter().map(text).sum::<u64>() + evidence
+    }
 }
 
 /// Key columns kept inline, without allocation. Pair rules join on two ids;
@@ -128,6 +170,7 @@ pub struct Evaluator<'a, 's> {
     reader: Reader<'a, 's>,
     world: &'a World<'s>,
     limit: u64,
+    budget: Budget,
     steps: Cell<u64>,
     indexes: RefCell<FastMap<Vec<usize>, Rc<Index<'a>>>>,
     plans: RefCell<FastMap<usize, Rc<Vec<Step<'a>>>>>,
@@ -139,6 +182,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             reader: Reader { world },
             world,
             limit: budget.max_steps,
+            budget,
             steps: Cell::new(0),
             indexes: RefCell::new(FastMap::default()),
             plans: RefCell::new(FastMap::default()),
@@ -182,13 +226,31 @@ impl<'a, 's> Evaluator<'a, 's> {
         let steps = plan(0, &slots, &filter);
         let mut env = vec![Value::Null; rule.slots.max(1)];
         let mut findings = Vec::new();
+        let mut bytes = 0u64;
+        let Budget {
+            max_findings,
+            max_output_bytes,
+            ..
+        } = self.budget;
         self.enumerate(&steps, &mut env, &mut |env| {
             let holds = match &rule.require {
                 Some(require) => self.eval(require, env)?.is_true(),
                 None => false,
             };
             if !holds {
-                findings.push(self.finding(rule, env)?);
+                if findings.len() as u64 >= max_findings {
+                    return Err(EvalError::Findings {
+                        findings: max_findings,
+                    });
+                }
+                let finding = self.finding(rule, env)?;
+                bytes = bytes.saturating_add(finding.bytes());
+                if bytes > max_output_bytes {
+                    return Err(EvalError::Output {
+                        bytes: max_output_bytes,
+                    });
+                }
+                findings.push(finding);
             }
             Ok(true)
         })?;
