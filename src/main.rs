@@ -345,15 +345,17 @@ fn main() -> ExitCode {
 /// Prints input errors to stderr, each with its source line when readable.
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
     let mut stderr = std::io::stderr().lock();
-    for diagnostic in diagnostics {
-        let source = std::fs::read_to_string(&diagnostic.file).ok().or_else(|| {
+    let read = |name: &str| {
+        std::fs::read_to_string(name).ok().or_else(|| {
             parity::lang::ruleset::STANDARD
                 .iter()
-                .find(|(file, _)| *file == diagnostic.file)
+                .find(|(file, _)| *file == name)
                 .map(|(_, text)| text.to_string())
-        });
-        let _ = writeln!(stderr, "{}", diagnostic.render(source.as_deref()));
-    }
+        })
+    };
+    parity::diag::render_all(diagnostics, read, |text| {
+        let _ = writeln!(stderr, "{text}");
+    });
 }
 
 fn load_rules(extra: &[PathBuf]) -> Result<RuleSet, Vec<Diagnostic>> {
