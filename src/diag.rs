@@ -510,6 +510,51 @@ fn skip_chars(text: &str, n: usize) -> &str {
     text.get(at..).unwrap_or_default()
 }
 
+/// A text's lines indexed once, for locating many offsets in it: `loc_at`
+/// counts lines from the start each time, which made locating each of many
+/// rules of one file quadratic.
+#[derive(Debug)]
+pub struct LineIndex {
+    /// Where each line starts (after each `\n`, and 0).
+    starts: Vec<usize>,
+    /// The last offset located and its column: an offset further along the
+    /// same line counts on from there (many rules on one line).
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex {
+            starts,
+            last: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    /// `loc_at(text, offset)`, for the `text` this index was built from.
+    pub fn loc(&self, text: &str, offset: usize) -> Loc {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|s| *s <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let (last, last_column) = self.last.get();
+        let (from, column) = if (start..=offset).contains(&last) {
+            (last, last_column)
+        } else {
+            (start, 1)
+        };
+        let column = column + text.get(from..offset).map_or(0, |s| s.chars().count());
+        self.last.set((offset, column));
+        Loc::new(
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(column).unwrap_or(u32::MAX),
+        )
+    }
+}
+
 /// The 1-based line and column (in characters) of a byte offset in `text`.
 /// An offset past the end, or inside a character, is clamped to a valid place.
 pub fn loc_at(text: &str, offset: usize) -> Loc {
@@ -647,6 +692,22 @@ mod tests {
             .map(|d| d.render(source(&d.file).as_deref()))
             .collect();
         assert_eq!(all, one_by_one);
+    }
+
+    #[test]
+    fn the_line_index_locates_as_loc_at_does() {
+        let text = "ab\nçé\n\n  x y\r\nlast é\n";
+        let index = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len() + 2).collect();
+        // In order, backwards, and jumping about.
+        for offset in offsets
+            .iter()
+            .chain(offsets.iter().rev())
+            .chain([7, 2, 9, 0, 30, 3].iter())
+        {
+            assert_eq!(index.loc(text, *offset), loc_at(text, *offset), "{offset}");
+        }
+        assert_eq!(LineIndex::new("").loc("", 5), loc_at("", 5));
     }
 
     #[test]

@@ -159,6 +159,18 @@ pub trait Locate {
 pub struct FileText<'a> {
     pub file: &'a str,
     pub text: &'a str,
+    /// The text's lines, indexed when first needed.
+    lines: std::cell::OnceCell<crate::diag::LineIndex>,
+}
+
+impl<'a> FileText<'a> {
+    pub fn new(file: &'a str, text: &'a str) -> Self {
+        FileText {
+            file,
+            text,
+            lines: std::cell::OnceCell::new(),
+        }
+    }
 }
 
 impl Locate for FileText<'_> {
@@ -166,7 +178,10 @@ impl Locate for FileText<'_> {
         self.file
     }
     fn loc(&self, offset: usize) -> Loc {
-        crate::diag::loc_at(self.text, offset)
+        let lines = self
+            .lines
+            .get_or_init(|| crate::diag::LineIndex::new(self.text));
+        lines.loc(self.text, offset)
     }
 }
 
