@@ -600,3 +600,31 @@ fn five_thousand_rules_on_one_line() {
         Some("first defined at many.rules:1")
     );
 }
+
+/// A 4 MB name in each of 2,000 messages was copied whole before the cut
+/// (8 GB), and the cut kept each copy's memory (the release build peaked at
+/// 24 GB with a 20 MB name). Each message is now the cut one, exactly.
+#[test]
+fn a_long_name_in_two_thousand_messages_is_cut_without_being_copied() {
+    const N: usize = 2_000;
+    let name = "N".repeat(4 << 20);
+    let mut text =
+        format!("scenario: t\nas_of: 2024-01-01\nstates:\n  - id: AAA\n    name: {name}\n");
+    for i in 0..N {
+        let _ = writeln!(text, "  - id: s{i}");
+    }
+    text.push_str("missions:\n");
+    for i in 0..N {
+        let _ = writeln!(
+            text,
+            "  - {{id: m{i}, sender: AAA, receiver: s{i}, kind: embassy}}"
+        );
+    }
+    let report = check(&loaded(&text), &standard(), &CheckOptions::default()).unwrap();
+    assert_eq!(report.findings.len(), N);
+    let cut = format!("{}…", &name[..parity::eval::run::MAX_MESSAGE]);
+    for finding in &report.findings {
+        assert_eq!(finding.rule, "head-vacant");
+        assert_eq!(finding.message, cut);
+    }
+}
