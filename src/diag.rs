@@ -123,9 +123,34 @@ impl Diagnostic {
         }
     }
 
+    /// `suggest` through an index of candidates shared by many look-ups.
+    pub fn suggest_from(self, word: &str, suggester: &Suggester) -> Self {
+        match suggester.nearest(word) {
+            Some(near) => self.with_help(format!("did you mean `{near}`?")),
+            None => self,
+        }
+    }
+
     /// Renders the diagnostic like rustc: header, location, source line, caret, help.
     /// Everything taken from a file is passed through `printable`.
     pub fn render(&self, source: Option<&str>) -> String {
+        let index = usize::try_from(self.loc.line)
+            .ok()
+            .and_then(|l| l.checked_sub(1));
+        let line = source.zip(index).and_then(|(text, i)| text.lines().nth(i));
+        let skip = self.window_start();
+        self.render_window(line.map(|text| (skip_chars(text, skip), skip)))
+    }
+
+    /// Long lines are shown as a window around the column, so the caret
+    /// stays visible: the window's first character.
+    fn window_start(&self) -> usize {
+        let column = usize::try_from(self.loc.column.saturating_sub(1)).unwrap_or(0);
+        column.saturating_sub(60)
+    }
+
+    /// `render`, given the source line from its `skip`th character on.
+    fn render_window(&self, window: Option<(&str, usize)>) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "error[{}]: {}", self.code, printable(&self.message));
         // The gutter is as wide as the line number, as in rustc.
@@ -137,21 +162,15 @@ impl Diagnostic {
             self.loc.line,
             self.loc.column
         );
-        let line_text = source.and_then(|text| {
-            let index = usize::try_from(self.loc.line).ok()?.checked_sub(1)?;
-            text.lines().nth(index)
-        });
-        if let Some(text) = line_text {
+        if let Some((text, skip)) = window {
             let number = self.loc.line.to_string();
-            // Long lines are shown as a window around the column, so the caret stays visible.
             let column = usize::try_from(self.loc.column.saturating_sub(1)).unwrap_or(0);
-            let skip = column.saturating_sub(60);
             let before = column - skip;
             let width = usize::try_from(self.width).unwrap_or(1).clamp(1, 200);
             let mut shown = String::from(if skip > 0 { "…" } else { "" });
             let mut caret_pad = " ".repeat(usize::from(skip > 0));
             let mut carets = 0;
-            for (i, c) in text.chars().skip(skip).take(120).enumerate() {
+            for (i, c) in text.chars().take(120).enumerate() {
                 // A tab stays a tab here, and under it in the caret line, so
                 // that the caret lines up whatever the terminal's tab stops.
                 let took = if c == '\t' {
@@ -168,8 +187,7 @@ impl Diagnostic {
                 }
             }
             // The underline may run past the end of the line (a missing value).
-            let past_end =
-                (before + width).saturating_sub(text.chars().skip(skip).take(120).count());
+            let past_end = (before + width).saturating_sub(text.chars().take(120).count());
             let carets = carets + past_end.min(width);
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{number} | {shown}");
@@ -221,17 +239,389 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
+/// `edit_distance(a, b)` when it is at most `max`, else `None`, in
+/// O(|a|·max): a path through a cell further than `max` from the diagonal
+/// costs more than `max`, so only the band is computed (cells outside hold
+/// `max + 1`), and the search stops once two rows in a row exceed `max` (a
+/// swap can jump one row, never two).
+#[cfg(test)]
+fn distance_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    distance_in(a, b, max, &mut Rows::default()).0
+}
+
+/// Three rows of the distance table, kept between calls to save allocations.
+#[derive(Default)]
+struct Rows {
+    before: Vec<usize>,
+    previous: Vec<usize>,
+    current: Vec<usize>,
+}
+
+/// `distance_within`, with the rows to use, and the cells computed.
+fn distance_in(a: &[char], b: &[char], max: usize, rows: &mut Rows) -> (Option<usize>, u64) {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > max {
+        return (None, 0);
+    }
+    let over = max + 1;
+    let Rows {
+        before,
+        previous,
+        current,
+    } = rows;
+    for row in [&mut *before, &mut *current] {
+        row.clear();
+        row.resize(m + 1, over);
+    }
+    previous.clear();
+    previous.extend((0..=m).map(|j| j.min(over)));
+    let mut previous_min = 0;
+    let mut cells = 0u64;
+    for i in 1..=n {
+        let (lo, hi) = (i.saturating_sub(max).max(1), (i + max).min(m));
+        current[0] = i.min(over);
+        // The row two back is reused: clear the cells next to the band that the next row reads.
+        current[lo - 1] = if lo == 1 { current[0] } else { over };
+        if let Some(cell) = current.get_mut(hi + 1) {
+            *cell = over;
+        }
+        let mut row_min = current[lo - 1];
+        for j in lo..=hi {
+            let mut best = (previous[j - 1] + usize::from(a[i - 1] != b[j - 1]))
+                .min(previous[j] + 1)
+                .min(current[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(before[j - 2] + 1);
+            }
+            current[j] = best.min(over);
+            row_min = row_min.min(current[j]);
+        }
+        cells += (hi + 1).saturating_sub(lo) as u64;
+        if row_min > max && previous_min > max {
+            return (None, cells);
+        }
+        previous_min = row_min;
+        std::mem::swap(before, previous);
+        std::mem::swap(previous, current);
+    }
+    (Some(previous[m]).filter(|d| *d <= max), cells)
+}
+
+/// How far a candidate may be from `word` to be offered: a third of the
+/// word's length in edits, and at least one.
+fn typo_limit(word: &str) -> usize {
+    (word.chars().count() / 3).max(1)
+}
+
 /// The candidate nearest to `word`, if it is near enough to be a likely typo
-/// (at most a third of the word's length in edits, and at least one).
+/// (at most a third of the word's length in edits, and at least one); of
+/// equally near ones, the first in text order. For a short list of
+/// candidates; many words against many candidates go through a `Suggester`.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
-    let lowered = word.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(&lowered, &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
-        .map(|(_, c)| c)
+    let limit = typo_limit(word);
+    let lowered: Vec<char> = word.to_lowercase().chars().collect();
+    let mut best: Option<(usize, &'a str)> = None;
+    let mut other: Vec<char> = Vec::new();
+    let mut rows = Rows::default();
+    for candidate in candidates {
+        let max = best.map_or(limit, |(d, _)| d);
+        other.clear();
+        other.extend(candidate.to_lowercase().chars());
+        if let (Some(d), _) = distance_in(&lowered, &other, max, &mut rows)
+            && best.is_none_or(|b| (d, candidate) < b)
+        {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Work that the "did you mean" searches of one file (or of its claims, or
+/// of its waivers) may do in all, in candidates dismissed and edit-distance
+/// cells computed: about 0.2 s of a release build. Without it, a file of many
+/// unknown ids against many defined ones costs their product; with it, the
+/// unknown ids met first (in file order) get suggestions, later ones none. A
+/// typo among the 40,000 missions of a large world costs some 10⁵.
+pub const SUGGEST_WORK: u64 = 10_000_000;
+
+/// What is left of a file's suggestion work, shared by its `Suggester`s.
+#[derive(Debug)]
+pub struct Work(std::cell::Cell<u64>);
+
+impl Work {
+    pub fn new(cells: u64) -> Self {
+        Work(std::cell::Cell::new(cells))
+    }
+
+    pub fn left(&self) -> u64 {
+        self.0.get()
+    }
+
+    fn spend(&self, cells: u64) {
+        self.0.set(self.0.get().saturating_sub(cells));
+    }
+}
+
+impl Default for Work {
+    fn default() -> Self {
+        Work::new(SUGGEST_WORK)
+    }
+}
+
+/// Candidates indexed for many "did you mean" look-ups: grouped by length,
+/// since a candidate whose length differs by more than the limit cannot be
+/// near; answers remembered per word; the distance computed only near the
+/// diagonal; all of it within a `Work` allowance. The answer is `nearest`'s
+/// whenever the allowance lasts, and never depends on the candidates' order.
+pub struct Suggester<'a> {
+    /// Sorted by (length of the lowercase form in characters, text), without repeats.
+    entries: Vec<Entry<'a>>,
+    /// The lowercase forms, one after another.
+    chars: Vec<char>,
+    memo: std::cell::RefCell<std::collections::HashMap<String, Option<u32>>>,
+    work: &'a Work,
+}
+
+struct Entry<'a> {
+    text: &'a str,
+    start: usize,
+    len: usize,
+    mask: u64,
+}
+
+/// The characters of `chars` as a set of 64 bits. Each bit set in one word
+/// and not in the other stands for at least one character to delete or
+/// replace, which bounds the distance from below at the cost of two
+/// instructions: most candidates are dismissed by it.
+fn char_mask(chars: &[char]) -> u64 {
+    chars.iter().fold(0, |mask, c| {
+        mask | 1 << (u32::from(*c).wrapping_mul(0x9E37_79B1) >> 26)
+    })
+}
+
+/// A lower bound of the edit distance of two words from their `char_mask`s.
+fn mask_bound(a: u64, b: u64) -> usize {
+    (a & !b).count_ones().max((b & !a).count_ones()) as usize
+}
+
+impl<'a> Suggester<'a> {
+    pub fn new(candidates: impl IntoIterator<Item = &'a str>, work: &'a Work) -> Self {
+        let mut texts: Vec<&'a str> = candidates.into_iter().collect();
+        texts.sort_unstable();
+        texts.dedup();
+        let mut chars = Vec::new();
+        let mut entries: Vec<Entry<'a>> = texts
+            .into_iter()
+            .map(|text| {
+                let start = chars.len();
+                chars.extend(text.to_lowercase().chars());
+                Entry {
+                    text,
+                    start,
+                    len: chars.len() - start,
+                    mask: chars.get(start..).map_or(0, char_mask),
+                }
+            })
+            .collect();
+        entries.sort_by(|a, b| (a.len, a.text).cmp(&(b.len, b.text)));
+        Suggester {
+            entries,
+            chars,
+            memo: std::cell::RefCell::new(std::collections::HashMap::new()),
+            work,
+        }
+    }
+
+    /// `nearest(word, candidates)`, or `None` once the work allowance is spent.
+    pub fn nearest(&self, word: &str) -> Option<&'a str> {
+        if let Some(answer) = self.memo.borrow().get(word) {
+            return answer
+                .and_then(|i| self.entries.get(i as usize))
+                .map(|e| e.text);
+        }
+        let answer = self.search(word);
+        self.memo.borrow_mut().insert(word.to_string(), answer);
+        answer
+            .and_then(|i| self.entries.get(i as usize))
+            .map(|e| e.text)
+    }
+
+    fn search(&self, word: &str) -> Option<u32> {
+        let limit = typo_limit(word);
+        let lowered: Vec<char> = word.to_lowercase().chars().collect();
+        let length = lowered.len();
+        let mask = char_mask(&lowered);
+        let mut best: Option<(usize, &'a str, usize)> = None;
+        let mut rows = Rows::default();
+        // Lengths nearest first: a candidate `gap` longer or shorter is at
+        // least `gap` edits away, so once one is found the search narrows.
+        for gap in 0..=limit {
+            if best.is_some_and(|(d, _, _)| gap > d) {
+                break;
+            }
+            let lengths = [length.checked_sub(gap), (gap > 0).then_some(length + gap)];
+            for len in lengths.into_iter().flatten() {
+                let from = self.entries.partition_point(|e| e.len < len);
+                let to = self.entries.partition_point(|e| e.len <= len);
+                for index in from..to {
+                    let Some(entry) = self.entries.get(index) else {
+                        continue;
+                    };
+                    let max = best.map_or(limit, |(d, _, _)| d);
+                    if self.work.left() == 0 {
+                        return None;
+                    }
+                    if mask_bound(mask, entry.mask) > max {
+                        self.work.spend(1);
+                        continue;
+                    }
+                    // Go on only if the worst case of this pair is affordable,
+                    // so that a search is never cut half-way through a pair.
+                    let worst = (length as u64).saturating_mul(2 * max as u64 + 1);
+                    if worst.max(1) > self.work.left() {
+                        self.work.spend(u64::MAX);
+                        return None;
+                    }
+                    let Some(other) = self.chars.get(entry.start..entry.start + entry.len) else {
+                        continue;
+                    };
+                    let (distance, cells) = distance_in(&lowered, other, max, &mut rows);
+                    self.work.spend(cells.max(1));
+                    if let Some(d) = distance
+                        && best.is_none_or(|(bd, bt, _)| (d, entry.text) < (bd, bt))
+                    {
+                        best = Some((d, entry.text, index));
+                    }
+                }
+            }
+        }
+        best.and_then(|(_, _, index)| u32::try_from(index).ok())
+    }
+}
+
+/// Renders diagnostics one after another, as `Diagnostic::render` would,
+/// reading each file's text (`read`) once per run of diagnostics about it and
+/// splitting it into lines once: reading and scanning the file again for
+/// each of thousands of diagnostics made printing them quadratic. Within a
+/// line, the window shown starts from where the previous diagnostic's did
+/// (diagnostics come sorted), so many on one long line cost its length once.
+pub fn render_all(
+    diagnostics: &[Diagnostic],
+    mut read: impl FnMut(&str) -> Option<String>,
+    mut emit: impl FnMut(&str),
+) {
+    let mut file: Option<&str> = None;
+    let mut text: Option<String> = None;
+    let mut starts: Vec<usize> = Vec::new();
+    // (line index, characters skipped, bytes skipped) of the last window.
+    let mut cursor = (usize::MAX, 0, 0);
+    for diagnostic in diagnostics {
+        if file != Some(diagnostic.file.as_str()) {
+            file = Some(diagnostic.file.as_str());
+            text = read(&diagnostic.file);
+            starts = text.as_deref().map(line_starts).unwrap_or_default();
+            cursor = (usize::MAX, 0, 0);
+        }
+        let skip = diagnostic.window_start();
+        let window = text.as_deref().and_then(|text| {
+            let index = usize::try_from(diagnostic.loc.line).ok()?.checked_sub(1)?;
+            let line = line_of(text, &starts, index)?;
+            let (from_chars, from_bytes) = match cursor {
+                (i, chars, bytes) if i == index && chars <= skip => (chars, bytes),
+                _ => (0, 0),
+            };
+            let rest = line.get(from_bytes..).unwrap_or_default();
+            let ahead = skip - from_chars;
+            let bytes = from_bytes
+                + rest
+                    .char_indices()
+                    .nth(ahead)
+                    .map_or(rest.len(), |(offset, _)| offset);
+            cursor = (index, skip, bytes);
+            Some((line.get(bytes..).unwrap_or_default(), skip))
+        });
+        emit(&diagnostic.render_window(window));
+    }
+}
+
+/// Where each line of `text` starts, as `str::lines` splits it.
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    if starts.last() == Some(&text.len()) {
+        starts.pop();
+    }
+    starts
+}
+
+/// Line `index` of `text` as `text.lines().nth(index)` gives it.
+fn line_of<'t>(text: &'t str, starts: &[usize], index: usize) -> Option<&'t str> {
+    let start = *starts.get(index)?;
+    match starts.get(index + 1) {
+        Some(next) => {
+            let line = text.get(start..next - 1)?;
+            Some(line.strip_suffix('\r').unwrap_or(line))
+        }
+        // The last line: `lines` drops a `\r` only before a `\n`.
+        None => {
+            let line = text.get(start..)?;
+            Some(
+                line.strip_suffix('\n')
+                    .map_or(line, |l| l.strip_suffix('\r').unwrap_or(l)),
+            )
+        }
+    }
+}
+
+/// `text` from its `n`th character on ("" when it is shorter).
+fn skip_chars(text: &str, n: usize) -> &str {
+    let at = text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+    text.get(at..).unwrap_or_default()
+}
+
+/// A text's lines indexed once, for locating many offsets in it: `loc_at`
+/// counts lines from the start each time, which made locating each of many
+/// rules of one file quadratic.
+#[derive(Debug)]
+pub struct LineIndex {
+    /// Where each line starts (after each `\n`, and 0).
+    starts: Vec<usize>,
+    /// The last offset located and its column: an offset further along the
+    /// same line counts on from there (many rules on one line).
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex {
+            starts,
+            last: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    /// `loc_at(text, offset)`, for the `text` this index was built from.
+    pub fn loc(&self, text: &str, offset: usize) -> Loc {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|s| *s <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let (last, last_column) = self.last.get();
+        let (from, column) = if (start..=offset).contains(&last) {
+            (last, last_column)
+        } else {
+            (start, 1)
+        };
+        let column = column + text.get(from..offset).map_or(0, |s| s.chars().count());
+        self.last.set((offset, column));
+        Loc::new(
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(column).unwrap_or(u32::MAX),
+        )
+    }
 }
 
 /// The 1-based line and column (in characters) of a byte offset in `text`.
@@ -264,6 +654,129 @@ mod tests {
         // A swap of two adjacent letters is one edit.
         assert_eq!(edit_distance("rnak", "rank"), 1);
         assert_eq!(nearest("rnak", ["name", "rank", "from"]), Some("rank"));
+    }
+
+    /// A small deterministic generator, so that failures reproduce.
+    fn words(seed: u64, count: usize, alphabet: &[char], max_len: usize) -> Vec<String> {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let mut next = move |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        (0..count)
+            .map(|_| {
+                let len = next(max_len + 1);
+                (0..len).map(|_| alphabet[next(alphabet.len())]).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_banded_distance_is_the_distance_within_its_bound() {
+        let alphabet = ['a', 'b', 'c', 'É', 'é', 'İ'];
+        let list = words(7, 300, &alphabet, 9);
+        for a in &list {
+            for b in list.iter().take(40) {
+                let exact = edit_distance(a, b);
+                let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                for max in 0..=10 {
+                    let within = distance_within(&ca, &cb, max);
+                    assert_eq!(within, (exact <= max).then_some(exact), "{a:?} {b:?} {max}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_suggester_answers_as_nearest_does() {
+        let alphabet = ['k', 'a', 'z', 'K', 'A', '-', '1'];
+        let candidates = words(3, 400, &alphabet, 8);
+        let queries = words(5, 300, &alphabet, 9);
+        let work = Work::default();
+        let suggester = Suggester::new(candidates.iter().map(String::as_str), &work);
+        for query in &queries {
+            let expected = nearest(query, candidates.iter().map(String::as_str));
+            assert_eq!(suggester.nearest(query), expected, "{query:?}");
+            // Asked again: the remembered answer.
+            assert_eq!(suggester.nearest(query), expected, "{query:?}");
+        }
+        assert!(work.left() < SUGGEST_WORK);
+    }
+
+    #[test]
+    fn a_spent_allowance_stops_suggestions_and_nothing_else() {
+        let ids: Vec<String> = (0..1_000).map(|i| format!("s{i:04}")).collect();
+        // A look-up of a 5-character word costs at most 5 × 3 cells a candidate.
+        let work = Work::new(30_000);
+        let suggester = Suggester::new(ids.iter().map(String::as_str), &work);
+        assert_eq!(suggester.nearest("s0001"), Some("s0001"));
+        assert_eq!(suggester.nearest("x0002"), Some("s0002"));
+        let answered = (0..1_000)
+            .filter(|i| suggester.nearest(&format!("x{i:04}")).is_some())
+            .count();
+        assert!(answered > 1 && answered < 1_000, "{answered}");
+        assert_eq!(suggester.nearest("x0999"), None);
+        // Remembered answers cost nothing and stay.
+        assert_eq!(suggester.nearest("x0002"), Some("s0002"));
+        assert_eq!(work.left(), 0);
+    }
+
+    #[test]
+    fn render_all_renders_as_render_does() {
+        let text = "a: 1\r\n  x: 2\n\n\tt: [é, é, é]\r\nlast\r";
+        let long = format!("k: [{}]\n", "élan, ".repeat(100));
+        let mut diagnostics = Vec::new();
+        for (line, column) in [
+            (1, 1),
+            (2, 3),
+            (3, 1),
+            (4, 5),
+            (4, 9),
+            (5, 2),
+            (6, 1),
+            (9, 9),
+        ] {
+            diagnostics.push(Diagnostic::new("c", "a.yaml", Loc::new(line, column), "m"));
+        }
+        for column in [1, 70, 200, 201, 450, 601, 700] {
+            diagnostics.push(
+                Diagnostic::new("c", "b.yaml", Loc::new(1, column), "m")
+                    .with_width(3)
+                    .with_label("here"),
+            );
+        }
+        diagnostics.push(Diagnostic::new("c", "b.yaml", Loc::new(1, 90), "back"));
+        diagnostics.push(Diagnostic::new("c", "gone.yaml", Loc::new(1, 1), "m"));
+        let source = |file: &str| match file {
+            "a.yaml" => Some(text.to_string()),
+            "b.yaml" => Some(long.clone()),
+            _ => None,
+        };
+        let mut all = Vec::new();
+        render_all(&diagnostics, source, |r| all.push(r.to_string()));
+        let one_by_one: Vec<String> = diagnostics
+            .iter()
+            .map(|d| d.render(source(&d.file).as_deref()))
+            .collect();
+        assert_eq!(all, one_by_one);
+    }
+
+    #[test]
+    fn the_line_index_locates_as_loc_at_does() {
+        let text = "ab\nçé\n\n  x y\r\nlast é\n";
+        let index = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len() + 2).collect();
+        // In order, backwards, and jumping about.
+        for offset in offsets
+            .iter()
+            .chain(offsets.iter().rev())
+            .chain([7, 2, 9, 0, 30, 3].iter())
+        {
+            assert_eq!(index.loc(text, *offset), loc_at(text, *offset), "{offset}");
+        }
+        assert_eq!(LineIndex::new("").loc("", 5), loc_at("", 5));
     }
 
     #[test]

@@ -191,6 +191,12 @@ struct Common {
     /// Most candidate bindings one rule may consider before it is stopped.
     #[arg(long, value_name = "N", default_value_t = parity::eval::Budget::default().max_steps)]
     limit_eval_steps: u64,
+    /// Most findings one rule may report before it is stopped.
+    #[arg(long, value_name = "N", default_value_t = parity::eval::Budget::default().max_findings)]
+    limit_findings: u64,
+    /// Most bytes of messages and evidence one rule's findings may carry.
+    #[arg(long, value_name = "BYTES", default_value_t = parity::eval::Budget::default().max_output_bytes)]
+    limit_output_bytes: u64,
     /// Largest scenario file accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = YamlLimits::default().max_bytes)]
     limit_file_bytes: usize,
@@ -208,6 +214,8 @@ impl Common {
             as_of: None,
             budget: parity::eval::Budget {
                 max_steps: self.limit_eval_steps,
+                max_findings: self.limit_findings,
+                max_output_bytes: self.limit_output_bytes,
             },
         }
     }
@@ -344,10 +352,13 @@ impl Run {
     /// text that was read (never by reading the file again).
     fn print(&self, diagnostics: &[Diagnostic]) {
         let mut stderr = std::io::stderr().lock();
-        for diagnostic in diagnostics {
-            let source = self.sources.text_of(&diagnostic.file);
-            let _ = writeln!(stderr, "{}", diagnostic.render(source));
-        }
+        parity::diag::render_all(
+            diagnostics,
+            |name| self.sources.text_of(name).map(str::to_string),
+            |text| {
+                let _ = writeln!(stderr, "{text}");
+            },
+        );
     }
 
     /// The least failing severity: the flag, else parity.toml, else error.

@@ -996,7 +996,10 @@ fn the_budget_stops_a_rule_that_enumerates_every_triple() {
     let scenario = scenario(&paired_world(300));
     let options = CheckOptions {
         as_of: None,
-        budget: Budget { max_steps: 10_000 },
+        budget: Budget {
+            max_steps: 10_000,
+            ..Budget::default()
+        },
     };
     let started = std::time::Instant::now();
     let errors = check(&scenario, &rules, &options).unwrap_err();
@@ -1043,7 +1046,10 @@ fn pair_rules_join_through_indexes_not_over_every_pair() {
     let scenario = scenario(&paired_world(2_000));
     let options = CheckOptions {
         as_of: None,
-        budget: Budget { max_steps: 100_000 },
+        budget: Budget {
+            max_steps: 100_000,
+            ..Budget::default()
+        },
     };
     let report = check(&scenario, &standard(), &options)
         .unwrap_or_else(|d| panic!("a join must not exhaust the budget: {d:#?}"));

@@ -93,7 +93,10 @@ fn check_target(input: &str) -> bool {
     };
     let options = CheckOptions {
         as_of: None,
-        budget: Budget { max_steps: 200_000 },
+        budget: Budget {
+            max_steps: 200_000,
+            ..Budget::default()
+        },
     };
     let standard = RuleSet::standard().unwrap();
     match check(&scenario, &standard, &options) {

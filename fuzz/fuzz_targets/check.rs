@@ -56,7 +56,10 @@ fuzz_target!(|data: &[u8]| {
     };
     let options = CheckOptions {
         as_of: None,
-        budget: Budget { max_steps: 200_000 },
+        budget: Budget {
+            max_steps: 200_000,
+            ..Budget::default()
+        },
     };
     let standard = standard();
     match check(&scenario, standard, &options) {

@@ -1,7 +1,7 @@
 //! Checking a scenario against a rule set at a date: every rule's findings,
 //! every claim's verdict, and waivers applied. The library's main entry point.
 
-use crate::diag::{Diagnostic, Loc, sort_and_dedup};
+use crate::diag::{Diagnostic, Loc, Suggester, Work, sort_and_dedup};
 use crate::eval::run::{EvalError, RawFinding};
 use crate::eval::{Budget, Evaluator};
 use crate::lang::ast::Severity;
@@ -12,7 +12,8 @@ use crate::report::{ClaimResult, Finding, Location, Report, Summary, Waived, Wai
 use crate::scenario::date::Date;
 use crate::scenario::model::{Change, Scenario};
 use crate::scenario::world::World;
-use std::collections::HashSet;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 
 /// How to check.
 #[derive(Debug, Clone, Copy, Default)]
@@ -183,7 +184,16 @@ pub fn scenario_ids(scenario: &Scenario) -> HashSet<&str> {
 
 /// Parses and type-checks every claim of the scenario.
 pub fn check_claims(scenario: &Scenario) -> Result<Vec<CheckedExpr>, Vec<Diagnostic>> {
+    if scenario.expect.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids = scenario_ids(scenario);
+    let work = Work::default();
+    let suggester = OnceCell::new();
+    let near = |word: &str| {
+        let suggester = suggester.get_or_init(|| Suggester::new(ids.iter().copied(), &work));
+        suggester.nearest(word).map(str::to_string)
+    };
     let mut checked = Vec::new();
     let mut diagnostics = Vec::new();
     for claim in &scenario.expect {
@@ -210,7 +220,7 @@ pub fn check_claims(scenario: &Scenario) -> Result<Vec<CheckedExpr>, Vec<Diagnos
                 continue;
             }
         };
-        match check_condition(&expr, &locate, &ids) {
+        match check_condition(&expr, &locate, &ids, &near) {
             Ok(c) => checked.push(c),
             Err(errors) => diagnostics.extend(errors),
         }
@@ -226,11 +236,17 @@ pub fn check_claims(scenario: &Scenario) -> Result<Vec<CheckedExpr>, Vec<Diagnos
 /// Every waiver must name a known rule and ids the scenario defines: a typo
 /// would otherwise silently waive nothing.
 fn check_waiver_rules(scenario: &Scenario, rules: &RuleSet) -> Result<(), Vec<Diagnostic>> {
-    let known: Vec<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
+    if scenario.waivers.is_empty() {
+        return Ok(());
+    }
+    let known: HashSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
     let ids = scenario_ids(scenario);
+    // Indexes for "did you mean", built on first need, sharing one allowance.
+    let work = Work::default();
+    let (near_rule, near_id) = (OnceCell::new(), OnceCell::new());
     let mut diagnostics = Vec::new();
     for waiver in &scenario.waivers {
-        if !known.contains(&waiver.rule.value.as_str()) {
+        if !known.contains(waiver.rule.value.as_str()) {
             diagnostics.push(
                 Diagnostic::new(
                     "unknown-rule",
@@ -239,7 +255,10 @@ fn check_waiver_rules(scenario: &Scenario, rules: &RuleSet) -> Result<(), Vec<Di
                     format!("the waiver names no known rule `{}`", waiver.rule.value),
                 )
                 .with_width(waiver.rule.value.chars().count())
-                .suggest(&waiver.rule.value, known.iter().copied()),
+                .suggest_from(
+                    &waiver.rule.value,
+                    near_rule.get_or_init(|| Suggester::new(known.iter().copied(), &work)),
+                ),
             );
         }
         for subject in &waiver.subject {
@@ -255,7 +274,10 @@ fn check_waiver_rules(scenario: &Scenario, rules: &RuleSet) -> Result<(), Vec<Di
                         ),
                     )
                     .with_width(subject.value.chars().count())
-                    .suggest(&subject.value, ids.iter().copied()),
+                    .suggest_from(
+                        &subject.value,
+                        near_id.get_or_init(|| Suggester::new(ids.iter().copied(), &work)),
+                    ),
                 );
             }
         }
@@ -278,12 +300,25 @@ fn apply_waivers(
     let mut used = vec![false; scenario.waivers.len()];
     let mut active = Vec::new();
     let mut waived = Vec::new();
+    // The first waiver in force (in file order) for each rule and subject id:
+    // a finding looks up its own ids instead of scanning every waiver.
+    let mut first: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    for (i, w) in scenario.waivers.iter().enumerate() {
+        if w.until.as_ref().is_none_or(|u| date < u.value) {
+            let by_subject = first.entry(w.rule.value.as_str()).or_default();
+            for s in &w.subject {
+                by_subject.entry(s.value.as_str()).or_insert(i);
+            }
+        }
+    }
     for finding in findings {
-        let waiver = scenario.waivers.iter().enumerate().find(|(_, w)| {
-            w.rule.value == finding.rule
-                && w.until.as_ref().is_none_or(|u| date < u.value)
-                && w.subject.iter().any(|s| finding.subject.contains(&s.value))
-        });
+        let waiver = first
+            .get(finding.rule.as_str())
+            .and_then(|by_subject| {
+                let indexes = finding.subject.iter();
+                indexes.filter_map(|id| by_subject.get(id.as_str())).min()
+            })
+            .and_then(|&i| scenario.waivers.get(i).map(|w| (i, w)));
         match waiver {
             Some((i, w)) => {
                 used[i] = true;

@@ -12,17 +12,31 @@ use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-/// How much work one rule or claim may do before it is stopped.
+/// How much work one rule or claim may do before it is stopped. Steps bound
+/// the time; findings and their bytes bound the memory and the report, which
+/// steps alone do not: a rule can fire on every pair it considers.
 #[derive(Debug, Clone, Copy)]
 pub struct Budget {
     /// Candidate bindings considered (by `for`, `count`, `exists` and index building).
     pub max_steps: u64,
+    /// Findings one rule may report.
+    pub max_findings: u64,
+    /// Bytes of text the findings of one rule may carry: messages, subject
+    /// ids, and the evidence (variables, ids, field paths and values).
+    pub max_output_bytes: u64,
 }
 
 impl Default for Budget {
     fn default() -> Self {
         Budget {
             max_steps: 50_000_000,
+            // Over 40 times the findings of any one rule on the 200-state
+            // world of examples/gen.rs (11,400, staff-parity); a rule
+            // stopped here has used some 300 MB.
+            max_findings: 500_000,
+            // About 270 bytes a finding at the finding limit (220 on that
+            // world); messages are cut at 2,000 bytes, so long ones hit this first.
+            max_output_bytes: 128 * 1024 * 1024,
         }
     }
 }
@@ -33,6 +47,14 @@ pub enum EvalError {
         "evaluation stopped after {steps} steps (the budget); the rule enumerates too many combinations: join its variables with `==` on ids, or raise the budget with --limit-eval-steps"
     )]
     Budget { steps: u64 },
+    #[error(
+        "evaluation stopped after {findings} findings (the budget); the rule fires on too many combinations: narrow its `where`, or raise the budget with --limit-findings"
+    )]
+    Findings { findings: u64 },
+    #[error(
+        "evaluation stopped after {bytes} bytes of findings (the budget); the rule's messages and evidence are too long for this many findings: shorten them, or raise the budget with --limit-output-bytes"
+    )]
+    Output { bytes: u64 },
 }
 
 /// Longest message a finding carries; values interpolated from a scenario
@@ -49,6 +71,23 @@ fn truncate(message: &mut String, max: usize) {
         message.truncate(end);
         message.push('…');
     }
+}
+
+/// Appends as much of `text` as `truncate(_, MAX_MESSAGE)` can keep, and
+/// one character more when there is more, so that the cut (and its mark)
+/// falls where it would on the whole message.
+fn push_within(message: &mut String, text: &str) {
+    let room = (MAX_MESSAGE + 1).saturating_sub(message.len());
+    if text.len() <= room {
+        message.push_str(text);
+        return;
+    }
+    let end = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .find(|i| *i >= room)
+        .unwrap_or(text.len());
+    message.push_str(text.get(..end).unwrap_or(text));
 }
 
 /// A record bound when a rule fired, with the fields the rule read from it.
@@ -75,6 +114,26 @@ pub struct RawFinding {
     /// Where the first subject record was written.
     pub loc: Loc,
     pub evidence: Vec<Evidence>,
+}
+
+impl RawFinding {
+    /// The bytes of text it carries, as counted against `Budget::max_output_bytes`.
+    pub fn bytes(&self) -> u64 {
+        let text = |s: &String| s.len() as u64;
+        let evidence: u64 = self
+            .evidence
+            .iter()
+            .map(|e| {
+                let fields: u64 = e
+                    .fields
+                    .iter()
+                    .map(|f| text(&f.path) + text(&f.value))
+                    .sum();
+                text(&e.var) + text(&e.id) + fields
+            })
+            .sum();
+        text(&self.message) + self.subject.iter().map(text).sum::<u64>() + evidence
+    }
 }
 
 /// Key columns kept inline, without allocation. Pair rules join on two ids;
@@ -128,6 +187,7 @@ pub struct Evaluator<'a, 's> {
     reader: Reader<'a, 's>,
     world: &'a World<'s>,
     limit: u64,
+    budget: Budget,
     steps: Cell<u64>,
     indexes: RefCell<FastMap<Vec<usize>, Rc<Index<'a>>>>,
     plans: RefCell<FastMap<usize, Rc<Vec<Step<'a>>>>>,
@@ -139,6 +199,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             reader: Reader { world },
             world,
             limit: budget.max_steps,
+            budget,
             steps: Cell::new(0),
             indexes: RefCell::new(FastMap::default()),
             plans: RefCell::new(FastMap::default()),
@@ -182,13 +243,31 @@ impl<'a, 's> Evaluator<'a, 's> {
         let steps = plan(0, &slots, &filter);
         let mut env = vec![Value::Null; rule.slots.max(1)];
         let mut findings = Vec::new();
+        let mut bytes = 0u64;
+        let Budget {
+            max_findings,
+            max_output_bytes,
+            ..
+        } = self.budget;
         self.enumerate(&steps, &mut env, &mut |env| {
             let holds = match &rule.require {
                 Some(require) => self.eval(require, env)?.is_true(),
                 None => false,
             };
             if !holds {
-                findings.push(self.finding(rule, env)?);
+                if findings.len() as u64 >= max_findings {
+                    return Err(EvalError::Findings {
+                        findings: max_findings,
+                    });
+                }
+                let finding = self.finding(rule, env)?;
+                bytes = bytes.saturating_add(finding.bytes());
+                if bytes > max_output_bytes {
+                    return Err(EvalError::Output {
+                        bytes: max_output_bytes,
+                    });
+                }
+                findings.push(finding);
             }
             Ok(true)
         })?;
@@ -553,10 +632,18 @@ impl<'a, 's> Evaluator<'a, 's> {
         let mut message = String::with_capacity(128);
         for part in &rule.message {
             match part {
-                MessagePart::Text(text) => message.push_str(text),
+                MessagePart::Text(text) => push_within(&mut message, text),
                 MessagePart::Value(ex) => {
                     let value = self.eval(ex, env)?;
-                    reader.display_into(value, &mut message);
+                    // Names and other text are copied only as far as the
+                    // cut: a 20 MB name in each of 2,000 messages was 40 GB
+                    // copied, and as much memory kept after the cut.
+                    match value {
+                        Value::Str(text) => push_within(&mut message, text),
+                        Value::Sym(sym) => push_within(&mut message, self.world.name(sym)),
+                        _ if message.len() > MAX_MESSAGE => {}
+                        _ => reader.display_into(value, &mut message),
+                    }
                 }
             }
         }
@@ -625,5 +712,36 @@ impl<'a, 's> Evaluator<'a, 's> {
             loc,
             evidence,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pushing part by part within the cut gives what cutting the whole gives.
+    #[test]
+    fn messages_built_within_the_cut_are_cut_where_whole_ones_are() {
+        let pieces =
+            ["", "a", "é", "€", "𝄞", "ab", "x".repeat(700).as_str(), "éé"].map(str::to_string);
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3_000 {
+            let mut whole = String::new();
+            let mut within = String::new();
+            for _ in 0..(x % 12) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let piece = &pieces[(x % pieces.len() as u64) as usize];
+                let piece = piece.repeat(1 + (x >> 8) as usize % 5);
+                whole.push_str(&piece);
+                push_within(&mut within, &piece);
+            }
+            x = x.wrapping_add(1);
+            assert!(within.len() <= MAX_MESSAGE + 4);
+            truncate(&mut whole, MAX_MESSAGE);
+            truncate(&mut within, MAX_MESSAGE);
+            assert_eq!(within, whole);
+        }
     }
 }

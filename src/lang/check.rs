@@ -159,6 +159,18 @@ pub trait Locate {
 pub struct FileText<'a> {
     pub file: &'a str,
     pub text: &'a str,
+    /// The text's lines, indexed when first needed.
+    lines: std::cell::OnceCell<crate::diag::LineIndex>,
+}
+
+impl<'a> FileText<'a> {
+    pub fn new(file: &'a str, text: &'a str) -> Self {
+        FileText {
+            file,
+            text,
+            lines: std::cell::OnceCell::new(),
+        }
+    }
 }
 
 impl Locate for FileText<'_> {
@@ -166,7 +178,10 @@ impl Locate for FileText<'_> {
         self.file
     }
     fn loc(&self, offset: usize) -> Loc {
-        crate::diag::loc_at(self.text, offset)
+        let lines = self
+            .lines
+            .get_or_init(|| crate::diag::LineIndex::new(self.text));
+        lines.loc(self.text, offset)
     }
 }
 
@@ -314,14 +329,20 @@ pub fn check_rule(
     }
 }
 
+/// The known id nearest to an unknown one, if any is near enough.
+pub type Near<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
 /// Checks a stand-alone boolean expression (a claim). `ids` are the ids the
-/// scenario defines: a bare id that is not among them is reported.
+/// scenario defines: a bare id that is not among them is reported, with what
+/// `near` offers for it (one index of the ids serves all of a file's claims).
 pub fn check_condition(
     expr: &ast::Expr,
     locate: &dyn Locate,
     ids: &HashSet<&str>,
+    near: &Near<'_>,
 ) -> Result<CheckedExpr, Vec<Diagnostic>> {
     let mut checker = Checker::new(locate, Some(ids));
+    checker.near = Some(near);
     let checked = checker.condition(expr, "claim");
     match checked {
         Some(expr) if checker.diagnostics.is_empty() => Ok(CheckedExpr {
@@ -361,6 +382,8 @@ struct Checker<'a> {
     locate: &'a dyn Locate,
     /// The scenario's ids, when checking a claim.
     ids: Option<&'a HashSet<&'a str>>,
+    /// The id nearest to an unknown one, when checking a claim.
+    near: Option<&'a Near<'a>>,
     /// Variables in scope: name, record kind, slot.
     scope: Vec<(String, RecordKind, usize)>,
     next_slot: usize,
@@ -376,6 +399,7 @@ impl<'a> Checker<'a> {
         Checker {
             locate,
             ids,
+            near: None,
             scope: Vec::new(),
             next_slot: 0,
             max_slots: 0,
@@ -707,16 +731,21 @@ impl<'a> Checker<'a> {
                 if let Some(ids) = self.ids
                     && !ids.contains(word)
                 {
-                    let diagnostic = self
-                        .diagnostic(
-                            "unknown-id",
-                            span,
-                            format!(
-                                "no record has the id `{word}` (expected {})",
-                                Ty::Ref(*kind)
-                            ),
-                        )
-                        .suggest(word, ids.iter().copied());
+                    let mut diagnostic = self.diagnostic(
+                        "unknown-id",
+                        span,
+                        format!(
+                            "no record has the id `{word}` (expected {})",
+                            Ty::Ref(*kind)
+                        ),
+                    );
+                    let near = match self.near {
+                        Some(near) => near(word),
+                        None => crate::diag::nearest(word, ids.iter().copied()).map(str::to_string),
+                    };
+                    if let Some(near) = near {
+                        diagnostic = diagnostic.with_help(format!("did you mean `{near}`?"));
+                    }
                     self.diagnostics.push(diagnostic);
                     return None;
                 }

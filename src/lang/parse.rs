@@ -28,6 +28,7 @@ use nom::error::{ErrorKind, ParseError as NomParseError};
 use nom::multi::many0_count;
 use nom::sequence::{pair, preceded};
 use nom::{IResult, Parser};
+use std::cell::Cell;
 
 /// Diagnostic code of every error this module reports.
 pub const CODE: &str = "rule-syntax";
@@ -143,9 +144,28 @@ struct Cx<'a> {
     full: &'a str,
     /// Byte offset in `full` of the end of the current window.
     end: usize,
+    /// The last line end found (from, end offsets in `full`): strings on
+    /// one line reuse it instead of each searching to the line's end, which
+    /// made a file of many rules on one line quadratic.
+    line_end: &'a Cell<(usize, usize)>,
 }
 
 impl Cx<'_> {
+    /// Where the line holding `rest` (a suffix of the window) ends, relative to `rest`.
+    fn line_len(&self, rest: &str) -> usize {
+        let at = self.off(rest);
+        let (from, end) = self.line_end.get();
+        let end = if (from..=end).contains(&at) {
+            end
+        } else {
+            let tail = self.full.get(at..).unwrap_or_default();
+            let end = at + tail.find(['\n', '\r']).unwrap_or(tail.len());
+            self.line_end.set((at, end));
+            end
+        };
+        end.min(self.end).saturating_sub(at)
+    }
+
     /// Byte offset in the whole text of a suffix of the window.
     fn off(&self, rest: &str) -> usize {
         self.end.saturating_sub(rest.len())
@@ -209,7 +229,10 @@ fn found(i: &str) -> (String, usize) {
         return ("end of line".to_string(), 1);
     }
     if c == '"' {
-        let line = i.split(['\n', '\r']).next().unwrap_or(i);
+        // Errors are built for every failed alternative, so this must not
+        // read to the end of a long line; a caret is never wider than 200.
+        let near = i.char_indices().nth(256).map_or(i, |(k, _)| &i[..k]);
+        let line = near.split(['\n', '\r']).next().unwrap_or(near);
         let width = match line[1..].find('"') {
             Some(k) => line[..k + 2].chars().count(),
             None => line.chars().count(),
@@ -319,7 +342,7 @@ fn quoted<'a>(cx: Cx<'_>, i: &'a str, holes: bool) -> PResult<'a, (Vec<TemplateP
     let mut text = String::new();
     let mut k = 0;
     // Found once: searching from every hole would be quadratic in the line.
-    let line_end = body.find(['\n', '\r']).unwrap_or(body.len());
+    let line_end = cx.line_len(body);
     while let Some(c) = body[k..].chars().next() {
         let here = &body[k..];
         match c {
@@ -387,6 +410,7 @@ fn hole<'a>(cx: Cx<'_>, open: &'a str, line_len: usize) -> PResult<'a, Expr> {
     let inner = Cx {
         full: cx.full,
         end: cx.off(inside) + line_len,
+        line_end: cx.line_end,
     };
     let i = ws(window);
     if i.is_empty() || i.starts_with('"') {
@@ -1014,9 +1038,11 @@ fn diagnostic(text: &str, file: &str, cx: Cx<'_>, fail: Fail) -> Diagnostic {
 /// several broken rules each report), each a located Diagnostic with code
 /// "rule-syntax".
 pub fn parse_rules(text: &str, file: &str) -> Result<RuleFile, Vec<Diagnostic>> {
+    let line_end = Cell::new((usize::MAX, 0));
     let cx = Cx {
         full: text,
         end: text.len(),
+        line_end: &line_end,
     };
     let mut rules = Vec::new();
     let mut errors = Vec::new();
@@ -1059,9 +1085,11 @@ pub fn parse_rules(text: &str, file: &str) -> Result<RuleFile, Vec<Diagnostic>> 
 /// byte offsets into `text`. The whole text must be consumed (trailing junk
 /// is an error); whitespace and comments around it are allowed.
 pub fn parse_expr(text: &str) -> Result<Expr, ParseError> {
+    let line_end = Cell::new((usize::MAX, 0));
     let cx = Cx {
         full: text,
         end: text.len(),
+        line_end: &line_end,
     };
     let parsed = or_expr(cx, ws(text), 0)
         .map_err(into_fail)

@@ -6,6 +6,7 @@ use super::parse::parse_rules;
 use crate::diag::{Diagnostic, Loc, sort_and_dedup};
 use crate::io::read::read_file;
 use crate::io::{Purpose, Root, Sources, Trust, discover};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The largest rule file read: the standard rules are a few kilobytes.
@@ -31,6 +32,9 @@ pub const STANDARD: &[(&str, &str)] = &[
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub rules: Vec<CheckedRule>,
+    /// Where each rule id was first defined (file, line), so that a repeat is
+    /// found by look-up, not by a scan of the rules for each rule added.
+    defined: HashMap<String, (String, u32)>,
 }
 
 impl RuleSet {
@@ -90,10 +94,11 @@ impl RuleSet {
                 return;
             }
         };
-        let locate = FileText { file, text };
+        let locate = FileText::new(file, text);
         for rule in &parsed.rules {
-            if let Some(first) = self.rules.iter().find(|r| r.id == rule.id.name) {
-                let loc = crate::diag::loc_at(text, rule.id.span.start);
+            if let Some((first_file, first_line)) = self.defined.get(&rule.id.name) {
+                use super::check::Locate;
+                let loc = locate.loc(rule.id.span.start);
                 diagnostics.push(
                     Diagnostic::new(
                         "duplicate-rule",
@@ -102,15 +107,16 @@ impl RuleSet {
                         format!("the rule `{}` is already defined", rule.id.name),
                     )
                     .with_width(rule.id.name.len())
-                    .with_help(format!(
-                        "first defined at {}:{}",
-                        first.file, first.loc.line
-                    )),
+                    .with_help(format!("first defined at {first_file}:{first_line}")),
                 );
                 continue;
             }
             match check_rule(rule, &locate, text) {
-                Ok(checked) => self.rules.push(checked),
+                Ok(checked) => {
+                    let first = (checked.file.clone(), checked.loc.line);
+                    self.defined.insert(checked.id.clone(), first);
+                    self.rules.push(checked);
+                }
                 Err(errors) => diagnostics.extend(errors),
             }
         }

@@ -7,7 +7,7 @@ use super::Report;
 use crate::lang::ast::Severity;
 use crate::scenario::model::MissionKind;
 use crate::scenario::world::World;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 /// Which graph language to write.
@@ -258,6 +258,9 @@ impl MermaidIds {
         ];
         let mut map = BTreeMap::new();
         let mut taken: HashSet<String> = HashSet::new();
+        // For each safe form, the suffix to try next: every smaller one is
+        // taken, so ids that all map to one form cost one try each, not n.
+        let mut next: HashMap<String, usize> = HashMap::new();
         let mut sorted: Vec<&str> = ids.collect();
         sorted.sort_unstable();
         sorted.dedup();
@@ -280,11 +283,12 @@ impl MermaidIds {
                 safe = format!("n_{safe}");
             }
             let mut unique = safe.clone();
-            let mut n = 2;
+            let mut n = next.get(&safe).copied().unwrap_or(2);
             while taken.contains(&unique) {
                 unique = format!("{safe}_{n}");
                 n += 1;
             }
+            next.insert(safe, n);
             taken.insert(unique.clone());
             map.insert(id.to_string(), unique);
         }

@@ -5,6 +5,7 @@
 use super::{Finding, Location, Report, Waived};
 use crate::diag::printable;
 use crate::lang::ast::Severity;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// Renders a report; `source` is the scenario's text, for quoting lines.
@@ -57,19 +58,20 @@ pub fn render(report: &Report, source: Option<&str>) -> String {
     }
     if !report.waived.is_empty() {
         let _ = writeln!(out, "Waived ({})", report.waived.len());
-        // One block per waiver, listing what it accepted.
-        let mut waivers: Vec<&super::WaiverInfo> = Vec::new();
+        // One block per waiver, listing what it accepted, in the order the
+        // waivers first appear; grouped in one pass, not a scan per waiver.
+        let mut blocks: Vec<(&super::WaiverInfo, Vec<&Waived>)> = Vec::new();
+        let mut block_of: HashMap<&super::WaiverInfo, usize> = HashMap::new();
         for waived in &report.waived {
-            if !waivers.contains(&&waived.waiver) {
-                waivers.push(&waived.waiver);
+            let block = *block_of.entry(&waived.waiver).or_insert_with(|| {
+                blocks.push((&waived.waiver, Vec::new()));
+                blocks.len() - 1
+            });
+            if let Some((_, accepted)) = blocks.get_mut(block) {
+                accepted.push(waived);
             }
         }
-        for waiver in waivers {
-            let accepted: Vec<&Waived> = report
-                .waived
-                .iter()
-                .filter(|w| &w.waiver == waiver)
-                .collect();
+        for (waiver, accepted) in blocks {
             let until = waiver
                 .until
                 .as_deref()

@@ -7,7 +7,7 @@ use super::{FileErrors, Finding, INPUT_ERROR_RULE, Location, Report};
 use crate::engine::{EXPIRED_WAIVER, UNUSED_WAIVER};
 use crate::lang::ast::Severity;
 use crate::lang::ruleset::RuleSet;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 /// Renders all reports as one `<testsuites>` document. A file that could
@@ -125,24 +125,19 @@ fn suite(report: &Report, rules: &RuleSet, fail_on: Severity, names: &mut Unique
     // Testcase names are unique within the suite: GitLab merges testcases
     // with the same classname and name, and so would hide a failure.
     let mut case_names = Unique::default();
+    // Findings by rule in one pass (failing, below the failing severity,
+    // waived), each in report order, rather than a scan of all per rule.
+    let mut by_rule: HashMap<&str, [Vec<&Finding>; 3]> = HashMap::new();
+    for f in &report.findings {
+        let group = usize::from(f.severity < fail_on);
+        by_rule.entry(&f.rule).or_default()[group].push(f);
+    }
+    for w in &report.waived {
+        by_rule.entry(&w.finding.rule).or_default()[2].push(&w.finding);
+    }
     for id in rule_ids(report, rules) {
         let name = case_names.get(id);
-        let failing: Vec<&Finding> = report
-            .findings
-            .iter()
-            .filter(|f| f.rule == id && f.severity >= fail_on)
-            .collect();
-        let below: Vec<&Finding> = report
-            .findings
-            .iter()
-            .filter(|f| f.rule == id && f.severity < fail_on)
-            .collect();
-        let waived: Vec<&Finding> = report
-            .waived
-            .iter()
-            .map(|w| &w.finding)
-            .filter(|f| f.rule == id)
-            .collect();
+        let [failing, below, waived] = by_rule.remove(id).unwrap_or_default();
         tests += 1;
         let mut body = String::new();
         if !failing.is_empty() {
@@ -297,16 +292,20 @@ fn place(location: &Location) -> String {
 #[derive(Default)]
 struct Unique {
     taken: BTreeSet<String>,
+    /// For each name, the suffix to try next: every smaller one is taken
+    /// (and stays so), so many equal names cost one try each, not n.
+    next: HashMap<String, usize>,
 }
 
 impl Unique {
     fn get(&mut self, name: &str) -> String {
         let mut unique = name.to_string();
-        let mut n = 2;
+        let mut n = self.next.get(name).copied().unwrap_or(2);
         while self.taken.contains(&unique) {
             unique = format!("{name} ({n})");
             n += 1;
         }
+        self.next.insert(name.to_string(), n);
         self.taken.insert(unique.clone());
         unique
     }

@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 
 /// Where a finding or claim comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Location {
     pub file: String,
     pub line: u32,
@@ -46,7 +46,7 @@ pub struct Waived {
     pub waiver: WaiverInfo,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct WaiverInfo {
     pub reason: Option<String>,
     pub until: Option<String>,

@@ -245,6 +245,10 @@ struct Cx<'a> {
     text: &'a str,
     /// Byte offset of each line of `text`, computed when first needed.
     line_starts: Vec<usize>,
+    /// The last place `source_map` started from: line, column, byte offset.
+    /// Claims come in file order, so many on one long line (a flow list)
+    /// each walk on from the previous one instead of from the line's start.
+    map_cursor: (u32, u32, usize),
 }
 
 impl<'a> Cx<'a> {
@@ -256,6 +260,7 @@ impl<'a> Cx<'a> {
             partials: Vec::new(),
             text: "",
             line_starts: Vec::new(),
+            map_cursor: (0, 0, 0),
         }
     }
 
@@ -268,11 +273,24 @@ impl<'a> Cx<'a> {
         let Some(line_start) = self.line_start(start.line) else {
             return Vec::new();
         };
-        let skip = usize::try_from(start.column.saturating_sub(1)).unwrap_or(0);
-        let Some(rest) = self.text.get(line_start..) else {
+        let (from_column, from_byte) = match self.map_cursor {
+            (line, column, byte) if line == start.line && column <= start.column => (column, byte),
+            _ => (1, line_start),
+        };
+        let skip = usize::try_from(start.column.saturating_sub(from_column)).unwrap_or(0);
+        let Some(rest) = self.text.get(from_byte..) else {
             return Vec::new();
         };
-        let mut source = rest.chars().skip(skip).peekable();
+        let start_byte = from_byte
+            + rest
+                .char_indices()
+                .nth(skip)
+                .map_or(rest.len(), |(offset, _)| offset);
+        self.map_cursor = (start.line, start.column, start_byte);
+        let Some(rest) = self.text.get(start_byte..) else {
+            return Vec::new();
+        };
+        let mut source = rest.chars().peekable();
         let (mut line, mut column) = (start.line, start.column);
         let mut map = Vec::with_capacity(value.len() + 1);
         for ch in value.chars() {

@@ -46,7 +46,7 @@ impl RecordKind {
 }
 
 /// What sort of record a reference must name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Want {
     State,
     Government,
@@ -142,9 +142,16 @@ struct Index<'s> {
 
 impl<'s> Index<'s> {
     fn build(scenario: &'s Scenario, partials: &'s [Partial]) -> Self {
+        // Sized once: growing the table by doubling rehashed a large file's ids again and again.
+        let records = scenario.sources.len()
+            + scenario.states.len()
+            + scenario.governments.len()
+            + scenario.missions.len()
+            + scenario.proposals.len()
+            + partials.len();
         let mut index = Index {
-            defs: Vec::new(),
-            kinds: HashMap::new(),
+            defs: Vec::with_capacity(records),
+            kinds: HashMap::with_capacity(records),
             states: Vec::new(),
             governments: HashMap::new(),
             government_ids: Vec::new(),
@@ -290,6 +297,10 @@ impl<'s> Index<'s> {
 }
 
 fn duplicates(index: &Index, file: &str, diags: &mut Vec<Diagnostic>) {
+    // Each distinct id is in `kinds` once: as many as definitions, none is repeated.
+    if index.kinds.len() == index.defs.len() {
+        return;
+    }
     let mut first: HashMap<&str, Loc> = HashMap::new();
     let mut defs: Vec<_> = index.defs.iter().map(|(id, _)| *id).collect();
     defs.sort_by_key(|id| id.loc);
@@ -513,16 +524,25 @@ impl<'s> References<'_, 's> {
 
     /// One `unknown-id` per id, at its first use.
     fn report(mut self, diags: &mut Vec<Diagnostic>) {
-        // "Did you mean" compares each unknown id with every candidate: bound
-        // the work on a file where nearly everything is missing.
-        let suggest = self.unknown.len().saturating_mul(self.index.defs.len()) <= 20_000_000;
-        for (id, mut uses) in std::mem::take(&mut self.unknown) {
-            uses.sort_by_key(|u| u.loc);
+        // In file order, so that which ids get a "did you mean" before the
+        // file's suggestion work is spent does not depend on hashing.
+        let mut unknown: Vec<(&str, Vec<Use>)> = std::mem::take(&mut self.unknown)
+            .into_iter()
+            .map(|(id, mut uses)| {
+                uses.sort_by_key(|u| u.loc);
+                (id, uses)
+            })
+            .collect();
+        unknown.sort_by_key(|(id, uses)| (uses.first().map(|u| u.loc), *id));
+        let work = diag::Work::default();
+        // One index of candidates per sort of reference, built when first needed.
+        let mut suggesters: HashMap<Want, diag::Suggester> = HashMap::new();
+        for (id, uses) in unknown {
             let Some(first) = uses.first() else { continue };
             let mut help: Vec<String> = Vec::new();
             match &first.hint {
                 Some(hint) => help.push(hint.clone()),
-                None => help.extend(self.explain(first.want, id, suggest)),
+                None => help.extend(self.explain(first.want, id, &mut suggesters, &work)),
             }
             let mut help = help.join("; ");
             let mut lines: Vec<u32> = uses.iter().skip(1).map(|u| u.loc.line).collect();
@@ -556,7 +576,16 @@ impl<'s> References<'_, 's> {
     }
 
     /// Why `id` is not a `want`, or what it may have meant.
-    fn explain(&self, want: Want, id: &str, suggest: bool) -> Option<String> {
+    fn explain<'w>(
+        &self,
+        want: Want,
+        id: &str,
+        suggesters: &mut HashMap<Want, diag::Suggester<'w>>,
+        work: &'w diag::Work,
+    ) -> Option<String>
+    where
+        's: 'w,
+    {
         let index = self.index;
         if matches!(want, Want::Government)
             && let Some(governments) = index.governed.get(id)
@@ -577,11 +606,14 @@ impl<'s> References<'_, 's> {
                 want.noun_with_article()
             ));
         }
-        if !suggest {
-            return None;
-        }
-        let candidates = index.candidates(want).into_iter().filter(|c| *c != id);
-        diag::nearest(id, candidates).map(|near| format!("did you mean `{near}`?"))
+        let suggester = suggesters
+            .entry(want)
+            .or_insert_with(|| diag::Suggester::new(index.candidates(want), work));
+        // An unresolved id is never among its own candidates; should it be, it is no suggestion.
+        suggester
+            .nearest(id)
+            .filter(|near| *near != id)
+            .map(|near| format!("did you mean `{near}`?"))
     }
 }
 
@@ -673,13 +705,15 @@ fn overlap(a: &Head, b: &Head) -> bool {
 
 fn overlapping_heads(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
     for mission in all_missions(scenario) {
-        for (later_index, later) in mission.heads.iter().enumerate() {
-            let earlier = mission
-                .heads
-                .iter()
-                .take(later_index)
-                .find(|h| overlap(h, later));
-            let Some(earlier) = earlier else { continue };
+        let earliest = if mission.heads.len() <= FEW_HEADS {
+            first_overlaps_pairwise(&mission.heads)
+        } else {
+            first_overlaps_indexed(&mission.heads)
+        };
+        for (later, earlier) in mission.heads.iter().zip(earliest) {
+            let Some(earlier) = earlier.and_then(|e| mission.heads.get(e)) else {
+                continue;
+            };
             let period = match (&earlier.from, &earlier.until) {
                 (Some(f), Some(u)) => format!("from {} until {}", f.value, u.value),
                 (Some(f), None) => format!("from {}, still in office", f.value),
@@ -700,6 +734,170 @@ fn overlapping_heads(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
                     "overlaps the head at line {} ({period})",
                     earlier.loc.line
                 )),
+            );
+        }
+    }
+}
+
+/// Missions with at most this many heads (nearly all) compare them pairwise.
+const FEW_HEADS: usize = 16;
+
+/// For each head, the first earlier head (in list order) whose period
+/// overlaps its own, comparing every pair: O(n²).
+fn first_overlaps_pairwise(heads: &[Head]) -> Vec<Option<usize>> {
+    heads
+        .iter()
+        .enumerate()
+        .map(|(i, later)| heads.iter().take(i).position(|h| overlap(h, later)))
+        .collect()
+}
+
+/// `first_overlaps_pairwise` in O(n log n), for a mission of many heads.
+///
+/// With a missing start as 0 and a missing end as `u32::MAX`, heads `j` and
+/// `i` overlap when `from_j < until_i` and `from_i < until_j` (both
+/// non-empty). Heads are visited by increasing `until`; those with
+/// `from_j < until_i` are entered, in a tree of maxima over list positions,
+/// with their `until`; the answer for `i` is then the leftmost position
+/// before `i` whose `until` exceeds `from_i`.
+fn first_overlaps_indexed(heads: &[Head]) -> Vec<Option<usize>> {
+    let ordinal =
+        |d: &Option<At<Date>>, missing: u32| d.as_ref().map_or(missing, |d| d.value.ordinal());
+    let spans: Vec<Option<(u32, u32)>> = heads
+        .iter()
+        .map(|h| {
+            let (from, until) = (ordinal(&h.from, 0), ordinal(&h.until, u32::MAX));
+            // An empty period (until at or before from) overlaps nothing.
+            let empty = h.from.is_some() && h.until.is_some() && until <= from;
+            (!empty).then_some((from, until))
+        })
+        .collect();
+    let mut by_from: Vec<(u32, usize)> = spans
+        .iter()
+        .enumerate()
+        .filter_map(|(j, s)| s.map(|(from, _)| (from, j)))
+        .collect();
+    by_from.sort_unstable();
+    let mut by_until: Vec<(u32, usize)> = spans
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.map(|(_, until)| (until, i)))
+        .collect();
+    by_until.sort_unstable();
+    let mut tree = MaxTree::new(heads.len());
+    let mut entered = by_from.iter().peekable();
+    let mut first = vec![None; heads.len()];
+    for (until, i) in by_until {
+        while let Some(&&(from, j)) = entered.peek() {
+            if from >= until {
+                break;
+            }
+            if let Some(Some((_, until_j))) = spans.get(j) {
+                tree.set(j, *until_j);
+            }
+            entered.next();
+        }
+        let Some(Some((from_i, _))) = spans.get(i) else {
+            continue;
+        };
+        if let Some(slot) = first.get_mut(i) {
+            *slot = tree.leftmost_above(i, *from_i);
+        }
+    }
+    first
+}
+
+/// Maxima over positions `0..n` (0 where nothing is set), answering "the
+/// leftmost position before `end` holding more than `x`" in O(log n).
+struct MaxTree {
+    /// Leaves from `size`; node `k`'s children are `2k` and `2k + 1`.
+    nodes: Vec<u32>,
+    size: usize,
+}
+
+impl MaxTree {
+    fn new(n: usize) -> Self {
+        let size = n.max(1).next_power_of_two();
+        MaxTree {
+            nodes: vec![0; 2 * size],
+            size,
+        }
+    }
+
+    fn set(&mut self, position: usize, value: u32) {
+        let mut k = self.size + position;
+        while let Some(node) = self.nodes.get_mut(k) {
+            *node = (*node).max(value);
+            k /= 2;
+            if k == 0 {
+                break;
+            }
+        }
+    }
+
+    fn leftmost_above(&self, end: usize, x: u32) -> Option<usize> {
+        self.descend(1, 0, self.size, end, x)
+    }
+
+    /// The leftmost position in `lo..hi` (node `k`'s range), before `end`, holding more than `x`.
+    fn descend(&self, k: usize, lo: usize, hi: usize, end: usize, x: u32) -> Option<usize> {
+        if lo >= end || self.nodes.get(k).is_none_or(|max| *max <= x) {
+            return None;
+        }
+        if hi - lo == 1 {
+            return Some(lo);
+        }
+        let mid = lo + (hi - lo) / 2;
+        self.descend(2 * k, lo, mid, end, x)
+            .or_else(|| self.descend(2 * k + 1, mid, hi, end, x))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(from: Option<u32>, until: Option<u32>) -> Head {
+        let date = |n: u32| {
+            let day = Date::ymd(2000 + (n / 12) as u16, (n % 12 + 1) as u8, 1);
+            At::new(day.unwrap_or(Date::EARLIEST), Loc::new(n + 1, 1))
+        };
+        Head {
+            name: None,
+            rank: At::new(super::super::model::Rank::Ambassador, Loc::new(1, 1)),
+            from: from.map(date),
+            until: until.map(date),
+            agrement: None,
+            credentials: None,
+            source: None,
+            proposed: false,
+            loc: Loc::new(1, 1),
+        }
+    }
+
+    #[test]
+    fn the_indexed_overlap_search_finds_what_the_pairwise_one_finds() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: u32| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % u64::from(n)) as u32
+        };
+        for round in 0..400 {
+            let count = 1 + next(40) as usize;
+            let span = 2 + round % 30;
+            let heads: Vec<Head> = (0..count)
+                .map(|_| {
+                    let from = (next(5) > 0).then(|| next(span));
+                    let until = (next(5) > 0).then(|| next(span));
+                    head(from, until)
+                })
+                .collect();
+            assert_eq!(
+                first_overlaps_indexed(&heads),
+                first_overlaps_pairwise(&heads),
+                "round {round}"
             );
         }
     }
