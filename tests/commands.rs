@@ -1459,7 +1459,7 @@ fn limit_eval_steps_applies_to_every_command_that_evaluates() {
             .exits(2)
             .stdout_empty()
             .stderr_has("error[evaluation-budget]: rule `")
-            .stderr_has("evaluation stopped after 1 steps (the budget)");
+            .stderr_has("evaluation stopped after 1 step (the budget)");
     }
     parity_in(&dir, &["test", "t", "--limit-eval-steps", "1"])
         .exits(2)

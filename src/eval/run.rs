@@ -44,17 +44,29 @@ impl Default for Budget {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EvalError {
     #[error(
-        "evaluation stopped after {steps} steps (the budget); the rule enumerates too many combinations: join its variables with `==` on ids, or raise the budget with --limit-eval-steps"
+        "evaluation stopped after {} (the budget); the rule enumerates too many combinations: join its variables with `==` on ids, or raise the budget with --limit-eval-steps",
+        counted(*steps, "step")
     )]
     Budget { steps: u64 },
     #[error(
-        "evaluation stopped after {findings} findings (the budget); the rule fires on too many combinations: narrow its `where`, or raise the budget with --limit-findings"
+        "evaluation stopped after {} (the budget); the rule fires on too many combinations: narrow its `where`, or raise the budget with --limit-findings",
+        counted(*findings, "finding")
     )]
     Findings { findings: u64 },
     #[error(
-        "evaluation stopped after {bytes} bytes of findings (the budget); the rule's messages and evidence are too long for this many findings: shorten them, or raise the budget with --limit-output-bytes"
+        "evaluation stopped after {} of findings (the budget); the rule's messages and evidence are too long for this many findings: shorten them, or raise the budget with --limit-output-bytes",
+        counted(*bytes, "byte")
     )]
     Output { bytes: u64 },
+}
+
+/// "1 step", "2 steps".
+fn counted(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 /// Longest message a finding carries; values interpolated from a scenario
