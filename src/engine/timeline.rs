@@ -138,18 +138,12 @@ fn significant(ex: &Ex, literals: &mut Vec<Date>, day_after: &mut bool) {
             list.iter().for_each(&mut walk);
             *day_after |= as_of;
         }
-        Ex::Field(inner, ..) | Ex::Not(inner) | Ex::Class(inner) => walk(inner),
-        Ex::And(a, b) | Ex::Or(a, b) | Ex::Ratio(a, b) => {
+        Ex::Field(inner, ..) | Ex::Not(inner) => walk(inner),
+        Ex::And(a, b) | Ex::Or(a, b) => {
             walk(a);
             walk(b);
         }
-        Ex::Recognition { by, of, at } => {
-            walk(by);
-            walk(of);
-            if let Some(at) = at {
-                walk(at);
-            }
-        }
+        Ex::Call { args, .. } => args.iter().for_each(walk),
         Ex::Quantifier { filter, .. } => {
             if let Some(filter) = filter {
                 walk(filter);

@@ -88,14 +88,10 @@ fn has_quantifier(ex: &Ex) -> bool {
     match ex {
         Ex::Quantifier { .. } => true,
         Ex::Lit(_) | Ex::Var(_) | Ex::AsOf => false,
-        Ex::Field(inner, _, _) | Ex::Not(inner) | Ex::Class(inner) => has_quantifier(inner),
-        Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, a, b) | Ex::Ratio(a, b) => {
-            has_quantifier(a) || has_quantifier(b)
-        }
+        Ex::Field(inner, _, _) | Ex::Not(inner) => has_quantifier(inner),
+        Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, a, b) => has_quantifier(a) || has_quantifier(b),
         Ex::In { item, list, .. } => has_quantifier(item) || list.iter().any(has_quantifier),
-        Ex::Recognition { by, of, at } => {
-            has_quantifier(by) || has_quantifier(of) || at.as_deref().is_some_and(has_quantifier)
-        }
+        Ex::Call { args, .. } => args.iter().any(has_quantifier),
     }
 }
 

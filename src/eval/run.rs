@@ -1,11 +1,12 @@
 //! Runs checked rules and claims over a world.
 
 use super::plan::{Step, conjuncts, plan};
-use super::value::{Key, Reader, Record, Value};
+use super::value::{Key, Reader, Value};
 use crate::diag::Loc;
 use crate::fast_hash::FastMap;
 use crate::lang::ast::{CmpOp, QuantifierKind};
 use crate::lang::check::{CheckedExpr, CheckedRule, Ex, Lit, MessagePart};
+use crate::lang::functions::{Form, MAX_ARGUMENTS};
 use crate::lang::schema::Collection;
 use crate::scenario::world::World;
 use serde::Serialize;
@@ -545,42 +546,22 @@ impl<'a, 's> Evaluator<'a, 's> {
                 }
                 Value::Bool(found != *negated)
             }
-            Ex::Class(inner) => match self.operand(inner, env)? {
-                Value::Rank(rank) => rank
-                    .class()
-                    .map_or(Value::Null, |c| Value::Num(f64::from(c))),
-                _ => Value::Null,
-            },
-            Ex::Recognition { by, of, at } => {
-                let (by, of) = (self.operand(by, env)?, self.operand(of, env)?);
-                let at = match at {
-                    Some(at) => match self.operand(at, env)? {
-                        Value::Date(d) => Some(d),
-                        _ => None,
-                    },
-                    None => Some(self.world.date),
-                };
-                match (self.sym(by), self.sym(of)) {
-                    (Some(by), Some(of)) => self
-                        .world
-                        .recognition(by, of, at)
-                        .map_or(Value::Null, Value::Level),
-                    _ => Value::Null,
+            Ex::Call { function, args } => {
+                // The arguments go on the stack: a call allocates nothing.
+                let mut values = [Value::Null; MAX_ARGUMENTS];
+                for (place, arg) in values.iter_mut().zip(args) {
+                    *place = self.operand(arg, env)?;
+                }
+                match &function.form {
+                    // The checker lets no call have more arguments than the
+                    // array holds (`functions::MAX_ARGUMENTS`, tested there).
+                    Form::Call { eval, .. } => {
+                        eval(reader, values.get(..args.len()).unwrap_or(&values))
+                    }
+                    // Quantifiers are never lowered to calls.
+                    Form::Quantifier { .. } => Value::Null,
                 }
             }
-            Ex::Ratio(a, b) => match (self.operand(a, env)?, self.operand(b, env)?) {
-                (Value::Num(a), Value::Num(b)) => {
-                    let (high, low) = if a >= b { (a, b) } else { (b, a) };
-                    Value::Num(if low > 0.0 {
-                        high / low
-                    } else if high > 0.0 {
-                        f64::INFINITY
-                    } else {
-                        1.0
-                    })
-                }
-                _ => Value::Null,
-            },
             Ex::Quantifier {
                 kind,
                 slot,
@@ -619,20 +600,6 @@ impl<'a, 's> Evaluator<'a, 's> {
         let steps = Rc::new(plan(outer, &[(slot, collection)], &parts));
         self.plans.borrow_mut().insert(id, Rc::clone(&steps));
         steps
-    }
-
-    fn sym(&self, value: Value<'a>) -> Option<u32> {
-        match value {
-            Value::Sym(sym) => Some(sym),
-            Value::Str(text) => self.world.sym(text),
-            Value::Row(kind, row) => match self.reader.row(kind, row)? {
-                Record::Mission(m) => Some(m.sym),
-                Record::State(s) => Some(s.sym),
-                Record::Government(g) => Some(g.sym),
-                _ => None,
-            },
-            _ => None,
-        }
     }
 
     fn finding(

@@ -6,6 +6,7 @@
 //! when a known name is near. Nothing is evaluated until this has passed.
 
 use super::ast::{self, CmpOp, ExprKind, QuantifierKind, Severity, Span, TemplatePart};
+use super::functions::{self, Form, Function};
 use super::schema::{self, Collection, Field, RecordKind, Ty};
 use crate::diag::{Diagnostic, Loc};
 use crate::scenario::date::Date;
@@ -53,13 +54,12 @@ pub enum Ex {
         list: Vec<Ex>,
         negated: bool,
     },
-    Class(Box<Ex>),
-    Recognition {
-        by: Box<Ex>,
-        of: Box<Ex>,
-        at: Option<Box<Ex>>,
+    /// A built-in function, resolved when the rule is checked; `args` fit
+    /// its parameters (at most `functions::MAX_ARGUMENTS`).
+    Call {
+        function: &'static Function,
+        args: Vec<Ex>,
     },
-    Ratio(Box<Ex>, Box<Ex>),
     Quantifier {
         kind: QuantifierKind,
         slot: usize,
@@ -74,16 +74,12 @@ impl Ex {
         match self {
             Ex::Lit(_) | Ex::AsOf => 0,
             Ex::Var(slot) => 1u64 << slot,
-            Ex::Field(inner, _, _) | Ex::Not(inner) | Ex::Class(inner) => inner.free_vars(),
-            Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, a, b) | Ex::Ratio(a, b) => {
-                a.free_vars() | b.free_vars()
-            }
+            Ex::Field(inner, _, _) | Ex::Not(inner) => inner.free_vars(),
+            Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, a, b) => a.free_vars() | b.free_vars(),
             Ex::In { item, list, .. } => list
                 .iter()
                 .fold(item.free_vars(), |acc, e| acc | e.free_vars()),
-            Ex::Recognition { by, of, at } => {
-                by.free_vars() | of.free_vars() | at.as_ref().map_or(0, |e| e.free_vars())
-            }
+            Ex::Call { args, .. } => args.iter().fold(0, |acc, e| acc | e.free_vars()),
             Ex::Quantifier { slot, filter, .. } => {
                 filter.as_ref().map_or(0, |f| f.free_vars()) & !(1u64 << slot)
             }
@@ -931,72 +927,45 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A call of a built-in function, checked against its entry in `functions::FUNCTIONS`.
     fn call(&mut self, func: &ast::Ident, args: &[ast::Expr], span: Span) -> Option<Typed> {
-        let arity = |range: std::ops::RangeInclusive<usize>| range.contains(&args.len());
-        let signature = schema::FUNCTIONS
-            .iter()
-            .find(|(n, _)| *n == func.name)
-            .map(|(_, s)| *s);
-        let Some(signature) = signature else {
-            let names = schema::FUNCTIONS.iter().map(|(n, _)| *n);
+        let Some(function) = functions::find(&func.name) else {
             let diagnostic = self
                 .diagnostic(
                     "unknown-function",
                     func.span,
                     format!("there is no function `{}`", func.name),
                 )
-                .suggest(&func.name, names);
+                .suggest(&func.name, functions::names());
             let diagnostic = if diagnostic.help.is_none() {
-                diagnostic
-                    .with_help("the functions are class, recognition, ratio, count and exists")
+                diagnostic.with_help(format!("the functions are {}", functions::names_in_words()))
             } else {
                 diagnostic
             };
             self.diagnostics.push(diagnostic);
             return None;
         };
-        let fits = match func.name.as_str() {
-            "class" => arity(1..=1),
-            "recognition" => arity(2..=3),
-            "ratio" => arity(2..=2),
-            _ => false,
-        };
-        if !fits {
-            self.error(
-                "wrong-arguments",
-                span,
-                format!("wrong number of arguments: {signature}"),
-            );
-            return None;
-        }
-        let name = func.name.as_str();
-        let (ex, ty) = match name {
-            "class" => (
-                Ex::Class(Box::new(self.argument(&args[0], &Ty::Rank, name)?)),
-                Ty::Num,
-            ),
-            "recognition" => {
-                let by = self.argument(&args[0], &Ty::Ref(RecordKind::State), name);
-                let of = self.argument(&args[1], &Ty::Ref(RecordKind::Government), name);
-                let at = match args.get(2) {
-                    Some(a) => Some(Box::new(self.argument(a, &Ty::Date, name)?)),
-                    None => None,
-                };
-                (
-                    Ex::Recognition {
-                        by: Box::new(by?),
-                        of: Box::new(of?),
-                        at,
-                    },
-                    Ty::Level,
-                )
-            }
+        // `count` and `exists` written as calls (not `x in C ...`) never fit.
+        let params = match &function.form {
+            Form::Call { params, .. } if function.takes(args.len()) => *params,
             _ => {
-                let a = self.argument(&args[0], &Ty::Num, name);
-                let b = self.argument(&args[1], &Ty::Num, name);
-                (Ex::Ratio(Box::new(a?), Box::new(b?)), Ty::Num)
+                self.error(
+                    "wrong-arguments",
+                    span,
+                    format!("wrong number of arguments: {}", function.signature()),
+                );
+                return None;
             }
         };
-        Some(Typed::Known(ex, ty))
+        // Every argument is checked, so each wrong one is reported.
+        let mut checked = Vec::with_capacity(args.len());
+        for (arg, param) in args.iter().zip(params) {
+            checked.push(self.argument(arg, &param.ty, function.name));
+        }
+        let args = checked.into_iter().collect::<Option<Vec<Ex>>>()?;
+        Some(Typed::Known(
+            Ex::Call { function, args },
+            function.returns.clone(),
+        ))
     }
 }

@@ -4,6 +4,7 @@ pub mod ast;
 pub mod check;
 pub mod explain;
 pub mod fmt;
+pub mod functions;
 pub mod parse;
 pub mod ruleset;
 pub mod schema;

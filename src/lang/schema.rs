@@ -1,6 +1,7 @@
 //! The scenario schema as the rule language sees it: collections, record
-//! types, their fields and types, and the built-in functions. The static
-//! checker types every rule against this before anything is evaluated.
+//! types, their fields and types (the built-in functions are in
+//! `functions.rs`). The static checker types every rule against this before
+//! anything is evaluated.
 
 use std::fmt;
 
@@ -373,24 +374,6 @@ impl Collection {
         }
     }
 }
-
-/// Built-in functions (besides `count` and `exists`), with their signatures for error messages.
-pub const FUNCTIONS: &[(&str, &str)] = &[
-    ("class", "class(rank) -> 1, 2, 3 or none (VCDR art. 14)"),
-    (
-        "recognition",
-        "recognition(state, government [, date]) -> de-jure, de-facto or none",
-    ),
-    (
-        "ratio",
-        "ratio(number, number) -> the larger divided by the smaller",
-    ),
-    ("count", "count(x in collection where condition) -> number"),
-    (
-        "exists",
-        "exists(x in collection where condition) -> boolean",
-    ),
-];
 
 /// The evaluation date, usable in any expression.
 pub const AS_OF: &str = "as_of";

@@ -402,37 +402,42 @@ impl<'a> RefWorld<'a> {
                 let found = elements.into_iter().any(|e| self.equal(item, e));
                 V::Bool(found != *negated)
             }
-            Ex::Class(inner) => match self.value(inner, env) {
-                V::Word(Voc::Rank, rank) => class(rank).map_or(V::Null, V::Num),
-                _ => V::Null,
-            },
-            Ex::Recognition { by, of, at } => {
-                let by = self.value(by, env);
-                let of = self.value(of, env);
-                let at = match at {
-                    None => Some(self.date),
-                    Some(at) => match self.value(at, env) {
-                        V::Date(d) => Some(d),
-                        _ => None,
-                    },
-                };
-                match (self.id(by), self.id(of)) {
-                    (Some(by), Some(of)) => level(self.recognition(by, of, at)),
+            // Its own implementation of each function, by name: only the
+            // signature is shared with the engine.
+            Ex::Call { function, args } => match (function.name, args.as_slice()) {
+                ("class", [inner]) => match self.value(inner, env) {
+                    V::Word(Voc::Rank, rank) => class(rank).map_or(V::Null, V::Num),
                     _ => V::Null,
+                },
+                ("recognition", [by, of, at @ ..]) => {
+                    let by = self.value(by, env);
+                    let of = self.value(of, env);
+                    let at = match at.first() {
+                        None => Some(self.date),
+                        Some(at) => match self.value(at, env) {
+                            V::Date(d) => Some(d),
+                            _ => None,
+                        },
+                    };
+                    match (self.id(by), self.id(of)) {
+                        (Some(by), Some(of)) => level(self.recognition(by, of, at)),
+                        _ => V::Null,
+                    }
                 }
-            }
-            Ex::Ratio(a, b) => match (self.value(a, env), self.value(b, env)) {
-                (V::Num(a), V::Num(b)) => {
-                    let (high, low) = (a.max(b), a.min(b));
-                    V::Num(if low > 0.0 {
-                        high / low
-                    } else if high > 0.0 {
-                        f64::INFINITY
-                    } else {
-                        1.0
-                    })
-                }
-                _ => V::Null,
+                ("ratio", [a, b]) => match (self.value(a, env), self.value(b, env)) {
+                    (V::Num(a), V::Num(b)) => {
+                        let (high, low) = (a.max(b), a.min(b));
+                        V::Num(if low > 0.0 {
+                            high / low
+                        } else if high > 0.0 {
+                            f64::INFINITY
+                        } else {
+                            1.0
+                        })
+                    }
+                    _ => V::Null,
+                },
+                (name, _) => panic!("the reference has no function `{name}`"),
             },
             Ex::Quantifier {
                 kind,
