@@ -339,6 +339,7 @@ impl<'w, 's> Reader<'w, 's> {
                 // Unnamed records go by their id, in messages as elsewhere.
                 Field::Name => Value::Str(s.record.name.as_deref().unwrap_or(&s.record.id.value)),
                 Field::StateKind => Value::StateKind(s.record.kind),
+                Field::NuncioPrecedence => Value::Bool(s.record.nuncio_precedence),
                 Field::Government => sym(s.government),
                 Field::Source => source(&s.record.source),
                 _ => return None,

@@ -115,6 +115,7 @@ pub enum Field {
     On,
     // states
     StateKind,
+    NuncioPrecedence,
     Government,
     // governments
     State,

@@ -881,6 +881,17 @@ fn state_kind(cx: &mut Cx, node: &Node) -> Option<At<StateKind>> {
     )(cx, node)
 }
 
+/// `true` or `false`.
+fn boolean(cx: &mut Cx, node: &Node) -> Option<bool> {
+    match node.value {
+        Value::Bool(b) => Some(b),
+        _ => {
+            cx.wrong_type(node, "`true` or `false`");
+            None
+        }
+    }
+}
+
 /// A count of people: a non-negative integer.
 fn count(cx: &mut Cx, node: &Node) -> Option<u32> {
     match &node.value {
@@ -1067,6 +1078,7 @@ fn state(cx: &mut Cx, node: &Node) -> Option<State> {
     let id = f.get(cx, "id", def_id);
     let name = f.get(cx, "name", text);
     let kind = f.get(cx, "kind", state_kind);
+    let nuncio_precedence = f.get(cx, "nuncio_precedence", boolean);
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let salvaged = salvaged_id(&f, &id);
@@ -1075,6 +1087,7 @@ fn state(cx: &mut Cx, node: &Node) -> Option<State> {
         id,
         name,
         kind,
+        nuncio_precedence: nuncio_precedence.unwrap_or(false),
         source,
         loc: f.loc,
     });

@@ -281,6 +281,18 @@ pub(crate) const STATE: Record = Record {
             Ty::StateKind,
             "`state`, `organization`, `holy-see`",
         ),
+        spec(
+            "nuncio_precedence",
+            Yaml::Bool,
+            Default("`false`"),
+            "whether the nuncio is doyen of the diplomatic corps here (VCDR art. 16(3))",
+        )
+        .rule(
+            "nuncio_precedence",
+            Field::NuncioPrecedence,
+            Ty::Bool,
+            "whether the nuncio takes precedence over the other heads of class 1 here",
+        ),
         derived(
             "government",
             Field::Government,
