@@ -125,15 +125,15 @@ impl Spec {
         }
     }
 
-    /// The key, readable in rules under `name` as `ty`.
-    const fn rule(self, name: &'static str, field: Field, ty: Ty, doc: &'static str) -> Key {
+    /// The key, readable in rules under the same name, as `ty`.
+    const fn rule(self, field: Field, ty: Ty, doc: &'static str) -> Key {
         Key {
             yaml: Some(self.yaml),
             ty: self.ty,
             presence: self.presence,
             doc: self.doc,
             rule: Some(FieldDef {
-                name,
+                name: self.yaml,
                 field,
                 ty,
                 doc,
@@ -146,6 +146,7 @@ impl Spec {
 const fn derived(name: &'static str, field: Field, ty: Ty, doc: &'static str) -> Key {
     Key {
         yaml: None,
+        // Never read: only keys of the file have a YAML type.
         ty: Yaml::Bool,
         presence: Presence::Optional,
         doc: "",
@@ -262,9 +263,8 @@ pub(crate) const STATE: Record = Record {
             Required,
             "ISO 3166-1 alpha-3 where one exists",
         )
-        .rule("id", Field::Id, Ty::Ref(K::State), ""),
+        .rule(Field::Id, Ty::Ref(K::State), ""),
         spec("name", Yaml::Text, Optional, "the name shown in reports").rule(
-            "name",
             Field::Name,
             Ty::Str,
             "",
@@ -276,7 +276,6 @@ pub(crate) const STATE: Record = Record {
             "what sort of sending entity it is",
         )
         .rule(
-            "kind",
             Field::StateKind,
             Ty::StateKind,
             "`state`, `organization`, `holy-see`",
@@ -288,7 +287,6 @@ pub(crate) const STATE: Record = Record {
             "whether the nuncio is doyen of the diplomatic corps here (VCDR art. 16(3))",
         )
         .rule(
-            "nuncio_precedence",
             Field::NuncioPrecedence,
             Ty::Bool,
             "whether the nuncio takes precedence over the other heads of class 1 here",
@@ -299,7 +297,7 @@ pub(crate) const STATE: Record = Record {
             Ty::Ref(K::Government),
             "the government in control at the date",
         ),
-        SOURCE_REF.rule("source", Field::Source, Ty::Str, ""),
+        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
     ],
 };
 
@@ -308,32 +306,25 @@ pub(crate) const GOVERNMENT: Record = Record {
     plural: "governments",
     json: "government",
     keys: &[
-        spec("id", Yaml::Id, Required, "").rule("id", Field::Id, Ty::Ref(K::Government), ""),
+        spec("id", Yaml::Id, Required, "").rule(Field::Id, Ty::Ref(K::Government), ""),
         spec(
             "state",
             Yaml::Ref(Want::State),
             Required,
             "the state it governs (or claims to)",
         )
-        .rule(
-            "state",
-            Field::State,
-            Ty::Ref(K::State),
-            "the state it governs",
-        ),
+        .rule(Field::State, Ty::Ref(K::State), "the state it governs"),
         spec("name", Yaml::Text, Optional, "").rule(
-            "name",
             Field::Name,
             Ty::Str,
             "an implicit government's is its state's name",
         ),
         spec("from", Yaml::Date, FROM, "when it was in effective control").rule(
-            "from",
             Field::From,
             Ty::Date,
             "in control",
         ),
-        spec("until", Yaml::Date, UNTIL, DITTO).rule("until", Field::Until, Ty::Date, DITTO),
+        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
         spec(
             "default_recognition",
             Yaml::Level,
@@ -341,7 +332,6 @@ pub(crate) const GOVERNMENT: Record = Record {
             "how states recognise it where no recognition record says otherwise",
         )
         .rule(
-            "default_recognition",
             Field::DefaultRecognition,
             Ty::Level,
             "how states recognise it where no record says",
@@ -352,7 +342,7 @@ pub(crate) const GOVERNMENT: Record = Record {
             Ty::Bool,
             "whether it governs its state at the date (when listed governments' periods overlap, the one whose control began last)",
         ),
-        SOURCE_REF.rule("source", Field::Source, Ty::Str, ""),
+        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
     ],
 };
 
@@ -367,14 +357,14 @@ pub(crate) const RECOGNITION: Record = Record {
             Required,
             "the recognising state",
         )
-        .rule("by", Field::By, Ty::Ref(K::State), ""),
+        .rule(Field::By, Ty::Ref(K::State), ""),
         spec(
             "of",
             Yaml::Ref(Want::StateOrGovernment),
             Required,
             "what it recognises",
         )
-        .rule("of", Field::Of, Ty::Ref(K::Government), "(or a state id)"),
+        .rule(Field::Of, Ty::Ref(K::Government), "(or a state id)"),
         spec(
             "level",
             Yaml::Level,
@@ -382,14 +372,13 @@ pub(crate) const RECOGNITION: Record = Record {
             "how; `none` records an explicit non-recognition",
         )
         .rule(
-            "level",
             Field::Level,
             Ty::Level,
             "`de-jure`, `de-facto`; `none` reads as `none`",
         ),
-        spec("from", Yaml::Date, FROM, "when").rule("from", Field::From, Ty::Date, ""),
-        spec("until", Yaml::Date, UNTIL, DITTO).rule("until", Field::Until, Ty::Date, DITTO),
-        SOURCE_REF.rule("source", Field::Source, Ty::Str, ""),
+        spec("from", Yaml::Date, FROM, "when").rule(Field::From, Ty::Date, ""),
+        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
+        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
     ],
 };
 
@@ -399,7 +388,6 @@ pub(crate) const MISSION: Record = Record {
     json: "mission",
     keys: &[
         spec("id", Yaml::Id, Required, "").rule(
-            "id",
             Field::Id,
             Ty::Ref(K::Mission),
             "the mission's id",
@@ -411,7 +399,6 @@ pub(crate) const MISSION: Record = Record {
             "the sending state (or organization)",
         )
         .rule(
-            "sender",
             Field::Sender,
             Ty::Ref(K::State),
             "the sending and receiving states",
@@ -422,15 +409,13 @@ pub(crate) const MISSION: Record = Record {
             Required,
             "the receiving state",
         )
-        .rule("receiver", Field::Receiver, Ty::Ref(K::State), DITTO),
+        .rule(Field::Receiver, Ty::Ref(K::State), DITTO),
         spec("kind", Yaml::MissionKind, Required, "see below").rule(
-            "kind",
             Field::MissionKind,
             Ty::MissionKind,
             "`embassy`, `consulate-general`, `consulate`, `delegation`, `liaison-office`, `interests-section`, `representative-office`, `technical-team`",
         ),
         spec("city", Yaml::Text, Optional, "where the mission sits").rule(
-            "city",
             Field::City,
             Ty::Str,
             "",
@@ -442,7 +427,6 @@ pub(crate) const MISSION: Record = Record {
             "the sender's government that staffs it; must be a government of the sender",
         )
         .rule(
-            "run_by",
             Field::RunBy,
             Ty::Ref(K::Government),
             "the sender's government that runs it; default: the sender's government in control at the date",
@@ -453,8 +437,8 @@ pub(crate) const MISSION: Record = Record {
             FROM,
             "when the mission is open; `until: null` = still open",
         )
-        .rule("from", Field::From, Ty::Date, "opened, closed"),
-        spec("until", Yaml::Date, UNTIL, DITTO).rule("until", Field::Until, Ty::Date, DITTO),
+        .rule(Field::From, Ty::Date, "opened, closed"),
+        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
         key(
             "staff",
             Yaml::List(&STAFF),
@@ -479,7 +463,7 @@ pub(crate) const MISSION: Record = Record {
             Ty::Num,
             "diplomatic staff in force at the date, or `none`",
         ),
-        SOURCE_REF.rule("source", Field::Source, Ty::Str, CITES),
+        SOURCE_REF.rule(Field::Source, Ty::Str, CITES),
     ],
 };
 
@@ -505,52 +489,37 @@ pub(crate) const HEAD: Record = Record {
     plural: "heads",
     json: "head",
     keys: &[
-        spec("name", Yaml::Text, Optional, "the person").rule("name", Field::Name, Ty::Str, ""),
+        spec("name", Yaml::Text, Optional, "the person").rule(Field::Name, Ty::Str, ""),
         spec(
             "rank",
             Yaml::Rank,
             Required,
             "see [Ranks](#ranks-and-their-class)",
         )
-        .rule("rank", Field::Rank, Ty::Rank, "see below"),
-        spec("from", Yaml::Date, FROM, "in office").rule(
-            "from",
-            Field::From,
-            Ty::Date,
-            "in office",
-        ),
-        spec("until", Yaml::Date, UNTIL, DITTO).rule("until", Field::Until, Ty::Date, DITTO),
+        .rule(Field::Rank, Ty::Rank, "see below"),
+        spec("from", Yaml::Date, FROM, "in office").rule(Field::From, Ty::Date, "in office"),
+        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
         spec(
             "agrement",
             Yaml::Date,
             Optional,
             "when the receiver gave agrément",
         )
-        .rule(
-            "agrement",
-            Field::Agrement,
-            Ty::Date,
-            "when the receiver gave agrément",
-        ),
+        .rule(Field::Agrement, Ty::Date, "when the receiver gave agrément"),
         spec(
             "credentials",
             Yaml::Embedded(&CREDENTIALS),
             Optional,
             "to whom and when credentials were presented",
         )
-        .rule(
-            "credentials",
-            Field::Credentials,
-            Ty::Record(K::Credentials),
-            "or `none`",
-        ),
+        .rule(Field::Credentials, Ty::Record(K::Credentials), "or `none`"),
         derived(
             "proposed",
             Field::Proposed,
             Ty::Bool,
             "true for a head a proposal appoints",
         ),
-        SOURCE_REF.rule("source", Field::Source, Ty::Str, ""),
+        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
     ],
 };
 
@@ -566,7 +535,6 @@ pub(crate) const CREDENTIALS: Record = Record {
             "the government they were presented to; must govern the mission's receiver",
         )
         .rule(
-            "to",
             Field::To,
             Ty::Ref(K::Government),
             "the government they were presented to",
@@ -577,12 +545,7 @@ pub(crate) const CREDENTIALS: Record = Record {
             Default("the head's `from`"),
             "when they were presented",
         )
-        .rule(
-            "on",
-            Field::On,
-            Ty::Date,
-            "when; default: the head's `from`",
-        ),
+        .rule(Field::On, Ty::Date, "when; default: the head's `from`"),
     ],
 };
 
