@@ -1188,12 +1188,12 @@ fn rule_type(ty: &Ty) -> String {
     }
 }
 
-/// `text` with each region `<!-- fields: NAME -->` ... `<!-- end fields -->`
-/// replaced by its table; `None` when a region is missing.
+/// `text` with each region `<!-- fields: NAME, generated from ... -->` ...
+/// `<!-- end fields -->` replaced by its table; `None` when one is missing.
 pub fn fill_regions(text: &str, tables: &[(&str, String)]) -> Option<String> {
     let mut out = text.to_string();
     for (name, table) in tables {
-        let open = format!("<!-- fields: {name} -->\n");
+        let open = format!("<!-- fields: {name}, generated from src/scenario/records.rs -->\n");
         let start = out.find(&open)? + open.len();
         let end = start + out.get(start..)?.find("<!-- end fields -->")?;
         out.replace_range(start..end, table);
