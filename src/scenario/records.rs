@@ -716,11 +716,6 @@ pub(crate) const RULE_KINDS: [K; 6] = [
 ];
 
 impl Record {
-    /// The key `yaml` of this record, if it has one.
-    pub(crate) fn key(&self, yaml: &str) -> Option<&'static Key> {
-        self.keys.iter().find(|k| k.yaml == Some(yaml))
-    }
-
     /// The keys the file may have, in table order.
     pub(crate) fn yaml_keys(&self) -> impl Iterator<Item = &'static str> {
         self.keys.iter().filter_map(|k| k.yaml)
