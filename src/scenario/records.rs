@@ -842,6 +842,7 @@ impl Json {
     }
 }
 
+/// A JSON string, escaped as serde_json escapes it.
 fn quote(text: &str, out: &mut String) {
     out.push('"');
     for ch in text.chars() {
@@ -849,6 +850,10 @@ fn quote(text: &str, out: &mut String) {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
             c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
             c => out.push(c),
         }
@@ -1194,4 +1199,63 @@ pub fn fill_regions(text: &str, tables: &[(&str, String)]) -> Option<String> {
         out.replace_range(start..end, table);
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The writer writes what serde_json writes (keys here in serde_json's
+    /// own sorted order), escapes included.
+    #[test]
+    fn json_is_written_as_serde_json_writes_it() {
+        let text = "a \"quoted\" \\ line\nwith\ttabs\r\u{8}\u{c}\u{1} and é";
+        let ours = Json::Obj(vec![
+            ("a", Json::Arr(vec![Json::Num(-1), Json::Bool(true)])),
+            ("b", Json::Arr(Vec::new())),
+            ("c", Json::Obj(Vec::new())),
+            ("d", Json::str(text)),
+        ]);
+        let mut out = String::new();
+        ours.write(&mut out, 0);
+        let theirs = serde_json::json!({ "a": [-1, true], "b": [], "c": {}, "d": text });
+        assert_eq!(out, serde_json::to_string_pretty(&theirs).unwrap());
+    }
+
+    /// A field that shares the row above must follow one it can share it with.
+    #[test]
+    fn ditto_follows_a_row_of_the_same_type() {
+        let all = [
+            &SCENARIO,
+            &SOURCE,
+            &STATE,
+            &GOVERNMENT,
+            &RECOGNITION,
+            &MISSION,
+            &STAFF,
+            &HEAD,
+            &CREDENTIALS,
+            &PROPOSAL,
+            &CLAIM,
+            &WAIVER,
+        ];
+        for record in all {
+            let file: Vec<&Key> = record.keys.iter().filter(|k| k.yaml.is_some()).collect();
+            assert!(file.first().is_none_or(|k| k.doc != DITTO));
+            for pair in file.windows(2) {
+                if pair[1].doc == DITTO {
+                    assert!(pair[0].doc != DITTO, "{}", record.what);
+                    assert_eq!(yaml_type(pair[0].ty), yaml_type(pair[1].ty));
+                }
+            }
+            let rule: Vec<&FieldDef> = record.keys.iter().filter_map(|k| k.rule.as_ref()).collect();
+            for pair in rule.windows(2) {
+                if pair[1].doc == DITTO {
+                    assert!(pair[0].doc != DITTO, "{}", record.what);
+                    assert_eq!(pair[0].ty, pair[1].ty, "{}", record.what);
+                }
+            }
+        }
+    }
 }
