@@ -3,13 +3,13 @@
 //! entry's checking and evaluation go through it.
 //!
 //! After changing a function, regenerate the docs with
-//! `PARITY_REGENERATE=1 cargo test --test functions`.
+//! `PARITY_BLESS=1 cargo test --test functions`.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use parity::lang::functions::{self, FUNCTIONS, Form};
 
 const DOCS: &str = "docs/rules.md";
-const START: &str = "<!-- functions: generated from src/lang/functions.rs by `PARITY_REGENERATE=1 cargo test --test functions` -->\n";
+const START: &str = "<!-- functions: generated from src/lang/functions.rs by `PARITY_BLESS=1 cargo test --test functions` -->\n";
 const END: &str = "<!-- end functions -->\n";
 
 /// The docs with their table of functions as the code declares it.
@@ -35,7 +35,7 @@ fn regenerated(docs: &str) -> String {
 fn the_docs_table_of_functions_is_generated_from_the_code() {
     let docs = std::fs::read_to_string(DOCS).unwrap();
     let wanted = regenerated(&docs);
-    if std::env::var_os("PARITY_REGENERATE").is_some() {
+    if std::env::var_os("PARITY_BLESS").is_some_and(|v| v == "1") {
         if wanted != docs {
             std::fs::write(DOCS, &wanted).unwrap();
         }
@@ -44,7 +44,7 @@ fn the_docs_table_of_functions_is_generated_from_the_code() {
     assert!(
         wanted == docs,
         "the table of functions in {DOCS} differs from src/lang/functions.rs; \
-         regenerate it with `PARITY_REGENERATE=1 cargo test --test functions`"
+         regenerate it with `PARITY_BLESS=1 cargo test --test functions`"
     );
 }
 

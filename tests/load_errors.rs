@@ -110,7 +110,7 @@ fn unknown_key_far_from_any_lists_the_valid_keys() {
     assert_diag(&d, "unknown-key", "unknown key `colour` in a state", 4, 5);
     assert_eq!(
         help(&d),
-        "the keys of a state are: `id`, `name`, `kind`, `source`"
+        "the keys of a state are: `id`, `name`, `kind`, `nuncio_precedence`, `source`"
     );
 }
 

@@ -127,7 +127,7 @@ fn unknown_field_far_from_any_lists_the_record_fields() {
         "a state has no field `capital`",
         (6, 20),
         7,
-        Some("its fields are id, name, kind, government, source"),
+        Some("its fields are id, name, kind, nuncio_precedence, government, source"),
     );
 }
 

@@ -259,7 +259,18 @@ impl<'w, 's> Reader<'w, 's> {
         own.unwrap_or_else(|| self.loc(record))
     }
 
+    /// Reads `field` of `record`; `Null` where it is absent.
+    #[inline]
     pub fn read(&self, record: &Record<'w, 's>, field: Field) -> Value<'w> {
+        self.read_own(record, field).unwrap_or(Value::Null)
+    }
+
+    /// The dispatch from a field of the record tables (`scenario::records`)
+    /// to where the world keeps it. `None` when the record has no such field:
+    /// the checker never lets a rule read one, and `tests` below check that
+    /// every field the tables give rules is read here.
+    #[inline]
+    fn read_own(&self, record: &Record<'w, 's>, field: Field) -> Option<Value<'w>> {
         fn date<'a>(d: &Option<crate::scenario::model::At<Date>>) -> Value<'a> {
             d.as_ref().map_or(Value::Null, |d| Value::Date(d.value))
         }
@@ -274,7 +285,7 @@ impl<'w, 's> Reader<'w, 's> {
                 .map_or(Value::Null, Value::Level)
         }
         let sym = |s: Option<Sym>| s.map_or(Value::Null, Value::Sym);
-        match (record, field) {
+        let value = match (record, field) {
             (Record::Mission(m), field) => {
                 let r = m.record;
                 match field {
@@ -292,11 +303,14 @@ impl<'w, 's> Reader<'w, 's> {
                     },
                     Field::Staff => m.staff.map_or(Value::Null, |n| Value::Num(f64::from(n))),
                     Field::Source => source(&r.source),
-                    _ => Value::Null,
+                    _ => return None,
                 }
             }
             (Record::Head(m), field) => {
-                let Some(h) = m.head else { return Value::Null };
+                let Some(h) = m.head else {
+                    // No head in office: each of its fields reads as none.
+                    return Some(Value::Null);
+                };
                 match field {
                     Field::Name => text(h.name.as_deref()),
                     Field::Rank => Value::Rank(h.rank.value),
@@ -309,7 +323,7 @@ impl<'w, 's> Reader<'w, 's> {
                     },
                     Field::Proposed => Value::Bool(h.proposed),
                     Field::Source => source(&h.source),
-                    _ => Value::Null,
+                    _ => return None,
                 }
             }
             (Record::Credentials(m), field) => match field {
@@ -318,16 +332,17 @@ impl<'w, 's> Reader<'w, 's> {
                     .head
                     .and_then(|h| h.credentials_on())
                     .map_or(Value::Null, Value::Date),
-                _ => Value::Null,
+                _ => return None,
             },
             (Record::State(s), field) => match field {
                 Field::Id => Value::Sym(s.sym),
                 // Unnamed records go by their id, in messages as elsewhere.
                 Field::Name => Value::Str(s.record.name.as_deref().unwrap_or(&s.record.id.value)),
                 Field::StateKind => Value::StateKind(s.record.kind),
+                Field::NuncioPrecedence => Value::Bool(s.record.nuncio_precedence),
                 Field::Government => sym(s.government),
                 Field::Source => source(&s.record.source),
-                _ => Value::Null,
+                _ => return None,
             },
             (Record::Government(g), field) => match field {
                 Field::Id => Value::Sym(g.sym),
@@ -344,7 +359,7 @@ impl<'w, 's> Reader<'w, 's> {
                 Field::DefaultRecognition => level(g.default_recognition),
                 Field::InControl => Value::Bool(g.in_control),
                 Field::Source => g.record.map_or(Value::Null, |r| source(&r.source)),
-                _ => Value::Null,
+                _ => return None,
             },
             (Record::Recognition(r), field) => match field {
                 Field::By => Value::Sym(r.by),
@@ -353,9 +368,10 @@ impl<'w, 's> Reader<'w, 's> {
                 Field::From => date(&r.record.from),
                 Field::Until => date(&r.record.until),
                 Field::Source => source(&r.record.source),
-                _ => Value::Null,
+                _ => return None,
             },
-        }
+        };
+        Some(value)
     }
 
     fn mission_row(&self, sym: Sym) -> Option<u32> {
@@ -445,5 +461,56 @@ fn write_number(n: f64, out: &mut String) {
         out.push_str(text.trim_end_matches('0').trim_end_matches('.'));
     } else {
         out.push_str("infinity");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use crate::scenario::load::load_str;
+    use crate::scenario::records::{self, RULE_KINDS};
+    use crate::scenario::yaml::YamlLimits;
+
+    /// Every field the record tables let rules read has a place in the world
+    /// the reader takes it from: a table entry without one fails here.
+    #[test]
+    fn the_reader_reads_every_field_of_the_tables() {
+        let text = "scenario: t\nstates: [{ id: A }, { id: B }]\n\
+            governments: [{ id: g, state: B }]\n\
+            recognitions: [{ by: A, of: g, level: de-jure }]\n\
+            missions: [{ id: m, sender: A, receiver: B, kind: embassy,\n\
+              heads: [{ rank: envoy, credentials: { to: g } }] }]\n";
+        let scenario = load_str(text, "t.yaml", &YamlLimits::default()).unwrap();
+        let date = Date::parse("2024-01-01").unwrap();
+        let world = World::at(&scenario, date);
+        let reader = Reader { world: &world };
+        let state = world
+            .states
+            .iter()
+            .position(|s| s.record.id.value == "A")
+            .unwrap();
+        let government = world
+            .governments
+            .iter()
+            .position(|g| g.record.is_some())
+            .unwrap();
+        for kind in RULE_KINDS {
+            let row = match kind {
+                RecordKind::State => state,
+                RecordKind::Government => government,
+                _ => 0,
+            };
+            let record = reader.row(kind, u32::try_from(row).unwrap()).unwrap();
+            for key in records::of(kind).keys {
+                let Some(def) = &key.rule else { continue };
+                assert!(
+                    reader.read_own(&record, def.field).is_some(),
+                    "the reader has no place for {}.{}",
+                    kind.word(),
+                    def.name
+                );
+            }
+        }
     }
 }

@@ -116,6 +116,7 @@ pub enum Field {
     On,
     // states
     StateKind,
+    NuncioPrecedence,
     Government,
     // governments
     State,
@@ -127,7 +128,8 @@ pub enum Field {
     Level,
 }
 
-/// One field of a record: its name in rules, what it is, its type, and what it means.
+/// One field of a record: its name in rules, what it is, its type, and what
+/// it means. Declared with its YAML key in `scenario::records`.
 pub struct FieldDef {
     pub name: &'static str,
     pub field: Field,
@@ -135,197 +137,32 @@ pub struct FieldDef {
     pub doc: &'static str,
 }
 
-const fn def(name: &'static str, field: Field, ty: Ty, doc: &'static str) -> FieldDef {
-    FieldDef {
-        name,
-        field,
-        ty,
-        doc,
+/// The fields of each record kind, read from the record tables of
+/// `scenario::records` (built once). The order is the table's, which is the
+/// order `docs/rules.md` lists them in and "its fields are" messages use.
+pub fn fields(kind: RecordKind) -> &'static [&'static FieldDef] {
+    use std::sync::LazyLock;
+    type Defs = LazyLock<Vec<&'static FieldDef>>;
+    fn of(kind: RecordKind) -> Vec<&'static FieldDef> {
+        crate::scenario::records::of(kind)
+            .keys
+            .iter()
+            .filter_map(|key| key.rule.as_ref())
+            .collect()
     }
-}
-
-/// The fields of each record kind. The order is the order `docs/rules.md` lists them in.
-pub fn fields(kind: RecordKind) -> &'static [FieldDef] {
-    use RecordKind as K;
-    const MISSION: &[FieldDef] = &[
-        def("id", Field::Id, Ty::Ref(K::Mission), "the mission's id"),
-        def(
-            "sender",
-            Field::Sender,
-            Ty::Ref(K::State),
-            "the sending state",
-        ),
-        def(
-            "receiver",
-            Field::Receiver,
-            Ty::Ref(K::State),
-            "the receiving state",
-        ),
-        def(
-            "kind",
-            Field::MissionKind,
-            Ty::MissionKind,
-            "embassy, consulate-general, ...",
-        ),
-        def("city", Field::City, Ty::Str, "where the mission sits"),
-        def(
-            "run_by",
-            Field::RunBy,
-            Ty::Ref(K::Government),
-            "the sender's government that runs it (default: the one in control at the date)",
-        ),
-        def("from", Field::From, Ty::Date, "opened on"),
-        def("until", Field::Until, Ty::Date, "closed on"),
-        def(
-            "head",
-            Field::Head,
-            Ty::Record(K::Head),
-            "the head of mission in office at the date, or none",
-        ),
-        def(
-            "staff",
-            Field::Staff,
-            Ty::Num,
-            "diplomatic staff at the date, or none",
-        ),
-        def(
-            "source",
-            Field::Source,
-            Ty::Str,
-            "the source id the record cites",
-        ),
-    ];
-    const HEAD: &[FieldDef] = &[
-        def("name", Field::Name, Ty::Str, "the head's name"),
-        def("rank", Field::Rank, Ty::Rank, "the head's rank"),
-        def("from", Field::From, Ty::Date, "in office from"),
-        def("until", Field::Until, Ty::Date, "in office until"),
-        def(
-            "agrement",
-            Field::Agrement,
-            Ty::Date,
-            "when the receiver gave agrément",
-        ),
-        def(
-            "credentials",
-            Field::Credentials,
-            Ty::Record(K::Credentials),
-            "the credentials presented, or none",
-        ),
-        def(
-            "proposed",
-            Field::Proposed,
-            Ty::Bool,
-            "true when a proposal appoints this head",
-        ),
-        def(
-            "source",
-            Field::Source,
-            Ty::Str,
-            "the source id the record cites",
-        ),
-    ];
-    const CREDENTIALS: &[FieldDef] = &[
-        def(
-            "to",
-            Field::To,
-            Ty::Ref(K::Government),
-            "the government they were presented to",
-        ),
-        def(
-            "on",
-            Field::On,
-            Ty::Date,
-            "when (default: the head's `from`)",
-        ),
-    ];
-    const STATE: &[FieldDef] = &[
-        def("id", Field::Id, Ty::Ref(K::State), "the state's id"),
-        def("name", Field::Name, Ty::Str, "the state's name"),
-        def(
-            "kind",
-            Field::StateKind,
-            Ty::StateKind,
-            "state, organization or holy-see",
-        ),
-        def(
-            "government",
-            Field::Government,
-            Ty::Ref(K::Government),
-            "the government in control at the date",
-        ),
-        def(
-            "source",
-            Field::Source,
-            Ty::Str,
-            "the source id the record cites",
-        ),
-    ];
-    const GOVERNMENT: &[FieldDef] = &[
-        def(
-            "id",
-            Field::Id,
-            Ty::Ref(K::Government),
-            "the government's id (a state's own id for its implicit government)",
-        ),
-        def(
-            "state",
-            Field::State,
-            Ty::Ref(K::State),
-            "the state it governs",
-        ),
-        def("name", Field::Name, Ty::Str, "its name"),
-        def("from", Field::From, Ty::Date, "in control from"),
-        def("until", Field::Until, Ty::Date, "in control until"),
-        def(
-            "default_recognition",
-            Field::DefaultRecognition,
-            Ty::Level,
-            "how states recognise it where no record says",
-        ),
-        def(
-            "in_control",
-            Field::InControl,
-            Ty::Bool,
-            "whether it controls its state at the date",
-        ),
-        def(
-            "source",
-            Field::Source,
-            Ty::Str,
-            "the source id the record cites",
-        ),
-    ];
-    const RECOGNITION: &[FieldDef] = &[
-        def("by", Field::By, Ty::Ref(K::State), "the recognising state"),
-        def(
-            "of",
-            Field::Of,
-            Ty::Ref(K::Government),
-            "the government (or state) recognised",
-        ),
-        def(
-            "level",
-            Field::Level,
-            Ty::Level,
-            "de-jure, de-facto or none",
-        ),
-        def("from", Field::From, Ty::Date, "from"),
-        def("until", Field::Until, Ty::Date, "until"),
-        def(
-            "source",
-            Field::Source,
-            Ty::Str,
-            "the source id the record cites",
-        ),
-    ];
+    static MISSION: Defs = LazyLock::new(|| of(RecordKind::Mission));
+    static HEAD: Defs = LazyLock::new(|| of(RecordKind::Head));
+    static CREDENTIALS: Defs = LazyLock::new(|| of(RecordKind::Credentials));
+    static STATE: Defs = LazyLock::new(|| of(RecordKind::State));
+    static GOVERNMENT: Defs = LazyLock::new(|| of(RecordKind::Government));
+    static RECOGNITION: Defs = LazyLock::new(|| of(RecordKind::Recognition));
     match kind {
-        K::Mission => MISSION,
-        K::Head => HEAD,
-        K::Credentials => CREDENTIALS,
-        K::State => STATE,
-        K::Government => GOVERNMENT,
-        K::Recognition => RECOGNITION,
+        RecordKind::Mission => &MISSION,
+        RecordKind::Head => &HEAD,
+        RecordKind::Credentials => &CREDENTIALS,
+        RecordKind::State => &STATE,
+        RecordKind::Government => &GOVERNMENT,
+        RecordKind::Recognition => &RECOGNITION,
     }
 }
 

@@ -19,6 +19,7 @@ use super::model::{
     Proposal, Rank, Recognition, RuleCase, RuleTests, Scenario, Source, Staff, State, StateKind,
     Waiver,
 };
+use super::records::{self, Presence, Record};
 use super::validate::{self, Partial, RecordKind, Ref, Want};
 use super::yaml::{self, Node, Value, YamlLimits};
 use crate::diag::{self, Diagnostic, Loc};
@@ -74,9 +75,9 @@ pub fn load_rule_tests(
         &root,
         "a rule-test file (a mapping with `rule:` and `cases:`)",
     );
-    let mut f = Fields::over(root.loc, entries, "a rule-test file");
-    let rule = f.required(&mut cx, "rule", rule_id);
-    let cases = f.required(&mut cx, "cases", list("cases", rule_case));
+    let mut f = Fields::over(root.loc, entries, &records::RULE_TESTS);
+    let rule = f.get(&mut cx, "rule", rule_id);
+    let cases = f.get(&mut cx, "cases", list(records::RULE_CASE.plural, rule_case));
     f.finish_root(&mut cx, mapping);
     let cases = cases.unwrap_or_default();
     diag::sort_and_dedup(&mut diags);
@@ -87,11 +88,11 @@ pub fn load_rule_tests(
 }
 
 fn rule_case(cx: &mut Cx, node: &Node) -> Option<RuleCase> {
-    let mut f = Fields::new(cx, node, "a rule-test case")?;
-    let name = f.required(cx, "name", text);
-    let as_of = f.optional(cx, "as_of", date);
-    let fires = f.required(cx, "fires", fires);
-    let scenario = f.required(cx, "scenario", |cx, node| {
+    let mut f = Fields::new(cx, node, &records::RULE_CASE)?;
+    let name = f.get(cx, "name", text);
+    let as_of = f.get(cx, "as_of", date);
+    let fires = f.get(cx, "fires", fires);
+    let scenario = f.get(cx, "scenario", |cx, node| {
         let before = cx.partials.len();
         let scenario = decode_scenario(cx, node);
         // What could not be decoded is reported; references into it must not cascade.
@@ -119,7 +120,7 @@ fn rule_case(cx: &mut Cx, node: &Node) -> Option<RuleCase> {
 /// written twice (in any order of its ids) is an error that says to give a
 /// `count` instead, since the comparison counts findings.
 fn fires(cx: &mut Cx, node: &Node) -> Option<Vec<Expected>> {
-    let expected = list("expected findings", expected)(cx, node)?;
+    let expected = list(records::EXPECTED.plural, expected)(cx, node)?;
     let mut clean = true;
     let mut seen: Vec<(Vec<String>, Loc)> = Vec::new();
     for entry in &expected {
@@ -160,10 +161,10 @@ fn expected(cx: &mut Cx, node: &Node) -> Option<Expected> {
             loc: node.loc,
         });
     }
-    let mut f = Fields::new(cx, node, "an expected finding")?;
-    let subject = f.required(cx, "subject", subjects);
-    let count = f.optional(cx, "count", finding_count);
-    let message = f.optional(cx, "message", text);
+    let mut f = Fields::new(cx, node, &records::EXPECTED)?;
+    let subject = f.get(cx, "subject", subjects);
+    let count = f.get(cx, "count", finding_count);
+    let message = f.get(cx, "message", text);
     let clean = f.finish(cx);
     match subject {
         Some(subject) if clean => Some(Expected {
@@ -210,8 +211,12 @@ pub fn load_proposals_str(
     let mut cx = Cx::new(file, &mut diags);
     cx.text = text;
     let (entries, mapping) = root_entries(&mut cx, &root, "a mapping with `proposals:`");
-    let mut f = Fields::over(root.loc, entries, "a proposals file");
-    let proposals = f.required(&mut cx, "proposals", list("proposals", proposal));
+    let mut f = Fields::over(root.loc, entries, &records::PROPOSALS_FILE);
+    let proposals = f.get(
+        &mut cx,
+        "proposals",
+        list(records::PROPOSAL.plural, proposal),
+    );
     f.finish_root(&mut cx, mapping);
     let partials = std::mem::take(&mut cx.partials);
     // The scenario itself is valid, so whatever validation finds in the
@@ -395,50 +400,51 @@ impl<'a> Cx<'a> {
 // ---------------------------------------------------------------------------
 // Records as mappings
 
-/// The keys of one mapping, handed out by name. Every key asked for is a valid
-/// key of the record; `finish` reports the ones nobody asked for.
+/// The keys of one mapping, handed out by name. Which keys the record has,
+/// and which of them it needs, is its table's (`records`); `finish` reports
+/// the keys the table does not list, and the required ones that are absent.
 struct Fields<'n> {
-    /// The record, with its article: "a mission", "the scenario".
-    what: &'static str,
+    record: &'static Record,
     loc: Loc,
     entries: &'n [(Node<'n>, Node<'n>)],
     used: Vec<bool>,
-    asked: Vec<&'static str>,
     /// Required keys that are absent; reported by `finish` unless a misspelt
     /// key explains them (one root cause, one error).
     missing: Vec<&'static str>,
     /// Whether a key was missing or a value could not be decoded.
     failed: bool,
+    /// Where in the table to look first for the next key asked.
+    next: usize,
 }
 
 const NO_ENTRIES: &[(Node<'static>, Node<'static>)] = &[];
 
 impl<'n> Fields<'n> {
     /// `None` (and a `wrong-type` error) when `node` is not a mapping.
-    fn new(cx: &mut Cx, node: &'n Node<'n>, what: &'static str) -> Option<Self> {
+    fn new(cx: &mut Cx, node: &'n Node<'n>, record: &'static Record) -> Option<Self> {
         match &node.value {
-            Value::Map(entries) => Some(Self::over(node.loc, entries, what)),
+            Value::Map(entries) => Some(Self::over(node.loc, entries, record)),
             _ => {
+                let what = record.what;
                 cx.wrong_type(node, &format!("{what} (a mapping of `key: value`)"));
                 None
             }
         }
     }
 
-    fn over(loc: Loc, entries: &'n [(Node<'n>, Node<'n>)], what: &'static str) -> Self {
+    fn over(loc: Loc, entries: &'n [(Node<'n>, Node<'n>)], record: &'static Record) -> Self {
         Fields {
-            what,
+            record,
             loc,
             entries,
             used: vec![false; entries.len()],
-            asked: Vec::new(),
             missing: Vec::new(),
             failed: false,
+            next: 0,
         }
     }
 
     fn take(&mut self, key: &'static str) -> Option<&'n Node<'n>> {
-        self.asked.push(key);
         let index = self
             .entries
             .iter()
@@ -449,31 +455,32 @@ impl<'n> Fields<'n> {
         self.entries.get(index).map(|(_, v)| v)
     }
 
-    /// A key the record must have (`missing-key` when absent).
-    fn required<T>(
+    /// The value of `key`, decoded. A required key that is absent is a
+    /// `missing-key` error (from `finish`); an optional one that is absent or
+    /// null is `None`, as is a value in error.
+    fn get<T>(
         &mut self,
         cx: &mut Cx,
         key: &'static str,
         decode: impl FnOnce(&mut Cx, &Node) -> Option<T>,
     ) -> Option<T> {
-        let value = match self.take(key) {
-            Some(node) => decode(cx, node),
-            None => {
-                self.missing.push(key);
-                None
-            }
+        let Some(spec) = self.spec(key) else {
+            // Decoders ask only for their table's keys; the tests of this
+            // file decode every record, so this fires there, not on input.
+            debug_assert!(false, "`{key}` is not a key of {}", self.record.what);
+            return None;
         };
-        self.failed |= value.is_none();
-        value
-    }
-
-    /// A key the record may have; absent or null is `None`, as is a value in error.
-    fn optional<T>(
-        &mut self,
-        cx: &mut Cx,
-        key: &'static str,
-        decode: impl FnOnce(&mut Cx, &Node) -> Option<T>,
-    ) -> Option<T> {
+        if spec.presence == Presence::Required {
+            let value = match self.take(key) {
+                Some(node) => decode(cx, node),
+                None => {
+                    self.missing.push(key);
+                    None
+                }
+            };
+            self.failed |= value.is_none();
+            return value;
+        }
         match self.take(key) {
             Some(Node {
                 value: Value::Null, ..
@@ -485,6 +492,20 @@ impl<'n> Fields<'n> {
                 value
             }
         }
+    }
+
+    /// The table's entry for `key`. Decoders ask in table order, so the
+    /// search starts after the key asked last: one comparison per key of a
+    /// record, which matters over the 10⁵ records of a large world.
+    fn spec(&mut self, key: &str) -> Option<&'static records::Key> {
+        let keys = self.record.keys;
+        let after = keys.get(self.next..).unwrap_or_default();
+        let index = match after.iter().position(|k| k.yaml == Some(key)) {
+            Some(i) => self.next + i,
+            None => keys.iter().position(|k| k.yaml == Some(key))?,
+        };
+        self.next = index + 1;
+        keys.get(index)
     }
 
     /// The value of an unknown key that is a likely misspelling of `key`
@@ -499,12 +520,13 @@ impl<'n> Fields<'n> {
             .map(|(_, v)| v)
     }
 
-    /// Reports every key that no decoder asked for. `true` when the record is
-    /// clean: every key known, every value decoded. A record that is not clean
-    /// is left out of the model (its errors are reported), so that a value
-    /// read wrongly (a bad `until`, a misspelled `untill`) cannot cause
-    /// follow-on findings.
+    /// Reports every key that the record's table does not list. `true` when
+    /// the record is clean: every key known, every value decoded. A record
+    /// that is not clean is left out of the model (its errors are reported),
+    /// so that a value read wrongly (a bad `until`, a misspelled `untill`)
+    /// cannot cause follow-on findings.
     fn finish(&mut self, cx: &mut Cx) -> bool {
+        let what = self.record.what;
         let mut explained = Vec::new();
         for ((key, _), used) in self.entries.iter().zip(&self.used) {
             if *used {
@@ -515,11 +537,14 @@ impl<'n> Fields<'n> {
                 cx.wrong_type(key, "a key name");
                 continue;
             };
-            let message = format!("unknown key `{text}` in {}", self.what);
-            let near = diag::nearest(&text, self.asked.iter().copied());
+            let message = format!("unknown key `{text}` in {what}");
+            let near = diag::nearest(&text, self.record.yaml_keys());
             let help = match near {
                 Some(near) => format!("did you mean `{near}`?"),
-                None => format!("the keys of {} are: {}", self.what, words(&self.asked)),
+                None => {
+                    let keys: Vec<&str> = self.record.yaml_keys().collect();
+                    format!("the keys of {what} are: {}", words(&keys))
+                }
             };
             explained.extend(near.filter(|n| self.missing.contains(n)));
             let diagnostic = cx
@@ -530,11 +555,7 @@ impl<'n> Fields<'n> {
         }
         for key in &self.missing {
             if !explained.contains(key) {
-                cx.error(
-                    "missing-key",
-                    self.loc,
-                    format!("{} needs `{key}`", self.what),
-                );
+                cx.error("missing-key", self.loc, format!("{what} needs `{key}`"));
             }
         }
         !self.failed
@@ -877,6 +898,17 @@ fn state_kind(cx: &mut Cx, node: &Node) -> Option<At<StateKind>> {
     )(cx, node)
 }
 
+/// `true` or `false`.
+fn boolean(cx: &mut Cx, node: &Node) -> Option<bool> {
+    match node.value {
+        Value::Bool(b) => Some(b),
+        _ => {
+            cx.wrong_type(node, "`true` or `false`");
+            None
+        }
+    }
+}
+
 /// A count of people: a non-negative integer.
 fn count(cx: &mut Cx, node: &Node) -> Option<u32> {
     match &node.value {
@@ -957,18 +989,26 @@ fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
         ),
     };
     let loc = root.loc;
-    let mut f = Fields::over(loc, entries, "the scenario");
-    let id = f.required(cx, "scenario", def_id);
-    let title = f.optional(cx, "title", text);
-    let as_of = f.optional(cx, "as_of", date);
-    let sources = f.optional(cx, "sources", list("sources", source));
-    let states = f.optional(cx, "states", list("states", state));
-    let governments = f.optional(cx, "governments", list("governments", government));
-    let recognitions = f.optional(cx, "recognitions", list("recognitions", recognition));
-    let missions = f.optional(cx, "missions", list("missions", mission));
-    let proposals = f.optional(cx, "proposals", list("proposals", proposal));
-    let expect = f.optional(cx, "expect", list("claims", claim));
-    let waivers = f.optional(cx, "waivers", list("waivers", waiver));
+    let mut f = Fields::over(loc, entries, &records::SCENARIO);
+    let id = f.get(cx, "scenario", def_id);
+    let title = f.get(cx, "title", text);
+    let as_of = f.get(cx, "as_of", date);
+    let sources = f.get(cx, "sources", list(records::SOURCE.plural, source));
+    let states = f.get(cx, "states", list(records::STATE.plural, state));
+    let governments = f.get(
+        cx,
+        "governments",
+        list(records::GOVERNMENT.plural, government),
+    );
+    let recognitions = f.get(
+        cx,
+        "recognitions",
+        list(records::RECOGNITION.plural, recognition),
+    );
+    let missions = f.get(cx, "missions", list(records::MISSION.plural, mission));
+    let proposals = f.get(cx, "proposals", list(records::PROPOSAL.plural, proposal));
+    let expect = f.get(cx, "expect", list(records::CLAIM.plural, claim));
+    let waivers = f.get(cx, "waivers", list(records::WAIVER.plural, waiver));
     // Errors are reported; an unclean scenario never leaves `load_str`.
     let _clean = f.finish_root(cx, mapping);
     Scenario {
@@ -1029,11 +1069,11 @@ fn partial(kind: RecordKind, id: Option<At<String>>, loc: Loc) -> Partial {
 
 fn source(cx: &mut Cx, node: &Node) -> Option<Source> {
     let mark = cx.refs.len();
-    let mut f = Fields::new(cx, node, "a source")?;
-    let id = f.required(cx, "id", def_id);
-    let title = f.optional(cx, "title", text);
-    let date = f.optional(cx, "date", date);
-    let url = f.optional(cx, "url", text);
+    let mut f = Fields::new(cx, node, &records::SOURCE)?;
+    let id = f.get(cx, "id", def_id);
+    let title = f.get(cx, "title", text);
+    let date = f.get(cx, "date", date);
+    let url = f.get(cx, "url", text);
     let clean = f.finish(cx);
     let salvaged = salvaged_id(&f, &id);
     let record = id.filter(|_| clean).map(|id| Source {
@@ -1051,11 +1091,12 @@ fn source(cx: &mut Cx, node: &Node) -> Option<Source> {
 
 fn state(cx: &mut Cx, node: &Node) -> Option<State> {
     let mark = cx.refs.len();
-    let mut f = Fields::new(cx, node, "a state")?;
-    let id = f.required(cx, "id", def_id);
-    let name = f.optional(cx, "name", text);
-    let kind = f.optional(cx, "kind", state_kind);
-    let source = f.optional(cx, "source", reference(Want::Source));
+    let mut f = Fields::new(cx, node, &records::STATE)?;
+    let id = f.get(cx, "id", def_id);
+    let name = f.get(cx, "name", text);
+    let kind = f.get(cx, "kind", state_kind);
+    let nuncio_precedence = f.get(cx, "nuncio_precedence", boolean);
+    let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let salvaged = salvaged_id(&f, &id);
     let kind = kind.map_or(StateKind::State, |k| k.value);
@@ -1063,6 +1104,7 @@ fn state(cx: &mut Cx, node: &Node) -> Option<State> {
         id,
         name,
         kind,
+        nuncio_precedence: nuncio_precedence.unwrap_or(false),
         source,
         loc: f.loc,
     });
@@ -1074,15 +1116,15 @@ fn state(cx: &mut Cx, node: &Node) -> Option<State> {
 
 fn government(cx: &mut Cx, node: &Node) -> Option<Government> {
     let mark = cx.refs.len();
-    let mut f = Fields::new(cx, node, "a government")?;
-    let id = f.required(cx, "id", def_id);
-    let state = f.required(cx, "state", reference(Want::State));
-    let name = f.optional(cx, "name", text);
-    let from = f.optional(cx, "from", date);
-    let until = f.optional(cx, "until", date);
+    let mut f = Fields::new(cx, node, &records::GOVERNMENT)?;
+    let id = f.get(cx, "id", def_id);
+    let state = f.get(cx, "state", reference(Want::State));
+    let name = f.get(cx, "name", text);
+    let from = f.get(cx, "from", date);
+    let until = f.get(cx, "until", date);
     check_period(cx, &from, &until);
-    let default_recognition = f.optional(cx, "default_recognition", level);
-    let source = f.optional(cx, "source", reference(Want::Source));
+    let default_recognition = f.get(cx, "default_recognition", level);
+    let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let salvaged = salvaged_id(&f, &id);
     let salvaged_state = state.clone();
@@ -1108,14 +1150,14 @@ fn government(cx: &mut Cx, node: &Node) -> Option<Government> {
 
 fn recognition(cx: &mut Cx, node: &Node) -> Option<Recognition> {
     let mark = cx.refs.len();
-    let mut f = Fields::new(cx, node, "a recognition")?;
-    let by = f.required(cx, "by", reference(Want::State));
-    let of = f.required(cx, "of", reference(Want::StateOrGovernment));
-    let level = f.required(cx, "level", level);
-    let from = f.optional(cx, "from", date);
-    let until = f.optional(cx, "until", date);
+    let mut f = Fields::new(cx, node, &records::RECOGNITION)?;
+    let by = f.get(cx, "by", reference(Want::State));
+    let of = f.get(cx, "of", reference(Want::StateOrGovernment));
+    let level = f.get(cx, "level", level);
+    let from = f.get(cx, "from", date);
+    let until = f.get(cx, "until", date);
     check_period(cx, &from, &until);
-    let source = f.optional(cx, "source", reference(Want::Source));
+    let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let record = match (by, of, level) {
         (Some(by), Some(of), Some(level)) if clean => Some(Recognition {
@@ -1137,19 +1179,19 @@ fn recognition(cx: &mut Cx, node: &Node) -> Option<Recognition> {
 
 fn mission(cx: &mut Cx, node: &Node) -> Option<Mission> {
     let mark = cx.refs.len();
-    let mut f = Fields::new(cx, node, "a mission")?;
-    let id = f.required(cx, "id", def_id);
-    let sender = f.required(cx, "sender", reference(Want::State));
-    let receiver = f.required(cx, "receiver", reference(Want::State));
-    let kind = f.required(cx, "kind", mission_kind);
-    let city = f.optional(cx, "city", text);
-    let run_by = f.optional(cx, "run_by", reference(Want::Government));
-    let from = f.optional(cx, "from", date);
-    let until = f.optional(cx, "until", date);
+    let mut f = Fields::new(cx, node, &records::MISSION)?;
+    let id = f.get(cx, "id", def_id);
+    let sender = f.get(cx, "sender", reference(Want::State));
+    let receiver = f.get(cx, "receiver", reference(Want::State));
+    let kind = f.get(cx, "kind", mission_kind);
+    let city = f.get(cx, "city", text);
+    let run_by = f.get(cx, "run_by", reference(Want::Government));
+    let from = f.get(cx, "from", date);
+    let until = f.get(cx, "until", date);
     check_period(cx, &from, &until);
-    let staff = f.optional(cx, "staff", list("staff entries", staff));
-    let heads = f.optional(cx, "heads", list("heads", head));
-    let source = f.optional(cx, "source", reference(Want::Source));
+    let staff = f.get(cx, "staff", list(records::STAFF.plural, staff));
+    let heads = f.get(cx, "heads", list(records::HEAD.plural, head));
+    let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let salvaged = salvaged_id(&f, &id);
     let record = match (id, sender, receiver, kind) {
@@ -1177,12 +1219,12 @@ fn mission(cx: &mut Cx, node: &Node) -> Option<Mission> {
 
 fn staff(cx: &mut Cx, node: &Node) -> Option<Staff> {
     let mark = cx.refs.len();
-    let mut f = Fields::new(cx, node, "a staff entry")?;
-    let diplomats = f.required(cx, "diplomats", count);
-    let from = f.optional(cx, "from", date);
-    let until = f.optional(cx, "until", date);
+    let mut f = Fields::new(cx, node, &records::STAFF)?;
+    let diplomats = f.get(cx, "diplomats", count);
+    let from = f.get(cx, "from", date);
+    let until = f.get(cx, "until", date);
     check_period(cx, &from, &until);
-    let source = f.optional(cx, "source", reference(Want::Source));
+    let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let record = diplomats.filter(|_| clean).map(|diplomats| Staff {
         diplomats,
@@ -1199,15 +1241,15 @@ fn staff(cx: &mut Cx, node: &Node) -> Option<Staff> {
 
 fn head(cx: &mut Cx, node: &Node) -> Option<Head> {
     let mark = cx.refs.len();
-    let mut f = Fields::new(cx, node, "a head")?;
-    let name = f.optional(cx, "name", text);
-    let rank = f.required(cx, "rank", rank);
-    let from = f.optional(cx, "from", date);
-    let until = f.optional(cx, "until", date);
+    let mut f = Fields::new(cx, node, &records::HEAD)?;
+    let name = f.get(cx, "name", text);
+    let rank = f.get(cx, "rank", rank);
+    let from = f.get(cx, "from", date);
+    let until = f.get(cx, "until", date);
     check_period(cx, &from, &until);
-    let agrement = f.optional(cx, "agrement", date);
-    let credentials = f.optional(cx, "credentials", credentials);
-    let source = f.optional(cx, "source", reference(Want::Source));
+    let agrement = f.get(cx, "agrement", date);
+    let credentials = f.get(cx, "credentials", credentials);
+    let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let record = rank.filter(|_| clean).map(|rank| Head {
         name,
@@ -1228,9 +1270,9 @@ fn head(cx: &mut Cx, node: &Node) -> Option<Head> {
 
 fn credentials(cx: &mut Cx, node: &Node) -> Option<Credentials> {
     let mark = cx.refs.len();
-    let mut f = Fields::new(cx, node, "a credentials entry")?;
-    let to = f.required(cx, "to", reference(Want::Government));
-    let on = f.optional(cx, "on", date);
+    let mut f = Fields::new(cx, node, &records::CREDENTIALS)?;
+    let to = f.get(cx, "to", reference(Want::Government));
+    let on = f.get(cx, "on", date);
     let clean = f.finish(cx);
     let record = to
         .filter(|_| clean)
@@ -1243,12 +1285,12 @@ fn credentials(cx: &mut Cx, node: &Node) -> Option<Credentials> {
 
 fn proposal(cx: &mut Cx, node: &Node) -> Option<Proposal> {
     let mark = cx.refs.len();
-    let mut f = Fields::new(cx, node, "a proposal")?;
-    let id = f.required(cx, "id", def_id);
-    let title = f.optional(cx, "title", text);
-    let on = f.required(cx, "on", date);
-    let changes = f.required(cx, "changes", list("changes", change));
-    let source = f.optional(cx, "source", reference(Want::Source));
+    let mut f = Fields::new(cx, node, &records::PROPOSAL)?;
+    let id = f.get(cx, "id", def_id);
+    let title = f.get(cx, "title", text);
+    let on = f.get(cx, "on", date);
+    let changes = f.get(cx, "changes", list("changes", change));
+    let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let salvaged = salvaged_id(&f, &id);
     let record = match (id, on, changes) {
@@ -1268,7 +1310,16 @@ fn proposal(cx: &mut Cx, node: &Node) -> Option<Proposal> {
     record
 }
 
-const CHANGE_KEYS: &[&str] = &["appoint", "recall", "open", "close", "recognize"];
+/// The keys of a change, from its table.
+const CHANGE_KEYS: [&str; records::CHANGES.len()] = {
+    let mut keys = [""; records::CHANGES.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = records::CHANGES[i].0;
+        i += 1;
+    }
+    keys
+};
 
 /// One change of a proposal: a mapping with exactly one of `CHANGE_KEYS`.
 fn change(cx: &mut Cx, node: &Node) -> Option<Change> {
@@ -1292,7 +1343,7 @@ fn change(cx: &mut Cx, node: &Node) -> Option<Change> {
         let Some(&name) = CHANGE_KEYS.iter().find(|k| **k == name) else {
             let help = match diag::nearest(&name, CHANGE_KEYS.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
-                None => format!("a change is one of: {}", words(CHANGE_KEYS)),
+                None => format!("a change is one of: {}", words(&CHANGE_KEYS)),
             };
             let diagnostic = cx
                 .diagnostic(
@@ -1324,9 +1375,9 @@ fn change(cx: &mut Cx, node: &Node) -> Option<Change> {
         // Every change is decoded, to report its errors; the first one is kept.
         let decoded = match name {
             "appoint" => appoint(cx, value, loc),
-            "recall" => mission_change(cx, value, "a `recall` change")
+            "recall" => mission_change(cx, value, &records::RECALL)
                 .map(|mission| Change::Recall { mission, loc }),
-            "close" => mission_change(cx, value, "a `close` change")
+            "close" => mission_change(cx, value, &records::CLOSE)
                 .map(|mission| Change::Close { mission, loc }),
             "open" => mission(cx, value).map(|m| Change::Open {
                 mission: Box::new(m),
@@ -1351,9 +1402,9 @@ fn change(cx: &mut Cx, node: &Node) -> Option<Change> {
 
 fn appoint(cx: &mut Cx, node: &Node, loc: Loc) -> Option<Change> {
     let mark = cx.refs.len();
-    let mut f = Fields::new(cx, node, "an `appoint` change")?;
-    let mission = f.required(cx, "mission", reference(Want::Mission));
-    let head = f.required(cx, "head", head);
+    let mut f = Fields::new(cx, node, &records::APPOINT)?;
+    let mission = f.get(cx, "mission", reference(Want::Mission));
+    let head = f.get(cx, "head", head);
     let clean = f.finish(cx);
     let record = match (mission, head) {
         (Some(mission), Some(head)) if clean => Some(Change::Appoint {
@@ -1373,10 +1424,10 @@ fn appoint(cx: &mut Cx, node: &Node, loc: Loc) -> Option<Change> {
 }
 
 /// The `{mission: id}` of a `recall` or `close` change.
-fn mission_change(cx: &mut Cx, node: &Node, what: &'static str) -> Option<At<String>> {
+fn mission_change(cx: &mut Cx, node: &Node, record: &'static Record) -> Option<At<String>> {
     let mark = cx.refs.len();
-    let mut f = Fields::new(cx, node, what)?;
-    let mission = f.required(cx, "mission", reference(Want::Mission));
+    let mut f = Fields::new(cx, node, record)?;
+    let mission = f.get(cx, "mission", reference(Want::Mission));
     let clean = f.finish(cx);
     let mission = mission.filter(|_| clean);
     cx.settle(mark, mission.is_some(), || {
@@ -1387,10 +1438,10 @@ fn mission_change(cx: &mut Cx, node: &Node, what: &'static str) -> Option<At<Str
 
 fn claim(cx: &mut Cx, node: &Node) -> Option<Claim> {
     let mark = cx.refs.len();
-    let mut f = Fields::new(cx, node, "a claim")?;
-    let claim = f.required(cx, "claim", located_text);
-    let title = f.optional(cx, "title", text);
-    let source = f.optional(cx, "source", reference(Want::Source));
+    let mut f = Fields::new(cx, node, &records::CLAIM)?;
+    let claim = f.get(cx, "claim", located_text);
+    let title = f.get(cx, "title", text);
+    let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let record = claim.filter(|_| clean).map(|claim| Claim {
         places: cx.source_map(claim.loc, &claim.value),
@@ -1407,12 +1458,12 @@ fn claim(cx: &mut Cx, node: &Node) -> Option<Claim> {
 
 fn waiver(cx: &mut Cx, node: &Node) -> Option<Waiver> {
     let mark = cx.refs.len();
-    let mut f = Fields::new(cx, node, "a waiver")?;
-    let rule = f.required(cx, "rule", rule_id);
-    let subject = f.required(cx, "subject", subjects);
-    let reason = f.optional(cx, "reason", text);
-    let until = f.optional(cx, "until", date);
-    let source = f.optional(cx, "source", reference(Want::Source));
+    let mut f = Fields::new(cx, node, &records::WAIVER)?;
+    let rule = f.get(cx, "rule", rule_id);
+    let subject = f.get(cx, "subject", subjects);
+    let reason = f.get(cx, "reason", text);
+    let until = f.get(cx, "until", date);
+    let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let record = match (rule, subject) {
         (Some(rule), Some(subject)) if clean => Some(Waiver {
@@ -1457,6 +1508,50 @@ mod tests {
         let mut codes: Vec<_> = diags.iter().map(|d| d.code).collect();
         codes.sort();
         assert_eq!(codes, ["missing-key", "unknown-kind"]);
+    }
+
+    /// The keys a decoder asks for are its table's: a mapping with every
+    /// key of the table has no unknown key (and the decoder asking for a key
+    /// the table lacks trips `Fields::get`'s assertion).
+    #[test]
+    fn each_decoder_asks_for_exactly_its_tables_keys() {
+        fn every_key(record: &Record) -> String {
+            let keys: Vec<String> = record.yaml_keys().map(|k| format!("{k}: null")).collect();
+            format!("{{{}}}", keys.join(", "))
+        }
+        type Decode = fn(&mut Cx, &Node);
+        let decoders: &[(&Record, Decode)] = &[
+            (&records::SCENARIO, |cx, n| drop(decode_scenario(cx, n))),
+            (&records::SOURCE, |cx, n| drop(source(cx, n))),
+            (&records::STATE, |cx, n| drop(state(cx, n))),
+            (&records::GOVERNMENT, |cx, n| drop(government(cx, n))),
+            (&records::RECOGNITION, |cx, n| drop(recognition(cx, n))),
+            (&records::MISSION, |cx, n| drop(mission(cx, n))),
+            (&records::STAFF, |cx, n| drop(staff(cx, n))),
+            (&records::HEAD, |cx, n| drop(head(cx, n))),
+            (&records::CREDENTIALS, |cx, n| drop(credentials(cx, n))),
+            (&records::PROPOSAL, |cx, n| drop(proposal(cx, n))),
+            (&records::APPOINT, |cx, n| drop(appoint(cx, n, n.loc))),
+            (&records::RECALL, |cx, n| {
+                drop(mission_change(cx, n, &records::RECALL))
+            }),
+            (&records::CLAIM, |cx, n| drop(claim(cx, n))),
+            (&records::WAIVER, |cx, n| drop(waiver(cx, n))),
+            (&records::RULE_CASE, |cx, n| drop(rule_case(cx, n))),
+            (&records::EXPECTED, |cx, n| drop(expected(cx, n))),
+        ];
+        for (record, decode) in decoders {
+            let text = every_key(record);
+            let mut diags = Vec::new();
+            let mut cx = Cx::new("t.yaml", &mut diags);
+            decode(&mut cx, &node(&text));
+            let unknown: Vec<_> = diags.iter().filter(|d| d.code == "unknown-key").collect();
+            assert!(unknown.is_empty(), "{}: {unknown:#?}", record.what);
+        }
+        let text = every_key(&records::RULE_TESTS);
+        let diags = load_rule_tests(&text, "t.yaml", &YamlLimits::default()).err();
+        let diags = diags.unwrap_or_default();
+        assert!(diags.iter().all(|d| d.code != "unknown-key"), "{diags:#?}");
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod change;
 pub mod date;
 pub mod load;
 pub mod model;
+pub mod records;
 pub mod validate;
 pub mod world;
 pub mod yaml;

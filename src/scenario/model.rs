@@ -153,6 +153,7 @@ pub struct State {
     pub id: At<String>,
     pub name: Option<String>,
     pub kind: StateKind,
+    pub nuncio_precedence: bool,
     pub source: Option<At<String>>,
     pub loc: Loc,
 }

@@ -47,7 +47,7 @@ impl RecordKind {
 
 /// What sort of record a reference must name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Want {
+pub enum Want {
     State,
     Government,
     StateOrGovernment,

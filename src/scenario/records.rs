@@ -1,0 +1,1261 @@
+//! Every record of the scenario format, declared once: one table per record
+//! kind lists each key with its YAML type, whether it is required (and its
+//! default), its name and type in the rule language (or that rules cannot see
+//! it), and its documentation.
+//!
+//! Read from it: the decoder's key handling in `load` (the keys a record
+//! accepts, "did you mean", required keys), `lang::schema::fields` (what the
+//! static checker types rules against), the JSON Schema in `schema/` and the
+//! field tables of `docs/scenario.md` and `docs/rules.md` (`json_schema`,
+//! `scenario_tables`, `rule_tables`; `tests/records.rs` fails when the
+//! committed files drift, and `PARITY_BLESS=1` rewrites them).
+//!
+//! Const data rather than a macro: the decoders build typed model values
+//! (ids kept as written, `At` locations, salvaged partial records) that no
+//! generated code could shape without hiding them, while everything that is
+//! the same for every key — names, presence, types, docs — is plain data that
+//! the decoder, the checker, the generators and the tests can all iterate.
+//! What is not read from the table is checked against it by tests: each
+//! decoder asks for exactly its table's keys (`load`), and the evaluator
+//! reads every field the checker allows (`eval::value`).
+
+use super::model::{Rank, StateKind};
+use super::validate::Want;
+use crate::lang::schema::{Field, FieldDef, RecordKind as K, Ty};
+
+/// A record kind of the file: how messages name it and its keys.
+pub(crate) struct Record {
+    /// The record with its article, as messages name it: "a mission".
+    pub what: &'static str,
+    /// What a list of them is called: "list of staff entries".
+    pub plural: &'static str,
+    /// Its name among the JSON Schema's definitions ("" for the top level,
+    /// which is the schema itself, or for files the schema does not cover).
+    pub json: &'static str,
+    pub keys: &'static [Key],
+}
+
+/// One key of a record, or one field that only rules see.
+pub(crate) struct Key {
+    /// The key in the YAML file; `None` for a field the world derives
+    /// (`in_control`, a mission's `head` in office).
+    pub yaml: Option<&'static str>,
+    pub ty: Yaml,
+    pub presence: Presence,
+    /// What the key means, for `docs/scenario.md` (`DITTO`: as the row above).
+    pub doc: &'static str,
+    /// The field rules read, if they can (`DITTO` in its doc as above).
+    pub rule: Option<FieldDef>,
+}
+
+/// A doc that shares the row above: `from` and `until` are one row.
+pub(crate) const DITTO: &str = "〃";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Presence {
+    Required,
+    /// Absent or null is "none" (for a list, empty).
+    Optional,
+    /// Absent or null means what the text says.
+    Default(&'static str),
+}
+
+/// What a key's value is in the file.
+#[derive(Clone, Copy)]
+pub(crate) enum Yaml {
+    /// The id the record defines.
+    Id,
+    /// An id of another record.
+    Ref(Want),
+    /// Free text; a scalar YAML reads as a number or a boolean is the text as written.
+    Text,
+    /// A claim: an expression of the rule language.
+    Expression,
+    RuleId,
+    Date,
+    Rank,
+    MissionKind,
+    Level,
+    StateKind,
+    /// A non-negative integer.
+    Count,
+    Bool,
+    /// One id or a non-empty list of ids.
+    Subjects,
+    List(&'static Record),
+    Embedded(&'static Record),
+    /// A proposal's changes: each a mapping with one of `CHANGES`.
+    Changes,
+    /// A rule test's expected findings (docs/rules.md, "Testing rules").
+    Fires,
+}
+
+/// A key of the file, before saying whether rules see it. Separate from
+/// `Key` because a const fn may not drop a `Key` (its `Ty` may own a box).
+#[derive(Clone, Copy)]
+pub(crate) struct Spec {
+    yaml: &'static str,
+    ty: Yaml,
+    presence: Presence,
+    doc: &'static str,
+}
+
+const fn spec(yaml: &'static str, ty: Yaml, presence: Presence, doc: &'static str) -> Spec {
+    Spec {
+        yaml,
+        ty,
+        presence,
+        doc,
+    }
+}
+
+/// A key that rules cannot see.
+const fn key(yaml: &'static str, ty: Yaml, presence: Presence, doc: &'static str) -> Key {
+    spec(yaml, ty, presence, doc).file_only()
+}
+
+impl Spec {
+    const fn file_only(self) -> Key {
+        Key {
+            yaml: Some(self.yaml),
+            ty: self.ty,
+            presence: self.presence,
+            doc: self.doc,
+            rule: None,
+        }
+    }
+
+    /// The key, readable in rules under the same name, as `ty`.
+    const fn rule(self, field: Field, ty: Ty, doc: &'static str) -> Key {
+        Key {
+            yaml: Some(self.yaml),
+            ty: self.ty,
+            presence: self.presence,
+            doc: self.doc,
+            rule: Some(FieldDef {
+                name: self.yaml,
+                field,
+                ty,
+                doc,
+            }),
+        }
+    }
+}
+
+/// A field only rules see: the world derives it at the date.
+const fn derived(name: &'static str, field: Field, ty: Ty, doc: &'static str) -> Key {
+    Key {
+        yaml: None,
+        // Never read: only keys of the file have a YAML type.
+        ty: Yaml::Bool,
+        presence: Presence::Optional,
+        doc: "",
+        rule: Some(FieldDef {
+            name,
+            field,
+            ty,
+            doc,
+        }),
+    }
+}
+
+use Presence::{Default, Optional, Required};
+
+const SOURCE_REF: Spec = spec("source", Yaml::Ref(Want::Source), Optional, "citation");
+const CITES: &str = "the source id the record cites";
+const FROM: Presence = Default("since ever");
+const UNTIL: Presence = Default("still");
+
+pub(crate) const SCENARIO: Record = Record {
+    what: "the scenario",
+    plural: "scenarios",
+    json: "",
+    keys: &[
+        key(
+            "scenario",
+            Yaml::Id,
+            Required,
+            "the scenario's name, used in reports",
+        ),
+        key("title", Yaml::Text, Optional, "a one-line description"),
+        key(
+            "as_of",
+            Yaml::Date,
+            Optional,
+            "the default evaluation date; the command line's `--as-of` wins",
+        ),
+        key("sources", Yaml::List(&SOURCE), Optional, "citations"),
+        key(
+            "states",
+            Yaml::List(&STATE),
+            Optional,
+            "sovereign states and other sending entities",
+        ),
+        key(
+            "governments",
+            Yaml::List(&GOVERNMENT),
+            Optional,
+            "who governs a state, where contested or changed",
+        ),
+        key(
+            "recognitions",
+            Yaml::List(&RECOGNITION),
+            Optional,
+            "who recognises which state or government",
+        ),
+        key(
+            "missions",
+            Yaml::List(&MISSION),
+            Optional,
+            "embassies, consulates, offices...",
+        ),
+        key(
+            "proposals",
+            Yaml::List(&PROPOSAL),
+            Optional,
+            "what-if changes",
+        ),
+        key(
+            "expect",
+            Yaml::List(&CLAIM),
+            Optional,
+            "statements the author asserts, checked like tests",
+        ),
+        key(
+            "waivers",
+            Yaml::List(&WAIVER),
+            Optional,
+            "accepted exceptions to rules",
+        ),
+    ],
+};
+
+pub(crate) const SOURCE: Record = Record {
+    what: "a source",
+    plural: "sources",
+    json: "source",
+    keys: &[
+        key(
+            "id",
+            Yaml::Id,
+            Required,
+            "how records cite it (`source: seed`)",
+        ),
+        key(
+            "title",
+            Yaml::Text,
+            Optional,
+            "the title of the article, report, note...",
+        ),
+        key("date", Yaml::Date, Optional, "its publication date"),
+        key("url", Yaml::Text, Optional, "where to read it"),
+    ],
+};
+
+pub(crate) const STATE: Record = Record {
+    what: "a state",
+    plural: "states",
+    json: "state",
+    keys: &[
+        spec(
+            "id",
+            Yaml::Id,
+            Required,
+            "ISO 3166-1 alpha-3 where one exists",
+        )
+        .rule(Field::Id, Ty::Ref(K::State), ""),
+        spec("name", Yaml::Text, Optional, "the name shown in reports").rule(
+            Field::Name,
+            Ty::Str,
+            "",
+        ),
+        spec(
+            "kind",
+            Yaml::StateKind,
+            Default("`state`"),
+            "what sort of sending entity it is",
+        )
+        .rule(
+            Field::StateKind,
+            Ty::StateKind,
+            "`state`, `organization`, `holy-see`",
+        ),
+        spec(
+            "nuncio_precedence",
+            Yaml::Bool,
+            Default("`false`"),
+            "whether the nuncio is doyen of the diplomatic corps here (VCDR art. 16(3))",
+        )
+        .rule(
+            Field::NuncioPrecedence,
+            Ty::Bool,
+            "whether the nuncio takes precedence over the other heads of class 1 here",
+        ),
+        derived(
+            "government",
+            Field::Government,
+            Ty::Ref(K::Government),
+            "the government in control at the date",
+        ),
+        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
+    ],
+};
+
+pub(crate) const GOVERNMENT: Record = Record {
+    what: "a government",
+    plural: "governments",
+    json: "government",
+    keys: &[
+        spec("id", Yaml::Id, Required, "").rule(Field::Id, Ty::Ref(K::Government), ""),
+        spec(
+            "state",
+            Yaml::Ref(Want::State),
+            Required,
+            "the state it governs (or claims to)",
+        )
+        .rule(Field::State, Ty::Ref(K::State), "the state it governs"),
+        spec("name", Yaml::Text, Optional, "").rule(
+            Field::Name,
+            Ty::Str,
+            "an implicit government's is its state's name",
+        ),
+        spec("from", Yaml::Date, FROM, "when it was in effective control").rule(
+            Field::From,
+            Ty::Date,
+            "in control",
+        ),
+        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
+        spec(
+            "default_recognition",
+            Yaml::Level,
+            Default("`none`"),
+            "how states recognise it where no recognition record says otherwise",
+        )
+        .rule(
+            Field::DefaultRecognition,
+            Ty::Level,
+            "how states recognise it where no record says",
+        ),
+        derived(
+            "in_control",
+            Field::InControl,
+            Ty::Bool,
+            "whether it governs its state at the date (when listed governments' periods overlap, the one whose control began last)",
+        ),
+        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
+    ],
+};
+
+pub(crate) const RECOGNITION: Record = Record {
+    what: "a recognition",
+    plural: "recognitions",
+    json: "recognition",
+    keys: &[
+        spec(
+            "by",
+            Yaml::Ref(Want::State),
+            Required,
+            "the recognising state",
+        )
+        .rule(Field::By, Ty::Ref(K::State), ""),
+        spec(
+            "of",
+            Yaml::Ref(Want::StateOrGovernment),
+            Required,
+            "what it recognises",
+        )
+        .rule(Field::Of, Ty::Ref(K::Government), "(or a state id)"),
+        spec(
+            "level",
+            Yaml::Level,
+            Required,
+            "how; `none` records an explicit non-recognition",
+        )
+        .rule(
+            Field::Level,
+            Ty::Level,
+            "`de-jure`, `de-facto`; `none` reads as `none`",
+        ),
+        spec("from", Yaml::Date, FROM, "when").rule(Field::From, Ty::Date, ""),
+        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
+        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
+    ],
+};
+
+pub(crate) const MISSION: Record = Record {
+    what: "a mission",
+    plural: "missions",
+    json: "mission",
+    keys: &[
+        spec("id", Yaml::Id, Required, "").rule(
+            Field::Id,
+            Ty::Ref(K::Mission),
+            "the mission's id",
+        ),
+        spec(
+            "sender",
+            Yaml::Ref(Want::State),
+            Required,
+            "the sending state (or organization)",
+        )
+        .rule(
+            Field::Sender,
+            Ty::Ref(K::State),
+            "the sending and receiving states",
+        ),
+        spec(
+            "receiver",
+            Yaml::Ref(Want::State),
+            Required,
+            "the receiving state",
+        )
+        .rule(Field::Receiver, Ty::Ref(K::State), DITTO),
+        spec("kind", Yaml::MissionKind, Required, "see below").rule(
+            Field::MissionKind,
+            Ty::MissionKind,
+            "`embassy`, `consulate-general`, `consulate`, `delegation`, `liaison-office`, `interests-section`, `representative-office`, `technical-team`",
+        ),
+        spec("city", Yaml::Text, Optional, "where the mission sits").rule(
+            Field::City,
+            Ty::Str,
+            "",
+        ),
+        spec(
+            "run_by",
+            Yaml::Ref(Want::Government),
+            Default("the sender's government in control at the date"),
+            "the sender's government that staffs it; must be a government of the sender",
+        )
+        .rule(
+            Field::RunBy,
+            Ty::Ref(K::Government),
+            "the sender's government that runs it; default: the sender's government in control at the date",
+        ),
+        spec(
+            "from",
+            Yaml::Date,
+            FROM,
+            "when the mission is open; `until: null` = still open",
+        )
+        .rule(Field::From, Ty::Date, "opened, closed"),
+        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
+        key(
+            "staff",
+            Yaml::List(&STAFF),
+            Optional,
+            "diplomatic staff counts over time",
+        ),
+        key(
+            "heads",
+            Yaml::List(&HEAD),
+            Optional,
+            "heads of mission over time",
+        ),
+        derived(
+            "head",
+            Field::Head,
+            Ty::Record(K::Head),
+            "the head in office at the date, or `none`",
+        ),
+        derived(
+            "staff",
+            Field::Staff,
+            Ty::Num,
+            "diplomatic staff in force at the date, or `none`",
+        ),
+        SOURCE_REF.rule(Field::Source, Ty::Str, CITES),
+    ],
+};
+
+pub(crate) const STAFF: Record = Record {
+    what: "a staff entry",
+    plural: "staff entries",
+    json: "staff",
+    keys: &[
+        key(
+            "diplomats",
+            Yaml::Count,
+            Required,
+            "number of diplomatic staff",
+        ),
+        key("from", Yaml::Date, FROM, "when that count holds"),
+        key("until", Yaml::Date, UNTIL, DITTO),
+        SOURCE_REF.file_only(),
+    ],
+};
+
+pub(crate) const HEAD: Record = Record {
+    what: "a head",
+    plural: "heads",
+    json: "head",
+    keys: &[
+        spec("name", Yaml::Text, Optional, "the person").rule(Field::Name, Ty::Str, ""),
+        spec(
+            "rank",
+            Yaml::Rank,
+            Required,
+            "see [Ranks](#ranks-and-their-class)",
+        )
+        .rule(Field::Rank, Ty::Rank, "see below"),
+        spec("from", Yaml::Date, FROM, "in office").rule(Field::From, Ty::Date, "in office"),
+        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
+        spec(
+            "agrement",
+            Yaml::Date,
+            Optional,
+            "when the receiver gave agrément",
+        )
+        .rule(Field::Agrement, Ty::Date, "when the receiver gave agrément"),
+        spec(
+            "credentials",
+            Yaml::Embedded(&CREDENTIALS),
+            Optional,
+            "to whom and when credentials were presented",
+        )
+        .rule(Field::Credentials, Ty::Record(K::Credentials), "or `none`"),
+        derived(
+            "proposed",
+            Field::Proposed,
+            Ty::Bool,
+            "true for a head a proposal appoints",
+        ),
+        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
+    ],
+};
+
+pub(crate) const CREDENTIALS: Record = Record {
+    what: "a credentials entry",
+    plural: "credentials",
+    json: "credentials",
+    keys: &[
+        spec(
+            "to",
+            Yaml::Ref(Want::Government),
+            Required,
+            "the government they were presented to; must govern the mission's receiver",
+        )
+        .rule(
+            Field::To,
+            Ty::Ref(K::Government),
+            "the government they were presented to",
+        ),
+        spec(
+            "on",
+            Yaml::Date,
+            Default("the head's `from`"),
+            "when they were presented",
+        )
+        .rule(Field::On, Ty::Date, "when; default: the head's `from`"),
+    ],
+};
+
+pub(crate) const PROPOSAL: Record = Record {
+    what: "a proposal",
+    plural: "proposals",
+    json: "proposal",
+    keys: &[
+        key("id", Yaml::Id, Required, ""),
+        key("title", Yaml::Text, Optional, ""),
+        key("on", Yaml::Date, Required, "when the changes take effect"),
+        key("changes", Yaml::Changes, Required, "applied in order"),
+        SOURCE_REF.file_only(),
+    ],
+};
+
+/// The keys of a change, one per change (the JSON Schema's `change`).
+pub(crate) const CHANGES: &[(&str, Yaml)] = &[
+    ("appoint", Yaml::Embedded(&APPOINT)),
+    ("recall", Yaml::Embedded(&RECALL)),
+    ("open", Yaml::Embedded(&MISSION)),
+    ("close", Yaml::Embedded(&CLOSE)),
+    ("recognize", Yaml::Embedded(&RECOGNITION)),
+];
+
+pub(crate) const APPOINT: Record = Record {
+    what: "an `appoint` change",
+    plural: "",
+    json: "",
+    keys: &[
+        key("mission", Yaml::Ref(Want::Mission), Required, ""),
+        key("head", Yaml::Embedded(&HEAD), Required, ""),
+    ],
+};
+
+const MISSION_REF: &[Key] = &[key("mission", Yaml::Ref(Want::Mission), Required, "")];
+
+pub(crate) const RECALL: Record = Record {
+    what: "a `recall` change",
+    plural: "",
+    json: "missionRef",
+    keys: MISSION_REF,
+};
+
+pub(crate) const CLOSE: Record = Record {
+    what: "a `close` change",
+    plural: "",
+    json: "missionRef",
+    keys: MISSION_REF,
+};
+
+pub(crate) const CLAIM: Record = Record {
+    what: "a claim",
+    plural: "claims",
+    json: "claim",
+    keys: &[
+        key(
+            "claim",
+            Yaml::Expression,
+            Required,
+            "an expression in the rule language that must hold",
+        ),
+        key(
+            "title",
+            Yaml::Text,
+            Optional,
+            "what the claim says, in words",
+        ),
+        SOURCE_REF.file_only(),
+    ],
+};
+
+pub(crate) const WAIVER: Record = Record {
+    what: "a waiver",
+    plural: "waivers",
+    json: "waiver",
+    keys: &[
+        key(
+            "rule",
+            Yaml::RuleId,
+            Required,
+            "the rule waived (checked against the rules, not by the loader)",
+        ),
+        key(
+            "subject",
+            Yaml::Subjects,
+            Required,
+            "the records the waived finding must be about",
+        ),
+        key(
+            "reason",
+            Yaml::Text,
+            Optional,
+            "why the exception is accepted",
+        ),
+        key(
+            "until",
+            Yaml::Date,
+            Default("none (never expires)"),
+            "when the waiver expires: it holds up to the day before, and from `until` on the finding is reported again, with an `expired-waiver` finding",
+        ),
+        SOURCE_REF.file_only(),
+    ],
+};
+
+/// A proposals file of its own (`parity propose --proposals FILE`).
+pub(crate) const PROPOSALS_FILE: Record = Record {
+    what: "a proposals file",
+    plural: "",
+    json: "",
+    keys: &[key("proposals", Yaml::List(&PROPOSAL), Required, "")],
+};
+
+/// A rule-test file (`*.test.yaml`); documented in docs/rules.md, "Testing rules".
+pub(crate) const RULE_TESTS: Record = Record {
+    what: "a rule-test file",
+    plural: "",
+    json: "",
+    keys: &[
+        key("rule", Yaml::RuleId, Required, ""),
+        key("cases", Yaml::List(&RULE_CASE), Required, ""),
+    ],
+};
+
+pub(crate) const RULE_CASE: Record = Record {
+    what: "a rule-test case",
+    plural: "cases",
+    json: "",
+    keys: &[
+        key("name", Yaml::Text, Required, ""),
+        key("as_of", Yaml::Date, Optional, ""),
+        key("fires", Yaml::Fires, Required, ""),
+        key("scenario", Yaml::Embedded(&SCENARIO), Required, ""),
+    ],
+};
+
+pub(crate) const EXPECTED: Record = Record {
+    what: "an expected finding",
+    plural: "expected findings",
+    json: "",
+    keys: &[
+        key("subject", Yaml::Subjects, Required, ""),
+        key("count", Yaml::Count, Default("1"), ""),
+        key("message", Yaml::Text, Optional, ""),
+    ],
+};
+
+/// The record a rule-language record kind is read from.
+pub(crate) fn of(kind: K) -> &'static Record {
+    match kind {
+        K::Mission => &MISSION,
+        K::Head => &HEAD,
+        K::Credentials => &CREDENTIALS,
+        K::State => &STATE,
+        K::Government => &GOVERNMENT,
+        K::Recognition => &RECOGNITION,
+    }
+}
+
+/// The rule-language record kinds, in the order `docs/rules.md` lists them.
+pub(crate) const RULE_KINDS: [K; 6] = [
+    K::Mission,
+    K::Head,
+    K::Credentials,
+    K::State,
+    K::Government,
+    K::Recognition,
+];
+
+impl Record {
+    /// The keys the file may have, in table order.
+    pub(crate) fn yaml_keys(&self) -> impl Iterator<Item = &'static str> {
+        self.keys.iter().filter_map(|k| k.yaml)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The JSON Schema
+
+/// The JSON Schema of a scenario file (`schema/scenario.schema.json`).
+pub fn json_schema() -> String {
+    let definitions: Vec<(&str, Json)> = [
+        ("id", id_definition()),
+        ("date", date_definition()),
+        ("rank", rank_definition()),
+        ("missionKind", words(super::model::MissionKind::WORDS)),
+        ("level", words(super::model::Level::WORDS)),
+    ]
+    .into_iter()
+    .chain(
+        [
+            &SOURCE,
+            &STATE,
+            &GOVERNMENT,
+            &RECOGNITION,
+            &CREDENTIALS,
+            &HEAD,
+            &STAFF,
+            &MISSION,
+            &RECALL,
+        ]
+        .into_iter()
+        .map(|record| (record.json, object(record))),
+    )
+    .chain([("change", change_definition())])
+    .chain(
+        [&PROPOSAL, &CLAIM, &WAIVER]
+            .into_iter()
+            .map(|record| (record.json, object(record))),
+    )
+    .collect();
+    let mut root = vec![
+        (
+            "$schema",
+            Json::str("http://json-schema.org/draft-07/schema#"),
+        ),
+        (
+            "$id",
+            Json::str("https://parity.invalid/schema/scenario.schema.json"),
+        ),
+        ("title", Json::str("parity scenario, format version 1")),
+        (
+            "description",
+            Json::str(
+                "A world of states, governments, recognitions, missions and heads of mission over time (docs/scenario.md). Kept in sync with the loader by tests/schema.rs.",
+            ),
+        ),
+    ];
+    if let Json::Obj(entries) = object(&SCENARIO) {
+        root.extend(entries);
+    }
+    root.push(("definitions", Json::Obj(definitions)));
+    let mut out = String::new();
+    Json::Obj(root).write(&mut out, 0);
+    out.push('\n');
+    out
+}
+
+/// A JSON value, written as `serde_json::to_string_pretty` writes it, but
+/// with keys in the order given (the committed schema's order).
+enum Json {
+    Str(String),
+    Num(i64),
+    Bool(bool),
+    Arr(Vec<Json>),
+    Obj(Vec<(&'static str, Json)>),
+}
+
+impl Json {
+    fn str(text: &str) -> Json {
+        Json::Str(text.to_string())
+    }
+
+    fn write(&self, out: &mut String, depth: usize) {
+        let indent = |out: &mut String, depth: usize| {
+            out.push('\n');
+            out.extend(std::iter::repeat_n("  ", depth));
+        };
+        match self {
+            Json::Str(text) => quote(text, out),
+            Json::Num(n) => out.push_str(&n.to_string()),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Arr(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    indent(out, depth + 1);
+                    item.write(out, depth + 1);
+                }
+                if !items.is_empty() {
+                    indent(out, depth);
+                }
+                out.push(']');
+            }
+            Json::Obj(entries) => {
+                out.push('{');
+                for (i, (name, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    indent(out, depth + 1);
+                    quote(name, out);
+                    out.push_str(": ");
+                    value.write(out, depth + 1);
+                }
+                if !entries.is_empty() {
+                    indent(out, depth);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// A JSON string, escaped as serde_json escapes it.
+fn quote(text: &str, out: &mut String) {
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn reference(definition: &str) -> Json {
+    Json::Obj(vec![(
+        "$ref",
+        Json::Str(format!("#/definitions/{definition}")),
+    )])
+}
+
+fn id_definition() -> Json {
+    Json::Obj(vec![
+        ("type", Json::str("string")),
+        ("pattern", Json::str("^[A-Za-z][A-Za-z0-9_.-]*$")),
+    ])
+}
+
+fn date_definition() -> Json {
+    Json::Obj(vec![
+        (
+            "description",
+            Json::str(
+                "YYYY-MM-DD, or partial YYYY-MM / YYYY where the record is only that precise",
+            ),
+        ),
+        (
+            "oneOf",
+            Json::Arr(vec![
+                Json::Obj(vec![
+                    ("type", Json::str("string")),
+                    ("pattern", Json::str("^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")),
+                ]),
+                Json::Obj(vec![
+                    ("type", Json::str("integer")),
+                    ("minimum", Json::Num(1)),
+                    ("maximum", Json::Num(9999)),
+                ]),
+            ]),
+        ),
+    ])
+}
+
+fn words(all: &[&str]) -> Json {
+    Json::Obj(vec![(
+        "enum",
+        Json::Arr(all.iter().map(|w| Json::str(w)).collect()),
+    )])
+}
+
+/// The ranks, with their classes under VCDR art. 14 as a description.
+fn rank_definition() -> Json {
+    let of_class = |class: Option<u8>| {
+        Rank::WORDS
+            .iter()
+            .filter(|w| Rank::from_word(w).and_then(Rank::class) == class)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let description = format!(
+        "class 1: {}; 2: {}; 3: {}; none: the rest",
+        of_class(Some(1)),
+        of_class(Some(2)),
+        of_class(Some(3))
+    );
+    let Json::Obj(mut entries) = words(Rank::WORDS) else {
+        return words(Rank::WORDS);
+    };
+    entries.push(("description", Json::Str(description)));
+    Json::Obj(entries)
+}
+
+fn change_definition() -> Json {
+    let one_of = CHANGES
+        .iter()
+        .map(|(name, ty)| {
+            let value = match ty {
+                // An `appoint` is written out where it is used; the others are shared.
+                Yaml::Embedded(record) if record.json.is_empty() => object(record),
+                other => value(*other),
+            };
+            Json::Obj(vec![
+                ("type", Json::str("object")),
+                ("additionalProperties", Json::Bool(false)),
+                ("properties", Json::Obj(vec![(*name, value)])),
+                ("required", Json::Arr(vec![Json::str(name)])),
+            ])
+        })
+        .collect();
+    Json::Obj(vec![("oneOf", Json::Arr(one_of))])
+}
+
+/// A record as a closed JSON object.
+fn object(record: &Record) -> Json {
+    let mut properties = Vec::new();
+    let mut required = Vec::new();
+    for key in record.keys {
+        let Some(name) = key.yaml else { continue };
+        let mut schema = value(key.ty);
+        if key.presence == Presence::Required {
+            required.push(Json::str(name));
+        } else {
+            schema = Json::Obj(vec![(
+                "oneOf",
+                Json::Arr(vec![schema, Json::Obj(vec![("type", Json::str("null"))])]),
+            )]);
+        }
+        properties.push((name, schema));
+    }
+    let mut entries = vec![
+        ("type", Json::str("object")),
+        ("additionalProperties", Json::Bool(false)),
+    ];
+    // The top level states its required keys first, as the committed file does.
+    let at_top = record.json.is_empty() && record.what == SCENARIO.what;
+    if at_top {
+        entries.push(("required", Json::Arr(required)));
+        entries.push(("properties", Json::Obj(properties)));
+    } else {
+        entries.push(("properties", Json::Obj(properties)));
+        if !required.is_empty() {
+            entries.push(("required", Json::Arr(required)));
+        }
+    }
+    Json::Obj(entries)
+}
+
+fn value(ty: Yaml) -> Json {
+    let array = |items: Json| Json::Obj(vec![("type", Json::str("array")), ("items", items)]);
+    match ty {
+        Yaml::Id | Yaml::Ref(_) => reference("id"),
+        Yaml::Text => Json::Obj(vec![(
+            "type",
+            Json::Arr(vec![
+                Json::str("string"),
+                Json::str("number"),
+                Json::str("boolean"),
+            ]),
+        )]),
+        Yaml::Expression => Json::Obj(vec![
+            ("type", Json::str("string")),
+            (
+                "description",
+                Json::str(
+                    "an expression in the rule language (docs/rules.md) that must hold at as_of",
+                ),
+            ),
+        ]),
+        Yaml::RuleId => Json::Obj(vec![
+            ("type", Json::str("string")),
+            ("pattern", Json::str("^[a-z][a-z0-9-]*$")),
+        ]),
+        Yaml::Date => reference("date"),
+        Yaml::Rank => reference("rank"),
+        Yaml::MissionKind => reference("missionKind"),
+        Yaml::Level => reference("level"),
+        Yaml::StateKind => words(StateKind::WORDS),
+        Yaml::Count => Json::Obj(vec![
+            ("type", Json::str("integer")),
+            ("minimum", Json::Num(0)),
+        ]),
+        Yaml::Bool => Json::Obj(vec![("type", Json::str("boolean"))]),
+        Yaml::Subjects => {
+            let Json::Obj(mut list) = array(reference("id")) else {
+                return reference("id");
+            };
+            list.push(("minItems", Json::Num(1)));
+            Json::Obj(vec![(
+                "oneOf",
+                Json::Arr(vec![reference("id"), Json::Obj(list)]),
+            )])
+        }
+        Yaml::List(record) => array(reference(record.json)),
+        Yaml::Embedded(record) => reference(record.json),
+        Yaml::Changes => array(reference("change")),
+        // Rule-test files are not scenarios: the schema never reaches this.
+        Yaml::Fires => Json::Obj(Vec::new()),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The docs' field tables
+
+/// The key tables of `docs/scenario.md`: (region name, Markdown table).
+pub fn scenario_tables() -> Vec<(&'static str, String)> {
+    [
+        ("scenario", &SCENARIO),
+        ("source", &SOURCE),
+        ("state", &STATE),
+        ("government", &GOVERNMENT),
+        ("recognition", &RECOGNITION),
+        ("mission", &MISSION),
+        ("staff", &STAFF),
+        ("head", &HEAD),
+        ("credentials", &CREDENTIALS),
+        ("proposal", &PROPOSAL),
+        ("claim", &CLAIM),
+        ("waiver", &WAIVER),
+    ]
+    .into_iter()
+    .map(|(name, record)| (name, key_table(record)))
+    .collect()
+}
+
+/// The field table of `docs/rules.md`: every field rules can read.
+pub fn rule_table() -> String {
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    for kind in RULE_KINDS {
+        for def in of(kind).keys.iter().filter_map(|k| k.rule.as_ref()) {
+            let name = format!("`{}`", def.name);
+            if def.doc == DITTO
+                && let Some(above) = rows.last_mut()
+            {
+                above[1] = format!("{}, {name}", above[1]);
+                continue;
+            }
+            rows.push([
+                kind.word().to_string(),
+                name,
+                rule_type(&def.ty),
+                def.doc.to_string(),
+            ]);
+        }
+    }
+    table(&["record", "field", "type", "meaning"], &rows)
+}
+
+fn key_table(record: &Record) -> String {
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    for key in record.keys {
+        let Some(name) = key.yaml else { continue };
+        let name = format!("`{name}`");
+        let default = match key.presence {
+            Presence::Required => String::new(),
+            Presence::Optional if matches!(key.ty, Yaml::List(_)) => "empty".to_string(),
+            Presence::Optional => "none".to_string(),
+            Presence::Default(text) => text.to_string(),
+        };
+        if key.doc == DITTO
+            && let Some(above) = rows.last_mut()
+        {
+            // `from`, `until` | dates | since ever, still
+            above[0] = format!("{}, {name}", above[0]);
+            above[1].push('s');
+            above[2] = format!("{}, {default}", above[2]);
+            continue;
+        }
+        let mut ty = yaml_type(key.ty);
+        if key.presence == Presence::Required {
+            ty.push_str(", **required**");
+        }
+        rows.push([name, ty, default, key.doc.to_string()]);
+    }
+    table(&["key", "type", "default", "meaning"], &rows)
+}
+
+fn table(header: &[&str; 4], rows: &[[String; 4]]) -> String {
+    // An empty cell is `| |`, as the hand-written tables had it.
+    let line = |cells: &[String]| {
+        let mut out = String::from("|");
+        for cell in cells {
+            out.push(' ');
+            if !cell.is_empty() {
+                out.push_str(cell);
+                out.push(' ');
+            }
+            out.push('|');
+        }
+        out.push('\n');
+        out
+    };
+    let mut out = line(&header.map(str::to_string));
+    out.push_str("|---|---|---|---|\n");
+    for row in rows {
+        out.push_str(&line(row));
+    }
+    out
+}
+
+fn alternatives(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| format!("`{w}`"))
+        .collect::<Vec<_>>()
+        .join(" \\| ")
+}
+
+fn yaml_type(ty: Yaml) -> String {
+    match ty {
+        Yaml::Id => "id".into(),
+        Yaml::Ref(Want::State) => "state id".into(),
+        Yaml::Ref(Want::Government) => "government id".into(),
+        Yaml::Ref(Want::StateOrGovernment) => "government or state id".into(),
+        Yaml::Ref(Want::Source) => "source id".into(),
+        Yaml::Ref(Want::Mission) => "mission id".into(),
+        Yaml::Text | Yaml::Expression => "text".into(),
+        Yaml::RuleId => "rule id".into(),
+        Yaml::Date => "date".into(),
+        Yaml::Rank => "rank".into(),
+        Yaml::MissionKind => "mission kind".into(),
+        Yaml::Level => alternatives(super::model::Level::WORDS),
+        Yaml::StateKind => alternatives(StateKind::WORDS),
+        Yaml::Count => "non-negative integer".into(),
+        Yaml::Bool => "`true` \\| `false`".into(),
+        Yaml::Subjects => "id or list of ids".into(),
+        Yaml::List(record) => format!("list of {}", record.plural),
+        Yaml::Embedded(record) => record.plural.into(),
+        Yaml::Changes => "list of changes".into(),
+        Yaml::Fires => "list of expected findings".into(),
+    }
+}
+
+fn rule_type(ty: &Ty) -> String {
+    match ty {
+        Ty::Bool => "boolean".into(),
+        Ty::Num => "number".into(),
+        Ty::Str => "string".into(),
+        Ty::Date => "date".into(),
+        Ty::Rank => "rank".into(),
+        Ty::MissionKind => "mission kind".into(),
+        Ty::Level => "level".into(),
+        Ty::StateKind => "state kind".into(),
+        Ty::Ref(kind) => format!("{} id", kind.word()),
+        Ty::Record(kind) => kind.word().into(),
+        Ty::Word => "word".into(),
+        Ty::Null => "none".into(),
+        Ty::List(item) => format!("list of {}", rule_type(item)),
+    }
+}
+
+/// `text` with each region `<!-- fields: NAME, generated from ... -->` ...
+/// `<!-- end fields -->` replaced by its table; `None` when one is missing.
+pub fn fill_regions(text: &str, tables: &[(&str, String)]) -> Option<String> {
+    let mut out = text.to_string();
+    for (name, table) in tables {
+        let open = format!("<!-- fields: {name}, generated from src/scenario/records.rs -->\n");
+        let start = out.find(&open)? + open.len();
+        let end = start + out.get(start..)?.find("<!-- end fields -->")?;
+        out.replace_range(start..end, table);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The writer writes what serde_json writes (keys here in serde_json's
+    /// own sorted order), escapes included.
+    #[test]
+    fn json_is_written_as_serde_json_writes_it() {
+        let text = "a \"quoted\" \\ line\nwith\ttabs\r\u{8}\u{c}\u{1} and é";
+        let ours = Json::Obj(vec![
+            ("a", Json::Arr(vec![Json::Num(-1), Json::Bool(true)])),
+            ("b", Json::Arr(Vec::new())),
+            ("c", Json::Obj(Vec::new())),
+            ("d", Json::str(text)),
+        ]);
+        let mut out = String::new();
+        ours.write(&mut out, 0);
+        let theirs = serde_json::json!({ "a": [-1, true], "b": [], "c": {}, "d": text });
+        assert_eq!(out, serde_json::to_string_pretty(&theirs).unwrap());
+    }
+
+    /// A field that shares the row above must follow one it can share it with.
+    #[test]
+    fn ditto_follows_a_row_of_the_same_type() {
+        let all = [
+            &SCENARIO,
+            &SOURCE,
+            &STATE,
+            &GOVERNMENT,
+            &RECOGNITION,
+            &MISSION,
+            &STAFF,
+            &HEAD,
+            &CREDENTIALS,
+            &PROPOSAL,
+            &CLAIM,
+            &WAIVER,
+        ];
+        for record in all {
+            let file: Vec<&Key> = record.keys.iter().filter(|k| k.yaml.is_some()).collect();
+            assert!(file.first().is_none_or(|k| k.doc != DITTO));
+            for pair in file.windows(2) {
+                if pair[1].doc == DITTO {
+                    assert!(pair[0].doc != DITTO, "{}", record.what);
+                    assert_eq!(yaml_type(pair[0].ty), yaml_type(pair[1].ty));
+                }
+            }
+            let rule: Vec<&FieldDef> = record.keys.iter().filter_map(|k| k.rule.as_ref()).collect();
+            for pair in rule.windows(2) {
+                if pair[1].doc == DITTO {
+                    assert!(pair[0].doc != DITTO, "{}", record.what);
+                    assert_eq!(pair[0].ty, pair[1].ty, "{}", record.what);
+                }
+            }
+        }
+    }
+}
