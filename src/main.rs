@@ -1207,6 +1207,9 @@ fn explain(run: &mut Run, id: &str, extra: &[PathBuf]) -> u8 {
     };
     match set.get(id) {
         Some(rule) => done(run.emit(None, &parity::lang::explain::explain(rule))),
+        None if let Some(own) = parity::engine::builtin::get(id) => {
+            done(run.emit(None, &own.explain()))
+        }
         None => {
             let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
             let hint = parity::diag::nearest(id, ids.iter().copied())

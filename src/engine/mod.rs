@@ -4,14 +4,13 @@
 use crate::diag::{Diagnostic, Loc, Suggester, Work, sort_and_dedup};
 use crate::eval::run::{EvalError, RawFinding};
 use crate::eval::{Budget, Evaluator};
-use crate::lang::ast::Severity;
 use crate::lang::check::{CheckedExpr, Embedded, check_condition};
 use crate::lang::parse::parse_expr;
 use crate::lang::ruleset::RuleSet;
-use crate::report::{ClaimResult, Finding, Location, Report, Summary, Waived, WaiverInfo};
 use crate::scenario::date::Date;
 use crate::scenario::model::{Change, Scenario};
 use crate::scenario::world::World;
+use result::{ClaimResult, Finding, Location, Report, Summary, Waived, WaiverInfo};
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
@@ -22,10 +21,6 @@ pub struct CheckOptions {
     pub as_of: Option<Date>,
     pub budget: Budget,
 }
-
-/// Rule ids that parity itself reports, besides the rule set's.
-pub const EXPIRED_WAIVER: &str = "expired-waiver";
-pub const UNUSED_WAIVER: &str = "unused-waiver";
 
 /// Checks a validated scenario. Claims are type-checked and waivers' rules
 /// resolved before anything is evaluated; any problem there is an input error.
@@ -337,43 +332,25 @@ fn apply_waivers(
     for (waiver, used) in scenario.waivers.iter().zip(used) {
         let subject: Vec<String> = waiver.subject.iter().map(|s| s.value.clone()).collect();
         let expired = waiver.until.as_ref().filter(|u| u.value <= date);
-        let (rule, title, message) = match expired {
+        let (rule, message) = match expired {
             Some(until) => (
-                EXPIRED_WAIVER,
-                "Waiver expired",
-                format!(
-                    "the waiver of `{}` for {} expired on {}",
-                    waiver.rule.value,
-                    subject.join(", "),
-                    until.value
-                ),
+                builtin::EXPIRED_WAIVER,
+                builtin::expired_message(&waiver.rule.value, &subject, until.value),
             ),
             None if !used => (
-                UNUSED_WAIVER,
-                "Waiver matches no finding",
-                format!(
-                    "the waiver of `{}` for {} matches no finding on {date}: remove it",
-                    waiver.rule.value,
-                    subject.join(", ")
-                ),
+                builtin::UNUSED_WAIVER,
+                builtin::unused_message(&waiver.rule.value, &subject, date),
             ),
             None => continue,
         };
-        active.push(Finding {
-            rule: rule.to_string(),
-            title: title.to_string(),
-            severity: Severity::Warning,
-            subject,
-            message,
-            cite: "waivers in the scenario".to_string(),
-            location: location(&scenario.file, waiver.loc),
-            evidence: Vec::new(),
-        });
+        active.push(rule.finding(subject, message, location(&scenario.file, waiver.loc)));
     }
     (active, waived)
 }
 
+pub mod builtin;
 pub mod propose;
+pub mod result;
 pub mod ruletest;
 pub mod timeline;
 

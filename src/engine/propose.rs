@@ -1,11 +1,11 @@
 //! What-if: the findings a proposal would introduce and resolve, and which
 //! rank of head a mission can take without breaking a rule.
 
+use super::result::Finding;
 use super::{CheckOptions, check};
 use crate::diag::Diagnostic;
 use crate::lang::ast::Severity;
 use crate::lang::ruleset::RuleSet;
-use crate::report::Finding;
 use crate::scenario::change::apply;
 use crate::scenario::date::Date;
 use crate::scenario::model::{At, Change, Credentials, Head, Proposal, Rank, Scenario, StateKind};

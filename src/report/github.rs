@@ -3,6 +3,7 @@
 //! and line of a pull request.
 
 use super::{FileErrors, Location, Report};
+use crate::engine::builtin;
 use crate::lang::ast::Severity;
 use std::fmt::Write as _;
 
@@ -54,7 +55,7 @@ pub fn render(reports: &[Report], failed: &[FileErrors]) -> String {
                 &mut out,
                 "error",
                 &claim.location,
-                "claim",
+                builtin::CLAIM.id,
                 &format!("claim fails: {}; claim: {}", claim.title, claim.claim),
             );
         }
