@@ -5,6 +5,7 @@
 //! checked rules) feed `engine`, which builds the `World` at a date, runs the
 //! rules through `eval`, and returns a `report::Report` for a renderer.
 
+pub mod commands;
 pub mod config;
 pub mod diag;
 pub mod engine;

@@ -7,6 +7,15 @@ use crate::engine::builtin;
 use crate::lang::ast::Severity;
 use std::fmt::Write as _;
 
+/// `--format github`.
+pub struct Github;
+
+impl super::Render for Github {
+    fn render(&self, cx: &super::Context, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(render(cx.reports, cx.failed).as_bytes())
+    }
+}
+
 /// Renders every finding of every report (waived ones are accepted, so they
 /// are left out) and every failing claim, one command per line; then one
 /// plain line per report with its counts, waivers included, which the runner

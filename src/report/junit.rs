@@ -10,6 +10,15 @@ use crate::lang::ruleset::RuleSet;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
+/// `--format junit`.
+pub struct Junit;
+
+impl super::Render for Junit {
+    fn render(&self, cx: &super::Context, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(render(cx.reports, cx.failed, cx.rules, cx.fail_on).as_bytes())
+    }
+}
+
 /// Renders all reports as one `<testsuites>` document. A file that could
 /// not be checked is a suite with one testcase in `<error>`.
 pub fn render(

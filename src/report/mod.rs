@@ -1,4 +1,5 @@
-//! One `Report` per scenario file, rendered by one module per format.
+//! One `Report` per scenario file, rendered by one module per format. Every
+//! format implements `Render` over one `Context`; `Format` lists them.
 
 pub mod github;
 pub mod graph;
@@ -14,3 +15,80 @@ pub use crate::engine::result::{
     ClaimResult, FileErrors, FileResult, Finding, InputError, Location, Report, Summary, Waived,
     WaiverInfo,
 };
+
+use crate::engine::network::Network;
+use crate::io::Sources;
+use crate::lang::ast::Severity;
+use crate::lang::ruleset::RuleSet;
+use std::path::Path;
+
+/// Everything a format may draw from: the results of one run, in the order
+/// they are reported.
+pub struct Context<'a> {
+    /// The reports of the files checked, in name order.
+    pub reports: &'a [Report],
+    /// The network at each report's date (same order), drawn by the engine
+    /// when the format `needs_network`; else empty.
+    pub networks: &'a [Network],
+    /// The files that could not be checked, in name order.
+    pub failed: &'a [FileErrors],
+    /// Every file in name order: `true` for the next of `reports`, `false`
+    /// for the next of `failed`.
+    pub order: &'a [bool],
+    /// Whether the run was of many files (JSON writes an array), which
+    /// depends on what was asked, not on what loaded.
+    pub many: bool,
+    /// The rules checked against (SARIF and JUnit list them).
+    pub rules: &'a RuleSet,
+    /// The least failing severity (JUnit fails testcases from it).
+    pub fail_on: Severity,
+    /// What file paths are relative to (SARIF's artifact URIs).
+    pub base: &'a Path,
+    /// The texts read, which the human format quotes.
+    pub sources: &'a Sources,
+}
+
+/// An output format.
+pub trait Render: Sync {
+    /// Whether the format draws the network, which the engine then keeps.
+    fn needs_network(&self) -> bool {
+        false
+    }
+
+    /// Writes the run's results to `out`.
+    fn render(&self, cx: &Context, out: &mut dyn std::io::Write) -> std::io::Result<()>;
+}
+
+/// The formats of `parity check --format`: one variant and one renderer each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools (check only).
+    Sarif,
+    /// JUnit XML, for CI test reports (check only).
+    Junit,
+    /// GitHub Actions workflow commands: annotations on the pull request (check only).
+    Github,
+    /// A Markdown report with a Mermaid diagram, for a pull-request comment (check only).
+    Markdown,
+}
+
+impl Format {
+    /// The renderer of this format.
+    pub fn renderer(self) -> &'static dyn Render {
+        match self {
+            Format::Human => &human::Human,
+            Format::Json => &json::Json,
+            Format::Sarif => &sarif::Sarif,
+            Format::Junit => &junit::Junit,
+            Format::Github => &github::Github,
+            Format::Markdown => &markdown::Markdown,
+        }
+    }
+
+    /// The formats only `check` has; other commands speak human and JSON.
+    pub fn check_only(self) -> bool {
+        !matches!(self, Format::Human | Format::Json)
+    }
+}

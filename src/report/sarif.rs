@@ -15,6 +15,15 @@ use std::path::{Component, Path};
 /// changes only if the hashed text ever has to.
 pub const FINGERPRINT_KEY: &str = "parity/v1";
 
+/// `--format sarif`.
+pub struct Sarif;
+
+impl super::Render for Sarif {
+    fn render(&self, cx: &super::Context, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(render(cx.reports, cx.failed, cx.rules, cx.base).as_bytes())
+    }
+}
+
 /// Renders all reports as one SARIF log with one run. `base` is the directory
 /// that artifact URIs are relative to (the working directory, normally).
 /// Files that could not be checked are results of rule `input-error`, so
