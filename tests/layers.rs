@@ -119,3 +119,41 @@ fn the_engine_does_not_import_the_renderers() {
         );
     }
 }
+
+#[test]
+fn a_command_runs_from_the_library_as_from_the_cli() {
+    use parity::commands::{CheckArgs, Evaluation, Exit, Session};
+    let output = Path::new(env!("CARGO_TARGET_TMPDIR")).join("layers-check.json");
+    let mut session = Session::start(None, true).unwrap_or_else(|_| panic!("no session"));
+    let args = CheckArgs {
+        files: vec![FILE.into()],
+        stdin_filename: None,
+        trust: parity::io::Trust::Named,
+        as_of: Some(Date::parse("2024-09-27").unwrap()),
+        evaluation: Evaluation {
+            rules: Vec::new(),
+            format: Format::Json,
+            fail_on: None,
+            budget: parity::eval::Budget::default(),
+            limits: YamlLimits::default(),
+            output: Some(output.clone()),
+        },
+    };
+    let exit = parity::commands::check(&mut session, &args);
+    let report = check(
+        &scenario(),
+        &RuleSet::standard().unwrap(),
+        &at("2024-09-27"),
+    )
+    .unwrap();
+    let expected = if report.fails(Severity::Error) {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    };
+    assert_eq!(exit, expected);
+    assert_eq!(
+        std::fs::read_to_string(&output).unwrap(),
+        parity::report::json::render(&[report])
+    );
+}

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 /// What `propose`, `suggest` and `timeline` start from: the rules and one
 /// scenario; any error is printed and becomes the exit code.
-fn prepare(
+fn rules_and_scenario(
     session: &mut Session,
     path: &Path,
     common: &Evaluation,
@@ -70,13 +70,15 @@ fn finish<T>(
     }
 }
 
+/// `parity propose`: what each proposal (of the scenario, or of
+/// `proposals_file`) would introduce and resolve.
 pub fn propose(
     session: &mut Session,
     path: &Path,
     proposals_file: Option<&Path>,
     common: &Evaluation,
 ) -> Exit {
-    let (rules, scenario) = match prepare(session, path, common, "propose") {
+    let (rules, scenario) = match rules_and_scenario(session, path, common, "propose") {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
@@ -127,6 +129,8 @@ pub fn propose(
     )
 }
 
+/// `parity suggest`: the highest rank for a new head of `mission` on `on`
+/// that breaks nothing.
 pub fn suggest(
     session: &mut Session,
     path: &Path,
@@ -135,7 +139,7 @@ pub fn suggest(
     credentials_to: Option<&str>,
     common: &Evaluation,
 ) -> Exit {
-    let (rules, scenario) = match prepare(session, path, common, "suggest") {
+    let (rules, scenario) = match rules_and_scenario(session, path, common, "suggest") {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
@@ -162,6 +166,7 @@ pub fn suggest(
     )
 }
 
+/// `parity timeline`: the periods in which each finding holds.
 pub fn timeline(
     session: &mut Session,
     path: &Path,
@@ -169,7 +174,7 @@ pub fn timeline(
     until: Option<Date>,
     common: &Evaluation,
 ) -> Exit {
-    let (rules, scenario) = match prepare(session, path, common, "timeline") {
+    let (rules, scenario) = match rules_and_scenario(session, path, common, "timeline") {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
@@ -194,6 +199,8 @@ pub fn timeline(
     )
 }
 
+/// `parity test`: the rule tests and every scenario's claims found under
+/// `paths`, with coverage and its threshold.
 pub fn test(
     session: &mut Session,
     paths: &[PathBuf],
@@ -264,6 +271,7 @@ pub fn test(
     )
 }
 
+/// `parity graph`: the network at the date checked, in dot or Mermaid.
 pub fn graph(
     session: &mut Session,
     path: &Path,

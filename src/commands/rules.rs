@@ -5,6 +5,7 @@ use super::{Exit, Session, done};
 use crate::io::{Sources, Trust};
 use std::path::PathBuf;
 
+/// `parity rules`: id, severity and title of each rule.
 pub fn list_rules(session: &mut Session, extra: &[PathBuf]) -> Exit {
     let set = match session.rules(extra) {
         Ok(set) => set,
@@ -22,6 +23,8 @@ pub fn list_rules(session: &mut Session, extra: &[PathBuf]) -> Exit {
     done(session.emit(None, &text))
 }
 
+/// `parity fmt`: lays the rule files out canonically, or with `check`
+/// lists those that are not.
 pub fn format_rule_files(session: &Session, paths: &[PathBuf], check: bool) -> Exit {
     let roots: Vec<crate::io::Root> = paths
         .iter()
@@ -94,6 +97,8 @@ pub fn format_rule_files(session: &Session, paths: &[PathBuf], check: bool) -> E
     }
 }
 
+/// `parity explain`: a rule of the rule set, else a finding built into
+/// parity; an unknown id is an input error naming the nearest rule.
 pub fn explain(session: &mut Session, id: &str, extra: &[PathBuf]) -> Exit {
     let set = match session.rules(extra) {
         Ok(set) => set,
