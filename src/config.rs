@@ -15,7 +15,7 @@
 //! every path it names must stay inside the project's directory, and is
 //! walked with the same care as any directory (see `io::discover`).
 
-use crate::diag::{Diagnostic, Loc, loc_at};
+use crate::diag::{Diagnostic, loc_at};
 use crate::io::discover::{Exclude, normalize};
 use crate::io::{Sources, Trust};
 use crate::lang::ast::Severity;
@@ -92,12 +92,7 @@ fn from_cwd(dir: &Path, cwd: &Path) -> PathBuf {
 pub fn load(file: &Path, sources: &mut Sources) -> Result<Config, Vec<Diagnostic>> {
     let unresolved = |e: std::io::Error| {
         let shown = file.display().to_string();
-        vec![Diagnostic::new(
-            "unreadable-file",
-            &shown,
-            Loc::new(1, 1),
-            format!("cannot resolve {shown}: {e}"),
-        )]
+        vec![crate::io::read::unreadable_file(&shown, "resolve", &e)]
     };
     let absolute = std::path::absolute(file).map_err(unresolved)?;
     let dir_absolute = normalize(absolute.parent().unwrap_or(Path::new("/")));

@@ -3,8 +3,11 @@
 //! The pipeline runs one way:
 //! `scenario` (YAML → located model → validated) and `lang` (rule text → AST →
 //! checked rules) feed `engine`, which builds the `World` at a date, runs the
-//! rules through `eval`, and returns a `report::Report` for a renderer.
+//! rules through `eval`, and returns an `engine::result::Report` (and, when a
+//! format draws it, the network) for a `report::Render`er. `commands` runs
+//! each command of the CLI through these stages.
 
+pub mod commands;
 pub mod config;
 pub mod diag;
 pub mod engine;

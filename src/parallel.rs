@@ -1,8 +1,8 @@
 //! Sharing a list of jobs among the cores, results kept in job order.
 //!
-//! Used for files (`check_files`), rules on a large world, and the pieces of
-//! a large YAML file. Results go back by index, so nothing depends on which
-//! thread finished first.
+//! Used for files (`engine::check_sources`), rules on a large world, and the
+//! pieces of a large YAML file. Results go back by index, so nothing depends
+//! on which thread finished first.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};

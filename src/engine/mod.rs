@@ -4,14 +4,13 @@
 use crate::diag::{Diagnostic, Loc, Suggester, Work, sort_and_dedup};
 use crate::eval::run::{EvalError, RawFinding};
 use crate::eval::{Budget, Evaluator};
-use crate::lang::ast::Severity;
 use crate::lang::check::{CheckedExpr, Embedded, check_condition};
 use crate::lang::parse::parse_expr;
 use crate::lang::ruleset::RuleSet;
-use crate::report::{ClaimResult, Finding, Location, Report, Summary, Waived, WaiverInfo};
 use crate::scenario::date::Date;
 use crate::scenario::model::{Change, Scenario};
 use crate::scenario::world::World;
+use result::{ClaimResult, Finding, Location, Report, Summary, Waived, WaiverInfo};
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
@@ -23,10 +22,6 @@ pub struct CheckOptions {
     pub budget: Budget,
 }
 
-/// Rule ids that parity itself reports, besides the rule set's.
-pub const EXPIRED_WAIVER: &str = "expired-waiver";
-pub const UNUSED_WAIVER: &str = "unused-waiver";
-
 /// Checks a validated scenario. Claims are type-checked and waivers' rules
 /// resolved before anything is evaluated; any problem there is an input error.
 pub fn check(
@@ -35,74 +30,132 @@ pub fn check(
     options: &CheckOptions,
 ) -> Result<Report, Vec<Diagnostic>> {
     let date = evaluation_date(scenario, options)?;
-    let claims = check_claims(scenario)?;
-    check_waiver_rules(scenario, rules)?;
-    let world = World::at(scenario, date);
-    let mut findings = Vec::new();
-    let mut errors = Vec::new();
-    for (rule, outcome) in rules
-        .rules
-        .iter()
-        .zip(run_rules(&world, rules, options.budget))
-    {
-        match outcome {
-            Ok(raw) => findings.extend(raw.into_iter().map(|f| Finding {
-                rule: rule.id.clone(),
-                title: rule.title.clone(),
-                severity: rule.severity,
-                subject: f.subject,
-                message: f.message,
-                cite: rule.cite.clone(),
-                location: location(&scenario.file, f.loc),
-                evidence: f.evidence,
-            })),
-            Err(error) => errors.push(
-                Diagnostic::new(
+    Prepared::new(scenario, rules)?.check_at(rules, date, options.budget)
+}
+
+/// A scenario ready to evaluate at any date: its claims parsed and
+/// type-checked and its waivers' rules and ids resolved, once, however many
+/// dates (`timeline`) or changes (`propose`, `suggest`) it is checked at.
+pub struct Prepared<'s> {
+    pub scenario: &'s Scenario,
+    claims: std::sync::Arc<Vec<CheckedExpr>>,
+}
+
+impl<'s> Prepared<'s> {
+    /// Checks the claims and waivers of `scenario` against `rules`.
+    pub fn new(scenario: &'s Scenario, rules: &RuleSet) -> Result<Prepared<'s>, Vec<Diagnostic>> {
+        let claims = check_claims(scenario)?;
+        check_waiver_rules(scenario, rules)?;
+        Ok(Prepared {
+            scenario,
+            claims: std::sync::Arc::new(claims),
+        })
+    }
+
+    /// The same claims and waivers over a changed copy of the scenario. Only
+    /// for a change that removes no id (a proposal applied): the claims and
+    /// waivers that held for the ids of the original hold for the copy's.
+    pub fn changed<'c>(&self, scenario: &'c Scenario) -> Prepared<'c> {
+        Prepared {
+            scenario,
+            claims: self.claims.clone(),
+        }
+    }
+
+    /// The report at `date`.
+    pub fn check_at(
+        &self,
+        rules: &RuleSet,
+        date: Date,
+        budget: Budget,
+    ) -> Result<Report, Vec<Diagnostic>> {
+        let world = World::at(self.scenario, date);
+        self.check_in(&world, rules, date, budget)
+    }
+
+    /// The report at `date`, and the network it was checked in.
+    pub fn check_drawn(
+        &self,
+        rules: &RuleSet,
+        date: Date,
+        budget: Budget,
+    ) -> Result<(Report, network::Network), Vec<Diagnostic>> {
+        let world = World::at(self.scenario, date);
+        let report = self.check_in(&world, rules, date, budget)?;
+        let network = network::Network::of(&world, Some(&report));
+        Ok((report, network))
+    }
+
+    fn check_in(
+        &self,
+        world: &World,
+        rules: &RuleSet,
+        date: Date,
+        budget: Budget,
+    ) -> Result<Report, Vec<Diagnostic>> {
+        let scenario = self.scenario;
+        let mut findings = Vec::new();
+        let mut errors = Vec::new();
+        for (rule, outcome) in rules.rules.iter().zip(run_rules(world, rules, budget)) {
+            match outcome {
+                Ok(raw) => findings.extend(raw.into_iter().map(|f| Finding {
+                    rule: rule.id.clone(),
+                    title: rule.title.clone(),
+                    severity: rule.severity,
+                    subject: f.subject,
+                    message: f.message,
+                    cite: rule.cite.clone(),
+                    location: location(&scenario.file, f.loc),
+                    evidence: f.evidence,
+                })),
+                Err(error) => errors.push(
+                    Diagnostic::new(
+                        "evaluation-budget",
+                        &rule.file,
+                        rule.loc,
+                        format!("rule `{}`: {error}", rule.id),
+                    )
+                    .with_width(4),
+                ),
+            }
+        }
+        let evaluator = Evaluator::new(world, budget);
+        let mut claim_results = Vec::new();
+        for (claim, checked) in scenario.expect.iter().zip(self.claims.iter()) {
+            match evaluator.run_claim(checked) {
+                Ok(holds) => claim_results.push(ClaimResult {
+                    title: claim
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| claim.claim.value.clone()),
+                    holds,
+                    source: claim.source.as_ref().map(|s| s.value.clone()),
+                    claim: claim.claim.value.clone(),
+                    location: location(&scenario.file, claim.claim.loc),
+                }),
+                Err(error) => errors.push(Diagnostic::new(
                     "evaluation-budget",
-                    &rule.file,
-                    rule.loc,
-                    format!("rule `{}`: {error}", rule.id),
-                )
-                .with_width(4),
-            ),
+                    &scenario.file,
+                    claim.claim.loc,
+                    format!("claim: {error}"),
+                )),
+            }
         }
-    }
-    let evaluator = Evaluator::new(&world, options.budget);
-    let mut claim_results = Vec::new();
-    for (claim, checked) in scenario.expect.iter().zip(&claims) {
-        match evaluator.run_claim(checked) {
-            Ok(holds) => claim_results.push(ClaimResult {
-                title: claim
-                    .title
-                    .clone()
-                    .unwrap_or_else(|| claim.claim.value.clone()),
-                holds,
-                source: claim.source.as_ref().map(|s| s.value.clone()),
-                claim: claim.claim.value.clone(),
-                location: location(&scenario.file, claim.claim.loc),
-            }),
-            Err(error) => errors.push(Diagnostic::new(
-                "evaluation-budget",
-                &scenario.file,
-                claim.claim.loc,
-                format!("claim: {error}"),
-            )),
+        if !errors.is_empty() {
+            return Err(errors);
         }
+        let (findings, waived) = apply_waivers(scenario, date, findings);
+        let report = Report {
+            scenario: scenario.id.value.clone(),
+            file: scenario.file.clone(),
+            as_of: date.to_string(),
+            findings,
+            claims: claim_results,
+            waived,
+            summary: Summary::default(),
+        };
+        Ok(report.finish())
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let (findings, waived) = apply_waivers(scenario, date, findings);
-    let report = Report {
-        scenario: scenario.id.value.clone(),
-        file: scenario.file.clone(),
-        as_of: date.to_string(),
-        findings,
-        claims: claim_results,
-        waived,
-        summary: Summary::default(),
-    };
-    Ok(report.finish())
 }
 
 type RuleOutcome = Result<Vec<RawFinding>, EvalError>;
@@ -149,7 +202,11 @@ fn location(file: &str, loc: Loc) -> Location {
     }
 }
 
-fn evaluation_date(scenario: &Scenario, options: &CheckOptions) -> Result<Date, Vec<Diagnostic>> {
+/// The date to check at: the one asked for, else the scenario's `as_of`.
+pub fn evaluation_date(
+    scenario: &Scenario,
+    options: &CheckOptions,
+) -> Result<Date, Vec<Diagnostic>> {
     options
         .as_of
         .or(scenario.as_of.as_ref().map(|d| d.value))
@@ -337,62 +394,56 @@ fn apply_waivers(
     for (waiver, used) in scenario.waivers.iter().zip(used) {
         let subject: Vec<String> = waiver.subject.iter().map(|s| s.value.clone()).collect();
         let expired = waiver.until.as_ref().filter(|u| u.value <= date);
-        let (rule, title, message) = match expired {
+        let (rule, message) = match expired {
             Some(until) => (
-                EXPIRED_WAIVER,
-                "Waiver expired",
-                format!(
-                    "the waiver of `{}` for {} expired on {}",
-                    waiver.rule.value,
-                    subject.join(", "),
-                    until.value
-                ),
+                builtin::EXPIRED_WAIVER,
+                builtin::expired_message(&waiver.rule.value, &subject, until.value),
             ),
             None if !used => (
-                UNUSED_WAIVER,
-                "Waiver matches no finding",
-                format!(
-                    "the waiver of `{}` for {} matches no finding on {date}: remove it",
-                    waiver.rule.value,
-                    subject.join(", ")
-                ),
+                builtin::UNUSED_WAIVER,
+                builtin::unused_message(&waiver.rule.value, &subject, date),
             ),
             None => continue,
         };
-        active.push(Finding {
-            rule: rule.to_string(),
-            title: title.to_string(),
-            severity: Severity::Warning,
-            subject,
-            message,
-            cite: "waivers in the scenario".to_string(),
-            location: location(&scenario.file, waiver.loc),
-            evidence: Vec::new(),
-        });
+        active.push(rule.finding(subject, message, location(&scenario.file, waiver.loc)));
     }
     (active, waived)
 }
 
+pub mod builtin;
+pub mod network;
 pub mod propose;
+pub mod result;
 pub mod ruletest;
 pub mod timeline;
 
-/// A scenario file checked: its name, and the scenario with its report, or
-/// the input errors that stopped it.
+/// A scenario checked: the scenario, its report, and the network it was
+/// checked in when one was asked for.
+#[derive(Debug)]
+pub struct Checked {
+    pub scenario: Scenario,
+    pub report: Report,
+    pub network: Option<network::Network>,
+}
+
+/// A scenario file checked: its name, and what it gave, or the input errors
+/// that stopped it.
 #[derive(Debug)]
 pub struct FileOutcome {
     pub name: String,
-    pub result: Result<(Scenario, Report), Vec<Diagnostic>>,
+    pub result: Result<Checked, Vec<Diagnostic>>,
 }
 
 /// Loads and checks many scenario sources on all cores. One file's errors
 /// never stop the others. Outcomes come back in the order given;
-/// `progress(done, total)` is called as files finish.
+/// `progress(done, total)` is called as files finish. With `draw`, each
+/// comes with its network, drawn from the world it was checked in.
 pub fn check_sources(
     sources: &[&crate::io::Source],
     rules: &RuleSet,
     options: &CheckOptions,
     limits: &crate::scenario::yaml::YamlLimits,
+    draw: bool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Vec<FileOutcome> {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -404,7 +455,12 @@ pub fn check_sources(
         |(), _, source| {
             let result = crate::scenario::load::load_str(&source.text, &source.name, limits)
                 .and_then(|scenario| {
-                    check(&scenario, rules, options).map(|report| (scenario, report))
+                    let (report, network) = check_one(&scenario, rules, options, draw)?;
+                    Ok(Checked {
+                        scenario,
+                        report,
+                        network,
+                    })
                 });
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, sources.len());
             Some(FileOutcome {
@@ -414,4 +470,21 @@ pub fn check_sources(
         },
     );
     outcomes.into_iter().flatten().collect()
+}
+
+/// `check`, and with `draw` the network too.
+pub fn check_one(
+    scenario: &Scenario,
+    rules: &RuleSet,
+    options: &CheckOptions,
+    draw: bool,
+) -> Result<(Report, Option<network::Network>), Vec<Diagnostic>> {
+    let date = evaluation_date(scenario, options)?;
+    let prepared = Prepared::new(scenario, rules)?;
+    if draw {
+        let (report, network) = prepared.check_drawn(rules, date, options.budget)?;
+        Ok((report, Some(network)))
+    } else {
+        Ok((prepared.check_at(rules, date, options.budget)?, None))
+    }
 }

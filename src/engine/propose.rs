@@ -1,11 +1,11 @@
 //! What-if: the findings a proposal would introduce and resolve, and which
 //! rank of head a mission can take without breaking a rule.
 
-use super::{CheckOptions, check};
+use super::result::Finding;
+use super::{CheckOptions, Prepared};
 use crate::diag::Diagnostic;
 use crate::lang::ast::Severity;
 use crate::lang::ruleset::RuleSet;
-use crate::report::Finding;
 use crate::scenario::change::apply;
 use crate::scenario::date::Date;
 use crate::scenario::model::{At, Change, Credentials, Head, Proposal, Rank, Scenario, StateKind};
@@ -51,16 +51,12 @@ type FindingsByKey = BTreeMap<(String, Vec<String>), Finding>;
 
 /// The findings in force at `on`, by (rule, subject).
 fn findings_at(
-    scenario: &Scenario,
+    prepared: &Prepared,
     rules: &RuleSet,
     on: Date,
     options: &CheckOptions,
 ) -> Result<FindingsByKey, Vec<Diagnostic>> {
-    let options = CheckOptions {
-        as_of: Some(on),
-        ..*options
-    };
-    let report = check(scenario, rules, &options)?;
+    let report = prepared.check_at(rules, on, options.budget)?;
     Ok(report
         .findings
         .into_iter()
@@ -73,7 +69,7 @@ type BeforeCache = BTreeMap<Date, FindingsByKey>;
 
 /// Introduced and resolved findings of applying one proposal.
 fn outcome(
-    scenario: &Scenario,
+    prepared: &Prepared,
     rules: &RuleSet,
     proposal: &Proposal,
     file: &str,
@@ -81,12 +77,13 @@ fn outcome(
     fail_on: Severity,
     cache: &mut BeforeCache,
 ) -> Result<ProposalOutcome, Vec<Diagnostic>> {
+    let scenario = prepared.scenario;
     let on = proposal.on.value;
     // Proposals on one date share the scenario's findings then: check it once.
     let before = match cache.get(&on) {
         Some(before) => before,
         None => {
-            let before = findings_at(scenario, rules, on, options)?;
+            let before = findings_at(prepared, rules, on, options)?;
             cache.entry(on).or_insert(before)
         }
     };
@@ -99,7 +96,9 @@ fn outcome(
         .filter(|p| p.id.value != proposal.id.value)
         .cloned()
         .collect();
-    let after = findings_at(&changed, rules, on, options)?;
+    // A change removes no id, so the claims and waivers checked for the
+    // scenario hold for the changed one: they are not checked again.
+    let after = findings_at(&prepared.changed(&changed), rules, on, options)?;
     let introduced: Vec<Finding> = after
         .iter()
         .filter(|(key, _)| !before.contains_key(*key))
@@ -144,12 +143,16 @@ pub fn propose(
     let mut outcomes = Vec::new();
     let mut errors = Vec::new();
     let mut cache = BeforeCache::new();
-    for proposal in proposals {
-        match outcome(
-            scenario, rules, proposal, file, options, fail_on, &mut cache,
-        ) {
-            Ok(outcome) => outcomes.push(outcome),
-            Err(diagnostics) => errors.extend(diagnostics),
+    // With no proposal nothing is evaluated, so nothing can be wrong.
+    if !proposals.is_empty() {
+        let prepared = Prepared::new(scenario, rules)?;
+        for proposal in proposals {
+            match outcome(
+                &prepared, rules, proposal, file, options, fail_on, &mut cache,
+            ) {
+                Ok(outcome) => outcomes.push(outcome),
+                Err(diagnostics) => errors.extend(diagnostics),
+            }
         }
     }
     if !errors.is_empty() {
@@ -272,6 +275,7 @@ pub fn suggest(
     let loc = record.loc;
     let mut trials = Vec::new();
     let mut cache = BeforeCache::new();
+    let prepared = Prepared::new(scenario, rules)?;
     for rank in candidate_ranks(holy_see) {
         // Only heads accredited by letters present credentials; an acting
         // chargé d'affaires a.i. is notified.
@@ -307,7 +311,7 @@ pub fn suggest(
             loc,
         };
         let outcome = outcome(
-            scenario, rules, &proposal, file, options, fail_on, &mut cache,
+            &prepared, rules, &proposal, file, options, fail_on, &mut cache,
         )?;
         trials.push(RankTrial {
             rank,

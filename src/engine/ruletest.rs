@@ -2,10 +2,10 @@
 //! findings a rule must produce on them, counted) and every scenario's
 //! `expect` claims.
 
+use super::result::Location;
 use super::{CheckOptions, check};
 use crate::diag::Diagnostic;
 use crate::lang::ruleset::RuleSet;
-use crate::report::Location;
 use crate::scenario::load::{load_rule_tests, load_str};
 use crate::scenario::model::Expected;
 use crate::scenario::yaml::YamlLimits;

@@ -3,7 +3,7 @@
 //! a rule's comparisons with `as_of` make significant), never day by day, so
 //! the cost grows with the number of changes, not of days.
 
-use super::{CheckOptions, check};
+use super::{CheckOptions, Prepared};
 use crate::diag::Diagnostic;
 use crate::lang::ast::{CmpOp, Severity};
 use crate::lang::check::{Ex, Lit};
@@ -187,13 +187,11 @@ pub fn timeline(
     // Findings whose message so far comes from the "since ever" point, whose
     // date (0001-01-01) is no real date: the first real one replaces it.
     let mut undated: BTreeSet<(String, Vec<String>)> = BTreeSet::new();
+    // Claims and waivers are checked once, not at every point.
+    let prepared = Prepared::new(scenario, rules)?;
     for (i, point) in points.iter().enumerate() {
         let since_ever = i == 0 && from.is_none();
-        let options = CheckOptions {
-            as_of: Some(*point),
-            ..*options
-        };
-        let report = check(scenario, rules, &options)?;
+        let report = prepared.check_at(rules, *point, options.budget)?;
         let period_from = if i == 0 && from.is_none() {
             None
         } else {

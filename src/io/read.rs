@@ -136,12 +136,7 @@ impl ReadError {
         if let ReadError::NotUtf8(diagnostic) = self {
             return (**diagnostic).clone();
         }
-        let diagnostic = Diagnostic::new(
-            self.code(),
-            name,
-            Loc::new(1, 1),
-            format!("cannot read {name}: {self}"),
-        );
+        let diagnostic = file_diagnostic(self.code(), name, "read", self);
         match self {
             ReadError::TooLarge { .. } | ReadError::TooLong { .. } => diagnostic
                 .with_help("raise the limit with --limit-file-bytes if the file is genuine"),
@@ -157,6 +152,27 @@ impl ReadError {
             _ => ReadError::Io(error),
         }
     }
+}
+
+/// `cannot {doing} {name}: {why}`, located at the file's start (no line of
+/// it was read): how every file that could not be read is reported.
+pub fn file_diagnostic(
+    code: &'static str,
+    name: &str,
+    doing: &str,
+    why: &dyn std::fmt::Display,
+) -> Diagnostic {
+    Diagnostic::new(
+        code,
+        name,
+        Loc::new(1, 1),
+        format!("cannot {doing} {name}: {why}"),
+    )
+}
+
+/// An `unreadable-file` error: the file could not be found, resolved or read.
+pub fn unreadable_file(name: &str, doing: &str, why: &dyn std::fmt::Display) -> Diagnostic {
+    file_diagnostic(ReadError::NotFound.code(), name, doing, why)
 }
 
 /// What kind of special file `file_type` is, in words.
@@ -318,6 +334,17 @@ pub fn decode_utf8(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_unreadable_file_is_one_diagnostic() {
+        let d = unreadable_file("p.toml", "resolve", &"gone");
+        assert_eq!(d.code, "unreadable-file");
+        assert_eq!(d.message, "cannot resolve p.toml: gone");
+        assert_eq!((d.loc.line, d.loc.column), (1, 1));
+        let d = ReadError::NotFound.diagnostic("s.yaml");
+        assert_eq!(d.code, "unreadable-file");
+        assert_eq!(d.message, "cannot read s.yaml: no such file");
+    }
 
     fn error(bytes: &[u8]) -> Diagnostic {
         match decode_utf8(bytes.to_vec(), "t.yaml") {

@@ -4,7 +4,7 @@
 use super::check::CheckedRule;
 
 /// Width `about` texts are wrapped to.
-const WIDTH: usize = 80;
+pub(crate) const WIDTH: usize = 80;
 
 /// One minimal synthetic scenario per standard rule, from `rules/examples/`.
 /// Stored as YAML and tested to fire their rule (`tests/explain.rs`), so an
@@ -91,7 +91,7 @@ fn push_indented(out: &mut String, line: &str) {
 }
 
 /// Greedy word wrap; a word longer than `width` gets a line of its own.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();

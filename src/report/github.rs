@@ -3,8 +3,18 @@
 //! and line of a pull request.
 
 use super::{FileErrors, Location, Report};
+use crate::engine::builtin;
 use crate::lang::ast::Severity;
 use std::fmt::Write as _;
+
+/// `--format github`.
+pub struct Github;
+
+impl super::Render for Github {
+    fn render(&self, cx: &super::Context, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(render(cx.reports, cx.failed).as_bytes())
+    }
+}
 
 /// Renders every finding of every report (waived ones are accepted, so they
 /// are left out) and every failing claim, one command per line; then one
@@ -54,7 +64,7 @@ pub fn render(reports: &[Report], failed: &[FileErrors]) -> String {
                 &mut out,
                 "error",
                 &claim.location,
-                "claim",
+                builtin::CLAIM.id,
                 &format!("claim fails: {}; claim: {}", claim.title, claim.claim),
             );
         }

@@ -1,128 +1,68 @@
 //! The diplomatic network at a date, as a Graphviz (dot) or Mermaid graph:
 //! states as nodes, open missions as edges sender → receiver labelled with
 //! the head's rank, and the missions that an error or warning is about
-//! highlighted. `markdown` draws its diagram with the Mermaid writer here.
+//! highlighted, from the `Network` the engine drew. `markdown` draws its
+//! diagram with the Mermaid writer here.
 
-use super::Report;
-use crate::lang::ast::Severity;
-use crate::scenario::model::MissionKind;
+use super::{Context, Render, Report};
+use crate::engine::network::Network;
 use crate::scenario::world::World;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 /// Which graph language to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum GraphFormat {
     Dot,
     Mermaid,
 }
 
-/// A state (or other sending entity) drawn as a node.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Node {
-    pub id: String,
-    pub label: String,
-}
-
-/// An open mission drawn as an edge.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Edge {
-    pub mission: String,
-    pub from: String,
-    pub to: String,
-    pub label: String,
-    /// The mission is a subject of an error or warning finding.
-    pub flagged: bool,
-}
-
-/// What to draw, already in a stable order (nodes and edges sorted by id).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Network {
-    pub name: String,
-    pub nodes: Vec<Node>,
-    pub edges: Vec<Edge>,
-}
-
-/// Renders the whole network of `world`. With a report, the missions that an
-/// error or warning is about are highlighted (info findings are not alarms,
-/// and waived findings are not in `findings`).
+/// Renders the whole network of `world`, flagged from `report` (the
+/// library's entry point for a caller that holds a world; `parity graph`
+/// renders the network the engine drew).
 pub fn render(world: &World, report: Option<&Report>, format: GraphFormat) -> String {
-    let network = network(world, report, None);
+    let network = Network::of(world, report);
     match format {
         GraphFormat::Dot => dot(&network),
         GraphFormat::Mermaid => mermaid(&network),
     }
 }
 
-/// Ids of the missions that an error or warning of `report` is about.
-pub(crate) fn flagged_missions(report: Option<&Report>) -> HashSet<&str> {
-    report
-        .map(|r| {
-            r.findings
-                .iter()
-                .filter(|f| f.severity >= Severity::Warning)
-                .flat_map(|f| f.subject.iter().map(String::as_str))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+/// `parity graph --format dot`: the first report's network.
+pub struct Dot;
 
-/// The network of `world`, restricted to the states in `only` when given:
-/// then a mission is drawn when both its ends are among them.
-pub(crate) fn network(
-    world: &World,
-    report: Option<&Report>,
-    only: Option<&BTreeSet<String>>,
-) -> Network {
-    let flagged = flagged_missions(report);
-    let keep = |id: &str| only.is_none_or(|set| set.contains(id));
-    // BTreeMap: nodes sorted by id, whatever order the file lists them in.
-    let mut nodes: BTreeMap<String, String> = BTreeMap::new();
-    for state in &world.states {
-        let id = &state.record.id.value;
-        if keep(id) {
-            let label = state.record.name.clone().unwrap_or_else(|| id.clone());
-            nodes.insert(id.clone(), label);
-        }
+/// `parity graph --format mermaid`.
+pub struct Mermaid;
+
+impl Render for Dot {
+    fn needs_network(&self) -> bool {
+        true
     }
-    let mut edges = Vec::new();
-    for row in &world.missions {
-        let mission = row.record;
-        let (from, to) = (&mission.sender.value, &mission.receiver.value);
-        if !keep(from) || !keep(to) {
-            continue;
-        }
-        // An end with no state record (validation should prevent it) still
-        // gets a node, so that every edge joins two declared nodes.
-        for end in [from, to] {
-            nodes.entry(end.clone()).or_insert_with(|| end.clone());
-        }
-        edges.push(Edge {
-            mission: mission.id.value.clone(),
-            from: from.clone(),
-            to: to.clone(),
-            label: edge_label(mission.kind.value, row.head.map(|h| h.rank.value.word())),
-            flagged: flagged.contains(mission.id.value.as_str()),
-        });
-    }
-    edges.sort_by(|a, b| a.mission.cmp(&b.mission));
-    Network {
-        name: world.scenario.id.value.clone(),
-        nodes: nodes
-            .into_iter()
-            .map(|(id, label)| Node { id, label })
-            .collect(),
-        edges,
+
+    fn render(&self, cx: &Context, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let network = cx.networks.first().cloned().unwrap_or_default();
+        out.write_all(dot(&network).as_bytes())
     }
 }
 
-/// The head's rank, or "no head"; other posts than embassies say what they are,
-/// since a consul general is not a rank to compare with an ambassador's.
-fn edge_label(kind: MissionKind, rank: Option<&str>) -> String {
-    let head = rank.unwrap_or("no head");
-    match kind {
-        MissionKind::Embassy => head.to_string(),
-        other => format!("{other}: {head}"),
+impl Render for Mermaid {
+    fn needs_network(&self) -> bool {
+        true
+    }
+
+    fn render(&self, cx: &Context, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let network = cx.networks.first().cloned().unwrap_or_default();
+        out.write_all(mermaid(&network).as_bytes())
+    }
+}
+
+impl GraphFormat {
+    /// The renderer of this graph language.
+    pub fn renderer(self) -> &'static dyn Render {
+        match self {
+            GraphFormat::Dot => &Dot,
+            GraphFormat::Mermaid => &Mermaid,
+        }
     }
 }
 

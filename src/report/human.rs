@@ -2,11 +2,26 @@
 //! message, citation, source line and evidence; then claims, waivers and a
 //! one-line summary.
 
-use super::{Finding, Location, Report, Waived};
+use super::{Context, Finding, Location, Render, Report, Waived};
 use crate::diag::printable;
 use crate::lang::ast::Severity;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+
+/// `--format human`: each report quoting its file's text, one after another.
+pub struct Human;
+
+impl Render for Human {
+    fn render(&self, cx: &Context, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let text = cx
+            .reports
+            .iter()
+            .map(|r| render(r, cx.sources.text_of(&r.file)))
+            .collect::<Vec<_>>()
+            .join("\n");
+        out.write_all(text.as_bytes())
+    }
+}
 
 /// Renders a report; `source` is the scenario's text, for quoting lines.
 pub fn render(report: &Report, source: Option<&str>) -> String {

@@ -3,8 +3,38 @@
 //! an object with `file` and `errors` (each with `code`, `message`,
 //! `location` and, where there is one, `help`).
 
-use super::{FileResult, Report};
+use super::{Context, FileErrors, FileResult, Render, Report};
 use serde::Serialize;
+
+/// `--format json`: streamed, every file's result in name order.
+pub struct Json;
+
+/// A file's result, borrowed: serialised as `FileResult` is.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Entry<'a> {
+    Checked(&'a Report),
+    Failed(&'a FileErrors),
+}
+
+impl Render for Json {
+    fn render(&self, cx: &Context, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut reports = cx.reports.iter();
+        let mut failed = cx.failed.iter();
+        let entries: Vec<Entry> = cx
+            .order
+            .iter()
+            .filter_map(|&checked| {
+                if checked {
+                    reports.next().map(Entry::Checked)
+                } else {
+                    failed.next().map(Entry::Failed)
+                }
+            })
+            .collect();
+        write_entries(&entries, cx.many, out)
+    }
+}
 
 /// Renders one report, or an array when there are several.
 pub fn render(reports: &[Report]) -> String {
@@ -20,6 +50,14 @@ pub fn render(reports: &[Report]) -> String {
 /// else the one object.
 pub fn write(
     results: &[FileResult],
+    array: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write_entries(results, array, out)
+}
+
+fn write_entries<T: Serialize>(
+    results: &[T],
     array: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {

@@ -3,12 +3,21 @@
 //! A rule with findings at or above `fail_on` is a failing testcase; a clean
 //! rule is a passing one.
 
-use super::{FileErrors, Finding, INPUT_ERROR_RULE, Location, Report};
-use crate::engine::{EXPIRED_WAIVER, UNUSED_WAIVER};
+use super::{FileErrors, Finding, Location, Report};
+use crate::engine::builtin;
 use crate::lang::ast::Severity;
 use crate::lang::ruleset::RuleSet;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
+
+/// `--format junit`.
+pub struct Junit;
+
+impl super::Render for Junit {
+    fn render(&self, cx: &super::Context, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(render(cx.reports, cx.failed, cx.rules, cx.fail_on).as_bytes())
+    }
+}
 
 /// Renders all reports as one `<testsuites>` document. A file that could
 /// not be checked is a suite with one testcase in `<error>`.
@@ -79,14 +88,14 @@ fn error_suite(file: &FileErrors, names: &mut Unique) -> Suite {
         })
         .collect();
     let mut cases = String::new();
-    open_case(&mut cases, &file.file, INPUT_ERROR_RULE, &file.file);
+    open_case(&mut cases, &file.file, builtin::INPUT_ERROR.id, &file.file);
     let body = format!(
         "      <error message=\"{}\" type=\"{}\">{}</error>\n",
         escape(&message),
         escape(
             file.errors
                 .first()
-                .map_or(INPUT_ERROR_RULE, |e| e.code.as_str())
+                .map_or(builtin::INPUT_ERROR.id, |e| e.code.as_str())
         ),
         escape_text(&text.join("\n\n"))
     );
@@ -111,8 +120,7 @@ fn error_suite(file: &FileErrors, names: &mut Unique) -> Suite {
 /// any other rule a finding names (so that none is lost), sorted.
 fn rule_ids<'a>(report: &'a Report, rules: &'a RuleSet) -> BTreeSet<&'a str> {
     let mut ids: BTreeSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
-    ids.insert(EXPIRED_WAIVER);
-    ids.insert(UNUSED_WAIVER);
+    ids.extend(builtin::WAIVER_RULES.iter().map(|own| own.id));
     ids.extend(report.findings.iter().map(|f| f.rule.as_str()));
     ids.extend(report.waived.iter().map(|w| w.finding.rule.as_str()));
     ids

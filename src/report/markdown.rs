@@ -3,21 +3,55 @@
 //! missions among the states the findings are about (GitHub and GitLab draw
 //! `mermaid` code blocks).
 
-use super::graph::{self, Network};
-use super::{FileErrors, Finding, Report};
+use super::graph;
+use super::{Context, FileErrors, Finding, Render, Report};
+use crate::engine::network::Network;
 use crate::lang::ast::Severity;
-use crate::scenario::world::{Entity, World};
-use std::collections::BTreeSet;
+use crate::scenario::world::World;
 use std::fmt::Write as _;
+
+/// `--format markdown`.
+pub struct Markdown;
+
+impl Render for Markdown {
+    fn needs_network(&self) -> bool {
+        true
+    }
+
+    fn render(&self, cx: &Context, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let items: Vec<(&Report, Option<&Network>)> = cx
+            .reports
+            .iter()
+            .enumerate()
+            .map(|(i, report)| (report, cx.networks.get(i)))
+            .collect();
+        out.write_all(write(&items, cx.failed).as_bytes())
+    }
+}
 
 /// Renders one section per report; each report comes with the world it was
 /// checked in (`World::at(&scenario, date)` at the report's `as_of`), from
-/// which the diagram is drawn.
-/// Files that could not be checked come first, with their errors.
+/// which the diagram is drawn (the library's entry point for a caller that
+/// holds worlds; `parity check` renders the networks the engine drew).
 pub fn render(items: &[(&Report, &World)], failed: &[FileErrors]) -> String {
+    let networks: Vec<Network> = items
+        .iter()
+        .map(|(report, world)| Network::of(world, Some(report)))
+        .collect();
+    let items: Vec<(&Report, Option<&Network>)> = items
+        .iter()
+        .zip(&networks)
+        .map(|((report, _), network)| (*report, Some(network)))
+        .collect();
+    write(&items, failed)
+}
+
+/// Files that could not be checked come first, with their errors; then one
+/// section per report, with the diagram of its network when there is one.
+fn write(items: &[(&Report, Option<&Network>)], failed: &[FileErrors]) -> String {
     let items = &items
         .iter()
-        .map(|(report, world)| (report.printable(), *world))
+        .map(|(report, network)| (report.printable(), *network))
         .collect::<Vec<_>>();
     let mut out = String::from("## parity\n\n");
     out.push_str("| scenario | errors | warnings | info | waived | claims |\n");
@@ -63,13 +97,13 @@ pub fn render(items: &[(&Report, &World)], failed: &[FileErrors]) -> String {
             }
         }
     }
-    for (report, world) in items {
-        section(&mut out, report, world);
+    for (report, network) in items {
+        section(&mut out, report, *network);
     }
     out
 }
 
-fn section(out: &mut String, report: &Report, world: &World) {
+fn section(out: &mut String, report: &Report, network: Option<&Network>) {
     let _ = writeln!(
         out,
         "\n### `{}` as of {}\n\n`{}`",
@@ -121,7 +155,11 @@ fn section(out: &mut String, report: &Report, world: &World) {
             );
         }
     }
-    let network = involved_network(report, world);
+    // The missions among the states the findings are about.
+    // Flagged from the report as shown (escaped), as `involved` is.
+    let Some(network) = network.map(|n| n.among(&n.involved).flagged_by(report)) else {
+        return;
+    };
     if !network.edges.is_empty() {
         out.push_str(
             "\n#### Missions among the states involved\n\nEdges run sender → receiver, labelled with the head's rank; ⚠ and red: the mission has an error or warning.\n\n```mermaid\n",
@@ -129,29 +167,6 @@ fn section(out: &mut String, report: &Report, world: &World) {
         out.push_str(&graph::mermaid(&network));
         out.push_str("```\n");
     }
-}
-
-/// The missions among the states that the findings are about: a mission
-/// subject brings in its sender and receiver, a government its state.
-fn involved_network(report: &Report, world: &World) -> Network {
-    let mut states: BTreeSet<String> = BTreeSet::new();
-    for id in report.findings.iter().flat_map(|f| &f.subject) {
-        let Some(sym) = world.sym(id) else { continue };
-        let ends = match world.entity(sym) {
-            Some(Entity::Mission(_)) => world
-                .mission(sym)
-                .map(|m| vec![m.sender, m.receiver])
-                .unwrap_or_default(),
-            Some(Entity::State(_)) => vec![sym],
-            Some(Entity::Government(_)) => world
-                .government(sym)
-                .map(|g| vec![g.state])
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        states.extend(ends.into_iter().map(|s| world.name(s).to_string()));
-    }
-    graph::network(world, Some(report), Some(&states))
 }
 
 /// Text inside a code span: backticks cannot be escaped there, so they are

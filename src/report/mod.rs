@@ -1,4 +1,5 @@
-//! One `Report` per scenario file, rendered by one module per format.
+//! One `Report` per scenario file, rendered by one module per format. Every
+//! format implements `Render` over one `Context`; `Format` lists them.
 
 pub mod github;
 pub mod graph;
@@ -8,318 +9,86 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 
-use crate::diag::printable;
-use crate::eval::{Evidence, EvidenceField};
+// The result types live in the engine, which builds them; they are
+// re-exported here, where renderers and callers have always found them.
+pub use crate::engine::result::{
+    ClaimResult, FileErrors, FileResult, Finding, InputError, Location, Report, Summary, Waived,
+    WaiverInfo,
+};
+
+use crate::engine::network::Network;
+use crate::io::Sources;
 use crate::lang::ast::Severity;
-use serde::Serialize;
-use std::borrow::Cow;
+use crate::lang::ruleset::RuleSet;
+use std::path::Path;
 
-/// Where a finding or claim comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Location {
-    pub file: String,
-    pub line: u32,
-    pub column: u32,
+/// Everything a format may draw from: the results of one run, in the order
+/// they are reported.
+pub struct Context<'a> {
+    /// The reports of the files checked, in name order.
+    pub reports: &'a [Report],
+    /// The network at each report's date (same order), drawn by the engine
+    /// when the format `needs_network`; else empty.
+    pub networks: &'a [Network],
+    /// The files that could not be checked, in name order.
+    pub failed: &'a [FileErrors],
+    /// Every file in name order: `true` for the next of `reports`, `false`
+    /// for the next of `failed`.
+    pub order: &'a [bool],
+    /// Whether the run was of many files (JSON writes an array), which
+    /// depends on what was asked, not on what loaded.
+    pub many: bool,
+    /// The rules checked against (SARIF and JUnit list them).
+    pub rules: &'a RuleSet,
+    /// The least failing severity (JUnit fails testcases from it).
+    pub fail_on: Severity,
+    /// What file paths are relative to (SARIF's artifact URIs).
+    pub base: &'a Path,
+    /// The texts read, which the human format quotes.
+    pub sources: &'a Sources,
 }
 
-/// A rule that fired, with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub rule: String,
-    pub title: String,
-    pub severity: Severity,
-    /// Ids of the records the finding is about.
-    pub subject: Vec<String>,
-    pub message: String,
-    pub cite: String,
-    /// The first subject record.
-    pub location: Location,
-    /// The records bound when the rule fired and the fields it read.
-    pub evidence: Vec<Evidence>,
-}
-
-/// A finding that a waiver accepted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Waived {
-    #[serde(flatten)]
-    pub finding: Finding,
-    pub waiver: WaiverInfo,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct WaiverInfo {
-    pub reason: Option<String>,
-    pub until: Option<String>,
-    pub location: Location,
-}
-
-/// An `expect` claim and whether it holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ClaimResult {
-    /// The claim's title, or its text when it has none.
-    pub title: String,
-    pub holds: bool,
-    pub source: Option<String>,
-    pub claim: String,
-    pub location: Location,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-    pub waived: usize,
-    pub claims_held: usize,
-    pub claims_failed: usize,
-}
-
-/// The result of checking one scenario at one date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Report {
-    pub scenario: String,
-    pub file: String,
-    pub as_of: String,
-    pub findings: Vec<Finding>,
-    pub claims: Vec<ClaimResult>,
-    pub waived: Vec<Waived>,
-    pub summary: Summary,
-}
-
-impl Report {
-    /// Puts findings in a stable order (most severe first, then by rule and
-    /// subject ids: independent of the order records were written in) and counts them.
-    pub fn finish(mut self) -> Report {
-        let order = |a: &Finding, b: &Finding| {
-            (b.severity, &a.rule, &a.subject, &a.message)
-                .cmp(&(a.severity, &b.rule, &b.subject, &b.message))
-        };
-        self.findings.sort_by(order);
-        self.waived.sort_by(|a, b| order(&a.finding, &b.finding));
-        let count = |s| self.findings.iter().filter(|f| f.severity == s).count();
-        self.summary = Summary {
-            errors: count(Severity::Error),
-            warnings: count(Severity::Warning),
-            infos: count(Severity::Info),
-            waived: self.waived.len(),
-            claims_held: self.claims.iter().filter(|c| c.holds).count(),
-            claims_failed: self.claims.iter().filter(|c| !c.holds).count(),
-        };
-        self
+/// An output format.
+pub trait Render: Sync {
+    /// Whether the format draws the network, which the engine then keeps.
+    fn needs_network(&self) -> bool {
+        false
     }
 
-    /// Whether the report should fail a build: a finding at or above `fail_on`, or a failing claim.
-    pub fn fails(&self, fail_on: Severity) -> bool {
-        self.findings.iter().any(|f| f.severity >= fail_on) || self.claims.iter().any(|c| !c.holds)
-    }
-
-    /// The report as a terminal, a GitHub annotation or Markdown may show
-    /// it: every text passed through `diag::printable` (JSON and SARIF keep
-    /// the exact text). Borrowed, not copied, when nothing needs escaping.
-    pub fn printable(&self) -> Cow<'_, Report> {
-        if !self.texts().any(|t| matches!(printable(t), Cow::Owned(_))) {
-            return Cow::Borrowed(self);
-        }
-        let mut copy = self.clone();
-        for text in copy.texts_mut() {
-            if let Cow::Owned(escaped) = printable(text) {
-                *text = escaped;
-            }
-        }
-        Cow::Owned(copy)
-    }
-
-    /// Every text of the report; `texts_mut` lists the same ones. The
-    /// structs are taken apart whole, so a new field cannot be forgotten.
-    fn texts(&self) -> impl Iterator<Item = &String> {
-        let Report {
-            scenario,
-            file,
-            as_of,
-            findings,
-            claims,
-            waived,
-            summary: _,
-        } = self;
-        let claims = claims.iter().flat_map(|c| {
-            let ClaimResult {
-                title,
-                holds: _,
-                source,
-                claim,
-                location,
-            } = c;
-            [title, claim, &location.file].into_iter().chain(source)
-        });
-        let waived = waived.iter().flat_map(|w| {
-            let WaiverInfo {
-                reason,
-                until,
-                location,
-            } = &w.waiver;
-            finding_texts(&w.finding)
-                .chain([&location.file])
-                .chain(reason)
-                .chain(until)
-        });
-        [scenario, file, as_of]
-            .into_iter()
-            .chain(findings.iter().flat_map(finding_texts))
-            .chain(claims)
-            .chain(waived)
-    }
-
-    fn texts_mut(&mut self) -> Vec<&mut String> {
-        let Report {
-            scenario,
-            file,
-            as_of,
-            findings,
-            claims,
-            waived,
-            summary: _,
-        } = self;
-        let mut texts = vec![scenario, file, as_of];
-        for finding in findings {
-            finding_texts_mut(finding, &mut texts);
-        }
-        for ClaimResult {
-            title,
-            holds: _,
-            source,
-            claim,
-            location,
-        } in claims
-        {
-            texts.extend([title, claim, &mut location.file]);
-            texts.extend(source);
-        }
-        for Waived { finding, waiver } in waived {
-            finding_texts_mut(finding, &mut texts);
-            let WaiverInfo {
-                reason,
-                until,
-                location,
-            } = waiver;
-            texts.push(&mut location.file);
-            texts.extend(reason);
-            texts.extend(until);
-        }
-        texts
-    }
+    /// Writes the run's results to `out`.
+    fn render(&self, cx: &Context, out: &mut dyn std::io::Write) -> std::io::Result<()>;
 }
 
-fn finding_texts(finding: &Finding) -> impl Iterator<Item = &String> {
-    let Finding {
-        rule,
-        title,
-        severity: _,
-        subject,
-        message,
-        cite,
-        location,
-        evidence,
-    } = finding;
-    let evidence = evidence.iter().flat_map(|e| {
-        let Evidence {
-            var,
-            id,
-            line: _,
-            fields,
-        } = e;
-        [var, id].into_iter().chain(fields.iter().flat_map(|f| {
-            let EvidenceField {
-                path,
-                value,
-                line: _,
-            } = f;
-            [path, value]
-        }))
-    });
-    [rule, title, message, cite, &location.file]
-        .into_iter()
-        .chain(subject)
-        .chain(evidence)
+/// The formats of `parity check --format`: one variant and one renderer each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools (check only).
+    Sarif,
+    /// JUnit XML, for CI test reports (check only).
+    Junit,
+    /// GitHub Actions workflow commands: annotations on the pull request (check only).
+    Github,
+    /// A Markdown report with a Mermaid diagram, for a pull-request comment (check only).
+    Markdown,
 }
 
-fn finding_texts_mut<'a>(finding: &'a mut Finding, texts: &mut Vec<&'a mut String>) {
-    let Finding {
-        rule,
-        title,
-        severity: _,
-        subject,
-        message,
-        cite,
-        location,
-        evidence,
-    } = finding;
-    texts.extend([rule, title, message, cite, &mut location.file]);
-    texts.extend(subject);
-    for Evidence {
-        var,
-        id,
-        line: _,
-        fields,
-    } in evidence
-    {
-        texts.extend([var, id]);
-        for EvidenceField {
-            path,
-            value,
-            line: _,
-        } in fields
-        {
-            texts.extend([path, value]);
+impl Format {
+    /// The renderer of this format.
+    pub fn renderer(self) -> &'static dyn Render {
+        match self {
+            Format::Human => &human::Human,
+            Format::Json => &json::Json,
+            Format::Sarif => &sarif::Sarif,
+            Format::Junit => &junit::Junit,
+            Format::Github => &github::Github,
+            Format::Markdown => &markdown::Markdown,
         }
     }
-}
 
-/// A file that could not be checked, and why: an entry of every format, so
-/// that a CI system sees it as a failure rather than an empty run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FileErrors {
-    pub file: String,
-    pub errors: Vec<InputError>,
-}
-
-/// One input error of a file, as reports carry it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct InputError {
-    pub code: String,
-    pub message: String,
-    pub location: Location,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
-}
-
-/// The rule id under which CI formats report input errors.
-pub const INPUT_ERROR_RULE: &str = "input-error";
-
-impl FileErrors {
-    pub fn new(file: &str, diagnostics: &[crate::diag::Diagnostic]) -> FileErrors {
-        FileErrors {
-            file: file.to_string(),
-            errors: diagnostics
-                .iter()
-                .map(|d| InputError {
-                    code: d.code.to_string(),
-                    message: d.message.clone(),
-                    location: Location {
-                        file: d.file.clone(),
-                        line: d.loc.line.max(1),
-                        column: d.loc.column.max(1),
-                    },
-                    help: d.help.clone(),
-                })
-                .collect(),
-        }
+    /// The formats only `check` has; other commands speak human and JSON.
+    pub fn check_only(self) -> bool {
+        !matches!(self, Format::Human | Format::Json)
     }
-}
-
-/// One file's result: its report, or what stopped it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum FileResult {
-    Checked(Report),
-    Failed(FileErrors),
 }

@@ -2,8 +2,8 @@
 //! it: one run whose driver lists every rule, one result per finding, waived
 //! findings as suppressed results, failing claims as results of rule `claim`.
 
-use super::{ClaimResult, FileErrors, Finding, INPUT_ERROR_RULE, Location, Report, Waived};
-use crate::engine::{EXPIRED_WAIVER, UNUSED_WAIVER};
+use super::{ClaimResult, FileErrors, Finding, Location, Report, Waived};
+use crate::engine::builtin;
 use crate::lang::ast::Severity;
 use crate::lang::ruleset::RuleSet;
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -11,12 +11,18 @@ use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::path::{Component, Path};
 
-/// The rule id of failing `expect` claims.
-pub const CLAIM_RULE: &str = "claim";
-
 /// The key of parity's fingerprint in `partialFingerprints`; the version
 /// changes only if the hashed text ever has to.
 pub const FINGERPRINT_KEY: &str = "parity/v1";
+
+/// `--format sarif`.
+pub struct Sarif;
+
+impl super::Render for Sarif {
+    fn render(&self, cx: &super::Context, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(render(cx.reports, cx.failed, cx.rules, cx.base).as_bytes())
+    }
+}
 
 /// Renders all reports as one SARIF log with one run. `base` is the directory
 /// that artifact URIs are relative to (the working directory, normally).
@@ -141,40 +147,16 @@ fn descriptors(rules: &RuleSet) -> Vec<Value> {
             )
         })
         .collect();
-    let own = [
-        (
-            EXPIRED_WAIVER,
-            "Waiver expired",
-            "A waiver in the scenario has passed its `until` date: the findings it accepted are reported again.",
-            "waivers in the scenario",
-            Severity::Warning,
-        ),
-        (
-            UNUSED_WAIVER,
-            "Waiver matches no finding",
-            "A waiver in the scenario accepts no finding at the date checked: remove it, or it may hide a later one.",
-            "waivers in the scenario",
-            Severity::Warning,
-        ),
-        (
-            INPUT_ERROR_RULE,
-            "Input error",
-            "A scenario file could not be checked: it cannot be read, is not valid YAML, or breaks the scenario format. Nothing in it was evaluated.",
-            "the scenario format (docs/scenario.md)",
-            Severity::Error,
-        ),
-        (
-            CLAIM_RULE,
-            "Claim fails",
-            "An `expect` claim of the scenario does not hold at the date checked.",
-            "the scenario's `expect` claims and their sources",
-            Severity::Error,
-        ),
-    ];
-    for (id, title, about, cite, severity) in own {
+    for own in builtin::BUILTIN {
         // A user rule file could define the same id; the first wins.
-        if rules.get(id).is_none() {
-            out.push(descriptor(id, title, Some(about), cite, severity));
+        if rules.get(own.id).is_none() {
+            out.push(descriptor(
+                own.id,
+                own.title,
+                Some(own.about),
+                own.cite,
+                own.severity,
+            ));
         }
     }
     out
@@ -280,8 +262,8 @@ fn claim_result(
     base: &Path,
 ) -> Value {
     let mut result = Map::new();
-    result.insert("ruleId".into(), json!(CLAIM_RULE));
-    if let Some(index) = ids.get(CLAIM_RULE) {
+    result.insert("ruleId".into(), json!(builtin::CLAIM.id));
+    if let Some(index) = ids.get(builtin::CLAIM.id) {
         result.insert("ruleIndex".into(), json!(index));
     }
     result.insert("level".into(), json!("error"));
@@ -301,7 +283,7 @@ fn claim_result(
     // The claim's text identifies it wherever it is written in the file.
     result.insert(
         "partialFingerprints".into(),
-        json!({ FINGERPRINT_KEY: fingerprint(&report.scenario, CLAIM_RULE, std::slice::from_ref(&claim.claim)) }),
+        json!({ FINGERPRINT_KEY: fingerprint(&report.scenario, builtin::CLAIM.id, std::slice::from_ref(&claim.claim)) }),
     );
     result.insert(
         "properties".into(),
@@ -316,8 +298,8 @@ fn input_error_result(
     base: &Path,
 ) -> Value {
     let mut result = Map::new();
-    result.insert("ruleId".into(), json!(INPUT_ERROR_RULE));
-    if let Some(index) = ids.get(INPUT_ERROR_RULE) {
+    result.insert("ruleId".into(), json!(builtin::INPUT_ERROR.id));
+    if let Some(index) = ids.get(builtin::INPUT_ERROR.id) {
         result.insert("ruleIndex".into(), json!(index));
     }
     result.insert("level".into(), json!("error"));

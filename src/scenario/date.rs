@@ -127,7 +127,8 @@ pub enum DateError {
     Impossible,
 }
 
-fn days_in_month(year: u16, month: u8) -> u8 {
+/// The days of `month` (1 to 12) in `year`, by the Gregorian leap-year rule.
+pub fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         4 | 6 | 9 | 11 => 30,
         2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {

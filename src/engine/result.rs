@@ -1,0 +1,316 @@
+//! What checking produces: one `Report` per scenario file, or the input
+//! errors that stopped it. The engine builds these; every renderer in
+//! `report` reads them and nothing else of the engine.
+
+use crate::diag::printable;
+use crate::eval::{Evidence, EvidenceField};
+use crate::lang::ast::Severity;
+use serde::Serialize;
+use std::borrow::Cow;
+
+/// Where a finding or claim comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A rule that fired, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub title: String,
+    pub severity: Severity,
+    /// Ids of the records the finding is about.
+    pub subject: Vec<String>,
+    pub message: String,
+    pub cite: String,
+    /// The first subject record.
+    pub location: Location,
+    /// The records bound when the rule fired and the fields it read.
+    pub evidence: Vec<Evidence>,
+}
+
+/// A finding that a waiver accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Waived {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub waiver: WaiverInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct WaiverInfo {
+    pub reason: Option<String>,
+    pub until: Option<String>,
+    pub location: Location,
+}
+
+/// An `expect` claim and whether it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimResult {
+    /// The claim's title, or its text when it has none.
+    pub title: String,
+    pub holds: bool,
+    pub source: Option<String>,
+    pub claim: String,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub waived: usize,
+    pub claims_held: usize,
+    pub claims_failed: usize,
+}
+
+/// The result of checking one scenario at one date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub scenario: String,
+    pub file: String,
+    pub as_of: String,
+    pub findings: Vec<Finding>,
+    pub claims: Vec<ClaimResult>,
+    pub waived: Vec<Waived>,
+    pub summary: Summary,
+}
+
+impl Report {
+    /// Puts findings in a stable order (most severe first, then by rule and
+    /// subject ids: independent of the order records were written in) and counts them.
+    pub fn finish(mut self) -> Report {
+        let order = |a: &Finding, b: &Finding| {
+            (b.severity, &a.rule, &a.subject, &a.message)
+                .cmp(&(a.severity, &b.rule, &b.subject, &b.message))
+        };
+        self.findings.sort_by(order);
+        self.waived.sort_by(|a, b| order(&a.finding, &b.finding));
+        let count = |s| self.findings.iter().filter(|f| f.severity == s).count();
+        self.summary = Summary {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+            waived: self.waived.len(),
+            claims_held: self.claims.iter().filter(|c| c.holds).count(),
+            claims_failed: self.claims.iter().filter(|c| !c.holds).count(),
+        };
+        self
+    }
+
+    /// Whether the report should fail a build: a finding at or above `fail_on`, or a failing claim.
+    pub fn fails(&self, fail_on: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity >= fail_on) || self.claims.iter().any(|c| !c.holds)
+    }
+
+    /// The report as a terminal, a GitHub annotation or Markdown may show
+    /// it: every text passed through `diag::printable` (JSON and SARIF keep
+    /// the exact text). Borrowed, not copied, when nothing needs escaping.
+    pub fn printable(&self) -> Cow<'_, Report> {
+        if !self.texts().any(|t| matches!(printable(t), Cow::Owned(_))) {
+            return Cow::Borrowed(self);
+        }
+        let mut copy = self.clone();
+        for text in copy.texts_mut() {
+            if let Cow::Owned(escaped) = printable(text) {
+                *text = escaped;
+            }
+        }
+        Cow::Owned(copy)
+    }
+
+    /// Every text of the report; `texts_mut` lists the same ones. The
+    /// structs are taken apart whole, so a new field cannot be forgotten.
+    fn texts(&self) -> impl Iterator<Item = &String> {
+        let Report {
+            scenario,
+            file,
+            as_of,
+            findings,
+            claims,
+            waived,
+            summary: _,
+        } = self;
+        let claims = claims.iter().flat_map(|c| {
+            let ClaimResult {
+                title,
+                holds: _,
+                source,
+                claim,
+                location,
+            } = c;
+            [title, claim, &location.file].into_iter().chain(source)
+        });
+        let waived = waived.iter().flat_map(|w| {
+            let WaiverInfo {
+                reason,
+                until,
+                location,
+            } = &w.waiver;
+            finding_texts(&w.finding)
+                .chain([&location.file])
+                .chain(reason)
+                .chain(until)
+        });
+        [scenario, file, as_of]
+            .into_iter()
+            .chain(findings.iter().flat_map(finding_texts))
+            .chain(claims)
+            .chain(waived)
+    }
+
+    fn texts_mut(&mut self) -> Vec<&mut String> {
+        let Report {
+            scenario,
+            file,
+            as_of,
+            findings,
+            claims,
+            waived,
+            summary: _,
+        } = self;
+        let mut texts = vec![scenario, file, as_of];
+        for finding in findings {
+            finding_texts_mut(finding, &mut texts);
+        }
+        for ClaimResult {
+            title,
+            holds: _,
+            source,
+            claim,
+            location,
+        } in claims
+        {
+            texts.extend([title, claim, &mut location.file]);
+            texts.extend(source);
+        }
+        for Waived { finding, waiver } in waived {
+            finding_texts_mut(finding, &mut texts);
+            let WaiverInfo {
+                reason,
+                until,
+                location,
+            } = waiver;
+            texts.push(&mut location.file);
+            texts.extend(reason);
+            texts.extend(until);
+        }
+        texts
+    }
+}
+
+fn finding_texts(finding: &Finding) -> impl Iterator<Item = &String> {
+    let Finding {
+        rule,
+        title,
+        severity: _,
+        subject,
+        message,
+        cite,
+        location,
+        evidence,
+    } = finding;
+    let evidence = evidence.iter().flat_map(|e| {
+        let Evidence {
+            var,
+            id,
+            line: _,
+            fields,
+        } = e;
+        [var, id].into_iter().chain(fields.iter().flat_map(|f| {
+            let EvidenceField {
+                path,
+                value,
+                line: _,
+            } = f;
+            [path, value]
+        }))
+    });
+    [rule, title, message, cite, &location.file]
+        .into_iter()
+        .chain(subject)
+        .chain(evidence)
+}
+
+fn finding_texts_mut<'a>(finding: &'a mut Finding, texts: &mut Vec<&'a mut String>) {
+    let Finding {
+        rule,
+        title,
+        severity: _,
+        subject,
+        message,
+        cite,
+        location,
+        evidence,
+    } = finding;
+    texts.extend([rule, title, message, cite, &mut location.file]);
+    texts.extend(subject);
+    for Evidence {
+        var,
+        id,
+        line: _,
+        fields,
+    } in evidence
+    {
+        texts.extend([var, id]);
+        for EvidenceField {
+            path,
+            value,
+            line: _,
+        } in fields
+        {
+            texts.extend([path, value]);
+        }
+    }
+}
+
+/// A file that could not be checked, and why: an entry of every format, so
+/// that a CI system sees it as a failure rather than an empty run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileErrors {
+    pub file: String,
+    pub errors: Vec<InputError>,
+}
+
+/// One input error of a file, as reports carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    pub code: String,
+    pub message: String,
+    pub location: Location,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl FileErrors {
+    pub fn new(file: &str, diagnostics: &[crate::diag::Diagnostic]) -> FileErrors {
+        FileErrors {
+            file: file.to_string(),
+            errors: diagnostics
+                .iter()
+                .map(|d| InputError {
+                    code: d.code.to_string(),
+                    message: d.message.clone(),
+                    location: Location {
+                        file: d.file.clone(),
+                        line: d.loc.line.max(1),
+                        column: d.loc.column.max(1),
+                    },
+                    help: d.help.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One file's result: its report, or what stopped it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum FileResult {
+    Checked(Report),
+    Failed(FileErrors),
+}
