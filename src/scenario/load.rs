@@ -671,7 +671,7 @@ fn decode_in_pieces<T: Send>(
     items: &[Node],
     item: fn(&mut Cx, &Node) -> Option<T>,
 ) -> Vec<T> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = crate::parallel::cores();
     let size = items.len().div_ceil(workers.max(1)).max(1);
     let (file, text) = (cx.file, cx.text);
     let decode = move |piece: &[Node]| {
@@ -685,25 +685,12 @@ fn decode_in_pieces<T: Send>(
         let (refs, partials) = (piece_cx.refs, piece_cx.partials);
         (decoded, diags, refs, partials)
     };
-    let pieces = std::thread::scope(|scope| {
-        let mut chunks = items.chunks(size);
-        let first = chunks.next().unwrap_or_default();
-        let others: Vec<_> = chunks
-            .map(|piece| scope.spawn(move || decode(piece)))
-            .collect();
-        let mut pieces = vec![decode(first)];
-        for other in others {
-            // A worker only fails by panicking, which is a bug: pass it on.
-            pieces.push(
-                other
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            );
-        }
-        pieces
-    });
+    let chunks: Vec<&[Node]> = items.chunks(size).collect();
+    // Every piece gives `Some`, so no piece is skipped.
+    let pieces =
+        crate::parallel::share_out(&chunks, workers, || (), |_, _, piece| Some(decode(piece)));
     let mut out = Vec::with_capacity(items.len());
-    for (decoded, diags, refs, partials) in pieces {
+    for (decoded, diags, refs, partials) in pieces.into_iter().flatten() {
         out.extend(decoded);
         cx.diags.extend(diags);
         cx.refs.extend(refs);
@@ -829,13 +816,10 @@ pub fn why_impossible(written: &str) -> String {
     if day == 0 {
         return "there is no day 0".to_string();
     }
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => 31,
-    };
+    // The leap-year rule repeats every 400 years, so `year % 400 + 400`
+    // (which fits a u16) has the same Februaries as any year written; the
+    // month is 1 to 12 here (`MONTHS` had it).
+    let days = super::date::days_in_month((year % 400 + 400) as u16, month as u8);
     format!("{name} {year} has {days} days")
 }
 

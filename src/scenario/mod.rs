@@ -5,6 +5,7 @@ pub mod date;
 pub mod load;
 pub mod model;
 pub mod records;
+pub mod types;
 pub mod validate;
 pub mod world;
 pub mod yaml;

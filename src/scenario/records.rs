@@ -20,8 +20,8 @@
 //! reads every field the checker allows (`eval::value`).
 
 use super::model::{Rank, StateKind};
+use super::types::{Field, FieldDef, RecordKind as K, Ty};
 use super::validate::Want;
-use crate::lang::schema::{Field, FieldDef, RecordKind as K, Ty};
 
 /// A record kind of the file: how messages name it and its keys.
 pub(crate) struct Record {

@@ -1,0 +1,138 @@
+//! The types of scenario values and the fields of record kinds, as the rule
+//! language reads them. They live in the scenario stage, below the rule
+//! language, because the record tables of `records.rs` declare each field
+//! with its type; `lang::schema` re-exports them for the checker.
+
+use std::fmt;
+
+/// A kind of record a variable or reference can denote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    Mission,
+    Head,
+    Credentials,
+    State,
+    Government,
+    Recognition,
+}
+
+impl RecordKind {
+    pub fn word(self) -> &'static str {
+        match self {
+            RecordKind::Mission => "mission",
+            RecordKind::Head => "head",
+            RecordKind::Credentials => "credentials",
+            RecordKind::State => "state",
+            RecordKind::Government => "government",
+            RecordKind::Recognition => "recognition",
+        }
+    }
+}
+
+/// The type of an expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    Bool,
+    Num,
+    Str,
+    Date,
+    Rank,
+    MissionKind,
+    Level,
+    StateKind,
+    /// An id naming a record of this kind (comparable with any id or bare word).
+    Ref(RecordKind),
+    /// A record embedded in another (a mission's head, a head's credentials).
+    Record(RecordKind),
+    /// A bare word whose meaning comes from what it is compared with.
+    Word,
+    /// `none` on its own.
+    Null,
+    List(Box<Ty>),
+}
+
+impl Ty {
+    /// The closed vocabulary of an enum type, if it is one.
+    pub fn words(&self) -> Option<&'static [&'static str]> {
+        use crate::scenario::model::{Level, MissionKind, Rank, StateKind};
+        match self {
+            Ty::Rank => Some(Rank::WORDS),
+            Ty::MissionKind => Some(MissionKind::WORDS),
+            Ty::Level => Some(Level::WORDS),
+            Ty::StateKind => Some(StateKind::WORDS),
+            _ => None,
+        }
+    }
+
+    /// Whether values of the type have an order (`<`, `>=`).
+    pub fn is_ordered(&self) -> bool {
+        matches!(self, Ty::Num | Ty::Date | Ty::Str | Ty::Ref(_) | Ty::Word)
+    }
+}
+
+impl fmt::Display for Ty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ty::Bool => f.write_str("a boolean"),
+            Ty::Num => f.write_str("a number"),
+            Ty::Str => f.write_str("a string"),
+            Ty::Date => f.write_str("a date"),
+            Ty::Rank => f.write_str("a rank"),
+            Ty::MissionKind => f.write_str("a mission kind"),
+            Ty::Level => f.write_str("a recognition level"),
+            Ty::StateKind => f.write_str("a state kind"),
+            Ty::Ref(kind) => write!(f, "a {} id", kind.word()),
+            Ty::Record(kind) => write!(f, "a {} record", kind.word()),
+            Ty::Word => f.write_str("a bare word"),
+            Ty::Null => f.write_str("none"),
+            Ty::List(item) => write!(f, "a list of {item}"),
+        }
+    }
+}
+
+/// A field of a record kind, as the evaluator reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Id,
+    Name,
+    Source,
+    From,
+    Until,
+    // missions
+    Sender,
+    Receiver,
+    MissionKind,
+    City,
+    RunBy,
+    Head,
+    Staff,
+    // heads
+    Rank,
+    Agrement,
+    Credentials,
+    Proposed,
+    // credentials
+    To,
+    On,
+    // states
+    StateKind,
+    NuncioPrecedence,
+    Government,
+    // governments
+    State,
+    DefaultRecognition,
+    InControl,
+    // recognitions
+    By,
+    Of,
+    Level,
+}
+
+/// One field of a record: its name in rules, what it is, its type, and what
+/// it means. Declared with its YAML key in `scenario::records`.
+pub struct FieldDef {
+    pub name: &'static str,
+    pub field: Field,
+    pub ty: Ty,
+    pub doc: &'static str,
+}
