@@ -245,3 +245,26 @@ pub fn timeline(
         findings,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(dates: &[&str]) -> Vec<String> {
+        let mut dates: Vec<Date> = dates.iter().filter_map(|d| Date::parse(d).ok()).collect();
+        sort_points(&mut dates);
+        dates.iter().map(Date::to_string).collect()
+    }
+
+    /// `2021-08` and `2021-08-01` are one change point; the period shows the
+    /// day, however the records that wrote them are ordered.
+    #[test]
+    fn of_equal_points_the_most_precise_is_kept_in_either_order() {
+        let expected = ["2021", "2021-08-01"];
+        assert_eq!(written(&["2021-08", "2021-08-01", "2021"]), expected);
+        assert_eq!(written(&["2021-08-01", "2021-08", "2021"]), expected);
+        assert_eq!(written(&["2021", "2021-01", "2021-01-01"]), ["2021-01-01"]);
+        assert_eq!(written(&["2021-01-01", "2021-01", "2021"]), ["2021-01-01"]);
+        assert_eq!(written(&["2021", "2021-01"]), ["2021-01"]);
+    }
+}
