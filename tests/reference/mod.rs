@@ -219,6 +219,22 @@ pub fn apply(scenario: &Scenario, proposal: &Proposal) -> Result<Scenario, Strin
                 }
                 next.recognitions.push(recognition);
             }
+            Change::Relate { relation, .. } => {
+                let mut relation = relation.clone();
+                relation.from.get_or_insert_with(|| on_date.clone());
+                let (a, b) = (&relation.between[0].value, &relation.between[1].value);
+                for existing in &mut next.relations {
+                    let (x, y) = (&existing.between[0].value, &existing.between[1].value);
+                    if ((x == a && y == b) || (x == b && y == a))
+                        && day::period(&existing.from, &existing.until, on)
+                    {
+                        existing.until = Some(on_date.clone());
+                    }
+                }
+                next.relations.push(relation);
+            }
+            // The loader dates an event without `on` at the proposal's date.
+            Change::Event { event, .. } => next.events.push((**event).clone()),
         }
     }
     // What the result must still satisfy: no period ends before it starts,
