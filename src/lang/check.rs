@@ -674,7 +674,11 @@ impl<'a> Checker<'a> {
                     .diagnostic(
                         "unknown-field",
                         segment_span,
-                        format!("a {} has no field `{segment}`", record.word()),
+                        format!(
+                            "{} {} has no field `{segment}`",
+                            record.article(),
+                            record.word()
+                        ),
                     )
                     .suggest(segment, names.iter().copied());
                 if diagnostic.help.is_none() {

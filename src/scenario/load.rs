@@ -1406,7 +1406,7 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
                     "key-not-for-kind",
                     loc,
                     format!(
-                        "`{key}` is only for a `{belongs}` event, but this one is `{}`",
+                        "`{key}` is only for events of kind `{belongs}`, and this one is `{}`",
                         kind.value
                     ),
                 )

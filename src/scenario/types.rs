@@ -31,6 +31,14 @@ impl RecordKind {
             RecordKind::Event => "event",
         }
     }
+
+    /// The article before `word` ("an event").
+    pub fn article(self) -> &'static str {
+        match self {
+            RecordKind::Event => "an",
+            _ => "a",
+        }
+    }
 }
 
 /// The type of an expression.
@@ -93,7 +101,7 @@ impl fmt::Display for Ty {
             Ty::StateKind => f.write_str("a state kind"),
             Ty::RelationStatus => f.write_str("a relation status"),
             Ty::EventKind => f.write_str("an event kind"),
-            Ty::Ref(kind) => write!(f, "a {} id", kind.word()),
+            Ty::Ref(kind) => write!(f, "{} {} id", kind.article(), kind.word()),
             Ty::Record(kind) => write!(f, "a {} record", kind.word()),
             Ty::Word => f.write_str("a bare word"),
             Ty::Null => f.write_str("none"),
