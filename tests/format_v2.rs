@@ -835,3 +835,28 @@ fn an_event_change_may_give_its_own_date_and_is_checked_like_an_event() {
     let text = format!("{BASE}{}", PROPOSALS.replace("[SOU, NOR]", "[SOU, NRO]"));
     assert_eq!(only(&text).message, "unknown state `NRO`");
 }
+
+// ---------------------------------------------------------------------------
+// Timeline
+
+#[test]
+fn the_timeline_sees_relations_and_recalls_change_the_world() {
+    use parity::engine::timeline::timeline;
+    let s = ok(BASE);
+    let period = |body: &str| {
+        let report = timeline(
+            &s,
+            &rules(&rule(body)),
+            None,
+            None,
+            &CheckOptions::default(),
+        )
+        .unwrap();
+        let first = report.findings.first().unwrap();
+        let p = first.periods.first().unwrap();
+        (p.from.clone(), p.until.clone())
+    };
+    let some = |d: &str| Some(d.to_string());
+    assert_eq!(period(SEVERED), (some("2020-01-01"), some("2021-01-01")));
+    assert_eq!(period(ABSENT), (some("2020-03-01"), some("2020-09-01")));
+}
