@@ -13,8 +13,10 @@
 //!   began last; on the same day, the smaller id), implicit governments,
 //!   each mission's head, staff and `run_by`, the recognition look-up (the
 //!   latest record in force; of two starting the same day, the weaker
-//!   level; `none` reads as `none`; else the default) and every field a rule
-//!   can read.
+//!   level; `none` reads as `none`; else the default), the relation records
+//!   in force and each mission's relation status (the default: established
+//!   with an open embassy either way), the events on or before the date and
+//!   which heads are recalled, and every field a rule can read.
 //! - `eval`: rules and claims by brute force (every combination of records,
 //!   every condition at the end, quantifiers by scanning).
 //! - here: waivers (in force while the date is before `until`; expired and
