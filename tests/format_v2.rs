@@ -860,3 +860,14 @@ fn the_timeline_sees_relations_and_recalls_change_the_world() {
     assert_eq!(period(SEVERED), (some("2020-01-01"), some("2021-01-01")));
     assert_eq!(period(ABSENT), (some("2020-03-01"), some("2020-09-01")));
 }
+
+#[test]
+fn a_claim_may_name_an_event_and_read_the_new_collections() {
+    let text = format!(
+        "{BASE}expect:\n  - claim: count(e in events where e.id == png-1 and e.notice_days == 7) == 1\n  - claim: count(r in relations where r.status == severed) == 1\n  - claim: count(m in missions where m.relation_status == severed and m.head.absent) == 1\n"
+    );
+    let s = ok(&text);
+    let report = check(&s, &RuleSet::default(), &CheckOptions::default()).unwrap();
+    let held: Vec<bool> = report.claims.iter().map(|c| c.holds).collect();
+    assert_eq!(held, [true, true, true]);
+}
