@@ -871,3 +871,59 @@ fn a_claim_may_name_an_event_and_read_the_new_collections() {
     let held: Vec<bool> = report.claims.iter().map(|c| c.holds).collect();
     assert_eq!(held, [true, true, true]);
 }
+
+#[test]
+fn a_rule_reading_a_list_field_formats() {
+    let text = rule(
+        "  subject m\n  for m in missions, r in relations\n  where m.sender   in r.between and m.receiver not in r.between\n  message \"{m.id}\"",
+    );
+    let formatted = parity::lang::fmt::format_rules(&text, "user.rules").unwrap();
+    assert!(
+        formatted.contains("where m.sender in r.between and m.receiver not in r.between"),
+        "{formatted}"
+    );
+    assert!(rule_errors(&formatted).is_empty());
+}
+
+#[test]
+fn the_world_answers_for_a_pair_in_either_order() {
+    use parity::scenario::world::World;
+    let s = ok(BASE);
+    let status = |on: &str, a: &str, b: &str| {
+        let world = World::at(&s, date(on));
+        let (a, b) = (world.sym(a).unwrap(), world.sym(b).unwrap());
+        (
+            world.relation_status(a, b),
+            world.relation(b, a).map(|r| r.record.loc.line),
+        )
+    };
+    use RelationStatus::{Established, Severed};
+    assert_eq!(
+        status("2019-12-31", "NOR", "SOU"),
+        (Some(Established), None)
+    );
+    assert_eq!(
+        status("2020-01-01", "SOU", "NOR"),
+        (Some(Severed), Some(25))
+    );
+    assert_eq!(
+        status("2020-12-31", "NOR", "SOU"),
+        (Some(Severed), Some(25))
+    );
+    assert_eq!(
+        status("2021-01-01", "NOR", "SOU"),
+        (Some(Established), None)
+    );
+    // No embassy either way between NOR and EAS: none.
+    assert_eq!(status("2020-06-01", "NOR", "EAS"), (None, None));
+    // The events on or before the date, and the absent head.
+    let world = World::at(&s, date("2020-04-01"));
+    let events: Vec<&str> = world
+        .events
+        .iter()
+        .map(|e| e.record.id.value.as_str())
+        .collect();
+    assert_eq!(events, ["recall-1", "png-1"]);
+    let absent: Vec<bool> = world.missions.iter().map(|m| m.absent).collect();
+    assert_eq!(absent, [true, false]);
+}

@@ -112,6 +112,10 @@ pub struct World<'s> {
     pub recognitions: Vec<RecognitionRow<'s>>,
     pub relations: Vec<RelationRow<'s>>,
     pub events: Vec<EventRow<'s>>,
+    /// The relation record in force for each pair (in `pair` order), by index in `relations`.
+    relation_of_pair: FastMap<(Sym, Sym), u32>,
+    /// The pairs with an open embassy either way.
+    embassy_pairs: FastMap<(Sym, Sym), ()>,
     /// Every recognition record (any date), by (by, of), for look-ups at other dates.
     recognition_history: FastMap<(Sym, Sym), Vec<&'s Recognition>>,
 }
@@ -131,6 +135,8 @@ impl<'s> World<'s> {
             recognitions: Vec::new(),
             relations: Vec::new(),
             events: Vec::new(),
+            relation_of_pair: FastMap::default(),
+            embassy_pairs: FastMap::default(),
             recognition_history: FastMap::default(),
         };
         world.build();
@@ -289,7 +295,6 @@ impl<'s> World<'s> {
     fn build_relations(&mut self) {
         let scenario = self.scenario;
         let date = self.date;
-        let mut by_pair: FastMap<(Sym, Sym), u32> = FastMap::default();
         for relation in &scenario.relations {
             let [a, b] = &relation.between;
             let between = [self.intern(&a.value), self.intern(&b.value)];
@@ -299,14 +304,14 @@ impl<'s> World<'s> {
             let index = self.relations.len() as u32;
             // Validation leaves at most one record per pair in force; were
             // there more, the first written would hold.
-            by_pair.entry(pair(between)).or_insert(index);
+            self.relation_of_pair.entry(pair(between)).or_insert(index);
             self.relations.push(RelationRow {
                 record: relation,
                 between,
             });
         }
         // Pairs with an open embassy either way (the missions are the open ones).
-        let embassies: FastMap<(Sym, Sym), ()> = self
+        self.embassy_pairs = self
             .missions
             .iter()
             .filter(|m| m.record.kind.value == MissionKind::Embassy)
@@ -316,14 +321,12 @@ impl<'s> World<'s> {
             let Some(m) = self.missions.get(i) else {
                 continue;
             };
-            let key = pair([m.sender, m.receiver]);
-            let relation = by_pair.get(&key).copied();
-            let status = match relation.and_then(|r| self.relations.get(r as usize)) {
-                Some(row) => Some(row.record.status.value),
-                None => embassies
-                    .contains_key(&key)
-                    .then_some(RelationStatus::Established),
-            };
+            let (sender, receiver) = (m.sender, m.receiver);
+            let relation = self
+                .relation_of_pair
+                .get(&pair([sender, receiver]))
+                .copied();
+            let status = self.relation_status(sender, receiver);
             if let Some(m) = self.missions.get_mut(i) {
                 m.relation = relation;
                 m.relation_status = status;
@@ -431,6 +434,25 @@ impl<'s> World<'s> {
         match self.entity(sym)? {
             Entity::Mission(i) => self.missions.get(i as usize),
             _ => None,
+        }
+    }
+
+    /// The relation record between two states in force at the date, if any.
+    pub fn relation(&self, a: Sym, b: Sym) -> Option<&RelationRow<'s>> {
+        let index = self.relation_of_pair.get(&pair([a, b]))?;
+        self.relations.get(*index as usize)
+    }
+
+    /// How two states stand at the date: the status of the record in force;
+    /// without one, `Established` if either has an open embassy in the
+    /// other, else `None` (design §7).
+    pub fn relation_status(&self, a: Sym, b: Sym) -> Option<RelationStatus> {
+        match self.relation(a, b) {
+            Some(row) => Some(row.record.status.value),
+            None => self
+                .embassy_pairs
+                .contains_key(&pair([a, b]))
+                .then_some(RelationStatus::Established),
         }
     }
 
