@@ -94,8 +94,8 @@ pub(crate) enum Yaml {
     Fires,
 }
 
-/// A key of the file, before saying whether rules see it. Separate from
-/// `Key` because a const fn may not drop a `Key` (its `Ty` may own a box).
+/// A key of the file, before saying whether rules see it: a table entry
+/// reads as the key, then what rules see of it (`.rule`, `.file_only`).
 #[derive(Clone, Copy)]
 pub(crate) struct Spec {
     yaml: &'static str,
