@@ -358,9 +358,8 @@ impl<'w, 's> Reader<'w, 's> {
                     Field::Relation => m
                         .relation
                         .map_or(Value::Null, |i| Value::Row(RecordKind::Relation, i)),
-                    Field::RelationStatus => {
-                        m.relation_status.map_or(Value::Null, Value::RelationStatus)
-                    }
+                    Field::RelationStatus => (self.world.relation_status(m.sender, m.receiver))
+                        .map_or(Value::Null, Value::RelationStatus),
                     Field::Source => source(&r.source),
                     _ => return None,
                 }

@@ -64,11 +64,9 @@ pub struct MissionRow<'s> {
     /// `protecting_power`, interned.
     pub protecting_power: Option<Sym>,
     /// Index in `World::relations` of the record between sender and
-    /// receiver in force at the date.
+    /// receiver in force at the date (`World::relation_status` gives the
+    /// status with the default applied).
     pub relation: Option<u32>,
-    /// That record's status; without one, `Established` if either state has
-    /// an open embassy in the other, else `None` (design §7).
-    pub relation_status: Option<RelationStatus>,
     /// Whether the head in office is recalled for consultations at the date.
     pub absent: bool,
 }
@@ -114,8 +112,9 @@ pub struct World<'s> {
     pub events: Vec<EventRow<'s>>,
     /// The relation record in force for each pair (in `pair` order), by index in `relations`.
     relation_of_pair: FastMap<(Sym, Sym), u32>,
-    /// The pairs with an open embassy either way.
-    embassy_pairs: FastMap<(Sym, Sym), ()>,
+    /// The pairs with an open embassy either way, found when first asked:
+    /// most worlds (a timeline builds one per date) are never asked.
+    embassy_pairs: std::sync::OnceLock<FastMap<(Sym, Sym), ()>>,
     /// Every recognition record (any date), by (by, of), for look-ups at other dates.
     recognition_history: FastMap<(Sym, Sym), Vec<&'s Recognition>>,
 }
@@ -136,7 +135,7 @@ impl<'s> World<'s> {
             relations: Vec::new(),
             events: Vec::new(),
             relation_of_pair: FastMap::default(),
-            embassy_pairs: FastMap::default(),
+            embassy_pairs: std::sync::OnceLock::new(),
             recognition_history: FastMap::default(),
         };
         world.build();
@@ -283,7 +282,6 @@ impl<'s> World<'s> {
                 staff,
                 protecting_power,
                 relation: None,
-                relation_status: None,
                 absent: false,
             });
         }
@@ -310,27 +308,12 @@ impl<'s> World<'s> {
                 between,
             });
         }
-        // Pairs with an open embassy either way (the missions are the open ones).
-        self.embassy_pairs = self
-            .missions
-            .iter()
-            .filter(|m| m.record.kind.value == MissionKind::Embassy)
-            .map(|m| (pair([m.sender, m.receiver]), ()))
-            .collect();
-        for i in 0..self.missions.len() {
-            let Some(m) = self.missions.get(i) else {
-                continue;
-            };
-            let (sender, receiver) = (m.sender, m.receiver);
-            let relation = self
-                .relation_of_pair
-                .get(&pair([sender, receiver]))
-                .copied();
-            let status = self.relation_status(sender, receiver);
-            if let Some(m) = self.missions.get_mut(i) {
-                m.relation = relation;
-                m.relation_status = status;
-            }
+        if self.relation_of_pair.is_empty() {
+            return;
+        }
+        let by_pair = &self.relation_of_pair;
+        for m in &mut self.missions {
+            m.relation = by_pair.get(&pair([m.sender, m.receiver])).copied();
         }
     }
 
@@ -451,6 +434,14 @@ impl<'s> World<'s> {
             Some(row) => Some(row.record.status.value),
             None => self
                 .embassy_pairs
+                .get_or_init(|| {
+                    // The missions are the open ones.
+                    self.missions
+                        .iter()
+                        .filter(|m| m.record.kind.value == MissionKind::Embassy)
+                        .map(|m| (pair([m.sender, m.receiver]), ()))
+                        .collect()
+                })
                 .contains_key(&pair([a, b]))
                 .then_some(RelationStatus::Established),
         }
