@@ -927,3 +927,129 @@ fn the_world_answers_for_a_pair_in_either_order() {
     let absent: Vec<bool> = world.missions.iter().map(|m| m.absent).collect();
     assert_eq!(absent, [true, false]);
 }
+
+// ---------------------------------------------------------------------------
+// Close cases
+
+#[test]
+fn overlaps_are_found_past_a_shorter_record_and_reported_at_the_one_written_later() {
+    let records = "relations:
+  - { between: [NOR, SOU], status: severed, from: 2020, until: 2025 }
+  - { between: [SOU, NOR], status: suspended, from: 2021, until: 2022 }
+  - { between: [NOR, SOU], status: established, from: 2023, until: 2024 }
+  - { between: [NOR, SOU], status: established, from: 2026, until: 2026 }
+";
+    let text = format!("scenario: t\nstates: [{{ id: NOR }}, {{ id: SOU }}]\n{records}");
+    let diags = load(&text).unwrap_err();
+    let found: Vec<(u32, Option<&str>)> = diags
+        .iter()
+        .map(|d| (d.loc.line, d.help.as_deref()))
+        .collect();
+    // The third overlaps the first, not the second, which ends before it;
+    // the empty period of the fourth holds on no day.
+    assert_eq!(
+        found,
+        [
+            (
+                5,
+                Some("overlaps the record at line 4 (from 2020 until 2025, severed)")
+            ),
+            (
+                6,
+                Some("overlaps the record at line 4 (from 2020 until 2025, severed)")
+            ),
+        ]
+    );
+    // Written the other way round, the one written later is reported.
+    let reversed = "relations:
+  - { between: [NOR, SOU], status: established, from: 2023, until: 2024 }
+  - { between: [NOR, SOU], status: severed, from: 2020 }
+";
+    let text = format!("scenario: t\nstates: [{{ id: NOR }}, {{ id: SOU }}]\n{reversed}");
+    let d = only(&text);
+    assert_eq!(d.loc.line, 5);
+    assert_eq!(
+        d.help.as_deref(),
+        Some("overlaps the record at line 4 (from 2023 until 2024, established)")
+    );
+}
+
+#[test]
+fn a_recall_may_return_on_its_own_day() {
+    let s = ok(&with("until: 2020-09-01", "until: 2020-03-01"));
+    assert!(subjects(&s, ABSENT, "2020-03-01").is_empty());
+}
+
+#[test]
+fn evidence_points_at_the_lines_the_new_fields_are_written_on() {
+    let s = ok(BASE);
+    let text = rule(
+        "  subject e\n  for e in events\n  where e.kind == expulsion and e.on <= as_of and e.by != none and e.mission != none and e.diplomats > 0 and e.source == none\n  message \"x\"",
+    );
+    let options = CheckOptions {
+        as_of: Some(date("2020-06-01")),
+        ..CheckOptions::default()
+    };
+    let report = check(&s, &rules(&text), &options).unwrap();
+    let evidence = &report.findings[0].evidence[0];
+    let lines: Vec<(&str, u32)> = evidence
+        .fields
+        .iter()
+        .map(|f| (f.path.as_str(), f.line))
+        .collect();
+    let line = |needle: &str| loc_of(BASE, needle).line;
+    assert_eq!(
+        lines,
+        [
+            ("kind", line("kind: expulsion")),
+            ("on", line("on: 2020-05-01")),
+            ("by", line("by: NOR\n    mission: sou")),
+            ("mission", line("mission: sou-is-in-nor")),
+            ("diplomats", line("diplomats: 3")),
+            // Not written: the record's own line.
+            ("source", line("id: exp-1")),
+        ]
+    );
+    let text = rule(
+        "  subject m, r\n  for m in missions, r in relations\n  where m.protecting_power != none and m.relation_status == severed and m.head.exequatur != none and r.status == severed and r.from != none and r.until != none and NOR in r.between\n  message \"x\"",
+    );
+    let report = check(&s, &rules(&text), &options).unwrap();
+    let lines: Vec<Vec<(&str, u32)>> = report.findings[0]
+        .evidence
+        .iter()
+        .map(|e| e.fields.iter().map(|f| (f.path.as_str(), f.line)).collect())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            vec![
+                ("protecting_power", line("protecting_power")),
+                ("relation_status", line("status: severed")),
+                ("head.exequatur", line("exequatur")),
+            ],
+            vec![
+                ("status", line("status: severed")),
+                ("from", line("from: 2020-01-01")),
+                ("until", line("until: 2021-01-01\n    source")),
+                ("between", line("between")),
+            ],
+        ]
+    );
+}
+
+#[test]
+fn the_timeline_sees_an_exequatur_date() {
+    use parity::engine::timeline::timeline;
+    let s = ok(BASE);
+    let body = "  subject m\n  for m in missions\n  where m.head.exequatur != none and m.head.exequatur <= as_of\n  message \"{m.id}\"";
+    let report = timeline(
+        &s,
+        &rules(&rule(body)),
+        None,
+        None,
+        &CheckOptions::default(),
+    )
+    .unwrap();
+    let p = &report.findings[0].periods[0];
+    assert_eq!(p.from.as_deref(), Some("2019-02"));
+}
