@@ -937,7 +937,7 @@ fn overlaps_are_found_past_a_shorter_record_and_reported_at_the_one_written_late
   - { between: [NOR, SOU], status: severed, from: 2020, until: 2025 }
   - { between: [SOU, NOR], status: suspended, from: 2021, until: 2022 }
   - { between: [NOR, SOU], status: established, from: 2023, until: 2024 }
-  - { between: [NOR, SOU], status: established, from: 2026, until: 2026 }
+  - { between: [NOR, SOU], status: established, from: 2024, until: 2024 }
 ";
     let text = format!("scenario: t\nstates: [{{ id: NOR }}, {{ id: SOU }}]\n{records}");
     let diags = load(&text).unwrap_err();
@@ -946,7 +946,7 @@ fn overlaps_are_found_past_a_shorter_record_and_reported_at_the_one_written_late
         .map(|d| (d.loc.line, d.help.as_deref()))
         .collect();
     // The third overlaps the first, not the second, which ends before it;
-    // the empty period of the fourth holds on no day.
+    // the empty period of the fourth holds on no day, though inside the first.
     assert_eq!(
         found,
         [
@@ -1052,4 +1052,44 @@ fn the_timeline_sees_an_exequatur_date() {
     .unwrap();
     let p = &report.findings[0].periods[0];
     assert_eq!(p.from.as_deref(), Some("2019-02"));
+}
+
+#[test]
+fn relate_ends_only_its_own_pairs_record() {
+    let text = format!(
+        "{}{PROPOSALS}",
+        with(
+            "    source: synth\n",
+            "    source: synth\n  - { between: [NOR, EAS], status: suspended, from: 2020-01-01 }\n"
+        )
+    );
+    let s = ok(&text);
+    let next = apply(&s, &s.proposals[0], "t.yaml").unwrap_or_else(|d| panic!("{d:#?}"));
+    let untils: Vec<Option<String>> = next
+        .relations
+        .iter()
+        .map(|r| r.until.as_ref().map(|u| u.value.to_string()))
+        .collect();
+    assert_eq!(untils, [Some("2020-07-01".to_string()), None, None]);
+}
+
+#[test]
+fn a_proposals_event_id_is_an_id_of_the_file() {
+    let text = format!(
+        "{BASE}{}",
+        PROPOSALS.replace("id: recall-2", "id: nor-in-sou")
+    );
+    let d = only(&text);
+    assert_eq!(d.code, "duplicate-id");
+    assert_eq!(d.loc, loc_of(&text, "nor-in-sou, kind: recall"));
+}
+
+#[test]
+fn an_events_id_leads_to_the_event() {
+    let s = ok(BASE);
+    let body = "  subject e\n  for e in events\n  where e.id.kind == expulsion\n  message \"{e.id.on} {e.id.mission.kind}\"";
+    assert_eq!(
+        messages(&s, body, "2020-06-01"),
+        ["2020-05-01 interests-section"]
+    );
 }
