@@ -1386,17 +1386,19 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
         let only = [
             (
                 "diplomats",
-                diplomats.as_ref().map(|d| d.loc),
+                diplomats.as_ref().map(|d| (d.loc, d.value.to_string())),
                 EventKind::Expulsion,
             ),
             (
                 "until",
-                until.as_ref().map(|d| d.loc),
+                until.as_ref().map(|d| (d.loc, d.value.to_string())),
                 EventKind::RecallForConsultations,
             ),
         ];
-        for (key, loc, belongs) in only {
-            let Some(loc) = loc else { continue };
+        for (key, written, belongs) in only {
+            let Some((loc, written)) = written else {
+                continue;
+            };
             if kind.value == belongs {
                 continue;
             }
@@ -1410,6 +1412,7 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
                         kind.value
                     ),
                 )
+                .with_width(written.chars().count())
                 .with_help(format!(
                     "remove `{key}`, or make the event's `kind` `{belongs}`"
                 ));
