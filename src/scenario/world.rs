@@ -289,7 +289,7 @@ impl<'s> World<'s> {
         self.build_events();
     }
 
-    /// The relation records in force, and each open mission's relation and status.
+    /// The relation records in force, and each open mission's record among them.
     fn build_relations(&mut self) {
         let scenario = self.scenario;
         let date = self.date;
