@@ -56,6 +56,7 @@ pub fn change_points(scenario: &Scenario) -> Vec<Date> {
         add(&h.from);
         add(&h.until);
         add(&h.agrement);
+        add(&h.exequatur);
         if let Some(c) = &h.credentials {
             add(&c.on);
         }
@@ -81,6 +82,15 @@ pub fn change_points(scenario: &Scenario) -> Vec<Date> {
     }
     for m in &scenario.missions {
         mission(m, &mut add);
+    }
+    for r in &scenario.relations {
+        add(&r.from);
+        add(&r.until);
+    }
+    // An event is in the world from its `on`; a recall's absence ends on its `until`.
+    for e in &scenario.events {
+        add(&Some(e.on.clone()));
+        add(&e.until);
     }
     for w in &scenario.waivers {
         add(&w.until);
