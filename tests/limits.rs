@@ -203,3 +203,41 @@ fn message_templates_are_limited_and_messages_are_cut() {
     );
     assert!(vacant.message.ends_with('…'));
 }
+
+/// The cut is marked wherever the message reaches the limit: here a name
+/// fills exactly 2,000 bytes and a value that is not text follows it, which
+/// must still be marked as cut off (`…`), not dropped silently.
+#[test]
+fn a_message_full_to_the_byte_still_marks_what_it_cuts() {
+    let mut set = RuleSet::default();
+    let mut diags = Vec::new();
+    set.add_text(
+        "rule named {\n  title \"t\"\n  severity info\n  cite \"c\"\n  for s in states\n  where s.id == A\n  message \"{s.name}{s.kind}\"\n}\n",
+        "named.rules",
+        &mut diags,
+    );
+    assert!(diags.is_empty(), "{diags:#?}");
+    let full = "N".repeat(2_000);
+    for (name, expected) in [
+        (full.clone(), format!("{full}…")),
+        ("N".repeat(1_990), format!("{}state", "N".repeat(1_990))),
+    ] {
+        let scenario = format!(
+            "# synthetic\nscenario: t\nas_of: 2024-01-01\nstates:\n  - {{ id: A, name: {name} }}\n"
+        );
+        let scenario = load_str(&scenario, "t.yaml", &YamlLimits::default()).unwrap();
+        let report = check(&scenario, &set, &CheckOptions::default()).unwrap();
+        let messages: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "named")
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [expected.as_str()],
+            "a name of {} bytes",
+            name.len()
+        );
+    }
+}
