@@ -12,6 +12,7 @@
 
 use super::date::Date;
 use super::model::{At, Change, Head, Mission, Recognition, Scenario};
+use crate::diag::Code;
 use crate::diag::{self, Diagnostic, Loc};
 use std::collections::{HashMap, HashSet};
 
@@ -308,7 +309,7 @@ fn duplicates(index: &Index, file: &str, diags: &mut Vec<Diagnostic>) {
         match first.get(id.value.as_str()) {
             Some(loc) => diags.push(
                 Diagnostic::new(
-                    "duplicate-id",
+                    Code::DuplicateId,
                     file,
                     id.loc,
                     format!(
@@ -489,7 +490,7 @@ impl<'s> References<'_, 's> {
         if governed != state {
             diags.push(
                 Diagnostic::new(
-                    "wrong-state",
+                    Code::WrongState,
                     self.file,
                     government.loc,
                     format!(
@@ -562,7 +563,7 @@ impl<'s> References<'_, 's> {
                 help.push_str(&also);
             }
             let mut diagnostic = Diagnostic::new(
-                "unknown-id",
+                Code::UnknownId,
                 self.file,
                 first.loc,
                 format!("unknown {} `{id}`", first.want.noun()),
@@ -656,7 +657,7 @@ fn periods(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
         {
             diags.push(
                 Diagnostic::new(
-                    "until-before-from",
+                    Code::UntilBeforeFrom,
                     file,
                     until.loc,
                     format!("`until: {}` is before `from: {}`", until.value, from.value),
@@ -722,7 +723,7 @@ fn overlapping_heads(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
             };
             diags.push(
                 Diagnostic::new(
-                    "overlapping-heads",
+                    Code::OverlappingHeads,
                     &scenario.file,
                     later.loc,
                     format!(
