@@ -58,7 +58,7 @@ codes! {
     "Reading files" {
         UnreadableFile = "unreadable-file" {
             summary: "A file could not be found or read.",
-            cause: "A file named on the command line, found by a walk, or named by parity.toml, a rule test or `--proposals` does not exist, cannot be resolved, or the operating system refused to read it. The error points at the file's start, since no line of it was read.",
+            cause: "A file named on the command line (a scenario, a rule file, a `--proposals` file, `--config`), found by a walk, or named by parity.toml does not exist, cannot be resolved, or the operating system refused to read it. The error points at the file's start, since no line of it was read.",
             fix: "Check the path and the file's permissions. Paths in parity.toml are relative to the directory parity.toml is in.",
         }
         NotAFile = "not-a-file" {

@@ -7,7 +7,7 @@ pub mod code;
 pub mod render;
 
 pub use code::{Code, explain};
-pub use render::Palette;
+pub use render::{ColorChoice, Palette};
 
 use serde::Serialize;
 use std::borrow::Cow;

@@ -42,7 +42,37 @@ enum Paint {
     Secondary,
 }
 
+/// `--color`: whether to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// Colour a terminal, unless `NO_COLOR` is set or `TERM` is `dumb`.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
 impl Palette {
+    /// The palette for a stream that is (`terminal`) or is not a terminal,
+    /// reading `NO_COLOR` and `TERM` from the environment.
+    pub fn choose(choice: ColorChoice, terminal: bool) -> Palette {
+        // https://no-color.org: set and not empty means no colour.
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        Palette::decide(choice, terminal, no_color || dumb)
+    }
+
+    /// `choose`, the environment given: `always` wins over `NO_COLOR`, as a
+    /// command-line flag should (no-color.org).
+    pub fn decide(choice: ColorChoice, terminal: bool, refused: bool) -> Palette {
+        match choice {
+            ColorChoice::Always => Palette::ANSI,
+            ColorChoice::Never => Palette::PLAIN,
+            ColorChoice::Auto if terminal && !refused => Palette::ANSI,
+            ColorChoice::Auto => Palette::PLAIN,
+        }
+    }
+
     /// No colour: the bytes every test and file sees.
     pub const PLAIN: Palette = Palette { ansi: false };
     /// ANSI colours, as rustc uses them.
@@ -387,6 +417,16 @@ mod tests {
             "",
         ];
         assert_eq!(draw(&snippet), expected.join("\n"));
+    }
+
+    #[test]
+    fn auto_colours_a_terminal_only_and_no_color_refuses_it() {
+        use ColorChoice::*;
+        assert_eq!(Palette::decide(Auto, true, false), Palette::ANSI);
+        assert_eq!(Palette::decide(Auto, false, false), Palette::PLAIN);
+        assert_eq!(Palette::decide(Auto, true, true), Palette::PLAIN);
+        assert_eq!(Palette::decide(Always, false, true), Palette::ANSI);
+        assert_eq!(Palette::decide(Never, true, false), Palette::PLAIN);
     }
 
     #[test]
