@@ -916,6 +916,48 @@ mod tests {
     }
 
     #[test]
+    fn the_header_word_is_the_severity_and_secondary_places_follow() {
+        let text = "- id: a\n- id: b\n- id: a\n";
+        let d = Diagnostic::new(
+            Code::DuplicateId,
+            "a.yaml",
+            Loc::new(3, 7),
+            "duplicate id `a`",
+        )
+        .with_severity(Severity::Warning)
+        .with_secondary("a.yaml", Loc::new(1, 7), 1, "first defined here")
+        .with_secondary("b.yaml", Loc::new(4, 2), 3, "and used here")
+        .with_help("rename one");
+        let expected = [
+            "warning[duplicate-id]: duplicate id `a`",
+            " --> a.yaml:3:7",
+            "  |",
+            "3 | - id: a",
+            "  |       ^",
+            "  |",
+            "1 | - id: a",
+            "  |       - first defined here",
+            " ::: b.yaml:4:2",
+            "  | and used here",
+            "  = help: rename one",
+            "",
+        ];
+        assert_eq!(d.render(Some(text)), expected.join("\n"));
+        // render_all draws them alike (a place in another file without its line).
+        let mut all = String::new();
+        let read = |file: &str| match file {
+            "a.yaml" => Some(text.to_string()),
+            _ => None,
+        };
+        render_all(std::slice::from_ref(&d), read, |r| all.push_str(r));
+        assert_eq!(all, d.render(Some(text)));
+        assert_eq!(
+            Diagnostic::new(Code::Usage, "f", Loc::default(), "m").severity,
+            Severity::Error
+        );
+    }
+
+    #[test]
     fn render_puts_caret_under_column() {
         let d = Diagnostic::new(
             Code::UnknownKey,
