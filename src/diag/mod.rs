@@ -265,6 +265,7 @@ impl Diagnostic {
         palette: Palette,
     ) -> String {
         let column = usize::try_from(self.loc.column.saturating_sub(1)).unwrap_or(0);
+        let help = self.help.as_deref().map(printable);
         let snippet = render::Snippet {
             severity: self.severity,
             code: self.code.as_str(),
@@ -290,7 +291,10 @@ impl Diagnostic {
                     text: &label.text,
                 })
                 .collect(),
-            notes: self.help.iter().map(|h| ("help", h.as_str())).collect(),
+            notes: help
+                .iter()
+                .map(|h| ("help", h as &dyn std::fmt::Display))
+                .collect(),
         };
         let mut out = String::new();
         snippet.render(&mut out, palette);

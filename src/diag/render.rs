@@ -17,7 +17,7 @@
 //! only when a `Palette` says so, which only a terminal's does.
 
 use super::{Loc, Severity, printable, push_printable, unprintable};
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use unicode_width::UnicodeWidthChar as _;
 
 /// How much of an input error's line is shown, in characters, from the
@@ -82,9 +82,12 @@ impl Palette {
         self.ansi
     }
 
-    fn paint(self, out: &mut String, paint: Paint, text: &str) {
-        if !self.ansi || text.is_empty() {
-            out.push_str(text);
+    /// Writes `text` into `out`, in `paint`'s colour when there is colour.
+    /// Formatted in place: a report draws a snippet for each of thousands
+    /// of findings, and a temporary string per piece made that slower.
+    fn paint(self, out: &mut String, paint: Paint, text: fmt::Arguments) {
+        if !self.ansi {
+            let _ = out.write_fmt(text);
             return;
         }
         let style = match paint {
@@ -94,7 +97,9 @@ impl Palette {
             Paint::Message => "1",
             Paint::Gutter | Paint::Secondary => "1;34",
         };
-        let _ = write!(out, "\x1b[{style}m{text}\x1b[0m");
+        let _ = write!(out, "\x1b[{style}m");
+        let _ = out.write_fmt(text);
+        out.push_str("\x1b[0m");
     }
 }
 
@@ -130,7 +135,7 @@ pub struct Secondary<'a> {
 }
 
 /// One diagnostic or finding, ready to draw.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Snippet<'a> {
     pub severity: Severity,
     /// The diagnostic code, or a finding's rule id.
@@ -140,8 +145,9 @@ pub struct Snippet<'a> {
     pub loc: Loc,
     pub excerpt: Option<Excerpt<'a>>,
     pub secondary: Vec<Secondary<'a>>,
-    /// `= help: ...`, `= cite: ...`, `= why: ...`: each a word and a text.
-    pub notes: Vec<(&'a str, &'a str)>,
+    /// `= help: ...`, `= cite: ...`, `= why: ...`: each a word and a text,
+    /// written as given (text from a file must be `printable` already).
+    pub notes: Vec<(&'a str, &'a dyn fmt::Display)>,
 }
 
 impl Snippet<'_> {
@@ -151,12 +157,12 @@ impl Snippet<'_> {
         palette.paint(
             out,
             level,
-            &format!("{}[{}]", self.severity.word(), printable(self.code)),
+            format_args!("{}[{}]", self.severity.word(), printable(self.code)),
         );
         palette.paint(
             out,
             Paint::Message,
-            &format!(": {}", printable(self.message)),
+            format_args!(": {}", printable(self.message)),
         );
         out.push('\n');
         // The gutter is as wide as the widest line number, as in rustc.
@@ -166,7 +172,7 @@ impl Snippet<'_> {
             .map(|s| s.loc.line)
             .fold(self.loc.line, u32::max);
         let pad = " ".repeat(widest.to_string().len());
-        palette.paint(out, Paint::Gutter, &format!("{pad}-->"));
+        palette.paint(out, Paint::Gutter, format_args!("{pad}-->"));
         let _ = writeln!(
             out,
             " {}:{}:{}",
@@ -198,7 +204,7 @@ impl Snippet<'_> {
         }
         for place in &self.secondary {
             if let Some(file) = place.file {
-                palette.paint(out, Paint::Gutter, &format!("{pad}:::"));
+                palette.paint(out, Paint::Gutter, format_args!("{pad}:::"));
                 let _ = writeln!(
                     out,
                     " {}:{}:{}",
@@ -229,15 +235,15 @@ impl Snippet<'_> {
             }
         }
         for (word, text) in &self.notes {
-            palette.paint(out, Paint::Gutter, &format!("{pad} ="));
-            let _ = writeln!(out, " {word}: {}", printable(text));
+            palette.paint(out, Paint::Gutter, format_args!("{pad} ="));
+            let _ = writeln!(out, " {word}: {text}");
         }
     }
 }
 
 /// `{pad} |` and, when there is one, ` {text}`.
 fn gutter(out: &mut String, palette: Palette, pad: &str, text: &str) {
-    palette.paint(out, Paint::Gutter, &format!("{pad} |"));
+    palette.paint(out, Paint::Gutter, format_args!("{pad} |"));
     if !text.is_empty() {
         out.push(' ');
         out.push_str(text);
@@ -247,8 +253,11 @@ fn gutter(out: &mut String, palette: Palette, pad: &str, text: &str) {
 
 /// `{number} | {shown}`.
 fn source_line(out: &mut String, palette: Palette, pad: &str, number: &str, shown: &str) {
-    let number = format!("{number:<width$}", width = pad.len());
-    palette.paint(out, Paint::Gutter, &format!("{number} |"));
+    palette.paint(
+        out,
+        Paint::Gutter,
+        format_args!("{number:<width$} |", width = pad.len()),
+    );
     let _ = writeln!(out, " {shown}");
 }
 
@@ -264,16 +273,24 @@ fn underline_line(
     label: Option<&str>,
     paint: Paint,
 ) {
-    palette.paint(out, Paint::Gutter, &format!("{pad} |"));
+    palette.paint(out, Paint::Gutter, format_args!("{pad} |"));
     out.push(' ');
     out.push_str(indent);
-    let mut underline: String = std::iter::repeat_n(mark, marks).collect();
-    if let Some(label) = label {
-        underline.push(' ');
-        underline.push_str(&printable(label));
+    let marks = Marks(mark, marks);
+    match label {
+        Some(label) => palette.paint(out, paint, format_args!("{marks} {}", printable(label))),
+        None => palette.paint(out, paint, format_args!("{marks}")),
     }
-    palette.paint(out, paint, &underline);
     out.push('\n');
+}
+
+/// `n` marks in a row.
+struct Marks(char, usize);
+
+impl fmt::Display for Marks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (0..self.1).try_for_each(|_| f.write_char(self.0))
+    }
 }
 
 /// The window's text as shown: `…` when it does not start the line, then
@@ -401,7 +418,7 @@ mod tests {
                 text: "and there",
             },
         ];
-        snippet.notes = vec![("help", "rename one")];
+        snippet.notes = vec![("help", &"rename one")];
         let expected = [
             "error[c]: m",
             "  --> f:12:9",

@@ -145,26 +145,10 @@ fn finding_block(out: &mut String, finding: &Finding, lines: Option<&[&str]>, pa
             .checked_sub(1)?;
         lines.get(index).copied()
     });
-    let why: Vec<String> = finding
-        .evidence
-        .iter()
-        .map(|evidence| {
-            let fields: Vec<String> = evidence
-                .fields
-                .iter()
-                .map(|f| format!("{} = {} (line {})", f.path, f.value, f.line))
-                .collect();
-            format!(
-                "{} = {} (line {}): {}",
-                evidence.var,
-                evidence.id,
-                evidence.line,
-                fields.join(", ")
-            )
-        })
-        .collect();
-    let notes = std::iter::once(("cite", finding.cite.as_str()))
-        .chain(why.iter().map(|w| ("why", w.as_str())))
+    // The report is `printable` already: notes are written as they are.
+    let why: Vec<Why> = finding.evidence.iter().map(Why).collect();
+    let notes = std::iter::once(("cite", &finding.cite as &dyn std::fmt::Display))
+        .chain(why.iter().map(|w| ("why", w as &dyn std::fmt::Display)))
         .collect();
     let snippet = Snippet {
         severity: finding.severity,
@@ -182,6 +166,29 @@ fn finding_block(out: &mut String, finding: &Finding, lines: Option<&[&str]>, pa
     };
     snippet.render(out, palette);
     out.push('\n');
+}
+
+/// `var = id (line N): path = value (line N), ...`: a finding's evidence.
+struct Why<'e>(&'e crate::eval::Evidence);
+
+impl std::fmt::Display for Why<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let evidence = self.0;
+        write!(
+            f,
+            "{} = {} (line {}): ",
+            evidence.var, evidence.id, evidence.line
+        )?;
+        for (i, field) in evidence.fields.iter().enumerate() {
+            let comma = if i > 0 { ", " } else { "" };
+            write!(
+                f,
+                "{comma}{} = {} (line {})",
+                field.path, field.value, field.line
+            )?;
+        }
+        Ok(())
+    }
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
