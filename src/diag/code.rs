@@ -161,14 +161,29 @@ codes! {
             fix: "Use one of the ranks; the help names the nearest one, or lists them all.",
         }
         UnknownKind = "unknown-kind" {
-            summary: "A mission's kind is not one of the mission kinds.",
-            cause: "Mission kinds are a closed vocabulary (embassy, consulate-general, liaison-office, interests-section and the others of docs/scenario.md); the word given is not one of them.",
+            summary: "A mission's or an event's kind is not one of its kinds.",
+            cause: "Mission kinds (embassy, consulate-general, liaison-office, interests-section and the others of docs/scenario.md) and event kinds (persona-non-grata, expulsion, recall-for-consultations) are closed vocabularies; the word given is not one of them.",
             fix: "Use one of the mission kinds; the help names the nearest one, or lists them all.",
         }
         UnknownLevel = "unknown-level" {
             summary: "A recognition's level is not one of the levels.",
             cause: "Recognition levels are a closed vocabulary (de-jure, de-facto and none); the word given is not one of them.",
             fix: "Use one of the levels; the help names the nearest one, or lists them all.",
+        }
+        UnknownStatus = "unknown-status" {
+            summary: "A relation's status is not one of the statuses.",
+            cause: "Relation statuses are a closed vocabulary (established, severed and suspended); the word given is not one of them.",
+            fix: "Use one of the statuses; the help names the nearest one, or lists them all.",
+        }
+        SameState = "same-state" {
+            summary: "A relation is between a state and itself.",
+            cause: "A relation's `between` names the same state twice; a relation is between two different states.",
+            fix: "Name the two states of the relation.",
+        }
+        KeyNotForKind = "key-not-for-kind" {
+            summary: "An event has a key its kind does not take.",
+            cause: "Some keys of an event mean something for one kind only (`diplomats` for an `expulsion`, `until` for a `recall-for-consultations`); a value the rules would silently ignore is taken for a mistake.",
+            fix: "Remove the key, or correct the event's `kind`.",
         }
         UnknownStateKind = "unknown-state-kind" {
             summary: "A state's kind is not one of the state kinds.",
@@ -194,13 +209,23 @@ codes! {
         }
         UntilBeforeFrom = "until-before-from" {
             summary: "A period ends before it starts.",
-            cause: "A record's `until` date is earlier than its `from` date. A period holds from `from` up to, but not including, `until`.",
+            cause: "A record's `until` date is earlier than its `from` date (or, for a recall, than the event's `on`). A period holds from its start up to, but not including, `until`.",
             fix: "Correct one of the two dates.",
         }
         OverlappingHeads = "overlapping-heads" {
             summary: "Two heads of one mission are in office at once.",
             cause: "The periods of two heads of the same mission overlap; a mission has one head at a time. The help gives the line and period of the earlier head.",
             fix: "End the earlier head's period (`until`) on or before the later head's `from`.",
+        }
+        OverlappingRelations = "overlapping-relations" {
+            summary: "Two relation records between the same states hold at once.",
+            cause: "The periods of two `relations` records between the same two states overlap; relations are in one status at a time. The help gives the line, period and status of the earlier record.",
+            fix: "End the earlier record's period (`until`) on or before the later record's `from`.",
+        }
+        ProtectingPowerIsParty = "protecting-power-is-party" {
+            summary: "A mission's protecting power is its own sender or receiver.",
+            cause: "A protecting power is a third state whose embassy hosts the mission (VCDR art. 45-46); the state named is the mission's sender or receiver.",
+            fix: "Name a third state as `protecting_power`, or remove the key.",
         }
         InvalidChange = "invalid-change" {
             summary: "A proposal's change cannot be made.",

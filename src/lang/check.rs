@@ -11,7 +11,7 @@ use super::schema::{self, Collection, Field, RecordKind, Ty};
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Loc};
 use crate::scenario::date::Date;
-use crate::scenario::model::{Level, MissionKind, Rank, StateKind};
+use crate::scenario::model::{EventKind, Level, MissionKind, Rank, RelationStatus, StateKind};
 use std::collections::HashSet;
 
 /// Most variables (bindings and quantifiers) one rule may introduce.
@@ -33,6 +33,8 @@ pub enum Lit {
     MissionKind(MissionKind),
     Level(Level),
     StateKind(StateKind),
+    RelationStatus(RelationStatus),
+    EventKind(EventKind),
     /// An id written in the rule; it may name no record of a given world.
     Id(String),
 }
@@ -442,8 +444,12 @@ impl<'a> Checker<'a> {
                 .suggest(&ident.name, names)
                 .with_label("not a collection");
             let diagnostic = if diagnostic.help.is_none() {
-                diagnostic
-                    .with_help("the collections are missions, states, governments and recognitions")
+                let names: Vec<&str> = schema::COLLECTIONS.iter().map(|(n, _, _)| *n).collect();
+                let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+                diagnostic.with_help(format!(
+                    "the collections are {} and {last}",
+                    rest.join(", ")
+                ))
             } else {
                 diagnostic
             };
@@ -669,7 +675,11 @@ impl<'a> Checker<'a> {
                     .diagnostic(
                         Code::UnknownField,
                         segment_span,
-                        format!("a {} has no field `{segment}`", record.word()),
+                        format!(
+                            "{} {} has no field `{segment}`",
+                            record.article(),
+                            record.word()
+                        ),
                     )
                     .suggest(segment, names.iter().copied());
                 if diagnostic.help.is_none() {
@@ -699,11 +709,18 @@ impl<'a> Checker<'a> {
     /// Gives a bare word the type it is compared with.
     fn coerce(&mut self, word: &str, span: Span, ty: &Ty) -> Option<Ex> {
         let lit = match ty {
-            Ty::Rank | Ty::MissionKind | Ty::Level | Ty::StateKind => {
+            Ty::Rank
+            | Ty::MissionKind
+            | Ty::Level
+            | Ty::StateKind
+            | Ty::RelationStatus
+            | Ty::EventKind => {
                 let lit = match ty {
                     Ty::Rank => Rank::from_word(word).map(Lit::Rank),
                     Ty::MissionKind => MissionKind::from_word(word).map(Lit::MissionKind),
                     Ty::Level => Level::from_word(word).map(Lit::Level),
+                    Ty::RelationStatus => RelationStatus::from_word(word).map(Lit::RelationStatus),
+                    Ty::EventKind => EventKind::from_word(word).map(Lit::EventKind),
                     _ => StateKind::from_word(word).map(Lit::StateKind),
                 };
                 match lit {
@@ -851,12 +868,7 @@ impl<'a> Checker<'a> {
 
     fn membership(&mut self, item: &ast::Expr, list: &ast::Expr, negated: bool) -> Option<Typed> {
         let ExprKind::List(elements) = &list.kind else {
-            self.error(
-                Code::TypeMismatch,
-                list.span,
-                "`in` needs a list, such as `[ambassador, nuncio]`".into(),
-            );
-            return None;
+            return self.membership_of_field(item, list, negated);
         };
         let (item, ty) = self.known(item)?;
         if matches!(ty, Ty::Record(_) | Ty::List(_) | Ty::Null) {
@@ -898,6 +910,60 @@ impl<'a> Checker<'a> {
             Ex::In {
                 item: Box::new(item),
                 list: checked,
+                negated,
+            },
+            Ty::Bool,
+        ))
+    }
+
+    /// `x in r.between`: a list-valued field (an `Ex::In` whose one element
+    /// is the list; the evaluator looks inside it).
+    fn membership_of_field(
+        &mut self,
+        item: &ast::Expr,
+        list: &ast::Expr,
+        negated: bool,
+    ) -> Option<Typed> {
+        let not_a_list = |this: &mut Self| {
+            this.error(
+                Code::TypeMismatch,
+                list.span,
+                "`in` needs a list, such as `[ambassador, nuncio]`".into(),
+            );
+            None
+        };
+        // A bare word or anything else that is not a list-valued field.
+        if !matches!(list.kind, ExprKind::Name(_)) {
+            return not_a_list(self);
+        }
+        let (list_ex, list_ty) = match self.infer(list)? {
+            Typed::Known(ex, Ty::List(item_ty)) => (ex, item_ty.clone()),
+            _ => return not_a_list(self),
+        };
+        let item_ex = match self.infer(item)? {
+            Typed::Word(w, span) => self.coerce(&w, span, &list_ty)?,
+            Typed::Known(ex, ty) => {
+                let fits = ty == list_ty
+                    || ty == Ty::Null
+                    || matches!((&ty, &list_ty), (Ty::Ref(_), Ty::Ref(_)));
+                if let Some(text) = quoted_id(&ex, &ty, &list_ty) {
+                    self.coerce(text, item.span, &list_ty)?
+                } else if fits {
+                    ex
+                } else {
+                    self.error(
+                        Code::TypeMismatch,
+                        item.span,
+                        format!("the list holds {list_ty}, but the value is {ty}"),
+                    );
+                    return None;
+                }
+            }
+        };
+        Some(Typed::Known(
+            Ex::In {
+                item: Box::new(item_ex),
+                list: vec![list_ex],
                 negated,
             },
             Ty::Bool,
