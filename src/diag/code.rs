@@ -375,7 +375,7 @@ impl Code {
         for (heading, text) in [("Cause", self.cause()), ("Fix", self.fix())] {
             out.push_str(heading);
             out.push_str(":\n\n");
-            for line in crate::lang::explain::wrap(text, crate::lang::explain::WIDTH - 2) {
+            for line in super::wrap(text, super::EXPLAIN_WIDTH - 2) {
                 out.push_str("  ");
                 out.push_str(&line);
                 out.push('\n');

@@ -66,6 +66,29 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Width `parity explain` wraps its texts to.
+pub(crate) const EXPLAIN_WIDTH: usize = 80;
+
+/// Greedy word wrap; a word longer than `width` gets a line of its own.
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let needed = line.chars().count() + 1 + word.chars().count();
+            if !line.is_empty() && needed > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 /// Pushes `c`, escaped if it is unprintable; returns how many characters it took.
 fn push_printable(out: &mut String, c: char) -> usize {
     if unprintable(c) {
