@@ -501,7 +501,7 @@ fn an_event_needs_its_date_and_mission_and_a_unique_id() {
     assert_eq!(only(&text).message, "an event needs `mission`");
     let text = with("id: png-1", "id: recall-1");
     let d = only(&text);
-    assert_eq!(d.code.as_str(), "duplicate-id");
+    assert_eq!(d.code, "duplicate-id");
     assert_eq!(d.loc, loc_of(&text, "recall-1\n    kind: persona"));
     // Ids are one namespace: an event may not take a mission's id.
     assert_eq!(
@@ -1088,7 +1088,7 @@ fn a_proposals_event_id_is_an_id_of_the_file() {
         PROPOSALS.replace("id: recall-2", "id: nor-in-sou")
     );
     let d = only(&text);
-    assert_eq!(d.code.as_str(), "duplicate-id");
+    assert_eq!(d.code, "duplicate-id");
     assert_eq!(d.loc, loc_of(&text, "nor-in-sou, kind: recall"));
 }
 

@@ -45,7 +45,7 @@ fn ok(lines: &[&str]) -> Scenario {
 }
 
 fn assert_diag(d: &Diagnostic, code: &str, message: &str, line: u32, column: u32) {
-    assert_eq!(d.code.as_str(), code, "{d:#?}");
+    assert_eq!(d.code, code, "{d:#?}");
     assert_eq!(d.message, message, "{d:#?}");
     assert_eq!(d.loc, Loc::new(line, column), "{d:#?}");
     assert_eq!(d.file, "t.yaml");
@@ -80,7 +80,7 @@ fn with_states(rest: &[&'static str]) -> Vec<&'static str> {
 #[test]
 fn syntax_error_is_reported_alone() {
     let d = only(&["scenario: t", "states: [", "missions: x"]);
-    assert_eq!(d.code.as_str(), "yaml-syntax");
+    assert_eq!(d.code, "yaml-syntax");
 }
 
 #[test]
@@ -155,7 +155,7 @@ fn missing_scenario_id_and_empty_file() {
         1,
     );
     let d = only(&["# only a comment"]);
-    assert_eq!(d.code.as_str(), "empty-file");
+    assert_eq!(d.code, "empty-file");
 }
 
 #[test]
@@ -614,7 +614,7 @@ fn overlapping_heads() {
     ok(&heads("        from: 2024-09-09"));
     // A head with no `from` has been in office since ever.
     let d = only(&heads("        name: X"));
-    assert_eq!(d.code.as_str(), "overlapping-heads");
+    assert_eq!(d.code, "overlapping-heads");
 }
 
 #[test]
@@ -713,7 +713,7 @@ fn a_bad_date_does_not_cause_overlaps() {
         "      - {rank: ambassador, until: 2018}",   // 18
         "      - {rank: ambassador, from: 2018-13}", // 19
     ]));
-    assert_eq!(d.code.as_str(), "impossible-date");
+    assert_eq!(d.code, "impossible-date");
 }
 
 // ---------------------------------------------------------------------------
@@ -1014,7 +1014,7 @@ fn collections_may_be_null_or_missing() {
 fn a_repeated_key_is_named_at_its_second_place_without_library_advice() {
     // Synthetic.
     let d = only(&["scenario: t", "states:", "  - id: AAA", "    id: BBB"]);
-    assert_eq!(d.code.as_str(), "yaml-syntax");
+    assert_eq!(d.code, "yaml-syntax");
     assert_eq!(d.message, "duplicate key `id`");
     assert_eq!((d.loc.line, d.loc.column), (4, 5));
     assert!(

@@ -42,7 +42,7 @@ fn assert_diag(
     width: u32,
     help: Option<&str>,
 ) {
-    assert_eq!(d.code.as_str(), code, "code of {d:#?}");
+    assert_eq!(d.code, code, "code of {d:#?}");
     assert_eq!(d.message, message, "message of {d:#?}");
     assert_eq!(d.file, "t.rules");
     assert_eq!(d.loc, Loc::new(line, column), "location of {d:#?}");
@@ -170,7 +170,7 @@ fn a_quantifier_variable_is_out_of_scope_after_its_quantifier() {
     let d = only_error(&rule(
         "  for m in missions\n  where exists(g in governments where g.state == m.receiver) and g.in_control",
     ));
-    assert_eq!(d.code.as_str(), "unknown-variable");
+    assert_eq!(d.code, "unknown-variable");
     assert_eq!(d.message, "unknown variable `g`");
     assert_eq!(d.loc, Loc::new(6, 66));
 }
@@ -241,7 +241,7 @@ fn wrong_number_of_arguments_quotes_the_signature() {
     let d = only_error(&rule(
         "  for m in missions\n  where recognition(m.sender) == de-jure",
     ));
-    assert_eq!(d.code.as_str(), "wrong-arguments");
+    assert_eq!(d.code, "wrong-arguments");
     assert_eq!(
         d.message,
         "wrong number of arguments: recognition(state, government [, date]) -> de-jure, de-facto or none"
@@ -255,7 +255,7 @@ fn wrong_number_of_arguments_quotes_the_signature() {
     let d = only_error(&rule(
         "  for m in missions\n  where recognition(m.sender, m.receiver, as_of, as_of) == de-jure",
     ));
-    assert_eq!(d.code.as_str(), "wrong-arguments");
+    assert_eq!(d.code, "wrong-arguments");
 }
 
 #[test]
@@ -522,7 +522,7 @@ fn duplicate_rule_id_across_two_files() {
     assert_eq!(set.rules.len(), 1, "the second definition is not added");
     assert_eq!(diags.len(), 1, "{diags:#?}");
     let d = &diags[0];
-    assert_eq!(d.code.as_str(), "duplicate-rule");
+    assert_eq!(d.code, "duplicate-rule");
     assert_eq!(d.message, "the rule `t` is already defined");
     assert_eq!(d.file, "b.rules");
     assert_eq!(d.loc, Loc::new(1, 6));
@@ -565,7 +565,7 @@ fn subject_naming_an_unbound_variable() {
     let d = only_error(&rule(
         "  subject g\n  for m in missions\n  where exists(g in governments where g.state == m.sender)",
     ));
-    assert_eq!(d.code.as_str(), "unknown-variable");
+    assert_eq!(d.code, "unknown-variable");
     assert_eq!(d.message, "the subject `g` is not a bound variable");
 }
 
@@ -677,7 +677,7 @@ fn quantifiers_type_check() {
     let d = only_error(&rule(
         "  for s in states\n  where exists(m in missons) == true",
     ));
-    assert_eq!(d.code.as_str(), "unknown-collection");
+    assert_eq!(d.code, "unknown-collection");
     assert_eq!(d.help.as_deref(), Some("did you mean `missions`?"));
 }
 
@@ -717,7 +717,7 @@ fn a_string_inside_a_message_hole_has_plain_quotes_and_the_usual_escapes() {
     // As docs/rules.md says: the literal's own quotes are not escaped...
     let text = "rule t {\n  title \"T\"\n  severity error\n  cite \"C\"\n  for m in missions\n  message \"x {m.id == \\\"a\\\"} y\"\n}\n";
     let d = only_error(text);
-    assert_eq!(d.code.as_str(), "rule-syntax");
+    assert_eq!(d.code, "rule-syntax");
     assert_eq!(d.message, "expected an expression, found `\\`");
     assert_eq!(d.loc, Loc::new(6, 23));
     // ...but inside it, escapes work as in any string.
