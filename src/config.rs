@@ -15,6 +15,7 @@
 //! every path it names must stay inside the project's directory, and is
 //! walked with the same care as any directory (see `io::discover`).
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, loc_at};
 use crate::io::discover::{Exclude, normalize};
 use crate::io::{Sources, Trust};
@@ -118,7 +119,7 @@ pub fn load(file: &Path, sources: &mut Sources) -> Result<Config, Vec<Diagnostic
         let at = error.span().map_or(0, |s| s.start);
         vec![
             Diagnostic::new(
-                "config-syntax",
+                Code::ConfigSyntax,
                 &name,
                 loc_at(&text, at),
                 format!("{name} is not valid TOML: {}", error.message().trim()),
@@ -150,7 +151,7 @@ pub fn load(file: &Path, sources: &mut Sources) -> Result<Config, Vec<Diagnostic
                         reader.error(
                             value.span().start,
                             &word,
-                            "config-value",
+                            Code::ConfigValue,
                             format!("`fail-on` is `{word}`: write error, warning or info"),
                             Severity::WORDS.iter().copied(),
                         );
@@ -169,7 +170,7 @@ pub fn load(file: &Path, sources: &mut Sources) -> Result<Config, Vec<Diagnostic
                         Err(_) => reader.error(
                             value.span().start,
                             &written,
-                            "config-value",
+                            Code::ConfigValue,
                             format!("`as-of` is `{written}`: write a real date, YYYY-MM-DD"),
                             [].into_iter(),
                         ),
@@ -179,7 +180,7 @@ pub fn load(file: &Path, sources: &mut Sources) -> Result<Config, Vec<Diagnostic
             other => reader.error(
                 at,
                 other,
-                "unknown-key",
+                Code::UnknownKey,
                 format!("{name} has no key `{other}`"),
                 KEYS.iter().map(|(k, _)| *k),
             ),
@@ -235,7 +236,7 @@ impl Reader<'_> {
         &mut self,
         at: usize,
         word: &str,
-        code: &'static str,
+        code: Code,
         message: String,
         candidates: impl Iterator<Item = &'c str>,
     ) {
@@ -263,7 +264,7 @@ impl Reader<'_> {
             .map_or("", |(_, what)| *what);
         self.diagnostics.push(
             Diagnostic::new(
-                "config-value",
+                Code::ConfigValue,
                 self.name,
                 loc_at(self.text, value.span().start),
                 format!("`{key}` must be {wanted}"),
@@ -303,12 +304,12 @@ impl Reader<'_> {
                 Err(why) => {
                     let (code, message, help) = match why {
                         Outside::Missing => (
-                            "config-path-missing",
+                            Code::ConfigPathMissing,
                             format!("`{key}` names `{written}`, which does not exist"),
                             "paths in parity.toml are relative to it",
                         ),
                         Outside::Escapes => (
-                            "config-path-outside",
+                            Code::ConfigPathOutside,
                             format!(
                                 "`{key}` names `{written}`, which is outside the project's directory"
                             ),
@@ -350,7 +351,7 @@ impl Reader<'_> {
                 }
                 Err(error) => self.diagnostics.push(
                     Diagnostic::new(
-                        "config-value",
+                        Code::ConfigValue,
                         self.name,
                         loc_at(self.text, at),
                         format!("`exclude` has a glob that does not parse: {}", error.kind()),

@@ -2,7 +2,8 @@
 //! is done by the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use parity::commands::{self, Evaluation, Exit, Session};
+use parity::commands::{self, Colour, Evaluation, Exit, Session};
+use parity::diag::ColorChoice;
 use parity::io::Trust;
 use parity::lang::ast::Severity;
 use parity::report::Format;
@@ -33,6 +34,27 @@ struct Cli {
     /// Read no project file.
     #[arg(long, global = true)]
     no_config: bool,
+    /// Colour errors and the human report: auto colours a terminal unless
+    /// NO_COLOR is set; a file written with --output is never coloured.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<Color> for ColorChoice {
+    fn from(c: Color) -> ColorChoice {
+        match c {
+            Color::Auto => ColorChoice::Auto,
+            Color::Always => ColorChoice::Always,
+            Color::Never => ColorChoice::Never,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -282,7 +304,8 @@ fn status(exit: Exit) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut session = match Session::start(cli.config.as_deref(), cli.no_config) {
+    let colour = Colour::choose(cli.color.into());
+    let mut session = match Session::start_coloured(cli.config.as_deref(), cli.no_config, colour) {
         Ok(session) => session,
         Err(exit) => return status(exit),
     };

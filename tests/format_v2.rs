@@ -104,7 +104,12 @@ fn loc_of(text: &str, needle: &str) -> Loc {
 
 fn assert_diag(d: &Diagnostic, code: &str, message: &str, loc: Loc, help: Option<&str>) {
     assert_eq!(
-        (d.code, d.message.as_str(), d.loc, d.help.as_deref()),
+        (
+            d.code.as_str(),
+            d.message.as_str(),
+            d.loc,
+            d.help.as_deref()
+        ),
         (code, message, loc, help),
         "{d:#?}"
     );
@@ -519,7 +524,7 @@ fn the_files_events_concern_the_files_missions() {
     );
     let d = only(&text);
     assert_eq!(
-        (d.code, d.message.as_str()),
+        (d.code.as_str(), d.message.as_str()),
         ("unknown-id", "unknown mission `new-post`")
     );
     assert_eq!(
@@ -706,7 +711,7 @@ fn wrong_fields_and_words_are_met_with_did_you_mean() {
         let diags = rule_errors(&rule(&body));
         let found: Vec<_> = diags
             .iter()
-            .map(|d| (d.code, d.message.as_str(), d.help.as_deref()))
+            .map(|d| (d.code.as_str(), d.message.as_str(), d.help.as_deref()))
             .collect();
         assert_eq!(found, [(code, message, help)], "{condition}");
     }
@@ -726,7 +731,10 @@ fn wrong_fields_and_words_are_met_with_did_you_mean() {
         let body = format!("  subject e\n  for e in events\n  where {condition}\n  message \"x\"");
         let diags = rule_errors(&rule(&body));
         assert_eq!(diags.len(), 1, "{diags:#?}");
-        assert_eq!((diags[0].code, diags[0].message.as_str()), (code, message));
+        assert_eq!(
+            (diags[0].code.as_str(), diags[0].message.as_str()),
+            (code, message)
+        );
     }
     let body = "  subject m\n  for m in missions\n  where m.head.absnt or m.relaton_status == none\n  message \"x\"";
     let helps: Vec<_> = rule_errors(&rule(body))

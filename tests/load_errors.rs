@@ -647,7 +647,7 @@ fn several_errors_are_all_reported_in_position_order() {
     ]));
     let found: Vec<(&str, u32, u32)> = diags
         .iter()
-        .map(|d| (d.code, d.loc.line, d.loc.column))
+        .map(|d| (d.code.as_str(), d.loc.line, d.loc.column))
         .collect();
     assert_eq!(
         found,
@@ -678,7 +678,7 @@ fn a_broken_state_does_not_cascade_into_unknown_ids() {
     ]);
     let found: Vec<(&str, u32, u32)> = diags
         .iter()
-        .map(|d| (d.code, d.loc.line, d.loc.column))
+        .map(|d| (d.code.as_str(), d.loc.line, d.loc.column))
         .collect();
     assert_eq!(
         found,

@@ -4,7 +4,7 @@
 //! terminal, an annotation or Markdown shows it.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-use parity::diag::{Diagnostic, Loc, printable};
+use parity::diag::{Code, Diagnostic, Loc, printable};
 use parity::lang::ast::Severity;
 use parity::report::{Report, github, human, junit, markdown};
 use parity::scenario::date::Date;
@@ -58,7 +58,7 @@ fn a_root_list_is_one_error_at_its_place() {
     );
     // After comments, and read by serde-saphyr (a flow list): where it starts.
     let d = only("# a comment\n\n  [a, b]\n");
-    assert_eq!((d.code, d.loc), ("wrong-type", Loc::new(3, 3)));
+    assert_eq!((d.code.as_str(), d.loc), ("wrong-type", Loc::new(3, 3)));
     let d = only("---\njust text\n");
     assert_diag(
         &d,
@@ -94,7 +94,7 @@ fn rule_test_files_and_their_scenarios_report_a_wrong_root_once() {
         1,
     );
     let d = one("\n\n");
-    assert_eq!((d.code, d.loc), ("wrong-type", Loc::new(1, 1)));
+    assert_eq!((d.code.as_str(), d.loc), ("wrong-type", Loc::new(1, 1)));
     assert!(d.message.ends_with("found nothing (null)"), "{d:?}");
     let d = one("rule: head-vacant\ncases:\n  - name: c\n    fires: []\n    scenario: [a]\n");
     assert_diag(
@@ -188,7 +188,10 @@ fn a_second_document_is_named_as_such_where_it_starts() {
     assert!(help(&d).contains("a file of its own"), "{d:?}");
     // After an explicit end of document, the second starts at its content.
     let d = only("scenario: t\n...\n# next\nscenario: u\n");
-    assert_eq!((d.code, d.loc), ("yaml-multiple-documents", Loc::new(4, 1)));
+    assert_eq!(
+        (d.code.as_str(), d.loc),
+        ("yaml-multiple-documents", Loc::new(4, 1))
+    );
 }
 
 #[test]
@@ -296,7 +299,11 @@ fn deep_nesting_is_a_depth_limit_with_the_limit_named() {
     assert!(help(&d).contains("at most 32 levels"), "{d:?}");
     // The parser's own recursion limit (unclosed brackets) is the same error.
     let d = only(&"[".repeat(100_000));
-    assert_eq!((d.code, d.loc.line), ("yaml-depth-limit", 1), "{d:?}");
+    assert_eq!(
+        (d.code.as_str(), d.loc.line),
+        ("yaml-depth-limit", 1),
+        "{d:?}"
+    );
 }
 
 #[test]
@@ -375,7 +382,7 @@ fn ids_counts_and_dates_stay_strict_about_numbers() {
         "scenario: t\nstates: [{id: A}, {id: B}]\nmissions:\n",
         "  - {id: m, sender: A, receiver: B, kind: embassy, staff: [{diplomats: .nan}]}\n"
     ));
-    assert_eq!((d.code, d.loc.line), ("wrong-type", 4), "{d:?}");
+    assert_eq!((d.code.as_str(), d.loc.line), ("wrong-type", 4), "{d:?}");
     assert_eq!(d.message, "expected a non-negative integer, found a number");
     let d = only("scenario: t\nas_of: 2024.5\n");
     assert_diag(&d, "wrong-type", "expected a date, found a number", 2, 8);
@@ -609,7 +616,7 @@ fn diagnostics_escape_the_file_text_they_quote() {
     // lines up under the unknown key.
     let text = "scenario: t\nstates:\n  - {id: AAA, name: x\u{202e}y, idd: x}\n";
     let d = only(text);
-    assert_eq!((d.code, d.loc), ("unknown-key", Loc::new(3, 26)));
+    assert_eq!((d.code.as_str(), d.loc), ("unknown-key", Loc::new(3, 26)));
     let rendered = d.render(Some(text));
     assert_printable("diagnostic", &rendered);
     let lines: Vec<&str> = rendered.lines().collect();
@@ -621,10 +628,10 @@ fn diagnostics_escape_the_file_text_they_quote() {
 
 #[test]
 fn a_tab_in_the_quoted_line_stays_a_tab_under_which_the_caret_aligns() {
-    let d = Diagnostic::new("x", "t.yaml", Loc::new(1, 4), "m").with_width(1);
+    let d = Diagnostic::new(Code::WrongType, "t.yaml", Loc::new(1, 4), "m").with_width(1);
     let rendered = d.render(Some("\ta: b"));
     assert_eq!(
         rendered,
-        "error[x]: m\n --> t.yaml:1:4\n  |\n1 | \ta: b\n  | \t  ^\n"
+        "error[wrong-type]: m\n --> t.yaml:1:4\n  |\n1 | \ta: b\n  | \t  ^\n"
     );
 }

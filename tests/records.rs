@@ -107,7 +107,7 @@ states:
         let errors = load_str(&text, "t.yaml", &YamlLimits::default()).unwrap_err();
         let found: Vec<(&str, &str, Option<&str>)> = errors
             .iter()
-            .map(|d| (d.code, d.message.as_str(), d.help.as_deref()))
+            .map(|d| (d.code.as_str(), d.message.as_str(), d.help.as_deref()))
             .collect();
         assert_eq!(
             found,
@@ -125,7 +125,7 @@ states:
         let errors = load_str(&text, "t.yaml", &YamlLimits::default()).unwrap_err();
         let found: Vec<(&str, &str)> = errors
             .iter()
-            .map(|d| (d.code, d.message.as_str()))
+            .map(|d| (d.code.as_str(), d.message.as_str()))
             .collect();
         assert_eq!(
             found,

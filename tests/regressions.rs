@@ -228,7 +228,7 @@ fn deeply_nested_rule_expressions_are_errors_not_stack_overflows() {
             let errors = parse_rules(&text, "t.rules").unwrap_err();
             let found: Vec<(&str, &str)> = errors
                 .iter()
-                .map(|d| (d.code, d.message.as_str()))
+                .map(|d| (d.code.as_str(), d.message.as_str()))
                 .collect();
             assert_eq!(
                 found,
@@ -256,7 +256,7 @@ fn long_and_chains_are_errors_not_stack_overflows() {
         let errors = parse_rules(&text, "t.rules").unwrap_err();
         let found: Vec<(&str, &str)> = errors
             .iter()
-            .map(|d| (d.code, d.message.as_str()))
+            .map(|d| (d.code.as_str(), d.message.as_str()))
             .collect();
         assert_eq!(
             found,
@@ -290,7 +290,7 @@ fn deeply_nested_yaml_is_an_error_not_a_stack_overflow() {
         };
         bounded(Duration::from_secs(60), move || {
             let errors = load_str(&text, "t.yaml", &YamlLimits::default()).unwrap_err();
-            let codes: Vec<&str> = errors.iter().map(|d| d.code).collect();
+            let codes: Vec<&str> = errors.iter().map(|d| d.code.as_str()).collect();
             assert_eq!(codes, ["yaml-depth-limit"], "{errors:#?}");
             load_scenario_target(&text);
         });

@@ -301,7 +301,7 @@ fn load_errors(fires: &str) -> Vec<Diagnostic> {
 fn codes(errors: &[Diagnostic]) -> Vec<(&str, u32, u32)> {
     errors
         .iter()
-        .map(|d| (d.code, d.loc.line, d.loc.column))
+        .map(|d| (d.code.as_str(), d.loc.line, d.loc.column))
         .collect()
 }
 

@@ -632,7 +632,10 @@ fn every_error_of_a_rule_is_reported() {
         "  for m in missions\n  where m.head.rnk == ambassador and m.sendr == AFG and clas(m.head.rank) == 1",
     ));
     assert!(set.rules.is_empty());
-    let codes: Vec<(&str, u32)> = diags.iter().map(|d| (d.code, d.loc.column)).collect();
+    let codes: Vec<(&str, u32)> = diags
+        .iter()
+        .map(|d| (d.code.as_str(), d.loc.column))
+        .collect();
     assert_eq!(
         codes,
         vec![

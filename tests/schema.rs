@@ -199,7 +199,7 @@ fn an_unknown_key_is_rejected_by_both() {
         };
         let found: Vec<(&str, &str)> = errors
             .iter()
-            .map(|d| (d.code, d.message.as_str()))
+            .map(|d| (d.code.as_str(), d.message.as_str()))
             .collect();
         assert_eq!(
             found,
@@ -278,7 +278,7 @@ fn bad_values_are_rejected_by_both() {
         let Err(errors) = load_str(&text, "t.yaml", &YamlLimits::default()) else {
             panic!("loader accepts {bad}");
         };
-        let codes: Vec<&str> = errors.iter().map(|d| d.code).collect();
+        let codes: Vec<&str> = errors.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(codes, want, "{bad}: {errors:#?}");
         assert!(!validator.is_valid(&json_of(&text)), "schema accepts {bad}");
     }

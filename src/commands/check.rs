@@ -127,6 +127,14 @@ pub fn check(session: &mut Session, args: &CheckArgs) -> Exit {
         base: &base,
         sources: &session.sources,
     };
+    // Colour only on a terminal's standard output, never into a file.
+    let coloured = crate::report::human::Human {
+        palette: session.colour.stdout,
+    };
+    let renderer: &dyn crate::report::Render = match (common.format, &common.output) {
+        (crate::report::Format::Human, None) if session.colour.stdout.is_coloured() => &coloured,
+        _ => renderer,
+    };
     let written = session.emit_with(common.output.as_deref(), |out| renderer.render(&cx, out));
     let code = match written {
         Ok(()) => exit_code(failed.len(), &reports, fail_on),

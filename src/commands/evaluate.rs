@@ -4,6 +4,7 @@
 use super::files::{find, read_found, roots};
 use super::{Evaluation, Exit, Session, count, done};
 use crate::CheckOptions;
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::engine::network::Network;
 use crate::io::{Source, Trust};
@@ -33,7 +34,8 @@ fn rules_and_scenario(
 fn human_or_json(common: &Evaluation, command: &str) -> Result<(), Exit> {
     if common.format.check_only() {
         say!(
-            "error[usage]: `parity {command}` writes --format human or json; the CI formats are for `parity check`"
+            "error[{}]: `parity {command}` writes --format human or json; the CI formats are for `parity check`",
+            Code::Usage
         );
         return Err(Exit::InputError);
     }
@@ -203,7 +205,10 @@ pub fn timeline(
     if let (Some(from), Some(until)) = (from, until)
         && until <= from
     {
-        say!("error[usage]: --until {until} is not after --from {from}");
+        say!(
+            "error[{}]: --until {until} is not after --from {from}",
+            Code::Usage
+        );
         return Exit::InputError;
     }
     let result =

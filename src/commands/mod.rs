@@ -22,7 +22,7 @@ pub use check::{CheckArgs, check};
 pub use evaluate::{graph, propose, suggest, test, timeline};
 pub use rules::{explain, format_rule_files, list_rules};
 
-use crate::diag::Diagnostic;
+use crate::diag::{ColorChoice, Diagnostic, Palette};
 use crate::eval::Budget;
 use crate::io::{Source, Sources, Trust};
 use crate::lang::ast::Severity;
@@ -73,15 +73,47 @@ impl Evaluation {
 pub struct Session {
     pub sources: Sources,
     pub config: Option<crate::config::Config>,
+    /// How input errors on stderr and the human report on stdout are
+    /// coloured (a file written with --output never is).
+    pub colour: Colour,
+}
+
+/// The palettes of the two standard streams.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Colour {
+    pub stderr: Palette,
+    pub stdout: Palette,
+}
+
+impl Colour {
+    /// `--color`, for the streams as they are: `auto` colours a stream
+    /// that is a terminal (and `NO_COLOR` unset).
+    pub fn choose(choice: ColorChoice) -> Colour {
+        use std::io::IsTerminal as _;
+        Colour {
+            stderr: Palette::choose(choice, std::io::stderr().is_terminal()),
+            stdout: Palette::choose(choice, std::io::stdout().is_terminal()),
+        }
+    }
 }
 
 impl Session {
     /// Reads the project file `config_file`, else the nearest parity.toml,
     /// unless `no_config`.
     pub fn start(config_file: Option<&Path>, no_config: bool) -> Result<Session, Exit> {
+        Session::start_coloured(config_file, no_config, Colour::default())
+    }
+
+    /// `start`, colouring as `colour` says.
+    pub fn start_coloured(
+        config_file: Option<&Path>,
+        no_config: bool,
+        colour: Colour,
+    ) -> Result<Session, Exit> {
         let mut session = Session {
             sources: Sources::default(),
             config: None,
+            colour,
         };
         for (name, text) in crate::lang::ruleset::STANDARD {
             session.sources.add(Source {
@@ -119,8 +151,9 @@ impl Session {
     /// text that was read (never by reading the file again).
     pub fn print(&self, diagnostics: &[Diagnostic]) {
         let mut stderr = std::io::stderr().lock();
-        crate::diag::render_all(
+        crate::diag::render_all_in(
             diagnostics,
+            self.colour.stderr,
             |name| self.sources.text_of(name).map(str::to_string),
             |text| {
                 let _ = writeln!(stderr, "{text}");

@@ -2,6 +2,7 @@
 
 use super::files::find;
 use super::{Exit, Session, done};
+use crate::diag::Code;
 use crate::io::{Sources, Trust};
 use std::path::PathBuf;
 
@@ -70,6 +71,7 @@ pub fn format_rule_files(session: &Session, paths: &[PathBuf], check: bool) -> E
                 let shown = Session {
                     sources,
                     config: None,
+                    colour: session.colour,
                 };
                 shown.print(&diagnostics);
                 broken = true;
@@ -98,7 +100,8 @@ pub fn format_rule_files(session: &Session, paths: &[PathBuf], check: bool) -> E
 }
 
 /// `parity explain`: a rule of the rule set, else a finding built into
-/// parity; an unknown id is an input error naming the nearest rule.
+/// parity, else a diagnostic code; an unknown id is an input error naming
+/// the nearest rule or code.
 pub fn explain(session: &mut Session, id: &str, extra: &[PathBuf]) -> Exit {
     let set = match session.rules(extra) {
         Ok(set) => set,
@@ -109,13 +112,16 @@ pub fn explain(session: &mut Session, id: &str, extra: &[PathBuf]) -> Exit {
         None if let Some(own) = crate::engine::builtin::get(id) => {
             done(session.emit(None, &own.explain()))
         }
+        None if let Some(text) = crate::diag::explain(id) => done(session.emit(None, &text)),
         None => {
             let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
-            let hint = crate::diag::nearest(id, ids.iter().copied())
+            let codes = Code::ALL.iter().map(|c| c.as_str());
+            let hint = crate::diag::nearest(id, ids.iter().copied().chain(codes))
                 .map(|n| format!("; did you mean `{n}`?"))
                 .unwrap_or_else(|| format!("; the rules are: {}", ids.join(", ")));
             say!(
-                "error[unknown-rule]: there is no rule `{}`{hint}",
+                "error[{}]: there is no rule `{}`{hint}",
+                Code::UnknownRule,
                 crate::diag::printable(id)
             );
             Exit::InputError

@@ -1,6 +1,7 @@
 //! Checking a scenario against a rule set at a date: every rule's findings,
 //! every claim's verdict, and waivers applied. The library's main entry point.
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Loc, Suggester, Work, sort_and_dedup};
 use crate::eval::run::{EvalError, RawFinding};
 use crate::eval::{Budget, Evaluator};
@@ -110,7 +111,7 @@ impl<'s> Prepared<'s> {
                 })),
                 Err(error) => errors.push(
                     Diagnostic::new(
-                        "evaluation-budget",
+                        Code::EvaluationBudget,
                         &rule.file,
                         rule.loc,
                         format!("rule `{}`: {error}", rule.id),
@@ -134,7 +135,7 @@ impl<'s> Prepared<'s> {
                     location: location(&scenario.file, claim.claim.loc),
                 }),
                 Err(error) => errors.push(Diagnostic::new(
-                    "evaluation-budget",
+                    Code::EvaluationBudget,
                     &scenario.file,
                     claim.claim.loc,
                     format!("claim: {error}"),
@@ -213,7 +214,7 @@ pub fn evaluation_date(
         .ok_or_else(|| {
             vec![
                 Diagnostic::new(
-                    "no-date",
+                    Code::NoDate,
                     &scenario.file,
                     scenario.id.loc,
                     "the scenario has no `as_of` date and none was given",
@@ -268,7 +269,7 @@ pub fn check_claims(scenario: &Scenario) -> Result<Vec<CheckedExpr>, Vec<Diagnos
                 use crate::lang::check::Locate;
                 diagnostics.push(
                     Diagnostic::new(
-                        "claim-syntax",
+                        Code::ClaimSyntax,
                         &scenario.file,
                         locate.loc(error.offset),
                         error.message,
@@ -307,7 +308,7 @@ fn check_waiver_rules(scenario: &Scenario, rules: &RuleSet) -> Result<(), Vec<Di
         if !known.contains(waiver.rule.value.as_str()) {
             diagnostics.push(
                 Diagnostic::new(
-                    "unknown-rule",
+                    Code::UnknownRule,
                     &scenario.file,
                     waiver.rule.loc,
                     format!("the waiver names no known rule `{}`", waiver.rule.value),
@@ -323,7 +324,7 @@ fn check_waiver_rules(scenario: &Scenario, rules: &RuleSet) -> Result<(), Vec<Di
             if !ids.contains(subject.value.as_str()) {
                 diagnostics.push(
                     Diagnostic::new(
-                        "unknown-id",
+                        Code::UnknownId,
                         &scenario.file,
                         subject.loc,
                         format!(

@@ -3,6 +3,7 @@
 
 use super::result::Finding;
 use super::{CheckOptions, Prepared};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::lang::ast::Severity;
 use crate::lang::ruleset::RuleSet;
@@ -234,7 +235,7 @@ pub fn suggest(
             let ids = scenario.missions.iter().map(|m| m.id.value.as_str());
             vec![
                 Diagnostic::new(
-                    "unknown-id",
+                    Code::UnknownId,
                     file,
                     scenario.id.loc,
                     format!("the scenario has no mission `{mission}`"),
@@ -253,7 +254,7 @@ pub fn suggest(
                 let ids = world.governments.iter().map(|g| world.name(g.sym));
                 return Err(vec![
                     Diagnostic::new(
-                        "unknown-id",
+                        Code::UnknownId,
                         file,
                         record.loc,
                         format!("`{id}` is not a government of this scenario"),

@@ -279,7 +279,8 @@ pub struct FileErrors {
 /// One input error of a file, as reports carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InputError {
-    pub code: String,
+    /// Serialized as its text (`unknown-key`).
+    pub code: crate::diag::Code,
     pub message: String,
     pub location: Location,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -293,7 +294,7 @@ impl FileErrors {
             errors: diagnostics
                 .iter()
                 .map(|d| InputError {
-                    code: d.code.to_string(),
+                    code: d.code,
                     message: d.message.clone(),
                     location: Location {
                         file: d.file.clone(),

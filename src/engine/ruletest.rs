@@ -4,6 +4,7 @@
 
 use super::result::Location;
 use super::{CheckOptions, check};
+use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::lang::ruleset::RuleSet;
 use crate::scenario::load::{load_rule_tests, load_str};
@@ -115,7 +116,7 @@ fn rule_tests(
         let known = rules.rules.iter().map(|r| r.id.as_str());
         return Err(vec![
             Diagnostic::new(
-                "unknown-rule",
+                Code::UnknownRule,
                 name,
                 tests.rule.loc,
                 format!("the tests are for no known rule `{rule}`"),

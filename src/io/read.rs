@@ -2,6 +2,7 @@
 //! renderer quotes from: a file is read once, and never again to print an
 //! error about it.
 
+use crate::diag::Code;
 use crate::diag::{self, Diagnostic, Loc};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -122,12 +123,12 @@ pub enum ReadError {
 
 impl ReadError {
     /// The diagnostic code of this kind of failure (see docs/robustness.md).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            ReadError::TooLarge { .. } | ReadError::TooLong { .. } => "file-too-large",
-            ReadError::NotUtf8(_) => "invalid-utf8",
-            ReadError::NotRegular(_) | ReadError::Link | ReadError::Directory => "not-a-file",
-            ReadError::NotFound | ReadError::Io(_) => "unreadable-file",
+            ReadError::TooLarge { .. } | ReadError::TooLong { .. } => Code::FileTooLarge,
+            ReadError::NotUtf8(_) => Code::InvalidUtf8,
+            ReadError::NotRegular(_) | ReadError::Link | ReadError::Directory => Code::NotAFile,
+            ReadError::NotFound | ReadError::Io(_) => Code::UnreadableFile,
         }
     }
 
@@ -157,7 +158,7 @@ impl ReadError {
 /// `cannot {doing} {name}: {why}`, located at the file's start (no line of
 /// it was read): how every file that could not be read is reported.
 pub fn file_diagnostic(
-    code: &'static str,
+    code: Code,
     name: &str,
     doing: &str,
     why: &dyn std::fmt::Display,
@@ -300,7 +301,7 @@ pub fn decode_utf8(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
     // UTF-16 (as some Windows editors save) is told apart by its byte-order mark.
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err(Diagnostic::new(
-            "invalid-utf8",
+            Code::InvalidUtf8,
             file,
             Loc::new(1, 1),
             "the file is UTF-16 text, not UTF-8",
@@ -328,7 +329,7 @@ pub fn decode_utf8(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
         None => "the file is not UTF-8 text: it ends in the middle of a character".to_string(),
     };
     let help = "save the file as UTF-8 (a Latin-1 or Windows-1252 file shows this at its first accented letter)";
-    Err(Diagnostic::new("invalid-utf8", file, loc, message).with_help(help))
+    Err(Diagnostic::new(Code::InvalidUtf8, file, loc, message).with_help(help))
 }
 
 #[cfg(test)]
@@ -338,11 +339,11 @@ mod tests {
     #[test]
     fn every_unreadable_file_is_one_diagnostic() {
         let d = unreadable_file("p.toml", "resolve", &"gone");
-        assert_eq!(d.code, "unreadable-file");
+        assert_eq!(d.code, Code::UnreadableFile);
         assert_eq!(d.message, "cannot resolve p.toml: gone");
         assert_eq!((d.loc.line, d.loc.column), (1, 1));
         let d = ReadError::NotFound.diagnostic("s.yaml");
-        assert_eq!(d.code, "unreadable-file");
+        assert_eq!(d.code, Code::UnreadableFile);
         assert_eq!(d.message, "cannot read s.yaml: no such file");
     }
 
@@ -371,7 +372,7 @@ mod tests {
         bytes.extend("name: Kraków ".as_bytes());
         bytes.extend([0xe9, b'\n', 0xff]);
         let d = error(&bytes);
-        assert_eq!(d.code, "invalid-utf8");
+        assert_eq!(d.code, Code::InvalidUtf8);
         assert_eq!(d.loc, Loc::new(3, 14));
         assert_eq!(d.message, "the file is not UTF-8 text: byte 0xE9 here");
         assert_eq!(d.file, "t.yaml");

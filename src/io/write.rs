@@ -5,6 +5,7 @@
 //! is replaced rather than written through.
 
 use super::read::Sources;
+use crate::diag::Code;
 use std::io::Write as _;
 use std::path::Path;
 
@@ -23,10 +24,10 @@ pub enum WriteError {
 }
 
 impl WriteError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            WriteError::OntoInput(_) => "output-is-input",
-            WriteError::Directory(_) | WriteError::Io { .. } => "unwritable-output",
+            WriteError::OntoInput(_) => Code::OutputIsInput,
+            WriteError::Directory(_) | WriteError::Io { .. } => Code::UnwritableOutput,
         }
     }
 }

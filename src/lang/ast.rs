@@ -38,34 +38,8 @@ pub struct Text {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub const WORDS: &'static [&'static str] = &["error", "warning", "info"];
-
-    pub fn from_word(word: &str) -> Option<Severity> {
-        match word {
-            "error" => Some(Severity::Error),
-            "warning" => Some(Severity::Warning),
-            "info" => Some(Severity::Info),
-            _ => None,
-        }
-    }
-
-    pub fn word(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
+/// A rule's severity is a diagnostic's: one type, declared in `diag`.
+pub use crate::diag::Severity;
 
 /// A file of rules.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -8,6 +8,7 @@
 use super::ast::{self, CmpOp, ExprKind, QuantifierKind, Severity, Span, TemplatePart};
 use super::functions::{self, Form, Function};
 use super::schema::{self, Collection, Field, RecordKind, Ty};
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Loc};
 use crate::scenario::date::Date;
 use crate::scenario::model::{EventKind, Level, MissionKind, Rank, RelationStatus, StateKind};
@@ -228,7 +229,7 @@ pub fn check_rule(
             .any(|(name, _, _)| *name == binding.var.name)
         {
             checker.error(
-                "duplicate-variable",
+                Code::DuplicateVariable,
                 binding.var.span,
                 format!("the variable `{}` is bound twice", binding.var.name),
             );
@@ -253,7 +254,7 @@ pub fn check_rule(
                 let names: Vec<&str> = checker.scope.iter().map(|(n, _, _)| n.as_str()).collect();
                 let diagnostic = checker
                     .diagnostic(
-                        "unknown-variable",
+                        Code::UnknownVariable,
                         var.span,
                         format!("the subject `{}` is not a bound variable", var.name),
                     )
@@ -280,7 +281,7 @@ pub fn check_rule(
     let template = rule.message.span;
     if template.end.saturating_sub(template.start) > MAX_MESSAGE_TEMPLATE {
         checker.error(
-            "message-too-long",
+            Code::MessageTooLong,
             Span::new(template.start, template.start + 1),
             format!(
                 "the message is {} bytes long; the limit is {MAX_MESSAGE_TEMPLATE}",
@@ -407,7 +408,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn diagnostic(&self, code: &'static str, span: Span, message: String) -> Diagnostic {
+    fn diagnostic(&self, code: Code, span: Span, message: String) -> Diagnostic {
         Diagnostic::new(
             code,
             self.locate.file(),
@@ -417,7 +418,7 @@ impl<'a> Checker<'a> {
         .with_width(span.end.saturating_sub(span.start))
     }
 
-    fn error(&mut self, code: &'static str, span: Span, message: String) {
+    fn error(&mut self, code: Code, span: Span, message: String) {
         let diagnostic = self.diagnostic(code, span, message);
         self.diagnostics.push(diagnostic);
     }
@@ -436,7 +437,7 @@ impl<'a> Checker<'a> {
             let names = schema::COLLECTIONS.iter().map(|(n, _, _)| *n);
             let diagnostic = self
                 .diagnostic(
-                    "unknown-collection",
+                    Code::UnknownCollection,
                     ident.span,
                     format!("there is no collection `{}`", ident.name),
                 )
@@ -456,7 +457,7 @@ impl<'a> Checker<'a> {
         }
         if self.next_slot >= MAX_VARIABLES {
             self.error(
-                "too-many-variables",
+                Code::TooManyVariables,
                 ident.span,
                 format!("a rule may bind at most {MAX_VARIABLES} variables"),
             );
@@ -470,7 +471,7 @@ impl<'a> Checker<'a> {
         let (ex, ty) = self.known(expr)?;
         if ty != Ty::Bool {
             self.error(
-                "type-mismatch",
+                Code::TypeMismatch,
                 expr.span,
                 format!("`{clause}` needs a condition (true or false), but this is {ty}"),
             );
@@ -486,7 +487,7 @@ impl<'a> Checker<'a> {
             Ty::Record(kind) => {
                 let first = schema::fields(kind).first().map_or("", |f| f.name);
                 self.error(
-                    "type-mismatch",
+                    Code::TypeMismatch,
                     expr.span,
                     format!("a {} record cannot be printed; print one of its fields, such as `.{first}`", kind.word()),
                 );
@@ -494,7 +495,7 @@ impl<'a> Checker<'a> {
             }
             Ty::List(_) => {
                 self.error(
-                    "type-mismatch",
+                    Code::TypeMismatch,
                     expr.span,
                     "a list cannot be printed".into(),
                 );
@@ -512,7 +513,7 @@ impl<'a> Checker<'a> {
                 let names: Vec<&str> = self.scope.iter().map(|(n, _, _)| n.as_str()).collect();
                 let diagnostic = self
                     .diagnostic(
-                        "unknown-variable",
+                        Code::UnknownVariable,
                         span,
                         format!("`{word}` is not a variable here; a bare word can only be compared with a field"),
                     )
@@ -534,7 +535,7 @@ impl<'a> Checker<'a> {
                 Ok(date) => known(Ex::Lit(Lit::Date(date)), Ty::Date),
                 Err(_) => {
                     self.error(
-                        "invalid-date",
+                        Code::InvalidDate,
                         expr.span,
                         format!("`{text}` is not a real date"),
                     );
@@ -544,7 +545,7 @@ impl<'a> Checker<'a> {
             ExprKind::Name(name) => self.name(name, expr.span),
             ExprKind::List(_) => {
                 self.error(
-                    "type-mismatch",
+                    Code::TypeMismatch,
                     expr.span,
                     "a list can only follow `in` or `not in`".into(),
                 );
@@ -586,7 +587,7 @@ impl<'a> Checker<'a> {
                 let collection = self.collection(collection)?;
                 if self.scope.iter().any(|(n, _, _)| *n == var.name) {
                     self.error(
-                        "duplicate-variable",
+                        Code::DuplicateVariable,
                         var.span,
                         format!(
                             "the variable `{}` is already bound; choose another name",
@@ -639,7 +640,7 @@ impl<'a> Checker<'a> {
                 let first_span = Span::new(span.start, span.start + first.len());
                 let diagnostic = self
                     .diagnostic(
-                        "unknown-variable",
+                        Code::UnknownVariable,
                         first_span,
                         format!("unknown variable `{first}`"),
                     )
@@ -663,7 +664,7 @@ impl<'a> Checker<'a> {
                 other => {
                     let message =
                         format!("`{segment}` cannot be read from {other}: it has no fields");
-                    self.error("unknown-field", segment_span, message);
+                    self.error(Code::UnknownField, segment_span, message);
                     return None;
                 }
             };
@@ -672,7 +673,7 @@ impl<'a> Checker<'a> {
                 let names: Vec<&str> = defs.iter().map(|d| d.name).collect();
                 let mut diagnostic = self
                     .diagnostic(
-                        "unknown-field",
+                        Code::UnknownField,
                         segment_span,
                         format!(
                             "{} {} has no field `{segment}`",
@@ -729,7 +730,7 @@ impl<'a> Checker<'a> {
                     None => {
                         let words = ty.words().unwrap_or_default();
                         let mut diagnostic = self
-                            .diagnostic("unknown-word", span, format!("`{word}` is not {ty}"))
+                            .diagnostic(Code::UnknownWord, span, format!("`{word}` is not {ty}"))
                             .suggest(word, words.iter().copied());
                         if diagnostic.help.is_none() {
                             diagnostic = diagnostic
@@ -745,7 +746,7 @@ impl<'a> Checker<'a> {
                     && !ids.contains(word)
                 {
                     let mut diagnostic = self.diagnostic(
-                        "unknown-id",
+                        Code::UnknownId,
                         span,
                         format!(
                             "no record has the id `{word}` (expected {})",
@@ -772,7 +773,7 @@ impl<'a> Checker<'a> {
                     _ => "",
                 };
                 self.error(
-                    "type-mismatch",
+                    Code::TypeMismatch,
                     span,
                     format!("`{word}` is compared with {other}, but it is not a variable or a value of that type{hint}"),
                 );
@@ -809,7 +810,7 @@ impl<'a> Checker<'a> {
             }
             (Typed::Word(a, _), Typed::Word(b, span)) => {
                 self.error(
-                    "type-mismatch",
+                    Code::TypeMismatch,
                     left.span.to(span),
                     format!("`{a}` and `{b}` are both bare words; compare a field with a word"),
                 );
@@ -840,7 +841,7 @@ impl<'a> Checker<'a> {
                 }
                 _ => format!("cannot compare {ta} with {tb}"),
             };
-            self.error("type-mismatch", span, message);
+            self.error(Code::TypeMismatch, span, message);
             return None;
         }
         if matches!(op, CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge) && !ta.is_ordered() {
@@ -850,7 +851,7 @@ impl<'a> Checker<'a> {
                 ""
             };
             self.error(
-                "type-mismatch",
+                Code::TypeMismatch,
                 span,
                 format!(
                     "{ta} has no order, so `{}` does not apply{hint}",
@@ -872,7 +873,7 @@ impl<'a> Checker<'a> {
         let (item, ty) = self.known(item)?;
         if matches!(ty, Ty::Record(_) | Ty::List(_) | Ty::Null) {
             self.error(
-                "type-mismatch",
+                Code::TypeMismatch,
                 list.span,
                 format!("cannot look for {ty} in a list"),
             );
@@ -891,7 +892,7 @@ impl<'a> Checker<'a> {
                         Some(ex)
                     } else {
                         self.error(
-                            "type-mismatch",
+                            Code::TypeMismatch,
                             element.span,
                             format!("the list holds {t}, but the value is {ty}"),
                         );
@@ -925,7 +926,7 @@ impl<'a> Checker<'a> {
     ) -> Option<Typed> {
         let not_a_list = |this: &mut Self| {
             this.error(
-                "type-mismatch",
+                Code::TypeMismatch,
                 list.span,
                 "`in` needs a list, such as `[ambassador, nuncio]`".into(),
             );
@@ -951,7 +952,7 @@ impl<'a> Checker<'a> {
                     ex
                 } else {
                     self.error(
-                        "type-mismatch",
+                        Code::TypeMismatch,
                         item.span,
                         format!("the list holds {list_ty}, but the value is {ty}"),
                     );
@@ -983,7 +984,7 @@ impl<'a> Checker<'a> {
                     Some(ex)
                 } else {
                     self.error(
-                        "type-mismatch",
+                        Code::TypeMismatch,
                         expr.span,
                         format!("`{func}` takes {want} here, but this is {ty}"),
                     );
@@ -998,7 +999,7 @@ impl<'a> Checker<'a> {
         let Some(function) = functions::find(&func.name) else {
             let diagnostic = self
                 .diagnostic(
-                    "unknown-function",
+                    Code::UnknownFunction,
                     func.span,
                     format!("there is no function `{}`", func.name),
                 )
@@ -1016,7 +1017,7 @@ impl<'a> Checker<'a> {
             Form::Call { params, .. } if function.takes(args.len()) => *params,
             _ => {
                 self.error(
-                    "wrong-arguments",
+                    Code::WrongArguments,
                     span,
                     format!("wrong number of arguments: {}", function.signature()),
                 );

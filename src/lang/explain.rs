@@ -3,8 +3,9 @@
 
 use super::check::CheckedRule;
 
-/// Width `about` texts are wrapped to.
-pub(crate) const WIDTH: usize = 80;
+/// Width `about` texts are wrapped to, and the word wrap: shared with
+/// `parity explain CODE` (in `diag`, below this module).
+pub(crate) use crate::diag::{EXPLAIN_WIDTH as WIDTH, wrap};
 
 /// One minimal synthetic scenario per standard rule, from `rules/examples/`.
 /// Stored as YAML and tested to fire their rule (`tests/explain.rs`), so an
@@ -88,26 +89,6 @@ fn push_indented(out: &mut String, line: &str) {
         out.push_str(line);
     }
     out.push('\n');
-}
-
-/// Greedy word wrap; a word longer than `width` gets a line of its own.
-pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for paragraph in text.split('\n') {
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            let needed = line.chars().count() + 1 + word.chars().count();
-            if !line.is_empty() && needed > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        lines.push(line);
-    }
-    lines
 }
 
 #[cfg(test)]

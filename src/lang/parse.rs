@@ -14,6 +14,7 @@
 //! at the end of its line (strings cannot span lines, and a `#` in a hole
 //! must not swallow the closing `"`).
 
+use crate::diag::Code;
 use crate::diag::{self, Diagnostic};
 use crate::lang::ast::{
     Binding, CmpOp, Expr, ExprKind, Ident, QuantifierKind, Rule, RuleFile, Severity, Span,
@@ -31,7 +32,7 @@ use nom::{IResult, Parser};
 use std::cell::Cell;
 
 /// Diagnostic code of every error this module reports.
-pub const CODE: &str = "rule-syntax";
+pub const CODE: Code = Code::RuleSyntax;
 
 /// How deeply parentheses, `not`, lists and calls may nest. Deeper input is
 /// an error rather than a stack overflow (here or in later tree walks).
@@ -1423,7 +1424,7 @@ rule rank-parity {
     fn unknown_clause_keyword_suggests() {
         let text = "rule r {\n  title \"T\"\n  severity error\n  cite \"C\"\n  for m in ms\n  requre a\n}\n";
         let d = one(text);
-        assert_eq!(d.code, "rule-syntax");
+        assert_eq!(d.code, Code::RuleSyntax);
         assert_eq!(
             d.message,
             "expected `about`, `subject`, `where`, `require`, `message` or `}`, found `requre`"

@@ -3,6 +3,7 @@
 
 use super::check::{CheckedRule, FileText, check_rule};
 use super::parse::parse_rules;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Loc, sort_and_dedup};
 use crate::io::read::read_file;
 use crate::io::{Purpose, Root, Sources, Trust, discover};
@@ -64,7 +65,7 @@ impl RuleSet {
         let found = discover(std::slice::from_ref(&root), Purpose::Rules, None);
         if found.files.is_empty() {
             return Err(vec![Diagnostic::new(
-                "no-rules",
+                Code::NoRules,
                 &shown,
                 Loc::new(1, 1),
                 format!("{shown} holds no `.rules` files"),
@@ -101,7 +102,7 @@ impl RuleSet {
                 let loc = locate.loc(rule.id.span.start);
                 diagnostics.push(
                     Diagnostic::new(
-                        "duplicate-rule",
+                        Code::DuplicateRule,
                         file,
                         loc,
                         format!("the rule `{}` is already defined", rule.id.name),

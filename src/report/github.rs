@@ -39,7 +39,7 @@ pub fn render(reports: &[Report], failed: &[FileErrors]) -> String {
                 &mut out,
                 "error",
                 &at,
-                &error.code,
+                error.code.as_str(),
                 &crate::diag::printable(&format!("{}{help}", error.message)),
             );
         }

@@ -3,20 +3,30 @@
 //! one-line summary.
 
 use super::{Context, Finding, Location, Render, Report, Waived};
-use crate::diag::printable;
+use crate::diag::render::{Excerpt, Palette, Snippet};
+use crate::diag::{Loc, printable};
 use crate::lang::ast::Severity;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-/// `--format human`: each report quoting its file's text, one after another.
-pub struct Human;
+/// `--format human`: each report quoting its file's text, one after another;
+/// findings coloured by `palette` (plain unless written to a terminal).
+pub struct Human {
+    pub palette: Palette,
+}
+
+impl Human {
+    pub const PLAIN: Human = Human {
+        palette: Palette::PLAIN,
+    };
+}
 
 impl Render for Human {
     fn render(&self, cx: &Context, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let text = cx
             .reports
             .iter()
-            .map(|r| render(r, cx.sources.text_of(&r.file)))
+            .map(|r| render_in(r, cx.sources.text_of(&r.file), self.palette))
             .collect::<Vec<_>>()
             .join("\n");
         out.write_all(text.as_bytes())
@@ -25,6 +35,11 @@ impl Render for Human {
 
 /// Renders a report; `source` is the scenario's text, for quoting lines.
 pub fn render(report: &Report, source: Option<&str>) -> String {
+    render_in(report, source, Palette::PLAIN)
+}
+
+/// `render`, its findings coloured by `palette`.
+pub fn render_in(report: &Report, source: Option<&str>, palette: Palette) -> String {
     let report = &*report.printable();
     let mut out = String::new();
     // Split once: looking each finding's line up by scanning the text made
@@ -52,7 +67,7 @@ pub fn render(report: &Report, source: Option<&str>) -> String {
         };
         let _ = writeln!(out, "{heading} ({})\n", group.len());
         for finding in group {
-            finding_block(&mut out, finding, lines);
+            finding_block(&mut out, finding, lines, palette);
         }
     }
     if !report.claims.is_empty() {
@@ -120,49 +135,60 @@ fn place(location: &Location) -> String {
     format!("{}:{}:{}", location.file, location.line, location.column)
 }
 
-fn finding_block(out: &mut String, finding: &Finding, lines: Option<&[&str]>) {
-    let _ = writeln!(
-        out,
-        "{}[{}]: {}",
-        finding.severity.word(),
-        finding.rule,
-        finding.message
-    );
-    let pad = " ".repeat(finding.location.line.to_string().len());
-    let _ = writeln!(out, "{pad}--> {}", place(&finding.location));
+/// A finding as a snippet (`diag::render`, as input errors are drawn): the
+/// header, the place, its line (its first 160 characters), the citation and
+/// the evidence, then an empty line.
+fn finding_block(out: &mut String, finding: &Finding, lines: Option<&[&str]>, palette: Palette) {
     let line = lines.and_then(|lines| {
         let index = usize::try_from(finding.location.line)
             .ok()?
             .checked_sub(1)?;
         lines.get(index).copied()
     });
-    if let Some(line) = line {
-        let number = finding.location.line.to_string();
-        let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(
-            out,
-            "{number} | {}",
-            printable(&line.chars().take(160).collect::<String>())
-        );
-        let _ = writeln!(out, "{pad} |");
-    }
-    let _ = writeln!(out, "{pad} = cite: {}", finding.cite);
-    for evidence in &finding.evidence {
-        let fields: Vec<String> = evidence
-            .fields
-            .iter()
-            .map(|f| format!("{} = {} (line {})", f.path, f.value, f.line))
-            .collect();
-        let _ = writeln!(
-            out,
-            "{pad} = why: {} = {} (line {}): {}",
-            evidence.var,
-            evidence.id,
-            evidence.line,
-            fields.join(", ")
-        );
-    }
+    // The report is `printable` already: notes are written as they are.
+    let why: Vec<Why> = finding.evidence.iter().map(Why).collect();
+    let notes = std::iter::once(("cite", &finding.cite as &dyn std::fmt::Display))
+        .chain(why.iter().map(|w| ("why", w as &dyn std::fmt::Display)))
+        .collect();
+    let snippet = Snippet {
+        severity: finding.severity,
+        code: &finding.rule,
+        message: &finding.message,
+        file: &finding.location.file,
+        // As the report has it: a line of 0 stays 0 (`Loc::new` would make it 1).
+        loc: Loc {
+            line: finding.location.line,
+            column: finding.location.column,
+        },
+        excerpt: line.map(|line| Excerpt::Quoted { line }),
+        secondary: Vec::new(),
+        notes,
+    };
+    snippet.render(out, palette);
     out.push('\n');
+}
+
+/// `var = id (line N): path = value (line N), ...`: a finding's evidence.
+struct Why<'e>(&'e crate::eval::Evidence);
+
+impl std::fmt::Display for Why<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let evidence = self.0;
+        write!(
+            f,
+            "{} = {} (line {}): ",
+            evidence.var, evidence.id, evidence.line
+        )?;
+        for (i, field) in evidence.fields.iter().enumerate() {
+            let comma = if i > 0 { ", " } else { "" };
+            write!(
+                f,
+                "{comma}{} = {} (line {})",
+                field.path, field.value, field.line
+            )?;
+        }
+        Ok(())
+    }
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -91,7 +91,7 @@ fn write(items: &[(&Report, Option<&Network>)], failed: &[FileErrors]) -> String
                     code(&crate::diag::printable(&error.location.file)),
                     error.location.line,
                     error.location.column,
-                    inline(&error.code),
+                    inline(error.code.as_str()),
                     inline(&crate::diag::printable(&error.message))
                 );
             }

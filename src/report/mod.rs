@@ -78,7 +78,7 @@ impl Format {
     /// The renderer of this format.
     pub fn renderer(self) -> &'static dyn Render {
         match self {
-            Format::Human => &human::Human,
+            Format::Human => &human::Human::PLAIN,
             Format::Json => &json::Json,
             Format::Sarif => &sarif::Sarif,
             Format::Junit => &junit::Junit,

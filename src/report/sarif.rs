@@ -318,7 +318,7 @@ fn input_error_result(
     );
     result.insert(
         "partialFingerprints".into(),
-        json!({ FINGERPRINT_KEY: fingerprint(&error.location.file, &error.code, std::slice::from_ref(&error.message)) }),
+        json!({ FINGERPRINT_KEY: fingerprint(&error.location.file, error.code.as_str(), std::slice::from_ref(&error.message)) }),
     );
     result.insert("properties".into(), json!({ "code": error.code }));
     Value::Object(result)

@@ -5,6 +5,7 @@
 use super::date::{Date, in_force};
 use super::model::{At, Change, Head, Proposal, Scenario};
 use super::validate;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Loc};
 
 /// The scenario with the proposal's changes made on `proposal.on`.
@@ -35,7 +36,7 @@ pub fn apply(
     let reasons: Vec<String> = problems.iter().map(|d| d.message.clone()).collect();
     Err(vec![
         Diagnostic::new(
-            "invalid-change",
+            Code::InvalidChange,
             file,
             proposal.id.loc,
             format!(
@@ -54,8 +55,9 @@ fn make(
     on: Date,
     file: &str,
 ) -> Result<(), Box<Diagnostic>> {
-    let error =
-        |loc: Loc, message: String| Box::new(Diagnostic::new("invalid-change", file, loc, message));
+    let error = |loc: Loc, message: String| {
+        Box::new(Diagnostic::new(Code::InvalidChange, file, loc, message))
+    };
     match change {
         Change::Appoint { mission, head, loc } => {
             let target = open_mission(scenario, mission, on).ok_or_else(|| {

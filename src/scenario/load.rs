@@ -22,6 +22,7 @@ use super::model::{
 use super::records::{self, Presence, Record};
 use super::validate::{self, Partial, RecordKind, Ref, Want};
 use super::yaml::{self, Node, Value, YamlLimits};
+use crate::diag::Code;
 use crate::diag::{self, Diagnostic, Loc};
 pub use crate::io::read::decode_utf8;
 
@@ -32,7 +33,7 @@ pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario,
         // Empty, or only comments: say so rather than "needs `scenario`".
         return Err(vec![
             Diagnostic::new(
-                "empty-file",
+                Code::EmptyFile,
                 file,
                 Loc::new(1, 1),
                 format!("{file} is empty: there is no scenario to check"),
@@ -139,7 +140,7 @@ fn fires(cx: &mut Cx, node: &Node) -> Option<Vec<Expected>> {
                     entry.subject.join(", ")
                 );
                 let diagnostic = cx
-                    .diagnostic("duplicate-subject", entry.loc, message)
+                    .diagnostic(Code::DuplicateSubject, entry.loc, message)
                     .with_help(help);
                 cx.push(diagnostic);
             }
@@ -183,7 +184,7 @@ fn finding_count(cx: &mut Cx, node: &Node) -> Option<u32> {
         0 => {
             let diagnostic = cx
                 .diagnostic(
-                    "wrong-type",
+                    Code::WrongType,
                     node.loc,
                     "expected a count of at least 1, found 0",
                 )
@@ -364,7 +365,7 @@ impl<'a> Cx<'a> {
         (end > 0 && ends).then(|| &rest[..end])
     }
 
-    fn error(&mut self, code: &'static str, loc: Loc, message: impl Into<String>) {
+    fn error(&mut self, code: Code, loc: Loc, message: impl Into<String>) {
         let diagnostic = Diagnostic::new(code, self.file, loc, message);
         self.diags.push(diagnostic);
     }
@@ -373,13 +374,13 @@ impl<'a> Cx<'a> {
         self.diags.push(diagnostic);
     }
 
-    fn diagnostic(&self, code: &'static str, loc: Loc, message: impl Into<String>) -> Diagnostic {
+    fn diagnostic(&self, code: Code, loc: Loc, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(code, self.file, loc, message)
     }
 
     fn wrong_type(&mut self, node: &Node, expected: &str) {
         let message = format!("expected {expected}, found {}", node.value.describe());
-        self.error("wrong-type", node.loc, message);
+        self.error(Code::WrongType, node.loc, message);
     }
 
     /// Ends a record that started when `refs` had `mark` entries. A decoded
@@ -548,14 +549,14 @@ impl<'n> Fields<'n> {
             };
             explained.extend(near.filter(|n| self.missing.contains(n)));
             let diagnostic = cx
-                .diagnostic("unknown-key", key.loc, message)
+                .diagnostic(Code::UnknownKey, key.loc, message)
                 .with_width(text.chars().count())
                 .with_help(help);
             cx.push(diagnostic);
         }
         for key in &self.missing {
             if !explained.contains(key) {
-                cx.error("missing-key", self.loc, format!("{what} needs `{key}`"));
+                cx.error(Code::MissingKey, self.loc, format!("{what} needs `{key}`"));
             }
         }
         !self.failed
@@ -582,7 +583,7 @@ fn check_period(cx: &mut Cx, from: &Option<At<Date>>, until: &Option<At<Date>>) 
     {
         let diagnostic = cx
             .diagnostic(
-                "until-before-from",
+                Code::UntilBeforeFrom,
                 until.loc,
                 format!("`until: {}` is before `from: {}`", until.value, from.value),
             )
@@ -625,7 +626,7 @@ fn def_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
     if !is_id(text) {
         let diagnostic = cx
             .diagnostic(
-                "invalid-id",
+                Code::InvalidId,
                 node.loc,
                 format!("`{text}` is not a valid id"),
             )
@@ -737,7 +738,7 @@ fn rule_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
     if !is_id(text) {
         let diagnostic = cx
             .diagnostic(
-                "invalid-id",
+                Code::InvalidId,
                 node.loc,
                 format!("`{text}` is not a valid rule id"),
             )
@@ -764,7 +765,7 @@ fn date(cx: &mut Cx, node: &Node) -> Option<At<Date>> {
         Err(DateError::Malformed) => {
             let diagnostic = cx
                 .diagnostic(
-                    "invalid-date",
+                    Code::InvalidDate,
                     node.loc,
                     format!("`{written}` is not a date: write YYYY-MM-DD, YYYY-MM or YYYY"),
                 )
@@ -778,7 +779,7 @@ fn date(cx: &mut Cx, node: &Node) -> Option<At<Date>> {
                 why_impossible(&written)
             );
             let diagnostic = cx
-                .diagnostic("impossible-date", node.loc, message)
+                .diagnostic(Code::ImpossibleDate, node.loc, message)
                 .with_width(written.chars().count());
             cx.push(diagnostic);
             None
@@ -826,7 +827,7 @@ pub fn why_impossible(written: &str) -> String {
 /// One word of a closed vocabulary (rank, kind, level).
 fn word<T>(
     noun: &'static str,
-    code: &'static str,
+    code: Code,
     all: &'static [&'static str],
     from_word: fn(&str) -> Option<T>,
 ) -> impl FnOnce(&mut Cx, &Node) -> Option<At<T>> {
@@ -852,13 +853,13 @@ fn word<T>(
 }
 
 fn rank(cx: &mut Cx, node: &Node) -> Option<At<Rank>> {
-    word("rank", "unknown-rank", Rank::WORDS, Rank::from_word)(cx, node)
+    word("rank", Code::UnknownRank, Rank::WORDS, Rank::from_word)(cx, node)
 }
 
 fn mission_kind(cx: &mut Cx, node: &Node) -> Option<At<MissionKind>> {
     word(
         "mission kind",
-        "unknown-kind",
+        Code::UnknownKind,
         MissionKind::WORDS,
         MissionKind::from_word,
     )(cx, node)
@@ -867,7 +868,7 @@ fn mission_kind(cx: &mut Cx, node: &Node) -> Option<At<MissionKind>> {
 fn level(cx: &mut Cx, node: &Node) -> Option<At<Level>> {
     word(
         "recognition level",
-        "unknown-level",
+        Code::UnknownLevel,
         Level::WORDS,
         Level::from_word,
     )(cx, node)
@@ -876,7 +877,7 @@ fn level(cx: &mut Cx, node: &Node) -> Option<At<Level>> {
 fn relation_status(cx: &mut Cx, node: &Node) -> Option<At<RelationStatus>> {
     word(
         "relation status",
-        "unknown-status",
+        Code::UnknownStatus,
         RelationStatus::WORDS,
         RelationStatus::from_word,
     )(cx, node)
@@ -885,7 +886,7 @@ fn relation_status(cx: &mut Cx, node: &Node) -> Option<At<RelationStatus>> {
 fn event_kind(cx: &mut Cx, node: &Node) -> Option<At<EventKind>> {
     word(
         "event kind",
-        "unknown-kind",
+        Code::UnknownKind,
         EventKind::WORDS,
         EventKind::from_word,
     )(cx, node)
@@ -902,7 +903,7 @@ fn state_pair(cx: &mut Cx, node: &Node) -> Option<[At<String>; 2]> {
             "expected a list of two state ids, found a list of {}",
             items.len()
         );
-        cx.error("wrong-type", node.loc, message);
+        cx.error(Code::WrongType, node.loc, message);
         return None;
     };
     let a = reference(Want::State)(cx, a);
@@ -911,7 +912,7 @@ fn state_pair(cx: &mut Cx, node: &Node) -> Option<[At<String>; 2]> {
     if a.value == b.value {
         let diagnostic = cx
             .diagnostic(
-                "same-state",
+                Code::SameState,
                 b.loc,
                 format!(
                     "a relation is between two different states, but both are `{}`",
@@ -928,7 +929,7 @@ fn state_pair(cx: &mut Cx, node: &Node) -> Option<[At<String>; 2]> {
 fn state_kind(cx: &mut Cx, node: &Node) -> Option<At<StateKind>> {
     word(
         "state kind",
-        "unknown-state-kind",
+        Code::UnknownStateKind,
         StateKind::WORDS,
         StateKind::from_word,
     )(cx, node)
@@ -952,7 +953,7 @@ fn count(cx: &mut Cx, node: &Node) -> Option<u32> {
             Ok(n) => Some(n),
             Err(_) => {
                 let message = format!("expected a non-negative integer, found {n}");
-                cx.error("wrong-type", node.loc, message);
+                cx.error(Code::WrongType, node.loc, message);
                 None
             }
         },
@@ -993,7 +994,7 @@ fn subjects(cx: &mut Cx, node: &Node) -> Option<Vec<At<String>>> {
     match &node.value {
         Value::Seq(items) if items.is_empty() => {
             cx.error(
-                "wrong-type",
+                Code::WrongType,
                 node.loc,
                 "expected an id or a list of ids, found an empty list",
             );
@@ -1405,7 +1406,7 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
             clean = false;
             let diagnostic = cx
                 .diagnostic(
-                    "key-not-for-kind",
+                    Code::KeyNotForKind,
                     loc,
                     format!(
                         "`{key}` is only for events of kind `{belongs}`, and this one is `{}`",
@@ -1426,7 +1427,7 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
         clean = false;
         let diagnostic = cx
             .diagnostic(
-                "until-before-from",
+                Code::UntilBeforeFrom,
                 until.loc,
                 format!("`until: {}` is before `on: {}`", until.value, on.value),
             )
@@ -1544,7 +1545,7 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
             };
             let diagnostic = cx
                 .diagnostic(
-                    "unknown-key",
+                    Code::UnknownKey,
                     key.loc,
                     format!("unknown key `{name}` in a change"),
                 )
@@ -1557,7 +1558,7 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
         if let Some(previous) = seen {
             let diagnostic = cx
                 .diagnostic(
-                    "too-many-keys",
+                    Code::TooManyKeys,
                     key.loc,
                     format!(
                         "a change has exactly one key, but this one has `{previous}` and `{name}`"
@@ -1601,7 +1602,7 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
     if seen.is_none() && !unknown {
         let (last, rest) = CHANGE_KEYS.split_last().unwrap_or((&"", &[]));
         cx.error(
-            "missing-key",
+            Code::MissingKey,
             loc,
             format!("a change needs one of {} or `{last}`", words(rest)),
         );
@@ -1716,7 +1717,7 @@ mod tests {
         assert!(mission(&mut cx, &node("{id: m, sender: A, kind: embasy}")).is_none());
         let mut codes: Vec<_> = diags.iter().map(|d| d.code).collect();
         codes.sort();
-        assert_eq!(codes, ["missing-key", "unknown-kind"]);
+        assert_eq!(codes, [Code::MissingKey, Code::UnknownKind]);
     }
 
     /// The keys a decoder asks for are its table's: a mapping with every
@@ -1759,13 +1760,19 @@ mod tests {
             let mut diags = Vec::new();
             let mut cx = Cx::new("t.yaml", &mut diags);
             decode(&mut cx, &node(&text));
-            let unknown: Vec<_> = diags.iter().filter(|d| d.code == "unknown-key").collect();
+            let unknown: Vec<_> = diags
+                .iter()
+                .filter(|d| d.code == Code::UnknownKey)
+                .collect();
             assert!(unknown.is_empty(), "{}: {unknown:#?}", record.what);
         }
         let text = every_key(&records::RULE_TESTS);
         let diags = load_rule_tests(&text, "t.yaml", &YamlLimits::default()).err();
         let diags = diags.unwrap_or_default();
-        assert!(diags.iter().all(|d| d.code != "unknown-key"), "{diags:#?}");
+        assert!(
+            diags.iter().all(|d| d.code != Code::UnknownKey),
+            "{diags:#?}"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 use super::date::Date;
 use super::model::{At, Change, Event, Head, Mission, Recognition, Relation, Scenario};
+use crate::diag::Code;
 use crate::diag::{self, Diagnostic, Loc};
 use std::collections::{HashMap, HashSet};
 
@@ -320,7 +321,7 @@ fn duplicates(index: &Index, file: &str, diags: &mut Vec<Diagnostic>) {
         match first.get(id.value.as_str()) {
             Some(loc) => diags.push(
                 Diagnostic::new(
-                    "duplicate-id",
+                    Code::DuplicateId,
                     file,
                     id.loc,
                     format!(
@@ -501,7 +502,7 @@ impl<'s> References<'_, 's> {
                 };
                 diags.push(
                     Diagnostic::new(
-                        "protecting-power-is-party",
+                        Code::ProtectingPowerIsParty,
                         self.file,
                         power.loc,
                         format!(
@@ -563,7 +564,7 @@ impl<'s> References<'_, 's> {
         if governed != state {
             diags.push(
                 Diagnostic::new(
-                    "wrong-state",
+                    Code::WrongState,
                     self.file,
                     government.loc,
                     format!(
@@ -636,7 +637,7 @@ impl<'s> References<'_, 's> {
                 help.push_str(&also);
             }
             let mut diagnostic = Diagnostic::new(
-                "unknown-id",
+                Code::UnknownId,
                 self.file,
                 first.loc,
                 format!("unknown {} `{id}`", first.want.noun()),
@@ -730,7 +731,7 @@ fn periods(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
         {
             diags.push(
                 Diagnostic::new(
-                    "until-before-from",
+                    Code::UntilBeforeFrom,
                     file,
                     until.loc,
                     format!("`until: {}` is before `from: {}`", until.value, from.value),
@@ -800,7 +801,7 @@ fn overlapping_heads(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
             };
             diags.push(
                 Diagnostic::new(
-                    "overlapping-heads",
+                    Code::OverlappingHeads,
                     &scenario.file,
                     later.loc,
                     format!(
@@ -868,7 +869,7 @@ fn overlapping_relations(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
         };
         diags.push(
             Diagnostic::new(
-                "overlapping-relations",
+                Code::OverlappingRelations,
                 &scenario.file,
                 later.loc,
                 format!("two relation records between {a} and {b} hold at once"),

@@ -4,6 +4,7 @@
 //! it was written at, so that every later error and finding can point at its
 //! source. Why serde-saphyr and not serde_yaml: see `docs/decisions.md`.
 
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Loc};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -74,7 +75,7 @@ impl Default for YamlLimits {
 pub fn parse<'t>(text: &'t str, file: &str, limits: &YamlLimits) -> Result<Node<'t>, Diagnostic> {
     if text.len() > limits.max_bytes {
         return Err(Diagnostic::new(
-            "file-too-large",
+            Code::FileTooLarge,
             file,
             Loc::new(1, 1),
             format!(
@@ -161,11 +162,11 @@ fn yaml_error(
     let raise_nodes =
         format!("raise the limit with --limit-yaml-nodes (now {nodes}) if the file is genuine");
     let alias_bomb = |what: String| {
-        Diagnostic::new("yaml-alias-limit", file, loc, format!("the YAML expands to too much data: {what}"))
+        Diagnostic::new(Code::YamlAliasLimit, file, loc, format!("the YAML expands to too much data: {what}"))
             .with_help("a file whose aliases multiply like this is a \"billion laughs\" attack, or needs its records written out instead")
     };
     let depth = || {
-        Diagnostic::new("yaml-depth-limit", file, loc, "the YAML nests too deeply").with_help(format!(
+        Diagnostic::new(Code::YamlDepthLimit, file, loc, "the YAML nests too deeply").with_help(format!(
             "lists and mappings may nest at most {} levels; a scenario needs fewer than 10 (an unclosed `[` or `{{`?)",
             limits.max_depth
         ))
@@ -176,7 +177,7 @@ fn yaml_error(
             breach: BudgetBreach::Documents { .. },
             ..
         } => Diagnostic::new(
-            "yaml-multiple-documents",
+            Code::YamlMultipleDocuments,
             file,
             loc,
             "a scenario file holds one YAML document; this file has a second one starting here",
@@ -185,7 +186,7 @@ fn yaml_error(
         Error::UnknownAnchor { .. } => {
             let alias = alias_at(text, loc);
             Diagnostic::new(
-                "yaml-unknown-anchor",
+                Code::YamlUnknownAnchor,
                 file,
                 loc,
                 format!("the alias `*{alias}` refers to no anchor"),
@@ -205,7 +206,7 @@ fn yaml_error(
                 " (lists, mappings and values)"
             };
             Diagnostic::new(
-                "yaml-node-limit",
+                Code::YamlNodeLimit,
                 file,
                 loc,
                 format!("the YAML has more than {nodes} nodes{why}"),
@@ -217,7 +218,7 @@ fn yaml_error(
             breach: BudgetBreach::Events { .. },
             ..
         } => Diagnostic::new(
-            "yaml-node-limit",
+            Code::YamlNodeLimit,
             file,
             loc,
             format!(
@@ -266,11 +267,11 @@ fn yaml_error(
                 Some(key) => format!("duplicate key `{key}`"),
                 None => "duplicate key".to_string(),
             };
-            Diagnostic::new("yaml-syntax", file, loc, message)
+            Diagnostic::new(Code::YamlSyntax, file, loc, message)
                 .with_help("a key may appear only once in a mapping; remove or rename one of them")
         }
         _ => Diagnostic::new(
-            "yaml-syntax",
+            Code::YamlSyntax,
             file,
             loc,
             format!("invalid YAML: {}", syntax_message(error)),
@@ -456,7 +457,7 @@ mod tests {
             );
         }
         let error = parse(&bomb, "t.yaml", &YamlLimits::default());
-        assert!(matches!(error, Err(d) if d.code == "yaml-alias-limit"));
+        assert!(matches!(error, Err(d) if d.code == Code::YamlAliasLimit));
         let deep = "[".repeat(100_000);
         assert!(parse(&deep, "t.yaml", &YamlLimits::default()).is_err());
     }

@@ -1,5 +1,13 @@
 //! Located diagnostics for input errors (scenario files and rule files),
-//! rendered with the source line and a caret, as a compiler would.
+//! rendered with the source line and a caret, as a compiler would. The
+//! codes are declared in `code`, the drawing (shared with findings) is in
+//! `render`.
+
+pub mod code;
+pub mod render;
+
+pub use code::{Code, explain};
+pub use render::{ColorChoice, Palette};
 
 use serde::Serialize;
 use std::borrow::Cow;
@@ -58,6 +66,29 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Width `parity explain` wraps its texts to.
+pub(crate) const EXPLAIN_WIDTH: usize = 80;
+
+/// Greedy word wrap; a word longer than `width` gets a line of its own.
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let needed = line.chars().count() + 1 + word.chars().count();
+            if !line.is_empty() && needed > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 /// Pushes `c`, escaped if it is unprintable; returns how many characters it took.
 fn push_printable(out: &mut String, c: char) -> usize {
     if unprintable(c) {
@@ -70,11 +101,58 @@ fn push_printable(out: &mut String, c: char) -> usize {
     }
 }
 
+/// How serious a diagnostic or a rule's finding is: the word its header
+/// starts with. Ordered from the least serious.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    /// Every input error is one today: nothing in its file is checked.
+    #[default]
+    Error,
+}
+
+impl Severity {
+    pub const WORDS: &'static [&'static str] = &["error", "warning", "info"];
+
+    pub fn from_word(word: &str) -> Option<Severity> {
+        match word {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+
+    pub const fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A secondary place of a diagnostic (where a duplicate was first defined,
+/// say), drawn after the primary snippet and underlined with `-`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    pub file: String,
+    pub loc: Loc,
+    /// Width of the underline in characters (at least 1).
+    pub width: u32,
+    pub text: String,
+}
+
 /// One input problem: what is wrong, where, and (when we know) how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// A stable, kebab-case code for the class of problem (`unknown-key`, `dangling-id`, ...).
-    pub code: &'static str,
+    /// A stable, kebab-case code for the class of problem (see `Code`).
+    pub code: Code,
+    /// Error unless said otherwise (`with_severity`).
+    #[serde(skip)]
+    pub severity: Severity,
     pub message: String,
     pub file: String,
     pub loc: Loc,
@@ -83,21 +161,48 @@ pub struct Diagnostic {
     pub width: u32,
     /// A short text shown under the caret.
     pub label: Option<String>,
+    /// Other places, drawn after the primary one.
+    #[serde(skip)]
+    pub secondary: Vec<Label>,
     /// A hint such as "did you mean `receiver`?".
     pub help: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn new(code: &'static str, file: &str, loc: Loc, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, file: &str, loc: Loc, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
+            severity: Severity::Error,
             message: message.into(),
             file: file.to_string(),
             loc,
             width: 1,
             label: None,
+            secondary: Vec::new(),
             help: None,
         }
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    /// Adds a secondary place, `width` characters wide, labelled `text`.
+    pub fn with_secondary(
+        mut self,
+        file: &str,
+        loc: Loc,
+        width: usize,
+        text: impl Into<String>,
+    ) -> Self {
+        self.secondary.push(Label {
+            file: file.to_string(),
+            loc,
+            width: u32::try_from(width.max(1)).unwrap_or(u32::MAX),
+            text: text.into(),
+        });
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -134,75 +239,97 @@ impl Diagnostic {
     /// Renders the diagnostic like rustc: header, location, source line, caret, help.
     /// Everything taken from a file is passed through `printable`.
     pub fn render(&self, source: Option<&str>) -> String {
-        let index = usize::try_from(self.loc.line)
-            .ok()
-            .and_then(|l| l.checked_sub(1));
-        let line = source.zip(index).and_then(|(text, i)| text.lines().nth(i));
+        self.render_in(source, Palette::PLAIN)
+    }
+
+    /// `render`, coloured by `palette`.
+    pub fn render_in(&self, source: Option<&str>, palette: Palette) -> String {
+        let line = |loc: Loc| {
+            let index = usize::try_from(loc.line).ok()?.checked_sub(1)?;
+            source?.lines().nth(index)
+        };
         let skip = self.window_start();
-        self.render_window(line.map(|text| (skip_chars(text, skip), skip)))
+        let window = line(self.loc).map(|text| (skip_chars(text, skip), skip));
+        let secondary = self.secondary_windows(|loc| {
+            let skip = window_start(loc);
+            line(loc).map(|text| (skip_chars(text, skip), skip))
+        });
+        self.render_window(window, &secondary, palette)
     }
 
     /// Long lines are shown as a window around the column, so the caret
     /// stays visible: the window's first character.
     fn window_start(&self) -> usize {
-        let column = usize::try_from(self.loc.column.saturating_sub(1)).unwrap_or(0);
-        column.saturating_sub(60)
+        window_start(self.loc)
     }
 
-    /// `render`, given the source line from its `skip`th character on.
-    fn render_window(&self, window: Option<(&str, usize)>) -> String {
+    /// The windows of the secondary places in this diagnostic's file, found
+    /// by `window` (a place in another file is shown without its line).
+    fn secondary_windows<'t>(
+        &self,
+        mut window: impl FnMut(Loc) -> Option<(&'t str, usize)>,
+    ) -> Vec<Option<(&'t str, usize)>> {
+        self.secondary
+            .iter()
+            .map(|label| {
+                (label.file == self.file)
+                    .then(|| window(label.loc))
+                    .flatten()
+            })
+            .collect()
+    }
+
+    /// `render`, given the source line from its `skip`th character on, and
+    /// the secondary places' lines likewise.
+    fn render_window(
+        &self,
+        window: Option<(&str, usize)>,
+        secondary: &[Option<(&str, usize)>],
+        palette: Palette,
+    ) -> String {
+        let column = usize::try_from(self.loc.column.saturating_sub(1)).unwrap_or(0);
+        let help = self.help.as_deref().map(printable);
+        let snippet = render::Snippet {
+            severity: self.severity,
+            code: self.code.as_str(),
+            message: &self.message,
+            file: &self.file,
+            loc: self.loc,
+            excerpt: window.map(|(text, skip)| render::Excerpt::Underlined {
+                text,
+                skip,
+                column,
+                width: usize::try_from(self.width).unwrap_or(1),
+                label: self.label.as_deref(),
+            }),
+            secondary: self
+                .secondary
+                .iter()
+                .zip(secondary.iter().chain(std::iter::repeat(&None)))
+                .map(|(label, window)| render::Secondary {
+                    file: (label.file != self.file).then_some(label.file.as_str()),
+                    loc: label.loc,
+                    window: *window,
+                    width: usize::try_from(label.width).unwrap_or(1),
+                    text: &label.text,
+                })
+                .collect(),
+            notes: help
+                .iter()
+                .map(|h| ("help", h as &dyn std::fmt::Display))
+                .collect(),
+        };
         let mut out = String::new();
-        let _ = writeln!(out, "error[{}]: {}", self.code, printable(&self.message));
-        // The gutter is as wide as the line number, as in rustc.
-        let pad = " ".repeat(self.loc.line.to_string().len());
-        let _ = writeln!(
-            out,
-            "{pad}--> {}:{}:{}",
-            printable(&self.file),
-            self.loc.line,
-            self.loc.column
-        );
-        if let Some((text, skip)) = window {
-            let number = self.loc.line.to_string();
-            let column = usize::try_from(self.loc.column.saturating_sub(1)).unwrap_or(0);
-            let before = column - skip;
-            let width = usize::try_from(self.width).unwrap_or(1).clamp(1, 200);
-            let mut shown = String::from(if skip > 0 { "…" } else { "" });
-            let mut caret_pad = " ".repeat(usize::from(skip > 0));
-            let mut carets = 0;
-            for (i, c) in text.chars().take(120).enumerate() {
-                // A tab stays a tab here, and under it in the caret line, so
-                // that the caret lines up whatever the terminal's tab stops.
-                let took = if c == '\t' {
-                    shown.push(c);
-                    1
-                } else {
-                    push_printable(&mut shown, c)
-                };
-                if i < before {
-                    let fill = if c == '\t' { "\t" } else { " " };
-                    caret_pad.push_str(&fill.repeat(took));
-                } else if i < before + width {
-                    carets += took;
-                }
-            }
-            // The underline may run past the end of the line (a missing value).
-            let past_end = (before + width).saturating_sub(text.chars().take(120).count());
-            let carets = carets + past_end.min(width);
-            let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{number} | {shown}");
-            let label = self
-                .label
-                .as_deref()
-                .map(|l| format!(" {}", printable(l)))
-                .unwrap_or_default();
-            let _ = writeln!(out, "{pad} | {caret_pad}{}{label}", "^".repeat(carets));
-        }
-        if let Some(help) = &self.help {
-            let _ = writeln!(out, "{pad} = help: {}", printable(help));
-        }
+        snippet.render(&mut out, palette);
         out
     }
+}
+
+/// The first character of the window shown of `loc`'s line: up to 60
+/// characters before the column.
+fn window_start(loc: Loc) -> usize {
+    let column = usize::try_from(loc.column.saturating_sub(1)).unwrap_or(0);
+    column.saturating_sub(60)
 }
 
 /// Sorts diagnostics by file and position, and drops exact repeats, so that
@@ -507,6 +634,16 @@ impl<'a> Suggester<'a> {
 /// (diagnostics come sorted), so many on one long line cost its length once.
 pub fn render_all(
     diagnostics: &[Diagnostic],
+    read: impl FnMut(&str) -> Option<String>,
+    emit: impl FnMut(&str),
+) {
+    render_all_in(diagnostics, Palette::PLAIN, read, emit);
+}
+
+/// `render_all`, coloured by `palette`.
+pub fn render_all_in(
+    diagnostics: &[Diagnostic],
+    palette: Palette,
     mut read: impl FnMut(&str) -> Option<String>,
     mut emit: impl FnMut(&str),
 ) {
@@ -540,7 +677,18 @@ pub fn render_all(
             cursor = (index, skip, bytes);
             Some((line.get(bytes..).unwrap_or_default(), skip))
         });
-        emit(&diagnostic.render_window(window));
+        // Secondary places are few: their lines are looked up directly.
+        let secondary = diagnostic.secondary_windows(|loc| {
+            let text = text.as_deref()?;
+            let line = line_of(
+                text,
+                &starts,
+                usize::try_from(loc.line).ok()?.checked_sub(1)?,
+            )?;
+            let skip = window_start(loc);
+            Some((skip_chars(line, skip), skip))
+        });
+        emit(&diagnostic.render_window(window, &secondary, palette));
     }
 }
 
@@ -738,17 +886,32 @@ mod tests {
             (6, 1),
             (9, 9),
         ] {
-            diagnostics.push(Diagnostic::new("c", "a.yaml", Loc::new(line, column), "m"));
+            diagnostics.push(Diagnostic::new(
+                Code::UnknownKey,
+                "a.yaml",
+                Loc::new(line, column),
+                "m",
+            ));
         }
         for column in [1, 70, 200, 201, 450, 601, 700] {
             diagnostics.push(
-                Diagnostic::new("c", "b.yaml", Loc::new(1, column), "m")
+                Diagnostic::new(Code::UnknownKey, "b.yaml", Loc::new(1, column), "m")
                     .with_width(3)
                     .with_label("here"),
             );
         }
-        diagnostics.push(Diagnostic::new("c", "b.yaml", Loc::new(1, 90), "back"));
-        diagnostics.push(Diagnostic::new("c", "gone.yaml", Loc::new(1, 1), "m"));
+        diagnostics.push(Diagnostic::new(
+            Code::UnknownKey,
+            "b.yaml",
+            Loc::new(1, 90),
+            "back",
+        ));
+        diagnostics.push(Diagnostic::new(
+            Code::UnknownKey,
+            "gone.yaml",
+            Loc::new(1, 1),
+            "m",
+        ));
         let source = |file: &str| match file {
             "a.yaml" => Some(text.to_string()),
             "b.yaml" => Some(long.clone()),
@@ -780,10 +943,57 @@ mod tests {
     }
 
     #[test]
+    fn the_header_word_is_the_severity_and_secondary_places_follow() {
+        let text = "- id: a\n- id: b\n- id: a\n";
+        let d = Diagnostic::new(
+            Code::DuplicateId,
+            "a.yaml",
+            Loc::new(3, 7),
+            "duplicate id `a`",
+        )
+        .with_severity(Severity::Warning)
+        .with_secondary("a.yaml", Loc::new(1, 7), 1, "first defined here")
+        .with_secondary("b.yaml", Loc::new(4, 2), 3, "and used here")
+        .with_help("rename one");
+        let expected = [
+            "warning[duplicate-id]: duplicate id `a`",
+            " --> a.yaml:3:7",
+            "  |",
+            "3 | - id: a",
+            "  |       ^",
+            "  |",
+            "1 | - id: a",
+            "  |       - first defined here",
+            " ::: b.yaml:4:2",
+            "  | and used here",
+            "  = help: rename one",
+            "",
+        ];
+        assert_eq!(d.render(Some(text)), expected.join("\n"));
+        // render_all draws them alike (a place in another file without its line).
+        let mut all = String::new();
+        let read = |file: &str| match file {
+            "a.yaml" => Some(text.to_string()),
+            _ => None,
+        };
+        render_all(std::slice::from_ref(&d), read, |r| all.push_str(r));
+        assert_eq!(all, d.render(Some(text)));
+        assert_eq!(
+            Diagnostic::new(Code::Usage, "f", Loc::default(), "m").severity,
+            Severity::Error
+        );
+    }
+
+    #[test]
     fn render_puts_caret_under_column() {
-        let d = Diagnostic::new("unknown-key", "a.yaml", Loc::new(2, 3), "unknown key `x`")
-            .with_width(1)
-            .with_help("did you mean `y`?");
+        let d = Diagnostic::new(
+            Code::UnknownKey,
+            "a.yaml",
+            Loc::new(2, 3),
+            "unknown key `x`",
+        )
+        .with_width(1)
+        .with_help("did you mean `y`?");
         let text = d.render(Some("a: 1\n  x: 2\n"));
         assert_eq!(
             text,
