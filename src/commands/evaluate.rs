@@ -49,7 +49,8 @@ fn human_or_json(common: &Evaluation, command: &str) -> Result<(), Exit> {
 fn no_fail_on(common: &Evaluation, command: &str, status: &str) -> Result<(), Exit> {
     if let Some(severity) = common.fail_on {
         say!(
-            "error[usage]: `parity {command}` does not take --fail-on {}: {status}",
+            "error[{}]: `parity {command}` does not take --fail-on {}: {status}",
+            Code::Usage,
             severity.word()
         );
         return Err(Exit::InputError);
