@@ -395,8 +395,9 @@ pub fn render_precedence(list: &crate::engine::precedence::PrecedenceList) -> St
         );
         return out;
     }
+    // The last column, notes, has no heading.
     let header = [
-        "place", "mission", "sender", "rank", "class", "since", "name",
+        "place", "mission", "sender", "rank", "class", "since", "name", "",
     ];
     let rows: Vec<[String; 8]> = list
         .list
@@ -416,8 +417,8 @@ pub fn render_precedence(list: &crate::engine::precedence::PrecedenceList) -> St
             ]
         })
         .collect();
-    // Each column as wide as its widest cell; the name and note are last
-    // and not padded.
+    // Each column as wide as its widest cell; the note, last, in brackets
+    // where there is one.
     let mut widths = header.map(|h| h.chars().count());
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -429,7 +430,6 @@ pub fn render_precedence(list: &crate::engine::precedence::PrecedenceList) -> St
         for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
             match i {
                 0 => text.push_str(&format!("{cell:>width$}")),
-                6 => text.push_str(&format!("  {cell}")),
                 7 => {
                     if !cell.is_empty() {
                         text.push_str(&format!("  ({cell})"));
