@@ -214,20 +214,21 @@ fn entry<'w>(
     ))
 }
 
-/// The `on` of the latest recall for consultations of `head` (the one that
-/// makes it absent at the world's date).
+/// Since when `head` has been absent at the world's date: the earliest
+/// `on` of its recalls for consultations it has not returned from (as
+/// `World` decides absence: a recall within the head's tenure, with no
+/// `until` on or before the date).
 fn recalled_on(world: &World, m: &MissionRow, head: &Head) -> Option<Date> {
+    let from = head.from.as_ref().map(|d| d.value);
+    let until = head.until.as_ref().map(|d| d.value);
     world
         .events
         .iter()
         .filter(|e| e.mission == m.sym && e.record.kind.value == EventKind::RecallForConsultations)
+        .filter(|e| e.record.until.as_ref().is_none_or(|u| u.value > world.date))
         .map(|e| e.record.on.value)
-        .filter(|on| {
-            let from = head.from.as_ref().map(|d| d.value);
-            let until = head.until.as_ref().map(|d| d.value);
-            crate::scenario::date::in_force(from, until, *on)
-        })
-        .max()
+        .filter(|on| crate::scenario::date::in_force(from, until, *on))
+        .min()
 }
 
 #[cfg(test)]
@@ -505,6 +506,36 @@ mod tests {
         assert_eq!(ids(&before), ["ccc-in-aaa", "eee-in-aaa", "ddd-in-aaa"]);
         assert_eq!(before.list[0].rank, Rank::Ambassador);
         assert_eq!(before.list[0].class, Some(1));
+    }
+
+    #[test]
+    fn an_absent_head_is_a_i_from_the_first_recall_not_returned_from() {
+        let s = load(&format!(
+            "missions:\n{}events:\n  - {{ id: r1, kind: recall-for-consultations, on: 2023-01-01, until: 2023-02-01, mission: bbb-in-aaa }}\n  - {{ id: r2, kind: recall-for-consultations, on: 2023-06-01, mission: bbb-in-aaa }}\n  - {{ id: r3, kind: recall-for-consultations, on: 2023-09-01, mission: bbb-in-aaa }}\n",
+            mission(
+                "bbb-in-aaa",
+                "BBB",
+                "embassy",
+                "{ rank: ambassador, from: 2020-01-01 }"
+            ),
+        ));
+        let since = |at: &str| {
+            let l = list(&s, Some(at));
+            (l.list[0].rank, l.list[0].since.map(|d| d.to_string()))
+        };
+        assert_eq!(
+            since("2023-01-15"),
+            (Rank::ChargeDAffairesAi, Some("2023-01-01".into()))
+        );
+        // Returned on 2023-02-01: the ambassador again, by credentials date.
+        assert_eq!(
+            since("2023-03-01"),
+            (Rank::Ambassador, Some("2020-01-01".into()))
+        );
+        assert_eq!(
+            since("2024-01-01"),
+            (Rank::ChargeDAffairesAi, Some("2023-06-01".into()))
+        );
     }
 
     #[test]
