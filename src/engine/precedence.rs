@@ -539,6 +539,32 @@ mod tests {
     }
 
     #[test]
+    fn credentials_presented_after_the_date_still_rank_by_that_date() {
+        let s = load(&format!(
+            "missions:\n{}{}",
+            mission(
+                "bbb-in-aaa",
+                "BBB",
+                "embassy",
+                "{ rank: ambassador, from: 2024-01-01, credentials: { to: AAA, on: 2024-09-01 } }"
+            ),
+            mission(
+                "ccc-in-aaa",
+                "CCC",
+                "embassy",
+                "{ rank: ambassador, from: 2024-03-01, credentials: { to: AAA, on: 2024-03-05 } }"
+            ),
+        ));
+        // At 2024-06-01 bbb's arrived first but has not presented yet.
+        let l = list(&s, None);
+        assert_eq!(ids(&l), ["ccc-in-aaa", "bbb-in-aaa"]);
+        assert_eq!(
+            l.list[1].since.map(|d| d.to_string()).as_deref(),
+            Some("2024-09-01")
+        );
+    }
+
+    #[test]
     fn undated_heads_follow_the_dated_of_their_class_by_mission_id() {
         let s = load(&format!(
             "missions:\n{}{}{}",
