@@ -149,6 +149,39 @@ enum Command {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// List the heads of mission in a receiving state in order of precedence
+    /// (VCDR art. 16), with the doyen, as a protocol department publishes it.
+    ///
+    /// The heads of open embassies and delegations: class 1, 2, then 3, each
+    /// by the date of taking up functions (credentials presented, else the
+    /// head's `from`), the nuncio first where the receiver has
+    /// `nuncio_precedence: true`; then the chargés d'affaires a.i. (and
+    /// heads recalled for consultations) by their `from`.
+    ///
+    /// Exit status: 0 when the list is written, an empty one included; 2 when
+    /// an input or the command line is wrong (an unknown --receiver, a CI format).
+    Precedence {
+        /// The scenario file.
+        file: PathBuf,
+        /// The receiving state's id.
+        #[arg(long, value_name = "STATE")]
+        receiver: String,
+        /// List at this date (YYYY-MM-DD) instead of the scenario's `as_of`.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Output format: human, json or markdown.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Largest scenario file accepted, in bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = YamlLimits::default().max_bytes)]
+        limit_file_bytes: usize,
+        /// Most YAML nodes a scenario may expand to (aliases counted each time).
+        #[arg(long, value_name = "N", default_value_t = YamlLimits::default().max_nodes)]
+        limit_yaml_nodes: usize,
+        /// Write the list to this file instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Run rule tests (*.test.yaml) and every scenario's `expect` claims.
     ///
     /// Exit status: 0 all pass (and coverage meets --threshold); 1 a test
@@ -369,6 +402,29 @@ fn main() -> ExitCode {
             rules,
             output,
         } => commands::graph(session, &file, as_of, format, &rules, output.as_deref()),
+        Command::Precedence {
+            file,
+            receiver,
+            as_of,
+            format,
+            limit_file_bytes,
+            limit_yaml_nodes,
+            output,
+        } => commands::precedence(
+            session,
+            &commands::PrecedenceArgs {
+                file,
+                receiver,
+                as_of,
+                format,
+                limits: YamlLimits {
+                    max_bytes: limit_file_bytes,
+                    max_nodes: limit_yaml_nodes,
+                    ..YamlLimits::default()
+                },
+                output,
+            },
+        ),
         Command::Fmt { paths, check } => commands::format_rule_files(session, &paths, check),
         Command::Explain { rule, rules } => commands::explain(session, &rule, &rules),
         Command::Completions { shell } => {

@@ -1876,6 +1876,7 @@ fn completions_for_each_shell_name_every_command() {
             "suggest",
             "timeline",
             "graph",
+            "precedence",
             "test",
             "fmt",
             "explain",

@@ -16,10 +16,12 @@ macro_rules! say {
 mod check;
 mod evaluate;
 mod files;
+mod precedence;
 mod rules;
 
 pub use check::{CheckArgs, check};
 pub use evaluate::{graph, propose, suggest, test, timeline};
+pub use precedence::{PrecedenceArgs, precedence};
 pub use rules::{explain, format_rule_files, list_rules};
 
 use crate::diag::{ColorChoice, Diagnostic, Palette};

@@ -414,6 +414,7 @@ fn apply_waivers(
 
 pub mod builtin;
 pub mod network;
+pub mod precedence;
 pub mod propose;
 pub mod result;
 pub mod ruletest;

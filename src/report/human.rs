@@ -398,3 +398,101 @@ pub fn render_tests(report: &crate::engine::ruletest::TestReport, coverage: bool
     let _ = writeln!(out, "\n{} passed, {} failed", report.passed, report.failed);
     out
 }
+
+/// The diplomatic list of `parity precedence`: a header naming the receiver
+/// and the date, one row per head in order of precedence, and the doyen.
+pub fn render_precedence(list: &crate::engine::precedence::PrecedenceList) -> String {
+    let mut out = String::new();
+    let receiver = match &list.receiver_name {
+        Some(name) => format!("{} ({})", printable(name), printable(&list.receiver)),
+        None => printable(&list.receiver).into_owned(),
+    };
+    let _ = writeln!(
+        out,
+        "{} ({}): diplomatic list of {receiver} as of {}\n",
+        printable(&list.scenario),
+        printable(&list.file),
+        list.as_of
+    );
+    if list.list.is_empty() {
+        let _ = writeln!(
+            out,
+            "no head of an open embassy or delegation in {receiver}\n\ndoyen: none"
+        );
+        return out;
+    }
+    // The last column, notes, has no heading.
+    let header = [
+        "place", "mission", "sender", "rank", "class", "since", "name", "",
+    ];
+    let rows: Vec<[String; 8]> = list
+        .list
+        .iter()
+        .map(|e| {
+            [
+                e.place.to_string(),
+                printable(&e.mission).into_owned(),
+                printable(&e.sender).into_owned(),
+                e.rank.word().to_string(),
+                e.class.map_or("a.i.".to_string(), |c| c.to_string()),
+                e.since.map_or("-".to_string(), |d| d.to_string()),
+                e.name
+                    .as_deref()
+                    .map_or("-".to_string(), |n| printable(n).into_owned()),
+                precedence_note(e),
+            ]
+        })
+        .collect();
+    // Each column as wide as its widest cell; the note, last, in brackets
+    // where there is one.
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[&str], out: &mut String| {
+        let mut text = String::new();
+        for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+            match i {
+                0 => text.push_str(&format!("{cell:>width$}")),
+                7 => {
+                    if !cell.is_empty() {
+                        text.push_str(&format!("  ({cell})"));
+                    }
+                }
+                _ => text.push_str(&format!("  {cell:<width$}")),
+            }
+        }
+        let _ = writeln!(out, "{}", text.trim_end());
+    };
+    line(&header, &mut out);
+    for row in &rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        line(&cells, &mut out);
+    }
+    let _ = writeln!(
+        out,
+        "\ndoyen: {}",
+        list.doyen
+            .as_deref()
+            .map_or("none".into(), |d| printable(d).into_owned())
+    );
+    out
+}
+
+/// What a row of the diplomatic list adds in words: a tie, an absent head.
+pub(super) fn precedence_note(entry: &crate::engine::precedence::PrecedenceEntry) -> String {
+    let mut notes = Vec::new();
+    if entry.tie {
+        notes.push("tied: same day, in order of mission id".to_string());
+    }
+    if let Some(away) = &entry.absent {
+        let who = match &away.name {
+            Some(name) => format!("{} {}", away.rank.word(), printable(name)),
+            None => away.rank.word().to_string(),
+        };
+        notes.push(format!("{who} recalled for consultations"));
+    }
+    notes.join("; ")
+}

@@ -5,6 +5,7 @@
 
 use super::graph;
 use super::{Context, FileErrors, Finding, Render, Report};
+use crate::diag::printable;
 use crate::engine::network::Network;
 use crate::lang::ast::Severity;
 use crate::scenario::world::World;
@@ -189,5 +190,56 @@ fn inline(text: &str) -> String {
             c => out.push(c),
         }
     }
+    out
+}
+
+/// The diplomatic list of `parity precedence` as a Markdown table, with the
+/// doyen.
+pub fn render_precedence(list: &crate::engine::precedence::PrecedenceList) -> String {
+    let mut out = String::new();
+    let receiver = match &list.receiver_name {
+        Some(name) => format!(
+            "{} (`{}`)",
+            inline(&printable(name)),
+            code(&printable(&list.receiver))
+        ),
+        None => format!("`{}`", code(&printable(&list.receiver))),
+    };
+    let _ = writeln!(
+        out,
+        "## Diplomatic list of {receiver} as of {}\n\nScenario `{}` (`{}`), in order of precedence (VCDR art. 16).\n",
+        list.as_of,
+        code(&printable(&list.scenario)),
+        code(&printable(&list.file))
+    );
+    if list.list.is_empty() {
+        out.push_str("No head of an open embassy or delegation.\n\n**Doyen:** none\n");
+        return out;
+    }
+    out.push_str("| place | mission | sender | name | rank | class | since | note |\n");
+    out.push_str("|---:|---|---|---|---|---|---|---|\n");
+    for e in &list.list {
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | `{}` | {} | {} | {} | {} | {} |",
+            e.place,
+            code(&printable(&e.mission)),
+            code(&printable(&e.sender)),
+            e.name
+                .as_deref()
+                .map_or("—".to_string(), |n| inline(&printable(n))),
+            e.rank.word(),
+            e.class.map_or("a.i.".to_string(), |c| c.to_string()),
+            e.since.map_or("—".to_string(), |d| d.to_string()),
+            inline(&super::human::precedence_note(e)),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n**Doyen:** {}",
+        list.doyen
+            .as_deref()
+            .map_or("none".to_string(), |d| format!("`{}`", code(&printable(d))))
+    );
     out
 }

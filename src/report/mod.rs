@@ -70,7 +70,7 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands: annotations on the pull request (check only).
     Github,
-    /// A Markdown report with a Mermaid diagram, for a pull-request comment (check only).
+    /// Markdown, for a pull-request comment: check's report with a Mermaid diagram; precedence's list as a table.
     Markdown,
 }
 
@@ -87,7 +87,8 @@ impl Format {
         }
     }
 
-    /// The formats only `check` has; other commands speak human and JSON.
+    /// The formats only `check` has; other commands speak human and JSON
+    /// (and `precedence` Markdown too, which it checks itself).
     pub fn check_only(self) -> bool {
         !matches!(self, Format::Human | Format::Json)
     }
