@@ -581,6 +581,38 @@ fn until_before_from() {
     ]));
 }
 
+/// A mission a proposal opens is checked as the file's own are: its period
+/// (here where it is decoded) and its heads' overlaps (in validation).
+#[test]
+fn a_mission_a_proposal_opens_is_checked_as_the_files_own() {
+    let opened = |heads: &'static str| {
+        with_states(&[
+            "proposals:",                     // 12
+            "  - id: p",                      // 13
+            "    on: 2024",                   // 14
+            "    changes:",                   // 15
+            "      - open:",                  // 16
+            "          id: kaz-in-afg",       // 17
+            "          sender: KAZ",          // 18
+            "          receiver: AFG",        // 19
+            "          kind: embassy",        // 20
+            heads,                            // 21
+        ])
+    };
+    let d = only(&opened(
+        "          heads: [ { rank: ambassador, from: 2024-06, until: 2024 } ]",
+    ));
+    assert_eq!(d.code, "until-before-from", "{d:#?}");
+    assert_eq!(d.message, "`until: 2024` is before `from: 2024-06`");
+    assert_eq!(d.loc.line, 21);
+    let d = only(&opened(
+        "          heads: [ { rank: ambassador, from: 2020 }, { rank: envoy, from: 2022 } ]",
+    ));
+    assert_eq!(d.code, "overlapping-heads", "{d:#?}");
+    assert_eq!(d.message, "two heads of mission `kaz-in-afg` are in office at once");
+    assert_eq!(d.loc.line, 21);
+}
+
 #[test]
 fn overlapping_heads() {
     let heads = |second_from: &'static str| {
