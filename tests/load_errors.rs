@@ -587,16 +587,16 @@ fn until_before_from() {
 fn a_mission_a_proposal_opens_is_checked_as_the_files_own() {
     let opened = |heads: &'static str| {
         with_states(&[
-            "proposals:",                     // 12
-            "  - id: p",                      // 13
-            "    on: 2024",                   // 14
-            "    changes:",                   // 15
-            "      - open:",                  // 16
-            "          id: kaz-in-afg",       // 17
-            "          sender: KAZ",          // 18
-            "          receiver: AFG",        // 19
-            "          kind: embassy",        // 20
-            heads,                            // 21
+            "proposals:",               // 12
+            "  - id: p",                // 13
+            "    on: 2024",             // 14
+            "    changes:",             // 15
+            "      - open:",            // 16
+            "          id: kaz-in-afg", // 17
+            "          sender: KAZ",    // 18
+            "          receiver: AFG",  // 19
+            "          kind: embassy",  // 20
+            heads,                      // 21
         ])
     };
     let d = only(&opened(
@@ -609,7 +609,10 @@ fn a_mission_a_proposal_opens_is_checked_as_the_files_own() {
         "          heads: [ { rank: ambassador, from: 2020 }, { rank: envoy, from: 2022 } ]",
     ));
     assert_eq!(d.code, "overlapping-heads", "{d:#?}");
-    assert_eq!(d.message, "two heads of mission `kaz-in-afg` are in office at once");
+    assert_eq!(
+        d.message,
+        "two heads of mission `kaz-in-afg` are in office at once"
+    );
     assert_eq!(d.loc.line, 21);
 }
 

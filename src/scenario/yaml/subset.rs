@@ -333,6 +333,52 @@ mod split {
             Some(line)
         }
     }
+
+    /// How a file is cut decides only speed, never the tree (the tests of
+    /// `parse_split` compare trees); these pin the cutting itself: short
+    /// sections whole, a long sequence in about four pieces per worker, each
+    /// at least `piece_min` bytes, the pieces covering the text in order.
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn ranges(pieces: &[Piece]) -> Vec<(&'static str, Range<usize>, u32)> {
+            pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Section(r, n) => ("section", r.clone(), *n),
+                    Piece::Key(r, n) => ("key", r.clone(), *n),
+                    Piece::Entries(r, n, _, _) => ("entries", r.clone(), *n),
+                })
+                .collect()
+        }
+
+        #[test]
+        fn a_long_sequence_is_cut_in_about_four_pieces_per_worker() {
+            // Synthetic: 1,000 states of 14 bytes, between two short sections.
+            let mut text = String::from("scenario: t\nsources:\n  - id: a\n  - id: b\nstates:\n");
+            for i in 0..1_000 {
+                text.push_str(&format!("  - id: s{i:04}\n"));
+            }
+            let pieces = cut(&text, 2, 256).unwrap_or_default();
+            let ranges = ranges(&pieces);
+            let kinds: Vec<&str> = ranges.iter().map(|(k, ..)| *k).collect();
+            assert_eq!(&kinds[..3], ["section", "section", "key"], "{ranges:?}");
+            let entries = kinds.iter().filter(|k| **k == "entries").count();
+            assert!((7..=9).contains(&entries), "{entries} pieces: {ranges:?}");
+            let mut at = 0;
+            for (kind, range, number) in &ranges {
+                assert_eq!(range.start, at, "pieces in order, without gaps: {ranges:?}");
+                let line = 1 + text[..range.start].matches('\n').count();
+                assert_eq!(*number as usize, line, "{kind} at byte {}", range.start);
+                if *kind == "entries" && range.end < text.len() {
+                    assert!(range.len() >= 256, "a piece of {} bytes", range.len());
+                }
+                at = range.end;
+            }
+            assert_eq!(at, text.len());
+        }
+    }
 }
 
 /// The first line with content (not blank, not only a comment) from byte
