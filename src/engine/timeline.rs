@@ -139,14 +139,21 @@ fn significant(ex: &Ex, literals: &mut Vec<Date>, day_after: &mut bool) {
             *day_after |= as_of;
         }
         Ex::Field(inner, ..) | Ex::Not(inner) => walk(inner),
-        Ex::And(a, b) | Ex::Or(a, b) => {
+        Ex::And(a, b)
+        | Ex::Or(a, b)
+        | Ex::Shift {
+            date: a, days: b, ..
+        } => {
             walk(a);
             walk(b);
         }
         Ex::Call { args, .. } => args.iter().for_each(walk),
-        Ex::Quantifier { filter, .. } => {
+        Ex::Quantifier { filter, term, .. } => {
             if let Some(filter) = filter {
                 walk(filter);
+            }
+            if let Some(term) = term {
+                walk(term);
             }
         }
     }
