@@ -19,7 +19,7 @@ use std::rc::Rc;
 /// steps alone do not: a rule can fire on every pair it considers.
 #[derive(Debug, Clone, Copy)]
 pub struct Budget {
-    /// Candidate bindings considered (by `for`, `count`, `exists` and index building).
+    /// Candidate bindings considered (by `for`, `count`, `exists`, `sum` and index building).
     pub max_steps: u64,
     /// Findings one rule may report.
     pub max_findings: u64,
