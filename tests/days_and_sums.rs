@@ -706,3 +706,64 @@ fn claims_use_the_new_forms_and_locate_their_errors() {
     let line = broken.lines().count() as u32;
     assert_eq!(errors[0].loc, Loc::new(line, 12));
 }
+
+// ---------------------------------------------------------------------------
+// Timeline
+
+/// A period as `(from, until)`; `None` is open on that side.
+type Span = (Option<String>, Option<String>);
+
+/// The periods of each finding of `rule` (a `where`/`require` body over
+/// `m`) in `WORLD`'s timeline.
+fn periods(body: &str) -> Vec<(String, Vec<Span>)> {
+    let text = format!(
+        "rule t {{\n  title \"T\"\n  severity info\n  cite \"test\"\n  for m in missions\n{body}\n  message \"{{m.id}}\"\n}}\n"
+    );
+    let scenario = load_str(WORLD, "t.yaml", &YamlLimits::default()).unwrap();
+    let report = parity::engine::timeline::timeline(
+        &scenario,
+        &rules(&text),
+        None,
+        None,
+        &CheckOptions::default(),
+    )
+    .unwrap();
+    report
+        .findings
+        .iter()
+        .map(|e| {
+            let periods = e
+                .periods
+                .iter()
+                .map(|p| (p.from.clone(), p.until.clone()))
+                .collect();
+            (e.subject.join(","), periods)
+        })
+        .collect()
+}
+
+#[test]
+fn the_timeline_starts_a_finding_on_the_day_a_rule_derives() {
+    let from_day_91 = vec![(Some("2020-04-01".to_string()), None)];
+    let want = vec![
+        ("a-in-b".to_string(), from_day_91.clone()),
+        ("c-in-a".to_string(), from_day_91.clone()),
+    ];
+    assert_eq!(periods("  where days(m.head.from, as_of) > 90"), want);
+    assert_eq!(periods("  where 90 < days(m.head.from, as_of)"), want);
+    assert_eq!(periods("  where m.head.from + 90 < as_of"), want);
+    assert_eq!(periods("  where as_of - 91 >= m.head.from"), want);
+    assert_eq!(periods("  where days(as_of - 91, m.head.from) <= 0"), want);
+    // Up to day 365 in office, then not.
+    let first_year = vec![(
+        Some("2020-01-01".to_string()),
+        Some("2020-12-31".to_string()),
+    )];
+    assert_eq!(
+        periods("  where days(m.head.from, as_of) >= 0 and days(m.head.from, as_of) < 365"),
+        vec![
+            ("a-in-b".to_string(), first_year.clone()),
+            ("c-in-a".to_string(), first_year),
+        ]
+    );
+}

@@ -800,10 +800,7 @@ fn missions_var(vars: &Vars) -> Vec<&'static str> {
 }
 
 /// Dates for the arithmetic and `days`: leap days, the 90/91 and 365/366
-/// boundaries, partial dates and the ends of the range. Never `as_of`: the
-/// timeline evaluates at the scenario's change points, not at the dates a
-/// rule derives from them (`as_of - 90`), so these forms read only dates
-/// written in the scenario or the rule.
+/// boundaries, partial dates and the ends of the range.
 const SPAN_DATES: [&str; 9] = [
     "2020-01-01",
     "2020-03-31",
@@ -828,8 +825,13 @@ const SPAN_DAYS: [&str; 9] = [
     "1000000000000000000000000000000",
 ];
 
-/// A date read from a variable, or one written in the rule.
+/// A date read from a variable, `as_of`, or one written in the rule. (The
+/// timeline evaluates also at the distances from `as_of` that a rule's
+/// written counts of days make significant: `as_of - 90`.)
 fn span_date(t: &mut Tape, vars: &Vars) -> String {
+    if t.one_in(4) {
+        return "as_of".to_string();
+    }
     match term(t, vars, |u| u == T::Date) {
         Some((text, _)) if t.pick(3) != 0 => text,
         _ => t.choose(&SPAN_DATES).to_string(),
