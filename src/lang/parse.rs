@@ -727,10 +727,11 @@ fn call<'a>(cx: Cx<'_>, open: &'a str, func: Ident, depth: usize) -> PResult<'a,
             None => {
                 let what = format!("`,` or `)` in the arguments of `{}`", func.name);
                 let mut fail = expected_fail(rest, &what);
-                // `exist(g in gs where ...)`: a misspelt quantifier. (Without
-                // `where` it parses as a call with an `in` argument, and the
-                // checker reports the unknown function.)
-                if keyword(rest, "where").is_some() {
+                // `exist(g in gs where ...)`, `summ(x.staff for x in ...)`: a
+                // misspelt quantifier. (Without `where` or `for` it parses as
+                // a call with an `in` argument, and the checker reports the
+                // unknown function.)
+                if keyword(rest, "where").is_some() || keyword(rest, "for").is_some() {
                     fail = fail.suggest(&func.name, QUANTIFIERS);
                 }
                 return Err(nom::Err::Failure(fail));
@@ -1568,6 +1569,14 @@ rule rank-parity {
         )));
         assert_eq!(loc(&d), (7, 23));
         assert_eq!(d.help.as_deref(), Some("did you mean `exists`?"));
+        let d = one(&with_clauses(&format!(
+            "{BASE}\n  where summ(x.staff for x in missions) > 1"
+        )));
+        assert_eq!(
+            d.message,
+            "expected `,` or `)` in the arguments of `summ`, found `for`"
+        );
+        assert_eq!(d.help.as_deref(), Some("did you mean `sum`?"));
     }
 
     #[test]
@@ -1832,6 +1841,8 @@ rule rank-parity {
             EXAMPLE.replace("m.", "é."),
             "rule é-ü { title \"ü\u{301}\" message \"{ü}\" }".to_string(),
             "count(m in ms where not [(f(\"{\", 2024-02-3".to_string(),
+            "sum(x.s + 1 - 2 for x in ms where days(x.f - 3, as_of) > sum(y.t for y in ms))"
+                .to_string(),
             "\"\\".to_string(),
         ];
         for text in &mangled {
