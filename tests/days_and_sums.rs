@@ -749,11 +749,41 @@ fn the_timeline_starts_a_finding_on_the_day_a_rule_derives() {
         ("a-in-b".to_string(), from_day_91.clone()),
         ("c-in-a".to_string(), from_day_91.clone()),
     ];
-    assert_eq!(periods("  where days(m.head.from, as_of) > 90"), want);
-    assert_eq!(periods("  where 90 < days(m.head.from, as_of)"), want);
-    assert_eq!(periods("  where m.head.from + 90 < as_of"), want);
-    assert_eq!(periods("  where as_of - 91 >= m.head.from"), want);
-    assert_eq!(periods("  where days(as_of - 91, m.head.from) <= 0"), want);
+    // Each way of writing "more than 90 days since the head took office".
+    for condition in [
+        "days(m.head.from, as_of) > 90",
+        "90 < days(m.head.from, as_of)",
+        "days(m.head.from, as_of) > 90.5",
+        "days(m.head.from - 10, as_of + 5) > 105",
+        "days(as_of, m.head.from + 100) < 10",
+        "days(as_of - 91, m.head.from) <= 0",
+        "m.head.from + 90 < as_of",
+        "m.head.from + 100 < as_of + 10",
+        "m.head.from + 40 + 50 < as_of",
+        "as_of > m.head.from + 90",
+        "as_of - 91 >= m.head.from",
+        "as_of + 1 - 92 >= m.head.from",
+    ] {
+        assert_eq!(
+            periods(&format!("  where {condition}")),
+            want,
+            "{condition}"
+        );
+    }
+    // Day 91 only (1999-01-01 + 91 is before the heads took office). Without
+    // `!= none`, b-in-a's unknown `from` would equal `as_of - 91` where that
+    // is `none` too: before 0001-04-02.
+    let day_91 = vec![(
+        Some("2020-04-01".to_string()),
+        Some("2020-04-02".to_string()),
+    )];
+    assert_eq!(
+        periods("  where m.head.from != none and as_of - 91 in [m.head.from, 1999-01-01]"),
+        vec![
+            ("a-in-b".to_string(), day_91.clone()),
+            ("c-in-a".to_string(), day_91),
+        ]
+    );
     // Up to day 365 in office, then not.
     let first_year = vec![(
         Some("2020-01-01".to_string()),
@@ -765,5 +795,39 @@ fn the_timeline_starts_a_finding_on_the_day_a_rule_derives() {
             ("a-in-b".to_string(), first_year.clone()),
             ("c-in-a".to_string(), first_year),
         ]
+    );
+}
+
+#[test]
+fn the_timeline_sees_where_a_moved_as_of_leaves_the_range() {
+    let one = |condition: &str| periods(&format!("  where m.id == a-in-b and {condition}"));
+    let period = |from: Option<&str>, until: Option<&str>| {
+        vec![(
+            "a-in-b".to_string(),
+            vec![(from.map(str::to_string), until.map(str::to_string))],
+        )]
+    };
+    // `as_of - 90` is `none` (so no date is after it) until 0001-04-01.
+    assert_eq!(
+        one("as_of - 90 < 2020-01-01"),
+        period(Some("0001-04-01"), Some("2020-03-31"))
+    );
+    assert_eq!(
+        one("as_of - 3652058 == 0001-01-01"),
+        period(Some("9999-12-31"), None)
+    );
+    assert_eq!(
+        one("days(0001-01-01, as_of) >= 3652058"),
+        period(Some("9999-12-31"), None)
+    );
+    // Counts past the range: `none` at every date, never a panic.
+    let huge = format!("1{}", "0".repeat(30));
+    assert_eq!(
+        one(&format!("as_of + 1 + {huge} == none")),
+        period(None, None)
+    );
+    assert_eq!(
+        one(&format!("days(m.head.from + 1, as_of) > {huge}")),
+        vec![]
     );
 }

@@ -122,11 +122,9 @@ fn rule_points(rules: &RuleSet, points: &[Date]) -> Vec<Date> {
     }
     let bases: Vec<Date> = points.iter().chain(&literals).copied().collect();
     for distance in distances {
-        // `as_of - 90` is `none` until 0001-03-31: "since ever" ends there
-        // (a negative distance stands for that too; one too many is harmless).
-        if distance < 0 {
-            out.extend(Date::EARLIEST.add_days(-distance));
-        }
+        // `as_of - 90` is `none` until 0001-04-01, where "since ever" ends
+        // (for a distance of 90 or none, there is no such date).
+        out.extend(Date::EARLIEST.add_days(-distance));
         for base in &bases {
             out.extend(base.add_days(distance));
             out.extend(distance.checked_add(1).and_then(|d| base.add_days(d)));
@@ -136,28 +134,30 @@ fn rule_points(rules: &RuleSet, points: &[Date]) -> Vec<Date> {
 }
 
 /// Most days a written count may move a date by and still land in the
-/// range of dates (0001-01-01 to 9999-12-31); a larger one gives `none`.
-const MAX_DISTANCE: f64 = 3_652_059.0;
+/// range of dates: from 0001-01-01 to 9999-12-31. A larger one gives `none`
+/// wherever it is applied.
+const MAX_DISTANCE: f64 = 3_652_058.0;
 
 /// A date as `as_of` or another date, moved by written days: `as_of - 5`
 /// is `(true, -5)`, `m.head.from + 90` is `(false, 90)`. `None` when moved
-/// by a count that is not written (`d + m.staff`) or never a date.
+/// by a count that is not written (`d + m.staff`) or past the range.
 fn moved(ex: &Ex) -> Option<(bool, i64)> {
     match ex {
         Ex::AsOf => Some((true, 0)),
         Ex::Shift { date, days, back } => {
+            // A written count is whole: the checker refuses `d + 1.5`.
             let Ex::Lit(Lit::Num(n)) = **days else {
                 return None;
             };
-            if n.fract() != 0.0 || n.abs() > MAX_DISTANCE {
+            if n.abs() > MAX_DISTANCE {
                 return None;
             }
             let (as_of, by) = moved(date)?;
             let n = n as i64;
             Some((as_of, if *back { by - n } else { by + n }))
         }
-        Ex::Lit(Lit::Null) => None,
-        // Reads no `as_of`, or only through records that change at change points.
+        // Reads no `as_of`, or only through records that change at change
+        // points (or is no date at all).
         _ => Some((false, 0)),
     }
 }
@@ -176,18 +176,23 @@ fn meeting(a: &Ex, b: &Ex) -> Option<i64> {
     }
 }
 
-/// `days(u, v)` compared with a written number `k`: where `v - u == k`.
+/// `days(u, v)` compared with a written number `k`: where `v - u` is `k`
+/// (or, for a `k` with a fraction, its whole part: `> 90.5` changes where
+/// `> 90` does).
 fn days_meeting(call: &Ex, k: &Ex) -> Option<i64> {
     let (Ex::Call { function, args }, Ex::Lit(Lit::Num(k))) = (call, k) else {
         return None;
     };
+    if function.name != "days" {
+        return None;
+    }
     let [u, v] = args.as_slice() else {
         return None;
     };
-    if function.name != "days" || k.fract() != 0.0 || k.abs() > MAX_DISTANCE {
+    if k.abs() > MAX_DISTANCE {
         return None;
     }
-    let k = *k as i64;
+    let k = k.floor() as i64;
     match (moved(u)?, moved(v)?) {
         // as_of + cv - (x + cu) == k
         ((false, cu), (true, cv)) => Some(cu + k - cv),
@@ -214,13 +219,11 @@ fn distances_from_as_of(ex: &Ex, out: &mut BTreeSet<i64>) {
         }
         Ex::Field(inner, ..) | Ex::Not(inner) => walk(inner),
         Ex::Shift { date, days, .. } => {
-            // `as_of` moved back is `none` near the start of the range: at
-            // that many days from 0001-01-01 (negative, see `rule_points`).
             walk(date);
             walk(days);
-            if let Some((true, by)) = moved(ex)
-                && by < 0
-            {
+            // `as_of` moved back is `none` near the start of the range (see
+            // `rule_points`); moved forward, the extra points are harmless.
+            if let Some((true, by)) = moved(ex) {
                 out.insert(by);
             }
         }
@@ -370,4 +373,13 @@ pub fn timeline(
         evaluations: points.len(),
         findings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_largest_distance_spans_the_range_of_dates() {
+        let last = crate::scenario::date::Date::LATEST.day_number();
+        assert_eq!(super::MAX_DISTANCE, last as f64);
+    }
 }
