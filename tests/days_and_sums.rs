@@ -812,6 +812,12 @@ fn the_timeline_sees_where_a_moved_as_of_leaves_the_range() {
         one("as_of - 90 < 2020-01-01"),
         period(Some("0001-04-01"), Some("2020-03-31"))
     );
+    // The same where nothing else is 90 days from a date (the distance
+    // from 2020-01-01 + 1000 is 1090).
+    assert_eq!(
+        one("as_of - 90 < 2020-01-01 + 1000"),
+        period(Some("0001-04-01"), Some("2022-12-26"))
+    );
     assert_eq!(
         one("as_of - 3652058 == 0001-01-01"),
         period(Some("9999-12-31"), None)
