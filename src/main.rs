@@ -94,6 +94,9 @@ enum Command {
         common: Common,
     },
     /// Show the periods in which each finding holds.
+    ///
+    /// Exit status: 0 whatever the findings (a history, not a verdict; so
+    /// --fail-on is refused); 2 when an input, a rule or the command line is wrong.
     Timeline {
         /// The scenario file.
         file: PathBuf,
@@ -127,7 +130,8 @@ enum Command {
     /// Run rule tests (*.test.yaml) and every scenario's `expect` claims.
     ///
     /// Exit status: 0 all pass (and coverage meets --threshold); 1 a test
-    /// fails or coverage is below it; 2 an input or rule error.
+    /// fails or coverage is below it; 2 an input or rule error (--fail-on
+    /// is refused: a test's expectation decides, whatever the severity).
     Test {
         /// Test files or directories (default: parity.toml's `paths`, else the working directory).
         paths: Vec<PathBuf>,

@@ -1064,7 +1064,7 @@ fn suggest_json_contract_field_by_field() {
 // timeline
 
 #[test]
-fn timeline_exits_0_whatever_it_finds_and_whatever_fail_on_says() {
+fn timeline_exits_0_whatever_it_finds_and_refuses_fail_on() {
     let dir = project("timeline-exit");
     let expected = "\
 synthetic-commands (s.yaml): 2 findings over 4 change points
@@ -1077,11 +1077,16 @@ warning[head-vacant] aaa-in-ccc
     let run = parity_in(&dir, &["timeline", "s.yaml"]);
     run.exits(0).stderr_empty();
     assert_eq!(run.stdout, expected);
-    // An error finding holds for a year, and still the exit status is 0.
+    // An error finding holds for a year, and still the exit status is 0:
+    // a history has no verdict, so --fail-on, which would set one, is
+    // refused rather than ignored.
     for level in ["error", "warning", "info"] {
-        let run = parity_in(&dir, &["timeline", "s.yaml", "--fail-on", level]);
-        run.exits(0);
-        assert_eq!(run.stdout, expected, "--fail-on {level}");
+        parity_in(&dir, &["timeline", "s.yaml", "--fail-on", level])
+            .exits(2)
+            .stdout_empty()
+            .stderr_has(&format!(
+                "error[usage]: `parity timeline` does not take --fail-on {level}"
+            ));
     }
 }
 
@@ -1267,8 +1272,12 @@ fn test_exits_0_when_everything_passes_and_1_on_a_failure() {
          ok    head-vacant: an embassy with a head is not vacant\n\
          \n2 passed, 0 failed\n"
     );
-    // The severity of a rule is no business of its tests: --fail-on changes nothing.
-    parity_in(&dir, &["test", "t", "--fail-on", "warning"]).exits(0);
+    // The severity of a rule is no business of its tests: --fail-on is
+    // refused, not silently ignored, and nothing is run.
+    parity_in(&dir, &["test", "t", "--fail-on", "warning"])
+        .exits(2)
+        .stdout_empty()
+        .stderr_has("error[usage]: `parity test` does not take --fail-on warning");
 
     // A case expecting the wrong subject.
     write(
@@ -1931,6 +1940,8 @@ fn the_project_file_sets_fail_on_and_the_flag_wins() {
     parity_in(&dir, &with(&SUGGEST_CCC, &["--no-config"]))
         .exits(0)
         .stdout_has("recommended: an ambassador");
+    // The project's default is no error for the commands that refuse the flag.
+    parity_in(&dir, &["timeline", "s.yaml"]).exits(0);
     // Found from a directory below, as ruff finds ruff.toml.
     std::fs::create_dir_all(dir.join("below")).unwrap();
     parity_in(&dir.join("below"), &["check", "../s.yaml"]).exits(1);

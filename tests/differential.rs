@@ -1,6 +1,7 @@
 //! Differential testing of the engine. Random small scenarios (with
 //! governments in and out of control, recognitions that tie, partial dates,
-//! heads of every rank, staff counts, proposals, claims and waivers) and
+//! heads of every rank, staff counts, proposals, claims and waivers,
+//! relation records, events of every kind, protecting powers) and
 //! random rules from a small grammar (one to four bound variables, joins,
 //! quantifiers, `sum`, `recognition`, `ratio`, `class`, `days`, dates
 //! moved by days, `none`) are checked by the
@@ -43,7 +44,7 @@ use parity::lang::fmt::{format_rules, without_spans};
 use parity::lang::parse::parse_rules;
 use parity::report::Report;
 use parity::scenario::load::load_str;
-use parity::scenario::model::{MissionKind, Rank, Scenario};
+use parity::scenario::model::{EventKind, MissionKind, Rank, RelationStatus, Scenario};
 use parity::scenario::yaml::YamlLimits;
 use parity::{CheckOptions, RuleSet};
 use proptest::prelude::*;
@@ -184,6 +185,9 @@ fn head(t: &mut Tape, receiver_govs: &[String], from: Option<&str>, until: Optio
     if t.maybe() {
         let _ = write!(keys, ", agrement: {}", t.choose(&DATES));
     }
+    if t.one_in(3) {
+        let _ = write!(keys, ", exequatur: {}", t.choose(&DATES));
+    }
     if t.maybe() {
         let to = &receiver_govs[t.pick(receiver_govs.len())];
         let on = if t.maybe() {
@@ -195,6 +199,39 @@ fn head(t: &mut Tape, receiver_govs: &[String], from: Option<&str>, until: Optio
     }
     keys.push_str(source(t));
     format!("{{ {keys} }}")
+}
+
+/// An event's keys about one of `missions`; without `on` when not `dated`
+/// (a proposal's `event` change, dated by the proposal).
+fn gen_event(t: &mut Tape, id: &str, missions: &[Gm], n: usize, dated: bool) -> String {
+    let mission = &missions[t.pick(missions.len())];
+    let kind = t.choose(EventKind::WORDS);
+    let on = t.pick(DATES.len());
+    let mut keys = format!("id: {id}, kind: {kind}, mission: {}", mission.id);
+    if dated {
+        let _ = write!(keys, ", on: {}", DATES[on]);
+    }
+    if t.maybe() {
+        let _ = write!(keys, ", by: {}", STATE_IDS[t.pick(n)]);
+    }
+    if t.maybe() {
+        let _ = write!(keys, ", person: Head{}", t.pick(3));
+    }
+    if t.maybe() {
+        let _ = write!(keys, ", notice_days: {}", t.pick(10));
+    }
+    match kind {
+        "expulsion" if t.maybe() => {
+            let _ = write!(keys, ", diplomats: {}", t.choose(&STAFF));
+        }
+        // The return: on or after `on` (a proposal's date is unknown here).
+        "recall-for-consultations" if dated && t.maybe() => {
+            let _ = write!(keys, ", until: {}", DATES[on + t.pick(DATES.len() - on)]);
+        }
+        _ => {}
+    }
+    keys.push_str(source(t));
+    keys
 }
 
 /// A valid scenario (YAML text) drawn from the tape.
@@ -213,7 +250,16 @@ fn gen_scenario(t: &mut Tape) -> String {
         } else {
             String::new()
         };
-        let _ = writeln!(y, "  - {{ id: {id}, kind: {kind}{name}{} }}", source(t));
+        let commonwealth = if t.one_in(3) {
+            ", commonwealth: true"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            y,
+            "  - {{ id: {id}, kind: {kind}{name}{commonwealth}{} }}",
+            source(t)
+        );
     }
     // Listed governments: one after another, contested (the new one from
     // before the old one's end), from the same day, or at random.
@@ -363,6 +409,14 @@ fn gen_scenario(t: &mut Tape) -> String {
             let run_by = &governments[sender][t.pick(governments[sender].len())];
             let _ = writeln!(y, "    run_by: {run_by}");
         }
+        // A third state as protecting power.
+        if n >= 3 && t.one_in(3) {
+            let third = (0..n)
+                .filter(|k| *k != sender && *k != receiver)
+                .nth(t.pick(n - 2))
+                .unwrap_or(0);
+            let _ = writeln!(y, "    protecting_power: {}", STATE_IDS[third]);
+        }
         let staff = t.pick(4);
         if staff > 0 {
             y.push_str("    staff:\n");
@@ -404,6 +458,63 @@ fn gen_scenario(t: &mut Tape) -> String {
             }
         }
     }
+    // Relation records: for a few pairs, one after another (as heads are),
+    // so that a pair's records never overlap.
+    let pairs = t.pick(3);
+    let mut related: Vec<(usize, usize)> = Vec::new();
+    for _ in 0..pairs {
+        let a = t.pick(n);
+        let b = (a + 1 + t.pick(n - 1)) % n;
+        if related
+            .iter()
+            .any(|&(x, y)| (x, y) == (a, b) || (x, y) == (b, a))
+        {
+            continue;
+        }
+        if related.is_empty() {
+            y.push_str("relations:\n");
+        }
+        related.push((a, b));
+        let mask = t.pick(512);
+        let bounds: Vec<&str> = (0..DATES.len())
+            .filter(|k| mask & (1 << k) != 0)
+            .map(|k| DATES[k])
+            .collect();
+        let records = (1 + t.pick(2)).min(bounds.len().saturating_sub(1)).max(1);
+        let (open_start, open_end) = (t.maybe(), t.maybe());
+        for r in 0..records {
+            let from = bounds.get(r).filter(|_| !(r == 0 && open_start));
+            let until = bounds
+                .get(r + 1)
+                .filter(|_| !(r + 1 == records && open_end));
+            let (from, until) = if bounds.len() < 2 {
+                (None, None)
+            } else {
+                (from.copied(), until.copied())
+            };
+            let _ = writeln!(
+                y,
+                "  - {{ between: [{}, {}], status: {}{}{} }}",
+                STATE_IDS[a],
+                STATE_IDS[b],
+                t.choose(RelationStatus::WORDS),
+                period_keys(from, until),
+                source(t)
+            );
+        }
+    }
+    // Events about the file's missions, of every kind.
+    let events = if missions.is_empty() { 0 } else { t.pick(4) };
+    if events > 0 {
+        y.push_str("events:\n");
+    }
+    for e in 0..events {
+        let _ = writeln!(
+            y,
+            "  - {{ {} }}",
+            gen_event(t, &format!("e{e}"), &missions, n, true)
+        );
+    }
     // Proposals: changes to the file's missions and to missions the same
     // proposal opens; some cannot be applied (the mission is not open then).
     let proposals = if t.maybe() { 1 + t.pick(3) } else { 0 };
@@ -424,7 +535,12 @@ fn gen_scenario(t: &mut Tape) -> String {
         let mut here: Vec<Gm> = missions.clone();
         for c in 0..1 + t.pick(3) {
             let target = (!here.is_empty()).then(|| here[t.pick(here.len())].clone());
-            let line = match (t.pick(6), target) {
+            let line = match (t.pick(7), target) {
+                (6, Some(m)) => {
+                    let dated = t.maybe();
+                    let event = gen_event(t, &format!("p{p}e{c}"), &[m], n, dated);
+                    format!("event: {{ {event} }}")
+                }
                 (0 | 1, Some(m)) => {
                     let govs = govs_of(m.receiver);
                     format!(
@@ -1242,14 +1358,36 @@ const OBSERVE: &str = "rule observe-missions {
   severity info
   cite \"test\"
   for m in missions
-  message \"{m.sender} {m.receiver} {m.kind} {m.city} {m.run_by} {m.from} {m.until} {m.source} {m.staff} | {m.head.name} {m.head.rank} {class(m.head.rank)} {m.head.from} {m.head.until} {m.head.agrement} {m.head.proposed} {m.head.source} | {m.head.credentials.to} {m.head.credentials.on} {m.head.credentials.to.in_control} | {m.run_by.in_control} {m.sender.government} {m.receiver.government} | {recognition(m.sender, m.head.credentials.to, m.head.credentials.on)} {recognition(m.sender, m.receiver.government)} {recognition(m.receiver, m.run_by)}\"
+  message \"{m.sender} {m.receiver} {m.kind} {m.city} {m.run_by} {m.from} {m.until} {m.source} {m.staff} {m.protecting_power} {m.relation_status} {m.relation.status} {m.relation.from} {m.relation.until} | {m.head.name} {m.head.rank} {class(m.head.rank)} {m.head.from} {m.head.until} {m.head.agrement} {m.head.exequatur} {m.head.absent} {m.head.proposed} {m.head.source} | {m.head.credentials.to} {m.head.credentials.on} {m.head.credentials.to.in_control} | {m.run_by.in_control} {m.sender.government} {m.receiver.government} | {recognition(m.sender, m.head.credentials.to, m.head.credentials.on)} {recognition(m.sender, m.receiver.government)} {recognition(m.receiver, m.run_by)}\"
 }
 rule observe-states {
   title \"Observed\"
   severity info
   cite \"test\"
   for s in states
-  message \"{s.name} {s.kind} {s.government} {s.source} {s.government.in_control} {s.government.name} {s.government.default_recognition}\"
+  message \"{s.name} {s.kind} {s.nuncio_precedence} {s.commonwealth} {s.government} {s.source} {s.government.in_control} {s.government.name} {s.government.default_recognition}\"
+}
+rule observe-relations {
+  title \"Observed\"
+  severity info
+  cite \"test\"
+  for r in relations
+  message \"{r.status} {r.from} {r.until} {r.source}\"
+}
+rule observe-relation-pairs {
+  title \"Observed\"
+  severity info
+  cite \"test\"
+  for m in missions, r in relations
+  where m.sender in r.between and not (m.receiver not in r.between)
+  message \"{r.status}\"
+}
+rule observe-events {
+  title \"Observed\"
+  severity info
+  cite \"test\"
+  for e in events
+  message \"{e.kind} {e.on} {e.by} {e.mission} {e.person} {e.diplomats} {e.notice_days} {e.until} {e.source} {e.mission.head.name} {e.by.name}\"
 }
 rule observe-governments {
   title \"Observed\"
@@ -1776,6 +1914,16 @@ fn the_generators_cover_the_model_and_the_rules() {
             }
         }
         count("proposals", scenario.proposals.len());
+        count("relations", scenario.relations.len());
+        count("events", scenario.events.len());
+        count(
+            "protecting powers",
+            scenario
+                .missions
+                .iter()
+                .filter(|m| m.protecting_power.is_some())
+                .count(),
+        );
         count("claims", scenario.expect.len());
         count("waivers", scenario.waivers.len());
         count(
@@ -1896,6 +2044,18 @@ fn the_generators_cover_the_model_and_the_rules() {
                 })
                 .count(),
         );
+        count(
+            "absent heads",
+            world.missions.iter().filter(|m| m.absent).count(),
+        );
+        count(
+            "missions with a relation record",
+            world
+                .missions
+                .iter()
+                .filter(|m| m.relation.is_some())
+                .count(),
+        );
         let applied = proposals_agree(&scenario, &set, Severity::Warning).unwrap();
         count("proposals applied", applied);
         count("proposals refused", scenario.proposals.len() - applied);
@@ -1925,6 +2085,11 @@ fn the_generators_cover_the_model_and_the_rules() {
         ("rules with sum(...)", 55),
         ("rules with sum(...) fired", 10),
         ("rules with a date moved", 65),
+        ("relations", 220),
+        ("events", 200),
+        ("protecting powers", 150),
+        ("missions with a relation record", 40),
+        ("absent heads", 4),
     ];
     for (key, least) in want {
         let got = seen.get(key).copied().unwrap_or(0);

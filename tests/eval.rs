@@ -1025,6 +1025,38 @@ fn the_budget_stops_a_rule_that_enumerates_every_triple() {
     assert_eq!(fired(&report, "cube").len(), 3 * 2 * 2);
 }
 
+/// A condition is tested as soon as the variables it reads are bound: one
+/// that reads only `a` prunes before `b` is enumerated, so a rule whose
+/// first variable matches nothing costs one step per mission, not one per
+/// pair (docs/rules.md, "Evaluation").
+const SELECTIVE: &str = r#"
+rule selective {
+  title "Pairs of missions other than embassies in different cities"
+  severity info
+  cite "C"
+  for a in missions, b in missions
+  where a.kind != embassy and a.city != b.city
+  message "{a.id} {b.id}"
+}
+"#;
+
+#[test]
+fn a_condition_on_the_first_variable_prunes_before_the_second_is_bound() {
+    // 2,000 embassies: 2,000 candidates for `a`, none passes. (An equality
+    // with a constant would be an index probe, not a filter: hence `!=`.)
+    let scenario = scenario(&paired_world(2_000));
+    let options = CheckOptions {
+        as_of: None,
+        budget: Budget {
+            max_steps: 10_000,
+            ..Budget::default()
+        },
+    };
+    let report = check(&scenario, &with_rules(SELECTIVE), &options)
+        .unwrap_or_else(|d| panic!("pruned at the first variable, within 10,000 steps: {d:#?}"));
+    assert!(fired(&report, "selective").is_empty());
+}
+
 fn scenario_of_three_embassies() -> Scenario {
     scenario(&world(
         "2024-09-27",

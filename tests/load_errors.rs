@@ -110,7 +110,7 @@ fn unknown_key_far_from_any_lists_the_valid_keys() {
     assert_diag(&d, "unknown-key", "unknown key `colour` in a state", 4, 5);
     assert_eq!(
         help(&d),
-        "the keys of a state are: `id`, `name`, `kind`, `nuncio_precedence`, `source`"
+        "the keys of a state are: `id`, `name`, `kind`, `nuncio_precedence`, `commonwealth`, `source`"
     );
 }
 
@@ -361,7 +361,7 @@ fn a_change_has_exactly_one_key() {
     assert_diag(
         &d,
         "missing-key",
-        "a change needs one of `appoint`, `recall`, `open`, `close` or `recognize`",
+        "a change needs one of `appoint`, `recall`, `open`, `close`, `recognize`, `relate` or `event`",
         18,
         9,
     );

@@ -83,7 +83,9 @@ fn unknown_collection_far_from_any_lists_them_all() {
         "there is no collection `embassies`",
         (5, 12),
         9,
-        Some("the collections are missions, states, governments and recognitions"),
+        Some(
+            "the collections are missions, states, governments, recognitions, relations and events",
+        ),
     );
 }
 
@@ -127,7 +129,7 @@ fn unknown_field_far_from_any_lists_the_record_fields() {
         "a state has no field `capital`",
         (6, 20),
         7,
-        Some("its fields are id, name, kind, nuncio_precedence, government, source"),
+        Some("its fields are id, name, kind, nuncio_precedence, commonwealth, government, source"),
     );
 }
 

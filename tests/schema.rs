@@ -73,6 +73,10 @@ missions:
       - { diplomats: 3{STAFF} }
     heads:
       - { rank: envoy, credentials: { to: g{CREDENTIALS} }{HEAD} }
+relations:
+  - { between: [KAZ, AFG], status: established{RELATION} }
+events:
+  - { id: e, kind: expulsion, on: 2023-06-01, mission: m{EVENT} }
 proposals:
   - id: p
     on: 2024-01-01{PROPOSAL}
@@ -94,6 +98,8 @@ const RECORDS: &[(&str, &str, &str)] = &[
     ("STAFF", "a staff entry", "staff"),
     ("HEAD", "a head", "head"),
     ("CREDENTIALS", "a credentials entry", "credentials"),
+    ("RELATION", "a relation", "relation"),
+    ("EVENT", "an event", "event"),
     ("PROPOSAL", "a proposal", "proposal"),
     ("CLAIM", "a claim", "claim"),
     ("WAIVER", "a waiver", "waiver"),
@@ -213,7 +219,7 @@ fn an_unknown_key_is_rejected_by_both() {
 #[test]
 fn bad_values_are_rejected_by_both() {
     let validator = validator();
-    let cases: [(&str, &str, &[&str]); 6] = [
+    let cases: [(&str, &str, &[&str]); 8] = [
         (
             "kind: embassy{MISSION}",
             "kind: embasy{MISSION}",
@@ -245,6 +251,12 @@ fn bad_values_are_rejected_by_both() {
             "diplomats: -3{STAFF}",
             &["wrong-type"],
         ),
+        (
+            "status: established{RELATION}",
+            "status: established-ish{RELATION}",
+            &["unknown-status"],
+        ),
+        ("kind: expulsion", "kind: expelled", &["unknown-kind"]),
     ];
     for (good, bad, want) in cases {
         let text = with_key("", "").replace(
@@ -253,12 +265,14 @@ fn bad_values_are_rejected_by_both() {
                 .replace("{RECOGNITION}", "")
                 .replace("{PROPOSAL}", "")
                 .replace("{STATE}", "")
-                .replace("{STAFF}", ""),
+                .replace("{STAFF}", "")
+                .replace("{RELATION}", ""),
             &bad.replace("{MISSION}", "")
                 .replace("{RECOGNITION}", "")
                 .replace("{PROPOSAL}", "")
                 .replace("{STATE}", "")
-                .replace("{STAFF}", ""),
+                .replace("{STAFF}", "")
+                .replace("{RELATION}", ""),
         );
         assert_ne!(text, with_key("", ""), "case {good} did not apply");
         let Err(errors) = load_str(&text, "t.yaml", &YamlLimits::default()) else {

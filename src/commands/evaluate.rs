@@ -40,6 +40,21 @@ fn human_or_json(common: &Evaluation, command: &str) -> Result<(), Exit> {
     Ok(())
 }
 
+/// `timeline` and `test` have no verdict on findings for `--fail-on` to set
+/// (a timeline is a history; a test passes or fails by its expectation), so
+/// the flag is refused rather than ignored. parity.toml's `fail-on` is the
+/// project's default for the commands that have one, and is not an error here.
+fn no_fail_on(common: &Evaluation, command: &str, status: &str) -> Result<(), Exit> {
+    if let Some(severity) = common.fail_on {
+        say!(
+            "error[usage]: `parity {command}` does not take --fail-on {}: {status}",
+            severity.word()
+        );
+        return Err(Exit::InputError);
+    }
+    Ok(())
+}
+
 /// Runs a command's evaluation; input errors are printed and give exit 2.
 fn finish<T>(
     session: &Session,
@@ -174,6 +189,13 @@ pub fn timeline(
     until: Option<Date>,
     common: &Evaluation,
 ) -> Exit {
+    if let Err(code) = no_fail_on(
+        common,
+        "timeline",
+        "its exit status is 0 whatever the findings (1 is for `check`, `propose` and `suggest`)",
+    ) {
+        return code;
+    }
     let (rules, scenario) = match rules_and_scenario(session, path, common, "timeline") {
         Ok(prepared) => prepared,
         Err(code) => return code,
@@ -209,6 +231,13 @@ pub fn test(
     common: &Evaluation,
 ) -> Exit {
     if let Err(code) = human_or_json(common, "test") {
+        return code;
+    }
+    if let Err(code) = no_fail_on(
+        common,
+        "test",
+        "a test fails when its expectation does not hold, whatever the severity",
+    ) {
         return code;
     }
     let rules = match session.rules(&common.rules) {

@@ -229,6 +229,7 @@ pub fn scenario_ids(scenario: &Scenario) -> HashSet<&str> {
     ids.extend(scenario.states.iter().map(|s| s.id.value.as_str()));
     ids.extend(scenario.governments.iter().map(|g| g.id.value.as_str()));
     ids.extend(scenario.missions.iter().map(|m| m.id.value.as_str()));
+    ids.extend(scenario.events.iter().map(|e| e.id.value.as_str()));
     for proposal in &scenario.proposals {
         for change in &proposal.changes {
             if let Change::Open { mission, .. } = change {

@@ -293,6 +293,7 @@ pub fn suggest(
             from: Some(At::new(on, loc)),
             until: None,
             agrement: None,
+            exequatur: None,
             credentials,
             source: None,
             proposed: true,

@@ -57,6 +57,7 @@ pub fn change_points(scenario: &Scenario) -> Vec<Date> {
         add(&h.from);
         add(&h.until);
         add(&h.agrement);
+        add(&h.exequatur);
         if let Some(c) = &h.credentials {
             add(&c.on);
         }
@@ -82,6 +83,15 @@ pub fn change_points(scenario: &Scenario) -> Vec<Date> {
     }
     for m in &scenario.missions {
         mission(m, &mut add);
+    }
+    for r in &scenario.relations {
+        add(&r.from);
+        add(&r.until);
+    }
+    // An event is in the world from its `on`; a recall's absence ends on its `until`.
+    for e in &scenario.events {
+        add(&Some(e.on.clone()));
+        add(&e.until);
     }
     for w in &scenario.waivers {
         add(&w.until);
@@ -377,9 +387,28 @@ pub fn timeline(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn the_largest_distance_spans_the_range_of_dates() {
-        let last = crate::scenario::date::Date::LATEST.day_number();
-        assert_eq!(super::MAX_DISTANCE, last as f64);
+        assert_eq!(MAX_DISTANCE, Date::LATEST.day_number() as f64);
+    }
+
+    fn written(dates: &[&str]) -> Vec<String> {
+        let mut dates: Vec<Date> = dates.iter().filter_map(|d| Date::parse(d).ok()).collect();
+        sort_points(&mut dates);
+        dates.iter().map(Date::to_string).collect()
+    }
+
+    /// `2021-08` and `2021-08-01` are one change point; the period shows the
+    /// day, however the records that wrote them are ordered.
+    #[test]
+    fn of_equal_points_the_most_precise_is_kept_in_either_order() {
+        let expected = ["2021", "2021-08-01"];
+        assert_eq!(written(&["2021-08", "2021-08-01", "2021"]), expected);
+        assert_eq!(written(&["2021-08-01", "2021-08", "2021"]), expected);
+        assert_eq!(written(&["2021", "2021-01", "2021-01-01"]), ["2021-01-01"]);
+        assert_eq!(written(&["2021-01-01", "2021-01", "2021"]), ["2021-01-01"]);
+        assert_eq!(written(&["2021", "2021-01"]), ["2021-01"]);
     }
 }

@@ -240,6 +240,8 @@ impl<'a, 's> Evaluator<'a, 's> {
             Collection::States => world.states.len(),
             Collection::Governments => world.governments.len(),
             Collection::Recognitions => world.recognitions.len(),
+            Collection::Relations => world.relations.len(),
+            Collection::Events => world.events.len(),
         };
         u32::try_from(n).unwrap_or(u32::MAX)
     }
@@ -503,6 +505,8 @@ impl<'a, 's> Evaluator<'a, 's> {
             Lit::MissionKind(k) => Value::MissionKind(*k),
             Lit::Level(l) => Value::Level(*l),
             Lit::StateKind(k) => Value::StateKind(*k),
+            Lit::RelationStatus(s) => Value::RelationStatus(*s),
+            Lit::EventKind(k) => Value::EventKind(*k),
             Lit::Id(id) => self.world.sym(id).map_or(Value::Str(id), Value::Sym),
         }
     }
@@ -540,7 +544,7 @@ impl<'a, 's> Evaluator<'a, 's> {
                 let item = self.operand(item, env)?;
                 let mut found = false;
                 for element in list {
-                    if reader.equal(item, self.operand(element, env)?) {
+                    if reader.member(item, self.operand(element, env)?) {
                         found = true;
                         break;
                     }

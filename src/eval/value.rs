@@ -3,9 +3,9 @@
 use crate::diag::Loc;
 use crate::lang::schema::{Field, RecordKind};
 use crate::scenario::date::Date;
-use crate::scenario::model::{Level, MissionKind, Rank, StateKind};
+use crate::scenario::model::{EventKind, Level, MissionKind, Rank, RelationStatus, StateKind};
 use crate::scenario::world::{
-    Entity, GovernmentRow, MissionRow, RecognitionRow, StateRow, Sym, World,
+    Entity, EventRow, GovernmentRow, MissionRow, RecognitionRow, RelationRow, StateRow, Sym, World,
 };
 use std::fmt::Write as _;
 
@@ -21,8 +21,12 @@ pub enum Value<'a> {
     MissionKind(MissionKind),
     Level(Level),
     StateKind(StateKind),
-    /// An id of a state, government or mission.
+    RelationStatus(RelationStatus),
+    EventKind(EventKind),
+    /// An id of a state, government, mission or event.
     Sym(Sym),
+    /// A list of ids (a relation's `between`), read only by `in`.
+    Ids(&'a [Sym]),
     /// A record bound by `for`, `count` or `exists`: its kind and row in the world.
     Row(RecordKind, u32),
     /// The head in office of the mission in this row.
@@ -50,6 +54,7 @@ pub enum Key<'a> {
     Sym(Sym),
     Row(u32),
     Head(u32),
+    Ids(&'a [Sym]),
 }
 
 /// A record that a value leads to, for reading its fields.
@@ -60,6 +65,8 @@ pub enum Record<'w, 's> {
     State(&'w StateRow<'s>),
     Government(&'w GovernmentRow<'s>),
     Recognition(&'w RecognitionRow<'s>),
+    Relation(&'w RelationRow<'s>),
+    Event(&'w EventRow<'s>),
 }
 
 pub struct Reader<'w, 's> {
@@ -74,10 +81,19 @@ impl<'w, 's> Reader<'w, 's> {
                 Some(Record::Mission(m)) => Value::Sym(m.sym),
                 Some(Record::State(s)) => Value::Sym(s.sym),
                 Some(Record::Government(g)) => Value::Sym(g.sym),
+                Some(Record::Event(e)) => Value::Sym(e.sym),
                 _ => value,
             },
             Value::Str(text) => self.world.sym(text).map_or(value, Value::Sym),
             other => other,
+        }
+    }
+
+    /// Whether `item` is `element`, or one of its ids when it is a list (`in`).
+    pub fn member(&self, item: Value<'w>, element: Value<'w>) -> bool {
+        match element {
+            Value::Ids(ids) => ids.iter().any(|id| self.equal(item, Value::Sym(*id))),
+            element => self.equal(item, element),
         }
     }
 
@@ -124,7 +140,10 @@ impl<'w, 's> Reader<'w, 's> {
             Value::MissionKind(k) => Key::Word(k.word()),
             Value::Level(l) => Key::Word(l.word()),
             Value::StateKind(k) => Key::Word(k.word()),
+            Value::RelationStatus(s) => Key::Word(s.word()),
+            Value::EventKind(k) => Key::Word(k.word()),
             Value::Sym(s) => Key::Sym(s),
+            Value::Ids(ids) => Key::Ids(ids),
             Value::Row(_, row) => Key::Row(row),
             Value::Head(m) | Value::Credentials(m) => Key::Head(m),
         }
@@ -141,6 +160,8 @@ impl<'w, 's> Reader<'w, 's> {
             RecordKind::State => Record::State(world.states.get(i)?),
             RecordKind::Government => Record::Government(world.governments.get(i)?),
             RecordKind::Recognition => Record::Recognition(world.recognitions.get(i)?),
+            RecordKind::Relation => Record::Relation(world.relations.get(i)?),
+            RecordKind::Event => Record::Event(world.events.get(i)?),
         })
     }
 
@@ -156,6 +177,7 @@ impl<'w, 's> Reader<'w, 's> {
                 RecordKind::State => world.state(sym).map(Record::State),
                 RecordKind::Government => world.government(sym).map(Record::Government),
                 RecordKind::Mission => world.mission(sym).map(Record::Mission),
+                RecordKind::Event => world.event(sym).map(Record::Event),
                 _ => None,
             },
             _ => None,
@@ -181,6 +203,8 @@ impl<'w, 's> Reader<'w, 's> {
             Record::State(s) => s.record.loc,
             Record::Government(g) => g.loc,
             Record::Recognition(r) => r.record.loc,
+            Record::Relation(r) => r.record.loc,
+            Record::Event(e) => e.record.loc,
         }
     }
 
@@ -203,6 +227,11 @@ impl<'w, 's> Reader<'w, 's> {
                     Field::From => at(r.from.as_ref()),
                     Field::Until => at(r.until.as_ref()),
                     Field::Head => m.head.map(|h| h.loc),
+                    Field::ProtectingPower => at(r.protecting_power.as_ref()),
+                    Field::Relation | Field::RelationStatus => m
+                        .relation
+                        .and_then(|i| self.world.relations.get(i as usize))
+                        .map(|row| row.record.status.loc),
                     Field::Staff => {
                         let date = self.world.date;
                         r.staff
@@ -227,6 +256,7 @@ impl<'w, 's> Reader<'w, 's> {
                 Field::Until => at(h.until.as_ref()),
                 Field::Agrement => at(h.agrement.as_ref()),
                 Field::Credentials => h.credentials.as_ref().map(|c| c.loc),
+                Field::Exequatur => at(h.exequatur.as_ref()),
                 Field::Source => at(h.source.as_ref()),
                 _ => None,
             }),
@@ -254,6 +284,28 @@ impl<'w, 's> Reader<'w, 's> {
                 Field::Until => at(r.record.until.as_ref()),
                 _ => None,
             },
+            (Record::Relation(r), field) => match field {
+                Field::Between => at(r.record.between.first()),
+                Field::Status => at(Some(&r.record.status)),
+                Field::From => at(r.record.from.as_ref()),
+                Field::Until => at(r.record.until.as_ref()),
+                Field::Source => at(r.record.source.as_ref()),
+                _ => None,
+            },
+            (Record::Event(e), field) => {
+                let r = e.record;
+                match field {
+                    Field::Id => at(Some(&r.id)),
+                    Field::EventKind => at(Some(&r.kind)),
+                    Field::On => at(Some(&r.on)),
+                    Field::By => at(r.by.as_ref()),
+                    Field::Mission => at(Some(&r.mission)),
+                    Field::Diplomats => at(r.diplomats.as_ref()),
+                    Field::Until => at(r.until.as_ref()),
+                    Field::Source => at(r.source.as_ref()),
+                    _ => None,
+                }
+            }
             _ => None,
         };
         own.unwrap_or_else(|| self.loc(record))
@@ -302,6 +354,12 @@ impl<'w, 's> Reader<'w, 's> {
                         None => Value::Null,
                     },
                     Field::Staff => m.staff.map_or(Value::Null, |n| Value::Num(f64::from(n))),
+                    Field::ProtectingPower => sym(m.protecting_power),
+                    Field::Relation => m
+                        .relation
+                        .map_or(Value::Null, |i| Value::Row(RecordKind::Relation, i)),
+                    Field::RelationStatus => (self.world.relation_status(m.sender, m.receiver))
+                        .map_or(Value::Null, Value::RelationStatus),
                     Field::Source => source(&r.source),
                     _ => return None,
                 }
@@ -322,6 +380,8 @@ impl<'w, 's> Reader<'w, 's> {
                         _ => Value::Null,
                     },
                     Field::Proposed => Value::Bool(h.proposed),
+                    Field::Absent => Value::Bool(m.absent),
+                    Field::Exequatur => date(&h.exequatur),
                     Field::Source => source(&h.source),
                     _ => return None,
                 }
@@ -340,6 +400,7 @@ impl<'w, 's> Reader<'w, 's> {
                 Field::Name => Value::Str(s.record.name.as_deref().unwrap_or(&s.record.id.value)),
                 Field::StateKind => Value::StateKind(s.record.kind),
                 Field::NuncioPrecedence => Value::Bool(s.record.nuncio_precedence),
+                Field::Commonwealth => Value::Bool(s.record.commonwealth),
                 Field::Government => sym(s.government),
                 Field::Source => source(&s.record.source),
                 _ => return None,
@@ -370,6 +431,33 @@ impl<'w, 's> Reader<'w, 's> {
                 Field::Source => source(&r.record.source),
                 _ => return None,
             },
+            (Record::Relation(r), field) => match field {
+                Field::Between => Value::Ids(&r.between),
+                Field::Status => Value::RelationStatus(r.record.status.value),
+                Field::From => date(&r.record.from),
+                Field::Until => date(&r.record.until),
+                Field::Source => source(&r.record.source),
+                _ => return None,
+            },
+            (Record::Event(e), field) => {
+                let r = e.record;
+                match field {
+                    Field::Id => Value::Sym(e.sym),
+                    Field::EventKind => Value::EventKind(r.kind.value),
+                    Field::On => Value::Date(r.on.value),
+                    Field::By => sym(e.by),
+                    Field::Mission => Value::Sym(e.mission),
+                    Field::Person => text(r.person.as_deref()),
+                    Field::Diplomats => r
+                        .diplomats
+                        .as_ref()
+                        .map_or(Value::Null, |d| Value::Num(f64::from(d.value))),
+                    Field::NoticeDays => Value::Num(f64::from(r.notice_days)),
+                    Field::Until => date(&r.until),
+                    Field::Source => source(&r.source),
+                    _ => return None,
+                }
+            }
         };
         Some(value)
     }
@@ -403,7 +491,17 @@ impl<'w, 's> Reader<'w, 's> {
             Value::MissionKind(k) => out.push_str(k.word()),
             Value::Level(l) => out.push_str(l.word()),
             Value::StateKind(k) => out.push_str(k.word()),
+            Value::RelationStatus(s) => out.push_str(s.word()),
+            Value::EventKind(k) => out.push_str(k.word()),
             Value::Sym(s) => out.push_str(self.world.name(s)),
+            Value::Ids(ids) => {
+                for (i, id) in ids.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(self.world.name(*id));
+                }
+            }
             Value::Row(kind, row) => self.row_id_into(kind, row, out),
             Value::Head(m) => out.push_str(
                 self.world
@@ -424,7 +522,8 @@ impl<'w, 's> Reader<'w, 's> {
         }
     }
 
-    /// The id a bound record is known by; a recognition, which has none, as `by/of`.
+    /// The id a bound record is known by; a recognition or a relation, which
+    /// have none, as `by/of` and `a/b`.
     pub fn row_id(&self, kind: RecordKind, row: u32) -> String {
         let mut out = String::new();
         self.row_id_into(kind, row, &mut out);
@@ -441,6 +540,13 @@ impl<'w, 's> Reader<'w, 's> {
                 out.push('/');
                 out.push_str(self.world.name(r.of));
             }
+            Some(Record::Relation(r)) => {
+                let [a, b] = r.between;
+                out.push_str(self.world.name(a));
+                out.push('/');
+                out.push_str(self.world.name(b));
+            }
+            Some(Record::Event(e)) => out.push_str(self.world.name(e.sym)),
             _ => {}
         }
     }
@@ -480,7 +586,9 @@ mod tests {
             governments: [{ id: g, state: B }]\n\
             recognitions: [{ by: A, of: g, level: de-jure }]\n\
             missions: [{ id: m, sender: A, receiver: B, kind: embassy,\n\
-              heads: [{ rank: envoy, credentials: { to: g } }] }]\n";
+              heads: [{ rank: envoy, credentials: { to: g } }] }]\n\
+            relations: [{ between: [A, B], status: established }]\n\
+            events: [{ id: e, kind: expulsion, on: 2020, mission: m }]\n";
         let scenario = load_str(text, "t.yaml", &YamlLimits::default()).unwrap();
         let date = Date::parse("2024-01-01").unwrap();
         let world = World::at(&scenario, date);

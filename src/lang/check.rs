@@ -10,7 +10,7 @@ use super::functions::{self, Form, Function};
 use super::schema::{self, Collection, Field, RecordKind, Ty};
 use crate::diag::{Diagnostic, Loc};
 use crate::scenario::date::Date;
-use crate::scenario::model::{Level, MissionKind, Rank, StateKind};
+use crate::scenario::model::{EventKind, Level, MissionKind, Rank, RelationStatus, StateKind};
 use std::collections::HashSet;
 
 /// Most variables (bindings and quantifiers) one rule may introduce.
@@ -32,6 +32,8 @@ pub enum Lit {
     MissionKind(MissionKind),
     Level(Level),
     StateKind(StateKind),
+    RelationStatus(RelationStatus),
+    EventKind(EventKind),
     /// An id written in the rule; it may name no record of a given world.
     Id(String),
 }
@@ -459,8 +461,12 @@ impl<'a> Checker<'a> {
                 .suggest(&ident.name, names)
                 .with_label("not a collection");
             let diagnostic = if diagnostic.help.is_none() {
-                diagnostic
-                    .with_help("the collections are missions, states, governments and recognitions")
+                let names: Vec<&str> = schema::COLLECTIONS.iter().map(|(n, _, _)| *n).collect();
+                let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+                diagnostic.with_help(format!(
+                    "the collections are {} and {last}",
+                    rest.join(", ")
+                ))
             } else {
                 diagnostic
             };
@@ -779,7 +785,11 @@ impl<'a> Checker<'a> {
                     .diagnostic(
                         "unknown-field",
                         segment_span,
-                        format!("a {} has no field `{segment}`", record.word()),
+                        format!(
+                            "{} {} has no field `{segment}`",
+                            record.article(),
+                            record.word()
+                        ),
                     )
                     .suggest(segment, names.iter().copied());
                 // `m.head.from-90` is one name: the writer meant to subtract.
@@ -819,11 +829,18 @@ impl<'a> Checker<'a> {
     /// Gives a bare word the type it is compared with.
     fn coerce(&mut self, word: &str, span: Span, ty: &Ty) -> Option<Ex> {
         let lit = match ty {
-            Ty::Rank | Ty::MissionKind | Ty::Level | Ty::StateKind => {
+            Ty::Rank
+            | Ty::MissionKind
+            | Ty::Level
+            | Ty::StateKind
+            | Ty::RelationStatus
+            | Ty::EventKind => {
                 let lit = match ty {
                     Ty::Rank => Rank::from_word(word).map(Lit::Rank),
                     Ty::MissionKind => MissionKind::from_word(word).map(Lit::MissionKind),
                     Ty::Level => Level::from_word(word).map(Lit::Level),
+                    Ty::RelationStatus => RelationStatus::from_word(word).map(Lit::RelationStatus),
+                    Ty::EventKind => EventKind::from_word(word).map(Lit::EventKind),
                     _ => StateKind::from_word(word).map(Lit::StateKind),
                 };
                 match lit {
@@ -978,12 +995,7 @@ impl<'a> Checker<'a> {
 
     fn membership(&mut self, item: &ast::Expr, list: &ast::Expr, negated: bool) -> Option<Typed> {
         let ExprKind::List(elements) = &list.kind else {
-            self.error(
-                "type-mismatch",
-                list.span,
-                "`in` needs a list, such as `[ambassador, nuncio]`".into(),
-            );
-            return None;
+            return self.membership_of_field(item, list, negated);
         };
         let (item, ty) = self.known(item)?;
         if matches!(ty, Ty::Record(_) | Ty::List(_) | Ty::Null) {
@@ -1025,6 +1037,60 @@ impl<'a> Checker<'a> {
             Ex::In {
                 item: Box::new(item),
                 list: checked,
+                negated,
+            },
+            Ty::Bool,
+        ))
+    }
+
+    /// `x in r.between`: a list-valued field (an `Ex::In` whose one element
+    /// is the list; the evaluator looks inside it).
+    fn membership_of_field(
+        &mut self,
+        item: &ast::Expr,
+        list: &ast::Expr,
+        negated: bool,
+    ) -> Option<Typed> {
+        let not_a_list = |this: &mut Self| {
+            this.error(
+                "type-mismatch",
+                list.span,
+                "`in` needs a list, such as `[ambassador, nuncio]`".into(),
+            );
+            None
+        };
+        // A bare word or anything else that is not a list-valued field.
+        if !matches!(list.kind, ExprKind::Name(_)) {
+            return not_a_list(self);
+        }
+        let (list_ex, list_ty) = match self.infer(list)? {
+            Typed::Known(ex, Ty::List(item_ty)) => (ex, item_ty.clone()),
+            _ => return not_a_list(self),
+        };
+        let item_ex = match self.infer(item)? {
+            Typed::Word(w, span) => self.coerce(&w, span, &list_ty)?,
+            Typed::Known(ex, ty) => {
+                let fits = ty == list_ty
+                    || ty == Ty::Null
+                    || matches!((&ty, &list_ty), (Ty::Ref(_), Ty::Ref(_)));
+                if let Some(text) = quoted_id(&ex, &ty, &list_ty) {
+                    self.coerce(text, item.span, &list_ty)?
+                } else if fits {
+                    ex
+                } else {
+                    self.error(
+                        "type-mismatch",
+                        item.span,
+                        format!("the list holds {list_ty}, but the value is {ty}"),
+                    );
+                    return None;
+                }
+            }
+        };
+        Some(Typed::Known(
+            Ex::In {
+                item: Box::new(item_ex),
+                list: vec![list_ex],
                 negated,
             },
             Ty::Bool,

@@ -24,6 +24,8 @@ pub fn fields(kind: RecordKind) -> &'static [&'static FieldDef] {
     static STATE: Defs = LazyLock::new(|| of(RecordKind::State));
     static GOVERNMENT: Defs = LazyLock::new(|| of(RecordKind::Government));
     static RECOGNITION: Defs = LazyLock::new(|| of(RecordKind::Recognition));
+    static RELATION: Defs = LazyLock::new(|| of(RecordKind::Relation));
+    static EVENT: Defs = LazyLock::new(|| of(RecordKind::Event));
     match kind {
         RecordKind::Mission => &MISSION,
         RecordKind::Head => &HEAD,
@@ -31,6 +33,8 @@ pub fn fields(kind: RecordKind) -> &'static [&'static FieldDef] {
         RecordKind::State => &STATE,
         RecordKind::Government => &GOVERNMENT,
         RecordKind::Recognition => &RECOGNITION,
+        RecordKind::Relation => &RELATION,
+        RecordKind::Event => &EVENT,
     }
 }
 
@@ -41,6 +45,8 @@ pub enum Collection {
     States,
     Governments,
     Recognitions,
+    Relations,
+    Events,
 }
 
 pub const COLLECTIONS: &[(&str, Collection, &str)] = &[
@@ -60,6 +66,12 @@ pub const COLLECTIONS: &[(&str, Collection, &str)] = &[
         Collection::Recognitions,
         "recognition records in force at the date",
     ),
+    (
+        "relations",
+        Collection::Relations,
+        "relation records in force at the date",
+    ),
+    ("events", Collection::Events, "events on or before the date"),
 ];
 
 impl Collection {
@@ -76,6 +88,8 @@ impl Collection {
             Collection::States => RecordKind::State,
             Collection::Governments => RecordKind::Government,
             Collection::Recognitions => RecordKind::Recognition,
+            Collection::Relations => RecordKind::Relation,
+            Collection::Events => RecordKind::Event,
         }
     }
 }

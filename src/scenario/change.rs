@@ -136,6 +136,28 @@ fn make(
             scenario.recognitions.push(recognition);
             Ok(())
         }
+        Change::Relate { relation, loc } => {
+            let mut relation = relation.clone();
+            if relation.from.is_none() {
+                relation.from = Some(At::new(on, *loc));
+            }
+            // The new record supersedes the pair's record in force on `on`.
+            let [a, b] = &relation.between;
+            for existing in &mut scenario.relations {
+                if existing.is_between(&a.value, &b.value)
+                    && in_force(value(&existing.from), value(&existing.until), on)
+                {
+                    existing.until = Some(At::new(on, *loc));
+                }
+            }
+            scenario.relations.push(relation);
+            Ok(())
+        }
+        // `on` already defaults to the proposal's (the loader fills it in).
+        Change::Event { event, .. } => {
+            scenario.events.push((**event).clone());
+            Ok(())
+        }
     }
 }
 

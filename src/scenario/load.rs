@@ -15,9 +15,9 @@
 
 use super::date::{Date, DateError};
 use super::model::{
-    At, Change, Claim, Credentials, Expected, Government, Head, Level, Mission, MissionKind,
-    Proposal, Rank, Recognition, RuleCase, RuleTests, Scenario, Source, Staff, State, StateKind,
-    Waiver,
+    At, Change, Claim, Credentials, Event, EventKind, Expected, Government, Head, Level, Mission,
+    MissionKind, Proposal, Rank, Recognition, Relation, RelationStatus, RuleCase, RuleTests,
+    Scenario, Source, Staff, State, StateKind, Waiver,
 };
 use super::records::{self, Presence, Record};
 use super::validate::{self, Partial, RecordKind, Ref, Want};
@@ -873,6 +873,58 @@ fn level(cx: &mut Cx, node: &Node) -> Option<At<Level>> {
     )(cx, node)
 }
 
+fn relation_status(cx: &mut Cx, node: &Node) -> Option<At<RelationStatus>> {
+    word(
+        "relation status",
+        "unknown-status",
+        RelationStatus::WORDS,
+        RelationStatus::from_word,
+    )(cx, node)
+}
+
+fn event_kind(cx: &mut Cx, node: &Node) -> Option<At<EventKind>> {
+    word(
+        "event kind",
+        "unknown-kind",
+        EventKind::WORDS,
+        EventKind::from_word,
+    )(cx, node)
+}
+
+/// A relation's `between`: a list of exactly two distinct state ids.
+fn state_pair(cx: &mut Cx, node: &Node) -> Option<[At<String>; 2]> {
+    let Value::Seq(items) = &node.value else {
+        cx.wrong_type(node, "a list of two state ids (`[A, B]`)");
+        return None;
+    };
+    let [a, b] = items.as_slice() else {
+        let message = format!(
+            "expected a list of two state ids, found a list of {}",
+            items.len()
+        );
+        cx.error("wrong-type", node.loc, message);
+        return None;
+    };
+    let a = reference(Want::State)(cx, a);
+    let b = reference(Want::State)(cx, b);
+    let (a, b) = (a?, b?);
+    if a.value == b.value {
+        let diagnostic = cx
+            .diagnostic(
+                "same-state",
+                b.loc,
+                format!(
+                    "a relation is between two different states, but both are `{}`",
+                    b.value
+                ),
+            )
+            .with_width(b.value.chars().count());
+        cx.push(diagnostic);
+        return None;
+    }
+    Some([a, b])
+}
+
 fn state_kind(cx: &mut Cx, node: &Node) -> Option<At<StateKind>> {
     word(
         "state kind",
@@ -990,6 +1042,8 @@ fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
         list(records::RECOGNITION.plural, recognition),
     );
     let missions = f.get(cx, "missions", list(records::MISSION.plural, mission));
+    let relations = f.get(cx, "relations", list(records::RELATION.plural, relation));
+    let events = f.get(cx, "events", list(records::EVENT.plural, event));
     let proposals = f.get(cx, "proposals", list(records::PROPOSAL.plural, proposal));
     let expect = f.get(cx, "expect", list(records::CLAIM.plural, claim));
     let waivers = f.get(cx, "waivers", list(records::WAIVER.plural, waiver));
@@ -1006,6 +1060,8 @@ fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
         governments: governments.unwrap_or_default(),
         recognitions: recognitions.unwrap_or_default(),
         missions: missions.unwrap_or_default(),
+        relations: relations.unwrap_or_default(),
+        events: events.unwrap_or_default(),
         proposals: proposals.unwrap_or_default(),
         expect: expect.unwrap_or_default(),
         waivers: waivers.unwrap_or_default(),
@@ -1080,6 +1136,7 @@ fn state(cx: &mut Cx, node: &Node) -> Option<State> {
     let name = f.get(cx, "name", text);
     let kind = f.get(cx, "kind", state_kind);
     let nuncio_precedence = f.get(cx, "nuncio_precedence", boolean);
+    let commonwealth = f.get(cx, "commonwealth", boolean);
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let salvaged = salvaged_id(&f, &id);
@@ -1089,6 +1146,7 @@ fn state(cx: &mut Cx, node: &Node) -> Option<State> {
         name,
         kind,
         nuncio_precedence: nuncio_precedence.unwrap_or(false),
+        commonwealth: commonwealth.unwrap_or(false),
         source,
         loc: f.loc,
     });
@@ -1173,6 +1231,7 @@ fn mission(cx: &mut Cx, node: &Node) -> Option<Mission> {
     let from = f.get(cx, "from", date);
     let until = f.get(cx, "until", date);
     check_period(cx, &from, &until);
+    let protecting_power = f.get(cx, "protecting_power", reference(Want::State));
     let staff = f.get(cx, "staff", list(records::STAFF.plural, staff));
     let heads = f.get(cx, "heads", list(records::HEAD.plural, head));
     let source = f.get(cx, "source", reference(Want::Source));
@@ -1188,6 +1247,7 @@ fn mission(cx: &mut Cx, node: &Node) -> Option<Mission> {
             run_by,
             from,
             until,
+            protecting_power,
             staff: staff.unwrap_or_default(),
             heads: heads.unwrap_or_default(),
             source,
@@ -1233,6 +1293,7 @@ fn head(cx: &mut Cx, node: &Node) -> Option<Head> {
     check_period(cx, &from, &until);
     let agrement = f.get(cx, "agrement", date);
     let credentials = f.get(cx, "credentials", credentials);
+    let exequatur = f.get(cx, "exequatur", date);
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let record = rank.filter(|_| clean).map(|rank| Head {
@@ -1242,6 +1303,7 @@ fn head(cx: &mut Cx, node: &Node) -> Option<Head> {
         until,
         agrement,
         credentials,
+        exequatur,
         source,
         proposed: false,
         loc: f.loc,
@@ -1267,13 +1329,147 @@ fn credentials(cx: &mut Cx, node: &Node) -> Option<Credentials> {
     record
 }
 
+fn relation(cx: &mut Cx, node: &Node) -> Option<Relation> {
+    let mark = cx.refs.len();
+    let mut f = Fields::new(cx, node, &records::RELATION)?;
+    let between = f.get(cx, "between", state_pair);
+    let status = f.get(cx, "status", relation_status);
+    let from = f.get(cx, "from", date);
+    let until = f.get(cx, "until", date);
+    check_period(cx, &from, &until);
+    let source = f.get(cx, "source", reference(Want::Source));
+    let clean = f.finish(cx);
+    let record = match (between, status) {
+        (Some(between), Some(status)) if clean => Some(Relation {
+            between,
+            status,
+            from,
+            until,
+            source,
+            loc: f.loc,
+        }),
+        _ => None,
+    };
+    cx.settle(mark, record.is_some(), || {
+        partial(RecordKind::Other, None, f.loc)
+    });
+    record
+}
+
+fn event(cx: &mut Cx, node: &Node) -> Option<Event> {
+    event_dated(cx, node, None)
+}
+
+/// An event of the file (`on` required), or of a proposal's `event` change
+/// (`on` defaults to the proposal's, `default_on`).
+fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option<Event> {
+    let mark = cx.refs.len();
+    let record = match default_on {
+        None => &records::EVENT,
+        Some(_) => &records::EVENT_CHANGE,
+    };
+    let mut f = Fields::new(cx, node, record)?;
+    let id = f.get(cx, "id", def_id);
+    let kind = f.get(cx, "kind", event_kind);
+    let on = f.get(cx, "on", date);
+    let by = f.get(cx, "by", reference(Want::State));
+    let mission = f.get(cx, "mission", reference(Want::Mission));
+    let person = f.get(cx, "person", text);
+    let diplomats = f.get(cx, "diplomats", located_count);
+    let notice_days = f.get(cx, "notice_days", count);
+    let until = f.get(cx, "until", date);
+    let source = f.get(cx, "source", reference(Want::Source));
+    let mut clean = f.finish(cx);
+    // Keys that mean something for one kind only are errors elsewhere: a
+    // value the rules would silently ignore is a mistake in the file.
+    if let Some(kind) = &kind {
+        let only = [
+            (
+                "diplomats",
+                diplomats.as_ref().map(|d| (d.loc, d.value.to_string())),
+                EventKind::Expulsion,
+            ),
+            (
+                "until",
+                until.as_ref().map(|d| (d.loc, d.value.to_string())),
+                EventKind::RecallForConsultations,
+            ),
+        ];
+        for (key, written, belongs) in only {
+            let Some((loc, written)) = written else {
+                continue;
+            };
+            if kind.value == belongs {
+                continue;
+            }
+            clean = false;
+            let diagnostic = cx
+                .diagnostic(
+                    "key-not-for-kind",
+                    loc,
+                    format!(
+                        "`{key}` is only for events of kind `{belongs}`, and this one is `{}`",
+                        kind.value
+                    ),
+                )
+                .with_width(written.chars().count())
+                .with_help(format!(
+                    "remove `{key}`, or make the event's `kind` `{belongs}`"
+                ));
+            cx.push(diagnostic);
+        }
+    }
+    let on = on.or(default_on);
+    if let (Some(on), Some(until)) = (&on, &until)
+        && until.value < on.value
+    {
+        clean = false;
+        let diagnostic = cx
+            .diagnostic(
+                "until-before-from",
+                until.loc,
+                format!("`until: {}` is before `on: {}`", until.value, on.value),
+            )
+            .with_width(until.value.to_string().len())
+            .with_help("the head is absent from `on` up to, but not including, `until`");
+        cx.push(diagnostic);
+    }
+    let salvaged = salvaged_id(&f, &id);
+    let record = match (id, kind, on, mission) {
+        (Some(id), Some(kind), Some(on), Some(mission)) if clean => Some(Event {
+            id,
+            kind,
+            on,
+            by,
+            mission,
+            person,
+            diplomats,
+            notice_days: notice_days.unwrap_or(0),
+            until,
+            source,
+            loc: f.loc,
+        }),
+        _ => None,
+    };
+    cx.settle(mark, record.is_some(), || {
+        partial(RecordKind::Event, salvaged, f.loc)
+    });
+    record
+}
+
+/// A count kept with where it was written.
+fn located_count(cx: &mut Cx, node: &Node) -> Option<At<u32>> {
+    count(cx, node).map(|n| At::new(n, node.loc))
+}
+
 fn proposal(cx: &mut Cx, node: &Node) -> Option<Proposal> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::PROPOSAL)?;
     let id = f.get(cx, "id", def_id);
     let title = f.get(cx, "title", text);
     let on = f.get(cx, "on", date);
-    let changes = f.get(cx, "changes", list("changes", change));
+    let dated = on.clone();
+    let changes = f.get(cx, "changes", |cx, node| changes(cx, node, dated));
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let salvaged = salvaged_id(&f, &id);
@@ -1305,12 +1501,29 @@ const CHANGE_KEYS: [&str; records::CHANGES.len()] = {
     keys
 };
 
+/// A proposal's changes; `on` is the proposal's date (an `event` change's default).
+fn changes(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Vec<Change>> {
+    match &node.value {
+        Value::Null => Some(Vec::new()),
+        Value::Seq(items) => Some(
+            items
+                .iter()
+                .filter_map(|n| change(cx, n, on.clone()))
+                .collect(),
+        ),
+        _ => {
+            cx.wrong_type(node, "a list of changes");
+            None
+        }
+    }
+}
+
 /// One change of a proposal: a mapping with exactly one of `CHANGE_KEYS`.
-fn change(cx: &mut Cx, node: &Node) -> Option<Change> {
+fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
     let Value::Map(entries) = &node.value else {
         cx.wrong_type(
             node,
-            "a change (a mapping with one of `appoint`, `recall`, `open`, `close`, `recognize`)",
+            &format!("a change (a mapping with one of {})", words(&CHANGE_KEYS)),
         );
         return None;
     };
@@ -1367,6 +1580,17 @@ fn change(cx: &mut Cx, node: &Node) -> Option<Change> {
                 mission: Box::new(m),
                 loc,
             }),
+            "relate" => relation(cx, value).map(|relation| Change::Relate { relation, loc }),
+            // Without a readable proposal date the proposal is dropped anyway.
+            "event" => event_dated(
+                cx,
+                value,
+                Some(on.clone().unwrap_or_else(|| At::new(Date::EARLIEST, loc))),
+            )
+            .map(|event| Change::Event {
+                event: Box::new(event),
+                loc,
+            }),
             _ => recognition(cx, value).map(|recognition| Change::Recognize { recognition, loc }),
         };
         if seen.is_none() {
@@ -1375,10 +1599,11 @@ fn change(cx: &mut Cx, node: &Node) -> Option<Change> {
         }
     }
     if seen.is_none() && !unknown {
+        let (last, rest) = CHANGE_KEYS.split_last().unwrap_or((&"", &[]));
         cx.error(
             "missing-key",
             loc,
-            "a change needs one of `appoint`, `recall`, `open`, `close` or `recognize`",
+            format!("a change needs one of {} or `{last}`", words(rest)),
         );
     }
     first
@@ -1514,6 +1739,11 @@ mod tests {
             (&records::STAFF, |cx, n| drop(staff(cx, n))),
             (&records::HEAD, |cx, n| drop(head(cx, n))),
             (&records::CREDENTIALS, |cx, n| drop(credentials(cx, n))),
+            (&records::RELATION, |cx, n| drop(relation(cx, n))),
+            (&records::EVENT, |cx, n| drop(event(cx, n))),
+            (&records::EVENT_CHANGE, |cx, n| {
+                drop(event_dated(cx, n, Some(At::new(Date::EARLIEST, n.loc))))
+            }),
             (&records::PROPOSAL, |cx, n| drop(proposal(cx, n))),
             (&records::APPOINT, |cx, n| drop(appoint(cx, n, n.loc))),
             (&records::RECALL, |cx, n| {

@@ -114,6 +114,24 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The state of diplomatic relations between two states (design §7).
+    RelationStatus {
+        Established = "established",
+        Severed = "severed",
+        Suspended = "suspended",
+    }
+}
+
+vocabulary! {
+    /// What a dated event does to a mission's tenure (design §7).
+    EventKind {
+        PersonaNonGrata = "persona-non-grata",
+        Expulsion = "expulsion",
+        RecallForConsultations = "recall-for-consultations",
+    }
+}
+
+vocabulary! {
     /// What sort of sending entity a state record is.
     StateKind {
         State = "state",
@@ -134,6 +152,8 @@ pub struct Scenario {
     pub governments: Vec<Government>,
     pub recognitions: Vec<Recognition>,
     pub missions: Vec<Mission>,
+    pub relations: Vec<Relation>,
+    pub events: Vec<Event>,
     pub proposals: Vec<Proposal>,
     pub expect: Vec<Claim>,
     pub waivers: Vec<Waiver>,
@@ -154,6 +174,7 @@ pub struct State {
     pub name: Option<String>,
     pub kind: StateKind,
     pub nuncio_precedence: bool,
+    pub commonwealth: bool,
     pub source: Option<At<String>>,
     pub loc: Loc,
 }
@@ -193,6 +214,8 @@ pub struct Mission {
     pub run_by: Option<At<String>>,
     pub from: Option<At<Date>>,
     pub until: Option<At<Date>>,
+    /// The state whose embassy hosts the mission (an interests section's).
+    pub protecting_power: Option<At<String>>,
     pub staff: Vec<Staff>,
     pub heads: Vec<Head>,
     pub source: Option<At<String>>,
@@ -216,6 +239,8 @@ pub struct Head {
     pub until: Option<At<Date>>,
     pub agrement: Option<At<Date>>,
     pub credentials: Option<Credentials>,
+    /// When the receiver admitted a consular head (VCCR art. 12).
+    pub exequatur: Option<At<Date>>,
     pub source: Option<At<String>>,
     /// True when the head comes from a proposal's `appoint`, not from the record.
     pub proposed: bool,
@@ -239,6 +264,48 @@ pub struct Credentials {
     /// A government id (an implicit government's id is its state's id).
     pub to: At<String>,
     pub on: Option<At<Date>>,
+    pub loc: Loc,
+}
+
+/// Diplomatic relations between two states over a period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Relation {
+    /// Two distinct state ids, as written (their order means nothing).
+    pub between: [At<String>; 2],
+    pub status: At<RelationStatus>,
+    pub from: Option<At<Date>>,
+    pub until: Option<At<Date>>,
+    pub source: Option<At<String>>,
+    pub loc: Loc,
+}
+
+impl Relation {
+    /// Whether the record is between these two states, in either order.
+    pub fn is_between(&self, a: &str, b: &str) -> bool {
+        let [x, y] = &self.between;
+        (x.value == a && y.value == b) || (x.value == b && y.value == a)
+    }
+}
+
+/// A dated act that ends or changes a tenure: persona non grata, an
+/// expulsion, a recall for consultations.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub id: At<String>,
+    pub kind: At<EventKind>,
+    pub on: At<Date>,
+    /// The state that acts.
+    pub by: Option<At<String>>,
+    pub mission: At<String>,
+    /// The person concerned (persona non grata: matched to a head's name).
+    pub person: Option<String>,
+    /// An expulsion: how many diplomats must leave.
+    pub diplomats: Option<At<u32>>,
+    /// Days given to leave (0 when not written).
+    pub notice_days: u32,
+    /// A recall for consultations: the return.
+    pub until: Option<At<Date>>,
+    pub source: Option<At<String>>,
     pub loc: Loc,
 }
 
@@ -275,6 +342,17 @@ pub enum Change {
     },
     Recognize {
         recognition: Recognition,
+        loc: Loc,
+    },
+    /// Adds a relation record (`from` defaults to the proposal's date); it
+    /// supersedes the pair's record in force then.
+    Relate {
+        relation: Relation,
+        loc: Loc,
+    },
+    /// Adds an event (`on` defaults to the proposal's date).
+    Event {
+        event: Box<Event>,
         loc: Loc,
     },
 }

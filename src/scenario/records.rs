@@ -19,7 +19,7 @@
 //! decoder asks for exactly its table's keys (`load`), and the evaluator
 //! reads every field the checker allows (`eval::value`).
 
-use super::model::{Rank, StateKind};
+use super::model::{EventKind, Rank, RelationStatus, StateKind};
 use super::types::{Field, FieldDef, RecordKind as K, Ty};
 use super::validate::Want;
 
@@ -77,6 +77,10 @@ pub(crate) enum Yaml {
     MissionKind,
     Level,
     StateKind,
+    RelationStatus,
+    EventKind,
+    /// Two distinct state ids (a relation's `between`).
+    StatePair,
     /// A non-negative integer.
     Count,
     Bool,
@@ -90,8 +94,8 @@ pub(crate) enum Yaml {
     Fires,
 }
 
-/// A key of the file, before saying whether rules see it. Separate from
-/// `Key` because a const fn may not drop a `Key` (its `Ty` may own a box).
+/// A key of the file, before saying whether rules see it: a table entry
+/// reads as the key, then what rules see of it (`.rule`, `.file_only`).
 #[derive(Clone, Copy)]
 pub(crate) struct Spec {
     yaml: &'static str,
@@ -210,6 +214,18 @@ pub(crate) const SCENARIO: Record = Record {
             "embassies, consulates, offices...",
         ),
         key(
+            "relations",
+            Yaml::List(&RELATION),
+            Optional,
+            "the state of diplomatic relations between two states over time",
+        ),
+        key(
+            "events",
+            Yaml::List(&EVENT),
+            Optional,
+            "dated acts that end or change a tenure: persona non grata, expulsions, recalls",
+        ),
+        key(
             "proposals",
             Yaml::List(&PROPOSAL),
             Optional,
@@ -290,6 +306,17 @@ pub(crate) const STATE: Record = Record {
             Field::NuncioPrecedence,
             Ty::Bool,
             "whether the nuncio takes precedence over the other heads of class 1 here",
+        ),
+        spec(
+            "commonwealth",
+            Yaml::Bool,
+            Default("`false`"),
+            "a member of the Commonwealth: heads of mission between two members are high commissioners",
+        )
+        .rule(
+            Field::Commonwealth,
+            Ty::Bool,
+            "whether the state is a member of the Commonwealth",
         ),
         derived(
             "government",
@@ -439,6 +466,17 @@ pub(crate) const MISSION: Record = Record {
         )
         .rule(Field::From, Ty::Date, "opened, closed"),
         spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
+        spec(
+            "protecting_power",
+            Yaml::Ref(Want::State),
+            Optional,
+            "the state whose embassy hosts the mission (VCDR art. 45-46); allowed on any mission, expected on interests sections; neither its sender nor its receiver",
+        )
+        .rule(
+            Field::ProtectingPower,
+            Ty::Ref(K::State),
+            "the state whose embassy hosts it, or `none`",
+        ),
         key(
             "staff",
             Yaml::List(&STAFF),
@@ -462,6 +500,18 @@ pub(crate) const MISSION: Record = Record {
             Field::Staff,
             Ty::Num,
             "diplomatic staff in force at the date, or `none`",
+        ),
+        derived(
+            "relation",
+            Field::Relation,
+            Ty::Record(K::Relation),
+            "the relation record between sender and receiver in force at the date, or `none`",
+        ),
+        derived(
+            "relation_status",
+            Field::RelationStatus,
+            Ty::RelationStatus,
+            "that record's `status`; where none is in force, `established` if either state has an open embassy in the other, else `none`",
         ),
         SOURCE_REF.rule(Field::Source, Ty::Str, CITES),
     ],
@@ -513,11 +563,28 @@ pub(crate) const HEAD: Record = Record {
             "to whom and when credentials were presented",
         )
         .rule(Field::Credentials, Ty::Record(K::Credentials), "or `none`"),
+        spec(
+            "exequatur",
+            Yaml::Date,
+            Optional,
+            "consular heads: when the receiver admitted them (VCCR art. 12)",
+        )
+        .rule(
+            Field::Exequatur,
+            Ty::Date,
+            "when the receiver admitted a consular head, or `none`",
+        ),
         derived(
             "proposed",
             Field::Proposed,
             Ty::Bool,
             "true for a head a proposal appoints",
+        ),
+        derived(
+            "absent",
+            Field::Absent,
+            Ty::Bool,
+            "recalled for consultations at the date (counts as a chargé d'affaires a.i.)",
         ),
         SOURCE_REF.rule(Field::Source, Ty::Str, ""),
     ],
@@ -549,6 +616,116 @@ pub(crate) const CREDENTIALS: Record = Record {
     ],
 };
 
+pub(crate) const RELATION: Record = Record {
+    what: "a relation",
+    plural: "relations",
+    json: "relation",
+    keys: &[
+        spec(
+            "between",
+            Yaml::StatePair,
+            Required,
+            "the two states, in any order",
+        )
+        .rule(
+            Field::Between,
+            Ty::List(&Ty::Ref(K::State)),
+            "the two states as written; read it with `in` (`m.sender in r.between`)",
+        ),
+        spec(
+            "status",
+            Yaml::RelationStatus,
+            Required,
+            "the state of relations in the period",
+        )
+        .rule(
+            Field::Status,
+            Ty::RelationStatus,
+            "`established`, `severed`, `suspended`",
+        ),
+        spec("from", Yaml::Date, FROM, "when").rule(Field::From, Ty::Date, ""),
+        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
+        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
+    ],
+};
+
+/// An event's keys, with the presence of `on` (required in the file's
+/// `events`, the proposal's date by default in an `event` change).
+const fn event_keys(on: Presence) -> [Key; 10] {
+    [
+        spec("id", Yaml::Id, Required, "").rule(Field::Id, Ty::Ref(K::Event), ""),
+        spec(
+            "kind",
+            Yaml::EventKind,
+            Required,
+            "what happened; see [Version 2](#version-2-relations-protecting-powers-events-exequatur)",
+        )
+        .rule(
+            Field::EventKind,
+            Ty::EventKind,
+            "`persona-non-grata`, `expulsion`, `recall-for-consultations`",
+        ),
+        spec("on", Yaml::Date, on, "when it happened").rule(Field::On, Ty::Date, ""),
+        spec(
+            "by",
+            Yaml::Ref(Want::State),
+            Optional,
+            "the state that acts (for persona non grata and expulsions, the receiver)",
+        )
+        .rule(Field::By, Ty::Ref(K::State), "or `none`"),
+        spec(
+            "mission",
+            Yaml::Ref(Want::Mission),
+            Required,
+            "the mission concerned",
+        )
+        .rule(Field::Mission, Ty::Ref(K::Mission), ""),
+        spec(
+            "person",
+            Yaml::Text,
+            Optional,
+            "the person; for persona non grata matched to a head's `name` (one matching no head is valid: any member of staff may be declared)",
+        )
+        .rule(Field::Person, Ty::Str, "or `none`"),
+        spec(
+            "diplomats",
+            Yaml::Count,
+            Optional,
+            "`expulsion` only: how many diplomats must leave",
+        )
+        .rule(Field::Diplomats, Ty::Num, "or `none`"),
+        spec(
+            "notice_days",
+            Yaml::Count,
+            Default("0"),
+            "days given to leave",
+        )
+        .rule(Field::NoticeDays, Ty::Num, ""),
+        spec(
+            "until",
+            Yaml::Date,
+            Default("the head's `until`"),
+            "`recall-for-consultations` only: the head's return, not before `on`",
+        )
+        .rule(Field::Until, Ty::Date, "the return as written, or `none`"),
+        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
+    ]
+}
+
+pub(crate) const EVENT: Record = Record {
+    what: "an event",
+    plural: "events",
+    json: "event",
+    keys: &event_keys(Required),
+};
+
+pub(crate) const EVENT_CHANGE: Record = Record {
+    what: "an `event` change",
+    plural: "",
+    json: "",
+    keys: &event_keys(Default("the proposal's `on`")),
+};
+
 pub(crate) const PROPOSAL: Record = Record {
     what: "a proposal",
     plural: "proposals",
@@ -569,6 +746,8 @@ pub(crate) const CHANGES: &[(&str, Yaml)] = &[
     ("open", Yaml::Embedded(&MISSION)),
     ("close", Yaml::Embedded(&CLOSE)),
     ("recognize", Yaml::Embedded(&RECOGNITION)),
+    ("relate", Yaml::Embedded(&RELATION)),
+    ("event", Yaml::Embedded(&EVENT_CHANGE)),
 ];
 
 pub(crate) const APPOINT: Record = Record {
@@ -702,17 +881,21 @@ pub(crate) fn of(kind: K) -> &'static Record {
         K::State => &STATE,
         K::Government => &GOVERNMENT,
         K::Recognition => &RECOGNITION,
+        K::Relation => &RELATION,
+        K::Event => &EVENT,
     }
 }
 
 /// The rule-language record kinds, in the order `docs/rules.md` lists them.
-pub(crate) const RULE_KINDS: [K; 6] = [
+pub(crate) const RULE_KINDS: [K; 8] = [
     K::Mission,
     K::Head,
     K::Credentials,
     K::State,
     K::Government,
     K::Recognition,
+    K::Relation,
+    K::Event,
 ];
 
 impl Record {
@@ -746,6 +929,8 @@ pub fn json_schema() -> String {
             &STAFF,
             &MISSION,
             &RECALL,
+            &RELATION,
+            &EVENT,
         ]
         .into_iter()
         .map(|record| (record.json, object(record))),
@@ -766,11 +951,11 @@ pub fn json_schema() -> String {
             "$id",
             Json::str("https://parity.invalid/schema/scenario.schema.json"),
         ),
-        ("title", Json::str("parity scenario, format version 1")),
+        ("title", Json::str("parity scenario, format version 2")),
         (
             "description",
             Json::str(
-                "A world of states, governments, recognitions, missions and heads of mission over time (docs/scenario.md). Kept in sync with the loader by tests/schema.rs.",
+                "A world of states, governments, recognitions, missions and heads of mission, relations and events over time (docs/scenario.md). Kept in sync with the loader by tests/schema.rs.",
             ),
         ),
     ];
@@ -1015,6 +1200,16 @@ fn value(ty: Yaml) -> Json {
         Yaml::MissionKind => reference("missionKind"),
         Yaml::Level => reference("level"),
         Yaml::StateKind => words(StateKind::WORDS),
+        Yaml::RelationStatus => words(RelationStatus::WORDS),
+        Yaml::EventKind => words(EventKind::WORDS),
+        Yaml::StatePair => {
+            let Json::Obj(mut list) = array(reference("id")) else {
+                return reference("id");
+            };
+            list.push(("minItems", Json::Num(2)));
+            list.push(("maxItems", Json::Num(2)));
+            Json::Obj(list)
+        }
         Yaml::Count => Json::Obj(vec![
             ("type", Json::str("integer")),
             ("minimum", Json::Num(0)),
@@ -1053,6 +1248,8 @@ pub fn scenario_tables() -> Vec<(&'static str, String)> {
         ("staff", &STAFF),
         ("head", &HEAD),
         ("credentials", &CREDENTIALS),
+        ("relation", &RELATION),
+        ("event", &EVENT),
         ("proposal", &PROPOSAL),
         ("claim", &CLAIM),
         ("waiver", &WAIVER),
@@ -1160,6 +1357,9 @@ fn yaml_type(ty: Yaml) -> String {
         Yaml::MissionKind => "mission kind".into(),
         Yaml::Level => alternatives(super::model::Level::WORDS),
         Yaml::StateKind => alternatives(StateKind::WORDS),
+        Yaml::RelationStatus => alternatives(RelationStatus::WORDS),
+        Yaml::EventKind => alternatives(EventKind::WORDS),
+        Yaml::StatePair => "list of two state ids".into(),
         Yaml::Count => "non-negative integer".into(),
         Yaml::Bool => "`true` \\| `false`".into(),
         Yaml::Subjects => "id or list of ids".into(),
@@ -1180,6 +1380,8 @@ fn rule_type(ty: &Ty) -> String {
         Ty::MissionKind => "mission kind".into(),
         Ty::Level => "level".into(),
         Ty::StateKind => "state kind".into(),
+        Ty::RelationStatus => "relation status".into(),
+        Ty::EventKind => "event kind".into(),
         Ty::Ref(kind) => format!("{} id", kind.word()),
         Ty::Record(kind) => kind.word().into(),
         Ty::Word => "word".into(),
@@ -1236,6 +1438,9 @@ mod tests {
             &STAFF,
             &HEAD,
             &CREDENTIALS,
+            &RELATION,
+            &EVENT,
+            &EVENT_CHANGE,
             &PROPOSAL,
             &CLAIM,
             &WAIVER,

@@ -14,6 +14,8 @@ pub enum RecordKind {
     State,
     Government,
     Recognition,
+    Relation,
+    Event,
 }
 
 impl RecordKind {
@@ -25,6 +27,16 @@ impl RecordKind {
             RecordKind::State => "state",
             RecordKind::Government => "government",
             RecordKind::Recognition => "recognition",
+            RecordKind::Relation => "relation",
+            RecordKind::Event => "event",
+        }
+    }
+
+    /// The article before `word` ("an event").
+    pub fn article(self) -> &'static str {
+        match self {
+            RecordKind::Event => "an",
+            _ => "a",
         }
     }
 }
@@ -40,6 +52,8 @@ pub enum Ty {
     MissionKind,
     Level,
     StateKind,
+    RelationStatus,
+    EventKind,
     /// An id naming a record of this kind (comparable with any id or bare word).
     Ref(RecordKind),
     /// A record embedded in another (a mission's head, a head's credentials).
@@ -48,18 +62,22 @@ pub enum Ty {
     Word,
     /// `none` on its own.
     Null,
-    List(Box<Ty>),
+    List(&'static Ty),
 }
 
 impl Ty {
     /// The closed vocabulary of an enum type, if it is one.
     pub fn words(&self) -> Option<&'static [&'static str]> {
-        use crate::scenario::model::{Level, MissionKind, Rank, StateKind};
+        use crate::scenario::model::{
+            EventKind, Level, MissionKind, Rank, RelationStatus, StateKind,
+        };
         match self {
             Ty::Rank => Some(Rank::WORDS),
             Ty::MissionKind => Some(MissionKind::WORDS),
             Ty::Level => Some(Level::WORDS),
             Ty::StateKind => Some(StateKind::WORDS),
+            Ty::RelationStatus => Some(RelationStatus::WORDS),
+            Ty::EventKind => Some(EventKind::WORDS),
             _ => None,
         }
     }
@@ -81,7 +99,9 @@ impl fmt::Display for Ty {
             Ty::MissionKind => f.write_str("a mission kind"),
             Ty::Level => f.write_str("a recognition level"),
             Ty::StateKind => f.write_str("a state kind"),
-            Ty::Ref(kind) => write!(f, "a {} id", kind.word()),
+            Ty::RelationStatus => f.write_str("a relation status"),
+            Ty::EventKind => f.write_str("an event kind"),
+            Ty::Ref(kind) => write!(f, "{} {} id", kind.article(), kind.word()),
             Ty::Record(kind) => write!(f, "a {} record", kind.word()),
             Ty::Word => f.write_str("a bare word"),
             Ty::Null => f.write_str("none"),
@@ -106,17 +126,23 @@ pub enum Field {
     RunBy,
     Head,
     Staff,
+    ProtectingPower,
+    Relation,
+    RelationStatus,
     // heads
     Rank,
     Agrement,
     Credentials,
     Proposed,
+    Absent,
+    Exequatur,
     // credentials
     To,
     On,
     // states
     StateKind,
     NuncioPrecedence,
+    Commonwealth,
     Government,
     // governments
     State,
@@ -126,6 +152,15 @@ pub enum Field {
     By,
     Of,
     Level,
+    // relations
+    Between,
+    Status,
+    // events
+    EventKind,
+    Mission,
+    Person,
+    Diplomats,
+    NoticeDays,
 }
 
 /// One field of a record: its name in rules, what it is, its type, and what

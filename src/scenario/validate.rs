@@ -5,13 +5,14 @@
 //! - `unknown-id`: every reference resolves to a record of the right sort,
 //!   reported once per id, at its first use;
 //! - `wrong-state`: `run_by` governs the sender, `credentials.to` the receiver;
-//! - `until-before-from` and `overlapping-heads`.
+//! - `until-before-from`, `overlapping-heads` and `overlapping-relations`;
+//! - `protecting-power-is-party`: a protecting power is a third state.
 //!
 //! A state with no `governments` entry has one implicit government whose id is
 //! the state's own id.
 
 use super::date::Date;
-use super::model::{At, Change, Head, Mission, Recognition, Scenario};
+use super::model::{At, Change, Event, Head, Mission, Recognition, Relation, Scenario};
 use crate::diag::{self, Diagnostic, Loc};
 use std::collections::{HashMap, HashSet};
 
@@ -28,6 +29,7 @@ pub(crate) enum RecordKind {
     Government,
     Mission,
     Proposal,
+    Event,
     /// Records without an id of their own (recognitions, heads, claims...).
     Other,
 }
@@ -40,6 +42,7 @@ impl RecordKind {
             RecordKind::Government => "a government",
             RecordKind::Mission => "a mission",
             RecordKind::Proposal => "a proposal",
+            RecordKind::Event => "an event",
             RecordKind::Other => "a record",
         }
     }
@@ -116,6 +119,7 @@ pub(crate) fn validate_with(
     refs.report(diags);
     periods(scenario, diags);
     overlapping_heads(scenario, diags);
+    overlapping_relations(scenario, diags);
 }
 
 // ---------------------------------------------------------------------------
@@ -148,6 +152,7 @@ impl<'s> Index<'s> {
             + scenario.governments.len()
             + scenario.missions.len()
             + scenario.proposals.len()
+            + scenario.events.len()
             + partials.len();
         let mut index = Index {
             defs: Vec::with_capacity(records),
@@ -175,15 +180,22 @@ impl<'s> Index<'s> {
             index.define(&mission.id, RecordKind::Mission);
             index.missions.entry(&mission.id.value).or_insert(mission);
         }
+        for event in &scenario.events {
+            index.define(&event.id, RecordKind::Event);
+        }
         for proposal in &scenario.proposals {
             index.define(&proposal.id, RecordKind::Proposal);
             for change in &proposal.changes {
-                if let Change::Open { mission, .. } = change {
-                    index.define(&mission.id, RecordKind::Mission);
-                    index
-                        .opened
-                        .entry(&mission.id.value)
-                        .or_insert(&proposal.id.value);
+                match change {
+                    Change::Open { mission, .. } => {
+                        index.define(&mission.id, RecordKind::Mission);
+                        index
+                            .opened
+                            .entry(&mission.id.value)
+                            .or_insert(&proposal.id.value);
+                    }
+                    Change::Event { event, .. } => index.define(&event.id, RecordKind::Event),
+                    _ => {}
                 }
             }
         }
@@ -386,6 +398,18 @@ impl<'s> References<'_, 's> {
         for mission in &scenario.missions {
             self.mission(mission, diags);
         }
+        for relation in &scenario.relations {
+            self.relation(relation);
+        }
+        let none_opened = HashMap::new();
+        for event in &scenario.events {
+            // The file's events concern the file's missions, not a proposal's.
+            let hint = self.index.opened.get(event.mission.value.as_str()).map(|by| {
+                format!("it is opened by proposal `{by}`; the file's events concern the file's missions")
+            });
+            self.check_in(Want::Mission, &event.mission, Some(&none_opened), hint);
+            self.event_refs(event);
+        }
         for proposal in &scenario.proposals {
             self.source(&proposal.source);
             let mut opened_here: HashMap<&str, &Mission> = HashMap::new();
@@ -411,6 +435,11 @@ impl<'s> References<'_, 's> {
                         opened_here.entry(&mission.id.value).or_insert(mission);
                     }
                     Change::Recognize { recognition, .. } => self.recognition(recognition),
+                    Change::Relate { relation, .. } => self.relation(relation),
+                    Change::Event { event, .. } => {
+                        self.proposal_mission(&event.mission, &opened_here, &proposal.id.value);
+                        self.event_refs(event);
+                    }
                 }
             }
         }
@@ -439,9 +468,54 @@ impl<'s> References<'_, 's> {
         self.source(&recognition.source);
     }
 
+    fn relation(&mut self, relation: &'s Relation) {
+        for state in &relation.between {
+            self.check(Want::State, state);
+        }
+        self.source(&relation.source);
+    }
+
+    /// An event's references other than its mission (checked by the caller,
+    /// which knows which missions it may name).
+    fn event_refs(&mut self, event: &'s Event) {
+        if let Some(by) = &event.by {
+            self.check(Want::State, by);
+        }
+        self.source(&event.source);
+    }
+
     fn mission(&mut self, mission: &'s Mission, diags: &mut Vec<Diagnostic>) {
         let sender = self.check(Want::State, &mission.sender);
         self.check(Want::State, &mission.receiver);
+        if let Some(power) = &mission.protecting_power
+            && self.check(Want::State, power)
+        {
+            let party = [&mission.sender, &mission.receiver]
+                .into_iter()
+                .find(|s| s.value == power.value);
+            if let Some(party) = party {
+                let role = if party.value == mission.sender.value {
+                    "sender"
+                } else {
+                    "receiver"
+                };
+                diags.push(
+                    Diagnostic::new(
+                        "protecting-power-is-party",
+                        self.file,
+                        power.loc,
+                        format!(
+                            "`{}` is this mission's {role}, so it cannot be its protecting power",
+                            power.value
+                        ),
+                    )
+                    .with_width(power.value.chars().count())
+                    .with_help(
+                        "a protecting power is a third state whose embassy hosts the mission (VCDR art. 45-46)",
+                    ),
+                );
+            }
+        }
         if let Some(run_by) = &mission.run_by
             && self.check(Want::Government, run_by)
             && sender
@@ -672,6 +746,9 @@ fn periods(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
     for recognition in &scenario.recognitions {
         check(&recognition.from, &recognition.until);
     }
+    for relation in &scenario.relations {
+        check(&relation.from, &relation.until);
+    }
     for mission in all_missions(scenario) {
         check(&mission.from, &mission.until);
         for staff in &mission.staff {
@@ -685,6 +762,7 @@ fn periods(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
         match change {
             Change::Appoint { head, .. } => check(&head.from, &head.until),
             Change::Recognize { recognition, .. } => check(&recognition.from, &recognition.until),
+            Change::Relate { relation, .. } => check(&relation.from, &relation.until),
             _ => {}
         }
     }
@@ -736,6 +814,70 @@ fn overlapping_heads(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
                 )),
             );
         }
+    }
+}
+
+/// Two relation records for one pair of states that hold on a common day:
+/// the later in the file is reported, pointing at the earlier one.
+fn overlapping_relations(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
+    if scenario.relations.len() < 2 {
+        return;
+    }
+    let mut pairs: HashMap<(&str, &str), Vec<&Relation>> = HashMap::new();
+    for relation in &scenario.relations {
+        let [a, b] = &relation.between;
+        let (a, b) = (a.value.as_str(), b.value.as_str());
+        let key = if a <= b { (a, b) } else { (b, a) };
+        pairs.entry(key).or_default().push(relation);
+    }
+    let start = |r: &Relation| r.from.as_ref().map_or(0, |d| d.value.ordinal());
+    let end = |r: &Relation| r.until.as_ref().map_or(u32::MAX, |d| d.value.ordinal());
+    let mut found = Vec::new();
+    for ((a, b), mut records) in pairs {
+        // An empty period holds on no day, so it overlaps nothing.
+        records.retain(|r| start(r) < end(r));
+        records.sort_by_key(|r| (start(r), r.loc));
+        // Sorted by start, a record overlaps an earlier one exactly when it
+        // starts before the latest end so far: O(n log n) per pair.
+        let mut reach: Option<&Relation> = None;
+        for record in records {
+            if let Some(earlier) = reach
+                && start(record) < end(earlier)
+            {
+                // Reported at the one written later, pointing at the other.
+                let (later, earlier) = if record.loc > earlier.loc {
+                    (record, earlier)
+                } else {
+                    (earlier, record)
+                };
+                found.push((later, earlier, a, b));
+            }
+            if reach.is_none_or(|r| end(record) > end(r)) {
+                reach = Some(record);
+            }
+        }
+    }
+    found.sort_by_key(|(later, earlier, _, _)| (later.loc, earlier.loc));
+    found.dedup_by_key(|(later, _, _, _)| later.loc);
+    for (later, earlier, a, b) in found {
+        let period = match (&earlier.from, &earlier.until) {
+            (Some(f), Some(u)) => format!("from {} until {}", f.value, u.value),
+            (Some(f), None) => format!("from {}, still so", f.value),
+            (None, Some(u)) => format!("until {}", u.value),
+            (None, None) => "with no dates: always so".to_string(),
+        };
+        diags.push(
+            Diagnostic::new(
+                "overlapping-relations",
+                &scenario.file,
+                later.loc,
+                format!("two relation records between {a} and {b} hold at once"),
+            )
+            .with_help(format!(
+                "overlaps the record at line {} ({period}, {})",
+                earlier.loc.line, earlier.status.value
+            )),
+        );
     }
 }
 
@@ -868,6 +1010,7 @@ mod tests {
             from: from.map(date),
             until: until.map(date),
             agrement: None,
+            exequatur: None,
             credentials: None,
             source: None,
             proposed: false,

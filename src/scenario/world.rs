@@ -1,11 +1,15 @@
 //! The world at a date: which records are in force, each mission's head,
-//! which government controls each state, and how states recognise governments.
+//! which government controls each state, how states recognise governments,
+//! the relations between states and the events that have happened.
 //!
 //! Every id (state, government, mission; implicit governments included) is
 //! interned as a `Sym`, so the evaluator compares and hashes integers.
 
 use super::date::{Date, in_force};
-use super::model::{Government, Head, Level, Mission, Recognition, Scenario, State};
+use super::model::{
+    Event, EventKind, Government, Head, Level, Mission, MissionKind, Recognition, Relation,
+    RelationStatus, Scenario, State,
+};
 use crate::diag::Loc;
 use crate::fast_hash::FastMap;
 
@@ -18,6 +22,7 @@ pub enum Entity {
     State(u32),
     Government(u32),
     Mission(u32),
+    Event(u32),
     /// An id with no record in this world (a closed mission, a rule's literal).
     Unknown,
 }
@@ -56,6 +61,14 @@ pub struct MissionRow<'s> {
     pub credentials_to: Option<Sym>,
     /// Diplomatic staff in force at the date.
     pub staff: Option<u32>,
+    /// `protecting_power`, interned.
+    pub protecting_power: Option<Sym>,
+    /// Index in `World::relations` of the record between sender and
+    /// receiver in force at the date (`World::relation_status` gives the
+    /// status with the default applied).
+    pub relation: Option<u32>,
+    /// Whether the head in office is recalled for consultations at the date.
+    pub absent: bool,
 }
 
 #[derive(Debug)]
@@ -65,9 +78,24 @@ pub struct RecognitionRow<'s> {
     pub of: Sym,
 }
 
+#[derive(Debug)]
+pub struct RelationRow<'s> {
+    pub record: &'s Relation,
+    /// The two states, in the order written.
+    pub between: [Sym; 2],
+}
+
+#[derive(Debug)]
+pub struct EventRow<'s> {
+    pub record: &'s Event,
+    pub sym: Sym,
+    pub by: Option<Sym>,
+    pub mission: Sym,
+}
+
 /// The scenario seen at one date. Collections hold what is in force then:
 /// open missions, all states and governments (listed and implicit),
-/// recognitions in force.
+/// recognitions and relation records in force, events on or before the date.
 #[derive(Debug)]
 pub struct World<'s> {
     pub scenario: &'s Scenario,
@@ -80,6 +108,13 @@ pub struct World<'s> {
     pub governments: Vec<GovernmentRow<'s>>,
     pub missions: Vec<MissionRow<'s>>,
     pub recognitions: Vec<RecognitionRow<'s>>,
+    pub relations: Vec<RelationRow<'s>>,
+    pub events: Vec<EventRow<'s>>,
+    /// The relation record in force for each pair (in `pair` order), by index in `relations`.
+    relation_of_pair: FastMap<(Sym, Sym), u32>,
+    /// The pairs with an open embassy either way, found when first asked:
+    /// most worlds (a timeline builds one per date) are never asked.
+    embassy_pairs: std::sync::OnceLock<FastMap<(Sym, Sym), ()>>,
     /// Every recognition record (any date), by (by, of), for look-ups at other dates.
     recognition_history: FastMap<(Sym, Sym), Vec<&'s Recognition>>,
 }
@@ -97,6 +132,10 @@ impl<'s> World<'s> {
             governments: Vec::new(),
             missions: Vec::new(),
             recognitions: Vec::new(),
+            relations: Vec::new(),
+            events: Vec::new(),
+            relation_of_pair: FastMap::default(),
+            embassy_pairs: std::sync::OnceLock::new(),
             recognition_history: FastMap::default(),
         };
         world.build();
@@ -226,6 +265,10 @@ impl<'s> World<'s> {
                 // whichever the file lists first.
                 .max_by_key(|s| (value(&s.from), s.diplomats))
                 .map(|s| s.diplomats);
+            let protecting_power = mission
+                .protecting_power
+                .as_ref()
+                .map(|p| self.intern(&p.value));
             let index = self.missions.len() as u32;
             self.set_entity(sym, Entity::Mission(index));
             self.missions.push(MissionRow {
@@ -237,7 +280,86 @@ impl<'s> World<'s> {
                 head,
                 credentials_to,
                 staff,
+                protecting_power,
+                relation: None,
+                absent: false,
             });
+        }
+        self.build_relations();
+        self.build_events();
+    }
+
+    /// The relation records in force, and each open mission's record among them.
+    fn build_relations(&mut self) {
+        let scenario = self.scenario;
+        let date = self.date;
+        for relation in &scenario.relations {
+            let [a, b] = &relation.between;
+            let between = [self.intern(&a.value), self.intern(&b.value)];
+            if !in_force(value(&relation.from), value(&relation.until), date) {
+                continue;
+            }
+            let index = self.relations.len() as u32;
+            // Validation leaves at most one record per pair in force; were
+            // there more, the first written would hold.
+            self.relation_of_pair.entry(pair(between)).or_insert(index);
+            self.relations.push(RelationRow {
+                record: relation,
+                between,
+            });
+        }
+        if self.relation_of_pair.is_empty() {
+            return;
+        }
+        let by_pair = &self.relation_of_pair;
+        for m in &mut self.missions {
+            m.relation = by_pair.get(&pair([m.sender, m.receiver])).copied();
+        }
+    }
+
+    /// The events on or before the date, and which heads in office are absent.
+    fn build_events(&mut self) {
+        let scenario = self.scenario;
+        let date = self.date;
+        for event in &scenario.events {
+            let sym = self.intern(&event.id.value);
+            let by = event.by.as_ref().map(|b| self.intern(&b.value));
+            let mission = self.intern(&event.mission.value);
+            if event.on.value > date {
+                continue;
+            }
+            let index = self.events.len() as u32;
+            self.set_entity(sym, Entity::Event(index));
+            self.events.push(EventRow {
+                record: event,
+                sym,
+                by,
+                mission,
+            });
+            if event.kind.value != EventKind::RecallForConsultations {
+                continue;
+            }
+            // The head in office on `on` is absent from `on` until the
+            // event's `until` (the return), else until that head's own end,
+            // after which it is no longer the head in office.
+            let Some(Entity::Mission(m)) = self.entity(mission) else {
+                continue;
+            };
+            let Some(row) = self.missions.get_mut(m as usize) else {
+                continue;
+            };
+            let recalled = row
+                .record
+                .heads
+                .iter()
+                .find(|h| in_force(value(&h.from), value(&h.until), event.on.value));
+            let returned = event.until.as_ref().is_some_and(|u| u.value <= date);
+            if let (Some(recalled), Some(head)) = (recalled, row.head)
+                && std::ptr::eq(recalled, head)
+                && !returned
+            {
+                row.absent = true;
+            }
         }
     }
 
@@ -298,6 +420,41 @@ impl<'s> World<'s> {
         }
     }
 
+    /// The relation record between two states in force at the date, if any.
+    pub fn relation(&self, a: Sym, b: Sym) -> Option<&RelationRow<'s>> {
+        let index = self.relation_of_pair.get(&pair([a, b]))?;
+        self.relations.get(*index as usize)
+    }
+
+    /// How two states stand at the date: the status of the record in force;
+    /// without one, `Established` if either has an open embassy in the
+    /// other, else `None` (design §7).
+    pub fn relation_status(&self, a: Sym, b: Sym) -> Option<RelationStatus> {
+        match self.relation(a, b) {
+            Some(row) => Some(row.record.status.value),
+            None => self
+                .embassy_pairs
+                .get_or_init(|| {
+                    // The missions are the open ones.
+                    self.missions
+                        .iter()
+                        .filter(|m| m.record.kind.value == MissionKind::Embassy)
+                        .map(|m| (pair([m.sender, m.receiver]), ()))
+                        .collect()
+                })
+                .contains_key(&pair([a, b]))
+                .then_some(RelationStatus::Established),
+        }
+    }
+
+    /// An event on or before the date, by id.
+    pub fn event(&self, sym: Sym) -> Option<&EventRow<'s>> {
+        match self.entity(sym)? {
+            Entity::Event(i) => self.events.get(i as usize),
+            _ => None,
+        }
+    }
+
     /// The government in control of a state at the world's date.
     pub fn government_of(&self, state: Sym) -> Option<Sym> {
         self.state(state).and_then(|s| s.government)
@@ -334,6 +491,11 @@ impl<'s> World<'s> {
             _ => None,
         }
     }
+}
+
+/// A pair of states in a fixed order: relations have none.
+fn pair([a, b]: [Sym; 2]) -> (Sym, Sym) {
+    if a <= b { (a, b) } else { (b, a) }
 }
 
 fn value<T: Copy>(at: &Option<super::model::At<T>>) -> Option<T> {

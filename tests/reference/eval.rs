@@ -17,6 +17,8 @@ pub enum Voc {
     MissionKind,
     Level,
     StateKind,
+    RelationStatus,
+    EventKind,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +36,8 @@ pub enum V<'a> {
     Head(usize),
     /// That head's credentials.
     Credentials(usize),
+    /// The ids of a relation's `between`, as written.
+    Pair(&'a [At<String>; 2]),
 }
 
 /// A record a value leads to.
@@ -44,6 +48,8 @@ enum Rec<'a> {
     State(usize),
     Government(usize),
     Recognition(usize),
+    Relation(usize),
+    Event(usize),
 }
 
 fn record_kind(c: Collection) -> RecordKind {
@@ -52,6 +58,8 @@ fn record_kind(c: Collection) -> RecordKind {
         Collection::States => RecordKind::State,
         Collection::Governments => RecordKind::Government,
         Collection::Recognitions => RecordKind::Recognition,
+        Collection::Relations => RecordKind::Relation,
+        Collection::Events => RecordKind::Event,
     }
 }
 
@@ -100,6 +108,8 @@ impl<'a> RefWorld<'a> {
             Collection::States => self.states.len(),
             Collection::Governments => self.governments.len(),
             Collection::Recognitions => self.recognitions.len(),
+            Collection::Relations => self.relations.len(),
+            Collection::Events => self.events.len(),
         }
     }
 
@@ -171,6 +181,11 @@ impl<'a> RefWorld<'a> {
                 let r = self.recognitions[row];
                 format!("{}/{}", r.by.value, r.of.value)
             }
+            Collection::Relations => {
+                let [a, b] = &self.relations[row].between;
+                format!("{}/{}", a.value, b.value)
+            }
+            Collection::Events => self.events[row].id.value.clone(),
         }
     }
 
@@ -191,6 +206,7 @@ impl<'a> RefWorld<'a> {
                 .head
                 .and_then(|h| h.credentials.as_ref())
                 .map_or("none".to_string(), |c| c.to.value.clone()),
+            V::Pair([a, b]) => format!("{}, {}", a.value, b.value),
         }
     }
 
@@ -200,6 +216,7 @@ impl<'a> RefWorld<'a> {
             V::Row(Collection::Missions, row) => V::Text(&self.missions[row].rec.id.value),
             V::Row(Collection::States, row) => V::Text(&self.states[row].rec.id.value),
             V::Row(Collection::Governments, row) => V::Text(self.governments[row].id),
+            V::Row(Collection::Events, row) => V::Text(&self.events[row].id.value),
             other => other,
         }
     }
@@ -234,6 +251,8 @@ impl<'a> RefWorld<'a> {
                 Collection::States => Rec::State(row),
                 Collection::Governments => Rec::Government(row),
                 Collection::Recognitions => Rec::Recognition(row),
+                Collection::Relations => Rec::Relation(row),
+                Collection::Events => Rec::Event(row),
             },
             (V::Head(m), RecordKind::Head) => Rec::Head(m, self.missions[m].head?),
             (V::Credentials(m), RecordKind::Credentials) => {
@@ -243,6 +262,7 @@ impl<'a> RefWorld<'a> {
             (V::Text(id), RecordKind::State) => Rec::State(self.state(id)?),
             (V::Text(id), RecordKind::Government) => Rec::Government(self.government(id)?),
             (V::Text(id), RecordKind::Mission) => Rec::Mission(self.mission(id)?),
+            (V::Text(id), RecordKind::Event) => Rec::Event(self.event(id)?),
             _ => return None,
         })
     }
@@ -268,6 +288,15 @@ impl<'a> RefWorld<'a> {
                     Field::Until => date(&r.until),
                     Field::Head => m.head.map_or(V::Null, |_| V::Head(row)),
                     Field::Staff => m.staff.map_or(V::Null, |n| V::Num(f64::from(n))),
+                    Field::ProtectingPower => {
+                        text(r.protecting_power.as_ref().map(|p| p.value.as_str()))
+                    }
+                    Field::Relation => m
+                        .relation
+                        .map_or(V::Null, |i| V::Row(Collection::Relations, i)),
+                    Field::RelationStatus => m
+                        .relation_status
+                        .map_or(V::Null, |s| V::Word(Voc::RelationStatus, s)),
                     Field::Source => source(&r.source),
                     _ => V::Null,
                 }
@@ -283,6 +312,8 @@ impl<'a> RefWorld<'a> {
                     .as_ref()
                     .map_or(V::Null, |_| V::Credentials(row)),
                 Field::Proposed => V::Bool(h.proposed),
+                Field::Absent => V::Bool(self.missions[row].absent),
+                Field::Exequatur => date(&h.exequatur),
                 Field::Source => source(&h.source),
                 _ => V::Null,
             },
@@ -299,6 +330,8 @@ impl<'a> RefWorld<'a> {
                     // Unnamed records go by their id.
                     Field::Name => V::Text(s.rec.name.as_deref().unwrap_or(&s.rec.id.value)),
                     Field::StateKind => V::Word(Voc::StateKind, s.rec.kind.word()),
+                    Field::NuncioPrecedence => V::Bool(s.rec.nuncio_precedence),
+                    Field::Commonwealth => V::Bool(s.rec.commonwealth),
                     Field::Government => text(s.government),
                     Field::Source => source(&s.rec.source),
                     _ => V::Null,
@@ -335,6 +368,36 @@ impl<'a> RefWorld<'a> {
                     _ => V::Null,
                 }
             }
+            Rec::Relation(row) => {
+                let r = self.relations[row];
+                match field {
+                    Field::Between => V::Pair(&r.between),
+                    Field::Status => V::Word(Voc::RelationStatus, r.status.value.word()),
+                    Field::From => date(&r.from),
+                    Field::Until => date(&r.until),
+                    Field::Source => source(&r.source),
+                    _ => V::Null,
+                }
+            }
+            Rec::Event(row) => {
+                let e = self.events[row];
+                match field {
+                    Field::Id => V::Text(&e.id.value),
+                    Field::EventKind => V::Word(Voc::EventKind, e.kind.value.word()),
+                    Field::On => V::Date(Day::of(&e.on.value)),
+                    Field::By => text(e.by.as_ref().map(|b| b.value.as_str())),
+                    Field::Mission => V::Text(&e.mission.value),
+                    Field::Person => text(e.person.as_deref()),
+                    Field::Diplomats => e
+                        .diplomats
+                        .as_ref()
+                        .map_or(V::Null, |d| V::Num(f64::from(d.value))),
+                    Field::NoticeDays => V::Num(f64::from(e.notice_days)),
+                    Field::Until => date(&e.until),
+                    Field::Source => source(&e.source),
+                    _ => V::Null,
+                }
+            }
         }
     }
 
@@ -362,6 +425,8 @@ impl<'a> RefWorld<'a> {
                 Lit::MissionKind(k) => V::Word(Voc::MissionKind, k.word()),
                 Lit::Level(l) => level(Some(*l)),
                 Lit::StateKind(k) => V::Word(Voc::StateKind, k.word()),
+                Lit::RelationStatus(s) => V::Word(Voc::RelationStatus, s.word()),
+                Lit::EventKind(k) => V::Word(Voc::EventKind, k.word()),
             },
             Ex::Var(slot) => env[*slot],
             Ex::Field(inner, kind, field) => {
@@ -399,7 +464,11 @@ impl<'a> RefWorld<'a> {
             } => {
                 let item = self.value(item, env);
                 let elements: Vec<V<'a>> = list.iter().map(|e| self.value(e, env)).collect();
-                let found = elements.into_iter().any(|e| self.equal(item, e));
+                // A list-valued field (`r.between`) holds its ids.
+                let found = elements.into_iter().any(|e| match e {
+                    V::Pair(ids) => ids.iter().any(|id| self.equal(item, V::Text(&id.value))),
+                    e => self.equal(item, e),
+                });
                 V::Bool(found != *negated)
             }
             // Its own implementation of each function, by name: only the

@@ -13,8 +13,10 @@
 //!   began last; on the same day, the smaller id), implicit governments,
 //!   each mission's head, staff and `run_by`, the recognition look-up (the
 //!   latest record in force; of two starting the same day, the weaker
-//!   level; `none` reads as `none`; else the default) and every field a rule
-//!   can read.
+//!   level; `none` reads as `none`; else the default), the relation records
+//!   in force and each mission's relation status (the default: established
+//!   with an open embassy either way), the events on or before the date and
+//!   which heads are recalled, and every field a rule can read.
 //! - `eval`: rules and claims by brute force (every combination of records,
 //!   every condition at the end, quantifiers by scanning).
 //! - here: waivers (in force while the date is before `until`; expired and
@@ -219,6 +221,22 @@ pub fn apply(scenario: &Scenario, proposal: &Proposal) -> Result<Scenario, Strin
                 }
                 next.recognitions.push(recognition);
             }
+            Change::Relate { relation, .. } => {
+                let mut relation = relation.clone();
+                relation.from.get_or_insert_with(|| on_date.clone());
+                let (a, b) = (&relation.between[0].value, &relation.between[1].value);
+                for existing in &mut next.relations {
+                    let (x, y) = (&existing.between[0].value, &existing.between[1].value);
+                    if ((x == a && y == b) || (x == b && y == a))
+                        && day::period(&existing.from, &existing.until, on)
+                    {
+                        existing.until = Some(on_date.clone());
+                    }
+                }
+                next.relations.push(relation);
+            }
+            // The loader dates an event without `on` at the proposal's date.
+            Change::Event { event, .. } => next.events.push((**event).clone()),
         }
     }
     // What the result must still satisfy: no period ends before it starts,

@@ -1,7 +1,9 @@
 //! What holds at a date, computed from the scenario's records.
 
 use super::day::{self, Day};
-use parity::scenario::model::{Government, Head, Level, Mission, Recognition, Scenario, State};
+use parity::scenario::model::{
+    Event, Government, Head, Level, Mission, Recognition, Relation, Scenario, State,
+};
 use std::collections::HashSet;
 
 pub struct RState<'a> {
@@ -23,6 +25,12 @@ pub struct RMission<'a> {
     pub run_by: Option<&'a str>,
     pub head: Option<&'a Head>,
     pub staff: Option<u32>,
+    /// Index in `relations` of the record between sender and receiver.
+    pub relation: Option<usize>,
+    /// Its status; else `established` with an open embassy either way, else none.
+    pub relation_status: Option<&'static str>,
+    /// Recalled for consultations at the date.
+    pub absent: bool,
 }
 
 pub struct RefWorld<'a> {
@@ -36,6 +44,10 @@ pub struct RefWorld<'a> {
     pub missions: Vec<RMission<'a>>,
     /// The recognition records in force at the date.
     pub recognitions: Vec<&'a Recognition>,
+    /// The relation records in force at the date.
+    pub relations: Vec<&'a Relation>,
+    /// The events on or before the date.
+    pub events: Vec<&'a Event>,
     /// The ids of the scenario's states, governments and missions.
     known: HashSet<&'a str>,
 }
@@ -144,7 +156,61 @@ impl<'a> RefWorld<'a> {
                 },
                 head: heads.first().copied(),
                 staff,
+                relation: None,
+                relation_status: None,
+                absent: false,
             });
+        }
+        let relations: Vec<&'a Relation> = scenario
+            .relations
+            .iter()
+            .filter(|r| day::period(&r.from, &r.until, date))
+            .collect();
+        let events: Vec<&'a Event> = scenario
+            .events
+            .iter()
+            .filter(|e| Day::of(&e.on.value) <= date)
+            .collect();
+        let same_pair = |r: &Relation, a: &str, b: &str| {
+            let (x, y) = (&r.between[0].value, &r.between[1].value);
+            (x == a && y == b) || (x == b && y == a)
+        };
+        for i in 0..missions.len() {
+            let (sender, receiver) = {
+                let m = missions[i].rec;
+                (m.sender.value.as_str(), m.receiver.value.as_str())
+            };
+            let relation = relations
+                .iter()
+                .position(|r| same_pair(r, sender, receiver));
+            let embassy = missions.iter().any(|m| {
+                m.rec.kind.value.word() == "embassy"
+                    && ((m.rec.sender.value == sender && m.rec.receiver.value == receiver)
+                        || (m.rec.sender.value == receiver && m.rec.receiver.value == sender))
+            });
+            let status = match relation {
+                Some(r) => Some(relations[r].status.value.word()),
+                None if embassy => Some("established"),
+                None => None,
+            };
+            // Recalled: the head in office on the event's day, still in
+            // office now, before the event's `until` if it gives one.
+            let m = missions[i].rec;
+            let absent = missions[i].head.is_some_and(|now| {
+                events.iter().any(|e| {
+                    let at = Day::of(&e.on.value);
+                    e.kind.value.word() == "recall-for-consultations"
+                        && e.mission.value == m.id.value
+                        && e.until.as_ref().is_none_or(|u| date < Day::of(&u.value))
+                        && m.heads
+                            .iter()
+                            .find(|h| day::period(&h.from, &h.until, at))
+                            .is_some_and(|then| std::ptr::eq(then, now))
+                })
+            });
+            missions[i].relation = relation;
+            missions[i].relation_status = status;
+            missions[i].absent = absent;
         }
         let recognitions = scenario
             .recognitions
@@ -155,6 +221,7 @@ impl<'a> RefWorld<'a> {
         known.extend(scenario.states.iter().map(|s| s.id.value.as_str()));
         known.extend(scenario.governments.iter().map(|g| g.id.value.as_str()));
         known.extend(scenario.missions.iter().map(|m| m.id.value.as_str()));
+        known.extend(scenario.events.iter().map(|e| e.id.value.as_str()));
         RefWorld {
             scenario,
             date,
@@ -162,6 +229,8 @@ impl<'a> RefWorld<'a> {
             governments,
             missions,
             recognitions,
+            relations,
+            events,
             known,
         }
     }
@@ -173,6 +242,11 @@ impl<'a> RefWorld<'a> {
     /// A government by id; a state's id names its implicit government.
     pub fn government(&self, id: &str) -> Option<usize> {
         self.governments.iter().position(|g| g.id == id)
+    }
+
+    /// An event on or before the date, by id.
+    pub fn event(&self, id: &str) -> Option<usize> {
+        self.events.iter().position(|e| e.id.value == id)
     }
 
     /// An open mission by id.
