@@ -3,7 +3,8 @@
 //! heads of every rank, staff counts, proposals, claims and waivers,
 //! relation records, events of every kind, protecting powers) and
 //! random rules from a small grammar (one to four bound variables, joins,
-//! quantifiers, `recognition`, `ratio`, `class`, `none`) are checked by the
+//! quantifiers, `sum`, `recognition`, `ratio`, `class`, `days`, dates
+//! moved by days, `none`) are checked by the
 //! engine (`parity::check`: the world at a date, join planning, hash
 //! indexes, waivers, claims) and by the reference in `tests/reference/`,
 //! which reads only the loaded scenario and computes the world at the date
@@ -914,8 +915,128 @@ fn missions_var(vars: &Vars) -> Vec<&'static str> {
         .collect()
 }
 
-/// `count(q in C where ...)` compared with a number, or `exists(...)`.
+/// Dates for the arithmetic and `days`: leap days, the 90/91 and 365/366
+/// boundaries, partial dates and the ends of the range.
+const SPAN_DATES: [&str; 9] = [
+    "2020-01-01",
+    "2020-03-31",
+    "2020-04",
+    "2023-02-28",
+    "2024-02-28",
+    "2021-08",
+    "2024-09-09",
+    "0001-01-01",
+    "9999-12",
+];
+/// Counts of days: the boundaries, and some past the range of dates.
+const SPAN_DAYS: [&str; 9] = [
+    "0",
+    "1",
+    "90",
+    "91",
+    "365",
+    "366",
+    "1000",
+    "99999999",
+    "1000000000000000000000000000000",
+];
+
+/// A date read from a variable, `as_of`, or one written in the rule. (The
+/// timeline evaluates also at the distances from `as_of` that a rule's
+/// written counts of days make significant: `as_of - 90`.)
+fn span_date(t: &mut Tape, vars: &Vars) -> String {
+    if t.one_in(4) {
+        return "as_of".to_string();
+    }
+    match term(t, vars, |u| u == T::Date) {
+        Some((text, _)) if t.pick(3) != 0 => text,
+        _ => t.choose(&SPAN_DATES).to_string(),
+    }
+}
+
+/// A date moved by some days: `a.from + 90`, `2024-02-28 + 1`, `d - 366`.
+fn shifted_date(t: &mut Tape, vars: &Vars) -> String {
+    let date = span_date(t, vars);
+    let days = if t.one_in(8) {
+        "none".to_string()
+    } else {
+        t.choose(&SPAN_DAYS).to_string()
+    };
+    let op = t.choose(&["+", "-"]);
+    if t.one_in(4) {
+        // Twice, left associative.
+        format!(
+            "{date} {op} {days} {} {}",
+            t.choose(&["+", "-"]),
+            t.choose(&SPAN_DAYS)
+        )
+    } else {
+        format!("{date} {op} {days}")
+    }
+}
+
+/// `days(a, b)`: between dates of the variables or the rule, maybe moved.
+fn days_call(t: &mut Tape, vars: &Vars) -> String {
+    let arg = |t: &mut Tape| {
+        if t.one_in(4) {
+            shifted_date(t, vars)
+        } else {
+            span_date(t, vars)
+        }
+    };
+    let a = arg(t);
+    let b = arg(t);
+    format!("days({a}, {b})")
+}
+
+/// A number to add up over `q` of collection `c`.
+fn summand(t: &mut Tape, q: &str, c: C) -> String {
+    let dated = match c {
+        C::Missions => "from",
+        C::States => "government.until",
+        C::Governments | C::Recognitions => "until",
+    };
+    match t.pick(4) {
+        0 | 1 if c == C::Missions => format!("{q}.staff"),
+        2 if c == C::Missions => format!("class({q}.head.rank)"),
+        _ => format!("days({q}.{dated}, {})", t.choose(&SPAN_DATES)),
+    }
+}
+
+/// `sum(... for sN in C where ...)` compared with a number; the variable
+/// is named by depth, so a sum inside another quantifier binds a new one.
+fn sum_of(t: &mut Tape, vars: &Vars, depth: usize) -> String {
+    let c = t.choose(&COLLECTIONS);
+    let q = ["s0", "s1", "s2", "s3"][depth.min(3)];
+    let mut inner = vars.clone();
+    inner.push((q, c));
+    let mut parts = Vec::new();
+    if t.pick(4) != 0 {
+        parts.push(join(t, &inner));
+    }
+    for _ in 0..t.pick(2) {
+        parts.push(atom(t, &inner, depth + 1));
+    }
+    let filter = if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" where {}", parts.join(" and "))
+    };
+    let term = summand(t, q, c);
+    format!(
+        "sum({term} for {q} in {}{filter}) {} {}",
+        c.name(),
+        t.choose(&OPS),
+        t.choose(&["0", "1", "2", "21", "40", "1000"])
+    )
+}
+
+/// `count(q in C where ...)` compared with a number, or `exists(...)`, or
+/// a `sum`.
 fn quantifier(t: &mut Tape, vars: &Vars, depth: usize) -> String {
+    if t.one_in(4) {
+        return sum_of(t, vars, depth);
+    }
     let c = t.choose(&COLLECTIONS);
     let mut inner = vars.clone();
     inner.push(("q", c));
@@ -973,7 +1094,7 @@ fn recognition_call(t: &mut Tape, vars: &Vars) -> String {
 
 /// One condition of the grammar.
 fn atom(t: &mut Tape, vars: &Vars, depth: usize) -> String {
-    match t.pick(13) {
+    match t.pick(16) {
         0..=2 => comparison(t, vars),
         3 | 4 => join(t, vars),
         5 => {
@@ -1028,6 +1149,29 @@ fn atom(t: &mut Tape, vars: &Vars, depth: usize) -> String {
             atom(t, vars, depth + 1),
             atom(t, vars, depth + 1)
         ),
+        // A date moved by some days, against another date.
+        13 => {
+            let left = shifted_date(t, vars);
+            let right = if t.maybe() {
+                shifted_date(t, vars)
+            } else {
+                span_date(t, vars)
+            };
+            match t.pick(4) {
+                0 => format!("{left} {} none", t.choose(&OPS[..2])),
+                1 => format!("{left} in [{right}, {}]", t.choose(&SPAN_DATES)),
+                _ => format!("{left} {} {right}", t.choose(&OPS)),
+            }
+        }
+        14 => {
+            let call = days_call(t, vars);
+            match t.pick(4) {
+                0 => format!("{call} {} none", t.choose(&OPS[..2])),
+                _ => format!("{call} {} {}", t.choose(&OPS), t.choose(&SPAN_DAYS[..6])),
+            }
+        }
+        // A sum inside another quantifier's `where` too (depth 1).
+        15 if depth < 2 => sum_of(t, vars, depth),
         // The evaluation date against a date written in the rule.
         12 => format!(
             "as_of {} {}",
@@ -1117,7 +1261,16 @@ fn gen_rule(t: &mut Tape, id: &str) -> GenRule {
     // Every value a message prints is compared: holes observe the world.
     let mut message = String::from("fired:");
     for _ in 0..1 + t.pick(4) {
-        let hole = match t.pick(6) {
+        let hole = match t.pick(9) {
+            // Printing derived dates and day counts; `as_of` is allowed
+            // here, since the timeline compares findings, not messages.
+            6 => shifted_date(t, &vars),
+            7 if t.maybe() => format!("days(as_of, {})", span_date(t, &vars)),
+            7 => days_call(t, &vars),
+            8 => {
+                let (q, c) = ("h", t.choose(&COLLECTIONS));
+                format!("sum({} for {q} in {})", summand(t, q, c), c.name())
+            }
             2 => recognition_call(t, &vars),
             0 => {
                 let ms = missions_var(&vars);
@@ -1257,6 +1410,13 @@ rule observe-recognition {
   for s in states, g in governments
   message \"{recognition(s.id, g.id)} {recognition(s.id, g.state)}\"
 }
+rule observe-days {
+  title \"Observed\"
+  severity info
+  cite \"test\"
+  for m in missions
+  message \"{days(m.from, as_of)} {days(m.head.from, m.head.until)} {days(as_of, m.head.credentials.on)} {m.from + 90} {m.head.from - 366} {m.until + 1} {as_of - 1} | {sum(x.staff for x in missions where x.sender == m.sender)} {sum(class(x.head.rank) for x in missions where x.receiver == m.receiver)} {sum(x.staff for x in missions where x.staff == none)}\"
+}
 ";
 
 /// The rules of a case: generated ones and the observers.
@@ -1386,9 +1546,12 @@ fn written_dates(scenario: &Scenario, rule_text: &str) -> Vec<Day> {
     for w in &scenario.waivers {
         add(&w.until);
     }
-    // Dates in the rule text: `YYYY-MM(-DD)`.
+    // Dates in the rule text: `YYYY-MM(-DD)`; not the ends of the range
+    // (`0001-01-01 - 1`), which the probes around them would leave.
     for word in rule_text.split(|c: char| !(c.is_ascii_digit() || c == '-')) {
         if word.len() >= 7
+            && !word.starts_with("0001")
+            && !word.starts_with("9999")
             && let Some(day) = Day::parse(word)
         {
             out.push(day);
@@ -1805,6 +1968,20 @@ fn the_generators_cover_the_model_and_the_rules() {
             if rule.bindings.len() >= 3 {
                 count("rules with 3+ variables", 1);
             }
+            let source = &rule.source;
+            let conditions = source.split("message").next().unwrap_or_default();
+            count(
+                "rules with days(...)",
+                usize::from(conditions.contains("days(")),
+            );
+            count(
+                "rules with sum(...)",
+                usize::from(conditions.contains("sum(")),
+            );
+            count(
+                "rules with a date moved",
+                usize::from(conditions.contains(" + ") || conditions.contains(" - ")),
+            );
         }
         let report = engine_check(&scenario, &set, as_of(&scenario));
         count("waived", report.waived.len());
@@ -1835,6 +2012,13 @@ fn the_generators_cover_the_model_and_the_rules() {
         for rule in &set.rules {
             let fired = report.findings.iter().any(|f| f.rule == rule.id);
             count(if fired { "rules fired" } else { "rules silent" }, 1);
+            let conditions = rule.source.split("message").next().unwrap_or_default();
+            if fired && conditions.contains("sum(") {
+                count("rules with sum(...) fired", 1);
+            }
+            if fired && conditions.contains("days(") {
+                count("rules with days(...) fired", 1);
+            }
             if fired && rule.bindings.len() >= 3 {
                 count("rules with 3+ variables fired", 1);
             }
@@ -1896,6 +2080,11 @@ fn the_generators_cover_the_model_and_the_rules() {
         ("contested states", 70),
         ("same-day recognition ties", 50),
         ("same-day control ties", 80),
+        ("rules with days(...)", 80),
+        ("rules with days(...) fired", 12),
+        ("rules with sum(...)", 55),
+        ("rules with sum(...) fired", 10),
+        ("rules with a date moved", 65),
         ("relations", 220),
         ("events", 200),
         ("protecting powers", 150),
@@ -1960,6 +2149,8 @@ fn the_reference_shares_no_code_with_the_engine() {
         "government_of(",
         "ordinal",
         "precision",
+        "day_number",
+        "add_days",
         "Sym",
     ];
     for (file, text) in files {

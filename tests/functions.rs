@@ -62,13 +62,13 @@ fn the_docs_table_lists_every_function_once() {
 }
 
 #[test]
-fn every_call_form_has_an_evaluation_and_quantifiers_are_count_and_exists() {
+fn every_call_form_has_an_evaluation_and_quantifiers_are_count_exists_and_sum() {
     let quantifiers: Vec<&str> = FUNCTIONS
         .iter()
         .filter(|f| matches!(f.form, Form::Quantifier { .. }))
         .map(|f| f.name)
         .collect();
-    assert_eq!(quantifiers, ["count", "exists"]);
+    assert_eq!(quantifiers, ["count", "exists", "sum"]);
 }
 
 /// Loads rule text; returns the set and every diagnostic.

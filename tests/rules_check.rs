@@ -212,7 +212,7 @@ fn unknown_function_far_from_any_lists_them() {
         "there is no function `lower`",
         (6, 9),
         5,
-        Some("the functions are class, recognition, ratio, count and exists"),
+        Some("the functions are class, recognition, ratio, days, count, exists and sum"),
     );
 }
 

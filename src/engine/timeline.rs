@@ -1,7 +1,8 @@
 //! When each finding holds: the rules are evaluated only at the dates where
 //! the world can change (every date written in the scenario, and the dates
-//! a rule's comparisons with `as_of` make significant), never day by day, so
-//! the cost grows with the number of changes, not of days.
+//! a rule's comparisons with `as_of` make significant, moved by the days a
+//! rule counts), never day by day, so the cost grows with the number of
+//! changes, not of days.
 
 use super::{CheckOptions, Prepared};
 use crate::diag::Diagnostic;
@@ -110,20 +111,141 @@ fn sort_points(dates: &mut Vec<Date>) {
 /// verdict though the scenario does not change: a date written in the rule
 /// (and the day after it), and, where `as_of` must be past a date read from
 /// the scenario (`as_of > d`, `d < as_of`, `as_of <= d`, `d >= as_of`,
-/// `==`, `!=`, `in`), the day after each change point.
+/// `==`, `!=`, `in`), the day after each change point. Where the rule
+/// moves a date by a written number of days, or compares `days(..)` with a
+/// written number, `as_of` meets a date at that many days from it: each
+/// such distance from every change point and written date, and the day
+/// after (`m.head.from + 90 < as_of` changes at a head's `from` + 91).
 fn rule_points(rules: &RuleSet, points: &[Date]) -> Vec<Date> {
     let mut literals = Vec::new();
     let mut day_after = false;
+    let mut distances = BTreeSet::new();
     for rule in &rules.rules {
         for ex in rule.filter.iter().chain(&rule.require) {
             significant(ex, &mut literals, &mut day_after);
+            distances_from_as_of(ex, &mut distances);
         }
     }
     let mut out: Vec<Date> = literals.iter().flat_map(|d| [*d, d.next_day()]).collect();
     if day_after {
         out.extend(points.iter().map(Date::next_day));
     }
+    let bases: Vec<Date> = points.iter().chain(&literals).copied().collect();
+    for distance in distances {
+        // `as_of - 90` is `none` until 0001-04-01, where "since ever" ends
+        // (for a distance of 90 or none, there is no such date).
+        out.extend(Date::EARLIEST.add_days(-distance));
+        for base in &bases {
+            out.extend(base.add_days(distance));
+            out.extend(distance.checked_add(1).and_then(|d| base.add_days(d)));
+        }
+    }
     out
+}
+
+/// Most days a written count may move a date by and still land in the
+/// range of dates: from 0001-01-01 to 9999-12-31. A larger one gives `none`
+/// wherever it is applied.
+const MAX_DISTANCE: f64 = 3_652_058.0;
+
+/// A date as `as_of` or another date, moved by written days: `as_of - 5`
+/// is `(true, -5)`, `m.head.from + 90` is `(false, 90)`. `None` when moved
+/// by a count that is not written (`d + m.staff`) or past the range.
+fn moved(ex: &Ex) -> Option<(bool, i64)> {
+    match ex {
+        Ex::AsOf => Some((true, 0)),
+        Ex::Shift { date, days, back } => {
+            // A written count is whole: the checker refuses `d + 1.5`.
+            let Ex::Lit(Lit::Num(n)) = **days else {
+                return None;
+            };
+            if n.abs() > MAX_DISTANCE {
+                return None;
+            }
+            let (as_of, by) = moved(date)?;
+            let n = n as i64;
+            Some((as_of, if *back { by - n } else { by + n }))
+        }
+        // Reads no `as_of`, or only through records that change at change
+        // points (or is no date at all).
+        _ => Some((false, 0)),
+    }
+}
+
+/// How many days after a date `as_of` is where `a` and `b` meet, when
+/// exactly one of them is `as_of` and one is moved (`significant` covers
+/// `as_of` compared as it is).
+fn meeting(a: &Ex, b: &Ex) -> Option<i64> {
+    if !matches!(a, Ex::Shift { .. }) && !matches!(b, Ex::Shift { .. }) {
+        return None;
+    }
+    match (moved(a)?, moved(b)?) {
+        ((true, ca), (false, cb)) => Some(cb - ca),
+        ((false, ca), (true, cb)) => Some(ca - cb),
+        _ => None,
+    }
+}
+
+/// `days(u, v)` compared with a written number `k`: where `v - u` is `k`
+/// (or, for a `k` with a fraction, its whole part: `> 90.5` changes where
+/// `> 90` does).
+fn days_meeting(call: &Ex, k: &Ex) -> Option<i64> {
+    let (Ex::Call { function, args }, Ex::Lit(Lit::Num(k))) = (call, k) else {
+        return None;
+    };
+    if function.name != "days" {
+        return None;
+    }
+    let [u, v] = args.as_slice() else {
+        return None;
+    };
+    if k.abs() > MAX_DISTANCE {
+        return None;
+    }
+    let k = k.floor() as i64;
+    match (moved(u)?, moved(v)?) {
+        // as_of + cv - (x + cu) == k
+        ((false, cu), (true, cv)) => Some(cu + k - cv),
+        // y + cv - (as_of + cu) == k
+        ((true, cu), (false, cv)) => Some(cv - k - cu),
+        _ => None,
+    }
+}
+
+fn distances_from_as_of(ex: &Ex, out: &mut BTreeSet<i64>) {
+    let mut walk = |ex: &Ex| distances_from_as_of(ex, out);
+    match ex {
+        Ex::Lit(_) | Ex::Var(_) | Ex::AsOf => {}
+        Ex::Cmp(_, a, b) => {
+            walk(a);
+            walk(b);
+            out.extend(meeting(a, b));
+            out.extend(days_meeting(a, b).or_else(|| days_meeting(b, a)));
+        }
+        Ex::In { item, list, .. } => {
+            walk(item);
+            list.iter().for_each(&mut walk);
+            out.extend(list.iter().filter_map(|e| meeting(item, e)));
+        }
+        Ex::Field(inner, ..) | Ex::Not(inner) => walk(inner),
+        Ex::Shift { date, days, .. } => {
+            walk(date);
+            walk(days);
+            // `as_of` moved back is `none` near the start of the range (see
+            // `rule_points`); moved forward, the extra points are harmless.
+            if let Some((true, by)) = moved(ex) {
+                out.insert(by);
+            }
+        }
+        Ex::And(a, b) | Ex::Or(a, b) => {
+            walk(a);
+            walk(b);
+        }
+        Ex::Call { args, .. } => args.iter().for_each(walk),
+        Ex::Quantifier { filter, term, .. } => {
+            filter.iter().chain(term).for_each(|e| walk(e));
+        }
+    }
 }
 
 fn significant(ex: &Ex, literals: &mut Vec<Date>, day_after: &mut bool) {
@@ -149,14 +271,21 @@ fn significant(ex: &Ex, literals: &mut Vec<Date>, day_after: &mut bool) {
             *day_after |= as_of;
         }
         Ex::Field(inner, ..) | Ex::Not(inner) => walk(inner),
-        Ex::And(a, b) | Ex::Or(a, b) => {
+        Ex::And(a, b)
+        | Ex::Or(a, b)
+        | Ex::Shift {
+            date: a, days: b, ..
+        } => {
             walk(a);
             walk(b);
         }
         Ex::Call { args, .. } => args.iter().for_each(walk),
-        Ex::Quantifier { filter, .. } => {
+        Ex::Quantifier { filter, term, .. } => {
             if let Some(filter) = filter {
                 walk(filter);
+            }
+            if let Some(term) = term {
+                walk(term);
             }
         }
     }
@@ -259,6 +388,11 @@ pub fn timeline(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_largest_distance_spans_the_range_of_dates() {
+        assert_eq!(MAX_DISTANCE, Date::LATEST.day_number() as f64);
+    }
 
     fn written(dates: &[&str]) -> Vec<String> {
         let mut dates: Vec<Date> = dates.iter().filter_map(|d| Date::parse(d).ok()).collect();

@@ -90,6 +90,7 @@ fn has_quantifier(ex: &Ex) -> bool {
         Ex::Lit(_) | Ex::Var(_) | Ex::AsOf => false,
         Ex::Field(inner, _, _) | Ex::Not(inner) => has_quantifier(inner),
         Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, a, b) => has_quantifier(a) || has_quantifier(b),
+        Ex::Shift { date, days, .. } => [date, days].into_iter().any(|e| has_quantifier(e)),
         Ex::In { item, list, .. } => has_quantifier(item) || list.iter().any(has_quantifier),
         Ex::Call { args, .. } => args.iter().any(has_quantifier),
     }

@@ -8,6 +8,7 @@ use crate::lang::ast::{CmpOp, QuantifierKind};
 use crate::lang::check::{CheckedExpr, CheckedRule, Ex, Lit, MessagePart};
 use crate::lang::functions::{Form, MAX_ARGUMENTS};
 use crate::lang::schema::Collection;
+use crate::scenario::date::Date;
 use crate::scenario::world::World;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
@@ -18,7 +19,7 @@ use std::rc::Rc;
 /// steps alone do not: a rule can fire on every pair it considers.
 #[derive(Debug, Clone, Copy)]
 pub struct Budget {
-    /// Candidate bindings considered (by `for`, `count`, `exists` and index building).
+    /// Candidate bindings considered (by `for`, `count`, `exists`, `sum` and index building).
     pub max_steps: u64,
     /// Findings one rule may report.
     pub max_findings: u64,
@@ -550,6 +551,14 @@ impl<'a, 's> Evaluator<'a, 's> {
                 }
                 Value::Bool(found != *negated)
             }
+            Ex::Shift { date, days, back } => {
+                match (self.operand(date, env)?, self.operand(days, env)?) {
+                    (Value::Date(date), Value::Num(days)) => {
+                        shift(date, days, *back).map_or(Value::Null, Value::Date)
+                    }
+                    _ => Value::Null,
+                }
+            }
             Ex::Call { function, args } => {
                 // The arguments go on the stack: a call allocates nothing.
                 let mut values = [Value::Null; MAX_ARGUMENTS];
@@ -571,18 +580,27 @@ impl<'a, 's> Evaluator<'a, 's> {
                 slot,
                 collection,
                 filter,
+                term,
             } => {
                 let steps = self.quantifier_plan(ex, *slot, *collection, filter.as_deref());
                 let mut count = 0u64;
+                let mut total = 0.0;
                 let exists = *kind == QuantifierKind::Exists;
-                self.enumerate(&steps, env, &mut |_| {
+                let term = term.as_deref();
+                self.enumerate(&steps, env, &mut |env| {
                     count += 1;
+                    // Terms that are not numbers (`none`) are left out.
+                    if let Some(term) = term
+                        && let Value::Num(n) = self.operand(term, env)?
+                    {
+                        total += n;
+                    }
                     Ok(!exists)
                 })?;
-                if exists {
-                    Value::Bool(count > 0)
-                } else {
-                    Value::Num(count as f64)
+                match kind {
+                    QuantifierKind::Exists => Value::Bool(count > 0),
+                    QuantifierKind::Count => Value::Num(count as f64),
+                    QuantifierKind::Sum => Value::Num(total),
                 }
             }
         })
@@ -698,9 +716,42 @@ impl<'a, 's> Evaluator<'a, 's> {
     }
 }
 
+/// `date + days` (`date - days` when `back`): `none` unless `days` is a
+/// whole number and the result a date a scenario could write.
+fn shift(date: Date, days: f64, back: bool) -> Option<Date> {
+    // Wider than the whole range of dates (3.65 million days), and exactly
+    // representable: anything beyond leaves the range, and the cast below
+    // cannot saturate.
+    const FAR: f64 = 1e9;
+    if days.fract() != 0.0 || !(-FAR..=FAR).contains(&days) {
+        return None;
+    }
+    let days = days as i64;
+    date.add_days(if back { -days } else { days })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shifting_a_date_is_none_past_the_range_or_by_part_of_a_day() {
+        let date = Date::parse("2024-02-28").ok();
+        let shifted = |days, back| {
+            date.and_then(|d| shift(d, days, back))
+                .map(|d| d.to_string())
+        };
+        assert_eq!(shifted(1.0, false).as_deref(), Some("2024-02-29"));
+        assert_eq!(shifted(366.0, true).as_deref(), Some("2023-02-27"));
+        assert_eq!(shifted(-1.0, true).as_deref(), Some("2024-02-29"));
+        assert_eq!(shifted(0.5, false), None);
+        assert_eq!(shifted(1e300, false), None);
+        assert_eq!(shifted(-1e300, false), None);
+        assert_eq!(shifted(99_999_999.0, true), None);
+        assert_eq!(shifted(f64::INFINITY, false), None);
+        assert_eq!(shifted(f64::NAN, false), None);
+        assert_eq!(shifted(1e9, false), None);
+    }
 
     /// Pushing part by part within the cut gives what cutting the whole gives.
     #[test]

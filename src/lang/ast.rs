@@ -112,17 +112,28 @@ pub enum ExprKind {
         list: Box<Expr>,
         negated: bool,
     },
+    /// `m.head.from + 90`, `as_of - 366`: a date moved by a number of days
+    /// (the checker allows no other operands).
+    Arith {
+        op: ArithOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     /// `class(x)`, `recognition(a, b, d)`, ...
     Call {
         func: Ident,
         args: Vec<Expr>,
     },
-    /// `count(x in C where e)` / `exists(x in C where e)`
+    /// `count(x in C where e)` / `exists(x in C where e)` /
+    /// `sum(t for x in C where e)`
     Quantifier {
         kind: QuantifierKind,
         var: Ident,
         collection: Ident,
         filter: Option<Box<Expr>>,
+        /// What `sum` adds up (`t`); `None` for `count` and `exists`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        term: Option<Box<Expr>>,
     },
 }
 
@@ -150,9 +161,36 @@ impl CmpOp {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ArithOp {
+    Add,
+    Sub,
+}
+
+impl ArithOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum QuantifierKind {
     Count,
     Exists,
+    Sum,
+}
+
+impl QuantifierKind {
+    /// The word it is written with.
+    pub fn word(self) -> &'static str {
+        match self {
+            QuantifierKind::Count => "count",
+            QuantifierKind::Exists => "exists",
+            QuantifierKind::Sum => "sum",
+        }
+    }
 }
 
 /// A message template: text with `{expr}` holes; `{{` and `}}` are literal braces.

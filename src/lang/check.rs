@@ -5,7 +5,7 @@
 //! mismatch, is reported at its place in the rule text, with a suggestion
 //! when a known name is near. Nothing is evaluated until this has passed.
 
-use super::ast::{self, CmpOp, ExprKind, QuantifierKind, Severity, Span, TemplatePart};
+use super::ast::{self, ArithOp, CmpOp, ExprKind, QuantifierKind, Severity, Span, TemplatePart};
 use super::functions::{self, Form, Function};
 use super::schema::{self, Collection, Field, RecordKind, Ty};
 use crate::diag::Code;
@@ -57,6 +57,13 @@ pub enum Ex {
         list: Vec<Ex>,
         negated: bool,
     },
+    /// A date moved by a number of days (`back`: earlier); `none` when the
+    /// count is not whole or the result is past the dates a scenario can write.
+    Shift {
+        date: Box<Ex>,
+        days: Box<Ex>,
+        back: bool,
+    },
     /// A built-in function, resolved when the rule is checked; `args` fit
     /// its parameters (at most `functions::MAX_ARGUMENTS`).
     Call {
@@ -68,6 +75,8 @@ pub enum Ex {
         slot: usize,
         collection: Collection,
         filter: Option<Box<Ex>>,
+        /// What `sum` adds up, for each record that passes the filter.
+        term: Option<Box<Ex>>,
     },
 }
 
@@ -78,13 +87,22 @@ impl Ex {
             Ex::Lit(_) | Ex::AsOf => 0,
             Ex::Var(slot) => 1u64 << slot,
             Ex::Field(inner, _, _) | Ex::Not(inner) => inner.free_vars(),
-            Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, a, b) => a.free_vars() | b.free_vars(),
+            Ex::And(a, b)
+            | Ex::Or(a, b)
+            | Ex::Cmp(_, a, b)
+            | Ex::Shift {
+                date: a, days: b, ..
+            } => a.free_vars() | b.free_vars(),
             Ex::In { item, list, .. } => list
                 .iter()
                 .fold(item.free_vars(), |acc, e| acc | e.free_vars()),
             Ex::Call { args, .. } => args.iter().fold(0, |acc, e| acc | e.free_vars()),
-            Ex::Quantifier { slot, filter, .. } => {
-                filter.as_ref().map_or(0, |f| f.free_vars()) & !(1u64 << slot)
+            Ex::Quantifier {
+                slot, filter, term, ..
+            } => {
+                let inside = filter.as_ref().map_or(0, |f| f.free_vars())
+                    | term.as_ref().map_or(0, |t| t.free_vars());
+                inside & !(1u64 << slot)
             }
         }
     }
@@ -577,12 +595,14 @@ impl<'a> Checker<'a> {
                 list,
                 negated,
             } => self.membership(item, list, *negated),
+            ExprKind::Arith { op, left, right } => self.arith(*op, left, right),
             ExprKind::Call { func, args } => self.call(func, args, expr.span),
             ExprKind::Quantifier {
                 kind,
                 var,
                 collection,
                 filter,
+                term,
             } => {
                 let collection = self.collection(collection)?;
                 if self.scope.iter().any(|(n, _, _)| *n == var.name) {
@@ -601,11 +621,17 @@ impl<'a> Checker<'a> {
                     Some(f) => self.condition(f, "where").map(|f| Some(Box::new(f))),
                     None => Some(None),
                 };
+                let term = match term {
+                    Some(t) => self
+                        .summand(t, &var.name, collection)
+                        .map(|t| Some(Box::new(t))),
+                    None => Some(None),
+                };
                 self.scope.pop();
                 self.next_slot -= 1;
-                let filter = filter?;
+                let (filter, term) = (filter?, term?);
                 let ty = match kind {
-                    QuantifierKind::Count => Ty::Num,
+                    QuantifierKind::Count | QuantifierKind::Sum => Ty::Num,
                     QuantifierKind::Exists => Ty::Bool,
                 };
                 known(
@@ -614,11 +640,96 @@ impl<'a> Checker<'a> {
                         slot,
                         collection,
                         filter,
+                        term,
                     },
                     ty,
                 )
             }
         }
+    }
+
+    /// What `sum` adds: a number (`none` terms are skipped when it runs).
+    fn summand(&mut self, expr: &ast::Expr, var: &str, collection: Collection) -> Option<Ex> {
+        let (ex, ty) = self.known(expr)?;
+        if matches!(ty, Ty::Num | Ty::Null) {
+            return Some(ex);
+        }
+        let name = schema::COLLECTIONS
+            .iter()
+            .find(|(_, c, _)| *c == collection)
+            .map_or("", |(n, _, _)| *n);
+        let diagnostic = self
+            .diagnostic(
+                "type-mismatch",
+                expr.span,
+                format!("`sum` adds numbers, but this is {ty}"),
+            )
+            .with_help(format!(
+                "sum a number, such as a mission's `staff`; to count the records, write `count({var} in {name} where ...)`"
+            ));
+        self.diagnostics.push(diagnostic);
+        None
+    }
+
+    /// `date + n`, `date - n`: a date moved by a whole number of days. No
+    /// other arithmetic exists; the days between two dates are `days(a, b)`.
+    fn arith(&mut self, op: ArithOp, left: &ast::Expr, right: &ast::Expr) -> Option<Typed> {
+        let l = self.known(left);
+        let r = self.known(right);
+        let ((date, ta), (days, tb)) = (l?, r?);
+        let symbol = op.symbol();
+        let problem = match (&ta, &tb) {
+            (Ty::Date | Ty::Null, Ty::Num | Ty::Null) => None,
+            (Ty::Date, Ty::Date) if op == ArithOp::Sub => Some((
+                left.span.to(right.span),
+                "a date minus a date is not a date".to_string(),
+                "the whole days from date a to date b are `days(a, b)`".to_string(),
+            )),
+            (Ty::Num, Ty::Date) if op == ArithOp::Add => Some((
+                left.span.to(right.span),
+                "days are added to a date, not a date to a number".to_string(),
+                "write the date first, as in `m.head.from + 90`".to_string(),
+            )),
+            (Ty::Date | Ty::Null, other) => Some((
+                right.span,
+                format!("`{symbol}` moves a date by a number of days, but this is {other}"),
+                "write a whole number of days, as in `m.head.from + 90`".to_string(),
+            )),
+            (other, _) => Some((
+                left.span,
+                format!("`{symbol}` moves a date by a number of days, but this is {other}"),
+                "only a date can be moved, as in `m.head.from + 90`; the language has no other arithmetic"
+                    .to_string(),
+            )),
+        };
+        if let Some((span, message, help)) = problem {
+            let diagnostic = self
+                .diagnostic("type-mismatch", span, message)
+                .with_help(help);
+            self.diagnostics.push(diagnostic);
+            return None;
+        }
+        if let Ex::Lit(Lit::Num(n)) = days
+            && n.fract() != 0.0
+        {
+            let diagnostic = self
+                .diagnostic(
+                    "type-mismatch",
+                    right.span,
+                    format!("a number of days must be whole, but this is {n}"),
+                )
+                .with_help("write a whole number of days, as in `m.head.from + 90`");
+            self.diagnostics.push(diagnostic);
+            return None;
+        }
+        Some(Typed::Known(
+            Ex::Shift {
+                date: Box::new(date),
+                days: Box::new(days),
+                back: op == ArithOp::Sub,
+            },
+            Ty::Date,
+        ))
     }
 
     /// A name: a variable, a field path, `as_of`, or a bare word.
@@ -682,6 +793,16 @@ impl<'a> Checker<'a> {
                         ),
                     )
                     .suggest(segment, names.iter().copied());
+                // `m.head.from-90` is one name: the writer meant to subtract.
+                if let Some((field, after)) = segment.split_once('-')
+                    && names.contains(&field)
+                    && after.starts_with(|c: char| c.is_ascii_digit())
+                {
+                    let before = &name[..segment_span.start - span.start + field.len()];
+                    diagnostic = diagnostic.with_help(format!(
+                        "to subtract days, put spaces around `-`: `{before} - {after}`"
+                    ));
+                }
                 if diagnostic.help.is_none() {
                     diagnostic =
                         diagnostic.with_help(format!("its fields are {}", names.join(", ")));
@@ -767,7 +888,14 @@ impl<'a> Checker<'a> {
             }
             Ty::Str => Lit::Str(word.to_string()),
             other => {
+                // `as_of-366` is one word: the writer meant to subtract.
+                let subtraction = word
+                    .split_once('-')
+                    .is_some_and(|(_, after)| after.starts_with(|c: char| c.is_ascii_digit()));
                 let hint = match other {
+                    Ty::Date if subtraction => {
+                        " (to subtract days, put spaces around `-`: `as_of - 366`)"
+                    }
                     Ty::Date => " (dates are written 2024-09-27)",
                     Ty::Str => "",
                     _ => "",

@@ -116,7 +116,7 @@ fn zero_expr(e: &mut Expr) {
             zero_expr(a);
             zero_expr(b);
         }
-        ExprKind::Compare { left, right, .. } => {
+        ExprKind::Compare { left, right, .. } | ExprKind::Arith { left, right, .. } => {
             zero_expr(left);
             zero_expr(right);
         }
@@ -132,12 +132,16 @@ fn zero_expr(e: &mut Expr) {
             var,
             collection,
             filter,
+            term,
             ..
         } => {
             var.span = Span::default();
             collection.span = Span::default();
             if let Some(f) = filter {
                 zero_expr(f);
+            }
+            if let Some(t) = term {
+                zero_expr(t);
             }
         }
     }
@@ -218,11 +222,17 @@ fn string_spans(e: &Expr, out: &mut Vec<Span>) {
         }
         | ExprKind::In {
             item: a, list: b, ..
+        }
+        | ExprKind::Arith {
+            left: a, right: b, ..
         } => {
             string_spans(a, out);
             string_spans(b, out);
         }
-        ExprKind::Quantifier { filter, .. } => {
+        ExprKind::Quantifier { filter, term, .. } => {
+            if let Some(t) = term {
+                string_spans(t, out);
+            }
             if let Some(f) = filter {
                 string_spans(f, out);
             }
@@ -628,14 +638,16 @@ fn chain_lines(word: &str, expr: &Expr, slot: &ClauseComments) -> Vec<Line> {
 // Expressions
 // ---------------------------------------------------------------------------
 
-/// Binding strength: `or` 1, `and` 2, `not` 3, comparisons 4, primaries 5.
+/// Binding strength: `or` 1, `and` 2, `not` 3, comparisons 4, `+` and `-`
+/// 5, primaries 6.
 fn strength(e: &Expr) -> u8 {
     match e.kind {
         ExprKind::Or(..) => 1,
         ExprKind::And(..) => 2,
         ExprKind::Not(_) => 3,
         ExprKind::Compare { .. } | ExprKind::In { .. } => 4,
-        _ => 5,
+        ExprKind::Arith { .. } => 5,
+        _ => 6,
     }
 }
 
@@ -757,6 +769,14 @@ fn expr_into(e: &Expr, out: &mut String) {
             out.push_str(if *negated { " not in " } else { " in " });
             operand(list, 5, out);
         }
+        // Spaces around the operator: `a-1` would read back as one name.
+        ExprKind::Arith { op, left, right } => {
+            operand(left, 5, out);
+            out.push(' ');
+            out.push_str(op.symbol());
+            out.push(' ');
+            operand(right, 6, out);
+        }
         ExprKind::Call { func, args } => {
             out.push_str(&func.name);
             out.push('(');
@@ -768,11 +788,14 @@ fn expr_into(e: &Expr, out: &mut String) {
             var,
             collection,
             filter,
+            term,
         } => {
-            out.push_str(match kind {
-                crate::lang::ast::QuantifierKind::Count => "count(",
-                crate::lang::ast::QuantifierKind::Exists => "exists(",
-            });
+            out.push_str(kind.word());
+            out.push('(');
+            if let Some(t) = term {
+                expr_into(t, out);
+                out.push_str(" for ");
+            }
             out.push_str(&var.name);
             out.push_str(" in ");
             out.push_str(&collection.name);

@@ -132,6 +132,18 @@ pub static FUNCTIONS: &[Function] = &[
         doc: "the larger number divided by the smaller (`none` if either is `none`)",
     },
     Function {
+        name: "days",
+        form: Form::Call {
+            params: &[param("date", Ty::Date), param("date", Ty::Date)],
+            eval: days,
+        },
+        returns: Ty::Num,
+        gives: "the whole days from the first date to the second",
+        doc: "the whole days from the first date to the second, negative when the second is \
+              earlier (`none` if either is `none`); a partial date counts as its first day: \
+              `days(2020-01-01, 2020-04-01)` is 91",
+    },
+    Function {
         name: "count",
         form: Form::Quantifier {
             params: "x in collection where condition",
@@ -148,6 +160,17 @@ pub static FUNCTIONS: &[Function] = &[
         returns: Ty::Bool,
         gives: "boolean",
         doc: "whether any does",
+    },
+    Function {
+        name: "sum",
+        form: Form::Quantifier {
+            params: "x.field for x in collection where condition",
+        },
+        returns: Ty::Num,
+        gives: "number",
+        doc: "the total of a number over the records of the collection that make the \
+              condition true; terms that are `none` (a staff count not known) are left out, \
+              and the sum of no terms is 0",
     },
 ];
 
@@ -268,6 +291,15 @@ fn ratio<'w>(_: &Reader<'w, '_>, args: &[Value<'w>]) -> Value<'w> {
     }
 }
 
+/// `days(a, b)`: whole days from `a` to `b`, each its first day when partial.
+fn days<'w>(_: &Reader<'w, '_>, args: &[Value<'w>]) -> Value<'w> {
+    match *args {
+        // Day numbers of scenario dates are below 4 million: exact in an f64.
+        [Value::Date(a), Value::Date(b)] => Value::Num((b.day_number() - a.day_number()) as f64),
+        _ => Value::Null,
+    }
+}
+
 /// The id a value denotes: an id, an id written as text, or a bound record's id.
 fn sym(reader: &Reader<'_, '_>, value: Value<'_>) -> Option<Sym> {
     match value {
@@ -315,13 +347,15 @@ mod tests {
                 "class(rank)",
                 "recognition(state, government [, date])",
                 "ratio(number, number)",
+                "days(date, date)",
                 "count(x in collection where condition)",
                 "exists(x in collection where condition)",
+                "sum(x.field for x in collection where condition)",
             ]
         );
         assert_eq!(
             names_in_words(),
-            "class, recognition, ratio, count and exists"
+            "class, recognition, ratio, days, count, exists and sum"
         );
     }
 

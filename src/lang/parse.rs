@@ -17,7 +17,7 @@
 use crate::diag::Code;
 use crate::diag::{self, Diagnostic};
 use crate::lang::ast::{
-    Binding, CmpOp, Expr, ExprKind, Ident, QuantifierKind, Rule, RuleFile, Severity, Span,
+    ArithOp, Binding, CmpOp, Expr, ExprKind, Ident, QuantifierKind, Rule, RuleFile, Severity, Span,
     Template, TemplatePart, Text,
 };
 use crate::scenario::date::{Date, DateError};
@@ -52,8 +52,9 @@ pub const CLAUSES: &[&str] = &[
 /// Clauses a rule must have.
 const REQUIRED: &[&str] = &["title", "severity", "cite", "for", "message"];
 
-/// Call names that are really quantifiers: `count(x in c where e)`.
-pub const QUANTIFIERS: &[&str] = &["count", "exists"];
+/// Call names that are really quantifiers: `count(x in c where e)`,
+/// `sum(x.f for x in c where e)`.
+pub const QUANTIFIERS: &[&str] = &["count", "exists", "sum"];
 
 /// A syntax error in a single expression (`parse_expr`).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -485,12 +486,17 @@ fn height(e: &Expr) -> usize {
         | ExprKind::Name(_) => return 0,
         ExprKind::Not(x) => height(x),
         ExprKind::And(a, b) | ExprKind::Or(a, b) => height(a).max(height(b)),
-        ExprKind::Compare { left, right, .. } => height(left).max(height(right)),
+        ExprKind::Compare { left, right, .. } | ExprKind::Arith { left, right, .. } => {
+            height(left).max(height(right))
+        }
         ExprKind::In { item, list, .. } => height(item).max(height(list)),
         ExprKind::List(items) | ExprKind::Call { args: items, .. } => {
             items.iter().map(height).max().unwrap_or(0)
         }
-        ExprKind::Quantifier { filter, .. } => filter.as_deref().map_or(0, height),
+        ExprKind::Quantifier { filter, term, .. } => filter
+            .as_deref()
+            .map_or(0, height)
+            .max(term.as_deref().map_or(0, height)),
     };
     below + 1
 }
@@ -579,11 +585,11 @@ fn operator(i: &str) -> Option<(&str, Op, &str)> {
 
 /// `a OP b` with OP a comparison or (`not`) `in`; non-associative.
 fn compare<'a>(cx: Cx<'_>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
-    let (i, left) = primary(cx, i, depth)?;
+    let (i, left) = additive(cx, i, depth)?;
     let Some((after, op, op_text)) = operator(ws(i)) else {
         return Ok((i, left));
     };
-    let (rest, right) = primary(cx, ws(after), depth)?;
+    let (rest, right) = additive(cx, ws(after), depth)?;
     let span = left.span.to(right.span);
     let (left, right) = (Box::new(left), Box::new(right));
     let kind = match op {
@@ -603,6 +609,36 @@ fn compare<'a>(cx: Cx<'_>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
         return Err(nom::Err::Failure(fail));
     }
     Ok((rest, Expr { kind, span }))
+}
+
+/// `a + b - c`: left associative, binds tighter than comparisons. A `-`
+/// needs a space (or a non-name character) before it: `a-b` is one name.
+/// Chains are bounded like `and`/`or` chains (see `chain`).
+fn additive<'a>(cx: Cx<'_>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
+    let (mut i, mut left) = primary(cx, i, depth)?;
+    let mut tall = height(&left);
+    loop {
+        let at = ws(i);
+        let op = match at.chars().next() {
+            Some('+') => ArithOp::Add,
+            Some('-') => ArithOp::Sub,
+            _ => return Ok((i, left)),
+        };
+        let (rest, right) = primary(cx, ws(&at[1..]), depth)?;
+        tall = tall.max(height(&right)) + 1;
+        if tall > MAX_HEIGHT {
+            let message = format!("expression is too long (limit {MAX_HEIGHT} levels of `+`/`-`)");
+            return fail(at, 1, message);
+        }
+        let span = left.span.to(right.span);
+        let kind = ExprKind::Arith {
+            op,
+            left: Box::new(left),
+            right: Box::new(right),
+        };
+        left = Expr { kind, span };
+        i = rest;
+    }
 }
 
 fn primary<'a>(cx: Cx<'_>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
@@ -692,10 +728,11 @@ fn call<'a>(cx: Cx<'_>, open: &'a str, func: Ident, depth: usize) -> PResult<'a,
             None => {
                 let what = format!("`,` or `)` in the arguments of `{}`", func.name);
                 let mut fail = expected_fail(rest, &what);
-                // `exist(g in gs where ...)`: a misspelt quantifier. (Without
-                // `where` it parses as a call with an `in` argument, and the
-                // checker reports the unknown function.)
-                if keyword(rest, "where").is_some() {
+                // `exist(g in gs where ...)`, `summ(x.staff for x in ...)`: a
+                // misspelt quantifier. (Without `where` or `for` it parses as
+                // a call with an `in` argument, and the checker reports the
+                // unknown function.)
+                if keyword(rest, "where").is_some() || keyword(rest, "for").is_some() {
                     fail = fail.suggest(&func.name, QUANTIFIERS);
                 }
                 return Err(nom::Err::Failure(fail));
@@ -704,14 +741,28 @@ fn call<'a>(cx: Cx<'_>, open: &'a str, func: Ident, depth: usize) -> PResult<'a,
     }
 }
 
-/// `count( VAR in COLLECTION [where EXPR] )`, from the `(`.
+/// `count( VAR in COLLECTION [where EXPR] )`, or
+/// `sum( EXPR for VAR in COLLECTION [where EXPR] )`, from the `(`.
 fn quantifier<'a>(cx: Cx<'_>, open: &'a str, func: Ident, depth: usize) -> PResult<'a, ExprKind> {
-    let kind = if func.name == "count" {
-        QuantifierKind::Count
-    } else {
-        QuantifierKind::Exists
+    let kind = match func.name.as_str() {
+        "count" => QuantifierKind::Count,
+        "sum" => QuantifierKind::Sum,
+        _ => QuantifierKind::Exists,
     };
-    let (rest, var_) = var(cx, ws(&open[1..]), "a variable name")?;
+    let mut rest = ws(&open[1..]);
+    let mut term = None;
+    if kind == QuantifierKind::Sum {
+        let (after, e) = or_expr(cx, rest, depth)?;
+        let after = ws(after);
+        let Some(after) = keyword(after, "for") else {
+            let fail = expected_fail(after, "`for` after the term of `sum`")
+                .help("`sum` is written `sum(x.staff for x in missions where ...)`");
+            return Err(nom::Err::Failure(fail));
+        };
+        term = Some(Box::new(e));
+        rest = ws(after);
+    }
+    let (rest, var_) = var(cx, rest, "a variable name")?;
     let rest = ws(rest);
     let Some(rest) = keyword(rest, "in") else {
         return expected(rest, &format!("`in` after `{}`", var_.name));
@@ -736,6 +787,7 @@ fn quantifier<'a>(cx: Cx<'_>, open: &'a str, func: Ident, depth: usize) -> PResu
         var: var_,
         collection,
         filter,
+        term,
     };
     Ok((rest, kind))
 }
@@ -1162,15 +1214,21 @@ rule rank-parity {
                 let args: Vec<String> = args.iter().map(shape).collect();
                 format!("{}({})", func.name, args.join(" "))
             }
+            ExprKind::Arith { op, left, right } => {
+                format!("({} {} {})", op.symbol(), shape(left), shape(right))
+            }
             ExprKind::Quantifier {
                 kind,
                 var,
                 collection,
                 filter,
+                term,
             } => {
                 let filter = filter.as_ref().map(|f| format!(" where {}", shape(f)));
+                let term = term.as_ref().map(|t| format!("{} for ", shape(t)));
                 format!(
-                    "{kind:?}({} in {}{})",
+                    "{kind:?}({}{} in {}{})",
+                    term.unwrap_or_default(),
                     var.name,
                     collection.name,
                     filter.unwrap_or_default()
@@ -1337,6 +1395,59 @@ rule rank-parity {
     }
 
     #[test]
+    fn date_arithmetic_and_sums() {
+        assert_eq!(expr("m.head.from + 90"), "(+ m.head.from 90)");
+        assert_eq!(expr("m.head.from+90"), "(+ m.head.from 90)");
+        assert_eq!(expr("as_of - 366"), "(- as_of 366)");
+        assert_eq!(expr("as_of -366"), "(- as_of 366)");
+        // A `-` straight after a name is part of the name.
+        assert_eq!(expr("as_of-366"), "as_of-366");
+        assert_eq!(expr("2024-02-28 + 1"), "(+ date:2024-02-28 1)");
+        // Left associative, tighter than comparisons, looser than calls.
+        assert_eq!(expr("a + 1 - 2"), "(- (+ a 1) 2)");
+        assert_eq!(expr("a + (1 - 2)"), "(+ a (- 1 2))");
+        assert_eq!(
+            expr("m.head.from + 90 < as_of and x"),
+            "(and (< (+ m.head.from 90) as_of) x)"
+        );
+        assert_eq!(
+            expr("days(m.head.from, as_of) > 90"),
+            "(> days(m.head.from as_of) 90)"
+        );
+        assert_eq!(
+            expr("sum(x.staff for x in missions where x.sender == m.sender) > 3"),
+            "(> Sum(x.staff for x in missions where (== x.sender m.sender)) 3)"
+        );
+        assert_eq!(
+            expr("sum( class(x.head.rank) for x in missions )"),
+            "Sum(class(x.head.rank) for x in missions)"
+        );
+        assert_eq!(
+            expr(
+                "count(m in missions where sum(x.staff for x in missions where x.sender == m.sender) > 1)"
+            ),
+            "Count(m in missions where (> Sum(x.staff for x in missions where (== x.sender m.sender)) 1))"
+        );
+        let e = expr_err("sum(x in missions where x.staff > 1)");
+        assert_eq!(
+            e.message,
+            "expected `for` after the term of `sum`, found `where`"
+        );
+        assert_eq!(
+            expr_err("a + ").message,
+            "expected an expression, found end of input"
+        );
+        assert_eq!(
+            expr_err("a - - 1").message,
+            "expected an expression, found `-`"
+        );
+        // A long chain is an error, not a stack overflow.
+        let long = format!("a{}", " + 1".repeat(100_000));
+        assert!(expr_err(&long).message.contains("levels of `+`/`-`"));
+        assert!(parse_expr(&format!("a{}", " + 1".repeat(MAX_HEIGHT))).is_ok());
+    }
+
+    #[test]
     fn literals() {
         assert_eq!(expr(r#""a\"b\\c\td""#), r#""a\"b\\c\td""#);
         assert_eq!(expr("[6, 1.5, 0,]"), "[6 1.5 0]");
@@ -1459,6 +1570,14 @@ rule rank-parity {
         )));
         assert_eq!(loc(&d), (7, 23));
         assert_eq!(d.help.as_deref(), Some("did you mean `exists`?"));
+        let d = one(&with_clauses(&format!(
+            "{BASE}\n  where summ(x.staff for x in missions) > 1"
+        )));
+        assert_eq!(
+            d.message,
+            "expected `,` or `)` in the arguments of `summ`, found `for`"
+        );
+        assert_eq!(d.help.as_deref(), Some("did you mean `sum`?"));
     }
 
     #[test]
@@ -1723,6 +1842,8 @@ rule rank-parity {
             EXAMPLE.replace("m.", "é."),
             "rule é-ü { title \"ü\u{301}\" message \"{ü}\" }".to_string(),
             "count(m in ms where not [(f(\"{\", 2024-02-3".to_string(),
+            "sum(x.s + 1 - 2 for x in ms where days(x.f - 3, as_of) > sum(y.t for y in ms))"
+                .to_string(),
             "\"\\".to_string(),
         ];
         for text in &mangled {

@@ -113,11 +113,74 @@ impl Date {
         }
     }
 
+    /// The last day a date can be (years are written with four digits).
+    pub const LATEST: Date = Date {
+        year: 9999,
+        month: 12,
+        day: 31,
+        precision: Precision::Day,
+    };
+
+    /// The number of the day this date compares as (its first day when
+    /// partial), counted from 0001-01-01 as day 0: the difference of two is
+    /// the days between them.
+    pub fn day_number(&self) -> i64 {
+        // Howard Hinnant's days-from-civil, over years starting in March so
+        // that the leap day is the last of its year.
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let year_of_era = y - era * 400;
+        let day_of_year = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        era * 146_097 + day_of_era - FIRST_DAY
+    }
+
+    /// The full date of a day number (`day_number`'s inverse); `None` outside
+    /// 0001-01-01 to 9999-12-31, the dates a scenario can write.
+    pub fn from_day_number(n: i64) -> Option<Date> {
+        if !(0..=Date::LATEST.day_number()).contains(&n) {
+            return None;
+        }
+        let n = n + FIRST_DAY;
+        let era = n.div_euclid(146_097);
+        let day_of_era = n - era * 146_097;
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let shifted_month = (5 * day_of_year + 2) / 153;
+        let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+        let month = if shifted_month < 10 {
+            shifted_month + 3
+        } else {
+            shifted_month - 9
+        };
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        Date::ymd(
+            u16::try_from(year).ok()?,
+            u8::try_from(month).ok()?,
+            u8::try_from(day).ok()?,
+        )
+    }
+
+    /// This date (its first day when partial) moved by `days`; `None` when
+    /// that leaves the dates a scenario can write.
+    pub fn add_days(&self, days: i64) -> Option<Date> {
+        Date::from_day_number(self.day_number().checked_add(days)?)
+    }
+
     /// The day this date compares as: its first day when partial.
     pub fn ordinal(&self) -> u32 {
         u32::from(self.year) * 10_000 + u32::from(self.month) * 100 + u32::from(self.day)
     }
 }
+
+/// 0001-01-01 in days after 0000-03-01, where `day_number`'s count of eras starts.
+const FIRST_DAY: i64 = 306;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateError {
@@ -233,6 +296,49 @@ mod tests {
         assert_eq!(next("2024-12-31"), Ok("2025-01-01".into()));
         assert_eq!(next("2018-04"), Ok("2018-04-02".into()));
         assert_eq!(next("1992"), Ok("1992-01-02".into()));
+    }
+
+    #[test]
+    fn day_numbers_count_days_and_round_trip() {
+        let n = |s| Date::parse(s).map(|d| d.day_number());
+        assert_eq!(n("0001-01-01"), Ok(0));
+        assert_eq!(n("0001-03-01"), Ok(59));
+        assert_eq!(n("2020-04-01").unwrap() - n("2020-01-01").unwrap(), 91);
+        assert_eq!(n("2024-01-01").unwrap() - n("2023-01-01").unwrap(), 365);
+        assert_eq!(n("2025-01-01").unwrap() - n("2024-01-01").unwrap(), 366);
+        assert_eq!(n("2018-04"), n("2018-04-01"));
+        assert_eq!(n("2018"), n("2018-01-01"));
+        // Every day of the range, one after the other.
+        let mut day = Date::EARLIEST;
+        for k in 0..=Date::LATEST.day_number() {
+            assert_eq!(day.day_number(), k);
+            assert_eq!(Date::from_day_number(k), Some(day));
+            if k < Date::LATEST.day_number() {
+                day = day.next_day();
+            }
+        }
+        assert_eq!(day.to_string(), "9999-12-31");
+        assert_eq!(Date::from_day_number(-1), None);
+        assert_eq!(Date::from_day_number(Date::LATEST.day_number() + 1), None);
+    }
+
+    #[test]
+    fn adding_days_rolls_over_leap_days_and_stops_at_the_range() {
+        let add = |s, k| {
+            Date::parse(s)
+                .ok()
+                .and_then(|d| d.add_days(k))
+                .map(|d| d.to_string())
+        };
+        assert_eq!(add("2024-02-28", 1).as_deref(), Some("2024-02-29"));
+        assert_eq!(add("2023-02-28", 1).as_deref(), Some("2023-03-01"));
+        assert_eq!(add("2024-03-01", -1).as_deref(), Some("2024-02-29"));
+        assert_eq!(add("2020-01-01", 90).as_deref(), Some("2020-03-31"));
+        assert_eq!(add("2018-04", 0).as_deref(), Some("2018-04-01"));
+        assert_eq!(add("0001-01-01", -1), None);
+        assert_eq!(add("9999-12-31", 1), None);
+        assert_eq!(add("2024-01-01", i64::MAX), None);
+        assert_eq!(add("2024-01-01", i64::MIN), None);
     }
 
     #[test]

@@ -493,6 +493,11 @@ impl<'a> RefWorld<'a> {
                         _ => V::Null,
                     }
                 }
+                // Whole days between the two days, by the serial day count.
+                ("days", [a, b]) => match (self.value(a, env), self.value(b, env)) {
+                    (V::Date(a), V::Date(b)) => V::Num((b.serial() - a.serial()) as f64),
+                    _ => V::Null,
+                },
                 ("ratio", [a, b]) => match (self.value(a, env), self.value(b, env)) {
                     (V::Num(a), V::Num(b)) => {
                         let (high, low) = (a.max(b), a.min(b));
@@ -508,28 +513,59 @@ impl<'a> RefWorld<'a> {
                 },
                 (name, _) => panic!("the reference has no function `{name}`"),
             },
+            Ex::Shift { date, days, back } => {
+                match (self.value(date, env), self.value(days, env)) {
+                    (V::Date(d), V::Num(n)) => shifted(d, n, *back).map_or(V::Null, V::Date),
+                    _ => V::Null,
+                }
+            }
             Ex::Quantifier {
                 kind,
                 slot,
                 collection,
                 filter,
+                term,
             } => {
                 let saved = env[*slot];
                 let mut count = 0u32;
+                let mut total = 0.0;
                 for row in 0..self.rows(*collection) {
                     env[*slot] = V::Row(*collection, row);
                     if filter.as_ref().is_none_or(|f| self.holds(f, env)) {
                         count += 1;
+                        // docs/rules.md: terms that are `none` are left out.
+                        if let Some(term) = term
+                            && let V::Num(n) = self.value(term, env)
+                        {
+                            total += n;
+                        }
                     }
                 }
                 env[*slot] = saved;
                 match kind {
                     QuantifierKind::Exists => V::Bool(count > 0),
                     QuantifierKind::Count => V::Num(f64::from(count)),
+                    QuantifierKind::Sum => V::Num(total),
                 }
             }
         }
     }
+}
+
+/// `d + n` days (`d - n` when `back`), from docs/rules.md: only a whole `n`,
+/// and only to a day from 0001-01-01 to 9999-12-31 (four-digit years);
+/// otherwise `none`.
+fn shifted(d: Day, n: f64, back: bool) -> Option<Day> {
+    if !n.is_finite() || n.fract() != 0.0 || n.abs() > 1e12 {
+        return None;
+    }
+    let n = if back { -(n as i64) } else { n as i64 };
+    let first = Day::parse("0001-01-01")?.serial();
+    let last = Day::parse("9999-12-31")?.serial();
+    let serial = d.serial() + n;
+    (first..=last)
+        .contains(&serial)
+        .then(|| Day::from_serial(serial))
 }
 
 trait OrElse<'a> {
