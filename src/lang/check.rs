@@ -660,7 +660,7 @@ impl<'a> Checker<'a> {
             .map_or("", |(n, _, _)| *n);
         let diagnostic = self
             .diagnostic(
-                "type-mismatch",
+                Code::TypeMismatch,
                 expr.span,
                 format!("`sum` adds numbers, but this is {ty}"),
             )
@@ -704,7 +704,7 @@ impl<'a> Checker<'a> {
         };
         if let Some((span, message, help)) = problem {
             let diagnostic = self
-                .diagnostic("type-mismatch", span, message)
+                .diagnostic(Code::TypeMismatch, span, message)
                 .with_help(help);
             self.diagnostics.push(diagnostic);
             return None;
@@ -714,7 +714,7 @@ impl<'a> Checker<'a> {
         {
             let diagnostic = self
                 .diagnostic(
-                    "type-mismatch",
+                    Code::TypeMismatch,
                     right.span,
                     format!("a number of days must be whole, but this is {n}"),
                 )
