@@ -27,7 +27,8 @@ pub struct PrecedenceArgs {
 /// 2 on an input or usage error.
 pub fn precedence(session: &mut Session, args: &PrecedenceArgs) -> Exit {
     // Refused before anything is read, as the other commands refuse them.
-    if matches!(args.format, Format::Sarif | Format::Junit | Format::Github) {
+    // Markdown is the one `check` format a diplomatic list has too.
+    if args.format.check_only() && args.format != Format::Markdown {
         say!(
             "error[{}]: `parity precedence` writes --format human, json or markdown; the CI formats are for `parity check`",
             crate::diag::Code::Usage
