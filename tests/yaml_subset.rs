@@ -420,3 +420,103 @@ fn errors_come_from_serde_saphyr_with_their_location() {
         );
     }
 }
+
+/// `agree`, under given limits: where the fast reader answers, serde-saphyr
+/// accepts and gives the same tree.
+fn agree_within(text: &str, limits: &YamlLimits) -> bool {
+    let Some(tree) = subset::parse(text, limits) else {
+        return false;
+    };
+    match parse_full(text, "t.yaml", limits) {
+        Ok(full) => assert_eq!(tree, full, "disagree under {limits:?}:\n{text}"),
+        Err(error) => panic!("accepted beyond {limits:?} ({error:?}):\n{text}"),
+    }
+    true
+}
+
+/// Each construct of the subset is *answered* by the fast reader, not only
+/// answered rightly when it answers: a reader that declines too much is
+/// correct but slow, and the comparison tests above cannot see it.
+#[test]
+fn the_fast_reader_answers_each_construct_of_its_subset() {
+    let long_key = "k".repeat(1000);
+    let mut texts: Vec<String> = [
+        "a: 1\nb: text\n",
+        "a:\n  - x\n  - y\n",
+        "a:\n- x\n- y\n",
+        "a:\n  - - x\n    - y\n",
+        "a:\n  - - - - x\n",
+        "a:\n  - b: 1\n    c: 2\n",
+        "a:\n  b:\n    c: x\n",
+        "a: [x, y]\n",
+        "a: [[x], [y, [z]]]\n",
+        "a: {b: c}\n",
+        "a: {b: {c: {d: x}}}\n",
+        "a: {b: [c, {d: e}]}\n",
+        "a: 'it''s'\n",
+        "a: 'x'''\n",
+        "a: ''''\n",
+        "a: \"x\\ty\\nz\"\n",
+        "a: \"\\x41\\u00e9\\U0001F600\"\n",
+        "a: x # note\n",
+    ]
+    .iter()
+    .map(|t| t.to_string())
+    .collect();
+    // Every escape the reader knows, alone, between other characters.
+    for escape in [
+        "\\\"", "\\\\", "\\/", "\\n", "\\t", "\\r", "\\0", "\\a", "\\b", "\\e", "\\f", "\\v",
+    ] {
+        texts.push(format!("a: \"x{escape}y\"\n"));
+    }
+    // The longest key the reader takes (serde-saphyr looks 1,024 ahead).
+    texts.push(format!("{long_key}: v\n"));
+    texts.push(format!("a: {{{long_key}: v}}\n"));
+    for text in &texts {
+        assert!(agree(text), "the fast reader declines {text:?}");
+    }
+}
+
+/// Nesting at and beyond `max_depth`: the fast reader may decline early, but
+/// must never accept what serde-saphyr rejects, and it answers with little
+/// room to spare. Each layout nests in its own way: inline `- -`, block
+/// mappings, flow mappings (keys included) and flow sequences.
+#[test]
+fn depth_limits_hold_in_the_fast_reader_for_every_layout() {
+    let layouts: [fn(usize) -> String; 4] = [
+        |n| format!("a:\n  {}x\n", "- ".repeat(n)),
+        |n| {
+            let mut text = String::new();
+            for level in 0..n {
+                text.push_str(&format!("{}k{level}:\n", "  ".repeat(level)));
+            }
+            text.push_str(&format!("{}end: x\n", "  ".repeat(n)));
+            text
+        },
+        |n| format!("a: {}x{}\n", "{b: ".repeat(n), "}".repeat(n)),
+        |n| format!("a: {}x{}\n", "[".repeat(n), "]".repeat(n)),
+    ];
+    let within = |max_depth| YamlLimits {
+        max_depth,
+        ..YamlLimits::default()
+    };
+    for (number, layout) in layouts.iter().enumerate() {
+        for n in 1..=8 {
+            let text = layout(n);
+            let mut answered = None;
+            for max_depth in 1..=16 {
+                if agree_within(&text, &within(max_depth)) && answered.is_none() {
+                    answered = Some(max_depth);
+                }
+            }
+            let full = (1..=16).find(|&d| parse_full(&text, "t.yaml", &within(d)).is_ok());
+            let (Some(answered), Some(full)) = (answered, full) else {
+                panic!("layout {number}, depth {n}: fast {answered:?}, full {full:?}:\n{text}");
+            };
+            assert!(
+                answered >= full && answered <= full + 3,
+                "layout {number}, depth {n}: answers from max_depth {answered}, serde-saphyr from {full}:\n{text}"
+            );
+        }
+    }
+}
