@@ -224,8 +224,13 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), generated from these definitions.
-    Man,
+    /// Print the man page (roff), generated from these definitions: parity(1),
+    /// or with a command, that command's page, e.g. `parity man check` for
+    /// parity-check(1).
+    Man {
+        /// The command whose page to print.
+        command: Option<String>,
+    },
     /// List the rules: id, severity and title.
     Rules {
         /// Also load the rules of this directory or file. Repeatable.
@@ -433,22 +438,50 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut command, "parity", &mut out);
             commands::done(session.emit(None, &String::from_utf8_lossy(&out)))
         }
-        Command::Man => {
-            let command = <Cli as clap::CommandFactory>::command();
-            let mut out = Vec::new();
-            match clap_mangen::Man::new(command).render(&mut out) {
-                Ok(()) => commands::done(session.emit_with(None, |w| w.write_all(&out))),
-                Err(error) => {
-                    // A closed stderr has nowhere to report to: ignored, not a panic.
-                    let _ = writeln!(
-                        std::io::stderr().lock(),
-                        "parity: cannot render the man page: {error}"
-                    );
-                    Exit::InputError
-                }
-            }
-        }
+        Command::Man { command } => man_page(session, command.as_deref()),
         Command::Rules { rules } => commands::list_rules(session, &rules),
     };
     status(exit)
+}
+
+/// parity(1), or the page of one command: the pages parity(1) refers to
+/// (parity-check(1), ...) are built the way `clap_mangen::generate_to` builds
+/// them, so their names and synopses match the references.
+fn man_page(session: &mut Session, name: Option<&str>) -> Exit {
+    let mut top = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    top.build();
+    let version = env!("CARGO_PKG_VERSION");
+    let page = match name {
+        None => clap_mangen::Man::new(top),
+        Some(name) => match top.find_subcommand(name) {
+            // The footer names the program and version, as parity(1)'s does.
+            Some(command) => clap_mangen::Man::new(command.clone())
+                .source(format!("parity-{} {version}", command.get_name())),
+            None => {
+                let hint = parity::diag::nearest(name, top.get_subcommands().map(|c| c.get_name()))
+                    .map(|near| format!("; did you mean `{near}`?"))
+                    .unwrap_or_default();
+                // A closed stderr has nowhere to report to: ignored, not a panic.
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "error[{}]: parity has no command `{}`{hint}",
+                    parity::diag::Code::Usage,
+                    parity::diag::printable(name)
+                );
+                return Exit::InputError;
+            }
+        },
+    };
+    let mut out = Vec::new();
+    match page.render(&mut out) {
+        Ok(()) => commands::done(session.emit_with(None, |w| w.write_all(&out))),
+        Err(error) => {
+            // A closed stderr has nowhere to report to: ignored, not a panic.
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "parity: cannot render the man page: {error}"
+            );
+            Exit::InputError
+        }
+    }
 }

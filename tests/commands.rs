@@ -1913,6 +1913,36 @@ fn man_prints_a_roff_page() {
     assert!(run.stdout.starts_with('.'), "roff: {}", &run.stdout[..80]);
 }
 
+#[test]
+fn every_page_the_man_page_refers_to_exists() {
+    let dir = scratch("man-pages");
+    let top = parity_in(&dir, &["man"]);
+    top.exits(0);
+    // parity(1) names each command's page as `parity\-NAME(1)`.
+    let pages: Vec<&str> = top
+        .stdout
+        .split("parity\\-")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name))
+        .collect();
+    assert!(
+        pages.contains(&"check") && pages.contains(&"precedence"),
+        "{pages:?}"
+    );
+    assert!(!pages.contains(&"help"), "no page for `help`: {pages:?}");
+    for name in pages {
+        let page = parity_in(&dir, &["man", name]);
+        page.exits(0).stderr_empty();
+        page.stdout_has(&format!("\n.TH parity-{name} 1 "))
+            .stdout_has(&format!("\n.SH NAME\nparity\\-{name} \\- "))
+            .stdout_has(&format!("\\fBparity {name}\\fR"));
+    }
+    parity_in(&dir, &["man", "chek"])
+        .exits(2)
+        .stdout_empty()
+        .stderr_has("error[usage]: parity has no command `chek`; did you mean `check`?");
+}
+
 // ---------------------------------------------------------------------------
 // The project file: --config, --no-config
 
