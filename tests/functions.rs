@@ -31,21 +31,12 @@ fn regenerated(docs: &str) -> String {
     )
 }
 
+mod common;
+
 #[test]
 fn the_docs_table_of_functions_is_generated_from_the_code() {
     let docs = std::fs::read_to_string(DOCS).unwrap();
-    let wanted = regenerated(&docs);
-    if std::env::var_os("PARITY_BLESS").is_some_and(|v| v == "1") {
-        if wanted != docs {
-            std::fs::write(DOCS, &wanted).unwrap();
-        }
-        return;
-    }
-    assert!(
-        wanted == docs,
-        "the table of functions in {DOCS} differs from src/lang/functions.rs; \
-         regenerate it with `PARITY_BLESS=1 cargo test --test functions`"
-    );
+    common::agrees(DOCS, &regenerated(&docs), "src/lang/functions.rs");
 }
 
 #[test]

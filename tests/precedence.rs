@@ -13,116 +13,15 @@
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-struct Run {
-    args: String,
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn exits(&self, code: i32) -> &Run {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "parity {}: wrong exit status\n--- stdout\n{}\n--- stderr\n{}",
-            self.args,
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
-    fn stdout_has(&self, needle: &str) -> &Run {
-        assert!(
-            self.stdout.contains(needle),
-            "parity {}: stdout lacks {needle:?}\n--- stdout\n{}",
-            self.args,
-            self.stdout
-        );
-        self
-    }
-
-    fn stderr_has(&self, needle: &str) -> &Run {
-        assert!(
-            self.stderr.contains(needle),
-            "parity {}: stderr lacks {needle:?}\n--- stderr\n{}",
-            self.args,
-            self.stderr
-        );
-        self
-    }
-
-    fn stderr_lacks(&self, needle: &str) -> &Run {
-        assert!(
-            !self.stderr.contains(needle),
-            "parity {}: stderr has {needle:?}\n--- stderr\n{}",
-            self.args,
-            self.stderr
-        );
-        self
-    }
-
-    fn stdout_empty(&self) -> &Run {
-        assert!(
-            self.stdout.is_empty(),
-            "parity {}: expected nothing on stdout\n{}",
-            self.args,
-            self.stdout
-        );
-        self
-    }
-
-    fn stderr_empty(&self) -> &Run {
-        assert!(
-            self.stderr.is_empty(),
-            "parity {}: expected nothing on stderr\n{}",
-            self.args,
-            self.stderr
-        );
-        self
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("parity {}: not JSON: {e}\n{}", self.args, self.stdout))
-    }
-}
-
-fn parity_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_parity"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the parity binary runs");
-    Run {
-        args: args.join(" "),
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
+mod common;
+use common::{parity_in, scratch, write};
 
 /// A fresh directory holding `s.yaml` and an empty project file.
 fn project(name: &str) -> PathBuf {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!(
-        "parity-precedence-{}-{n}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    write(&dir, "parity.toml", "# synthetic, empty\n");
+    let dir = scratch(name);
     write(&dir, "s.yaml", SCENARIO);
     dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).unwrap();
 }
 
 fn with<'a>(base: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {

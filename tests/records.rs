@@ -6,28 +6,10 @@
 
 use parity::scenario::records::{fill_regions, json_schema, rule_table, scenario_tables};
 
-/// Compares `path` with `want`; rewrites it under `PARITY_BLESS=1`.
+mod common;
+
 fn agrees(path: &str, want: &str) {
-    let have = std::fs::read_to_string(path).unwrap();
-    if have == want {
-        return;
-    }
-    if std::env::var_os("PARITY_BLESS").is_some_and(|v| v == "1") {
-        std::fs::write(path, want).unwrap();
-        return;
-    }
-    let line = have
-        .lines()
-        .zip(want.lines())
-        .position(|(a, b)| a != b)
-        .map_or(have.lines().count().min(want.lines().count()), |i| i);
-    panic!(
-        "{path} differs from the record tables from line {}:\n  committed: {:?}\n  generated: {:?}\n\
-         run `PARITY_BLESS=1 cargo test --test records` to regenerate it",
-        line + 1,
-        have.lines().nth(line),
-        want.lines().nth(line)
-    );
+    common::agrees(path, want, "the record tables");
 }
 
 #[test]
