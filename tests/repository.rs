@@ -221,6 +221,63 @@ fn a_link_inside_the_tree_is_read_once_under_its_real_name() {
     assert_eq!(files(&json(&twice)), ["s/a.yaml"]);
 }
 
+/// A shell glob (`parity check *.yaml`) names every link a pull request
+/// plants: a named link is followed only to a file inside the working
+/// directory or the link's own directory, and never into `.git`. The
+/// caller's own descriptors (`/dev/stdin`) still work from anywhere.
+#[test]
+fn a_named_link_out_of_the_tree_is_refused_without_its_content() {
+    let outside = scratch("outside");
+    // Synthetic secret; `parity_with` fails the test if it is ever printed.
+    write(&outside, "id_rsa", &format!("{SECRET}: [\n"));
+    write(&outside, "elsewhere.yaml", &clean("elsewhere"));
+    let dir = scratch("named-links");
+    write(&dir, "s/a.yaml", &clean("a"));
+    write(
+        &dir,
+        ".git/config",
+        &format!("[http]\n  extraheader = {SECRET}\n"),
+    );
+    symlink("/proc/self/environ", dir.join("env.yaml")).unwrap();
+    symlink(outside.join("id_rsa"), dir.join("key.yaml")).unwrap();
+    symlink(".git/config", dir.join("git.yaml")).unwrap();
+    symlink("s/a.yaml", dir.join("alias.yaml")).unwrap();
+    symlink("a.yaml", dir.join("s/same-dir.yaml")).unwrap();
+    let names = [
+        "env.yaml",
+        "key.yaml",
+        "git.yaml",
+        "alias.yaml",
+        "s/same-dir.yaml",
+    ];
+    let out = parity_in(&dir, &[&["check", "--format", "json"][..], &names].concat());
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    for refused in ["env.yaml", "key.yaml", "git.yaml"] {
+        assert!(
+            out.stderr.contains(&format!(
+                "error[not-a-file]: cannot read {refused}: it is a symbolic link to a file outside"
+            )),
+            "{refused}: {}",
+            out.stderr
+        );
+    }
+    assert!(
+        out.stderr.contains("= help: name the file itself"),
+        "{}",
+        out.stderr
+    );
+    // The links inside are read, once (both name s/a.yaml).
+    assert!(out.stdout.contains("\"scenario\": \"a\""), "{}", out.stdout);
+    // The file itself, named, is the user's choice and is read.
+    let direct = outside.join("elsewhere.yaml");
+    let named = parity_in(&dir, &["check", direct.to_str().unwrap()]);
+    assert_eq!(named.code, Some(0), "{}", named.stderr);
+    // Standard input by its device name, from a file outside the tree.
+    let text = std::fs::read_to_string(&direct).unwrap();
+    let stdin = parity_with(&dir, &["check", "/dev/stdin"], Some(&text));
+    assert_eq!(stdin.code, Some(0), "{}", stdin.stderr);
+}
+
 #[test]
 fn a_named_special_file_is_read_only_up_to_the_limit() {
     let dir = scratch("zero");

@@ -110,6 +110,10 @@ pub enum ReadError {
     NotRegular(&'static str),
     #[error("it is a symbolic link, which is not followed here")]
     Link,
+    #[error(
+        "it is a symbolic link to a file outside both the working directory and the link's own directory, or into .git, which is not followed"
+    )]
+    LinkOutside,
     #[error("the file is {size} bytes, more than the limit of {limit} bytes")]
     TooLarge { size: u64, limit: usize },
     #[error("it is more than the limit of {limit} bytes")]
@@ -127,7 +131,10 @@ impl ReadError {
         match self {
             ReadError::TooLarge { .. } | ReadError::TooLong { .. } => Code::FileTooLarge,
             ReadError::NotUtf8(_) => Code::InvalidUtf8,
-            ReadError::NotRegular(_) | ReadError::Link | ReadError::Directory => Code::NotAFile,
+            ReadError::NotRegular(_)
+            | ReadError::Link
+            | ReadError::LinkOutside
+            | ReadError::Directory => Code::NotAFile,
             ReadError::NotFound | ReadError::Io(_) => Code::UnreadableFile,
         }
     }
@@ -141,6 +148,9 @@ impl ReadError {
         match self {
             ReadError::TooLarge { .. } | ReadError::TooLong { .. } => diagnostic
                 .with_help("raise the limit with --limit-file-bytes if the file is genuine"),
+            ReadError::LinkOutside => diagnostic.with_help(
+                "name the file itself if you mean to check it; a link in a pull request could point at a secret",
+            ),
             _ => diagnostic,
         }
     }
@@ -219,6 +229,9 @@ pub fn read_file(path: &Path, name: &str, trust: Trust, limit: usize) -> Result<
     if !metadata.is_file() && trust == Trust::Found {
         return Err(ReadError::NotRegular(special_kind(metadata.file_type())));
     }
+    if trust == Trust::Named && metadata.is_file() && links_outside(path) {
+        return Err(ReadError::LinkOutside);
+    }
     // The size is known before reading for a regular file; anything else
     // (a pipe, /dev/zero, a file growing meanwhile) is cut at the limit.
     if metadata.is_file() && metadata.len() > limit as u64 {
@@ -235,6 +248,50 @@ pub fn read_file(path: &Path, name: &str, trust: Trust, limit: usize) -> Result<
         path: std::fs::canonicalize(path).ok(),
         file_id: FileId::of(&metadata),
     })
+}
+
+/// Whether `path` is a symbolic link to a file outside both the working
+/// directory and the directory holding the link, or inside a `.git`. A shell glob
+/// (`parity check fixtures/*.yaml`) names every file a pull request adds, so a
+/// link planted there is "named" without anyone choosing it; followed, its
+/// target (a key, `/proc/self/environ`) would be quoted in the errors. The
+/// caller's own descriptors (`/dev/stdin`, `/dev/fd/N`, `/proc/self/fd/N`)
+/// are links too, but not ones a repository can plant.
+fn links_outside(path: &Path) -> bool {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return false;
+    }
+    let descriptor = ["/dev/stdin", "/dev/fd/", "/proc/self/fd/"]
+        .iter()
+        .any(|own| path.starts_with(own) || path.to_string_lossy().starts_with(own));
+    if descriptor {
+        return false;
+    }
+    let Ok(target) = std::fs::canonicalize(path) else {
+        return true;
+    };
+    // `.git/config` holds the token `actions/checkout` leaves behind.
+    if target.components().any(|c| c.as_os_str() == ".git") {
+        return true;
+    }
+    let home = path
+        .parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .and_then(|p| std::fs::canonicalize(p).ok());
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| std::fs::canonicalize(d).ok());
+    ![home, cwd]
+        .into_iter()
+        .flatten()
+        .any(|root| target.starts_with(root))
 }
 
 /// The first `limit` bytes of a file, as text with invalid UTF-8 replaced:
