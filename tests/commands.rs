@@ -371,7 +371,16 @@ fn the_ci_formats_are_refused_by_every_other_command_before_anything_is_read() {
         ("test", vec!["test", "t"]),
     ];
     for (name, args) in &commands {
-        for format in ["sarif", "junit", "github", "markdown"] {
+        // Each command's formats, as the README lists them.
+        let written = if *name == "timeline" {
+            "human, json or csv"
+        } else {
+            "human or json"
+        };
+        for format in ["sarif", "junit", "github", "markdown", "csv"] {
+            if *name == "timeline" && format == "csv" {
+                continue;
+            }
             let run = parity_in(
                 &dir,
                 &with(args, &["--format", format, "--output", "out.txt"]),
@@ -380,7 +389,7 @@ fn the_ci_formats_are_refused_by_every_other_command_before_anything_is_read() {
             assert_eq!(
                 run.stderr,
                 format!(
-                    "error[usage]: `parity {name}` writes --format human or json; the CI formats are for `parity check`\n"
+                    "error[usage]: `parity {name}` writes --format {written}, not {format}; the other formats are for `parity check`\n"
                 ),
                 "parity {}",
                 run.args
@@ -1941,4 +1950,145 @@ fn a_project_file_that_does_not_load_stops_every_command() {
         .exits(2)
         .stdout_empty()
         .stderr_has("'--config <FILE>' cannot be used with '--no-config'");
+}
+
+// ---------------------------------------------------------------------------
+// CSV, for pandas and R: the same facts as JSON, a row each
+
+/// Parses CSV strictly (the `csv` crate, as pandas' C reader would): the
+/// header and the rows, every row as wide as the header.
+fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn check_csv_has_a_row_per_finding_agreeing_with_json() {
+    let dir = project("check-csv");
+    let json = parity_in(&dir, &["check", "s.yaml", "--format", "json"]);
+    let csv = parity_in(&dir, &["check", "s.yaml", "--format", "csv"]);
+    // The verdict does not depend on the format: one warning, exit 0 as for JSON.
+    csv.exits(0).stderr_empty();
+    json.exits(0);
+    let (header, rows) = csv_rows(&csv.stdout);
+    assert_eq!(
+        header,
+        [
+            "file", "scenario", "date", "status", "rule", "severity", "subject", "line", "column",
+            "message"
+        ]
+    );
+    let report = json.json();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(rows.len(), findings.len(), "{}", csv.stdout);
+    for (row, finding) in rows.iter().zip(findings) {
+        assert_eq!(row[0], "s.yaml");
+        assert_eq!(row[1], report["scenario"].as_str().unwrap());
+        assert_eq!(row[2], report["as_of"].as_str().unwrap());
+        assert_eq!(row[3], "finding");
+        assert_eq!(row[4], finding["rule"].as_str().unwrap());
+        assert_eq!(row[5], finding["severity"].as_str().unwrap());
+        let subject: Vec<&str> = finding["subject"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        assert_eq!(row[6], subject.join(" "));
+        assert_eq!(row[7], finding["location"]["line"].to_string());
+        assert_eq!(row[8], finding["location"]["column"].to_string());
+        assert_eq!(row[9], finding["message"].as_str().unwrap());
+    }
+    assert!(csv.stdout.ends_with('\n') && !csv.stdout.contains('\r'));
+}
+
+#[test]
+fn check_csv_keeps_waived_findings_and_files_that_did_not_load() {
+    let dir = project("check-csv-waived");
+    write(
+        &dir,
+        "broken.yaml",
+        "# synthetic\nscenario: broken\nas_of: 2024-01-01\nstates:\n  - { id: AAA, nmae: A }\n",
+    );
+    let run = parity_in(&dir, &["check", "s.yaml", "broken.yaml", "--format", "csv"]);
+    run.exits(2);
+    let (_, rows) = csv_rows(&run.stdout);
+    let broken: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "broken.yaml").collect();
+    assert_eq!(broken.len(), 1, "{}", run.stdout);
+    assert_eq!(broken[0][3], "input-error");
+    assert_eq!(broken[0][4], "unknown-key");
+    assert_eq!((broken[0][7].as_str(), broken[0][8].as_str()), ("5", "16"));
+    // Files in name order: broken.yaml before s.yaml.
+    assert_eq!(rows[0][0], "broken.yaml", "{}", run.stdout);
+}
+
+#[test]
+fn a_formula_planted_in_a_name_reaches_a_spreadsheet_as_text() {
+    let dir = scratch("csv-injection");
+    // Synthetic: a state whose name is a spreadsheet formula.
+    write(
+        &dir,
+        "s.yaml",
+        "# synthetic\nscenario: injection\nas_of: 2024-01-01\nstates:\n  - { id: AAA, name: \"=HYPERLINK(\\\"http://x\\\",\\\"y\\\")\" }\n  - { id: BBB, name: B }\nmissions:\n  - { id: aaa-in-bbb, sender: AAA, receiver: BBB, kind: embassy, from: 2020-01-01 }\n",
+    );
+    let run = parity_in(&dir, &["check", "s.yaml", "--format", "csv"]);
+    run.exits(0);
+    let (_, rows) = csv_rows(&run.stdout);
+    let message = &rows.iter().find(|r| r[4] == "head-vacant").unwrap()[9];
+    assert!(message.starts_with("'=HYPERLINK("), "{message}");
+}
+
+#[test]
+fn timeline_csv_has_a_row_per_period_agreeing_with_json() {
+    let dir = project("timeline-csv");
+    let json = parity_in(&dir, &["timeline", "s.yaml", "--format", "json"]).json();
+    let csv = parity_in(&dir, &["timeline", "s.yaml", "--format", "csv"]);
+    csv.exits(0).stderr_empty();
+    let (header, rows) = csv_rows(&csv.stdout);
+    assert_eq!(
+        header,
+        [
+            "file", "scenario", "rule", "severity", "subject", "from", "until", "message"
+        ]
+    );
+    let mut want = Vec::new();
+    for entry in json["findings"].as_array().unwrap() {
+        for period in entry["periods"].as_array().unwrap() {
+            let date = |d: &serde_json::Value| d.as_str().unwrap_or("").to_string();
+            want.push((
+                entry["rule"].as_str().unwrap().to_string(),
+                date(&period["from"]),
+                date(&period["until"]),
+            ));
+        }
+    }
+    let have: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| (r[2].clone(), r[5].clone(), r[6].clone()))
+        .collect();
+    assert_eq!(have, want);
+    // Worked out above: rank-parity [2022-01-01, 2023-01-01), head-vacant always.
+    assert_eq!(
+        have,
+        [
+            (
+                "rank-parity".into(),
+                "2022-01-01".into(),
+                "2023-01-01".into()
+            ),
+            ("head-vacant".into(), String::new(), String::new()),
+        ]
+    );
 }

@@ -6,7 +6,7 @@
 
 use parity::lang::ast::Severity;
 use parity::report::graph::GraphFormat;
-use parity::report::{Report, github, graph, junit, markdown, sarif};
+use parity::report::{Report, csv, github, graph, junit, markdown, sarif};
 use parity::scenario::date::Date;
 use parity::scenario::load::load_str;
 use parity::scenario::model::Scenario;
@@ -490,4 +490,23 @@ fn renderers_are_deterministic() {
         ]
     };
     assert_eq!(render(), render());
+}
+
+#[test]
+fn snapshot_csv() {
+    insta::assert_snapshot!(csv::render(&[report()]));
+}
+
+#[test]
+fn snapshot_timeline_csv() {
+    let scenario = scenario(&source());
+    let timeline = parity::engine::timeline::timeline(
+        &scenario,
+        &rules(),
+        None,
+        None,
+        &CheckOptions::default(),
+    )
+    .unwrap_or_else(|d| panic!("timeline: {d:#?}"));
+    insta::assert_snapshot!(csv::render_timeline(&timeline));
 }

@@ -201,7 +201,7 @@ fn lists_in_order_of_precedence_and_exits_0_in_each_of_its_formats() {
 #[test]
 fn the_ci_formats_are_refused_before_anything_is_read() {
     let dir = project("ci-formats");
-    for format in ["sarif", "junit", "github"] {
+    for format in ["sarif", "junit", "github", "csv"] {
         let run = parity_in(
             &dir,
             &with(&LIST, &["--format", format, "--output", "out.txt"]),
@@ -209,7 +209,9 @@ fn the_ci_formats_are_refused_before_anything_is_read() {
         run.exits(2).stdout_empty();
         assert_eq!(
             run.stderr,
-            "error[usage]: `parity precedence` writes --format human, json or markdown; the CI formats are for `parity check`\n"
+            format!(
+                "error[usage]: `parity precedence` writes --format human, json or markdown, not {format}; the other formats are for `parity check`\n"
+            )
         );
         assert!(!dir.join("out.txt").exists(), "{format}: no output");
         parity_in(

@@ -30,16 +30,29 @@ fn rules_and_scenario(
     Ok((rules, scenario))
 }
 
-/// Commands other than `check` write human or JSON reports only.
+/// Commands other than `check` write the formats `Format::written_by` names.
 fn human_or_json(common: &Evaluation, command: &str) -> Result<(), Exit> {
-    if common.format.check_only() {
-        say!(
-            "error[{}]: `parity {command}` writes --format human or json; the CI formats are for `parity check`",
-            Code::Usage
-        );
-        return Err(Exit::InputError);
+    refuse_format(command, common.format)
+}
+
+/// The usage error for a format `command` does not write, said before
+/// anything is read.
+pub(crate) fn refuse_format(command: &str, format: Format) -> Result<(), Exit> {
+    let written = Format::written_by(command);
+    if written.contains(&format) {
+        return Ok(());
     }
-    Ok(())
+    let names: Vec<&str> = written.iter().map(|f| f.name()).collect();
+    let list = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
+    say!(
+        "error[{}]: `parity {command}` writes --format {list}, not {}; the other formats are for `parity check`",
+        Code::Usage,
+        format.name()
+    );
+    Err(Exit::InputError)
 }
 
 /// `timeline` and `test` have no verdict on findings for `--fail-on` to set
@@ -221,6 +234,7 @@ pub fn timeline(
         result,
         |r| match format {
             Format::Json => report::json::value(r),
+            Format::Csv => report::csv::render_timeline(r),
             _ => report::human::render_timeline(r),
         },
         |_| false,

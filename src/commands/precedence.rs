@@ -28,12 +28,8 @@ pub struct PrecedenceArgs {
 pub fn precedence(session: &mut Session, args: &PrecedenceArgs) -> Exit {
     // Refused before anything is read, as the other commands refuse them.
     // Markdown is the one `check` format a diplomatic list has too.
-    if args.format.check_only() && args.format != Format::Markdown {
-        say!(
-            "error[{}]: `parity precedence` writes --format human, json or markdown; the CI formats are for `parity check`",
-            crate::diag::Code::Usage
-        );
-        return Exit::InputError;
+    if let Err(code) = super::evaluate::refuse_format("precedence", args.format) {
+        return code;
     }
     let scenario = match session.load_scenario(&args.file, &args.limits) {
         Ok(scenario) => scenario,

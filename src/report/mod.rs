@@ -1,6 +1,7 @@
 //! One `Report` per scenario file, rendered by one module per format. Every
 //! format implements `Render` over one `Context`; `Format` lists them.
 
+pub mod csv;
 pub mod github;
 pub mod graph;
 pub mod human;
@@ -72,6 +73,8 @@ pub enum Format {
     Github,
     /// Markdown, for a pull-request comment: check's report with a Mermaid diagram; precedence's list as a table.
     Markdown,
+    /// CSV for pandas and R: a row per finding (check) or per period of a finding (timeline).
+    Csv,
 }
 
 impl Format {
@@ -84,12 +87,50 @@ impl Format {
             Format::Junit => &junit::Junit,
             Format::Github => &github::Github,
             Format::Markdown => &markdown::Markdown,
+            Format::Csv => &csv::Csv,
         }
     }
 
     /// The formats only `check` has; other commands speak human and JSON
-    /// (and `precedence` Markdown too, which it checks itself).
+    /// (and some one more: see `written_by`).
     pub fn check_only(self) -> bool {
         !matches!(self, Format::Human | Format::Json)
+    }
+
+    /// The formats `command` writes, declared once for every command but
+    /// `check` (which writes them all) and `graph` (which has its own).
+    pub fn written_by(command: &str) -> &'static [Format] {
+        match command {
+            "timeline" => &[Format::Human, Format::Json, Format::Csv],
+            "precedence" => &[Format::Human, Format::Json, Format::Markdown],
+            _ => &[Format::Human, Format::Json],
+        }
+    }
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+    use clap::ValueEnum as _;
+
+    #[test]
+    fn each_format_is_named_as_the_command_line_names_it() {
+        for format in Format::value_variants() {
+            let value = format.to_possible_value();
+            assert_eq!(value.as_ref().map(|v| v.get_name()), Some(format.name()));
+        }
     }
 }
