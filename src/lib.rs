@@ -13,6 +13,7 @@ pub mod diag;
 pub mod engine;
 pub mod eval;
 pub mod fast_hash;
+pub mod import;
 pub mod io;
 pub mod lang;
 pub mod parallel;

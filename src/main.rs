@@ -182,6 +182,9 @@ enum Command {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Turn another data set's table into a scenario that parity checks.
+    #[command(subcommand)]
+    Import(Import),
     /// Run rule tests (*.test.yaml) and every scenario's `expect` claims.
     ///
     /// Exit status: 0 all pass (and coverage meets --threshold); 1 a test
@@ -407,6 +410,19 @@ fn main() -> ExitCode {
             rules,
             output,
         } => commands::graph(session, &file, as_of, format, &rules, output.as_deref()),
+        Command::Import(Import::Cow {
+            file,
+            from,
+            until,
+            limit_file_bytes,
+            output,
+        }) => commands::import_cow(
+            session,
+            &file,
+            &parity::import::cow::CowOptions { from, until },
+            output.as_deref(),
+            limit_file_bytes,
+        ),
         Command::Precedence {
             file,
             receiver,
@@ -442,6 +458,38 @@ fn main() -> ExitCode {
         Command::Rules { rules } => commands::list_rules(session, &rules),
     };
     status(exit)
+}
+
+/// The data sets `parity import` reads.
+#[derive(Subcommand)]
+enum Import {
+    /// The Correlates of War Diplomatic Exchange data set (v2006.1): a CSV
+    /// with the columns ccode1, ccode2, year, DR_at_1 and DR_at_2.
+    ///
+    /// Each state by its COW code, as its ISO 3166 alpha-3 id (else its COW
+    /// abbreviation); each level of representation (1 chargé d'affaires,
+    /// 2 minister, 3 ambassador, 9 other) a nameless head from its year until
+    /// the next year observed for the pair, the data set being sampled every
+    /// five years (docs/research.md). What was read is said on stderr.
+    ///
+    /// Exit status: 0 when the scenario is written; 2 when the file or the
+    /// command line is wrong (every error located at its row and cell).
+    Cow {
+        /// The CSV file (or - for standard input).
+        file: PathBuf,
+        /// Keep the years from this one on.
+        #[arg(long, value_name = "YEAR")]
+        from: Option<i32>,
+        /// Keep the years up to this one, included.
+        #[arg(long, value_name = "YEAR")]
+        until: Option<i32>,
+        /// Largest file accepted, in bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = YamlLimits::default().max_bytes)]
+        limit_file_bytes: usize,
+        /// Write the scenario to this file instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// parity(1), or the page of one command: the pages parity(1) refers to

@@ -16,11 +16,13 @@ macro_rules! say {
 mod check;
 mod evaluate;
 mod files;
+mod import;
 mod precedence;
 mod rules;
 
 pub use check::{CheckArgs, check};
 pub use evaluate::{graph, propose, suggest, test, timeline};
+pub use import::import_cow;
 pub use precedence::{PrecedenceArgs, precedence};
 pub use rules::{explain, format_rule_files, list_rules};
 
@@ -196,7 +198,7 @@ impl Session {
     }
 
     /// Reads one named scenario file (or `-`, standard input).
-    fn read_named(
+    pub(crate) fn read_named(
         &mut self,
         path: &Path,
         name: Option<&str>,
@@ -263,7 +265,7 @@ pub fn done(written: Result<(), Exit>) -> Exit {
     written.err().unwrap_or(Exit::Clean)
 }
 
-fn count(n: usize) -> String {
+pub(crate) fn count(n: usize) -> String {
     if n == 1 {
         "1 error".to_string()
     } else {

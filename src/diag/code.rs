@@ -344,6 +344,33 @@ codes! {
             fix: "Join the rule's variables with `==` on ids or narrow its `where`, or raise the limit named in the message.",
         }
     }
+    "Importing data" {
+        CsvSyntax = "csv-syntax" {
+            summary: "A file to import is not well-formed CSV.",
+            cause: "`parity import` reads comma-separated values with a header row (RFC 4180); a row has more or fewer cells than the header, or a quoted cell is not closed.",
+            fix: "Export the table again as CSV with a header row, one record a line.",
+        }
+        MissingColumn = "missing-column" {
+            summary: "A column the import needs is not in the header.",
+            cause: "A COW Diplomatic Exchange file has the columns `ccode1`, `ccode2`, `year`, `DR_at_1` and `DR_at_2` (v2006.1); one of them is not in the header row.",
+            fix: "Import the data set's own CSV, or rename the column to the data set's name.",
+        }
+        InvalidValue = "invalid-value" {
+            summary: "A cell does not hold a value its column can take.",
+            cause: "A COW code or year is not a whole number, or a level of representation is not one of 0 (none), 1 (chargé d'affaires), 2 (minister), 3 (ambassador), 9 (other) or the data set's missing-value mark -9.",
+            fix: "Correct the cell; the level codes are the data set's codebook's.",
+        }
+        UnknownStateCode = "unknown-state-code" {
+            summary: "A COW state code is not in the state list parity carries.",
+            cause: "The code is not a Correlates of War state system code (see `src/import/cow_states.rs` for the list and its source).",
+            fix: "Correct the code, or add the state to the list with its source.",
+        }
+        ConflictingObservations = "conflicting-observations" {
+            summary: "Two rows give different levels for the same mission in the same year.",
+            cause: "A dyad appears twice for a year (as `A, B` and as `B, A`, or twice in the same order), and the rows disagree on the level of one side's representation.",
+            fix: "Keep one row per dyad and year, or make the rows agree.",
+        }
+    }
     "Output and command line" {
         OutputIsInput = "output-is-input" {
             summary: "The output file is one of the files read.",
