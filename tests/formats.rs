@@ -510,3 +510,112 @@ fn snapshot_timeline_csv() {
     .unwrap_or_else(|d| panic!("timeline: {d:#?}"));
     insta::assert_snapshot!(csv::render_timeline(&timeline));
 }
+
+/// SYNTHETIC: `n` invented states, an embassy of each in every other; the
+/// first `vacant` states' embassies in the next state have no head, and
+/// every embassy of state k > `vacant` has an envoy facing ambassadors
+/// (`rank-parity` errors for each of its pairs) when `envoys`.
+fn dense_world(n: usize, vacant: usize, envoys: bool) -> (Scenario, Report) {
+    let mut yaml = String::from(
+        "# Synthetic, invented states.\nscenario: dense\nas_of: 2024-01-01\nstates:\n",
+    );
+    for i in 0..n {
+        yaml.push_str(&format!("  - {{ id: S{i:02}, name: State {i} }}\n"));
+    }
+    yaml.push_str("missions:\n");
+    for i in 0..n {
+        for j in 0..n {
+            if i == j {
+                continue;
+            }
+            yaml.push_str(&format!(
+                "  - {{ id: s{i:02}-in-s{j:02}, sender: S{i:02}, receiver: S{j:02}, kind: embassy, from: 2000-01-01"
+            ));
+            if i < vacant && j == i + 1 {
+                yaml.push_str(" }\n");
+            } else {
+                let rank = if envoys && i > vacant && i % 2 == 0 {
+                    "envoy"
+                } else {
+                    "ambassador"
+                };
+                yaml.push_str(&format!(
+                    ", heads: [ {{ rank: {rank}, from: 2000-01-01 }} ] }}\n"
+                ));
+            }
+        }
+    }
+    let scenario =
+        load_str(&yaml, "dense.yaml", &YamlLimits::default()).unwrap_or_else(|d| panic!("{d:#?}"));
+    let report =
+        check(&scenario, &rules(), &CheckOptions::default()).unwrap_or_else(|d| panic!("{d:#?}"));
+    (scenario, report)
+}
+
+#[test]
+fn markdown_stays_under_the_comment_limit_and_says_what_it_left_out() {
+    let (scenario, report) = dense_world(60, 0, true);
+    let world = World::at(&scenario, Date::parse("2024-01-01").unwrap());
+    let errors = report.findings.len();
+    assert!(
+        errors > 800,
+        "the world must overflow a comment: {errors} findings"
+    );
+    let text = markdown::render(&[(&report, &world)], &[]);
+    let chars = text.chars().count();
+    assert!(chars <= markdown::COMMENT_LIMIT, "{chars} characters");
+    assert!(
+        chars > markdown::COMMENT_LIMIT - 5_000,
+        "fills the comment: {chars}"
+    );
+    // The summary comes first and counts everything.
+    assert!(
+        text.starts_with("## parity\n\n| scenario |"),
+        "{}",
+        &text[..200]
+    );
+    assert!(
+        text.contains(&format!("| `dense` (2024-01-01) | {errors} | 0 |")),
+        "{}",
+        &text[..400]
+    );
+    let shown = text
+        .lines()
+        .filter(|l| l.starts_with("- **`rank-parity`**"))
+        .count();
+    assert!(
+        text.contains(&format!("#### Errors ({errors}, {shown} shown)")),
+        "{shown}"
+    );
+    assert!(
+        text.contains(&format!(
+            "_{} finding(s) or claim(s) and 1 diagram(s) are left out",
+            errors - shown
+        )),
+        "{}",
+        &text[text.len().saturating_sub(400)..]
+    );
+    assert!(!text.contains("```mermaid"));
+}
+
+#[test]
+fn a_network_larger_than_mermaid_draws_is_named_not_drawn() {
+    // 23 states: 506 embassies among the states involved, over Mermaid's 500.
+    let (scenario, report) = dense_world(23, 22, false);
+    let world = World::at(&scenario, Date::parse("2024-01-01").unwrap());
+    let text = markdown::render(&[(&report, &world)], &[]);
+    assert!(text.chars().count() <= markdown::COMMENT_LIMIT);
+    assert!(
+        !text.contains("```mermaid"),
+        "no diagram Mermaid would refuse"
+    );
+    assert!(
+        text.contains("506 missions among 23 states: more than a Mermaid diagram draws (500 edges, 50000 characters). Draw them with `parity graph dense.yaml --as-of 2024-01-01 --format dot`."),
+        "{text}"
+    );
+    assert!(!text.contains("left out"), "the findings themselves fit");
+    // Below the limit the diagram is drawn (the Kabul snapshot has one).
+    let (scenario, report) = dense_world(4, 3, false);
+    let world = World::at(&scenario, Date::parse("2024-01-01").unwrap());
+    assert!(markdown::render(&[(&report, &world)], &[]).contains("```mermaid"));
+}
