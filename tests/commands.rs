@@ -2092,3 +2092,27 @@ fn timeline_csv_has_a_row_per_period_agreeing_with_json() {
         ]
     );
 }
+
+#[test]
+fn several_files_end_with_a_grand_total_and_one_file_does_not() {
+    let dir = project("grand-total");
+    write(
+        &dir,
+        "t.yaml",
+        &SCENARIO.replace("synthetic-commands", "synthetic-two"),
+    );
+    write(
+        &dir,
+        "broken.yaml",
+        "# synthetic\nscenario: broken\nas_of: 2024-01-01\nstates:\n  - { id: AAA, nmae: A }\n",
+    );
+    let run = parity_in(&dir, &["check", "s.yaml", "t.yaml", "broken.yaml"]);
+    run.exits(2);
+    assert!(
+        run.stdout.ends_with("\n\ntotal: 3 files, 0 errors, 2 warnings, 0 info, 0 waived; 1 file not checked (errors on stderr)\n"),
+        "{}",
+        run.stdout
+    );
+    let one = parity_in(&dir, &["check", "s.yaml"]);
+    one.exits(0).stdout_lacks("total:");
+}

@@ -29,8 +29,54 @@ impl Render for Human {
             .map(|r| render_in(r, cx.sources.text_of(&r.file), self.palette))
             .collect::<Vec<_>>()
             .join("\n");
-        out.write_all(text.as_bytes())
+        out.write_all(text.as_bytes())?;
+        let files = cx.reports.len() + cx.failed.len();
+        if files > 1 {
+            writeln!(out, "\n{}", total_line(cx.reports, cx.failed.len()))?;
+        }
+        Ok(())
     }
+}
+
+/// The grand total of a run over several files, after their reports:
+/// `total: 5 files, 1 error, 18 warnings, 0 info, 15 waived; 18 of 18 claims hold`
+/// (and how many files could not be checked, whose errors are on stderr).
+pub fn total_line(reports: &[Report], not_checked: usize) -> String {
+    let sum = |f: fn(&Report) -> usize| reports.iter().map(f).sum::<usize>();
+    let (errors, warnings) = (sum(|r| r.summary.errors), sum(|r| r.summary.warnings));
+    let (held, failed) = (
+        sum(|r| r.summary.claims_held),
+        sum(|r| r.summary.claims_failed),
+    );
+    let files = reports.len() + not_checked;
+    let mut line = format!(
+        "total: {}, {}, {}, {} info, {} waived",
+        plural(files, "file", "files"),
+        plural(errors, "error", "errors"),
+        plural(warnings, "warning", "warnings"),
+        sum(|r| r.summary.infos),
+        sum(|r| r.summary.waived)
+    );
+    if held + failed > 0 {
+        let _ = write!(
+            line,
+            "; {held} of {} {} hold",
+            held + failed,
+            if held + failed == 1 {
+                "claim"
+            } else {
+                "claims"
+            }
+        );
+    }
+    if not_checked > 0 {
+        let _ = write!(
+            line,
+            "; {} not checked (errors on stderr)",
+            plural(not_checked, "file", "files")
+        );
+    }
+    line
 }
 
 /// Renders a report; `source` is the scenario's text, for quoting lines.
