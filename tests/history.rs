@@ -20,7 +20,9 @@ const UK_PRC: &str = "fixtures/uk-prc-1954-1972.yaml";
 const US_PRC: &str = "fixtures/us-prc-1973-1979.yaml";
 const TUR_ISR: &str = "fixtures/turkey-israel-2011-2022.yaml";
 const CAN_IND: &str = "fixtures/canada-india-2023.yaml";
-const ALL: [&str; 4] = [UK_PRC, US_PRC, TUR_ISR, CAN_IND];
+const SAU_IRN: &str = "fixtures/saudi-iran-2016-2023.yaml";
+const USA_CUB: &str = "fixtures/us-cuba-1961-2015.yaml";
+const ALL: [&str; 6] = [UK_PRC, US_PRC, TUR_ISR, CAN_IND, SAU_IRN, USA_CUB];
 
 fn scenario(file: &str) -> Scenario {
     let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("cannot read {file}: {e}"));
@@ -398,6 +400,71 @@ fn canada_india_staff_parity_fires_until_the_withdrawal() {
     assert!(after.findings.iter().all(|f| f.rule != "staff-parity"));
 }
 
+/// Saudi Arabia–Iran: relations severed from 3 January 2016; no embassy of
+/// either in the other until Iran's reopens on 6 June 2023, after the
+/// agreement of 10 March and the resumption of 6 April.
+#[test]
+fn saudi_iran_no_embassy_is_open_during_the_break() {
+    let none_open = "No embassy is open while relations are severed";
+    let resumed =
+        "Relations are established again (announced with immediate effect on 6 April 2023)";
+    let both = "Both states are represented by ambassadors from 5 September 2023";
+    for (date, relations_again, ambassadors) in [
+        ("2016-01-03", false, false),
+        ("2020-01-01", false, false),
+        ("2023-03-09", false, false),
+        ("2023-03-10", false, false), // agreed, not yet resumed: no record holds
+        ("2023-04-06", true, false),
+        ("2023-06-06", true, false), // Iran's embassy reopens, a chargé a.i.
+        ("2023-09-04", true, false),
+        ("2023-09-05", true, true),
+    ] {
+        let r = report_at(SAU_IRN, Some(date));
+        assert!(claim_holds(&r, none_open), "on {date}");
+        assert_eq!(claim_holds(&r, resumed), relations_again, "on {date}");
+        assert_eq!(claim_holds(&r, both), ambassadors, "on {date}");
+        assert_eq!(r.summary.errors, 0, "on {date}: {:#?}", r.findings);
+    }
+}
+
+/// US–Cuba: every interests section sits in its protecting power's
+/// embassy (the Swiss one in Havana; in Washington the Czechoslovak one,
+/// then from 1 April 1991 the Swiss one), and no embassy of either state is
+/// open in the other while relations are broken.
+#[test]
+fn us_cuba_interests_sections_sit_in_the_protecting_powers_embassies() {
+    let protected = "Every interests section sits in its protecting power's embassy";
+    let none_open = "No embassy is open while relations are broken";
+    let gone = "The interests sections have given way to the embassies";
+    for (date, sections) in [
+        ("1961-01-03", false),
+        ("1977-09-01", true),
+        ("1991-03-31", true),
+        ("1991-04-01", true),
+        ("2015-07-19", true),
+        ("2015-07-20", false),
+    ] {
+        let r = report_at(USA_CUB, Some(date));
+        assert!(claim_holds(&r, protected), "on {date}");
+        assert!(claim_holds(&r, none_open), "on {date}");
+        assert_eq!(!claim_holds(&r, gone), sections, "on {date}");
+        assert_eq!(r.summary.errors, 0, "on {date}: {:#?}", r.findings);
+    }
+    // The Cuban section's protecting power changes on 1 April 1991: two
+    // records, one per protecting power, each open only in its own period.
+    let s = scenario(USA_CUB);
+    let power = |id: &str| {
+        s.missions
+            .iter()
+            .find(|m| m.id.value == id)
+            .and_then(|m| m.protecting_power.as_ref())
+            .map(|p| p.value.clone())
+    };
+    assert_eq!(power("usa-is-in-cub").as_deref(), Some("CHE"));
+    assert_eq!(power("cub-is-in-usa-csk").as_deref(), Some("CSK"));
+    assert_eq!(power("cub-is-in-usa").as_deref(), Some("CHE"));
+}
+
 // ---------------------------------------------------------------------------
 // (c) The periods of what each fixture records, read through the probes.
 // ---------------------------------------------------------------------------
@@ -515,12 +582,13 @@ fn turkey_israel_periods_of_acting_heads_and_unequal_ranks() {
             "2016-12-12",
             "2018-05-14",
             "2018-05-15",
+            "2018-05-16",
             "2022-12-27",
             "2023-01-11"
         ]
     );
     let report = probed(TUR_ISR);
-    assert_eq!(report.evaluations, 9);
+    assert_eq!(report.evaluations, 10);
     assert_eq!(
         entries(&report),
         [
@@ -529,7 +597,7 @@ fn turkey_israel_periods_of_acting_heads_and_unequal_ranks() {
                 "isr-in-tur".to_string(),
                 vec![
                     (Some("2011-09-02"), Some("2016-12-05")),
-                    (Some("2018-05-15"), Some("2022-12-27"))
+                    (Some("2018-05-16"), Some("2022-12-27"))
                 ]
             ),
             (
@@ -545,7 +613,7 @@ fn turkey_israel_periods_of_acting_heads_and_unequal_ranks() {
                 "isr-in-tur".to_string(),
                 vec![
                     (None, Some("2011-09-02")),
-                    (Some("2016-12-05"), Some("2018-05-15")),
+                    (Some("2016-12-05"), Some("2018-05-16")),
                     (Some("2022-12-27"), None)
                 ]
             ),
@@ -564,7 +632,7 @@ fn turkey_israel_periods_of_acting_heads_and_unequal_ranks() {
                 vec![
                     (Some("2010-06"), Some("2011-09-02")),
                     (Some("2016-12-05"), Some("2016-12-12")),
-                    (Some("2018-05-14"), Some("2018-05-15")),
+                    (Some("2018-05-14"), Some("2018-05-16")),
                     (Some("2022-12-27"), Some("2023-01-11"))
                 ]
             ),
@@ -586,8 +654,8 @@ fn a_window_narrows_the_periods_to_it() {
         &CheckOptions::default(),
     )
     .unwrap();
-    // 2016-01-01, then the four change points inside the window.
-    assert_eq!(report.evaluations, 5);
+    // 2016-01-01, then the five change points inside the window.
+    assert_eq!(report.evaluations, 6);
     let unequal = entries(&report)
         .into_iter()
         .find(|(rule, _, _)| *rule == "unequal-ranks")
@@ -596,7 +664,7 @@ fn a_window_narrows_the_periods_to_it() {
         unequal.2,
         [
             (Some("2016-12-05"), Some("2016-12-12")),
-            (Some("2018-05-14"), Some("2018-05-15"))
+            (Some("2018-05-14"), Some("2018-05-16"))
         ]
     );
     let acting = entries(&report)
@@ -611,7 +679,7 @@ fn a_window_narrows_the_periods_to_it() {
                 "isr-in-tur".to_string(),
                 vec![
                     (Some("2016-01-01"), Some("2016-12-05")),
-                    (Some("2018-05-15"), Some("2019-01-01"))
+                    (Some("2018-05-16"), Some("2019-01-01"))
                 ]
             ),
             (
@@ -667,4 +735,24 @@ fn snapshot_canada_india_timeline_human() {
 #[test]
 fn snapshot_canada_india_timeline_json() {
     insta::assert_snapshot!(json::value(&history(CAN_IND)));
+}
+
+#[test]
+fn snapshot_saudi_iran_timeline_human() {
+    insta::assert_snapshot!(human::render_timeline(&history(SAU_IRN)));
+}
+
+#[test]
+fn snapshot_saudi_iran_timeline_json() {
+    insta::assert_snapshot!(json::value(&history(SAU_IRN)));
+}
+
+#[test]
+fn snapshot_us_cuba_timeline_human() {
+    insta::assert_snapshot!(human::render_timeline(&history(USA_CUB)));
+}
+
+#[test]
+fn snapshot_us_cuba_timeline_json() {
+    insta::assert_snapshot!(json::value(&history(USA_CUB)));
 }

@@ -336,7 +336,10 @@ fn suggest_offers_a_nuncio_and_an_internuncio_for_the_holy_see_only() {
     assert_eq!(ranks_offered(see, ""), holy_see_ranks);
     // The Holy See's ranks are its own even if it were marked Commonwealth.
     assert_eq!(
-        ranks_offered(", kind: holy-see, commonwealth: true", ", commonwealth: true"),
+        ranks_offered(
+            ", kind: holy-see, commonwealth: true",
+            ", commonwealth: true"
+        ),
         holy_see_ranks
     );
     // A state's (or an organisation's) head in the Holy See is an
