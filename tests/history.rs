@@ -115,7 +115,9 @@ rule host-not-recognised {
   message "{m.id}: {recognition(m.sender, m.receiver.government)}"
 }
 
-rule credentials-pending {
+# Not `credentials-pending`: that is the standard rule of design §7 (more
+# than 90 days); this probe shows every day before the credentials.
+rule credentials-not-yet-presented {
   title    "Head of class 1 or 2 in office before presenting credentials"
   severity info
   cite     "tests/history.rs"
@@ -465,6 +467,199 @@ fn us_cuba_interests_sections_sit_in_the_protecting_powers_embassies() {
     assert_eq!(power("cub-is-in-usa").as_deref(), Some("CHE"));
 }
 
+/// `scenario(file)` with `from` replaced by `to` in its text (which must
+/// occur once): the record as it would be had one fact been otherwise.
+fn altered(file: &str, from: &str, to: &str) -> Scenario {
+    altered_all(file, &[(from, to)])
+}
+
+/// `altered` for several replacements, applied in order.
+fn altered_all(file: &str, changes: &[(&str, &str)]) -> Scenario {
+    let mut text = std::fs::read_to_string(file).unwrap();
+    for (from, to) in changes {
+        assert_eq!(text.matches(from).count(), 1, "{from:?} in {file}");
+        text = text.replace(from, to);
+    }
+    load_str(&text, file, &YamlLimits::default()).unwrap_or_else(|d| panic!("{d:#?}"))
+}
+
+fn timeline_of(s: &Scenario) -> TimelineReport {
+    timeline(s, &rules(), None, None, &CheckOptions::default()).unwrap()
+}
+
+/// The periods of one rule's finding about `subject` (space-separated ids).
+fn periods_of<'a>(report: &'a TimelineReport, rule: &str, subject: &str) -> Vec<Span<'a>> {
+    entries(report)
+        .into_iter()
+        .filter(|(r, s, _)| *r == rule && s == subject)
+        .flat_map(|(_, _, periods)| periods)
+        .collect()
+}
+
+/// Saudi Arabia–Iran under the standard rules: no embassy in the break, so
+/// `mission-without-relations` never fires; what does fire are the two gaps
+/// of the record its header names (no head recorded for Saudi Arabia's
+/// embassy in its first month, no credentials recorded for Iran's
+/// ambassador).
+#[test]
+fn saudi_iran_findings_are_the_records_gaps_and_nothing_in_the_break() {
+    let report = history(SAU_IRN);
+    assert_eq!(
+        entries(&report),
+        [
+            (
+                "credentials-pending",
+                "irn-in-sau".to_string(),
+                vec![(Some("2023-12-05"), None)]
+            ),
+            (
+                "head-vacant",
+                "sau-in-irn".to_string(),
+                vec![(Some("2023-08-06"), Some("2023-09-05"))]
+            ),
+        ]
+    );
+    // Had Iran's embassy stayed open through the break, the relation record
+    // makes it an error from the day of the break to the agreement.
+    let kept = altered(
+        SAU_IRN,
+        "from: 2023-06-06               # ifp-2023, zawya-2023: re-opened",
+        "from: 2016-01-03               # hypothetical: kept open",
+    );
+    let report = timeline_of(&kept);
+    assert_eq!(
+        periods_of(&report, "mission-without-relations", "irn-in-sau"),
+        [(Some("2016-01-03"), Some("2023-03-10"))]
+    );
+    // The fixture's own what-if says the same through `propose`.
+    let s = scenario(SAU_IRN);
+    let outcome = propose(
+        &s,
+        &s.proposals,
+        SAU_IRN,
+        &rules(),
+        &CheckOptions::default(),
+        Severity::Error,
+    )
+    .unwrap();
+    let left_open = &outcome.proposals[0];
+    assert_eq!(left_open.id, "embassy-left-open");
+    assert_eq!(left_open.verdict, Verdict::Breaks);
+    assert_eq!(
+        left_open
+            .introduced
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| (f.rule.as_str(), f.subject.clone()))
+            .collect::<Vec<_>>(),
+        [("mission-without-relations", ids(&["irn-in-sau-kept"]))]
+    );
+}
+
+/// US–Cuba under the standard rules: the interests sections are excepted
+/// from `mission-without-relations`, and each has its protecting power's
+/// embassy, so neither rule fires; without the protecting power, or with an
+/// embassy opened before relations were restored, they would.
+#[test]
+fn us_cuba_rules_see_the_protecting_powers_and_the_break() {
+    let report = history(USA_CUB);
+    let fired = rules_fired(&report);
+    for rule in [
+        "mission-without-relations",
+        "interests-section-without-protecting-power",
+        "rank-parity",
+        "credentials-pending",
+        "head-vacant",
+    ] {
+        assert!(!fired.contains(&rule), "{rule} fires: {fired:?}");
+    }
+    // The US section without its protecting power: a warning for its whole
+    // life.
+    let unprotected = altered(
+        USA_CUB,
+        "    protecting_power: CHE          # fdfa-1977, wiki-usint\n",
+        "",
+    );
+    assert_eq!(
+        periods_of(
+            &timeline_of(&unprotected),
+            "interests-section-without-protecting-power",
+            "usa-is-in-cub"
+        ),
+        [(Some("1977-09-01"), Some("2015-07-20"))]
+    );
+    // Switzerland with no embassy in Washington (its mission there a
+    // consulate instead): Cuba's Swiss-protected section is reported, its
+    // Czechoslovak-protected one is not.
+    let no_swiss_embassy = altered(
+        USA_CUB,
+        "  - id: che-in-usa\n    sender: CHE\n    receiver: USA\n    kind: embassy\n",
+        "  - id: che-in-usa\n    sender: CHE\n    receiver: USA\n    kind: consulate-general\n",
+    );
+    let report = timeline_of(&no_swiss_embassy);
+    assert_eq!(
+        periods_of(
+            &report,
+            "interests-section-without-protecting-power",
+            "cub-is-in-usa"
+        ),
+        [(Some("1991-04-01"), Some("2015-07-20"))]
+    );
+    assert!(
+        periods_of(
+            &report,
+            "interests-section-without-protecting-power",
+            "cub-is-in-usa-csk"
+        )
+        .is_empty()
+    );
+    // The US embassy opened before relations were restored: an error until
+    // 20 July 2015, not after.
+    let early = altered(
+        USA_CUB,
+        "    from: 2015-07-20               # wiki-usint, fdfa-mandates\n    source: wiki-usint\n    heads:\n      # mercopress-2015: \"The United States",
+        "    from: 2015-01-01\n    source: wiki-usint\n    heads:\n      # mercopress-2015: \"The United States",
+    );
+    assert_eq!(
+        periods_of(
+            &timeline_of(&early),
+            "mission-without-relations",
+            "usa-in-cub"
+        ),
+        [(Some("2015-01-01"), Some("2015-07-20"))]
+    );
+}
+
+/// Turkey–Israel: Na'eh, told to leave on 15 May 2018 with no notice
+/// recorded, left on 16 May, so `persona-non-grata-in-office` does not
+/// fire; had he stayed until 20 May it would, from 16 May.
+#[test]
+fn turkey_israel_persona_non_grata_left_in_time() {
+    let report = history(TUR_ISR);
+    assert!(!rules_fired(&report).contains(&"persona-non-grata-in-office"));
+    let stayed = altered_all(
+        TUR_ISR,
+        &[
+            (
+                "until: 2018-05-16          # worldbulletin-2018, ahval-2018: left on 16 May",
+                "until: 2018-05-20          # hypothetical",
+            ),
+            (
+                "from: 2018-05-16           # worldbulletin-2018",
+                "from: 2018-05-20           # hypothetical",
+            ),
+        ],
+    );
+    assert_eq!(
+        periods_of(
+            &timeline_of(&stayed),
+            "persona-non-grata-in-office",
+            "isr-in-tur"
+        ),
+        [(Some("2018-05-16"), Some("2018-05-20"))]
+    );
+}
+
 // ---------------------------------------------------------------------------
 // (c) The periods of what each fixture records, read through the probes.
 // ---------------------------------------------------------------------------
@@ -535,7 +730,7 @@ fn us_prc_periods_of_liaison_offices_recognition_and_credentials() {
         entries(&report),
         [
             (
-                "credentials-pending",
+                "credentials-not-yet-presented",
                 "usa-in-chn".to_string(),
                 vec![(Some("1979-03-01"), Some("1979-03-07"))]
             ),
@@ -588,7 +783,9 @@ fn turkey_israel_periods_of_acting_heads_and_unequal_ranks() {
         ]
     );
     let report = probed(TUR_ISR);
-    assert_eq!(report.evaluations, 10);
+    // Each change point, and the days the standard rules count from them
+    // (a head's from + 91 for credentials-pending).
+    assert_eq!(report.evaluations, 33);
     assert_eq!(
         entries(&report),
         [
@@ -654,8 +851,9 @@ fn a_window_narrows_the_periods_to_it() {
         &CheckOptions::default(),
     )
     .unwrap();
-    // 2016-01-01, then the five change points inside the window.
-    assert_eq!(report.evaluations, 6);
+    // 2016-01-01, then the change points inside the window, and the days
+    // the standard rules count from them.
+    assert_eq!(report.evaluations, 17);
     let unequal = entries(&report)
         .into_iter()
         .find(|(rule, _, _)| *rule == "unequal-ranks")
