@@ -359,24 +359,20 @@ fn apply_waivers(
     let mut used = vec![false; scenario.waivers.len()];
     let mut active = Vec::new();
     let mut waived = Vec::new();
-    // The first waiver in force (in file order) for each rule and subject id:
-    // a finding looks up its own ids instead of scanning every waiver.
-    let mut first: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    // The first waiver in force (in file order) for each rule and set of
+    // subject ids: a finding matches only a waiver of the same set, in any
+    // order (design §7), so `[a, b]` does not waive `[a, c]`, nor `a` `[a, b]`.
+    let mut first: HashMap<(&str, Vec<&str>), usize> = HashMap::new();
     for (i, w) in scenario.waivers.iter().enumerate() {
         if w.until.as_ref().is_none_or(|u| date < u.value) {
-            let by_subject = first.entry(w.rule.value.as_str()).or_default();
-            for s in &w.subject {
-                by_subject.entry(s.value.as_str()).or_insert(i);
-            }
+            let ids = id_set(w.subject.iter().map(|s| s.value.as_str()));
+            first.entry((w.rule.value.as_str(), ids)).or_insert(i);
         }
     }
     for finding in findings {
+        let ids = id_set(finding.subject.iter().map(String::as_str));
         let waiver = first
-            .get(finding.rule.as_str())
-            .and_then(|by_subject| {
-                let indexes = finding.subject.iter();
-                indexes.filter_map(|id| by_subject.get(id.as_str())).min()
-            })
+            .get(&(finding.rule.as_str(), ids))
             .and_then(|&i| scenario.waivers.get(i).map(|w| (i, w)));
         match waiver {
             Some((i, w)) => {
@@ -410,6 +406,14 @@ fn apply_waivers(
         active.push(rule.finding(subject, message, location(&scenario.file, waiver.loc)));
     }
     (active, waived)
+}
+
+/// Ids as a set: sorted, each once.
+fn id_set<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut ids: Vec<&str> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 pub mod builtin;
