@@ -1482,6 +1482,39 @@ fn a_waiver_matches_only_the_same_set_of_ids_in_any_order() {
     );
 }
 
+/// A waiver of one mission's finding outlives the mission in a history: on
+/// a date the mission is closed it matches nothing, but is not "unused".
+#[test]
+fn a_waiver_about_a_closed_mission_is_not_unused() {
+    let yaml = |as_of: &str| {
+        world(
+            as_of,
+            "missions:
+  - { id: a-in-b, sender: AAA, receiver: BBB, kind: embassy, until: 2024-01-01 }
+  - { id: a-in-c, sender: AAA, receiver: CCC, kind: embassy, heads: [{ rank: charge-d-affaires-ai }] }
+waivers:
+  - { rule: head-vacant, subject: a-in-b, reason: synthetic }
+  - { rule: head-vacant, subject: a-in-c, reason: synthetic }
+",
+        )
+    };
+    let before = std_at(&yaml("2023-12-31"), None);
+    assert_eq!(before.waived.len(), 1);
+    assert_eq!(
+        summary(&before),
+        [(
+            "unused-waiver".to_string(),
+            ids(&["a-in-c"]),
+            "the waiver of `head-vacant` for a-in-c matches no finding on 2023-12-31: remove it"
+                .to_string()
+        )]
+    );
+    let after = std_at(&yaml("2024-01-01"), None);
+    assert!(after.waived.is_empty());
+    let rules: Vec<&str> = after.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, ["unused-waiver"], "a-in-b's waiver waits");
+}
+
 // ---------------------------------------------------------------------------
 // Differential check of the join planner
 

@@ -115,9 +115,7 @@ rule host-not-recognised {
   message "{m.id}: {recognition(m.sender, m.receiver.government)}"
 }
 
-# Not `credentials-pending`: that is the standard rule of design §7 (more
-# than 90 days); this probe shows every day before the credentials.
-rule credentials-not-yet-presented {
+rule credentials-awaited {
   title    "Head of class 1 or 2 in office before presenting credentials"
   severity info
   cite     "tests/history.rs"
@@ -262,14 +260,16 @@ fn every_record_cites_a_source_of_its_file() {
 // ---------------------------------------------------------------------------
 
 /// UK–PRC: chargés on both sides from 1954, ambassadors on both sides from
-/// 13 March 1972: rank parity is never broken, and nothing else fires.
+/// 13 March 1972: rank parity is never broken. Only `credentials-pending`
+/// fires, from day 91 of the ambassadors' tenure: the fixture records no
+/// presentation of their credentials.
 #[test]
 fn uk_prc_rank_parity_holds_throughout() {
     let report = history(UK_PRC);
-    assert!(
-        report.findings.is_empty(),
-        "no rule fires in any period: {:?}",
-        rules_fired(&report)
+    assert_eq!(
+        rules_fired(&report),
+        ["credentials-pending", "credentials-pending"],
+        "no other rule fires in any period"
     );
     // Class 3 against class 3 in 1960: no finding, and no ambassadors yet.
     let in_1960 = report_at(UK_PRC, Some("1960-01-01"));
@@ -345,7 +345,7 @@ fn us_prc_liaison_offices_imply_no_recognition() {
 
 /// Turkey–Israel: both downgrades left acting heads (no class) on at least
 /// one side, so `rank-parity` never fires, even in the weeks when one side
-/// had an ambassador and the other did not.
+/// had an ambassador and the other did not; `prolonged-acting-head` does.
 #[test]
 fn turkey_israel_rank_parity_never_fires() {
     let report = history(TUR_ISR);
@@ -354,10 +354,13 @@ fn turkey_israel_rank_parity_never_fires() {
         "rank-parity must not fire: {:?}",
         rules_fired(&report)
     );
-    assert!(
-        report.findings.is_empty(),
-        "no rule fires in any period: {:?}",
-        rules_fired(&report)
+    // Only `prolonged-acting-head`: Turkey's embassy led a.i. for more than
+    // a year while Israel kept an ambassador (before the expulsion of
+    // September 2011, and in the weeks before each exchange of ambassadors).
+    assert_eq!(
+        rules_fired(&report),
+        ["prolonged-acting-head"],
+        "no other rule fires in any period"
     );
     let both = "Both states are represented by ambassadors again from 11 January 2023";
     // Ambassadors on both sides between the exchanges of December 2016 and
@@ -573,6 +576,22 @@ fn us_cuba_rules_see_the_protecting_powers_and_the_break() {
     ] {
         assert!(!fired.contains(&rule), "{rule} fires: {fired:?}");
     }
+    // The asymmetry of 2015: the US embassy led a.i. from 20 July 2015
+    // against Cuba's ambassador from 17 September; more than 365 days from
+    // 20 July 2016 (2016 has a 29 February), and still (no end recorded).
+    assert_eq!(
+        entries(&report),
+        [(
+            "prolonged-acting-head",
+            "usa-in-cub".to_string(),
+            vec![(Some("2016-07-20"), None)]
+        )]
+    );
+    for (date, fires) in [("2016-07-19", false), ("2016-07-20", true)] {
+        let r = report_at(USA_CUB, Some(date));
+        let found = r.findings.iter().any(|f| f.rule == "prolonged-acting-head");
+        assert_eq!(found, fires, "on {date}");
+    }
     // The US section without its protecting power: a warning for its whole
     // life.
     let unprotected = altered(
@@ -674,10 +693,24 @@ fn uk_prc_periods_of_charges_and_ambassadors() {
         ["1950-01-06", "1950-02", "1954-06", "1972-03-13"]
     );
     let report = probed(UK_PRC);
-    assert_eq!(report.evaluations, 5, "since ever, and each change point");
+    // Since ever, each change point, and the dates the standard rules derive
+    // from them (days 90/91 and 365/366 after, the day after).
+    assert_eq!(report.evaluations, 25);
     assert_eq!(
         entries(&report),
         [
+            // The fixture records no credentials for the 1972 ambassadors:
+            // from day 91 in office, `credentials-pending` says so.
+            (
+                "credentials-pending",
+                "chn-in-gbr".to_string(),
+                vec![(Some("1972-06-12"), None)]
+            ),
+            (
+                "credentials-pending",
+                "gbr-in-chn".to_string(),
+                vec![(Some("1972-06-12"), None)]
+            ),
             (
                 "headed-by-charge-en-pied",
                 "chn-in-gbr".to_string(),
@@ -704,7 +737,7 @@ fn uk_prc_periods_of_charges_and_ambassadors() {
                 vec![(Some("1950-02"), Some("1954-06"))]
             ),
         ],
-        "no standard rule fires, and the probes hold exactly then"
+        "only credentials-pending of the standard rules fires, and the probes hold exactly then"
     );
 }
 
@@ -725,12 +758,13 @@ fn us_prc_periods_of_liaison_offices_recognition_and_credentials() {
         ]
     );
     let report = probed(US_PRC);
-    assert_eq!(report.evaluations, 6);
+    // With the dates the standard rules derive (see UK–PRC).
+    assert_eq!(report.evaluations, 31);
     assert_eq!(
         entries(&report),
         [
             (
-                "credentials-not-yet-presented",
+                "credentials-awaited",
                 "usa-in-chn".to_string(),
                 vec![(Some("1979-03-01"), Some("1979-03-07"))]
             ),
@@ -783,9 +817,8 @@ fn turkey_israel_periods_of_acting_heads_and_unequal_ranks() {
         ]
     );
     let report = probed(TUR_ISR);
-    // Each change point, and the days the standard rules count from them
-    // (a head's from + 91 for credentials-pending).
-    assert_eq!(report.evaluations, 33);
+    // With the dates the standard rules derive (see UK–PRC).
+    assert_eq!(report.evaluations, 49);
     assert_eq!(
         entries(&report),
         [
@@ -823,6 +856,17 @@ fn turkey_israel_periods_of_acting_heads_and_unequal_ranks() {
                     (Some("2023-01-11"), None)
                 ]
             ),
+            // Turkey's embassy led a.i. for more than a year (from 2010-06,
+            // and again from 2018-05-14) while Israel's was led by an ambassador.
+            (
+                "prolonged-acting-head",
+                "tur-in-isr".to_string(),
+                vec![
+                    (Some("2011-06-02"), Some("2011-09-02")),
+                    (Some("2016-12-05"), Some("2016-12-12")),
+                    (Some("2022-12-27"), Some("2023-01-11"))
+                ]
+            ),
             (
                 "unequal-ranks",
                 "isr-in-tur tur-in-isr".to_string(),
@@ -851,9 +895,9 @@ fn a_window_narrows_the_periods_to_it() {
         &CheckOptions::default(),
     )
     .unwrap();
-    // 2016-01-01, then the change points inside the window, and the days
-    // the standard rules count from them.
-    assert_eq!(report.evaluations, 17);
+    // 2016-01-01, then the four change points inside the window and the
+    // dates the standard rules derive from every change point.
+    assert_eq!(report.evaluations, 21);
     let unequal = entries(&report)
         .into_iter()
         .find(|(rule, _, _)| *rule == "unequal-ranks")

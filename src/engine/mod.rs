@@ -397,7 +397,9 @@ fn apply_waivers(
                 builtin::EXPIRED_WAIVER,
                 builtin::expired_message(&waiver.rule.value, &subject, until.value),
             ),
-            None if !used => (
+            // A waiver about a mission not open at the date (closed, or not
+            // yet opened) waits: it cannot match, but it is not stale.
+            None if !used && !names_a_closed_mission(scenario, waiver, date) => (
                 builtin::UNUSED_WAIVER,
                 builtin::unused_message(&waiver.rule.value, &subject, date),
             ),
@@ -406,6 +408,26 @@ fn apply_waivers(
         active.push(rule.finding(subject, message, location(&scenario.file, waiver.loc)));
     }
     (active, waived)
+}
+
+/// Whether a waiver's subject names a mission of the scenario that is not
+/// open at `date`: now that a waiver matches only its own set of ids, a
+/// waiver of one mission's finding outlives the mission in a history.
+fn names_a_closed_mission(
+    scenario: &Scenario,
+    waiver: &crate::scenario::model::Waiver,
+    date: Date,
+) -> bool {
+    waiver.subject.iter().any(|id| {
+        scenario.missions.iter().any(|m| {
+            m.id.value == id.value
+                && !crate::scenario::date::in_force(
+                    m.from.as_ref().map(|d| d.value),
+                    m.until.as_ref().map(|d| d.value),
+                    date,
+                )
+        })
+    })
 }
 
 /// Ids as a set: sorted, each once.

@@ -56,6 +56,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         include_str!("../../rules/examples/persona-non-grata-in-office.yaml"),
     ),
     (
+        "prolonged-acting-head",
+        include_str!("../../rules/examples/prolonged-acting-head.yaml"),
+    ),
+    (
         "rank-parity",
         include_str!("../../rules/examples/rank-parity.yaml"),
     ),

@@ -288,6 +288,7 @@ impl<'a> RefWorld<'a> {
                     Field::Until => date(&r.until),
                     Field::Head => m.head.map_or(V::Null, |_| V::Head(row)),
                     Field::Staff => m.staff.map_or(V::Null, |n| V::Num(f64::from(n))),
+                    Field::ActingSince => m.acting_since.map_or(V::Null, V::Date),
                     Field::ProtectingPower => {
                         text(r.protecting_power.as_ref().map(|p| p.value.as_str()))
                     }

@@ -130,10 +130,22 @@ fn waivers(
                 EXPIRED_WAIVER,
                 format!("the waiver of `{rule}` for {ids} expired on {until}"),
             ),
-            _ if !used => (
-                UNUSED_WAIVER,
-                format!("the waiver of `{rule}` for {ids} matches no finding on {date}: remove it"),
-            ),
+            // A waiver about a mission not open at the date waits.
+            _ if !used
+                && !waiver.subject.iter().any(|id| {
+                    scenario
+                        .missions
+                        .iter()
+                        .any(|m| m.id.value == id.value && !day::period(&m.from, &m.until, date))
+                }) =>
+            {
+                (
+                    UNUSED_WAIVER,
+                    format!(
+                        "the waiver of `{rule}` for {ids} matches no finding on {date}: remove it"
+                    ),
+                )
+            }
             _ => continue,
         };
         active.push(RefFinding {
