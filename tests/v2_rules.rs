@@ -114,3 +114,48 @@ fn the_timeline_changes_at_the_end_of_a_notice_and_the_day_after() {
         [span("2024-03-09", "2024-03-12")]
     );
 }
+
+/// `subject ..., all(x in C where e)`: every record that passes joins the
+/// finding's subject, after the variables and sorted by id; the canonical
+/// layout keeps it; its condition is type-checked like any other.
+#[test]
+fn a_subject_may_hold_every_record_of_a_collection_that_passes() {
+    let text = "rule senders {\n  title    \"T\"\n  severity info\n  cite     \"test\"\n  subject  s, all(x in missions where x.sender == s)\n  for s in states\n  where exists(x in missions where x.sender == s)\n  message \"{s.id}\"\n}\n";
+    assert_eq!(
+        parity::lang::fmt::format_rules(text, "t.rules").unwrap(),
+        text
+    );
+    let mut rules = RuleSet::default();
+    let mut diags = Vec::new();
+    rules.add_text(text, "t.rules", &mut diags);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let world = "scenario: synthetic-subject
+as_of: 2024-01-01
+states: [{ id: A }, { id: B }, { id: C }]
+missions:
+  - { id: z-a-in-b, sender: A, receiver: B, kind: embassy }
+  - { id: a-in-c, sender: A, receiver: C, kind: embassy }
+  - { id: b-in-a, sender: B, receiver: A, kind: embassy }
+";
+    let scenario = load_str(world, "t.yaml", &YamlLimits::default()).unwrap();
+    let report = check(&scenario, &rules, &CheckOptions::default()).unwrap();
+    let subjects: Vec<Vec<String>> = report.findings.iter().map(|f| f.subject.clone()).collect();
+    assert_eq!(
+        subjects,
+        [vec!["A", "a-in-c", "z-a-in-b"], vec!["B", "b-in-a"]]
+    );
+    // Only the members: the finding is located at the first of them.
+    let only = text.replace("subject  s, all(", "subject  all(");
+    let mut rules = RuleSet::default();
+    rules.add_text(&only, "t.rules", &mut diags);
+    assert!(diags.is_empty(), "{diags:#?}");
+    let report = check(&scenario, &rules, &CheckOptions::default()).unwrap();
+    assert_eq!(report.findings[0].subject, ["a-in-c", "z-a-in-b"]);
+    assert_eq!(report.findings[0].location.line, 6);
+    // A word that is no mission kind is an error in the subject too.
+    let wrong = text.replace("x.sender == s)\n  for", "x.kind == embasy)\n  for");
+    let mut rules = RuleSet::default();
+    rules.add_text(&wrong, "t.rules", &mut diags);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert!(diags[0].message.contains("embasy"), "{}", diags[0].message);
+}
