@@ -679,6 +679,63 @@ fn turkey_israel_persona_non_grata_left_in_time() {
     );
 }
 
+/// Canada–India: `staff-parity` compares each side's total over all its
+/// open missions (design §7). A hypothetical Canadian consulate (synthetic,
+/// not in the record) opened on 19 October 2023 adds to Canada's 21: 10
+/// more is within 1.5 × 21, 11 more is not; and a consulate with no count
+/// leaves Canada's total unknown, so the rule says nothing.
+#[test]
+fn canada_india_staff_parity_counts_every_mission_of_a_side() {
+    let with_consulate = |from: &str, staff: &str| {
+        altered(
+            CAN_IND,
+            "  # India's High Commission in Ottawa.\n",
+            &format!(
+                "  - {{ id: can-cg-synthetic, sender: CAN, receiver: IND, kind: consulate-general, from: {from}{staff} }}\n  # India's High Commission in Ottawa.\n"
+            ),
+        )
+    };
+    let staff_parity = |s: &Scenario| -> Vec<(String, Vec<(Option<String>, Option<String>)>)> {
+        timeline_of(s)
+            .findings
+            .iter()
+            .filter(|f| f.rule == "staff-parity")
+            .map(|f| {
+                let periods = f
+                    .periods
+                    .iter()
+                    .map(|p| (p.from.clone(), p.until.clone()))
+                    .collect();
+                (f.subject.join(" "), periods)
+            })
+            .collect()
+    };
+    let the_62 = (
+        "can-in-ind ind-in-can".to_string(),
+        vec![(Some("2023-10".to_string()), Some("2023-10-19".to_string()))],
+    );
+    // 31 against 21 (ratio 1.476): only the 62 of early October.
+    let ten = with_consulate("2023-10-19", ", staff: [{ diplomats: 10 }]");
+    assert_eq!(staff_parity(&ten), [the_62.clone()]);
+    // 32 against 21 (ratio 1.524): from the consulate's opening, its
+    // subject every mission counted.
+    let eleven = with_consulate("2023-10-19", ", staff: [{ diplomats: 11 }]");
+    assert_eq!(
+        staff_parity(&eleven),
+        [
+            (
+                "can-cg-synthetic can-in-ind ind-in-can".to_string(),
+                vec![(Some("2023-10-19".to_string()), None)]
+            ),
+            the_62,
+        ]
+    );
+    // A consulate with no count, open from the start of October: Canada's
+    // total is unknown throughout, and not even the 62 are compared.
+    let uncounted = with_consulate("2023-10", "");
+    assert!(staff_parity(&uncounted).is_empty());
+}
+
 // ---------------------------------------------------------------------------
 // (c) The periods of what each fixture records, read through the probes.
 // ---------------------------------------------------------------------------
