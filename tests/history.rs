@@ -167,6 +167,9 @@ fn probed(file: &str) -> TimelineReport {
 /// (from, until) as written; `None` is "since ever" / "still".
 type Span<'a> = (Option<&'a str>, Option<&'a str>);
 
+/// A `Span` that owns its dates.
+type OwnedSpan = (Option<String>, Option<String>);
+
 /// Every finding of a timeline as (rule, subject, periods), in report order.
 fn entries(report: &TimelineReport) -> Vec<(&str, String, Vec<Span<'_>>)> {
     report
@@ -695,7 +698,7 @@ fn canada_india_staff_parity_counts_every_mission_of_a_side() {
             ),
         )
     };
-    let staff_parity = |s: &Scenario| -> Vec<(String, Vec<(Option<String>, Option<String>)>)> {
+    let staff_parity = |s: &Scenario| -> Vec<(String, Vec<OwnedSpan>)> {
         timeline_of(s)
             .findings
             .iter()
@@ -716,7 +719,7 @@ fn canada_india_staff_parity_counts_every_mission_of_a_side() {
     );
     // 31 against 21 (ratio 1.476): only the 62 of early October.
     let ten = with_consulate("2023-10-19", ", staff: [{ diplomats: 10 }]");
-    assert_eq!(staff_parity(&ten), [the_62.clone()]);
+    assert_eq!(staff_parity(&ten), std::slice::from_ref(&the_62));
     // 32 against 21 (ratio 1.524): from the consulate's opening, its
     // subject every mission counted.
     let eleven = with_consulate("2023-10-19", ", staff: [{ diplomats: 11 }]");
