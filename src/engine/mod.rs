@@ -389,6 +389,8 @@ fn apply_waivers(
             None => active.push(finding),
         }
     }
+    // Found only if some waiver is unused.
+    let closed: OnceCell<HashSet<&str>> = OnceCell::new();
     for (waiver, used) in scenario.waivers.iter().zip(used) {
         let subject: Vec<String> = waiver.subject.iter().map(|s| s.value.clone()).collect();
         let expired = waiver.until.as_ref().filter(|u| u.value <= date);
@@ -399,10 +401,18 @@ fn apply_waivers(
             ),
             // A waiver about a mission not open at the date (closed, or not
             // yet opened) waits: it cannot match, but it is not stale.
-            None if !used && !names_a_closed_mission(scenario, waiver, date) => (
-                builtin::UNUSED_WAIVER,
-                builtin::unused_message(&waiver.rule.value, &subject, date),
-            ),
+            None if !used
+                && !waiver.subject.iter().any(|id| {
+                    closed
+                        .get_or_init(|| closed_missions(scenario, date))
+                        .contains(id.value.as_str())
+                }) =>
+            {
+                (
+                    builtin::UNUSED_WAIVER,
+                    builtin::unused_message(&waiver.rule.value, &subject, date),
+                )
+            }
             None => continue,
         };
         active.push(rule.finding(subject, message, location(&scenario.file, waiver.loc)));
@@ -410,24 +420,23 @@ fn apply_waivers(
     (active, waived)
 }
 
-/// Whether a waiver's subject names a mission of the scenario that is not
-/// open at `date`: now that a waiver matches only its own set of ids, a
-/// waiver of one mission's finding outlives the mission in a history.
-fn names_a_closed_mission(
-    scenario: &Scenario,
-    waiver: &crate::scenario::model::Waiver,
-    date: Date,
-) -> bool {
-    waiver.subject.iter().any(|id| {
-        scenario.missions.iter().any(|m| {
-            m.id.value == id.value
-                && !crate::scenario::date::in_force(
-                    m.from.as_ref().map(|d| d.value),
-                    m.until.as_ref().map(|d| d.value),
-                    date,
-                )
+/// The ids of the scenario's missions that are not open at `date`: a
+/// waiver naming one waits instead of being reported unused. Now that a
+/// waiver matches only its own set of ids, a waiver of one mission's
+/// finding outlives the mission in a history.
+fn closed_missions(scenario: &Scenario, date: Date) -> HashSet<&str> {
+    scenario
+        .missions
+        .iter()
+        .filter(|m| {
+            !crate::scenario::date::in_force(
+                m.from.as_ref().map(|d| d.value),
+                m.until.as_ref().map(|d| d.value),
+                date,
+            )
         })
-    })
+        .map(|m| m.id.value.as_str())
+        .collect()
 }
 
 /// Ids as a set: sorted, each once.
