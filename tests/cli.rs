@@ -180,8 +180,7 @@ missions:
     receiver: AFG
     kind: embassy
     heads:
-      - rank: ambassador
-        from: 2020-01
+      - { rank: ambassador, from: 2020-01, credentials: { to: AFG } }
   - id: afg-in-kaz
     sender: AFG
     receiver: KAZ
@@ -189,6 +188,7 @@ missions:
     heads:
       - rank: ambassador
         from: 2020-01
+        credentials: { to: KAZ }
 ";
 
 // Synthetic: one embassy with no head, so only the warning `head-vacant` fires.

@@ -1410,6 +1410,111 @@ fn a_waiver_no_longer_holds_on_its_until_day() {
     }
 }
 
+/// A waiver matches a finding only when its subject is the same set of ids
+/// (design §7): `[a, b]` waives `[b, a]`, but not `[a, c]`, and a single id
+/// does not waive a pair that contains it.
+#[test]
+fn a_waiver_matches_only_the_same_set_of_ids_in_any_order() {
+    // AAA's ambassador faces chargés en pied in Beta and in Gamma: two
+    // rank-parity findings, [aaa-in-bbb, bbb-in-aaa] and [aaa-in-ccc, ccc-in-aaa].
+    let missions = "missions:
+  - { id: aaa-in-bbb, sender: AAA, receiver: BBB, kind: embassy, heads: [{ rank: ambassador }] }
+  - { id: bbb-in-aaa, sender: BBB, receiver: AAA, kind: embassy, heads: [{ rank: charge-d-affaires }] }
+  - { id: aaa-in-ccc, sender: AAA, receiver: CCC, kind: embassy, heads: [{ rank: ambassador }] }
+  - { id: ccc-in-aaa, sender: CCC, receiver: AAA, kind: embassy, heads: [{ rank: charge-d-affaires }] }
+";
+    let run_with = |waivers: &str| {
+        let report = std_at(
+            &world("2024-01-01", &format!("{missions}waivers:\n{waivers}")),
+            None,
+        );
+        let mut waived: Vec<Vec<String>> = report
+            .waived
+            .iter()
+            .map(|w| w.finding.subject.clone())
+            .collect();
+        waived.sort();
+        let mut left: Vec<(String, Vec<String>)> = report
+            .findings
+            .iter()
+            .map(|f| (f.rule.clone(), f.subject.clone()))
+            .collect();
+        left.sort();
+        (waived, left)
+    };
+    // The same set in the other order waives the one pair, not the other.
+    let (waived, left) = run_with(
+        "  - { rule: rank-parity, subject: [bbb-in-aaa, aaa-in-bbb], reason: synthetic }\n",
+    );
+    assert_eq!(waived, [ids(&["aaa-in-bbb", "bbb-in-aaa"])]);
+    assert_eq!(
+        left,
+        [(
+            "rank-parity".to_string(),
+            ids(&["aaa-in-ccc", "ccc-in-aaa"])
+        )]
+    );
+    // Sharing one id is not enough: [aaa-in-bbb, ccc-in-aaa] and a lone
+    // aaa-in-bbb waive nothing, and are reported as unused.
+    let (waived, left) = run_with(
+        "  - { rule: rank-parity, subject: [aaa-in-bbb, ccc-in-aaa], reason: synthetic }
+  - { rule: rank-parity, subject: aaa-in-bbb, reason: synthetic }
+",
+    );
+    assert!(waived.is_empty(), "{waived:?}");
+    assert_eq!(
+        left,
+        [
+            (
+                "rank-parity".to_string(),
+                ids(&["aaa-in-bbb", "bbb-in-aaa"])
+            ),
+            (
+                "rank-parity".to_string(),
+                ids(&["aaa-in-ccc", "ccc-in-aaa"])
+            ),
+            ("unused-waiver".to_string(), ids(&["aaa-in-bbb"])),
+            (
+                "unused-waiver".to_string(),
+                ids(&["aaa-in-bbb", "ccc-in-aaa"])
+            ),
+        ]
+    );
+}
+
+/// A waiver of one mission's finding outlives the mission in a history: on
+/// a date the mission is closed it matches nothing, but is not "unused".
+#[test]
+fn a_waiver_about_a_closed_mission_is_not_unused() {
+    let yaml = |as_of: &str| {
+        world(
+            as_of,
+            "missions:
+  - { id: a-in-b, sender: AAA, receiver: BBB, kind: embassy, until: 2024-01-01 }
+  - { id: a-in-c, sender: AAA, receiver: CCC, kind: embassy, heads: [{ rank: charge-d-affaires-ai }] }
+waivers:
+  - { rule: head-vacant, subject: a-in-b, reason: synthetic }
+  - { rule: head-vacant, subject: a-in-c, reason: synthetic }
+",
+        )
+    };
+    let before = std_at(&yaml("2023-12-31"), None);
+    assert_eq!(before.waived.len(), 1);
+    assert_eq!(
+        summary(&before),
+        [(
+            "unused-waiver".to_string(),
+            ids(&["a-in-c"]),
+            "the waiver of `head-vacant` for a-in-c matches no finding on 2023-12-31: remove it"
+                .to_string()
+        )]
+    );
+    let after = std_at(&yaml("2024-01-01"), None);
+    assert!(after.waived.is_empty());
+    let rules: Vec<&str> = after.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, ["unused-waiver"], "a-in-b's waiver waits");
+}
+
 // ---------------------------------------------------------------------------
 // Differential check of the join planner
 

@@ -682,7 +682,7 @@ fn quantifiers_type_check() {
 }
 
 #[test]
-fn all_eight_standard_rules_load() {
+fn all_fourteen_standard_rules_load() {
     let set = RuleSet::standard().unwrap_or_else(|d| panic!("standard rules: {d:#?}"));
     let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
     let mut expected = vec![
@@ -694,6 +694,13 @@ fn all_eight_standard_rules_load() {
         "head-vacant",
         "agrement-missing",
         "staff-parity",
+        // Version 2 (design §7).
+        "mission-without-relations",
+        "interests-section-without-protecting-power",
+        "persona-non-grata-in-office",
+        "credentials-pending",
+        "prolonged-acting-head",
+        "exequatur-missing",
     ];
     expected.sort_unstable();
     assert_eq!(ids, expected, "standard rules, sorted by id");

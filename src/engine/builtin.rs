@@ -29,7 +29,7 @@ pub const UNUSED_WAIVER: BuiltinRule = BuiltinRule {
     title: "Waiver matches no finding",
     severity: Severity::Warning,
     cite: "waivers in the scenario",
-    about: "A waiver in the scenario accepts no finding at the date checked: remove it, or it may hide a later one.",
+    about: "A waiver in the scenario accepts no finding at the date checked: remove it, or it may hide a later one. A waiver whose subject names a mission not open at the date is not reported: it applies to another time of the history.",
 };
 
 pub const INPUT_ERROR: BuiltinRule = BuiltinRule {

@@ -359,24 +359,20 @@ fn apply_waivers(
     let mut used = vec![false; scenario.waivers.len()];
     let mut active = Vec::new();
     let mut waived = Vec::new();
-    // The first waiver in force (in file order) for each rule and subject id:
-    // a finding looks up its own ids instead of scanning every waiver.
-    let mut first: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    // The first waiver in force (in file order) for each rule and set of
+    // subject ids: a finding matches only a waiver of the same set, in any
+    // order (design §7), so `[a, b]` does not waive `[a, c]`, nor `a` `[a, b]`.
+    let mut first: HashMap<(&str, Vec<&str>), usize> = HashMap::new();
     for (i, w) in scenario.waivers.iter().enumerate() {
         if w.until.as_ref().is_none_or(|u| date < u.value) {
-            let by_subject = first.entry(w.rule.value.as_str()).or_default();
-            for s in &w.subject {
-                by_subject.entry(s.value.as_str()).or_insert(i);
-            }
+            let ids = id_set(w.subject.iter().map(|s| s.value.as_str()));
+            first.entry((w.rule.value.as_str(), ids)).or_insert(i);
         }
     }
     for finding in findings {
+        let ids = id_set(finding.subject.iter().map(String::as_str));
         let waiver = first
-            .get(finding.rule.as_str())
-            .and_then(|by_subject| {
-                let indexes = finding.subject.iter();
-                indexes.filter_map(|id| by_subject.get(id.as_str())).min()
-            })
+            .get(&(finding.rule.as_str(), ids))
             .and_then(|&i| scenario.waivers.get(i).map(|w| (i, w)));
         match waiver {
             Some((i, w)) => {
@@ -393,6 +389,8 @@ fn apply_waivers(
             None => active.push(finding),
         }
     }
+    // Found only if some waiver is unused.
+    let closed: OnceCell<HashSet<&str>> = OnceCell::new();
     for (waiver, used) in scenario.waivers.iter().zip(used) {
         let subject: Vec<String> = waiver.subject.iter().map(|s| s.value.clone()).collect();
         let expired = waiver.until.as_ref().filter(|u| u.value <= date);
@@ -401,15 +399,52 @@ fn apply_waivers(
                 builtin::EXPIRED_WAIVER,
                 builtin::expired_message(&waiver.rule.value, &subject, until.value),
             ),
-            None if !used => (
-                builtin::UNUSED_WAIVER,
-                builtin::unused_message(&waiver.rule.value, &subject, date),
-            ),
+            // A waiver about a mission not open at the date (closed, or not
+            // yet opened) waits: it cannot match, but it is not stale.
+            None if !used
+                && !waiver.subject.iter().any(|id| {
+                    closed
+                        .get_or_init(|| closed_missions(scenario, date))
+                        .contains(id.value.as_str())
+                }) =>
+            {
+                (
+                    builtin::UNUSED_WAIVER,
+                    builtin::unused_message(&waiver.rule.value, &subject, date),
+                )
+            }
             None => continue,
         };
         active.push(rule.finding(subject, message, location(&scenario.file, waiver.loc)));
     }
     (active, waived)
+}
+
+/// The ids of the scenario's missions that are not open at `date`: a
+/// waiver naming one waits instead of being reported unused. Now that a
+/// waiver matches only its own set of ids, a waiver of one mission's
+/// finding outlives the mission in a history.
+fn closed_missions(scenario: &Scenario, date: Date) -> HashSet<&str> {
+    scenario
+        .missions
+        .iter()
+        .filter(|m| {
+            !crate::scenario::date::in_force(
+                m.from.as_ref().map(|d| d.value),
+                m.until.as_ref().map(|d| d.value),
+                date,
+            )
+        })
+        .map(|m| m.id.value.as_str())
+        .collect()
+}
+
+/// Ids as a set: sorted, each once.
+fn id_set<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut ids: Vec<&str> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 pub mod builtin;

@@ -9,7 +9,9 @@ use crate::lang::ast::Severity;
 use crate::lang::ruleset::RuleSet;
 use crate::scenario::change::apply;
 use crate::scenario::date::Date;
-use crate::scenario::model::{At, Change, Credentials, Head, Proposal, Rank, Scenario, StateKind};
+use crate::scenario::model::{
+    At, Change, Credentials, Head, Mission, Proposal, Rank, Scenario, StateKind,
+};
 use crate::scenario::world::World;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -193,25 +195,59 @@ pub struct SuggestReport {
     pub reason: String,
 }
 
+/// Who a mission's new head can be, by its two states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Between {
+    /// The sender is the Holy See (state `kind: holy-see`): its class 1 and
+    /// 2 heads are nuncios and internuncios (VCDR art. 14).
+    HolySee,
+    /// Sender and receiver are both marked `commonwealth: true`: class 1
+    /// heads between members are high commissioners (design §7).
+    Commonwealth,
+    /// Any other pair: class 1 heads are ambassadors.
+    Other,
+}
+
 /// The ranks worth trying for a mission's head, highest class first: the
-/// Holy See's own ranks only for the Holy See, and the other ranks otherwise.
-fn candidate_ranks(holy_see: bool) -> Vec<Rank> {
-    if holy_see {
-        vec![
+/// Holy See's own ranks only for the Holy See, a high commissioner only
+/// between two Commonwealth members, an ambassador otherwise.
+fn candidate_ranks(between: Between) -> Vec<Rank> {
+    match between {
+        Between::HolySee => vec![
             Rank::Nuncio,
             Rank::Internuncio,
             Rank::ChargeDAffaires,
             Rank::ChargeDAffairesAi,
-        ]
-    } else {
-        vec![
-            Rank::Ambassador,
+        ],
+        Between::Commonwealth => vec![
             Rank::HighCommissioner,
             Rank::Envoy,
             Rank::Minister,
             Rank::ChargeDAffaires,
             Rank::ChargeDAffairesAi,
-        ]
+        ],
+        Between::Other => vec![
+            Rank::Ambassador,
+            Rank::Envoy,
+            Rank::Minister,
+            Rank::ChargeDAffaires,
+            Rank::ChargeDAffairesAi,
+        ],
+    }
+}
+
+/// Which ranks a new head of `mission` can hold: from the sender's kind and
+/// both states' `commonwealth` marks.
+fn between(scenario: &Scenario, mission: &Mission) -> Between {
+    let state = |id: &str| scenario.states.iter().find(|s| s.id.value == id);
+    let sender = state(&mission.sender.value);
+    let receiver = state(&mission.receiver.value);
+    if sender.is_some_and(|s| s.kind == StateKind::HolySee) {
+        Between::HolySee
+    } else if sender.is_some_and(|s| s.commonwealth) && receiver.is_some_and(|s| s.commonwealth) {
+        Between::Commonwealth
+    } else {
+        Between::Other
     }
 }
 
@@ -269,15 +305,12 @@ pub fn suggest(
             .and_then(|r| world.government_of(r))
             .map(|g| world.name(g).to_string()),
     };
-    let holy_see = scenario
-        .states
-        .iter()
-        .any(|s| s.id.value == record.sender.value && s.kind == StateKind::HolySee);
+    let between = between(scenario, record);
     let loc = record.loc;
     let mut trials = Vec::new();
     let mut cache = BeforeCache::new();
     let prepared = Prepared::new(scenario, rules)?;
-    for rank in candidate_ranks(holy_see) {
+    for rank in candidate_ranks(between) {
         // Only heads accredited by letters present credentials; an acting
         // chargé d'affaires a.i. is notified.
         let credentials = match (&government, rank.class()) {

@@ -93,9 +93,20 @@ pub fn change_points(scenario: &Scenario) -> Vec<Date> {
         add(&Some(e.on.clone()));
         add(&e.until);
     }
+    // An expulsion lowers the staff, and a persona non grata's notice runs
+    // out, at `on` + `notice_days`: a date read from the event's own count,
+    // not written in the file (a rule comparing `as_of` with it then adds
+    // the day after, where `as_of > on + notice_days` first holds).
     for w in &scenario.waivers {
         add(&w.until);
     }
+    dates.extend(
+        scenario
+            .events
+            .iter()
+            .filter(|e| e.notice_days > 0)
+            .filter_map(|e| e.on.value.add_days(i64::from(e.notice_days))),
+    );
     // Proposals are what-ifs, not history: their dates are not change points.
     sort_points(&mut dates);
     dates

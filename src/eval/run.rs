@@ -598,12 +598,45 @@ impl<'a, 's> Evaluator<'a, 's> {
                     Ok(!exists)
                 })?;
                 match kind {
-                    QuantifierKind::Exists => Value::Bool(count > 0),
+                    QuantifierKind::Exists | QuantifierKind::All => Value::Bool(count > 0),
                     QuantifierKind::Count => Value::Num(count as f64),
                     QuantifierKind::Sum => Value::Num(total),
                 }
             }
         })
+    }
+
+    /// The records of each `all(x in C where e)` of the rule's subject, under
+    /// the binding in `env`: (id, where written), sorted by id, each once.
+    fn subject_members(
+        &self,
+        rule: &'a CheckedRule,
+        env: &mut [Value<'a>],
+    ) -> Result<Vec<(String, Loc)>, EvalError> {
+        let mut members: Vec<(String, Loc)> = Vec::new();
+        for ex in &rule.subject_sets {
+            let Ex::Quantifier {
+                slot,
+                collection,
+                filter,
+                ..
+            } = ex
+            else {
+                continue;
+            };
+            let steps = self.quantifier_plan(ex, *slot, *collection, filter.as_deref());
+            let reader = &self.reader;
+            self.enumerate(&steps, env, &mut |env| {
+                if let Some(Value::Row(kind, row)) = env.get(*slot).copied() {
+                    let loc = reader.row(kind, row).map(|r| reader.loc(&r));
+                    members.push((reader.row_id(kind, row), loc.unwrap_or_default()));
+                }
+                Ok(true)
+            })?;
+        }
+        members.sort_by(|a, b| a.0.cmp(&b.0));
+        members.dedup_by(|a, b| a.0 == b.0);
+        Ok(members)
     }
 
     fn quantifier_plan(
@@ -649,6 +682,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             }
         }
         truncate(&mut message, MAX_MESSAGE);
+        let members = self.subject_members(rule, env)?;
         let subject: Vec<String> = rule
             .subject
             .iter()
@@ -665,7 +699,10 @@ impl<'a, 's> Evaluator<'a, 's> {
             .subject
             .first()
             .and_then(|s| loc_of(*s))
+            .or_else(|| members.first().map(|(_, loc)| *loc))
             .unwrap_or_default();
+        let mut subject = subject;
+        subject.extend(members.into_iter().map(|(id, _)| id));
         let mut evidence = Vec::with_capacity(rule.bindings.len());
         for (slot, binding) in rule.bindings.iter().enumerate() {
             let Some(Value::Row(kind, row)) = env.get(slot).copied() else {

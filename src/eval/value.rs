@@ -360,6 +360,7 @@ impl<'w, 's> Reader<'w, 's> {
                         .map_or(Value::Null, |i| Value::Row(RecordKind::Relation, i)),
                     Field::RelationStatus => (self.world.relation_status(m.sender, m.receiver))
                         .map_or(Value::Null, Value::RelationStatus),
+                    Field::ActingSince => m.acting_since.map_or(Value::Null, Value::Date),
                     Field::Source => source(&r.source),
                     _ => return None,
                 }

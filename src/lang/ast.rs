@@ -57,8 +57,13 @@ pub struct Rule {
     pub cite: Text,
     /// Optional longer explanation (`about "..."`), shown by `parity explain`.
     pub about: Option<Text>,
-    /// The variables whose records the finding is about; empty means all bound variables.
+    /// The variables whose records the finding is about; empty (and no
+    /// `subject_sets`) means all bound variables.
     pub subject: Vec<Ident>,
+    /// `subject ..., all(x in C where e)`: every record of `C` that passes
+    /// `e` is in the subject too (a set of any size: `staff-parity`'s
+    /// missions of both sides). Each is a `Quantifier` of kind `All`.
+    pub subject_sets: Vec<Expr>,
     /// `for m in missions, r in missions`
     pub bindings: Vec<Binding>,
     /// `where ...`: which bindings the rule applies to.
@@ -180,6 +185,8 @@ pub enum QuantifierKind {
     Count,
     Exists,
     Sum,
+    /// `all(x in C where e)`, only in a `subject`: every record that passes.
+    All,
 }
 
 impl QuantifierKind {
@@ -189,6 +196,7 @@ impl QuantifierKind {
             QuantifierKind::Count => "count",
             QuantifierKind::Exists => "exists",
             QuantifierKind::Sum => "sum",
+            QuantifierKind::All => "all",
         }
     }
 }

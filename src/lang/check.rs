@@ -148,6 +148,9 @@ pub struct CheckedRule {
     pub bindings: Vec<Binding>,
     /// Slots of the subject variables, in order.
     pub subject: Vec<usize>,
+    /// `all(x in C where e)` in the subject: quantifiers whose records join
+    /// the subject (after the variables, sorted by id).
+    pub subject_sets: Vec<Ex>,
     /// The `where` clause split at its top-level `and`s.
     pub filter: Vec<Ex>,
     pub require: Option<Ex>,
@@ -281,7 +284,7 @@ pub fn check_rule(
             }
         }
     }
-    if rule.subject.is_empty() {
+    if rule.subject.is_empty() && rule.subject_sets.is_empty() {
         subject = (0..bindings.len()).collect();
     }
     let mut filter = Vec::new();
@@ -294,8 +297,14 @@ pub fn check_rule(
         .require
         .as_ref()
         .and_then(|e| checker.condition(e, "require"));
-    // Evidence is what decided the verdict: the message's own reads are not.
+    // Evidence is what decided the verdict: the message's own reads are
+    // not, nor are the subject's.
     checker.collect_reads = false;
+    let subject_sets: Vec<Ex> = rule
+        .subject_sets
+        .iter()
+        .filter_map(|set| checker.condition(set, "subject"))
+        .collect();
     let template = rule.message.span;
     if template.end.saturating_sub(template.start) > MAX_MESSAGE_TEMPLATE {
         checker.error(
@@ -334,6 +343,7 @@ pub fn check_rule(
             loc: locate.loc(rule.span.start),
             bindings,
             subject,
+            subject_sets,
             filter,
             require,
             message,
@@ -632,7 +642,8 @@ impl<'a> Checker<'a> {
                 let (filter, term) = (filter?, term?);
                 let ty = match kind {
                     QuantifierKind::Count | QuantifierKind::Sum => Ty::Num,
-                    QuantifierKind::Exists => Ty::Bool,
+                    // `all(...)` is read only as a subject (`subject_members`).
+                    QuantifierKind::Exists | QuantifierKind::All => Ty::Bool,
                 };
                 known(
                     Ex::Quantifier {

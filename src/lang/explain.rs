@@ -16,12 +16,20 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         include_str!("../../rules/examples/agrement-missing.yaml"),
     ),
     (
+        "credentials-pending",
+        include_str!("../../rules/examples/credentials-pending.yaml"),
+    ),
+    (
         "credentials-to-former-government",
         include_str!("../../rules/examples/credentials-to-former-government.yaml"),
     ),
     (
         "duplicate-mission",
         include_str!("../../rules/examples/duplicate-mission.yaml"),
+    ),
+    (
+        "exequatur-missing",
+        include_str!("../../rules/examples/exequatur-missing.yaml"),
     ),
     (
         "head-vacant",
@@ -32,8 +40,24 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         include_str!("../../rules/examples/implied-recognition.yaml"),
     ),
     (
+        "interests-section-without-protecting-power",
+        include_str!("../../rules/examples/interests-section-without-protecting-power.yaml"),
+    ),
+    (
+        "mission-without-relations",
+        include_str!("../../rules/examples/mission-without-relations.yaml"),
+    ),
+    (
         "orphan-mission",
         include_str!("../../rules/examples/orphan-mission.yaml"),
+    ),
+    (
+        "persona-non-grata-in-office",
+        include_str!("../../rules/examples/persona-non-grata-in-office.yaml"),
+    ),
+    (
+        "prolonged-acting-head",
+        include_str!("../../rules/examples/prolonged-acting-head.yaml"),
     ),
     (
         "rank-parity",

@@ -83,6 +83,7 @@ pub fn without_spans(file: &RuleFile) -> RuleFile {
         for var in &mut rule.subject {
             var.span = zero;
         }
+        rule.subject_sets.iter_mut().for_each(zero_expr);
         for binding in &mut rule.bindings {
             binding.var.span = zero;
             binding.collection.span = zero;
@@ -174,7 +175,12 @@ fn find_comments(src: &str, file: &RuleFile) -> Vec<Comment> {
         strings.extend(rule.about.as_ref().map(|t| t.span));
         // Holes and the strings in them lie inside the template's span.
         strings.push(rule.message.span);
-        for e in rule.filter.iter().chain(rule.require.iter()) {
+        for e in rule
+            .filter
+            .iter()
+            .chain(rule.require.iter())
+            .chain(&rule.subject_sets)
+        {
             string_spans(e, &mut strings);
         }
     }
@@ -414,8 +420,15 @@ fn layout_rule(src: &str, rule: &Rule, comments: &[Comment]) -> Option<Vec<Line>
     if let Some(about) = &rule.about {
         push("about", about.span);
     }
-    if let (Some(first), Some(last)) = (rule.subject.first(), rule.subject.last()) {
-        push("subject", first.span.to(last.span));
+    let subject_spans = rule
+        .subject
+        .iter()
+        .map(|v| v.span)
+        .chain(rule.subject_sets.iter().map(|e| e.span));
+    if let Some(span) =
+        subject_spans.reduce(|a, b| Span::new(a.start.min(b.start), a.end.max(b.end)))
+    {
+        push("subject", span);
     }
     if let (Some(first), Some(last)) = (rule.bindings.first(), rule.bindings.last()) {
         push("for", first.var.span.to(last.collection.span));
@@ -577,9 +590,14 @@ fn clause_lines(rule: &Rule, word: &str, slot: &ClauseComments) -> Option<Vec<Li
         "severity" => padded(rule.severity.word().to_string()),
         "cite" => padded(quote(&rule.cite.value)),
         "about" => padded(quote(&rule.about.as_ref()?.value)),
-        "subject" if !rule.subject.is_empty() => {
-            let vars: Vec<&str> = rule.subject.iter().map(|v| v.name.as_str()).collect();
-            padded(vars.join(", "))
+        "subject" if !rule.subject.is_empty() || !rule.subject_sets.is_empty() => {
+            let mut items: Vec<String> = rule.subject.iter().map(|v| v.name.clone()).collect();
+            for set in &rule.subject_sets {
+                let mut text = String::new();
+                expr_into(set, &mut text);
+                items.push(text);
+            }
+            padded(items.join(", "))
         }
         "for" => {
             let bindings: Vec<String> = rule

@@ -741,12 +741,33 @@ fn call<'a>(cx: Cx<'_>, open: &'a str, func: Ident, depth: usize) -> PResult<'a,
     }
 }
 
+/// `all( VAR in COLLECTION [where EXPR] )` in a `subject`, if that is
+/// what comes next.
+fn subject_set<'a>(cx: Cx<'_>, i: &'a str) -> Result<Option<(&'a str, Expr)>, nom::Err<Fail>> {
+    let start = cx.off(i);
+    let Some(after) = keyword(i, "all") else {
+        return Ok(None);
+    };
+    let open = ws(after);
+    if !open.starts_with('(') {
+        return Ok(None);
+    }
+    let func = Ident {
+        name: "all".to_string(),
+        span: Span::new(start, cx.off(after)),
+    };
+    let (rest, kind) = quantifier(cx, open, func, 1)?;
+    let span = Span::new(start, cx.off(rest));
+    Ok(Some((rest, Expr { kind, span })))
+}
+
 /// `count( VAR in COLLECTION [where EXPR] )`, or
 /// `sum( EXPR for VAR in COLLECTION [where EXPR] )`, from the `(`.
 fn quantifier<'a>(cx: Cx<'_>, open: &'a str, func: Ident, depth: usize) -> PResult<'a, ExprKind> {
     let kind = match func.name.as_str() {
         "count" => QuantifierKind::Count,
         "sum" => QuantifierKind::Sum,
+        "all" => QuantifierKind::All,
         _ => QuantifierKind::Exists,
     };
     let mut rest = ws(&open[1..]);
@@ -845,7 +866,7 @@ enum Clause {
     Severity(Severity, Span),
     Cite(Text),
     About(Text),
-    Subject(Vec<Ident>),
+    Subject(Vec<Ident>, Vec<Expr>),
     For(Vec<Binding>),
     Where(Expr),
     Require(Expr),
@@ -874,14 +895,25 @@ fn clause<'a>(cx: Cx<'_>, word: &str, i: &'a str) -> PResult<'a, Clause> {
             }
         }
         "subject" => {
-            let (mut rest, first) = var(cx, i, "a variable name")?;
-            let mut vars = vec![first];
-            while let Some(after) = ws(rest).strip_prefix(',') {
-                let (r, v) = var(cx, ws(after), "a variable name")?;
-                vars.push(v);
-                rest = r;
+            let (mut vars, mut sets) = (Vec::new(), Vec::new());
+            let mut k = i;
+            loop {
+                let rest = match subject_set(cx, k)? {
+                    Some((rest, set)) => {
+                        sets.push(set);
+                        rest
+                    }
+                    None => {
+                        let (rest, v) = var(cx, k, "a variable name or `all(...)`")?;
+                        vars.push(v);
+                        rest
+                    }
+                };
+                match ws(rest).strip_prefix(',') {
+                    Some(after) => k = ws(after),
+                    None => return Ok((rest, Clause::Subject(vars, sets))),
+                }
             }
-            Ok((rest, Clause::Subject(vars)))
         }
         "for" => {
             let mut bindings = Vec::new();
@@ -917,7 +949,7 @@ struct Clauses {
     severity: Option<(Severity, Span)>,
     cite: Option<Text>,
     about: Option<Text>,
-    subject: Option<Vec<Ident>>,
+    subject: Option<(Vec<Ident>, Vec<Expr>)>,
     bindings: Option<Vec<Binding>>,
     filter: Option<Expr>,
     require: Option<Expr>,
@@ -931,7 +963,7 @@ impl Clauses {
             Clause::Severity(s, span) => self.severity = Some((s, span)),
             Clause::Cite(t) => self.cite = Some(t),
             Clause::About(t) => self.about = Some(t),
-            Clause::Subject(v) => self.subject = Some(v),
+            Clause::Subject(v, s) => self.subject = Some((v, s)),
             Clause::For(b) => self.bindings = Some(b),
             Clause::Where(e) => self.filter = Some(e),
             Clause::Require(e) => self.require = Some(e),
@@ -1042,6 +1074,7 @@ fn rule<'a>(cx: Cx<'_>, i: &'a str) -> PResult<'a, Result<Rule, Vec<Fail>>> {
     if !soft.is_empty() {
         return Ok((end, Err(soft)));
     }
+    let (subject, subject_sets) = subject.unwrap_or_default();
     let rule = Rule {
         id,
         title,
@@ -1049,7 +1082,8 @@ fn rule<'a>(cx: Cx<'_>, i: &'a str) -> PResult<'a, Result<Rule, Vec<Fail>>> {
         severity_span,
         cite,
         about,
-        subject: subject.unwrap_or_default(),
+        subject,
+        subject_sets,
         bindings,
         filter,
         require,

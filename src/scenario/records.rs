@@ -499,7 +499,7 @@ pub(crate) const MISSION: Record = Record {
             "staff",
             Field::Staff,
             Ty::Num,
-            "diplomatic staff in force at the date, or `none`",
+            "diplomatic staff in force at the date, less the diplomats of each expulsion from its `on` + `notice_days` until a later count; or `none`",
         ),
         derived(
             "relation",
@@ -512,6 +512,12 @@ pub(crate) const MISSION: Record = Record {
             Field::RelationStatus,
             Ty::RelationStatus,
             "that record's `status`; where none is in force, `established` if either state has an open embassy in the other, else `none`",
+        ),
+        derived(
+            "acting_since",
+            Field::ActingSince,
+            Ty::Date,
+            "when the uninterrupted run of acting heads (chargés d'affaires a.i., or heads recalled for consultations, one or several in a row) leading the mission at the date began; `none` if its head is not acting, or the run goes back to a head with no `from`",
         ),
         SOURCE_REF.rule(Field::Source, Ty::Str, CITES),
     ],

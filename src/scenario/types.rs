@@ -129,6 +129,7 @@ pub enum Field {
     ProtectingPower,
     Relation,
     RelationStatus,
+    ActingSince,
     // heads
     Rank,
     Agrement,

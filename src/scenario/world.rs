@@ -7,8 +7,8 @@
 
 use super::date::{Date, in_force};
 use super::model::{
-    Event, EventKind, Government, Head, Level, Mission, MissionKind, Recognition, Relation,
-    RelationStatus, Scenario, State,
+    Event, EventKind, Government, Head, Level, Mission, MissionKind, Rank, Recognition, Relation,
+    RelationStatus, Scenario, Staff, State,
 };
 use crate::diag::Loc;
 use crate::fast_hash::FastMap;
@@ -69,6 +69,11 @@ pub struct MissionRow<'s> {
     pub relation: Option<u32>,
     /// Whether the head in office is recalled for consultations at the date.
     pub absent: bool,
+    /// When the uninterrupted run of acting heads (chargés d'affaires a.i.,
+    /// or heads recalled for consultations) that leads the mission at the
+    /// date began; `None` when the head in office is not acting, or when the
+    /// run reaches back to a head with no `from` (its start is unknown).
+    pub acting_since: Option<Date>,
 }
 
 #[derive(Debug)]
@@ -239,6 +244,15 @@ impl<'s> World<'s> {
                 });
             }
         }
+        // Each mission's events, for the staff an expulsion removes and the
+        // absences an acting run counts (the world's `events` are built below).
+        let mut events_of: FastMap<&str, Vec<&'s Event>> = FastMap::default();
+        for event in &scenario.events {
+            events_of
+                .entry(event.mission.value.as_str())
+                .or_default()
+                .push(event);
+        }
         for mission in &scenario.missions {
             let sym = self.intern(&mission.id.value);
             let sender = self.intern(&mission.sender.value);
@@ -257,6 +271,9 @@ impl<'s> World<'s> {
             let credentials_to = head
                 .and_then(|h| h.credentials.as_ref())
                 .map(|c| self.intern(&c.to.value));
+            let events = events_of
+                .get(mission.id.value.as_str())
+                .map_or(&[][..], Vec::as_slice);
             let staff = mission
                 .staff
                 .iter()
@@ -264,7 +281,8 @@ impl<'s> World<'s> {
                 // The latest count; of two that start together, the larger,
                 // whichever the file lists first.
                 .max_by_key(|s| (value(&s.from), s.diplomats))
-                .map(|s| s.diplomats);
+                .map(|s| s.diplomats.saturating_sub(expelled(s, events, date)));
+            let acting_since = head.and_then(|_| acting_since(mission, events, date));
             let protecting_power = mission
                 .protecting_power
                 .as_ref()
@@ -283,6 +301,7 @@ impl<'s> World<'s> {
                 protecting_power,
                 relation: None,
                 absent: false,
+                acting_since,
             });
         }
         self.build_relations();
@@ -348,15 +367,8 @@ impl<'s> World<'s> {
             let Some(row) = self.missions.get_mut(m as usize) else {
                 continue;
             };
-            let recalled = row
-                .record
-                .heads
-                .iter()
-                .find(|h| in_force(value(&h.from), value(&h.until), event.on.value));
-            let returned = event.until.as_ref().is_some_and(|u| u.value <= date);
-            if let (Some(recalled), Some(head)) = (recalled, row.head)
-                && std::ptr::eq(recalled, head)
-                && !returned
+            if let Some(head) = row.head
+                && recalls(row.record, event, head, date)
             {
                 row.absent = true;
             }
@@ -491,6 +503,95 @@ impl<'s> World<'s> {
             _ => None,
         }
     }
+}
+
+/// Whether `event` is a recall for consultations that makes `head`, in
+/// office at `at`, absent then: the head in office on the event's `on` is
+/// that head, and it has not returned (the event's `until`) by `at`.
+fn recalls(mission: &Mission, event: &Event, head: &Head, at: Date) -> bool {
+    if event.kind.value != EventKind::RecallForConsultations || event.on.value > at {
+        return false;
+    }
+    let recalled = mission
+        .heads
+        .iter()
+        .find(|h| in_force(value(&h.from), value(&h.until), event.on.value));
+    let returned = event.until.as_ref().is_some_and(|u| u.value <= at);
+    recalled.is_some_and(|r| std::ptr::eq(r, head)) && !returned
+}
+
+/// The head in office at `at`, if it acts ad interim then: a chargé
+/// d'affaires a.i., or a head recalled for consultations.
+fn acting_at(mission: &Mission, events: &[&Event], at: Date) -> bool {
+    let head = mission
+        .heads
+        .iter()
+        .find(|h| in_force(value(&h.from), value(&h.until), at));
+    head.is_some_and(|h| {
+        h.rank.value == Rank::ChargeDAffairesAi || events.iter().any(|e| recalls(mission, e, h, at))
+    })
+}
+
+/// The start of the run of acting heads that leads `mission` without
+/// interruption up to `date` (design §7, `prolonged-acting-head`). Whether
+/// a head acts changes only at a head's `from` or `until` and a recall's
+/// `on` or `until`: walking those dates back from `date`, the run starts at
+/// the earliest from which every period up to `date` is acting. `None` if
+/// the head at `date` is not acting, or the run goes back to "since ever"
+/// (a head with no `from`, whose start is unknown).
+fn acting_since(mission: &Mission, events: &[&Event], date: Date) -> Option<Date> {
+    if !acting_at(mission, events, date) {
+        return None;
+    }
+    let mut bounds: Vec<Date> = mission
+        .heads
+        .iter()
+        .flat_map(|h| [value(&h.from), value(&h.until)])
+        .chain(
+            events
+                .iter()
+                .filter(|e| e.kind.value == EventKind::RecallForConsultations)
+                .flat_map(|e| [Some(e.on.value), value(&e.until)]),
+        )
+        .flatten()
+        .filter(|d| *d <= date)
+        .collect();
+    bounds.sort_unstable();
+    bounds.dedup();
+    let mut since = None;
+    let mut interrupted = false;
+    // Each bound starts a period in which acting does not change.
+    for bound in bounds.iter().rev() {
+        if !acting_at(mission, events, *bound) {
+            interrupted = true;
+            break;
+        }
+        since = Some(*bound);
+    }
+    // Acting before the first bound too: the run has no known start.
+    let since = match since.and_then(|first| first.add_days(-1)) {
+        Some(before) if !interrupted && acting_at(mission, events, before) => None,
+        _ => since,
+    };
+    // A full date, however the bound was written (`2018-04` and
+    // `2018-04-01` may both be written and are one bound).
+    since.and_then(|d| d.add_days(0))
+}
+
+/// The diplomats that expulsions have removed from a staff count by `date`:
+/// each expulsion of the mission takes its `diplomats` from `on +
+/// notice_days` on, until a staff count from that day or later replaces the
+/// count (it already says how many stayed).
+fn expelled(staff: &Staff, events: &[&Event], date: Date) -> u32 {
+    events
+        .iter()
+        .filter(|e| e.kind.value == EventKind::Expulsion)
+        .filter_map(|e| {
+            let effective = e.on.value.add_days(i64::from(e.notice_days))?;
+            let replaced = value(&staff.from).is_some_and(|from| from >= effective);
+            (effective <= date && !replaced).then(|| e.diplomats.as_ref().map_or(0, |d| d.value))
+        })
+        .fold(0, u32::saturating_add)
 }
 
 /// A pair of states in a fixed order: relations have none.

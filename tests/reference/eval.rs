@@ -145,7 +145,7 @@ impl<'a> RefWorld<'a> {
     }
 
     fn finding(&self, rule: &'a CheckedRule, env: &mut Vec<V<'a>>) -> (Vec<String>, String) {
-        let subject = rule
+        let mut subject: Vec<String> = rule
             .subject
             .iter()
             .map(|&slot| match env[slot] {
@@ -153,6 +153,28 @@ impl<'a> RefWorld<'a> {
                 _ => String::new(),
             })
             .collect();
+        // `all(x in C where e)`: every record that passes, sorted, once.
+        let mut members = Vec::new();
+        for set in &rule.subject_sets {
+            if let Ex::Quantifier {
+                slot,
+                collection,
+                filter,
+                ..
+            } = set
+            {
+                for row in 0..self.rows(*collection) {
+                    env[*slot] = V::Row(*collection, row);
+                    if filter.as_deref().is_none_or(|f| self.holds(f, env)) {
+                        members.push(self.row_id(*collection, row));
+                    }
+                }
+                env[*slot] = V::Null;
+            }
+        }
+        members.sort();
+        members.dedup();
+        subject.extend(members);
         let mut message = String::new();
         for part in &rule.message {
             match part {
@@ -288,6 +310,7 @@ impl<'a> RefWorld<'a> {
                     Field::Until => date(&r.until),
                     Field::Head => m.head.map_or(V::Null, |_| V::Head(row)),
                     Field::Staff => m.staff.map_or(V::Null, |n| V::Num(f64::from(n))),
+                    Field::ActingSince => m.acting_since.map_or(V::Null, V::Date),
                     Field::ProtectingPower => {
                         text(r.protecting_power.as_ref().map(|p| p.value.as_str()))
                     }
@@ -543,7 +566,7 @@ impl<'a> RefWorld<'a> {
                 }
                 env[*slot] = saved;
                 match kind {
-                    QuantifierKind::Exists => V::Bool(count > 0),
+                    QuantifierKind::Exists | QuantifierKind::All => V::Bool(count > 0),
                     QuantifierKind::Count => V::Num(f64::from(count)),
                     QuantifierKind::Sum => V::Num(total),
                 }

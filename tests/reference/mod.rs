@@ -91,8 +91,8 @@ pub fn check(scenario: &Scenario, rules: &RuleSet, claims: &[CheckedExpr], date:
     }
 }
 
-/// A waiver accepts a finding of its rule about (at least) one of its
-/// subject ids while the date is before its `until`; each finding goes to
+/// A waiver accepts a finding of its rule whose subject is the same set of
+/// ids as its own (order and repeats aside) while the date is before its `until`; each finding goes to
 /// the first such waiver in the file. A waiver that has expired (the date
 /// is on or after `until`), or that accepts nothing, is a warning.
 fn waivers(
@@ -106,7 +106,11 @@ fn waivers(
         let accepting = scenario.waivers.iter().position(|w| {
             w.rule.value == finding.rule
                 && w.until.as_ref().is_none_or(|u| date < Day::of(&u.value))
-                && w.subject.iter().any(|s| finding.subject.contains(&s.value))
+                && w.subject.iter().all(|s| finding.subject.contains(&s.value))
+                && finding
+                    .subject
+                    .iter()
+                    .all(|id| w.subject.iter().any(|s| s.value == *id))
         });
         match accepting {
             Some(i) => {
@@ -126,10 +130,22 @@ fn waivers(
                 EXPIRED_WAIVER,
                 format!("the waiver of `{rule}` for {ids} expired on {until}"),
             ),
-            _ if !used => (
-                UNUSED_WAIVER,
-                format!("the waiver of `{rule}` for {ids} matches no finding on {date}: remove it"),
-            ),
+            // A waiver about a mission not open at the date waits.
+            _ if !used
+                && !waiver.subject.iter().any(|id| {
+                    scenario
+                        .missions
+                        .iter()
+                        .any(|m| m.id.value == id.value && !day::period(&m.from, &m.until, date))
+                }) =>
+            {
+                (
+                    UNUSED_WAIVER,
+                    format!(
+                        "the waiver of `{rule}` for {ids} matches no finding on {date}: remove it"
+                    ),
+                )
+            }
             _ => continue,
         };
         active.push(RefFinding {

@@ -31,6 +31,8 @@ pub struct RMission<'a> {
     pub relation_status: Option<&'static str>,
     /// Recalled for consultations at the date.
     pub absent: bool,
+    /// The first day of the unbroken run of acting heads up to the date.
+    pub acting_since: Option<Day>,
 }
 
 pub struct RefWorld<'a> {
@@ -50,6 +52,66 @@ pub struct RefWorld<'a> {
     pub events: Vec<&'a Event>,
     /// The ids of the scenario's states, governments and missions.
     known: HashSet<&'a str>,
+}
+
+/// Whether the head of `m` in office on `at` is recalled for consultations then.
+fn recalled(scenario: &Scenario, m: &Mission, at: Day) -> bool {
+    let Some(now) = m.heads.iter().find(|h| day::period(&h.from, &h.until, at)) else {
+        return false;
+    };
+    scenario.events.iter().any(|e| {
+        let on = Day::of(&e.on.value);
+        e.kind.value.word() == "recall-for-consultations"
+            && e.mission.value == m.id.value
+            && on <= at
+            && e.until.as_ref().is_none_or(|u| at < Day::of(&u.value))
+            && m.heads
+                .iter()
+                .find(|h| day::period(&h.from, &h.until, on))
+                .is_some_and(|then| std::ptr::eq(then, now))
+    })
+}
+
+/// Whether `m` is led on `at` by a chargé d'affaires a.i. or an absent head.
+fn acting(scenario: &Scenario, m: &Mission, at: Day) -> bool {
+    m.heads
+        .iter()
+        .find(|h| day::period(&h.from, &h.until, at))
+        .is_some_and(|h| h.rank.value.word() == "charge-d-affaires-ai" || recalled(scenario, m, at))
+}
+
+/// Day by day back from `date` while `m` is led by acting heads. Before the
+/// mission's earliest written head or event date nothing changes, so a run
+/// that reaches it goes back to "since ever": unknown, `None`.
+fn acting_since(scenario: &Scenario, m: &Mission, date: Day) -> Option<Day> {
+    if !acting(scenario, m, date) {
+        return None;
+    }
+    let earliest = m
+        .heads
+        .iter()
+        .flat_map(|h| [day::opt(&h.from), day::opt(&h.until)])
+        .chain(
+            scenario
+                .events
+                .iter()
+                .filter(|e| e.mission.value == m.id.value)
+                .flat_map(|e| [Some(Day::of(&e.on.value)), day::opt(&e.until)]),
+        )
+        .flatten()
+        .min()?;
+    let mut day = date;
+    loop {
+        let before = Day::from_serial(day.serial() - 1);
+        if !acting(scenario, m, before) {
+            // As a full date, however it was written.
+            return Some(Day::from_serial(day.serial()));
+        }
+        if before < earliest {
+            return None;
+        }
+        day = before;
+    }
 }
 
 /// A government's `from`, "since ever" being before any date.
@@ -147,7 +209,23 @@ impl<'a> RefWorld<'a> {
                 .filter(|s| day::period(&s.from, &s.until, date))
                 .map(|s| (day::opt(&s.from), s.diplomats))
                 .max()
-                .map(|(_, n)| n);
+                .map(|(from, n)| {
+                    // Less each expulsion in effect (from `on` + notice)
+                    // that no count from its effect on has replaced.
+                    let gone: u32 = scenario
+                        .events
+                        .iter()
+                        .filter(|e| {
+                            e.kind.value.word() == "expulsion" && e.mission.value == m.id.value
+                        })
+                        .filter(|e| {
+                            let effect = Day::of(&e.on.value).serial() + i64::from(e.notice_days);
+                            effect <= date.serial() && from.is_none_or(|f| f.serial() < effect)
+                        })
+                        .map(|e| e.diplomats.as_ref().map_or(0, |d| d.value))
+                        .sum();
+                    n.saturating_sub(gone)
+                });
             missions.push(RMission {
                 rec: m,
                 run_by: match &m.run_by {
@@ -159,6 +237,7 @@ impl<'a> RefWorld<'a> {
                 relation: None,
                 relation_status: None,
                 absent: false,
+                acting_since: acting_since(scenario, m, date),
             });
         }
         let relations: Vec<&'a Relation> = scenario
