@@ -18,6 +18,7 @@ pub mod lang;
 pub mod parallel;
 pub mod report;
 pub mod scenario;
+pub mod source;
 
 pub use engine::{CheckOptions, check};
 pub use lang::ruleset::RuleSet;
