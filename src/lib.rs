@@ -19,6 +19,7 @@ pub mod lang;
 pub mod parallel;
 pub mod report;
 pub mod scenario;
+pub mod source;
 
 pub use engine::{CheckOptions, check};
 pub use lang::ruleset::RuleSet;

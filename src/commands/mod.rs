@@ -119,13 +119,16 @@ impl Session {
             config: None,
             colour,
         };
-        for (name, text) in crate::lang::ruleset::STANDARD {
-            session.sources.add(Source {
+        // First and in order: `RuleSet::standard`'s spans name these ids.
+        for (index, (name, text)) in crate::lang::ruleset::STANDARD.iter().enumerate() {
+            let id = session.sources.add(Source {
                 name: (*name).to_string(),
                 text: (*text).to_string(),
                 path: None,
                 file_id: None,
+                lines: std::sync::OnceLock::new(),
             });
+            debug_assert_eq!(usize::try_from(id.0).ok(), Some(index));
         }
         let file = match (config_file, no_config) {
             (_, true) => None,

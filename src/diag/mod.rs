@@ -13,30 +13,8 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// A 1-based line and column in a source file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct Loc {
-    pub line: u32,
-    pub column: u32,
-}
-
-impl Loc {
-    /// A line or column of 0 (a library's "unknown") becomes 1: every
-    /// location a user sees is a place in the file.
-    pub const fn new(line: u32, column: u32) -> Self {
-        Loc {
-            line: if line == 0 { 1 } else { line },
-            column: if column == 0 { 1 } else { column },
-        }
-    }
-}
-
-/// The start of the file, not the `0:0` a derived default would give.
-impl Default for Loc {
-    fn default() -> Self {
-        Loc::new(1, 1)
-    }
-}
+/// Line and column are the source model's rendering-time view (see `source`).
+pub use crate::source::{LineIndex, Loc, loc_at};
 
 /// Whether a character must not reach a terminal, an annotation or Markdown
 /// as itself: C0 and C1 controls and DEL (escape sequences, line breaks
@@ -649,20 +627,20 @@ pub fn render_all_in(
 ) {
     let mut file: Option<&str> = None;
     let mut text: Option<String> = None;
-    let mut starts: Vec<usize> = Vec::new();
+    let mut lines = LineIndex::default();
     // (line index, characters skipped, bytes skipped) of the last window.
     let mut cursor = (usize::MAX, 0, 0);
     for diagnostic in diagnostics {
         if file != Some(diagnostic.file.as_str()) {
             file = Some(diagnostic.file.as_str());
             text = read(&diagnostic.file);
-            starts = text.as_deref().map(line_starts).unwrap_or_default();
+            lines = text.as_deref().map(LineIndex::new).unwrap_or_default();
             cursor = (usize::MAX, 0, 0);
         }
         let skip = diagnostic.window_start();
         let window = text.as_deref().and_then(|text| {
             let index = usize::try_from(diagnostic.loc.line).ok()?.checked_sub(1)?;
-            let line = line_of(text, &starts, index)?;
+            let line = lines.line(text, index)?;
             let (from_chars, from_bytes) = match cursor {
                 (i, chars, bytes) if i == index && chars <= skip => (chars, bytes),
                 _ => (0, 0),
@@ -680,11 +658,7 @@ pub fn render_all_in(
         // Secondary places are few: their lines are looked up directly.
         let secondary = diagnostic.secondary_windows(|loc| {
             let text = text.as_deref()?;
-            let line = line_of(
-                text,
-                &starts,
-                usize::try_from(loc.line).ok()?.checked_sub(1)?,
-            )?;
+            let line = lines.line(text, usize::try_from(loc.line).ok()?.checked_sub(1)?)?;
             let skip = window_start(loc);
             Some((skip_chars(line, skip), skip))
         });
@@ -692,101 +666,10 @@ pub fn render_all_in(
     }
 }
 
-/// Where each line of `text` starts, as `str::lines` splits it.
-fn line_starts(text: &str) -> Vec<usize> {
-    let mut starts = vec![0];
-    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-    if starts.last() == Some(&text.len()) {
-        starts.pop();
-    }
-    starts
-}
-
-/// Line `index` of `text` as `text.lines().nth(index)` gives it.
-fn line_of<'t>(text: &'t str, starts: &[usize], index: usize) -> Option<&'t str> {
-    let start = *starts.get(index)?;
-    match starts.get(index + 1) {
-        Some(next) => {
-            let line = text.get(start..next - 1)?;
-            Some(line.strip_suffix('\r').unwrap_or(line))
-        }
-        // The last line: `lines` drops a `\r` only before a `\n`.
-        None => {
-            let line = text.get(start..)?;
-            Some(
-                line.strip_suffix('\n')
-                    .map_or(line, |l| l.strip_suffix('\r').unwrap_or(l)),
-            )
-        }
-    }
-}
-
 /// `text` from its `n`th character on ("" when it is shorter).
 fn skip_chars(text: &str, n: usize) -> &str {
     let at = text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
     text.get(at..).unwrap_or_default()
-}
-
-/// A text's lines indexed once, for locating many offsets in it: `loc_at`
-/// counts lines from the start each time, which made locating each of many
-/// rules of one file quadratic.
-#[derive(Debug)]
-pub struct LineIndex {
-    /// Where each line starts (after each `\n`, and 0).
-    starts: Vec<usize>,
-    /// The last offset located and its column: an offset further along the
-    /// same line counts on from there (many rules on one line).
-    last: std::cell::Cell<(usize, usize)>,
-}
-
-impl LineIndex {
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex {
-            starts,
-            last: std::cell::Cell::new((0, 1)),
-        }
-    }
-
-    /// `loc_at(text, offset)`, for the `text` this index was built from.
-    pub fn loc(&self, text: &str, offset: usize) -> Loc {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|s| *s <= offset).max(1);
-        let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let (last, last_column) = self.last.get();
-        let (from, column) = if (start..=offset).contains(&last) {
-            (last, last_column)
-        } else {
-            (start, 1)
-        };
-        let column = column + text.get(from..offset).map_or(0, |s| s.chars().count());
-        self.last.set((offset, column));
-        Loc::new(
-            u32::try_from(line).unwrap_or(u32::MAX),
-            u32::try_from(column).unwrap_or(u32::MAX),
-        )
-    }
-}
-
-/// The 1-based line and column (in characters) of a byte offset in `text`.
-/// An offset past the end, or inside a character, is clamped to a valid place.
-pub fn loc_at(text: &str, offset: usize) -> Loc {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    Loc::new(
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-    )
 }
 
 #[cfg(test)]
@@ -924,22 +807,6 @@ mod tests {
             .map(|d| d.render(source(&d.file).as_deref()))
             .collect();
         assert_eq!(all, one_by_one);
-    }
-
-    #[test]
-    fn the_line_index_locates_as_loc_at_does() {
-        let text = "ab\nçé\n\n  x y\r\nlast é\n";
-        let index = LineIndex::new(text);
-        let offsets: Vec<usize> = (0..=text.len() + 2).collect();
-        // In order, backwards, and jumping about.
-        for offset in offsets
-            .iter()
-            .chain(offsets.iter().rev())
-            .chain([7, 2, 9, 0, 30, 3].iter())
-        {
-            assert_eq!(index.loc(text, *offset), loc_at(text, *offset), "{offset}");
-        }
-        assert_eq!(LineIndex::new("").loc("", 5), loc_at("", 5));
     }
 
     #[test]

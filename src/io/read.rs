@@ -4,6 +4,7 @@
 
 use crate::diag::Code;
 use crate::diag::{self, Diagnostic, Loc};
+use crate::source::{LineIndex, Span};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
@@ -53,11 +54,23 @@ pub struct Source {
     /// The file it came from, resolved, when it came from a file.
     pub path: Option<PathBuf>,
     pub file_id: Option<FileId>,
+    /// Its line index, built the first time a place in it is rendered.
+    pub lines: std::sync::OnceLock<LineIndex>,
 }
 
-/// An index into `Sources`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SourceId(pub usize);
+impl Source {
+    /// The text's line index, built once.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    /// The line and column `span` starts at, if it is in this source.
+    pub fn loc(&self, span: Span) -> Loc {
+        self.lines().loc(&self.text, span.start())
+    }
+}
+
+pub use crate::source::SourceId;
 
 /// Every text a run has read.
 #[derive(Debug, Default)]
@@ -66,13 +79,22 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// Adds a text; past `u32::MAX` texts (never reached: each is a file
+    /// read whole) the id saturates and `get` finds none.
     pub fn add(&mut self, source: Source) -> SourceId {
         self.items.push(source);
-        SourceId(self.items.len() - 1)
+        SourceId(u32::try_from(self.items.len() - 1).unwrap_or(u32::MAX))
     }
 
     pub fn get(&self, id: SourceId) -> Option<&Source> {
-        self.items.get(id.0)
+        self.items.get(usize::try_from(id.0).ok()?)
+    }
+
+    /// Where `span` is, as a renderer shows it: the source's name and the
+    /// line and column of its start.
+    pub fn locate(&self, span: Span) -> Option<(&str, Loc)> {
+        let source = self.get(span.source)?;
+        Some((source.name.as_str(), source.loc(span)))
     }
 
     /// The text of the last source added under `name`: the one a diagnostic
@@ -247,6 +269,7 @@ pub fn read_file(path: &Path, name: &str, trust: Trust, limit: usize) -> Result<
         text,
         path: std::fs::canonicalize(path).ok(),
         file_id: FileId::of(&metadata),
+        lines: std::sync::OnceLock::new(),
     })
 }
 
@@ -326,6 +349,7 @@ pub fn read_stdin(name: &str, limit: usize) -> Result<Source, ReadError> {
         text: decode_utf8(bytes, name).map_err(|d| ReadError::NotUtf8(Box::new(d)))?,
         path: None,
         file_id: None,
+        lines: std::sync::OnceLock::new(),
     })
 }
 

@@ -6,23 +6,10 @@
 
 use serde::Serialize;
 
-/// Byte offsets `[start, end)` into the text the node was parsed from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-
-    /// The smallest span covering both.
-    pub fn to(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
-    }
-}
+/// Every node's place: the source model's one span type, a byte range in
+/// one source (see `crate::source`). A claim's nodes are offsets into the
+/// claim's text, mapped to the file through `Claim::places`.
+pub use crate::source::Span;
 
 /// An identifier or name with its span.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

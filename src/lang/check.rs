@@ -180,7 +180,8 @@ pub struct FileText<'a> {
     pub file: &'a str,
     pub text: &'a str,
     /// The text's lines, indexed when first needed.
-    lines: std::cell::OnceCell<crate::diag::LineIndex>,
+    lines: std::cell::OnceCell<crate::source::LineIndex>,
+    cursor: crate::source::Cursor,
 }
 
 impl<'a> FileText<'a> {
@@ -189,6 +190,7 @@ impl<'a> FileText<'a> {
             file,
             text,
             lines: std::cell::OnceCell::new(),
+            cursor: crate::source::Cursor::default(),
         }
     }
 }
@@ -200,8 +202,8 @@ impl Locate for FileText<'_> {
     fn loc(&self, offset: usize) -> Loc {
         let lines = self
             .lines
-            .get_or_init(|| crate::diag::LineIndex::new(self.text));
-        lines.loc(self.text, offset)
+            .get_or_init(|| crate::source::LineIndex::new(self.text));
+        lines.loc_from(self.text, offset, &self.cursor)
     }
 }
 
@@ -306,13 +308,13 @@ pub fn check_rule(
         .filter_map(|set| checker.condition(set, "subject"))
         .collect();
     let template = rule.message.span;
-    if template.end.saturating_sub(template.start) > MAX_MESSAGE_TEMPLATE {
+    if template.end().saturating_sub(template.start()) > MAX_MESSAGE_TEMPLATE {
         checker.error(
             Code::MessageTooLong,
-            Span::new(template.start, template.start + 1),
+            template.with(template.start(), template.start() + 1),
             format!(
                 "the message is {} bytes long; the limit is {MAX_MESSAGE_TEMPLATE}",
-                template.end - template.start
+                template.end() - template.start()
             ),
         );
     }
@@ -331,7 +333,7 @@ pub fn check_rule(
     checker.reads.retain(|read| read.slot < bindings.len());
     if checker.diagnostics.is_empty() {
         let source_text = source
-            .get(rule.span.start..rule.span.end)
+            .get(rule.span.start()..rule.span.end())
             .unwrap_or_default();
         Ok(CheckedRule {
             id: rule.id.name.clone(),
@@ -340,7 +342,7 @@ pub fn check_rule(
             cite: rule.cite.value.clone(),
             about: rule.about.as_ref().map(|t| t.value.clone()),
             file: locate.file().to_string(),
-            loc: locate.loc(rule.span.start),
+            loc: locate.loc(rule.span.start()),
             bindings,
             subject,
             subject_sets,
@@ -440,10 +442,10 @@ impl<'a> Checker<'a> {
         Diagnostic::new(
             code,
             self.locate.file(),
-            self.locate.loc(span.start),
+            self.locate.loc(span.start()),
             message,
         )
-        .with_width(span.end.saturating_sub(span.start))
+        .with_width(span.end().saturating_sub(span.start()))
     }
 
     fn error(&mut self, code: Code, span: Span, message: String) {
@@ -759,7 +761,7 @@ impl<'a> Checker<'a> {
             }
             if name.contains('.') {
                 let names: Vec<&str> = self.scope.iter().map(|(n, _, _)| n.as_str()).collect();
-                let first_span = Span::new(span.start, span.start + first.len());
+                let first_span = span.with(span.start(), span.start() + first.len());
                 let diagnostic = self
                     .diagnostic(
                         Code::UnknownVariable,
@@ -775,11 +777,11 @@ impl<'a> Checker<'a> {
         };
         let mut ex = Ex::Var(slot);
         let mut ty = Ty::Ref(kind);
-        let mut offset = span.start + first.len();
+        let mut offset = span.start() + first.len();
         let mut fields = Vec::new();
         for segment in segments {
             offset += 1;
-            let segment_span = Span::new(offset, offset + segment.len());
+            let segment_span = span.with(offset, offset + segment.len());
             offset += segment.len();
             let record = match &ty {
                 Ty::Ref(kind) | Ty::Record(kind) => *kind,
@@ -809,7 +811,7 @@ impl<'a> Checker<'a> {
                     && names.contains(&field)
                     && after.starts_with(|c: char| c.is_ascii_digit())
                 {
-                    let before = &name[..segment_span.start - span.start + field.len()];
+                    let before = &name[..segment_span.start() - span.start() + field.len()];
                     diagnostic = diagnostic.with_help(format!(
                         "to subtract days, put spaces around `-`: `{before} - {after}`"
                     ));

@@ -43,19 +43,19 @@ pub fn format_rules(text: &str, file: &str) -> Result<String, Vec<Diagnostic>> {
     let mut prev_end: Option<usize> = None;
     let mut rest: &[Comment] = &comments;
     for rule in &parsed.rules {
-        let before = rest.partition_point(|c| c.start < rule.span.start);
+        let before = rest.partition_point(|c| c.start < rule.span.start());
         gap_comments(
             text,
             &rest[..before],
             prev_end,
-            Some(rule.span.start),
+            Some(rule.span.start()),
             &mut lines,
         );
-        let inside = rest[before..].partition_point(|c| c.start < rule.span.end);
+        let inside = rest[before..].partition_point(|c| c.start < rule.span.end());
         let mine = &rest[before..before + inside];
         lines.extend(rule_lines(text, file, rule, mine));
         rest = &rest[before + inside..];
-        prev_end = Some(rule.span.end);
+        prev_end = Some(rule.span.end());
     }
     gap_comments(text, rest, prev_end, None, &mut lines);
     let out = render(&lines);
@@ -189,13 +189,13 @@ fn find_comments(src: &str, file: &RuleFile) -> Vec<Comment> {
     let mut comments = Vec::new();
     let (mut i, mut next) = (0, 0);
     while i < bytes.len() {
-        while next < strings.len() && strings[next].end <= i {
+        while next < strings.len() && strings[next].end() <= i {
             next += 1;
         }
         if let Some(s) = strings.get(next)
-            && s.start <= i
+            && s.start() <= i
         {
-            i = s.end;
+            i = s.end();
             continue;
         }
         if bytes[i] == b'#' {
@@ -355,7 +355,9 @@ fn gap_comments(
 /// all be placed or the formatted text would not parse back the same.
 fn rule_lines(src: &str, file: &str, rule: &Rule, comments: &[Comment]) -> Vec<Line> {
     let verbatim = || {
-        let text = src.get(rule.span.start..rule.span.end).unwrap_or_default();
+        let text = src
+            .get(rule.span.start()..rule.span.end())
+            .unwrap_or_default();
         vec![Line::new(0, text)]
     };
     let Some(lines) = layout_rule(src, rule, comments) else {
@@ -425,9 +427,7 @@ fn layout_rule(src: &str, rule: &Rule, comments: &[Comment]) -> Option<Vec<Line>
         .iter()
         .map(|v| v.span)
         .chain(rule.subject_sets.iter().map(|e| e.span));
-    if let Some(span) =
-        subject_spans.reduce(|a, b| Span::new(a.start.min(b.start), a.end.max(b.end)))
-    {
+    if let Some(span) = subject_spans.reduce(Span::to) {
         push("subject", span);
     }
     if let (Some(first), Some(last)) = (rule.bindings.first(), rule.bindings.last()) {
@@ -440,17 +440,17 @@ fn layout_rule(src: &str, rule: &Rule, comments: &[Comment]) -> Option<Vec<Line>
         push("require", e.span);
     }
     push("message", rule.message.span);
-    values.sort_by_key(|(_, span)| span.start);
+    values.sort_by_key(|(_, span)| span.start());
 
     // The header `rule ID {` may hold only whitespace between its tokens.
-    let after_id = src.get(rule.id.span.end..)?;
-    let brace = rule.id.span.end + (after_id.len() - after_id.trim_start().len());
+    let after_id = src.get(rule.id.span.end()..)?;
+    let brace = rule.id.span.end() + (after_id.len() - after_id.trim_start().len());
     if !after_id.trim_start().starts_with('{') {
         return None;
     }
     let mut placed = comments
         .iter()
-        .filter(|c| c.start < rule.id.span.end)
+        .filter(|c| c.start < rule.id.span.end())
         .count();
     if placed > 0 {
         return None;
@@ -481,7 +481,7 @@ fn layout_rule(src: &str, rule: &Rule, comments: &[Comment]) -> Option<Vec<Line>
         }
         let Some((k, span)) = values.next() else {
             // Only the closing `}` may follow the last clause.
-            if !(src.get(token..)?.starts_with('}') && token + 1 == rule.span.end) {
+            if !(src.get(token..)?.starts_with('}') && token + 1 == rule.span.end()) {
                 return None;
             }
             break leading;
@@ -491,7 +491,7 @@ fn layout_rule(src: &str, rule: &Rule, comments: &[Comment]) -> Option<Vec<Line>
             return None;
         }
         let mut passed = Vec::new();
-        if skip_gap(src, token + word.len(), comments, &mut passed) != span.start {
+        if skip_gap(src, token + word.len(), comments, &mut passed) != span.start() {
             return None;
         }
         // Comments between the keyword and its value go before the clause.
@@ -501,7 +501,7 @@ fn layout_rule(src: &str, rule: &Rule, comments: &[Comment]) -> Option<Vec<Line>
         slot.leading = leading;
         let inside: Vec<Comment> = comments
             .iter()
-            .filter(|c| c.start >= span.start && c.start < span.end)
+            .filter(|c| c.start >= span.start() && c.start < span.end())
             .copied()
             .collect();
         if !inside.is_empty() {
@@ -517,7 +517,7 @@ fn layout_rule(src: &str, rule: &Rule, comments: &[Comment]) -> Option<Vec<Line>
             }
         }
         previous = Some(k);
-        pos = span.end;
+        pos = span.end();
     };
     if placed != comments.len() {
         return None;
@@ -553,18 +553,18 @@ fn place_in_chain(
 ) -> Option<()> {
     if units
         .iter()
-        .any(|u| u.expr.span.start <= c.start && c.start < u.expr.span.end)
+        .any(|u| u.expr.span.start() <= c.start && c.start < u.expr.span.end())
     {
         return None;
     }
-    let k = units.partition_point(|u| u.expr.span.end <= c.start);
+    let k = units.partition_point(|u| u.expr.span.end() <= c.start);
     let text = c.text(src).to_string();
     if k == 0 {
         // Between the keyword's value start (an opening parenthesis) and the first operand.
         slot.leading.push(text);
         return Some(());
     }
-    let before = units.get(k - 1)?.expr.span.end;
+    let before = units.get(k - 1)?.expr.span.end();
     let trailing = !newline_between(src, before, c.start);
     if k == units.len() {
         // After the last operand: only at the end of its line.

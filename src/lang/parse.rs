@@ -21,6 +21,7 @@ use crate::lang::ast::{
     Template, TemplatePart, Text,
 };
 use crate::scenario::date::{Date, DateError};
+use crate::source::SourceId;
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_till, take_while, take_while1};
 use nom::character::complete::{char, digit1, multispace1, satisfy};
@@ -150,9 +151,19 @@ struct Cx<'a> {
     /// one line reuse it instead of each searching to the line's end, which
     /// made a file of many rules on one line quadratic.
     line_end: &'a Cell<(usize, usize)>,
+    /// The source every span made is in.
+    source: SourceId,
 }
 
 impl Cx<'_> {
+    /// The span `[start, end)` of the text being parsed.
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span {
+            source: self.source,
+            ..Span::new(start, end)
+        }
+    }
+
     /// Where the line holding `rest` (a suffix of the window) ends, relative to `rest`.
     fn line_len(&self, rest: &str) -> usize {
         let at = self.off(rest);
@@ -293,7 +304,7 @@ fn var<'a>(cx: Cx<'_>, i: &'a str, what: &str) -> PResult<'a, Ident> {
     let rest = &i[word.len()..];
     let ident = Ident {
         name: word.to_string(),
-        span: Span::new(start, cx.off(rest)),
+        span: cx.span(start, cx.off(rest)),
     };
     Ok((rest, ident))
 }
@@ -353,7 +364,7 @@ fn quoted<'a>(cx: Cx<'_>, i: &'a str, holes: bool) -> PResult<'a, (Vec<TemplateP
                     parts.push(TemplatePart::Text(text));
                 }
                 let rest = &here[1..];
-                return Ok((rest, (parts, Span::new(start, cx.off(rest)))));
+                return Ok((rest, (parts, cx.span(start, cx.off(rest)))));
             }
             '\n' | '\r' => return unterminated(),
             '\\' => {
@@ -413,6 +424,7 @@ fn hole<'a>(cx: Cx<'_>, open: &'a str, line_len: usize) -> PResult<'a, Expr> {
         full: cx.full,
         end: cx.off(inside) + line_len,
         line_end: cx.line_end,
+        source: cx.source,
     };
     let i = ws(window);
     if i.is_empty() || i.starts_with('"') {
@@ -550,7 +562,7 @@ fn not_expr<'a>(cx: Cx<'_>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
     };
     let depth = enter(i, depth, 3)?;
     let (rest, inner) = not_expr(cx, ws(after), depth)?;
-    let span = Span::new(cx.off(i), inner.span.end);
+    let span = cx.span(cx.off(i), inner.span.end());
     let kind = ExprKind::Not(Box::new(inner));
     Ok((rest, Expr { kind, span }))
 }
@@ -645,7 +657,7 @@ fn primary<'a>(cx: Cx<'_>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
     let start = cx.off(i);
     let expr = |kind, rest: &str| Expr {
         kind,
-        span: Span::new(start, cx.off(rest)),
+        span: cx.span(start, cx.off(rest)),
     };
     match i.chars().next() {
         Some('(') => {
@@ -653,7 +665,7 @@ fn primary<'a>(cx: Cx<'_>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
             let (rest, mut inner) = or_expr(cx, ws(&i[1..]), depth)?;
             let (rest, ()) = close(ws(rest), ')', "`)`")?;
             // The span is widened to include the parentheses.
-            inner.span = Span::new(start, cx.off(rest));
+            inner.span = cx.span(start, cx.off(rest));
             Ok((rest, inner))
         }
         Some('[') => {
@@ -689,7 +701,7 @@ fn primary<'a>(cx: Cx<'_>, i: &'a str, depth: usize) -> PResult<'a, Expr> {
                 _ => {
                     let func = Ident {
                         name: word.to_string(),
-                        span: Span::new(start, cx.off(rest)),
+                        span: cx.span(start, cx.off(rest)),
                     };
                     let open = ws(rest);
                     if !open.starts_with('(') {
@@ -824,7 +836,7 @@ fn number_or_date<'a>(cx: Cx<'_>, i: &'a str) -> PResult<'a, Expr> {
         let width = text.chars().count();
         return match Date::parse(text) {
             Ok(_) => {
-                let span = Span::new(start, cx.off(rest));
+                let span = cx.span(start, cx.off(rest));
                 Ok((
                     rest,
                     Expr {
@@ -843,7 +855,7 @@ fn number_or_date<'a>(cx: Cx<'_>, i: &'a str) -> PResult<'a, Expr> {
     let (rest, text) = recognize(pair(digit1, opt(pair(char('.'), digit1)))).parse(i)?;
     match text.parse::<f64>() {
         Ok(n) => {
-            let span = Span::new(start, cx.off(rest));
+            let span = cx.span(start, cx.off(rest));
             Ok((
                 rest,
                 Expr {
@@ -885,7 +897,7 @@ fn clause<'a>(cx: Cx<'_>, word: &str, i: &'a str) -> PResult<'a, Clause> {
             match Severity::from_word(word) {
                 Some(severity) => {
                     let rest = &i[word.len()..];
-                    let span = Span::new(start, cx.off(rest));
+                    let span = cx.span(start, cx.off(rest));
                     Ok((rest, Clause::Severity(severity, span)))
                 }
                 None => {
@@ -997,7 +1009,7 @@ fn rule<'a>(cx: Cx<'_>, i: &'a str) -> PResult<'a, Result<Rule, Vec<Fail>>> {
     }
     let id = Ident {
         name: word.to_string(),
-        span: Span::new(id_start, cx.off(rest)),
+        span: cx.span(id_start, cx.off(rest)),
     };
     let (mut k, ()) = close(ws(rest), '{', &format!("`{{` after `rule {word}`"))?;
 
@@ -1056,7 +1068,7 @@ fn rule<'a>(cx: Cx<'_>, i: &'a str) -> PResult<'a, Result<Rule, Vec<Fail>>> {
         );
         soft.push(Fail::new(i, 4, message).help(format!("add {them} between the braces")));
     }
-    let span = Span::new(start, cx.off(end));
+    let span = cx.span(start, cx.off(end));
     let Clauses {
         title: Some(title),
         severity: Some((severity, severity_span)),
@@ -1125,11 +1137,22 @@ fn diagnostic(text: &str, file: &str, cx: Cx<'_>, fail: Fail) -> Diagnostic {
 /// several broken rules each report), each a located Diagnostic with code
 /// "rule-syntax".
 pub fn parse_rules(text: &str, file: &str) -> Result<RuleFile, Vec<Diagnostic>> {
+    parse_rules_in(SourceId::NONE, text, file)
+}
+
+/// `parse_rules`, for the text of `source` in `io::Sources`: every span
+/// names it.
+pub fn parse_rules_in(
+    source: SourceId,
+    text: &str,
+    file: &str,
+) -> Result<RuleFile, Vec<Diagnostic>> {
     let line_end = Cell::new((usize::MAX, 0));
     let cx = Cx {
         full: text,
         end: text.len(),
         line_end: &line_end,
+        source,
     };
     let mut rules = Vec::new();
     let mut errors = Vec::new();
@@ -1177,6 +1200,7 @@ pub fn parse_expr(text: &str) -> Result<Expr, ParseError> {
         full: text,
         end: text.len(),
         line_end: &line_end,
+        source: SourceId::NONE,
     };
     let parsed = or_expr(cx, ws(text), 0)
         .map_err(into_fail)
@@ -1301,7 +1325,7 @@ rule rank-parity {
         "  title \"T\"\n  severity error\n  cite \"C\"\n  for m in missions\n  message \"M\"";
 
     fn at(text: &str, span: Span) -> &str {
-        &text[span.start..span.end]
+        &text[span.start()..span.end()]
     }
 
     #[test]

@@ -2,11 +2,12 @@
 //! a user adds. Every rule is parsed and statically checked on loading.
 
 use super::check::{CheckedRule, FileText, check_rule};
-use super::parse::parse_rules;
+use super::parse::parse_rules_in;
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Loc, sort_and_dedup};
 use crate::io::read::read_file;
 use crate::io::{Purpose, Root, Sources, Trust, discover};
+use crate::source::SourceId;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -43,8 +44,10 @@ impl RuleSet {
     pub fn standard() -> Result<RuleSet, Vec<Diagnostic>> {
         let mut set = RuleSet::default();
         let mut diagnostics = Vec::new();
-        for (file, text) in STANDARD {
-            set.add_text(text, file, &mut diagnostics);
+        for (index, (file, text)) in STANDARD.iter().enumerate() {
+            // `commands::Session` adds `STANDARD` to its `Sources` first, in order.
+            let source = SourceId(u32::try_from(index).unwrap_or(u32::MAX));
+            set.add_text_in(source, text, file, &mut diagnostics);
         }
         set.finish(diagnostics)
     }
@@ -77,7 +80,7 @@ impl RuleSet {
                 Ok(source) => {
                     let id = sources.add(source);
                     if let Some(source) = sources.get(id) {
-                        self.add_text(&source.text, &source.name, &mut diagnostics);
+                        self.add_text_in(id, &source.text, &source.name, &mut diagnostics);
                     }
                 }
                 Err(error) => diagnostics.push(error.diagnostic(&file.name)),
@@ -86,9 +89,21 @@ impl RuleSet {
         self.finish(diagnostics)
     }
 
-    /// Parses and checks the rules of one file's text.
+    /// Parses and checks the rules of one file's text, a text not in
+    /// `io::Sources` (its spans name `SourceId::NONE`).
     pub fn add_text(&mut self, text: &str, file: &str, diagnostics: &mut Vec<Diagnostic>) {
-        let parsed = match parse_rules(text, file) {
+        self.add_text_in(SourceId::NONE, text, file, diagnostics);
+    }
+
+    /// `add_text` for the text of `source` in `io::Sources`.
+    pub fn add_text_in(
+        &mut self,
+        source: SourceId,
+        text: &str,
+        file: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let parsed = match parse_rules_in(source, text, file) {
             Ok(parsed) => parsed,
             Err(errors) => {
                 diagnostics.extend(errors);
@@ -99,7 +114,7 @@ impl RuleSet {
         for rule in &parsed.rules {
             if let Some((first_file, first_line)) = self.defined.get(&rule.id.name) {
                 use super::check::Locate;
-                let loc = locate.loc(rule.id.span.start);
+                let loc = locate.loc(rule.id.span.start());
                 diagnostics.push(
                     Diagnostic::new(
                         Code::DuplicateRule,

@@ -249,8 +249,8 @@ struct Cx<'a> {
     partials: Vec<Partial>,
     /// The file's text (empty when unknown), to locate inside claims.
     text: &'a str,
-    /// Byte offset of each line of `text`, computed when first needed.
-    line_starts: Vec<usize>,
+    /// The lines of `text`, indexed when first needed.
+    lines: Option<crate::source::LineIndex>,
     /// The last place `source_map` started from: line, column, byte offset.
     /// Claims come in file order, so many on one long line (a flow list)
     /// each walk on from the previous one instead of from the line's start.
@@ -265,7 +265,7 @@ impl<'a> Cx<'a> {
             refs: Vec::new(),
             partials: Vec::new(),
             text: "",
-            line_starts: Vec::new(),
+            lines: None,
             map_cursor: (0, 0, 0),
         }
     }
@@ -337,13 +337,10 @@ impl<'a> Cx<'a> {
         if self.text.is_empty() {
             return None;
         }
-        if self.line_starts.is_empty() {
-            self.line_starts.push(0);
-            let breaks = self.text.match_indices('\n').map(|(i, _)| i + 1);
-            self.line_starts.extend(breaks);
-        }
-        let index = usize::try_from(line).ok()?.checked_sub(1)?;
-        self.line_starts.get(index).copied()
+        let text = self.text;
+        self.lines
+            .get_or_insert_with(|| crate::source::LineIndex::new(text))
+            .line_start(line)
     }
 
     /// The plain scalar written at `at`, if it looks like one that YAML

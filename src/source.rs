@@ -1,0 +1,259 @@
+//! The one source model: which loaded text a place is in (`SourceId`, an
+//! index into `io::Sources`), where in it (`Span`, a byte range), and the
+//! `LineIndex` that turns a byte offset into the line and column a user
+//! reads (`Loc`). Line and column are a rendering-time view: a text's line
+//! index is built once (`io::Source::lines`) and searched by bisection.
+
+use serde::Serialize;
+
+/// An index into `io::Sources`. A `u32` keeps a `Span` at 12 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct SourceId(pub u32);
+
+impl SourceId {
+    /// No source: a span of a text not in `io::Sources` (a claim's text,
+    /// a test's), which `Sources::get` finds nothing for.
+    pub const NONE: SourceId = SourceId(u32::MAX);
+}
+
+impl Default for SourceId {
+    fn default() -> Self {
+        SourceId::NONE
+    }
+}
+
+/// Byte offsets `[start, end)` into one source's text. Offsets are `u32`: a
+/// text is at most `YamlLimits::max_bytes` (64 MiB), far below 4 GiB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct Span {
+    #[serde(skip)]
+    pub source: SourceId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    /// A span of `[start, end)` in the source the caller is parsing; offsets
+    /// past `u32::MAX` (never reached under the size limits) saturate.
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            source: SourceId::default(),
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The span `[start, end)` in the same source.
+    pub fn with(self, start: usize, end: usize) -> Span {
+        Span {
+            source: self.source,
+            ..Span::new(start, end)
+        }
+    }
+
+    /// The smallest span covering both (of `self`'s source).
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            source: self.source,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// The start as an index into the text.
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// The end as an index into the text.
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// The text it covers, if `text` is its source's.
+    pub fn of(self, text: &str) -> Option<&str> {
+        text.get(self.start()..self.end())
+    }
+}
+
+/// A 1-based line and column (in characters) in a source file: what a
+/// renderer prints, derived from a byte offset through a `LineIndex`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Loc {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Loc {
+    /// A line or column of 0 (a library's "unknown") becomes 1: every
+    /// location a user sees is a place in the file.
+    pub const fn new(line: u32, column: u32) -> Self {
+        Loc {
+            line: if line == 0 { 1 } else { line },
+            column: if column == 0 { 1 } else { column },
+        }
+    }
+}
+
+/// The start of the file, not the `0:0` a derived default would give.
+impl Default for Loc {
+    fn default() -> Self {
+        Loc::new(1, 1)
+    }
+}
+
+/// Where each line of a text starts (0, and after each `\n`), computed once
+/// per text, so that locating many offsets costs a bisection each instead
+/// of a scan from the start (which made locating many places quadratic).
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// Byte offset where line `line` (1-based) starts.
+    pub fn line_start(&self, line: u32) -> Option<usize> {
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        self.starts.get(index).copied()
+    }
+
+    /// Line `index` (0-based) of `text`, the text this index was built from,
+    /// as `text.lines().nth(index)` gives it.
+    pub fn line<'t>(&self, text: &'t str, index: usize) -> Option<&'t str> {
+        let start = *self.starts.get(index)?;
+        match self.starts.get(index + 1) {
+            Some(next) => {
+                let line = text.get(start..next - 1)?;
+                Some(line.strip_suffix('\r').unwrap_or(line))
+            }
+            // After a final `\n` there is no line; `lines` drops a `\r` only
+            // before a `\n`.
+            None if start == text.len() => None,
+            None => text.get(start..),
+        }
+    }
+
+    /// The line and column of byte `offset` of `text`, the text this index
+    /// was built from. An offset past the end, or inside a character, is
+    /// clamped to a valid place.
+    pub fn loc(&self, text: &str, offset: usize) -> Loc {
+        let offset = clamp(text, offset);
+        let (line, start) = self.line_of(offset);
+        let column = 1 + text.get(start..offset).map_or(0, |s| s.chars().count());
+        loc(line, column)
+    }
+
+    /// `loc`, counting on from the place `cursor` last found when `offset`
+    /// is further along the same line (many rules on one line cost that
+    /// line's length once, not once each).
+    pub fn loc_from(&self, text: &str, offset: usize, cursor: &Cursor) -> Loc {
+        let offset = clamp(text, offset);
+        let (line, start) = self.line_of(offset);
+        let (last, last_column) = cursor.0.get();
+        let (from, column) = if (start..=offset).contains(&last) {
+            (last, last_column)
+        } else {
+            (start, 1)
+        };
+        let column = column + text.get(from..offset).map_or(0, |s| s.chars().count());
+        cursor.0.set((offset, column));
+        loc(line, column)
+    }
+
+    /// The 1-based line holding `offset` and the byte where it starts.
+    fn line_of(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|s| *s <= offset).max(1);
+        (line, self.starts.get(line - 1).copied().unwrap_or(0))
+    }
+}
+
+/// The last offset `LineIndex::loc_from` located, and its column.
+#[derive(Debug)]
+pub struct Cursor(std::cell::Cell<(usize, usize)>);
+
+impl Default for Cursor {
+    fn default() -> Self {
+        Cursor(std::cell::Cell::new((0, 1)))
+    }
+}
+
+/// `offset`, moved back onto `text` and onto a character boundary.
+fn clamp(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn loc(line: usize, column: usize) -> Loc {
+    Loc::new(
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+/// The line and column of byte `offset` in `text`, for a single look-up
+/// (no index kept). An offset past the end, or inside a character, is
+/// clamped to a valid place.
+pub fn loc_at(text: &str, offset: usize) -> Loc {
+    let offset = clamp(text, offset);
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    loc(line, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_span_is_twelve_bytes() {
+        assert_eq!(std::mem::size_of::<Span>(), 12);
+    }
+
+    #[test]
+    fn the_line_index_locates_as_loc_at_does() {
+        let text = "ab\nçé\n\n  x y\r\nlast é\n";
+        let index = LineIndex::new(text);
+        let cursor = Cursor::default();
+        let offsets: Vec<usize> = (0..=text.len() + 2).collect();
+        // In order, backwards, and jumping about.
+        for offset in offsets
+            .iter()
+            .chain(offsets.iter().rev())
+            .chain([7, 2, 9, 0, 30, 3].iter())
+        {
+            let expected = loc_at(text, *offset);
+            assert_eq!(index.loc(text, *offset), expected, "{offset}");
+            assert_eq!(index.loc_from(text, *offset, &cursor), expected, "{offset}");
+        }
+        assert_eq!(LineIndex::new("").loc("", 5), loc_at("", 5));
+    }
+
+    #[test]
+    fn lines_are_those_str_lines_gives() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\n\n",
+            "a\r\nb\r\n",
+            "a\nb",
+            "a\r",
+            "\n",
+            "x\r\ny\r",
+        ] {
+            let index = LineIndex::new(text);
+            let lines: Vec<&str> = (0..).map_while(|i| index.line(text, i)).collect();
+            assert_eq!(lines, text.lines().collect::<Vec<_>>(), "{text:?}");
+        }
+    }
+}
