@@ -221,6 +221,11 @@ fn a_message_full_to_the_byte_still_marks_what_it_cuts() {
     for (name, expected) in [
         (full.clone(), format!("{full}…")),
         ("N".repeat(1_990), format!("{}state", "N".repeat(1_990))),
+        // Byte 2,000 falls inside an `é`: the cut goes back to its start.
+        (
+            format!("N{}", "é".repeat(1_000)),
+            format!("N{}…", "é".repeat(999)),
+        ),
     ] {
         let scenario = format!(
             "# synthetic\nscenario: t\nas_of: 2024-01-01\nstates:\n  - {{ id: A, name: {name} }}\n"

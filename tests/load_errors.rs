@@ -1057,3 +1057,19 @@ fn a_repeated_key_is_named_at_its_second_place_without_library_advice() {
         "{d:?}"
     );
 }
+
+#[test]
+fn an_id_of_the_wrong_kind_says_what_it_is() {
+    let d = only(&with_states(&[
+        "missions:",
+        "  - { id: kaz-in-afg, sender: KAZ, receiver: AFG, kind: embassy }",
+        "recognitions:",
+        "  - { by: KAZ, of: kaz-in-afg, level: de-jure }",
+    ]));
+    assert_eq!(d.code, "unknown-id");
+    assert_eq!(d.message, "unknown state or government `kaz-in-afg`");
+    assert_eq!(
+        help(&d),
+        "`kaz-in-afg` is a mission, not a state or government"
+    );
+}

@@ -159,3 +159,34 @@ missions:
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert!(diags[0].message.contains("embasy"), "{}", diags[0].message);
 }
+
+/// A relation's `between` (a list of state ids) is shown in the evidence as
+/// its ids, comma-separated (a message cannot print a list).
+#[test]
+fn a_relations_states_are_shown_in_the_evidence_as_a_list_of_ids() {
+    // Synthetic.
+    let yaml = "scenario: synthetic-between
+as_of: 2024-06-01
+states:
+  - { id: A, name: Alpha }
+  - { id: B, name: Beta }
+relations:
+  - { between: [A, B], status: severed, from: 2020-01-01 }
+";
+    let scenario = load_str(yaml, "t.yaml", &YamlLimits::default()).unwrap();
+    let mut rules = RuleSet::default();
+    let mut diags = Vec::new();
+    rules.add_text(
+        "rule broken {\n  title \"t\"\n  severity info\n  cite \"c\"\n  for r in relations\n  where r.status == severed and B in r.between\n  message \"broke off\"\n}\n",
+        "between.rules",
+        &mut diags,
+    );
+    assert!(diags.is_empty(), "{diags:#?}");
+    let report = check(&scenario, &rules, &CheckOptions::default()).unwrap();
+    let finding = &report.findings[0];
+    let shown = format!("{:?}", finding.evidence);
+    assert!(
+        shown.contains("EvidenceField { path: \"between\", value: \"A, B\""),
+        "{shown}"
+    );
+}

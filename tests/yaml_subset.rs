@@ -404,6 +404,12 @@ fn what_the_fast_reader_declines_still_parses_with_serde_saphyr() {
 
 #[test]
 fn errors_come_from_serde_saphyr_with_their_location() {
+    assert_eq!(
+        parse("a: [1, 2\n", "t.yaml", &YamlLimits::default())
+            .unwrap_err()
+            .message,
+        "invalid YAML: unclosed bracket '['"
+    );
     // Duplicate keys, bad indentation and an unclosed flow: the reader
     // declines, and the full parser reports.
     for (text, line) in [
@@ -414,6 +420,14 @@ fn errors_come_from_serde_saphyr_with_their_location() {
         let error = parse(text, "t.yaml", &YamlLimits::default()).unwrap_err();
         assert!(subset::parse(text, &YamlLimits::default()).is_none());
         assert_eq!(error.code, "yaml-syntax", "{text:?}: {error:?}");
+        // The library's words without the position it prefixes (the
+        // `-->` line gives it).
+        assert!(
+            error.message.starts_with("invalid YAML: ")
+                || error.message.starts_with("duplicate key"),
+            "{text:?}: {error:?}"
+        );
+        assert!(!error.message.contains("line "), "{text:?}: {error:?}");
         assert!(
             error.loc.line >= 1 && error.loc.line <= line,
             "{text:?}: {error:?}"
@@ -518,5 +532,38 @@ fn depth_limits_hold_in_the_fast_reader_for_every_layout() {
                 "layout {number}, depth {n}: answers from max_depth {answered}, serde-saphyr from {full}:\n{text}"
             );
         }
+    }
+}
+
+/// A flow collection cut at the very end of the text (no newline after a
+/// colon): declined, never read past the end.
+#[test]
+fn a_flow_cut_at_the_end_of_the_text_is_declined() {
+    for text in ["a: {b:", "a: [b:", "a: {b: [c:", "a: {b:c"] {
+        assert!(
+            subset::parse(text, &YamlLimits::default()).is_none(),
+            "{text:?}"
+        );
+        assert!(
+            parse(text, "t.yaml", &YamlLimits::default()).is_err(),
+            "{text:?}"
+        );
+    }
+}
+
+/// Control characters are left to serde-saphyr in a text that is not ASCII
+/// too (the reader's other path), whatever serde-saphyr then says.
+#[test]
+fn control_characters_are_declined_in_text_that_is_not_ascii() {
+    for text in ["a: é\u{1}x\n", "a: \"é\u{7f}\"\n", "a: é\u{1b}\n"] {
+        assert!(
+            subset::parse(text, &YamlLimits::default()).is_none(),
+            "{text:?}"
+        );
+        let (ours, full) = (
+            parse(text, "t.yaml", &YamlLimits::default()),
+            parse_full(text, "t.yaml", &YamlLimits::default()),
+        );
+        assert_eq!(ours.is_ok(), full.is_ok(), "{text:?}");
     }
 }
