@@ -1706,6 +1706,33 @@ rule everything {
         .iter()
         .find(|f| f.rule == "everything")
         .unwrap_or_else(|| panic!("the rule fires: {:#?}", report.findings));
+    let mut checked = located_fields(&yaml, finding);
+    checked.sort();
+    assert_eq!(
+        checked,
+        [
+            "g.from",
+            "g.state",
+            "g.until",
+            "m.head.agrement",
+            "m.head.credentials.on",
+            "m.head.credentials.to",
+            "m.head.from",
+            "m.head.name",
+            "m.head.rank",
+            "m.head.until",
+            "r.by",
+            "r.from",
+            "r.level",
+            "r.of",
+            "r.until",
+        ]
+    );
+}
+
+/// Asserts that every field in `finding`'s evidence is located at the line of
+/// its own key in `yaml`; returns the fields, as `var.path`.
+fn located_fields(yaml: &str, finding: &parity::report::Finding) -> Vec<String> {
     let lines: Vec<&str> = yaml.lines().collect();
     let mut checked = Vec::new();
     for evidence in &finding.evidence {
@@ -1728,25 +1755,74 @@ rule everything {
             checked.push(format!("{}.{}", evidence.var, field.path));
         }
     }
+    checked
+}
+
+/// The version-2 records' fields, and a recognition whose `by` is not on its
+/// first line (where the record itself is located).
+#[test]
+fn every_v2_field_read_is_located_at_its_own_key() {
+    let yaml = world(
+        "2024-09-27",
+        "
+missions:
+  - id: a-in-b
+    sender: AAA
+    receiver: BBB
+    kind: embassy
+    heads:
+      - rank: ambassador
+        from: 2001-02-03
+recognitions:
+  - of: BBB
+    by: AAA
+    level: de-jure
+relations:
+  - between: [AAA, BBB]
+    status: established
+    from: 2000-01-01
+    until: 2030-01-01
+events:
+  - id: recall-1
+    kind: recall-for-consultations
+    on: 2024-01-01
+    by: AAA
+    mission: a-in-b
+    until: 2024-12-01
+",
+    );
+    let rules = with_rules(
+        r#"
+rule everything {
+  title "Reads every located field"
+  severity info
+  cite "C"
+  for e in events, rel in relations, r in recognitions
+  where e.by != none and e.until != none and e.on != none
+    and rel.until != none and rel.from != none and rel.status != none
+    and r.by != none
+  message "{e.id}"
+}
+"#,
+    );
+    let report = run(&yaml, &rules, None);
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "everything")
+        .unwrap_or_else(|| panic!("the rule fires: {:#?}", report.findings));
+    let mut checked = located_fields(&yaml, finding);
     checked.sort();
     assert_eq!(
         checked,
         [
-            "g.from",
-            "g.state",
-            "g.until",
-            "m.head.agrement",
-            "m.head.credentials.on",
-            "m.head.credentials.to",
-            "m.head.from",
-            "m.head.name",
-            "m.head.rank",
-            "m.head.until",
+            "e.by",
+            "e.on",
+            "e.until",
             "r.by",
-            "r.from",
-            "r.level",
-            "r.of",
-            "r.until",
+            "rel.from",
+            "rel.status",
+            "rel.until"
         ]
     );
 }
