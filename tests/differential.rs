@@ -1856,6 +1856,79 @@ proptest! {
     }
 }
 
+/// The incremental timeline against the timeline from scratch: the same
+/// report (compared whole, and as JSON bytes), or the same errors, over all
+/// time or a window, with the generated rules and the standard ones, and
+/// with budgets small enough that some points stop (the incremental
+/// evaluation must then give the full evaluation's error).
+fn incremental_agrees(
+    scenario: &Scenario,
+    rules: &RuleSet,
+    window: (Option<Day>, Option<Day>),
+    options: &CheckOptions,
+) -> Result<(), String> {
+    use parity::engine::timeline::{Evaluation, timeline_with};
+    let run = |evaluation| {
+        timeline_with(
+            scenario,
+            rules,
+            window.0.map(Day::date),
+            window.1.map(Day::date),
+            options,
+            evaluation,
+        )
+    };
+    let (scratch, incremental) = (run(Evaluation::FromScratch), run(Evaluation::Incremental));
+    let bytes = |r: &Result<
+        parity::engine::timeline::TimelineReport,
+        Vec<parity::diag::Diagnostic>,
+    >| match r {
+        Ok(report) => serde_json::to_string(report).unwrap(),
+        Err(errors) => format!("{errors:?}"),
+    };
+    if bytes(&scratch) != bytes(&incremental) || scratch != incremental {
+        return Err(format!(
+            "from scratch:\n{}\nincremental:\n{}",
+            bytes(&scratch),
+            bytes(&incremental)
+        ));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(240))]
+
+    /// The incremental timeline is the timeline from scratch, byte for byte.
+    #[test]
+    fn the_incremental_timeline_is_the_timeline_from_scratch(scenario_tape in tape(), rule_tape in tape(), picks in prop::collection::vec(any::<u32>(), 2), window in 0..4usize, budget in 0..6u64) {
+        let yaml = gen_scenario(&mut Tape::new(&scenario_tape));
+        let scenario = load(&yaml);
+        let text = case_rules(&mut Tape::new(&rule_tape));
+        let generated = rules(&text);
+        let standard = RuleSet::standard().unwrap();
+        let probes = probe_dates(&written_dates(&scenario, &text));
+        let bound = |i: usize| probes[picks[i] as usize % probes.len()];
+        let window = match window {
+            0 | 1 => (None, None),
+            3 if bound(0) != bound(1) => (Some(bound(0).min(bound(1))), Some(bound(0).max(bound(1)))),
+            _ => (Some(bound(0)), None),
+        };
+        let mut options = CheckOptions::default();
+        // Budgets near what the generated worlds take: some points stop.
+        match budget {
+            1 => options.budget.max_steps = 40 + picks[0] as u64 % 400,
+            2 => options.budget.max_findings = 1 + picks[1] as u64 % 12,
+            3 => options.budget.max_output_bytes = 200 + picks[0] as u64 % 3_000,
+            _ => {}
+        }
+        for set in [&generated, &standard] {
+            let result = incremental_agrees(&scenario, set, window, &options);
+            prop_assert!(result.is_ok(), "{}\n--- scenario\n{}\n--- rules\n{}", result.unwrap_err(), yaml, text);
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(config(320))]
 
