@@ -94,23 +94,10 @@ impl<'s> Prepared<'s> {
         date: Date,
         budget: Budget,
     ) -> Result<Report, Vec<Diagnostic>> {
-        self.report_from(world, rules, date, budget, run_rules(world, rules, budget))
-    }
-
-    /// The report at `date` from each rule's outcome there (in the rule
-    /// set's order): claims, waivers and parity's own findings added.
-    pub(crate) fn report_from(
-        &self,
-        world: &World,
-        rules: &RuleSet,
-        date: Date,
-        budget: Budget,
-        outcomes: Vec<RuleOutcome>,
-    ) -> Result<Report, Vec<Diagnostic>> {
         let scenario = self.scenario;
         let mut findings = Vec::new();
         let mut errors = Vec::new();
-        for (rule, outcome) in rules.rules.iter().zip(outcomes) {
+        for (rule, outcome) in rules.rules.iter().zip(run_rules(world, rules, budget)) {
             match outcome {
                 Ok(raw) => findings.extend(raw.into_iter().map(|f| Finding {
                     rule: rule.id.clone(),
@@ -172,7 +159,7 @@ impl<'s> Prepared<'s> {
     }
 }
 
-pub(crate) type RuleOutcome = Result<Vec<RawFinding>, EvalError>;
+type RuleOutcome = Result<Vec<RawFinding>, EvalError>;
 
 /// Worlds with fewer missions are checked on one thread: there, starting
 /// threads would cost more than it saves.

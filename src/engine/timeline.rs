@@ -6,19 +6,13 @@
 
 use super::{CheckOptions, Prepared};
 use crate::diag::Diagnostic;
-use crate::eval::run::{Bound, Incremental, RawFinding};
-use crate::eval::track::{Changes, Read};
-use crate::eval::{Budget, Evaluator};
-use crate::fast_hash::FastMap;
 use crate::lang::ast::{CmpOp, Severity};
 use crate::lang::check::{Ex, Lit};
 use crate::lang::ruleset::RuleSet;
 use crate::scenario::date::Date;
 use crate::scenario::model::{At, Head, Mission, Scenario};
-use crate::scenario::world::World;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
 
 /// `[from, until)`; `None` is open on that side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -316,20 +310,6 @@ fn precision_rank(d: &Date) -> u8 {
     }
 }
 
-/// How `timeline` evaluates its points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Evaluation {
-    /// A full check at every point.
-    FromScratch,
-    /// A full check at the first point; at each later one, only the outer
-    /// bindings whose reads meet a record that changed (see
-    /// `eval::track`). The same report, byte for byte (tests/differential.rs).
-    Incremental,
-}
-
-/// What `timeline` uses.
-pub const EVALUATION: Evaluation = Evaluation::FromScratch;
-
 /// The periods in which each finding holds, between `from` and `until`
 /// (default: since ever, and still so).
 pub fn timeline(
@@ -338,18 +318,6 @@ pub fn timeline(
     from: Option<Date>,
     until: Option<Date>,
     options: &CheckOptions,
-) -> Result<TimelineReport, Vec<Diagnostic>> {
-    timeline_with(scenario, rules, from, until, options, EVALUATION)
-}
-
-/// `timeline`, evaluated as asked.
-pub fn timeline_with(
-    scenario: &Scenario,
-    rules: &RuleSet,
-    from: Option<Date>,
-    until: Option<Date>,
-    options: &CheckOptions,
-    evaluation: Evaluation,
 ) -> Result<TimelineReport, Vec<Diagnostic>> {
     // The first point stands for "since ever" unless a start is given.
     let start = from.unwrap_or(Date::EARLIEST);
@@ -371,15 +339,9 @@ pub fn timeline_with(
     let mut undated: BTreeSet<(String, Vec<String>)> = BTreeSet::new();
     // Claims and waivers are checked once, not at every point.
     let prepared = Prepared::new(scenario, rules)?;
-    let mut previous = Previous::default();
     for (i, point) in points.iter().enumerate() {
         let since_ever = i == 0 && from.is_none();
-        let report = match evaluation {
-            Evaluation::FromScratch => prepared.check_at(rules, *point, options.budget)?,
-            Evaluation::Incremental => {
-                incremental_report(&prepared, rules, *point, options.budget, &mut previous)?
-            }
-        };
+        let report = prepared.check_at(rules, *point, options.budget)?;
         let period_from = if i == 0 && from.is_none() {
             None
         } else {
@@ -432,92 +394,6 @@ pub fn timeline_with(
         evaluations: points.len(),
         findings,
     })
-}
-
-/// The previous point's world, and each rule's outer bindings there with
-/// what they read (`None`: evaluate the rule in full).
-#[derive(Default)]
-struct Previous<'s> {
-    world: Option<World<'s>>,
-    rules: Vec<Option<FastMap<Read, Rc<Bound>>>>,
-}
-
-/// The report at `point`, evaluating again only the outer bindings whose
-/// reads meet a record that differs from the previous point's world; a rule
-/// that cannot be evaluated so within its budget is evaluated in full, so
-/// its outcome (and error) is the full check's.
-fn incremental_report<'s>(
-    prepared: &Prepared<'s>,
-    rules: &RuleSet,
-    point: Date,
-    budget: Budget,
-    previous: &mut Previous<'s>,
-) -> Result<crate::engine::result::Report, Vec<Diagnostic>> {
-    let world = World::at(prepared.scenario, point);
-    let changes = previous
-        .world
-        .as_ref()
-        .and_then(|old| Changes::between(old, &world));
-    let mut outcomes = Vec::with_capacity(rules.rules.len());
-    let mut kept = Vec::with_capacity(rules.rules.len());
-    {
-        let evaluator = Evaluator::new(&world, budget);
-        for (i, rule) in rules.rules.iter().enumerate() {
-            let before = match (&changes, previous.rules.get(i).and_then(Option::as_ref)) {
-                (Some(changes), Some(bound)) => Some((bound, changes)),
-                _ => None,
-            };
-            let result = evaluator
-                .run_rule_incremental(rule, before)
-                .ok()
-                .and_then(|run| within_budget(run, budget));
-            match result {
-                Some((findings, bound)) => {
-                    outcomes.push(Ok(findings));
-                    kept.push(Some(bound));
-                }
-                None => {
-                    // A fresh evaluator: the indexes built above would
-                    // otherwise cost no steps the second time.
-                    outcomes.push(Evaluator::new(&world, budget).run_rule(rule));
-                    kept.push(None);
-                }
-            }
-        }
-    }
-    let report = prepared.report_from(&world, rules, point, budget, outcomes)?;
-    previous.world = Some(world);
-    previous.rules = kept;
-    Ok(report)
-}
-
-/// The findings, when a full evaluation would have given them within the
-/// budget: error for error, the full evaluation's is the one to report.
-#[allow(clippy::type_complexity)]
-fn within_budget(
-    run: Incremental,
-    budget: Budget,
-) -> Option<(Vec<RawFinding>, FastMap<Read, Rc<Bound>>)> {
-    if run.steps_bound > budget.max_steps {
-        return None;
-    }
-    let count: usize = run.bound.iter().map(|b| b.findings.len()).sum();
-    if count as u64 > budget.max_findings {
-        return None;
-    }
-    let mut bytes = 0u64;
-    let mut findings = Vec::with_capacity(count);
-    for bound in &run.bound {
-        for finding in &bound.findings {
-            bytes = bytes.saturating_add(finding.bytes());
-            findings.push(finding.clone());
-        }
-    }
-    if bytes > budget.max_output_bytes {
-        return None;
-    }
-    let by_id = run.bound.into_iter().map(|b| (b.id, b)).collect();
-    Some((findings, by_id))
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 
 pub mod plan;
 pub mod run;
-pub mod track;
 pub mod value;
 
 pub use run::{Budget, EvalError, Evaluator, Evidence, EvidenceField, RawFinding};

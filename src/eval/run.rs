@@ -1,7 +1,6 @@
 //! Runs checked rules and claims over a world.
 
 use super::plan::{Step, conjuncts, plan};
-use super::track::{Changes, Read, tag};
 use super::value::{Key, Reader, Value};
 use crate::diag::Loc;
 use crate::fast_hash::FastMap;
@@ -13,7 +12,6 @@ use crate::scenario::date::Date;
 use crate::scenario::world::World;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
 use std::rc::Rc;
 
 /// How much work one rule or claim may do before it is stopped. Steps bound
@@ -205,8 +203,6 @@ pub struct Evaluator<'a, 's> {
     limit: u64,
     budget: Budget,
     steps: Cell<u64>,
-    /// Steps spent building indexes (incremental accounting leaves them out).
-    built: Cell<u64>,
     indexes: RefCell<FastMap<Vec<usize>, Rc<Index<'a>>>>,
     plans: RefCell<FastMap<usize, Rc<Vec<Step<'a>>>>>,
 }
@@ -214,12 +210,11 @@ pub struct Evaluator<'a, 's> {
 impl<'a, 's> Evaluator<'a, 's> {
     pub fn new(world: &'a World<'s>, budget: Budget) -> Self {
         Evaluator {
-            reader: Reader::new(world),
+            reader: Reader { world },
             world,
             limit: budget.max_steps,
             budget,
             steps: Cell::new(0),
-            built: Cell::new(0),
             indexes: RefCell::new(FastMap::default()),
             plans: RefCell::new(FastMap::default()),
         }
@@ -314,7 +309,6 @@ impl<'a, 's> Evaluator<'a, 's> {
         };
         let mut go_on = true;
         if step.join.is_empty() {
-            self.reader.tracker.note(Read::All(tag(step.collection)));
             for row in 0..self.size(step.collection) {
                 go_on = self.bind(step, rest, row, env, leaf)?;
                 if !go_on {
@@ -330,17 +324,7 @@ impl<'a, 's> Evaluator<'a, 's> {
                 }
             };
             let probe = self.columns(&index.outer, env)?;
-            let tracker = &self.reader.tracker;
-            if tracker.on() {
-                match stable_hash(&probe) {
-                    Some(key) => tracker.note(Read::Probe(join_id(&step.join), key)),
-                    None => tracker.note_opaque(),
-                }
-            }
-            let kind = step.collection.record();
             for &row in index.rows(&probe) {
-                // A row that leaves the group, or changes, changes the outcome.
-                self.reader.note_row(kind, row);
                 go_on = self.bind(step, rest, row, env, leaf)?;
                 if !go_on {
                     break;
@@ -389,22 +373,6 @@ impl<'a, 's> Evaluator<'a, 's> {
         if let Some(index) = self.indexes.borrow().get(&id) {
             return Ok(Rc::clone(index));
         }
-        // Building reads every row for all bindings at once: a binding reads
-        // only the group it probes (`Read::Probe`).
-        let tracking = self.reader.tracker.pause();
-        let index = self.build_index(join, slot, collection, outer_env, id);
-        self.reader.tracker.resume(tracking);
-        index
-    }
-
-    fn build_index(
-        &self,
-        join: &[(&'a Ex, &'a Ex)],
-        slot: usize,
-        collection: Collection,
-        outer_env: &mut [Value<'a>],
-        id: Vec<usize>,
-    ) -> Result<Rc<Index<'a>>, EvalError> {
         let mut fixed = Vec::new();
         let (mut inner, mut outer) = (Vec::new(), Vec::new());
         for &(row_side, probe_side) in join {
@@ -428,7 +396,6 @@ impl<'a, 's> Evaluator<'a, 's> {
         let mut counts: Vec<u32> = Vec::new();
         for row in 0..size {
             self.step()?;
-            self.built.set(self.built.get() + 1);
             if let Some(slot) = env.get_mut(slot) {
                 *slot = Value::Row(kind, row);
             }
@@ -550,10 +517,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             Ex::Lit(lit) => self.literal(lit),
             Ex::Var(slot) => env.get(*slot).copied().unwrap_or(Value::Null),
             Ex::Field(..) => self.path(ex, env)?,
-            Ex::AsOf => {
-                reader.tracker.note_opaque();
-                Value::Date(self.world.date)
-            }
+            Ex::AsOf => Value::Date(self.world.date),
             Ex::Not(inner) => Value::Bool(!self.eval(inner, env)?.is_true()),
             Ex::And(a, b) => {
                 Value::Bool(self.eval(a, env)?.is_true() && self.eval(b, env)?.is_true())
@@ -597,9 +561,6 @@ impl<'a, 's> Evaluator<'a, 's> {
             }
             Ex::Call { function, args } => {
                 // The arguments go on the stack: a call allocates nothing.
-                if !pure(function.name, args.len()) {
-                    reader.tracker.note_opaque();
-                }
                 let mut values = [Value::Null; MAX_ARGUMENTS];
                 for (place, arg) in values.iter_mut().zip(args) {
                     *place = self.operand(arg, env)?;
@@ -789,313 +750,6 @@ impl<'a, 's> Evaluator<'a, 's> {
             loc,
             evidence,
         })
-    }
-}
-
-/// One binding of a rule's outer variable, evaluated with its reads
-/// tracked: everything below it (the inner variables, `require`, the
-/// messages) depends only on what it read.
-#[derive(Debug)]
-pub struct Bound {
-    /// The outer record, by its stable key.
-    pub id: Read,
-    pub findings: Vec<RawFinding>,
-    /// What the evaluation under this binding read (sorted).
-    pub reads: Vec<Read>,
-    /// It read something untracked (the date): evaluate again at every point.
-    pub opaque: bool,
-    /// Steps it took, index building left out.
-    pub steps: u64,
-}
-
-/// A rule's findings at a point, with what each outer binding read.
-#[derive(Debug)]
-pub struct Incremental {
-    pub bound: Vec<Rc<Bound>>,
-    /// More steps than a full evaluation of the rule could take: within the
-    /// budget, a full evaluation is too (see `run_rule_incremental`).
-    pub steps_bound: u64,
-}
-
-/// What a function reads besides its arguments: the functions known to
-/// read nothing else; any other (one added later included) is opaque.
-fn pure(name: &str, args: usize) -> bool {
-    match name {
-        "class" | "ratio" | "days" => true,
-        // Without its date it reads the evaluation date.
-        "recognition" => args == 3,
-        _ => false,
-    }
-}
-
-/// A hash of an index's identity: its join sides, which live as long as the rule set.
-fn join_id(join: &[(&Ex, &Ex)]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    for (inner, _) in join {
-        (*inner as *const Ex as usize).hash(&mut hasher);
-    }
-    hasher.finish()
-}
-
-/// A hash of key columns that means the same in every world of a scenario;
-/// `None` for keys holding a row number (a position at one date).
-fn stable_hash(columns: &Columns) -> Option<u64> {
-    use std::hash::{Hash, Hasher};
-    let keys: &[Key] = match columns {
-        Columns::Inline(keys) => keys,
-        Columns::Spilled(keys) => keys,
-    };
-    let mut hasher = std::hash::DefaultHasher::new();
-    for key in keys {
-        if matches!(key, Key::Row(_) | Key::Head(_)) {
-            return None;
-        }
-        key.hash(&mut hasher);
-    }
-    Some(hasher.finish())
-}
-
-/// Every quantifier in an expression.
-fn quantifiers<'e>(ex: &'e Ex, out: &mut Vec<&'e Ex>) {
-    match ex {
-        Ex::Lit(_) | Ex::Var(_) | Ex::AsOf => {}
-        Ex::Field(inner, ..) | Ex::Not(inner) => quantifiers(inner, out),
-        Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, a, b) => {
-            quantifiers(a, out);
-            quantifiers(b, out);
-        }
-        Ex::Shift { date, days, .. } => {
-            quantifiers(date, out);
-            quantifiers(days, out);
-        }
-        Ex::In { item, list, .. } => {
-            quantifiers(item, out);
-            list.iter().for_each(|e| quantifiers(e, out));
-        }
-        Ex::Call { args, .. } => args.iter().for_each(|e| quantifiers(e, out)),
-        Ex::Quantifier { filter, term, .. } => {
-            out.push(ex);
-            filter.iter().chain(term).for_each(|e| quantifiers(e, out));
-        }
-    }
-}
-
-impl<'a> Evaluator<'a, '_> {
-    /// `run_rule`, one outer binding at a time, reusing from `previous`
-    /// (the same rule at the previous point, in a world that differs from
-    /// this one by `changes`) each binding whose reads meet no change.
-    /// With `previous` `None`, every binding is evaluated.
-    ///
-    /// Exact: a reused binding reads the same records, with the same views,
-    /// as at the previous point, so evaluating it again would take the same
-    /// steps and give the same findings. The budget's findings and bytes
-    /// are checked by the caller on the whole; steps are bounded by
-    /// `steps_bound`, and any error here is for the caller to answer with a
-    /// full `run_rule`.
-    pub fn run_rule_incremental(
-        &self,
-        rule: &'a CheckedRule,
-        previous: Option<(&FastMap<Read, Rc<Bound>>, &Changes)>,
-    ) -> Result<Incremental, EvalError> {
-        self.steps.set(0);
-        self.built.set(0);
-        let filter: Vec<&Ex> = rule.filter.iter().collect();
-        let slots: Vec<(usize, Collection)> = rule
-            .bindings
-            .iter()
-            .enumerate()
-            .map(|(slot, b)| (slot, b.collection))
-            .collect();
-        let steps = plan(0, &slots, &filter);
-        let Some((first, rest)) = steps.split_first() else {
-            return Ok(Incremental {
-                bound: Vec::new(),
-                steps_bound: 0,
-            });
-        };
-        // Every index below the outer variable, and the most building them
-        // can cost: a full evaluation builds each (at most) once.
-        let mut joins: Vec<&Step<'a>> = rest.iter().filter(|s| !s.join.is_empty()).collect();
-        let mut found = Vec::new();
-        for ex in rule.filter.iter().chain(&rule.require) {
-            quantifiers(ex, &mut found);
-        }
-        for part in &rule.message {
-            if let MessagePart::Value(ex) = part {
-                quantifiers(ex, &mut found);
-            }
-        }
-        let plans: Vec<Rc<Vec<Step<'a>>>> = found
-            .iter()
-            .filter_map(|ex| match ex {
-                Ex::Quantifier {
-                    slot,
-                    collection,
-                    filter,
-                    ..
-                } => Some(self.quantifier_plan(ex, *slot, *collection, filter.as_deref())),
-                _ => None,
-            })
-            .collect();
-        joins.extend(
-            plans
-                .iter()
-                .flat_map(|p| p.iter())
-                .filter(|s| !s.join.is_empty()),
-        );
-        let index_steps: u64 = joins
-            .iter()
-            .map(|s| u64::from(self.size(s.collection)))
-            .sum();
-        let (previous, touched, wide) = match previous {
-            Some((previous, changes)) => {
-                let (touched, wide) = self.touched(&joins, changes, rule.slots.max(1))?;
-                (Some((previous, changes)), touched, wide)
-            }
-            None => (None, HashSet::new(), HashSet::new()),
-        };
-        let reusable = |bound: &Bound| -> bool {
-            let Some((_, changes)) = previous else {
-                return false;
-            };
-            !bound.opaque
-                && bound.reads.iter().all(|read| match read {
-                    Read::Probe(index, key) => {
-                        !wide.contains(index) && !touched.contains(&(*index, *key))
-                    }
-                    read => !changes.reads.contains(read),
-                })
-        };
-        let mut env = vec![Value::Null; rule.slots.max(1)];
-        let mut bound = Vec::new();
-        let mut kept_steps = 0u64;
-        let mut fresh_findings = 0u64;
-        let max_findings = self.budget.max_findings;
-        let first = std::slice::from_ref(first);
-        let outer_slot = first.first().map_or(0, |s| s.slot);
-        self.enumerate(first, &mut env, &mut |env| {
-            let id = match env.get(outer_slot) {
-                Some(Value::Row(kind, row)) => self.identity(*kind, *row),
-                _ => None,
-            };
-            let Some(id) = id else {
-                // Not a record (cannot happen for a bound variable): no reuse.
-                return Ok(true);
-            };
-            if let Some(old) = previous.and_then(|(p, _)| p.get(&id))
-                && reusable(old)
-            {
-                kept_steps += old.steps;
-                bound.push(Rc::clone(old));
-                return Ok(true);
-            }
-            let (steps_before, built_before) = (self.steps.get(), self.built.get());
-            let tracker = &self.reader.tracker;
-            tracker.start();
-            tracker.note(id);
-            let mut findings = Vec::new();
-            let outcome = self.enumerate(rest, env, &mut |env| {
-                let holds = match &rule.require {
-                    Some(require) => self.eval(require, env)?.is_true(),
-                    None => false,
-                };
-                if !holds {
-                    fresh_findings += 1;
-                    if fresh_findings > max_findings {
-                        return Err(EvalError::Findings {
-                            findings: max_findings,
-                        });
-                    }
-                    findings.push(self.finding(rule, env)?);
-                }
-                Ok(true)
-            });
-            let (reads, opaque) = tracker.stop();
-            outcome?;
-            let steps = (self.steps.get() - steps_before) - (self.built.get() - built_before);
-            bound.push(Rc::new(Bound {
-                id,
-                findings,
-                reads,
-                opaque,
-                steps,
-            }));
-            Ok(true)
-        })?;
-        Ok(Incremental {
-            bound,
-            steps_bound: self
-                .steps
-                .get()
-                .saturating_add(kept_steps)
-                .saturating_add(index_steps),
-        })
-    }
-
-    /// The stable key of a bound row (`track::Read::Record`).
-    fn identity(&self, kind: crate::lang::schema::RecordKind, row: u32) -> Option<Read> {
-        let tracker = &self.reader.tracker;
-        tracker.start();
-        self.reader.note_row(kind, row);
-        let (reads, _) = tracker.stop();
-        reads.first().copied()
-    }
-
-    /// The index groups (index, key) that a changed row of this world
-    /// enters, and the indexes whose keys read more than their own row
-    /// (a changed record elsewhere could move an unchanged row: every probe
-    /// of those is taken as changed).
-    #[allow(clippy::type_complexity)]
-    fn touched(
-        &self,
-        joins: &[&Step<'a>],
-        changes: &Changes,
-        slots: usize,
-    ) -> Result<(HashSet<(u64, u64)>, HashSet<u64>), EvalError> {
-        let mut touched = HashSet::new();
-        let mut wide = HashSet::new();
-        // Steps spent here are no part of the rule's evaluation.
-        let steps_before = self.steps.get();
-        let mut env = vec![Value::Null; slots];
-        for step in joins {
-            let id = join_id(&step.join);
-            let inner: Vec<&'a Ex> = step
-                .join
-                .iter()
-                .filter(|(_, probe)| probe.free_vars() != 0)
-                .map(|(row_side, _)| *row_side)
-                .collect();
-            let kind = step.collection.record();
-            for &(collection, row) in &changes.rows {
-                if collection != step.collection {
-                    continue;
-                }
-                let own = self.identity(kind, row);
-                if let Some(place) = env.get_mut(step.slot) {
-                    *place = Value::Row(kind, row);
-                }
-                let tracker = &self.reader.tracker;
-                tracker.start();
-                let columns = self.columns(&inner, &mut env);
-                let (reads, opaque) = tracker.stop();
-                let columns = columns?;
-                let only_own = reads.iter().all(|r| Some(*r) == own);
-                match stable_hash(&columns) {
-                    Some(key) if only_own && !opaque => {
-                        touched.insert((id, key));
-                    }
-                    _ => {
-                        wide.insert(id);
-                    }
-                }
-            }
-            if let Some(place) = env.get_mut(step.slot) {
-                *place = Value::Null;
-            }
-        }
-        self.steps.set(steps_before);
-        Ok((touched, wide))
     }
 }
 

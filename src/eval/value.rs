@@ -1,8 +1,6 @@
 //! Runtime values and how they are read from the world.
 
-use super::track::{Read, Tracker, tag};
 use crate::diag::Loc;
-use crate::lang::schema::Collection;
 use crate::lang::schema::{Field, RecordKind};
 use crate::scenario::date::Date;
 use crate::scenario::model::{EventKind, Level, MissionKind, Rank, RelationStatus, StateKind};
@@ -73,50 +71,9 @@ pub enum Record<'w, 's> {
 
 pub struct Reader<'w, 's> {
     pub world: &'w World<'s>,
-    /// The records reached, while an incremental evaluation tracks them.
-    pub tracker: Tracker,
 }
 
 impl<'w, 's> Reader<'w, 's> {
-    pub fn new(world: &'w World<'s>) -> Self {
-        Reader {
-            world,
-            tracker: Tracker::default(),
-        }
-    }
-
-    /// Notes a row as read, by its stable key (see `track::Read::Record`).
-    #[inline]
-    pub fn note_row(&self, kind: RecordKind, row: u32) {
-        if self.tracker.on() {
-            self.note_record(self.row_untracked(kind, row));
-        }
-    }
-
-    fn note_record(&self, record: Option<Record<'w, 's>>) {
-        let read = match record {
-            Some(Record::Mission(m) | Record::Head(m) | Record::Credentials(m)) => {
-                Read::Record(tag(Collection::Missions), u64::from(m.sym))
-            }
-            Some(Record::State(s)) => Read::Record(tag(Collection::States), u64::from(s.sym)),
-            Some(Record::Government(g)) => {
-                Read::Record(tag(Collection::Governments), u64::from(g.sym))
-            }
-            Some(Record::Event(e)) => Read::Record(tag(Collection::Events), u64::from(e.sym)),
-            Some(Record::Recognition(r)) => Read::Record(
-                tag(Collection::Recognitions),
-                std::ptr::from_ref(r.record) as u64,
-            ),
-            Some(Record::Relation(r)) => Read::Record(
-                tag(Collection::Relations),
-                std::ptr::from_ref(r.record) as u64,
-            ),
-            // A row past the end: no record, nothing that can change.
-            None => return,
-        };
-        self.tracker.note(read);
-    }
-
     /// Ids compare as ids; a bound mission, state or government row as its id.
     fn normal(&self, value: Value<'w>) -> Value<'w> {
         match value {
@@ -194,15 +151,6 @@ impl<'w, 's> Reader<'w, 's> {
 
     #[inline]
     pub fn row(&self, kind: RecordKind, row: u32) -> Option<Record<'w, 's>> {
-        let record = self.row_untracked(kind, row);
-        if self.tracker.on() {
-            self.note_record(self.row_untracked(kind, row));
-        }
-        record
-    }
-
-    #[inline]
-    fn row_untracked(&self, kind: RecordKind, row: u32) -> Option<Record<'w, 's>> {
         let world = self.world;
         let i = row as usize;
         Some(match kind {
@@ -226,8 +174,6 @@ impl<'w, 's> Reader<'w, 's> {
             Value::Head(m) if kind == RecordKind::Head => self.row(kind, m),
             Value::Credentials(m) if kind == RecordKind::Credentials => self.row(kind, m),
             Value::Sym(sym) => match kind {
-                // By id, read even where absent: it may open at a later date.
-                _ if self.tracker.on() && !self.note_id(sym, kind) => None,
                 RecordKind::State => world.state(sym).map(Record::State),
                 RecordKind::Government => world.government(sym).map(Record::Government),
                 RecordKind::Mission => world.mission(sym).map(Record::Mission),
@@ -236,20 +182,6 @@ impl<'w, 's> Reader<'w, 's> {
             },
             _ => None,
         }
-    }
-
-    /// Notes the record an id names as read; false when the kind has no ids.
-    fn note_id(&self, sym: Sym, kind: RecordKind) -> bool {
-        let collection = match kind {
-            RecordKind::State => Collection::States,
-            RecordKind::Government => Collection::Governments,
-            RecordKind::Mission => Collection::Missions,
-            RecordKind::Event => Collection::Events,
-            _ => return false,
-        };
-        self.tracker
-            .note(Read::Record(tag(collection), u64::from(sym)));
-        true
     }
 
     /// Reads `field` of the record `value` leads to; `Null` through anything missing.
@@ -426,12 +358,8 @@ impl<'w, 's> Reader<'w, 's> {
                     Field::Relation => m
                         .relation
                         .map_or(Value::Null, |i| Value::Row(RecordKind::Relation, i)),
-                    Field::RelationStatus => {
-                        // Reads the relations in force and every open embassy.
-                        self.tracker.note_opaque();
-                        (self.world.relation_status(m.sender, m.receiver))
-                            .map_or(Value::Null, Value::RelationStatus)
-                    }
+                    Field::RelationStatus => (self.world.relation_status(m.sender, m.receiver))
+                        .map_or(Value::Null, Value::RelationStatus),
                     Field::ActingSince => m.acting_since.map_or(Value::Null, Value::Date),
                     Field::Source => source(&r.source),
                     _ => return None,
@@ -665,7 +593,7 @@ mod tests {
         let scenario = load_str(text, "t.yaml", &YamlLimits::default()).unwrap();
         let date = Date::parse("2024-01-01").unwrap();
         let world = World::at(&scenario, date);
-        let reader = Reader::new(&world);
+        let reader = Reader { world: &world };
         let state = world
             .states
             .iter()

@@ -412,26 +412,3 @@ pub struct Expected {
     pub message: Option<String>,
     pub loc: Loc,
 }
-
-/// Records compare by identity: a scenario holds each record once, and the
-/// worlds built from it at different dates share them, so two worlds' rows
-/// (`world::MissionRow`, ...) compare in constant time, by what the world
-/// derived at the date, not by the written record field by field.
-macro_rules! identity_eq {
-    ($($record:ty),*) => {$(
-        impl PartialEq for $record {
-            fn eq(&self, other: &Self) -> bool {
-                std::ptr::eq(self, other)
-            }
-        }
-    )*};
-}
-identity_eq!(
-    State,
-    Government,
-    Recognition,
-    Mission,
-    Head,
-    Relation,
-    Event
-);

@@ -27,7 +27,7 @@ pub enum Entity {
     Unknown,
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct StateRow<'s> {
     pub record: &'s State,
     pub sym: Sym,
@@ -37,7 +37,7 @@ pub struct StateRow<'s> {
     pub implicit: Option<u32>,
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct GovernmentRow<'s> {
     /// `None` for a state's implicit government.
     pub record: Option<&'s Government>,
@@ -48,7 +48,7 @@ pub struct GovernmentRow<'s> {
     pub loc: Loc,
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct MissionRow<'s> {
     pub record: &'s Mission,
     pub sym: Sym,
@@ -76,21 +76,21 @@ pub struct MissionRow<'s> {
     pub acting_since: Option<Date>,
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct RecognitionRow<'s> {
     pub record: &'s Recognition,
     pub by: Sym,
     pub of: Sym,
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct RelationRow<'s> {
     pub record: &'s Relation,
     /// The two states, in the order written.
     pub between: [Sym; 2],
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct EventRow<'s> {
     pub record: &'s Event,
     pub sym: Sym,
@@ -391,17 +391,6 @@ impl<'s> World<'s> {
         if let Some(slot) = self.entities.get_mut(sym as usize) {
             *slot = entity;
         }
-    }
-
-    /// Whether both worlds interned the same ids in the same order (worlds
-    /// of one scenario nearly always do), so that a `Sym` means one id in both.
-    pub fn same_ids(&self, other: &World) -> bool {
-        self.names.len() == other.names.len()
-            && self
-                .names
-                .iter()
-                .zip(&other.names)
-                .all(|(a, b)| std::ptr::eq(*a, *b))
     }
 
     /// The sym of an id, if any record or literal has it.
