@@ -83,6 +83,11 @@ enum Command {
         /// Evaluate at this date (YYYY-MM-DD) instead of the scenario's `as_of`.
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         as_of: Option<Date>,
+        /// Make SARIF's file URIs relative to this directory [default: the
+        /// repository root (the nearest directory up holding `.git`), else
+        /// the working directory].
+        #[arg(long, value_name = "DIR")]
+        base_dir: Option<PathBuf>,
         #[command(flatten)]
         common: Common,
     },
@@ -357,6 +362,7 @@ fn main() -> ExitCode {
             stdin_filename,
             filter_named,
             as_of,
+            base_dir,
             common,
         } => {
             let args = commands::CheckArgs {
@@ -368,6 +374,7 @@ fn main() -> ExitCode {
                     Trust::Named
                 },
                 as_of,
+                base_dir,
                 evaluation: common.evaluation(),
             };
             commands::check(session, &args)

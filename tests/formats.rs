@@ -4,6 +4,9 @@
 // Test helpers outside #[test] functions report failures by panicking.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::{parity_in, scratch, write};
+use parity::io::{Source, Sources};
 use parity::lang::ast::Severity;
 use parity::report::graph::GraphFormat;
 use parity::report::{Report, csv, github, graph, junit, markdown, sarif};
@@ -62,9 +65,37 @@ fn failing_claim_report() -> Report {
     report
 }
 
+/// The texts a run read: `text` under the fixture's name.
+fn sources_of(text: &str) -> Sources {
+    let mut sources = Sources::default();
+    sources.add(Source {
+        name: FILE.to_string(),
+        text: text.to_string(),
+        path: None,
+        file_id: None,
+        lines: Default::default(),
+    });
+    sources
+}
+
+/// SARIF of `report`, checked from `text`, as a run in the repository root.
+fn sarif_of(report: &Report, text: &str) -> String {
+    let base = sarif::Base::at(Path::new("/checkout"));
+    sarif::render(
+        std::slice::from_ref(report),
+        &[],
+        &rules(),
+        &base,
+        &sources_of(text),
+    )
+}
+
+fn parse(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("SARIF is not JSON: {e}\n{text}"))
+}
+
 fn sarif_value(report: &Report) -> serde_json::Value {
-    let text = sarif::render(std::slice::from_ref(report), &[], &rules(), Path::new("."));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("SARIF is not JSON: {e}\n{text}"))
+    parse(&sarif_of(report, &source()))
 }
 
 /// Validates against the official SARIF 2.1.0 schema (OASIS errata 01), vendored.
@@ -90,8 +121,7 @@ fn assert_valid_sarif(value: &serde_json::Value) {
 
 #[test]
 fn snapshot_sarif() {
-    let text = sarif::render(&[report()], &[], &rules(), Path::new("."));
-    insta::assert_snapshot!(text);
+    insta::assert_snapshot!(sarif_of(&report(), &source()));
 }
 
 #[test]
@@ -170,14 +200,21 @@ fn sarif_uris_are_relative_to_the_base_directory() {
     for finding in &mut report.findings {
         finding.location.file = cwd.join(FILE).display().to_string();
     }
-    let text = sarif::render(&[report], &[], &rules(), &cwd);
+    let text = sarif::render(
+        &[report],
+        &[],
+        &rules(),
+        &sarif::Base::at(&cwd),
+        &Sources::default(),
+    );
     assert!(text.contains(&format!("\"uri\": \"{FILE}\"")));
-    assert!(!text.contains(&cwd.display().to_string()));
+    assert!(text.contains("\"uriBaseId\": \"%SRCROOT%\""));
+    assert!(!text.contains(&format!("\"uri\": \"{}", cwd.display())));
 }
 
-/// (rule id, fingerprint, start line) of every result.
-fn fingerprints(report: &Report) -> Vec<(String, String, u64)> {
-    let value = sarif_value(report);
+/// (rule id, fingerprint, start line) of every result of `report`, checked from `text`.
+fn fingerprints(report: &Report, text: &str) -> Vec<(String, String, u64)> {
+    let value = parse(&sarif_of(report, text));
     let mut out: Vec<(String, String, u64)> = value["runs"][0]["results"]
         .as_array()
         .unwrap()
@@ -214,8 +251,8 @@ fn fingerprints_do_not_change_when_records_move() {
         block.trim_end(),
         &rest[at..]
     );
-    let before = fingerprints(&report());
-    let after = fingerprints(&report_of(&scenario(&moved)));
+    let before = fingerprints(&report(), &text);
+    let after = fingerprints(&report_of(&scenario(&moved)), &moved);
     let keys = |v: &[(String, String, u64)]| -> Vec<(String, String)> {
         let mut k: Vec<_> = v.iter().map(|(r, f, _)| (r.clone(), f.clone())).collect();
         k.sort();
@@ -243,6 +280,371 @@ fn fingerprints_do_not_change_when_records_move() {
     let mut unique = keys(&before);
     unique.dedup();
     assert_eq!(unique.len(), before.len());
+}
+
+/// (rule id, primaryLocationLineHash, start line) of every result.
+fn line_hashes(text: &str) -> Vec<(String, String, u64)> {
+    let value = parse(&sarif_of(&report_of(&scenario(text)), text));
+    let mut out: Vec<_> = value["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                r["partialFingerprints"]["primaryLocationLineHash"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn line_hashes_do_not_change_when_unrelated_lines_are_inserted_above() {
+    let text = source();
+    // Lines above every record, and a comment and blank line inside the
+    // missions, above most findings' records.
+    let at = text.find("  # China's ambassador is the").unwrap();
+    let edited = format!(
+        "# an unrelated note\n#\n\n{}  # another note\n\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    let before = line_hashes(&text);
+    let after = line_hashes(&edited);
+    let keys = |v: &[(String, String, u64)]| -> Vec<(String, String)> {
+        v.iter().map(|(r, h, _)| (r.clone(), h.clone())).collect()
+    };
+    assert_eq!(keys(&before), keys(&after), "line hashes changed");
+    assert!(
+        before.iter().zip(&after).all(|(b, a)| a.2 > b.2),
+        "every result should have moved down"
+    );
+    // GitHub's form, `hash:occurrence`, and one alert per result.
+    for (_, hash, _) in &before {
+        let (hex, n) = hash.split_once(':').unwrap();
+        assert!(hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert!(n.parse::<u32>().unwrap() >= 1);
+    }
+    let mut unique = keys(&before);
+    unique.dedup();
+    assert_eq!(unique.len(), before.len());
+    // Editing the subject record's first line is a change to the result.
+    let renamed = text.replacen("  - id: kaz-in-afg\n", "  - id:   kaz-in-afg # moved\n", 1);
+    assert_ne!(keys(&line_hashes(&renamed)), keys(&before));
+}
+
+fn results(value: &serde_json::Value) -> &Vec<serde_json::Value> {
+    value["runs"][0]["results"].as_array().unwrap()
+}
+
+fn result_for<'v>(value: &'v serde_json::Value, subject: &str) -> &'v serde_json::Value {
+    results(value)
+        .iter()
+        .find(|r| r["properties"]["subject"][0] == subject)
+        .unwrap_or_else(|| panic!("no result about {subject}"))
+}
+
+#[test]
+fn sarif_regions_span_the_subject_record() {
+    let text = source();
+    let lines: Vec<&str> = text.lines().collect();
+    let value = sarif_value(&report());
+    assert_eq!(value["runs"][0]["columnKind"], "utf16CodeUnits");
+    for result in results(&value) {
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        for key in ["startLine", "startColumn", "endLine", "endColumn"] {
+            assert!(region[key].as_u64().is_some(), "{key} missing: {result}");
+        }
+        assert!(region["endLine"].as_u64() >= region["startLine"].as_u64());
+    }
+    // chn-in-afg's record: from `id` to its last line, the next record's
+    // `- id:` right after it (comments and blank lines aside).
+    let region = &result_for(&value, "chn-in-afg")["locations"][0]["physicalLocation"]["region"];
+    let start = region["startLine"].as_u64().unwrap() as usize;
+    let end = region["endLine"].as_u64().unwrap() as usize;
+    assert_eq!(lines[start - 1], "  - id: chn-in-afg");
+    assert_eq!(region["startColumn"], 5);
+    assert!(end > start + 3, "the record has several lines");
+    let last = lines[end - 1];
+    assert!(last.starts_with("    ") && !last.trim().is_empty());
+    assert_eq!(
+        region["endColumn"].as_u64(),
+        Some(last.trim_end().encode_utf16().count() as u64 + 1)
+    );
+    let next = lines[end..]
+        .iter()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .unwrap();
+    assert!(!next.starts_with("    "), "{next:?} belongs to the record");
+}
+
+#[test]
+fn sarif_evidence_is_linked_from_the_message() {
+    let value = sarif_value(&report());
+    let mut linked = 0;
+    for result in results(&value) {
+        let message = result["message"]["text"].as_str().unwrap();
+        let Some(related) = result["relatedLocations"].as_array() else {
+            continue;
+        };
+        for location in related {
+            let id = location["id"].as_u64().unwrap();
+            assert!(
+                message.contains(&format!("]({id})")),
+                "{id} not linked: {message}"
+            );
+            assert!(
+                location["message"]["text"]
+                    .as_str()
+                    .is_some_and(|t| !t.is_empty())
+            );
+            let region = &location["physicalLocation"]["region"];
+            assert!(region["endLine"].as_u64().is_some());
+            linked += 1;
+        }
+    }
+    assert!(linked > 0);
+    // aze-in-afg's credentials were presented to the Islamic Republic: the
+    // government's fields are read on its own record, linked apart.
+    let aze = result_for(&value, "aze-in-afg");
+    let message = aze["message"]["text"].as_str().unwrap();
+    assert!(message.starts_with("Azerbaijan's ambassador in Afghanistan holds credentials"));
+    assert!(message.contains("Evidence: [aze-in-afg](1), [head.credentials.to.in_control = false"));
+    let related = aze["relatedLocations"].as_array().unwrap();
+    assert_eq!(related.len(), 2);
+    let line = |i: usize| related[i]["physicalLocation"]["region"]["startLine"].as_u64();
+    assert_eq!(
+        line(0),
+        aze["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64()
+    );
+    assert_ne!(line(1), line(0));
+}
+
+#[test]
+fn sarif_rules_carry_what_github_shows() {
+    let value = sarif_value(&report());
+    let rules = value["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let standard = parity::RuleSet::standard().unwrap();
+    assert_eq!(
+        rules.len(),
+        standard.rules.len() + parity::engine::builtin::BUILTIN.len()
+    );
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        let (cite, about) = match standard.get(id) {
+            Some(r) => (r.cite.clone(), r.about.clone()),
+            None => {
+                let own = parity::engine::builtin::get(id).unwrap();
+                (own.cite.to_string(), Some(own.about.to_string()))
+            }
+        };
+        let markdown = rule["help"]["markdown"].as_str().unwrap();
+        let text = rule["help"]["text"].as_str().unwrap();
+        assert!(markdown.contains(&cite) && text.contains(&cite), "{id}");
+        if let Some(about) = about {
+            assert!(markdown.contains(&about) && text.contains(&about), "{id}");
+        }
+        assert!(markdown.contains(rule["shortDescription"]["text"].as_str().unwrap()));
+        let properties = &rule["properties"];
+        assert!(
+            ["very-high", "high", "medium", "low"]
+                .contains(&properties["precision"].as_str().unwrap())
+        );
+        let severity = properties["problem.severity"].as_str().unwrap();
+        let level = rule["defaultConfiguration"]["level"].as_str().unwrap();
+        assert_eq!(
+            (level, severity),
+            match level {
+                "error" => ("error", "error"),
+                "warning" => ("warning", "warning"),
+                _ => ("note", "recommendation"),
+            }
+        );
+        let tags = properties["tags"].as_array().unwrap();
+        assert_eq!(tags[0], "diplomacy");
+        assert_eq!(tags.len(), 2, "{id}: a family tag");
+        assert!(
+            rule["fullDescription"]["text"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .count()
+                <= 1000
+        );
+    }
+    let tags_of =
+        |id: &str| rules.iter().find(|r| r["id"] == id).unwrap()["properties"]["tags"][1].clone();
+    assert_eq!(tags_of("head-vacant"), "missions");
+    assert_eq!(tags_of("claim"), "claims");
+}
+
+#[test]
+fn sarif_waivers_are_in_source_suppressions() {
+    let report = report();
+    let value = sarif_value(&report);
+    let suppressed: Vec<_> = results(&value)
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), report.waived.len());
+    let lines: Vec<String> = source().lines().map(str::to_string).collect();
+    for (result, waived) in suppressed.iter().zip(&report.waived) {
+        let suppression = &result["suppressions"][0];
+        assert_eq!(suppression["kind"], "inSource");
+        assert_eq!(suppression["status"], "accepted");
+        assert_eq!(
+            suppression["justification"].as_str(),
+            waived.waiver.reason.as_deref()
+        );
+        let region = &suppression["location"]["physicalLocation"]["region"];
+        assert_eq!(
+            region["startLine"].as_u64(),
+            Some(u64::from(waived.waiver.location.line))
+        );
+        // The waiver's entry, `rule:` to `source:`.
+        let end = region["endLine"].as_u64().unwrap() as usize;
+        assert!(
+            lines[end - 1].trim_start().starts_with("source:"),
+            "{}",
+            lines[end - 1]
+        );
+    }
+}
+
+/// A repository (a `.git` directory) with the fixture in `scenarios/`.
+fn repository() -> std::path::PathBuf {
+    let repo = scratch("sarif-repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    write(&repo, "scenarios/kabul.yaml", &source());
+    std::fs::canonicalize(&repo).unwrap()
+}
+
+fn uri_of(value: &serde_json::Value) -> &serde_json::Value {
+    &results(value)[0]["locations"][0]["physicalLocation"]["artifactLocation"]
+}
+
+#[test]
+fn sarif_from_a_subdirectory_links_from_the_repository_root() {
+    let repo = repository();
+    let run = parity_in(
+        &repo.join("scenarios"),
+        &["check", "kabul.yaml", "--format", "sarif"],
+    );
+    run.exits(1);
+    let value = parse(&run.stdout);
+    assert_eq!(uri_of(&value)["uri"], "scenarios/kabul.yaml");
+    assert_eq!(uri_of(&value)["uriBaseId"], "%SRCROOT%");
+    let root = format!("file://{}/", repo.display());
+    assert_eq!(
+        value["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        root
+    );
+    // Every location, evidence and suppressions included, is under it.
+    for uri in run
+        .stdout
+        .lines()
+        .filter(|l| l.trim_start().starts_with("\"uri\": "))
+    {
+        assert!(
+            uri.contains("\"scenarios/kabul.yaml\"") || uri.contains(&root),
+            "{uri}"
+        );
+    }
+    // The same from the root, and with --base-dir naming it.
+    let from_root = parity_in(
+        &repo,
+        &["check", "scenarios/kabul.yaml", "--format", "sarif"],
+    );
+    assert_eq!(from_root.stdout, run.stdout);
+    let named = parity_in(
+        &repo.join("scenarios"),
+        &[
+            "check",
+            "kabul.yaml",
+            "--format",
+            "sarif",
+            "--base-dir",
+            "..",
+        ],
+    );
+    assert_eq!(named.stdout, run.stdout);
+    // --base-dir elsewhere: URIs relative to it.
+    let here = parity_in(
+        &repo.join("scenarios"),
+        &[
+            "check",
+            "kabul.yaml",
+            "--format",
+            "sarif",
+            "--base-dir",
+            ".",
+        ],
+    );
+    assert_eq!(uri_of(&parse(&here.stdout))["uri"], "kabul.yaml");
+}
+
+#[test]
+fn sarif_outside_a_repository_is_relative_to_the_working_directory() {
+    let dir = std::fs::canonicalize(scratch("sarif-no-repo")).unwrap();
+    write(&dir, "sub/kabul.yaml", &source());
+    let run = parity_in(
+        &dir.join("sub"),
+        &["check", "kabul.yaml", "--format", "sarif"],
+    );
+    run.exits(1);
+    let value = parse(&run.stdout);
+    if dir.ancestors().any(|d| d.join(".git").exists()) {
+        return; // The temporary directory is inside a repository here.
+    }
+    assert_eq!(uri_of(&value)["uri"], "kabul.yaml");
+    let root = format!("file://{}/", dir.join("sub").display());
+    assert_eq!(
+        value["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        root
+    );
+}
+
+#[test]
+fn sarif_invocation_says_whether_every_file_was_checked() {
+    let repo = repository();
+    write(
+        &repo,
+        "scenarios/broken.yaml",
+        "scenario: broken\nas_of: 2024-13-01\nstates: [\n",
+    );
+    let run = parity_in(&repo, &["check", "scenarios", "--format", "sarif"]);
+    run.exits(2);
+    let value = parse(&run.stdout);
+    assert_valid_sarif(&value);
+    let invocation = &value["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert!(!notes.is_empty());
+    for note in notes {
+        assert_eq!(note["level"], "error");
+        let uri = &note["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(uri["uri"], "scenarios/broken.yaml");
+        assert!(note["descriptor"]["id"].as_str().is_some());
+    }
+    let clean = parity_in(
+        &repo,
+        &["check", "scenarios/kabul.yaml", "--format", "sarif"],
+    );
+    let value = parse(&clean.stdout);
+    assert_valid_sarif(&value);
+    let invocation = &value["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    assert!(invocation.get("toolExecutionNotifications").is_none());
 }
 
 #[test]
@@ -477,7 +879,13 @@ fn renderers_are_deterministic() {
         let report = report_of(&scenario);
         let rules = rules();
         [
-            sarif::render(std::slice::from_ref(&report), &[], &rules, Path::new(".")),
+            sarif::render(
+                std::slice::from_ref(&report),
+                &[],
+                &rules,
+                &sarif::Base::at(Path::new(".")),
+                &sources_of(&source()),
+            ),
             junit::render(
                 std::slice::from_ref(&report),
                 &[],

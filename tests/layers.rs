@@ -61,6 +61,7 @@ fn render(format: &dyn parity::report::Render, report: &Report, network: Network
         rules: &rules,
         fail_on: Severity::Error,
         base: Path::new("."),
+        cwd: Path::new(""),
         sources: &sources,
     };
     let mut out = Vec::new();
@@ -130,6 +131,7 @@ fn a_command_runs_from_the_library_as_from_the_cli() {
         stdin_filename: None,
         trust: parity::io::Trust::Named,
         as_of: Some(Date::parse("2024-09-27").unwrap()),
+        base_dir: None,
         evaluation: Evaluation {
             rules: Vec::new(),
             format: Format::Json,

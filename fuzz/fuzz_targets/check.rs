@@ -36,7 +36,17 @@ fn render_all(
     let _ = json::render(std::slice::from_ref(report));
     let _ = github::render(std::slice::from_ref(report), &[]);
     let _ = junit::render(std::slice::from_ref(report), &[], rules, Severity::Error);
-    let _ = sarif::render(std::slice::from_ref(report), &[], rules, Path::new("."));
+    // With the text, so that regions are measured on whatever it holds.
+    let mut sources = parity::io::Sources::default();
+    sources.add(parity::io::Source {
+        name: report.file.clone(),
+        text: text.to_string(),
+        path: None,
+        file_id: None,
+        lines: Default::default(),
+    });
+    let base = sarif::Base::at(Path::new("."));
+    let _ = sarif::render(std::slice::from_ref(report), &[], rules, &base, &sources);
     if let Some(date) = options.as_of.or(scenario.as_of.as_ref().map(|d| d.value)) {
         let world = World::at(scenario, date);
         let _ = markdown::render(&[(report, &world)], &[]);

@@ -21,6 +21,8 @@ pub struct CheckArgs {
     pub trust: Trust,
     /// --as-of; else parity.toml's `as-of`, else each scenario's.
     pub as_of: Option<Date>,
+    /// --base-dir: what SARIF's file URIs are relative to.
+    pub base_dir: Option<PathBuf>,
     pub evaluation: Evaluation,
 }
 
@@ -115,7 +117,11 @@ pub fn check(session: &mut Session, args: &CheckArgs) -> Exit {
             Err(errors) => failed.push(errors),
         }
     }
-    let base = std::env::current_dir().unwrap_or_default();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let base = match &args.base_dir {
+        Some(dir) => crate::io::discover::normalize(&cwd.join(dir)),
+        None => crate::io::discover::repository_root(&cwd).unwrap_or_else(|| cwd.clone()),
+    };
     let cx = Context {
         reports: &reports,
         networks: &networks,
@@ -125,6 +131,7 @@ pub fn check(session: &mut Session, args: &CheckArgs) -> Exit {
         rules: &rules,
         fail_on,
         base: &base,
+        cwd: &cwd,
         sources: &session.sources,
     };
     // Colour only on a terminal's standard output, never into a file.

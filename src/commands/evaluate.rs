@@ -361,6 +361,7 @@ pub fn graph(
         rules: &rules,
         fail_on: Severity::Error,
         base: &base,
+        cwd: &base,
         sources: &session.sources,
     };
     let renderer = format.renderer();

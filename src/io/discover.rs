@@ -132,6 +132,16 @@ impl Exclude {
     }
 }
 
+/// The repository `start` lies in: the nearest directory at or above it
+/// holding a `.git` entry (a directory, or the file a worktree or submodule
+/// has). `start` should be absolute; `None` outside any repository.
+pub fn repository_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").symlink_metadata().is_ok())
+        .map(Path::to_path_buf)
+}
+
 /// `a/./b/../c` → `a/c`, without touching the file system.
 pub fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;

@@ -43,8 +43,11 @@ pub struct Context<'a> {
     pub rules: &'a RuleSet,
     /// The least failing severity (JUnit fails testcases from it).
     pub fail_on: Severity,
-    /// What file paths are relative to (SARIF's artifact URIs).
+    /// The directory SARIF's artifact URIs are relative to (`--base-dir`,
+    /// else the repository root, else the working directory).
     pub base: &'a Path,
+    /// The working directory, which relative file names are relative to.
+    pub cwd: &'a Path,
     /// The texts read, which the human format quotes.
     pub sources: &'a Sources,
 }
