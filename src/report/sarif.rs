@@ -187,11 +187,11 @@ fn invocation(failed: &[FileErrors], places: &Places) -> Value {
         .iter()
         .flat_map(|file| file.errors.iter())
         .map(|error| {
-            let region = places.region(&error.location, Shape::Point);
+            let region = places.region(place(&error.location), Shape::Point);
             json!({
                 "descriptor": { "id": error.code },
                 "level": "error",
-                "locations": [{ "physicalLocation": places.physical(&error.location, region.as_ref()) }],
+                "locations": [{ "physicalLocation": places.physical(place(&error.location), region.as_ref()) }],
                 "message": { "text": format!("{}: [{}] {}", error.location.file, error.code, error.message) },
             })
         })
@@ -387,11 +387,11 @@ impl Writer<'_> {
 
     /// `primaryLocationLineHash`: see `line_hash`; the n-th result of a
     /// file with the same hash is `:n`, as GitHub numbers them.
-    fn line_hash(&self, location: &Location, parts: &[&str]) -> String {
-        let text = self.places.line_text(location);
+    fn line_hash(&self, at: At, parts: &[&str]) -> String {
+        let text = self.places.line_text(at);
         let hash = line_hash(parts, text.unwrap_or(""));
         let mut seen = self.seen.borrow_mut();
-        let count = seen.entry((location.file.clone(), hash)).or_insert(0);
+        let count = seen.entry((at.file.to_string(), hash)).or_insert(0);
         *count += 1;
         format!("{hash:016x}:{count}")
     }
@@ -402,10 +402,10 @@ impl Writer<'_> {
         subject.sort();
         let mut result = self.start(&finding.rule);
         result.insert("level".into(), json!(level(finding.severity)));
-        let region = places.region(&finding.location, Shape::Record);
+        let region = places.region(place(&finding.location), Shape::Record);
         result.insert(
             "locations".into(),
-            json!([{ "physicalLocation": places.physical(&finding.location, region.as_ref()) }]),
+            json!([{ "physicalLocation": places.physical(place(&finding.location), region.as_ref()) }]),
         );
         let (related, links) = self.evidence(finding);
         let message = if links.is_empty() {
@@ -430,7 +430,7 @@ impl Writer<'_> {
             "partialFingerprints".into(),
             json!({
                 FINGERPRINT_KEY: fingerprint(&report.scenario, &finding.rule, &subject),
-                LINE_HASH_KEY: self.line_hash(&finding.location, &parts),
+                LINE_HASH_KEY: self.line_hash(place(&finding.location), &parts),
             }),
         );
         if let Some(waived) = waived {
@@ -442,7 +442,7 @@ impl Writer<'_> {
             if let Some(reason) = &waived.waiver.reason {
                 suppression.insert("justification".into(), json!(reason));
             }
-            let at = &waived.waiver.location;
+            let at = place(&waived.waiver.location);
             let region = places.region(at, Shape::Record);
             suppression.insert(
                 "location".into(),
@@ -463,17 +463,17 @@ impl Writer<'_> {
     /// the message's links to them, `[text](id)`, ids from 1.
     fn evidence(&self, finding: &Finding) -> (Vec<Value>, Vec<String>) {
         let places = self.places;
-        let file = &finding.location.file;
+        let file = place(&finding.location).file;
         let mut related = Vec::new();
         let mut links = Vec::new();
         let mut next_id = 0u32;
         for record in finding.evidence.iter().filter(|e| e.line > 0) {
-            let at = Location {
-                file: file.clone(),
+            let at = At {
+                file,
                 line: record.line,
                 column: 0,
             };
-            let region = places.region(&at, Shape::Record);
+            let region = places.region(at, Shape::Record);
             let inside = |line: u32| match &region {
                 Some(r) => (r.start_line..=r.end_line).contains(&line),
                 None => line == record.line,
@@ -489,6 +489,8 @@ impl Writer<'_> {
                 }
             }
             next_id += 1;
+            // Evidence in words (a sentence per record), once it exists, is
+            // the better message here; the fields read are what there is.
             let text = if own.is_empty() {
                 format!("{} = {}", record.var, record.id)
             } else {
@@ -496,22 +498,22 @@ impl Writer<'_> {
             };
             related.push(json!({
                 "id": next_id,
-                "physicalLocation": places.physical(&at, region.as_ref()),
+                "physicalLocation": places.physical(at, region.as_ref()),
                 "message": { "text": text },
             }));
             links.push(format!("[{}]({next_id})", escape_brackets(&record.id)));
             for (line, said) in elsewhere {
-                let at = Location {
-                    file: file.clone(),
+                let at = At {
+                    file,
                     line,
                     column: 0,
                 };
-                let region = places.region(&at, Shape::Line);
+                let region = places.region(at, Shape::Line);
                 next_id += 1;
                 let text = said.join(", ");
                 related.push(json!({
                     "id": next_id,
-                    "physicalLocation": places.physical(&at, region.as_ref()),
+                    "physicalLocation": places.physical(at, region.as_ref()),
                     "message": { "text": text },
                 }));
                 links.push(format!("[{}]({next_id})", escape_brackets(&text)));
@@ -533,17 +535,17 @@ impl Writer<'_> {
             "message".into(),
             json!({ "text": format!("claim fails: {}{source}; claim: {}", claim.title, claim.claim) }),
         );
-        let region = places.region(&claim.location, Shape::Record);
+        let region = places.region(place(&claim.location), Shape::Record);
         result.insert(
             "locations".into(),
-            json!([{ "physicalLocation": places.physical(&claim.location, region.as_ref()) }]),
+            json!([{ "physicalLocation": places.physical(place(&claim.location), region.as_ref()) }]),
         );
         // The claim's text identifies it wherever it is written in the file.
         result.insert(
             "partialFingerprints".into(),
             json!({
                 FINGERPRINT_KEY: fingerprint(&report.scenario, builtin::CLAIM.id, std::slice::from_ref(&claim.claim)),
-                LINE_HASH_KEY: self.line_hash(&claim.location, &[builtin::CLAIM.id, &claim.claim]),
+                LINE_HASH_KEY: self.line_hash(place(&claim.location), &[builtin::CLAIM.id, &claim.claim]),
             }),
         );
         result.insert(
@@ -566,17 +568,17 @@ impl Writer<'_> {
             "message".into(),
             json!({ "text": format!("[{}] {}{help}", error.code, error.message) }),
         );
-        let region = places.region(&error.location, Shape::Point);
+        let region = places.region(place(&error.location), Shape::Point);
         result.insert(
             "locations".into(),
-            json!([{ "physicalLocation": places.physical(&error.location, region.as_ref()) }]),
+            json!([{ "physicalLocation": places.physical(place(&error.location), region.as_ref()) }]),
         );
         let code = error.code.as_str();
         result.insert(
             "partialFingerprints".into(),
             json!({
                 FINGERPRINT_KEY: fingerprint(&error.location.file, code, std::slice::from_ref(&error.message)),
-                LINE_HASH_KEY: self.line_hash(&error.location, &[builtin::INPUT_ERROR.id, code, &error.message]),
+                LINE_HASH_KEY: self.line_hash(place(&error.location), &[builtin::INPUT_ERROR.id, code, &error.message]),
             }),
         );
         result.insert("properties".into(), json!({ "code": error.code }));
@@ -596,11 +598,23 @@ fn escape_brackets(text: &str) -> String {
     out
 }
 
-/// The line and column a location starts at (1-based; 0 is unknown): the
-/// one place this module reads them, so that a location carried as a byte
-/// span changes this function only.
-fn place(location: &Location) -> (u32, u32) {
-    (location.line, location.column)
+/// A place in a file as SARIF needs it: a line and a column, 1-based (0:
+/// unknown; a column in characters).
+#[derive(Debug, Clone, Copy)]
+struct At<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+}
+
+/// Where a location starts: the one place this module reads a `Location`,
+/// so that a location carried as a byte span changes this function only.
+fn place(location: &Location) -> At<'_> {
+    At {
+        file: &location.file,
+        line: location.line,
+        column: location.column,
+    }
 }
 
 /// What a place is the start of.
@@ -637,29 +651,27 @@ impl Places<'_> {
     }
 
     /// The text of the line a location starts on.
-    fn line_text(&self, location: &Location) -> Option<&str> {
-        let source = self.source(&location.file)?;
-        let (line, _) = place(location);
-        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+    fn line_text(&self, at: At) -> Option<&str> {
+        let source = self.source(at.file)?;
+        let index = usize::try_from(at.line).ok()?.checked_sub(1)?;
         source.lines().line(&source.text, index)
     }
 
-    fn region(&self, location: &Location, shape: Shape) -> Option<Region> {
-        let source = self.source(&location.file)?;
-        let (line, column) = place(location);
-        region_in(&source.text, source.lines(), line, column, shape)
+    fn region(&self, at: At, shape: Shape) -> Option<Region> {
+        let source = self.source(at.file)?;
+        region_in(&source.text, source.lines(), at.line, at.column, shape)
     }
 
-    fn physical(&self, location: &Location, region: Option<&Region>) -> Value {
+    fn physical(&self, at: At, region: Option<&Region>) -> Value {
         let mut out = Map::new();
-        let (uri, relative) = artifact_uri(&location.file, &self.base);
+        let (uri, relative) = artifact_uri(at.file, &self.base);
         let mut artifact = Map::new();
         artifact.insert("uri".into(), json!(uri));
         if relative {
             artifact.insert("uriBaseId".into(), json!(SRCROOT));
         }
         out.insert("artifactLocation".into(), Value::Object(artifact));
-        let (line, column) = place(location);
+        let (line, column) = (at.line, at.column);
         let region = match region {
             Some(r) => json!({
                 "startLine": r.start_line,
