@@ -721,7 +721,9 @@ fn region_in(
             // indentation and `- ` are ASCII).
             let indent = content_start(first, start);
             let mut end = (index, first);
-            let mut next = index + 1;
+            // A "record" at the margin would be the rest of the document:
+            // it is taken as its line alone.
+            let mut next = if indent == 0 { usize::MAX } else { index + 1 };
             while let Some(candidate) = lines.line(text, next) {
                 let content = candidate.trim_start_matches(' ');
                 let blank = content.trim().is_empty() || content.starts_with('#');
@@ -1009,6 +1011,11 @@ mod tests {
         assert_eq!(
             region(LIST, 2, 3, Shape::Record).map(|r| r.end_line),
             Some(7)
+        );
+        // A key at the margin is one line, not the rest of the document.
+        assert_eq!(
+            region(LIST, 1, 1, Shape::Record).map(|r| (r.end_line, r.end_column)),
+            Some((1, 10))
         );
         assert_eq!(region(LIST, 20, 1, Shape::Record), None);
     }
