@@ -477,3 +477,67 @@ fn a_headless_browser_renders_the_picture_and_the_timeline() {
         png.len()
     );
 }
+
+/// SYNTHETIC: `n` invented states, an embassy of each in every other, the
+/// embassy of each in the next with no head (a `head-vacant` warning each).
+fn dense(n: usize) -> String {
+    let mut yaml = String::from(
+        "# Synthetic, invented states.\nscenario: dense\nas_of: 2024-01-01\nstates:\n",
+    );
+    for i in 0..n {
+        yaml.push_str(&format!("  - {{ id: S{i:02}, name: State {i:02} }}\n"));
+    }
+    yaml.push_str("missions:\n");
+    for i in 0..n {
+        for j in (0..n).filter(|j| *j != i) {
+            let head = if j == (i + 1) % n {
+                String::new()
+            } else {
+                format!(
+                    ", heads: [{{ rank: ambassador, from: 2020-01-01, credentials: {{ to: S{j:02} }} }}]"
+                )
+            };
+            yaml.push_str(&format!(
+                "  - {{ id: s{i:02}-in-s{j:02}, sender: S{i:02}, receiver: S{j:02}, kind: embassy, from: 2020-01-01{head} }}\n"
+            ));
+        }
+    }
+    yaml
+}
+
+#[test]
+fn a_large_world_is_drawn_within_bounds_and_says_what_it_left_out() {
+    let scenario = scenario(&dense(50), "dense.yaml");
+    let page = briefing(&scenario, Date::parse("2024-01-01").unwrap());
+    let svg = section(&page, "class=\"network\"", "</svg>");
+    assert_eq!(svg.matches("<g class=\"state ").count(), 40);
+    // 1560 missions among the 40: only those with findings are drawn, and
+    // each of them is.
+    let drawn = svg.matches("<path class=\"warning\"").count();
+    assert_eq!(drawn, 39);
+    assert_eq!(svg.matches("<path class=\"none\"").count(), 0);
+    assert!(page.contains("40 of the 50 states involved are drawn"));
+    assert!(page.contains("39 of the 1560 missions among them are drawn"));
+    // The findings are all listed, drawn or not.
+    assert_eq!(page.matches("<li class=\"finding warning\">").count(), 50);
+}
+
+#[test]
+fn a_file_that_could_not_be_checked_is_in_the_briefing() {
+    let dir = scratch("html-failed");
+    write(
+        &dir,
+        "broken.yaml",
+        "# synthetic\nscenario: broken\nstates: [\n",
+    );
+    write(&dir, "dense.yaml", &dense(3));
+    let run = parity_in(
+        &dir,
+        &["check", "broken.yaml", "dense.yaml", "--format", "html"],
+    );
+    run.exits(2)
+        .stdout_has("<title>parity briefing: 1 scenario and 1 file not checked</title>")
+        .stdout_has("Not complete: 1 file could not be checked, so parity exits 2")
+        .stdout_has("<h3>Not checked: 1 file with input errors</h3>")
+        .stdout_has("<code>broken.yaml:3:9</code> <strong>yaml-syntax</strong>");
+}

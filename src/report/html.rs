@@ -269,8 +269,10 @@ fn check_page(
     failed: &[FileErrors],
     fail_on: Severity,
 ) -> String {
+    // One report and nothing else: the page is about that scenario.
+    let single = items.len() == 1 && failed.is_empty();
     let title = match items {
-        [(report, _)] => format!(
+        [(report, _)] if single => format!(
             "parity briefing: {} as of {}",
             esc(&report.scenario),
             esc(&report.as_of)
@@ -282,7 +284,7 @@ fn check_page(
         ),
     };
     let sub = match items {
-        [(report, _)] => format!(
+        [(report, _)] if single => format!(
             "Scenario {} (<code>{}</code>) checked as of {} against the recognition-parity rules.",
             user(&report.scenario),
             esc(&report.file),
@@ -354,7 +356,7 @@ fn summary(
         );
     }
     out.push_str("</tbody>\n</table>\n");
-    if let [(report, _)] = items {
+    if let ([(report, _)], true) = (items, failed.is_empty()) {
         let (pass, text) = verdict(report, fail_on);
         let _ = writeln!(
             out,
@@ -364,25 +366,43 @@ fn summary(
         );
     } else {
         let failing = items.iter().filter(|(r, _)| r.fails(fail_on)).count();
+        let scenarios = plural(items.len(), "scenario", "scenarios");
+        let (pass, text) = if !failed.is_empty() {
+            (
+                false,
+                format!(
+                    "Not complete: {} could not be checked, so parity exits 2; of the {scenarios} checked, {failing} {} at --fail-on {}.",
+                    plural(failed.len(), "file", "files"),
+                    if failing == 1 {
+                        "does not pass"
+                    } else {
+                        "do not pass"
+                    },
+                    fail_on.word()
+                ),
+            )
+        } else if failing > 0 {
+            (
+                false,
+                format!(
+                    "Does not pass: {failing} of the {scenarios} {} a finding at or above {} or a failing claim. parity exits 1.",
+                    if failing == 1 { "has" } else { "have" },
+                    fail_on.word()
+                ),
+            )
+        } else {
+            (
+                true,
+                format!(
+                    "Passes: none of the {scenarios} has a finding at or above {} or a failing claim. parity exits 0.",
+                    fail_on.word()
+                ),
+            )
+        };
         let _ = writeln!(
             out,
-            "<p class=\"verdict {}\">{} of {} do not pass at --fail-on {}{}.</p>",
-            if failing == 0 && failed.is_empty() {
-                "pass"
-            } else {
-                "fail"
-            },
-            failing,
-            plural(items.len(), "scenario", "scenarios"),
-            fail_on.word(),
-            if failed.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; {} could not be checked",
-                    plural(failed.len(), "file", "files")
-                )
-            }
+            "<p class=\"verdict {}\">{text}</p>",
+            if pass { "pass" } else { "fail" }
         );
     }
     if failed.is_empty() {
@@ -657,7 +677,13 @@ fn network_figure(out: &mut String, index: usize, report: &Report, network: &Net
     // Flagged first (most serious first), then the rest, each by mission id.
     edges.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.mission.cmp(&b.0.mission)));
     let all_edges = edges.len();
-    edges.truncate(MAX_MISSIONS);
+    // Past the cap, the missions with no finding all go (a share of them
+    // would be an arbitrary fan of some states' missions), then the least
+    // serious of the rest.
+    if all_edges > MAX_MISSIONS {
+        edges.retain(|(_, s)| s.is_some());
+        edges.truncate(MAX_MISSIONS);
+    }
     let nodes = &sub.nodes;
     let n = nodes.len();
     // A hub (a state at one end of more than half the missions drawn, as
@@ -801,7 +827,7 @@ fn network_figure(out: &mut String, index: usize, report: &Report, network: &Net
             " stroke-dasharray=\"2 2\""
         };
         let (lx, ly, anchor) = match angle {
-            None => (x, y - 12.0, "middle"),
+            None => (x, y - 13.0, "middle"),
             Some(angle) => {
                 let (c, s) = (angle.cos(), angle.sin());
                 let anchor = if c > 0.2 {
@@ -814,6 +840,12 @@ fn network_figure(out: &mut String, index: usize, report: &Report, network: &Net
                 (x + c * 14.0, y + s * 14.0 + 4.0, anchor)
             }
         };
+        // The centre's label is bold: it is where most arrows meet.
+        let weight = if angle.is_none() {
+            " style=\"font-weight:700;stroke-width:5px\""
+        } else {
+            ""
+        };
         let about = match severity {
             Some(s) => format!(": its most serious finding is {}", indefinite(s.word())),
             None => String::new(),
@@ -825,7 +857,7 @@ fn network_figure(out: &mut String, index: usize, report: &Report, network: &Net
         };
         let _ = writeln!(
             out,
-            "<g class=\"state {}\"><title>{} ({}){declared}{about}</title><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{NODE_R}\" fill=\"{fill}\" stroke=\"#1b1f24\" stroke-width=\"1.2\"{dash}/><text x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"{anchor}\">{}</text></g>",
+            "<g class=\"state {}\"><title>{} ({}){declared}{about}</title><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{NODE_R}\" fill=\"{fill}\" stroke=\"#1b1f24\" stroke-width=\"1.2\"{dash}/><text x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"{anchor}\"{weight}>{}</text></g>",
             class(severity),
             esc(labels.get(node.id.as_str()).copied().unwrap_or(&node.id)),
             esc(&node.id),
@@ -855,7 +887,7 @@ fn network_figure(out: &mut String, index: usize, report: &Report, network: &Net
     if all_edges > edges.len() {
         let _ = writeln!(
             out,
-            "<p class=\"note\">{} of the {all_edges} missions among them are drawn, those with findings first.</p>",
+            "<p class=\"note\">{} of the {all_edges} missions among them are drawn: more than {MAX_MISSIONS} would not be readable, so only missions with findings are, the most serious first.</p>",
             edges.len()
         );
     }
@@ -1146,7 +1178,7 @@ fn timeline_chart(out: &mut String, report: &TimelineReport) {
         let _ = write!(
             out,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            LABEL_W - 8.0,
+            LABEL_W - 14.0,
             y + 15.0,
             esc(&clip(&label, 60))
         );
