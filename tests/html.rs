@@ -520,6 +520,33 @@ fn a_large_world_is_drawn_within_bounds_and_says_what_it_left_out() {
     assert!(page.contains("39 of the 1560 missions among them are drawn"));
     // The findings are all listed, drawn or not.
     assert_eq!(page.matches("<li class=\"finding warning\">").count(), 50);
+    // Warnings only: it passes at the default --fail-on error, and says so.
+    assert!(page.contains("<p class=\"verdict pass\">Passes: no finding at or above error and no failing claim (50 findings below it, listed for review). parity exits 0.</p>"));
+    let strict = html::render(
+        &[(
+            &check_at(&scenario, Date::parse("2024-01-01").unwrap()),
+            &World::at(&scenario, Date::parse("2024-01-01").unwrap()),
+        )],
+        &[],
+        Severity::Warning,
+    );
+    assert!(
+        strict
+            .contains("<p class=\"verdict fail\">Does not pass: 50 findings at or above warning.")
+    );
+}
+
+#[test]
+fn a_failing_claim_is_in_the_verdict() {
+    let text = std::fs::read_to_string(FILE).unwrap().replacen(
+        "class(m.head.rank) == 1) == 6",
+        "class(m.head.rank) == 1) == 7",
+        1,
+    );
+    let page = briefing(&scenario(&text, FILE), Date::parse(DATE).unwrap());
+    assert!(page.contains("Does not pass: 1 finding at or above error and 1 failing claim."));
+    assert!(page.contains("Claims (5 of 6 hold)"));
+    assert!(page.contains("<li><span class=\"badge error\">fails</span> <bdi>Only six missions in Kabul are headed by ambassadors</bdi>"));
 }
 
 #[test]
