@@ -210,7 +210,7 @@ fn the_ci_formats_are_refused_before_anything_is_read() {
         assert_eq!(
             run.stderr,
             format!(
-                "error[usage]: `parity precedence` writes --format human, json or markdown, not {format}; the other formats are for `parity check`\n"
+                "error[usage]: `parity precedence` writes --format human, json, markdown or html, not {format}; the other formats are for `parity check`\n"
             )
         );
         assert!(!dir.join("out.txt").exists(), "{format}: no output");

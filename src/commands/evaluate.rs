@@ -235,6 +235,7 @@ pub fn timeline(
         |r| match format {
             Format::Json => report::json::value(r),
             Format::Csv => report::csv::render_timeline(r),
+            Format::Html => report::html::render_timeline(r, &rules),
             _ => report::human::render_timeline(r),
         },
         |_| false,

@@ -16,7 +16,7 @@ pub struct PrecedenceArgs {
     pub receiver: String,
     /// --as-of; else parity.toml's `as-of`, else the scenario's `as_of`.
     pub as_of: Option<Date>,
-    /// Human, JSON or Markdown; the CI formats are refused.
+    /// Human, JSON, Markdown or HTML; the CI formats are refused.
     pub format: Format,
     pub limits: YamlLimits,
     /// --output; else standard output.
@@ -44,6 +44,7 @@ pub fn precedence(session: &mut Session, args: &PrecedenceArgs) -> Exit {
             let text = match args.format {
                 Format::Json => report::json::value(&list),
                 Format::Markdown => report::markdown::render_precedence(&list),
+                Format::Html => report::html::render_precedence(&list),
                 _ => report::human::render_precedence(&list),
             };
             done(session.emit(args.output.as_deref(), &text))

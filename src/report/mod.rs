@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod github;
 pub mod graph;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -78,6 +79,8 @@ pub enum Format {
     Markdown,
     /// CSV for pandas and R: a row per finding (check) or per period of a finding (timeline).
     Csv,
+    /// HTML, a self-contained briefing to open in a browser: check's report with the network drawn; timeline's periods charted; precedence's list.
+    Html,
 }
 
 impl Format {
@@ -91,6 +94,7 @@ impl Format {
             Format::Github => &github::Github,
             Format::Markdown => &markdown::Markdown,
             Format::Csv => &csv::Csv,
+            Format::Html => &html::Html,
         }
     }
 
@@ -104,8 +108,8 @@ impl Format {
     /// `check` (which writes them all) and `graph` (which has its own).
     pub fn written_by(command: &str) -> &'static [Format] {
         match command {
-            "timeline" => &[Format::Human, Format::Json, Format::Csv],
-            "precedence" => &[Format::Human, Format::Json, Format::Markdown],
+            "timeline" => &[Format::Human, Format::Json, Format::Csv, Format::Html],
+            "precedence" => &[Format::Human, Format::Json, Format::Markdown, Format::Html],
             _ => &[Format::Human, Format::Json],
         }
     }
@@ -120,6 +124,7 @@ impl Format {
             Format::Github => "github",
             Format::Markdown => "markdown",
             Format::Csv => "csv",
+            Format::Html => "html",
         }
     }
 }
