@@ -148,13 +148,17 @@ missions:
     kind: embassy
     city: "Zürich 𝄞"
     heads:
-      - { rank: ambassador, from: 2020-01 }
+      - { rank: ambassador, from: 2020-01, credentials: { to: FRA, on: 2020-02 } }
   - id: fra-in-civ
     sender: FRA
     receiver: CIV
     kind: embassy
     heads:
       - { rank: envoy, from: 2020-01 }
+relations:
+  - { between: [CIV, FRA], status: established, from: 1961 }
+expect:
+  - claim: "exists(m in missions where m.id == fra-in-civ)"
 waivers:
   - rule: rank-parity
     subject: fra-in-civ
@@ -258,6 +262,23 @@ fn a_scenario_gets_diagnostics_hover_definition_and_completion() {
     let (want_line, _) = place(SCENARIO, "missions:", "- id: fra-in-civ");
     assert_eq!(definition["range"]["start"]["line"], want_line);
 
+    // credentials.to, a relation's `between` and a claim's ids too.
+    for (after, id, want_after) in [
+        ("credentials: { to: ", "FRA", "states:"),
+        ("between: [CIV, ", "FRA", "states:"),
+        ("m.id == ", "fra-in-civ", "missions:"),
+    ] {
+        let (line, column) = place(SCENARIO, after, id);
+        let definition = client.at("textDocument/definition", URI, line, column + 1);
+        let (want_line, want_column) = place(SCENARIO, want_after, &format!("id: {id}"));
+        assert_eq!(definition["range"]["start"]["line"], want_line, "{after}");
+        assert_eq!(
+            definition["range"]["start"]["character"],
+            want_column + 4,
+            "{after}"
+        );
+    }
+
     // Completion: a mission's keys, a kind's words, the states a sender may be.
     let labels = |result: &Value| -> Vec<String> {
         result
@@ -325,6 +346,25 @@ fn a_scenario_gets_diagnostics_hover_definition_and_completion() {
         diagnostics.iter().all(|d| d["code"] != "rank-parity"),
         "{diagnostics:#?}"
     );
+
+    // A claim that fails is an error on the claim, as `check` reports it.
+    let failing = SCENARIO.replace("\"exists(m in", "\"not exists(m in");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": URI, "version": 3 }, "contentChanges": [{ "text": failing }] }),
+    );
+    let diagnostics = client.diagnostics(URI);
+    let claim = of_code(&diagnostics, "claim");
+    // From the opening quote to the closing one, where `check` locates it.
+    let (line, column) = place(&failing, "claim: ", "\"not exists");
+    let (_, end) = place(&failing, "claim: ", "\"\n");
+    assert_eq!(
+        range(claim),
+        (line as u64, column as u64, line as u64, end as u64 + 1),
+        "{claim}"
+    );
+    assert_eq!(claim["severity"], 1);
+    of_code(&diagnostics, "rank-parity");
 
     // Closing clears the document's diagnostics.
     client.notify(

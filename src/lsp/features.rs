@@ -117,7 +117,7 @@ pub fn scenario_diagnostics(
                 for claim in report.claims.iter().filter(|c| !c.holds) {
                     let loc = crate::source::Loc::new(claim.location.line, claim.location.column);
                     out.push(lsp::Diagnostic {
-                        range: text.range(loc, claim.claim.chars().count()),
+                        range: text.range(loc, quoted_width(text, loc, &claim.claim)),
                         severity: Some(lsp::DiagnosticSeverity::ERROR),
                         code: Some(lsp::NumberOrString::String(builtin::CLAIM.id.to_string())),
                         source: Some("parity".to_string()),
@@ -129,6 +129,17 @@ pub fn scenario_diagnostics(
         }
     }
     out
+}
+
+/// The width of a scalar written at `loc`, its quotes included.
+pub(super) fn quoted_width(text: &Text, loc: crate::source::Loc, value: &str) -> usize {
+    let line = text.line(usize::try_from(loc.line.saturating_sub(1)).unwrap_or(0));
+    let skip = usize::try_from(loc.column.saturating_sub(1)).unwrap_or(0);
+    let quoted = line
+        .chars()
+        .nth(skip)
+        .is_some_and(|c| c == '"' || c == '\'');
+    value.chars().count() + if quoted { 2 } else { 0 }
 }
 
 /// A finding on its first subject record's id (else on the line the

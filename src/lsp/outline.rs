@@ -115,12 +115,7 @@ impl Outline {
             }
         }
         if let Some((id, loc)) = id {
-            let quoted = text
-                .line(usize::try_from(loc.line.saturating_sub(1)).unwrap_or(0))
-                .chars()
-                .nth(usize::try_from(loc.column.saturating_sub(1)).unwrap_or(0))
-                .is_some_and(|c| c == '"' || c == '\'');
-            let width = id.chars().count() + if quoted { 2 } else { 0 };
+            let width = super::features::quoted_width(text, loc, &id);
             self.defs.push(Def {
                 id,
                 record,
