@@ -400,6 +400,26 @@ fn a_rule_file_gets_its_errors_and_hover() {
             .contains("rank"),
         "{hover}"
     );
+    // A variable: what it ranges over, and its binding.
+    let hover = client.at("textDocument/hover", uri, 6, 9);
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("for m in missions"),
+        "{hover}"
+    );
+    let definition = client.at("textDocument/definition", uri, 7, 10);
+    assert_eq!(
+        definition["range"]["start"],
+        json!({ "line": 5, "character": 6 }),
+        "{definition}"
+    );
+    assert_eq!(
+        definition["range"]["end"],
+        json!({ "line": 5, "character": 7 }),
+        "{definition}"
+    );
     // A misspelt field, and a rule id the standard rules already have.
     let broken = rules
         .replace("m.head.rank", "m.head.rnak")

@@ -360,23 +360,16 @@ fn want(key: &Key) -> Option<crate::scenario::validate::Want> {
 /// Hover in a rule file: a rule's title, citation and about; a function's
 /// doc; a rank's class.
 pub fn rules_hover(setup: &Setup, name: &str, text: &Text, offset: usize) -> Option<lsp::Hover> {
-    let (word, range) = word_at(text.text, offset)?;
-    // `m.head.rank`: the segment under the cursor.
-    let mut start = range.start;
-    let segment = word
-        .split('.')
-        .find(|segment| {
-            let end = start + segment.len();
-            let here = (start..=end).contains(&offset);
-            start = end + 1;
-            here
-        })
-        .unwrap_or(word);
-    // `segment` is a slice of `word`, so its address is at or after `word`'s.
-    let start = range.start + (segment.as_ptr() as usize).saturating_sub(word.as_ptr() as usize);
-    let (word, range) = (segment, start..start + segment.len());
+    let (word, range) = segment_at(text.text, offset)?;
     let own = crate::lang::parse::parse_rules_in(SourceId::NONE, text.text, name).ok();
-    let value = rule_text(word, &setup.rules, own.as_ref())
+    let value = binding_at(own.as_ref(), word, offset)
+        .map(|b| {
+            format!(
+                "`{}`: each of `{}` (`for {} in {}`)",
+                b.var.name, b.collection.name, b.var.name, b.collection.name
+            )
+        })
+        .or_else(|| rule_text(word, &setup.rules, own.as_ref()))
         .or_else(|| {
             crate::lang::functions::FUNCTIONS
                 .iter()
@@ -391,6 +384,46 @@ pub fn rules_hover(setup: &Setup, name: &str, text: &Text, offset: usize) -> Opt
         text.position(range.end),
     ));
     Some(hover)
+}
+
+/// The word at `offset` of a rule file, a path's segment (`m.head.rank`)
+/// on its own.
+fn segment_at(text: &str, offset: usize) -> Option<(&str, std::ops::Range<usize>)> {
+    let (word, range) = word_at(text, offset)?;
+    let mut start = range.start;
+    for segment in word.split('.') {
+        let end = start + segment.len();
+        if (start..=end).contains(&offset) && !segment.is_empty() {
+            return Some((segment, start..end));
+        }
+        start = end + 1;
+    }
+    None
+}
+
+/// The binding (`for m in missions`) of the rule around `offset` that
+/// declares `name`.
+fn binding_at<'f>(
+    file: Option<&'f crate::lang::ast::RuleFile>,
+    name: &str,
+    offset: usize,
+) -> Option<&'f crate::lang::ast::Binding> {
+    let rule = file?
+        .rules
+        .iter()
+        .find(|r| (r.span.start()..=r.span.end()).contains(&offset))?;
+    rule.bindings.iter().find(|b| b.var.name == name)
+}
+
+/// Go to definition in a rule file: a variable to its binding.
+pub fn rules_definition(name: &str, text: &Text, offset: usize) -> Option<lsp::Range> {
+    let (word, _) = segment_at(text.text, offset)?;
+    let file = crate::lang::parse::parse_rules_in(SourceId::NONE, text.text, name).ok();
+    let span = binding_at(file.as_ref(), word, offset)?.var.span;
+    Some(lsp::Range::new(
+        text.position(span.start()),
+        text.position(span.end()),
+    ))
 }
 
 /// What a field of that name is, in each record rules read that has one.
@@ -617,4 +650,64 @@ pub fn rules_completion(text: &Text, offset: usize) -> Vec<lsp::CompletionItem> 
         }
     }
     items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every request at every place of a real scenario and of texts cut
+    /// anywhere (as while typing) is answered without a panic, and an id
+    /// reference of the full text resolves.
+    #[test]
+    fn every_place_of_a_fixture_and_its_cuts_is_answered() {
+        let setup = Setup {
+            rules: RuleSet::standard().expect("the standard rules load"),
+            limits: YamlLimits::default(),
+        };
+        let full = include_str!("../../fixtures/kabul-2024-09.yaml");
+        let mut cuts: Vec<&str> = vec![full];
+        cuts.extend(
+            (0..full.len())
+                .step_by(4999)
+                .filter(|&i| full.is_char_boundary(i))
+                .map(|i| &full[..i]),
+        );
+        let mut resolved = 0;
+        for text in cuts {
+            let text = Text::new(text);
+            let outline = Outline::of(&text, &setup.limits);
+            for offset in (0..text.text.len()).step_by(29) {
+                let _ = scenario_hover(&setup, &text, outline.as_ref(), offset);
+                let _ = scenario_completion(&setup, &text, outline.as_ref(), offset);
+                if let Some(outline) = &outline
+                    && definition(&text, outline, offset).is_some()
+                {
+                    resolved += 1;
+                }
+            }
+            let _ = rules_hover(&setup, "x.rules", &text, text.text.len() / 2);
+            let _ = rules_definition("x.rules", &text, text.text.len() / 2);
+        }
+        assert!(resolved > 100, "only {resolved} places resolved");
+    }
+
+    #[test]
+    fn a_standard_rule_file_is_checked_in_place_of_its_built_in_copy() {
+        let uri: lsp::Uri = "file:///r/rules/parity.rules".parse().expect("a URI");
+        let (file, standard) = STANDARD[0];
+        let name = format!("/r/{file}");
+        assert_eq!(
+            rule_diagnostics(&name, &Text::new(standard), &uri),
+            Vec::new()
+        );
+        // Elsewhere its ids are already defined.
+        let elsewhere = rule_diagnostics("/r/mine.rules", &Text::new(standard), &uri);
+        assert!(!elsewhere.is_empty());
+        assert!(
+            elsewhere
+                .iter()
+                .all(|d| d.code == Some(lsp::NumberOrString::String("duplicate-rule".to_string())))
+        );
+    }
 }

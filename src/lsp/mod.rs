@@ -287,7 +287,10 @@ impl Server<'_> {
     ) -> Option<lsp::GotoDefinitionResponse> {
         let (document, offset) = self.at(p)?;
         let text = Text::new(&document.text);
-        let range = features::definition(&text, document.outline.as_ref()?, offset)?;
+        let range = match document.kind {
+            Kind::Scenario => features::definition(&text, document.outline.as_ref()?, offset)?,
+            Kind::Rules => features::rules_definition(&document.name, &text, offset)?,
+        };
         Some(lsp::GotoDefinitionResponse::Scalar(lsp::Location::new(
             p.text_document.uri.clone(),
             range,
