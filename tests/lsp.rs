@@ -227,6 +227,9 @@ fn a_scenario_gets_diagnostics_hover_definition_and_completion() {
     // The waiver of another subject set is unused, as `check` says.
     let unused = of_code(&diagnostics, "unused-waiver");
     assert_eq!(unused["severity"], 2, "{unused}");
+    let (line, column) = place(SCENARIO, "waivers:", "rule: rank-parity");
+    assert_eq!(range(unused).0, line as u64, "{unused}");
+    assert_eq!(range(unused).1, column as u64, "{unused}");
 
     // Hover: a rank's class, an id's record, a waiver's rule.
     let (line, column) = place(SCENARIO, "fra-in-civ", "envoy");

@@ -156,9 +156,14 @@ fn finding_diagnostic(
             .map(|d| text.range(d.loc, d.width))
     };
     let reported = crate::source::Loc::new(finding.location.line, finding.location.column);
+    // A rule's finding is about its subject records, so it sits on the first
+    // one's id; a built-in one (a waiver unused or expired) where the report
+    // puts it, on the waiver.
+    let on_subject = builtin::get(&finding.rule).is_none();
     let range = finding
         .subject
         .first()
+        .filter(|_| on_subject)
         .and_then(|id| place(id))
         .unwrap_or_else(|| text.rest_of_line(reported));
     let related: Vec<lsp::DiagnosticRelatedInformation> = finding

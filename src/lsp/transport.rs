@@ -5,7 +5,7 @@
 //! message types and their writing come from `lsp-server`.
 
 use lsp_server::Message;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read as _, Write};
 
 /// The longest header line read: real headers are a few dozen bytes.
 const MAX_HEADER_LINE: u64 = 4096;
@@ -75,9 +75,12 @@ pub fn read(input: &mut dyn BufRead, limit: usize) -> Frame {
             _ => Frame::End,
         };
     }
-    let mut body = vec![0; length];
-    if input.read_exact(&mut body).is_err() {
-        return Frame::End;
+    // Grown as the bytes come, not allocated at the length announced.
+    let mut body = Vec::new();
+    let announced = u64::try_from(length).unwrap_or(u64::MAX);
+    match std::io::Read::take(&mut *input, announced).read_to_end(&mut body) {
+        Ok(n) if n == length => {}
+        _ => return Frame::End,
     }
     match serde_json::from_slice::<Message>(&body) {
         Ok(message) => Frame::Message(message),
