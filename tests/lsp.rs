@@ -293,8 +293,12 @@ fn a_scenario_gets_diagnostics_hover_definition_and_completion() {
     };
     let (line, _) = place(SCENARIO, "civ-in-fra", "    sender");
     let keys = labels(&client.at("textDocument/completion", URI, line, 4));
-    for key in ["sender", "receiver", "heads", "staff", "protecting_power"] {
+    for key in ["sender", "staff", "protecting_power", "until"] {
         assert!(keys.contains(&key.to_string()), "{key} not in {keys:?}");
+    }
+    // Keys the mission already has are not offered again.
+    for key in ["id", "receiver", "heads", "city"] {
+        assert!(!keys.contains(&key.to_string()), "{key} in {keys:?}");
     }
     assert!(!keys.contains(&"rank".to_string()), "{keys:?}");
     let (line, column) = place(SCENARIO, "civ-in-fra", "embassy");

@@ -505,20 +505,23 @@ pub fn scenario_completion(
             .collect()
     };
     match super::outline::place_at(text, start) {
-        Place::Key(Within::Record(record)) => record
-            .keys
-            .iter()
-            .filter_map(|key| {
-                let name = key.yaml?;
-                Some(item(
-                    name,
-                    lsp::CompletionItemKind::FIELD,
-                    key_doc(record, key),
-                    &edit,
-                    format!("{name}: "),
-                ))
-            })
-            .collect(),
+        Place::Key(Within::Record(record)) => {
+            let written = super::outline::present_keys(text, start);
+            record
+                .keys
+                .iter()
+                .filter_map(|key| {
+                    let name = key.yaml.filter(|name| !written.contains(name))?;
+                    Some(item(
+                        name,
+                        lsp::CompletionItemKind::FIELD,
+                        key_doc(record, key),
+                        &edit,
+                        format!("{name}: "),
+                    ))
+                })
+                .collect()
+        }
         Place::Key(Within::Change) => records::CHANGES
             .iter()
             .map(|(name, _)| {

@@ -348,6 +348,58 @@ pub fn place_at(text: &Text, offset: usize) -> Place {
     }
 }
 
+/// The keys already written in the block mapping the place at `offset`
+/// is in (its own line aside), so that completion does not offer them
+/// again; none in a flow mapping (`{ ... }`), which is read no further.
+pub fn present_keys<'t>(text: &Text<'t>, offset: usize) -> Vec<&'t str> {
+    let loc = text.loc(offset);
+    let index = usize::try_from(loc.line.saturating_sub(1)).unwrap_or(0);
+    let column = usize::try_from(loc.column.saturating_sub(1)).unwrap_or(0);
+    let before: String = text.line(index).chars().take(column).collect();
+    if before.contains(['{', '[']) {
+        return Vec::new();
+    }
+    let s = shape(&before);
+    let col = if s.blank && s.dash.is_none() {
+        column
+    } else {
+        s.content
+    };
+    let mut keys = Vec::new();
+    // Up to the line that starts the item (a line of its own dash starts it here).
+    if s.dash.is_none() {
+        for j in (0..index).rev() {
+            let l = shape(text.line(j));
+            if l.blank || l.content > col {
+                continue;
+            }
+            if l.content < col {
+                break;
+            }
+            if let Some((key, _)) = l.key {
+                keys.push(key);
+            }
+            if l.dash.is_some() {
+                break;
+            }
+        }
+    }
+    // Down to the next item or the end of the mapping.
+    for j in index + 1..text.line_count() {
+        let l = shape(text.line(j));
+        if l.blank || (l.content > col && l.dash.is_none_or(|d| d >= col)) {
+            continue;
+        }
+        if l.content != col || l.dash.is_some() {
+            break;
+        }
+        if let Some((key, _)) = l.key {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
 /// Reads a line's content up to the cursor through its flow brackets: the
 /// keys of the flow mappings the cursor is in (outermost first), whether it
 /// is in a value, and the key of that value.
@@ -463,6 +515,30 @@ mod tests {
         assert_eq!(
             place("states:\n  - id: AFG\n\n# note\n  - id: |"),
             "value of id"
+        );
+    }
+
+    fn present(text: &str) -> Vec<String> {
+        let offset = text.find('|').unwrap_or(text.len());
+        let text = text.replacen('|', "", 1);
+        present_keys(&Text::new(&text), offset)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_keys_written_in_the_mapping_are_known() {
+        let text = "missions:\n  - id: m\n    sender: A\n    heads:\n      - rank: envoy\n    |\n    receiver: B\n  - id: n\n    kind: embassy\n";
+        assert_eq!(present(text), ["heads", "sender", "id", "receiver"]);
+        assert_eq!(
+            present("missions:\n  - id: m\n  - |\n    kind: x\n"),
+            ["kind"]
+        );
+        assert_eq!(present("states:\n  - { id: A, |"), Vec::<String>::new());
+        assert_eq!(
+            present("scenario: x\nas_of: 2024\n|"),
+            ["as_of", "scenario"]
         );
     }
 }

@@ -25,6 +25,11 @@ impl<'t> Text<'t> {
         self.lines.line(self.text, index).unwrap_or_default()
     }
 
+    /// How many lines the text has (a final line break ends the last).
+    pub fn line_count(&self) -> usize {
+        self.text.matches('\n').count() + 1
+    }
+
     /// The byte offset where line `index` (0-based) starts; the text's end past it.
     fn line_start(&self, index: usize) -> usize {
         u32::try_from(index + 1)
