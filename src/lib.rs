@@ -16,6 +16,7 @@ pub mod fast_hash;
 pub mod import;
 pub mod io;
 pub mod lang;
+pub mod lsp;
 pub mod parallel;
 pub mod report;
 pub mod scenario;

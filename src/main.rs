@@ -239,6 +239,21 @@ enum Command {
         /// The command whose page to print.
         command: Option<String>,
     },
+    /// Run the language server on standard input and output, for scenario
+    /// files and rule files (docs/editors.md).
+    ///
+    /// Diagnostics as you type (the codes of `check`, and the rules'
+    /// findings), hover, go to definition and completion. Exit status: 0
+    /// after the client's `shutdown` and `exit`; 1 when it exits without
+    /// `shutdown` or the input ends; 2 when the rules do not load.
+    Lsp {
+        /// Also check scenarios against the rules of this directory or file. Repeatable.
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+        /// Largest document checked, in bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = YamlLimits::default().max_bytes)]
+        limit_file_bytes: usize,
+    },
     /// List the rules: id, severity and title.
     Rules {
         /// Also load the rules of this directory or file. Repeatable.
@@ -463,6 +478,17 @@ fn main() -> ExitCode {
         }
         Command::Man { command } => man_page(session, command.as_deref()),
         Command::Rules { rules } => commands::list_rules(session, &rules),
+        Command::Lsp {
+            rules,
+            limit_file_bytes,
+        } => commands::lsp(
+            session,
+            &rules,
+            YamlLimits {
+                max_bytes: limit_file_bytes,
+                ..YamlLimits::default()
+            },
+        ),
     };
     status(exit)
 }

@@ -283,3 +283,58 @@ fn bad_values_are_rejected_by_both() {
         assert!(!validator.is_valid(&json_of(&text)), "schema accepts {bad}");
     }
 }
+
+/// The schema's date pattern bounds month and day, so an editor flags
+/// `2024-13-01` as the loader does, and still takes every partial form the
+/// loader takes (`date::Date::parse`). A day past its month's end is the
+/// loader's alone to find (a pattern cannot know February).
+#[test]
+fn impossible_dates_are_flagged_and_partial_dates_accepted() {
+    let validator = validator();
+    let good = with_key("", "");
+    assert!(good.contains("on: 2024-01-01"), "the base scenario changed");
+    let dated = |date: &str| good.replace("on: 2024-01-01", &format!("on: {date}"));
+    for date in [
+        "2024-12-31",
+        "2024-01-01",
+        "2024-02-29",
+        "2024-10",
+        "2024-09",
+        "2024",
+        "0001",
+        "1999-11-30",
+    ] {
+        let text = dated(date);
+        assert!(
+            load_str(&text, "t.yaml", &YamlLimits::default()).is_ok(),
+            "loader refuses {date}"
+        );
+        assert!(validator.is_valid(&json_of(&text)), "schema refuses {date}");
+    }
+    for date in [
+        "2024-13-01",
+        "2024-00-10",
+        "2024-01-32",
+        "2024-01-00",
+        "2024-13",
+        "0000",
+        "2024-1-01",
+        "2024-01-1",
+        "24-01-01",
+    ] {
+        let text = dated(date);
+        let Err(errors) = load_str(&text, "t.yaml", &YamlLimits::default()) else {
+            panic!("loader accepts {date}");
+        };
+        assert!(
+            errors
+                .iter()
+                .all(|d| ["invalid-date", "impossible-date"].contains(&d.code.as_str())),
+            "{date}: {errors:#?}"
+        );
+        assert!(
+            !validator.is_valid(&json_of(&text)),
+            "schema accepts {date}"
+        );
+    }
+}

@@ -17,12 +17,14 @@ mod check;
 mod evaluate;
 mod files;
 mod import;
+mod lsp;
 mod precedence;
 mod rules;
 
 pub use check::{CheckArgs, check};
 pub use evaluate::{graph, propose, suggest, test, timeline};
 pub use import::import_cow;
+pub use lsp::lsp;
 pub use precedence::{PrecedenceArgs, precedence};
 pub use rules::{explain, format_rule_files, list_rules};
 

@@ -1079,7 +1079,10 @@ fn date_definition() -> Json {
             Json::Arr(vec![
                 Json::Obj(vec![
                     ("type", Json::str("string")),
-                    ("pattern", Json::str("^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")),
+                    // `date::Date::parse`'s forms, with year 0001-9999, month
+                    // 01-12 and day 01-31, so that an editor flags `2024-13-01`
+                    // (a day past its month's end, `2023-02-30`, only the loader can).
+                    ("pattern", Json::str(DATE_PATTERN)),
                 ]),
                 Json::Obj(vec![
                     ("type", Json::str("integer")),
@@ -1090,6 +1093,10 @@ fn date_definition() -> Json {
         ),
     ])
 }
+
+/// A date as `date::Date::parse` accepts it: `YYYY`, `YYYY-MM` or
+/// `YYYY-MM-DD`, the year not 0000, the month 01-12, the day 01-31.
+pub const DATE_PATTERN: &str = "^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$";
 
 fn words(all: &[&str]) -> Json {
     Json::Obj(vec![(

@@ -1,0 +1,378 @@
+//! `parity lsp`: a language server over standard input and output for
+//! scenario files (YAML) and rule files (`.rules`), synchronous, one
+//! message at a time (rust-analyzer's `lsp-server` and `lsp-types`).
+//!
+//! Documents are the client's text (full-text sync), never read from disk:
+//! each change is loaded and checked from memory, as `parity check` loads
+//! and checks a file, and its diagnostics published. Hover, definition and
+//! completion read the document's `outline` (the ids it defines, from the
+//! located YAML tree) and the place at the cursor (from the text, which
+//! while typing is seldom valid YAML). Every input is bounded: a message
+//! larger than the loader's file limit allows is skipped, a malformed one
+//! answered with a parse error, an unknown method with `MethodNotFound`.
+
+mod features;
+mod outline;
+mod text;
+mod transport;
+
+use features::Kind;
+pub use features::Setup;
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types as lsp;
+use outline::Outline;
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use text::Text;
+
+/// One open document.
+struct Document {
+    kind: Kind,
+    /// The name its diagnostics carry: the path of a `file:` URI.
+    name: String,
+    text: String,
+    /// The outline of the last text that was YAML: while the text does not
+    /// parse, completion still knows the ids.
+    outline: Option<Outline>,
+}
+
+/// How the session with the client ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// `exit` after `shutdown`.
+    Clean,
+    /// `exit` without `shutdown`, or the input ended.
+    Abrupt,
+}
+
+struct Server<'o> {
+    setup: Setup,
+    out: &'o mut dyn Write,
+    documents: BTreeMap<String, Document>,
+    initialized: bool,
+    shut_down: bool,
+}
+
+/// Serves one client on `input` and `output` until `exit` or the input's end.
+pub fn serve(setup: Setup, input: &mut dyn BufRead, output: &mut dyn Write) -> Ending {
+    // A JSON body may escape each byte of a document of the largest size
+    // the loader takes as six (`\u0001`), plus the message around it.
+    let limit = setup
+        .limits
+        .max_bytes
+        .saturating_mul(6)
+        .saturating_add(1 << 20);
+    let mut server = Server {
+        setup,
+        out: output,
+        documents: BTreeMap::new(),
+        initialized: false,
+        shut_down: false,
+    };
+    loop {
+        let message = match transport::read(input, limit) {
+            transport::Frame::End => return Ending::Abrupt,
+            transport::Frame::Malformed(why) => {
+                if transport::write_parse_error(server.out, &why).is_err() {
+                    return Ending::Abrupt;
+                }
+                continue;
+            }
+            transport::Frame::Message(message) => message,
+        };
+        let written = match message {
+            Message::Request(request) => server.request(request),
+            Message::Notification(notification) if notification.method == "exit" => {
+                return if server.shut_down {
+                    Ending::Clean
+                } else {
+                    Ending::Abrupt
+                };
+            }
+            Message::Notification(notification) => server.notification(notification),
+            // The server sends no requests, so a response answers nothing.
+            Message::Response(_) => Ok(()),
+        };
+        if written.is_err() {
+            return Ending::Abrupt;
+        }
+    }
+}
+
+fn error(id: RequestId, code: ErrorCode, message: impl Into<String>) -> Response {
+    Response::new_err(id, code as i32, message.into())
+}
+
+impl Server<'_> {
+    fn send(&mut self, message: impl Into<Message>) -> std::io::Result<()> {
+        transport::write(self.out, message.into())
+    }
+
+    fn request(&mut self, request: Request) -> std::io::Result<()> {
+        let id = request.id.clone();
+        let response = if request.method == "initialize" {
+            if self.initialized {
+                error(
+                    id,
+                    ErrorCode::InvalidRequest,
+                    "initialize was already received",
+                )
+            } else {
+                self.initialized = true;
+                Response::new_ok(id, capabilities())
+            }
+        } else if !self.initialized {
+            error(id, ErrorCode::ServerNotInitialized, "initialize first")
+        } else if self.shut_down {
+            error(id, ErrorCode::InvalidRequest, "the server is shut down")
+        } else {
+            match request.method.as_str() {
+                "shutdown" => {
+                    self.shut_down = true;
+                    Response::new_ok(id, ())
+                }
+                "textDocument/hover" => self.answer(request, |s, p: lsp::HoverParams| {
+                    s.hover(&p.text_document_position_params)
+                }),
+                "textDocument/definition" => {
+                    self.answer(request, |s, p: lsp::GotoDefinitionParams| {
+                        s.definition(&p.text_document_position_params)
+                    })
+                }
+                "textDocument/completion" => self.answer(request, |s, p: lsp::CompletionParams| {
+                    s.completion(&p.text_document_position)
+                }),
+                method => error(
+                    id,
+                    ErrorCode::MethodNotFound,
+                    format!("parity's server does not answer `{method}`"),
+                ),
+            }
+        };
+        self.send(response)
+    }
+
+    /// Answers `request` with `f`'s result for its parameters, or `InvalidParams`.
+    fn answer<P: serde::de::DeserializeOwned, R: serde::Serialize>(
+        &self,
+        request: Request,
+        f: impl FnOnce(&Self, P) -> R,
+    ) -> Response {
+        match serde_json::from_value::<P>(request.params) {
+            Ok(params) => Response::new_ok(request.id, f(self, params)),
+            Err(why) => error(request.id, ErrorCode::InvalidParams, why.to_string()),
+        }
+    }
+
+    fn notification(&mut self, notification: Notification) -> std::io::Result<()> {
+        if !self.initialized {
+            return Ok(());
+        }
+        match notification.method.as_str() {
+            "textDocument/didOpen" => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp::DidOpenTextDocumentParams>(notification.params)
+                else {
+                    return Ok(());
+                };
+                let doc = p.text_document;
+                let kind = kind_of(&doc.uri, &doc.language_id);
+                self.documents.insert(
+                    doc.uri.as_str().to_string(),
+                    Document {
+                        kind,
+                        name: name_of(&doc.uri),
+                        text: doc.text,
+                        outline: None,
+                    },
+                );
+                self.publish(&doc.uri)
+            }
+            "textDocument/didChange" => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp::DidChangeTextDocumentParams>(notification.params)
+                else {
+                    return Ok(());
+                };
+                let Some(document) = self.documents.get_mut(p.text_document.uri.as_str()) else {
+                    return Ok(());
+                };
+                // Full sync: the last change without a range is the text.
+                for change in p.content_changes {
+                    match change.range {
+                        None => document.text = change.text,
+                        Some(range) => {
+                            let text = Text::new(&document.text);
+                            let (start, end) = (text.offset(range.start), text.offset(range.end));
+                            if start <= end {
+                                document.text.replace_range(start..end, &change.text);
+                            }
+                        }
+                    }
+                }
+                self.publish(&p.text_document.uri)
+            }
+            "textDocument/didClose" => {
+                let Ok(p) =
+                    serde_json::from_value::<lsp::DidCloseTextDocumentParams>(notification.params)
+                else {
+                    return Ok(());
+                };
+                self.documents.remove(p.text_document.uri.as_str());
+                self.send_diagnostics(&p.text_document.uri, Vec::new())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks a document and publishes its diagnostics.
+    fn publish(&mut self, uri: &lsp::Uri) -> std::io::Result<()> {
+        let Some(document) = self.documents.get_mut(uri.as_str()) else {
+            return Ok(());
+        };
+        let text = Text::new(&document.text);
+        let diagnostics = match document.kind {
+            Kind::Scenario => {
+                if document.text.len() <= self.setup.limits.max_bytes
+                    && let Some(outline) = Outline::of(&text, &self.setup.limits)
+                {
+                    document.outline = Some(outline);
+                }
+                features::scenario_diagnostics(
+                    &self.setup,
+                    &document.name,
+                    &text,
+                    document.outline.as_ref(),
+                    uri,
+                )
+            }
+            Kind::Rules => features::rule_diagnostics(&document.name, &text, uri),
+        };
+        self.send_diagnostics(uri, diagnostics)
+    }
+
+    fn send_diagnostics(
+        &mut self,
+        uri: &lsp::Uri,
+        diagnostics: Vec<lsp::Diagnostic>,
+    ) -> std::io::Result<()> {
+        let params = lsp::PublishDiagnosticsParams::new(uri.clone(), diagnostics, None);
+        self.send(Notification::new(
+            "textDocument/publishDiagnostics".to_string(),
+            params,
+        ))
+    }
+
+    /// The document and byte offset a request points at.
+    fn at(&self, p: &lsp::TextDocumentPositionParams) -> Option<(&Document, usize)> {
+        let document = self.documents.get(p.text_document.uri.as_str())?;
+        let offset = Text::new(&document.text).offset(p.position);
+        Some((document, offset))
+    }
+
+    fn hover(&self, p: &lsp::TextDocumentPositionParams) -> Option<lsp::Hover> {
+        let (document, offset) = self.at(p)?;
+        let text = Text::new(&document.text);
+        match document.kind {
+            Kind::Scenario => {
+                features::scenario_hover(&self.setup, &text, document.outline.as_ref(), offset)
+            }
+            Kind::Rules => features::rules_hover(&self.setup, &document.name, &text, offset),
+        }
+    }
+
+    fn definition(
+        &self,
+        p: &lsp::TextDocumentPositionParams,
+    ) -> Option<lsp::GotoDefinitionResponse> {
+        let (document, offset) = self.at(p)?;
+        let text = Text::new(&document.text);
+        let range = match document.kind {
+            Kind::Scenario => features::definition(&text, document.outline.as_ref()?, offset)?,
+            Kind::Rules => features::rules_definition(&document.name, &text, offset)?,
+        };
+        Some(lsp::GotoDefinitionResponse::Scalar(lsp::Location::new(
+            p.text_document.uri.clone(),
+            range,
+        )))
+    }
+
+    fn completion(&self, p: &lsp::TextDocumentPositionParams) -> Option<lsp::CompletionResponse> {
+        let (document, offset) = self.at(p)?;
+        let text = Text::new(&document.text);
+        let items = match document.kind {
+            Kind::Scenario => {
+                features::scenario_completion(&self.setup, &text, document.outline.as_ref(), offset)
+            }
+            Kind::Rules => features::rules_completion(&text, offset),
+        };
+        Some(lsp::CompletionResponse::Array(items))
+    }
+}
+
+/// What the server offers.
+fn capabilities() -> lsp::InitializeResult {
+    lsp::InitializeResult {
+        capabilities: lsp::ServerCapabilities {
+            position_encoding: Some(lsp::PositionEncodingKind::UTF16),
+            text_document_sync: Some(lsp::TextDocumentSyncCapability::Kind(
+                lsp::TextDocumentSyncKind::FULL,
+            )),
+            hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            definition_provider: Some(lsp::OneOf::Left(true)),
+            completion_provider: Some(lsp::CompletionOptions {
+                trigger_characters: Some(
+                    [":", " ", "[", ","]
+                        .iter()
+                        .map(|c| (*c).to_string())
+                        .collect(),
+                ),
+                ..lsp::CompletionOptions::default()
+            }),
+            ..lsp::ServerCapabilities::default()
+        },
+        server_info: Some(lsp::ServerInfo {
+            name: "parity".to_string(),
+            version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        }),
+    }
+}
+
+/// A `.rules` document (or one the client calls `parity-rules`) is a rule
+/// file; anything else a scenario.
+fn kind_of(uri: &lsp::Uri, language: &str) -> Kind {
+    if uri.path().as_str().ends_with(".rules") || language == "parity-rules" {
+        Kind::Rules
+    } else {
+        Kind::Scenario
+    }
+}
+
+/// The path of a `file:` URI, percent-decoded, else the URI itself.
+fn name_of(uri: &lsp::Uri) -> String {
+    let is_file = uri.scheme().is_some_and(|s| s.as_str() == "file");
+    if !is_file {
+        return uri.as_str().to_string();
+    }
+    let path = uri.path().as_str();
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b, hex) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            _ => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
