@@ -25,6 +25,7 @@ use super::yaml::{self, Node, Value, YamlLimits};
 use crate::diag::Code;
 use crate::diag::{self, Diagnostic, Loc};
 pub use crate::io::read::decode_utf8;
+use crate::source::{Cursor, LineIndex};
 
 /// YAML text → validated Scenario, or every problem found (sorted by position, deduplicated).
 pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario, Vec<Diagnostic>> {
@@ -42,8 +43,8 @@ pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario,
         ]);
     }
     let mut diags = Vec::new();
-    let mut cx = Cx::new(file, &mut diags);
-    cx.text = text;
+    let lines = LineIndex::new(text);
+    let mut cx = Cx::new(file, text, &lines, &mut diags);
     let scenario = decode_scenario(&mut cx, &root);
     let partials = std::mem::take(&mut cx.partials);
     // The tree is as large as the model: free it before validation allocates.
@@ -69,14 +70,14 @@ pub fn load_rule_tests(
 ) -> Result<RuleTests, Vec<Diagnostic>> {
     let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
-    let mut cx = Cx::new(file, &mut diags);
-    cx.text = text;
+    let lines = LineIndex::new(text);
+    let mut cx = Cx::new(file, text, &lines, &mut diags);
     let (entries, mapping) = root_entries(
         &mut cx,
         &root,
         "a rule-test file (a mapping with `rule:` and `cases:`)",
     );
-    let mut f = Fields::over(root.loc, entries, &records::RULE_TESTS);
+    let mut f = Fields::over(cx.loc(&root), entries, &records::RULE_TESTS);
     let rule = f.get(&mut cx, "rule", rule_id);
     let cases = f.get(&mut cx, "cases", list(records::RULE_CASE.plural, rule_case));
     f.finish_root(&mut cx, mapping);
@@ -159,7 +160,7 @@ fn expected(cx: &mut Cx, node: &Node) -> Option<Expected> {
             subject: subject.into_iter().map(|id| id.value).collect(),
             count: 1,
             message: None,
-            loc: node.loc,
+            loc: cx.loc(node),
         });
     }
     let mut f = Fields::new(cx, node, &records::EXPECTED)?;
@@ -172,7 +173,7 @@ fn expected(cx: &mut Cx, node: &Node) -> Option<Expected> {
             subject: subject.into_iter().map(|id| id.value).collect(),
             count: count.unwrap_or(1),
             message,
-            loc: node.loc,
+            loc: cx.loc(node),
         }),
         _ => None,
     }
@@ -185,7 +186,7 @@ fn finding_count(cx: &mut Cx, node: &Node) -> Option<u32> {
             let diagnostic = cx
                 .diagnostic(
                     Code::WrongType,
-                    node.loc,
+                    cx.loc(node),
                     "expected a count of at least 1, found 0",
                 )
                 .with_help(
@@ -209,10 +210,10 @@ pub fn load_proposals_str(
 ) -> Result<Vec<Proposal>, Vec<Diagnostic>> {
     let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
-    let mut cx = Cx::new(file, &mut diags);
-    cx.text = text;
+    let lines = LineIndex::new(text);
+    let mut cx = Cx::new(file, text, &lines, &mut diags);
     let (entries, mapping) = root_entries(&mut cx, &root, "a mapping with `proposals:`");
-    let mut f = Fields::over(root.loc, entries, &records::PROPOSALS_FILE);
+    let mut f = Fields::over(cx.loc(&root), entries, &records::PROPOSALS_FILE);
     let proposals = f.get(
         &mut cx,
         "proposals",
@@ -247,27 +248,42 @@ struct Cx<'a> {
     refs: Vec<Ref>,
     /// Records that could not be decoded, with what could be read of them.
     partials: Vec<Partial>,
-    /// The file's text (empty when unknown), to locate inside claims.
+    /// The file's text, which every node's span is into.
     text: &'a str,
-    /// The lines of `text`, indexed when first needed.
-    lines: Option<crate::source::LineIndex>,
-    /// The last place `source_map` started from: line, column, byte offset.
-    /// Claims come in file order, so many on one long line (a flow list)
-    /// each walk on from the previous one instead of from the line's start.
-    map_cursor: (u32, u32, usize),
+    /// The lines of `text`, indexed once per file (shared by the pieces
+    /// of a long list decoded in parallel).
+    lines: &'a LineIndex,
+    /// The last place located: nodes come in file order, so many on one
+    /// long line (a flow list) each count on from the previous one.
+    cursor: Cursor,
 }
 
 impl<'a> Cx<'a> {
-    fn new(file: &'a str, diags: &'a mut Vec<Diagnostic>) -> Self {
+    fn new(
+        file: &'a str,
+        text: &'a str,
+        lines: &'a LineIndex,
+        diags: &'a mut Vec<Diagnostic>,
+    ) -> Self {
         Cx {
             file,
             diags,
             refs: Vec::new(),
             partials: Vec::new(),
-            text: "",
-            lines: None,
-            map_cursor: (0, 0, 0),
+            text,
+            lines,
+            cursor: Cursor::default(),
         }
+    }
+
+    /// The line and column `node` starts at.
+    fn loc(&self, node: &Node) -> Loc {
+        self.at(node.span.start())
+    }
+
+    /// The line and column of byte `offset` of the text.
+    fn at(&self, offset: usize) -> Loc {
+        self.lines.loc_from(self.text, offset, &self.cursor)
     }
 
     /// Where each byte of a scalar's value (and its end) was written, for a
@@ -275,24 +291,8 @@ impl<'a> Cx<'a> {
     /// of a multi-line scalar are in the file but not in the value, so an
     /// offset into the value is not a column offset from `start`. Empty when
     /// the value cannot be matched to the text (escapes): callers fall back.
-    fn source_map(&mut self, start: Loc, value: &str) -> Vec<Loc> {
-        let Some(line_start) = self.line_start(start.line) else {
-            return Vec::new();
-        };
-        let (from_column, from_byte) = match self.map_cursor {
-            (line, column, byte) if line == start.line && column <= start.column => (column, byte),
-            _ => (1, line_start),
-        };
-        let skip = usize::try_from(start.column.saturating_sub(from_column)).unwrap_or(0);
-        let Some(rest) = self.text.get(from_byte..) else {
-            return Vec::new();
-        };
-        let start_byte = from_byte
-            + rest
-                .char_indices()
-                .nth(skip)
-                .map_or(rest.len(), |(offset, _)| offset);
-        self.map_cursor = (start.line, start.column, start_byte);
+    fn source_map(&mut self, start_byte: usize, value: &str) -> Vec<Loc> {
+        let start = self.at(start_byte);
         let Some(rest) = self.text.get(start_byte..) else {
             return Vec::new();
         };
@@ -332,28 +332,13 @@ impl<'a> Cx<'a> {
         map
     }
 
-    /// Byte offset in `text` where line `line` (1-based) starts.
-    fn line_start(&mut self, line: u32) -> Option<usize> {
-        if self.text.is_empty() {
-            return None;
-        }
-        let text = self.text;
-        self.lines
-            .get_or_insert_with(|| crate::source::LineIndex::new(text))
-            .line_start(line)
-    }
-
-    /// The plain scalar written at `at`, if it looks like one that YAML
+    /// The plain scalar written at byte `at`, if it looks like one that YAML
     /// resolves to a number or a boolean (`-.inf`, `1e3`, `0x1F`, `True`).
     /// `None` for anything else, such as an alias or a tag at that place.
-    fn written(&mut self, at: Loc) -> Option<&'a str> {
-        let start = self.line_start(at.line)?;
+    fn written(&self, at: usize) -> Option<&'a str> {
         let text: &'a str = self.text;
-        let line = text.get(start..)?;
-        let line = &line[..line.find('\n').unwrap_or(line.len())];
-        let skip = usize::try_from(at.column.saturating_sub(1)).ok()?;
-        let from = line.char_indices().nth(skip).map(|(i, _)| i)?;
-        let rest = &line[from..];
+        let line = text.get(at..)?;
+        let rest = &line[..line.find('\n').unwrap_or(line.len())];
         let end = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '_')))
             .unwrap_or(rest.len());
@@ -377,7 +362,7 @@ impl<'a> Cx<'a> {
 
     fn wrong_type(&mut self, node: &Node, expected: &str) {
         let message = format!("expected {expected}, found {}", node.value.describe());
-        self.error(Code::WrongType, node.loc, message);
+        self.error(Code::WrongType, self.loc(node), message);
     }
 
     /// Ends a record that started when `refs` had `mark` entries. A decoded
@@ -421,7 +406,7 @@ impl<'n> Fields<'n> {
     /// `None` (and a `wrong-type` error) when `node` is not a mapping.
     fn new(cx: &mut Cx, node: &'n Node<'n>, record: &'static Record) -> Option<Self> {
         match &node.value {
-            Value::Map(entries) => Some(Self::over(node.loc, entries, record)),
+            Value::Map(entries) => Some(Self::over(cx.loc(node), entries, record)),
             _ => {
                 let what = record.what;
                 cx.wrong_type(node, &format!("{what} (a mapping of `key: value`)"));
@@ -546,7 +531,7 @@ impl<'n> Fields<'n> {
             };
             explained.extend(near.filter(|n| self.missing.contains(n)));
             let diagnostic = cx
-                .diagnostic(Code::UnknownKey, key.loc, message)
+                .diagnostic(Code::UnknownKey, cx.loc(key), message)
                 .with_width(text.chars().count())
                 .with_help(help);
             cx.push(diagnostic);
@@ -624,14 +609,14 @@ fn def_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
         let diagnostic = cx
             .diagnostic(
                 Code::InvalidId,
-                node.loc,
+                cx.loc(node),
                 format!("`{text}` is not a valid id"),
             )
             .with_width(text.chars().count())
             .with_help("an id starts with a letter and has only letters, digits, `_`, `.` and `-`");
         cx.push(diagnostic);
     }
-    Some(At::new(text.to_string(), node.loc))
+    Some(At::new(text.to_string(), cx.loc(node)))
 }
 
 /// Whether `text` matches `[A-Za-z][A-Za-z0-9_.-]*`.
@@ -648,7 +633,7 @@ fn reference(want: Want) -> impl FnOnce(&mut Cx, &Node) -> Option<At<String>> {
             cx.wrong_type(node, &format!("{} id", want.noun_with_article()));
             return None;
         };
-        let id = At::new(text.to_string(), node.loc);
+        let id = At::new(text.to_string(), cx.loc(node));
         cx.refs.push(Ref {
             want,
             id: id.clone(),
@@ -671,11 +656,10 @@ fn decode_in_pieces<T: Send>(
 ) -> Vec<T> {
     let workers = crate::parallel::cores();
     let size = items.len().div_ceil(workers.max(1)).max(1);
-    let (file, text) = (cx.file, cx.text);
+    let (file, text, lines) = (cx.file, cx.text, cx.lines);
     let decode = move |piece: &[Node]| {
         let mut diags = Vec::new();
-        let mut piece_cx = Cx::new(file, &mut diags);
-        piece_cx.text = text;
+        let mut piece_cx = Cx::new(file, text, lines, &mut diags);
         let decoded: Vec<T> = piece
             .iter()
             .filter_map(|n| item(&mut piece_cx, n))
@@ -712,13 +696,13 @@ fn text(cx: &mut Cx, node: &Node) -> Option<String> {
             return None;
         }
     };
-    Some(cx.written(node.loc).map_or(shown, str::to_string))
+    Some(cx.written(node.span.start()).map_or(shown, str::to_string))
 }
 
 /// A string kept with its location (claims, rule ids).
 fn located_text(cx: &mut Cx, node: &Node) -> Option<At<String>> {
     match &node.value {
-        Value::Str(s) => Some(At::new(s.to_string(), node.loc)),
+        Value::Str(s) => Some(At::new(s.to_string(), cx.loc(node))),
         _ => {
             cx.wrong_type(node, "a text");
             None
@@ -736,7 +720,7 @@ fn rule_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
         let diagnostic = cx
             .diagnostic(
                 Code::InvalidId,
-                node.loc,
+                cx.loc(node),
                 format!("`{text}` is not a valid rule id"),
             )
             .with_width(text.chars().count())
@@ -744,7 +728,7 @@ fn rule_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
         cx.push(diagnostic);
         return None;
     }
-    Some(At::new(text.to_string(), node.loc))
+    Some(At::new(text.to_string(), cx.loc(node)))
 }
 
 /// `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or a year written as a YAML integer.
@@ -758,12 +742,12 @@ fn date(cx: &mut Cx, node: &Node) -> Option<At<Date>> {
         }
     };
     match Date::parse(&written) {
-        Ok(d) => Some(At::new(d, node.loc)),
+        Ok(d) => Some(At::new(d, cx.loc(node))),
         Err(DateError::Malformed) => {
             let diagnostic = cx
                 .diagnostic(
                     Code::InvalidDate,
-                    node.loc,
+                    cx.loc(node),
                     format!("`{written}` is not a date: write YYYY-MM-DD, YYYY-MM or YYYY"),
                 )
                 .with_width(written.chars().count());
@@ -776,7 +760,7 @@ fn date(cx: &mut Cx, node: &Node) -> Option<At<Date>> {
                 why_impossible(&written)
             );
             let diagnostic = cx
-                .diagnostic(Code::ImpossibleDate, node.loc, message)
+                .diagnostic(Code::ImpossibleDate, cx.loc(node), message)
                 .with_width(written.chars().count());
             cx.push(diagnostic);
             None
@@ -834,14 +818,14 @@ fn word<T>(
             return None;
         };
         if let Some(value) = from_word(text) {
-            return Some(At::new(value, node.loc));
+            return Some(At::new(value, cx.loc(node)));
         }
         let help = match diag::nearest(text, all.iter().copied()) {
             Some(near) => format!("did you mean `{near}`?"),
             None => format!("a {noun} is one of: {}", words(all)),
         };
         let diagnostic = cx
-            .diagnostic(code, node.loc, format!("unknown {noun} `{text}`"))
+            .diagnostic(code, cx.loc(node), format!("unknown {noun} `{text}`"))
             .with_width(text.chars().count())
             .with_help(help);
         cx.push(diagnostic);
@@ -900,7 +884,7 @@ fn state_pair(cx: &mut Cx, node: &Node) -> Option<[At<String>; 2]> {
             "expected a list of two state ids, found a list of {}",
             items.len()
         );
-        cx.error(Code::WrongType, node.loc, message);
+        cx.error(Code::WrongType, cx.loc(node), message);
         return None;
     };
     let a = reference(Want::State)(cx, a);
@@ -950,7 +934,7 @@ fn count(cx: &mut Cx, node: &Node) -> Option<u32> {
             Ok(n) => Some(n),
             Err(_) => {
                 let message = format!("expected a non-negative integer, found {n}");
-                cx.error(Code::WrongType, node.loc, message);
+                cx.error(Code::WrongType, cx.loc(node), message);
                 None
             }
         },
@@ -982,7 +966,7 @@ fn list<T: Send>(
 /// One id, or a list of ids.
 fn subjects(cx: &mut Cx, node: &Node) -> Option<Vec<At<String>>> {
     let one = |cx: &mut Cx, node: &Node| match &node.value {
-        Value::Str(s) => Some(At::new(s.to_string(), node.loc)),
+        Value::Str(s) => Some(At::new(s.to_string(), cx.loc(node))),
         _ => {
             cx.wrong_type(node, "an id");
             None
@@ -992,7 +976,7 @@ fn subjects(cx: &mut Cx, node: &Node) -> Option<Vec<At<String>>> {
         Value::Seq(items) if items.is_empty() => {
             cx.error(
                 Code::WrongType,
-                node.loc,
+                cx.loc(node),
                 "expected an id or a list of ids, found an empty list",
             );
             None
@@ -1022,7 +1006,7 @@ fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
             "a scenario (a mapping with `scenario:`, `states:`, ...)",
         ),
     };
-    let loc = root.loc;
+    let loc = cx.loc(root);
     let mut f = Fields::over(loc, entries, &records::SCENARIO);
     let id = f.get(cx, "scenario", def_id);
     let title = f.get(cx, "title", text);
@@ -1085,12 +1069,14 @@ fn root_entries<'n>(
 
 /// The defining id of a record, or failing that the value of a misspelled
 /// `id` key, to register the record under.
-fn salvaged_id(f: &Fields, id: &Option<At<String>>) -> Option<At<String>> {
+fn salvaged_id(cx: &Cx, f: &Fields, id: &Option<At<String>>) -> Option<At<String>> {
     id.clone().or_else(|| match f.misspelled("id") {
-        Some(Node {
-            value: Value::Str(s),
-            loc,
-        }) => Some(At::new(s.to_string(), *loc)),
+        Some(
+            node @ Node {
+                value: Value::Str(s),
+                ..
+            },
+        ) => Some(At::new(s.to_string(), cx.loc(node))),
         _ => None,
     })
 }
@@ -1113,7 +1099,7 @@ fn source(cx: &mut Cx, node: &Node) -> Option<Source> {
     let date = f.get(cx, "date", date);
     let url = f.get(cx, "url", text);
     let clean = f.finish(cx);
-    let salvaged = salvaged_id(&f, &id);
+    let salvaged = salvaged_id(cx, &f, &id);
     let record = id.filter(|_| clean).map(|id| Source {
         id,
         title,
@@ -1137,7 +1123,7 @@ fn state(cx: &mut Cx, node: &Node) -> Option<State> {
     let commonwealth = f.get(cx, "commonwealth", boolean);
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
-    let salvaged = salvaged_id(&f, &id);
+    let salvaged = salvaged_id(cx, &f, &id);
     let kind = kind.map_or(StateKind::State, |k| k.value);
     let record = id.filter(|_| clean).map(|id| State {
         id,
@@ -1166,7 +1152,7 @@ fn government(cx: &mut Cx, node: &Node) -> Option<Government> {
     let default_recognition = f.get(cx, "default_recognition", level);
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
-    let salvaged = salvaged_id(&f, &id);
+    let salvaged = salvaged_id(cx, &f, &id);
     let salvaged_state = state.clone();
     let record = match (id, state) {
         (Some(id), Some(state)) if clean => Some(Government {
@@ -1234,7 +1220,7 @@ fn mission(cx: &mut Cx, node: &Node) -> Option<Mission> {
     let heads = f.get(cx, "heads", list(records::HEAD.plural, head));
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
-    let salvaged = salvaged_id(&f, &id);
+    let salvaged = salvaged_id(cx, &f, &id);
     let record = match (id, sender, receiver, kind) {
         (Some(id), Some(sender), Some(receiver), Some(kind)) if clean => Some(Mission {
             id,
@@ -1432,7 +1418,7 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
             .with_help("the head is absent from `on` up to, but not including, `until`");
         cx.push(diagnostic);
     }
-    let salvaged = salvaged_id(&f, &id);
+    let salvaged = salvaged_id(cx, &f, &id);
     let record = match (id, kind, on, mission) {
         (Some(id), Some(kind), Some(on), Some(mission)) if clean => Some(Event {
             id,
@@ -1457,7 +1443,7 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
 
 /// A count kept with where it was written.
 fn located_count(cx: &mut Cx, node: &Node) -> Option<At<u32>> {
-    count(cx, node).map(|n| At::new(n, node.loc))
+    count(cx, node).map(|n| At::new(n, cx.loc(node)))
 }
 
 fn proposal(cx: &mut Cx, node: &Node) -> Option<Proposal> {
@@ -1470,7 +1456,7 @@ fn proposal(cx: &mut Cx, node: &Node) -> Option<Proposal> {
     let changes = f.get(cx, "changes", |cx, node| changes(cx, node, dated));
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
-    let salvaged = salvaged_id(&f, &id);
+    let salvaged = salvaged_id(cx, &f, &id);
     let record = match (id, on, changes) {
         (Some(id), Some(on), Some(changes)) if clean => Some(Proposal {
             id,
@@ -1525,7 +1511,7 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
         );
         return None;
     };
-    let loc = node.loc;
+    let loc = cx.loc(node);
     let mut first: Option<Change> = None;
     let mut seen: Option<&str> = None;
     let mut unknown = false;
@@ -1543,7 +1529,7 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
             let diagnostic = cx
                 .diagnostic(
                     Code::UnknownKey,
-                    key.loc,
+                    cx.loc(key),
                     format!("unknown key `{name}` in a change"),
                 )
                 .with_width(name.chars().count())
@@ -1556,7 +1542,7 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
             let diagnostic = cx
                 .diagnostic(
                     Code::TooManyKeys,
-                    key.loc,
+                    cx.loc(key),
                     format!(
                         "a change has exactly one key, but this one has `{previous}` and `{name}`"
                     ),
@@ -1646,12 +1632,14 @@ fn mission_change(cx: &mut Cx, node: &Node, record: &'static Record) -> Option<A
 fn claim(cx: &mut Cx, node: &Node) -> Option<Claim> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::CLAIM)?;
-    let claim = f.get(cx, "claim", located_text);
+    let claim = f.get(cx, "claim", |cx, node| {
+        located_text(cx, node).map(|claim| (claim, node.span.start()))
+    });
     let title = f.get(cx, "title", text);
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
-    let record = claim.filter(|_| clean).map(|claim| Claim {
-        places: cx.source_map(claim.loc, &claim.value),
+    let record = claim.filter(|_| clean).map(|(claim, claim_start)| Claim {
+        places: cx.source_map(claim_start, &claim.value),
         claim,
         title,
         source,
@@ -1697,21 +1685,24 @@ mod tests {
     fn node(text: &str) -> Node<'_> {
         yaml::parse(text, "t.yaml", &YamlLimits::default()).unwrap_or_else(|d| Node {
             value: Value::Str(d.message.into()),
-            loc: d.loc,
+            span: crate::source::Span::default(),
         })
     }
 
     #[test]
     fn a_mission_record_decodes_or_reports() {
         let mut diags = Vec::new();
-        let mut cx = Cx::new("t.yaml", &mut diags);
         let text = "{id: m, sender: A, receiver: B, kind: embassy, heads: [{rank: envoy}]}";
+        let lines = LineIndex::new(text);
+        let mut cx = Cx::new("t.yaml", text, &lines, &mut diags);
         let decoded = mission(&mut cx, &node(text));
         assert_eq!(decoded.map(|m| m.heads.len()), Some(1));
         assert!(diags.is_empty(), "{diags:?}");
 
-        let mut cx = Cx::new("t.yaml", &mut diags);
-        assert!(mission(&mut cx, &node("{id: m, sender: A, kind: embasy}")).is_none());
+        let text = "{id: m, sender: A, kind: embasy}";
+        let lines = LineIndex::new(text);
+        let mut cx = Cx::new("t.yaml", text, &lines, &mut diags);
+        assert!(mission(&mut cx, &node(text)).is_none());
         let mut codes: Vec<_> = diags.iter().map(|d| d.code).collect();
         codes.sort();
         assert_eq!(codes, [Code::MissingKey, Code::UnknownKind]);
@@ -1740,10 +1731,10 @@ mod tests {
             (&records::RELATION, |cx, n| drop(relation(cx, n))),
             (&records::EVENT, |cx, n| drop(event(cx, n))),
             (&records::EVENT_CHANGE, |cx, n| {
-                drop(event_dated(cx, n, Some(At::new(Date::EARLIEST, n.loc))))
+                drop(event_dated(cx, n, Some(At::new(Date::EARLIEST, cx.loc(n)))))
             }),
             (&records::PROPOSAL, |cx, n| drop(proposal(cx, n))),
-            (&records::APPOINT, |cx, n| drop(appoint(cx, n, n.loc))),
+            (&records::APPOINT, |cx, n| drop(appoint(cx, n, cx.loc(n)))),
             (&records::RECALL, |cx, n| {
                 drop(mission_change(cx, n, &records::RECALL))
             }),
@@ -1755,7 +1746,8 @@ mod tests {
         for (record, decode) in decoders {
             let text = every_key(record);
             let mut diags = Vec::new();
-            let mut cx = Cx::new("t.yaml", &mut diags);
+            let lines = LineIndex::new(&text);
+            let mut cx = Cx::new("t.yaml", &text, &lines, &mut diags);
             decode(&mut cx, &node(&text));
             let unknown: Vec<_> = diags
                 .iter()
