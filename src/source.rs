@@ -24,7 +24,8 @@ impl Default for SourceId {
 
 /// Byte offsets `[start, end)` into one source's text. Offsets are `u32`: a
 /// text is at most `YamlLimits::max_bytes` (64 MiB), far below 4 GiB.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+/// Ordered by source, then start: within one text, as its places read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, Serialize)]
 pub struct Span {
     #[serde(skip)]
     pub source: SourceId,
@@ -57,6 +58,14 @@ impl Span {
             source: self.source,
             start: self.start.min(other.start),
             end: self.end.max(other.end),
+        }
+    }
+
+    /// The span `[start, end)` of `source`.
+    pub fn of_source(source: SourceId, start: usize, end: usize) -> Span {
+        Span {
+            source,
+            ..Span::new(start, end)
         }
     }
 
@@ -170,6 +179,52 @@ impl LineIndex {
     fn line_of(&self, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|s| *s <= offset).max(1);
         (line, self.starts.get(line - 1).copied().unwrap_or(0))
+    }
+}
+
+/// A scenario's text and its line index, for the stages that still turn a
+/// span into a line and column before the renderers do (validation, the
+/// engine's findings and evidence; issue 10 moves this to the renderers,
+/// through `io::Sources`). `base` locates the spans of another source: a
+/// proposals file checked against a scenario holds the scenario's text.
+#[derive(Debug, Default)]
+pub struct Located {
+    pub source: SourceId,
+    text: String,
+    lines: LineIndex,
+    base: Option<std::sync::Arc<Located>>,
+}
+
+impl Located {
+    pub fn new(source: SourceId, text: &str) -> Self {
+        Located {
+            source,
+            text: text.to_string(),
+            lines: LineIndex::new(text),
+            base: None,
+        }
+    }
+
+    /// This text, and `base` for spans of another source.
+    pub fn over(mut self, base: std::sync::Arc<Located>) -> Self {
+        self.base = Some(base);
+        self
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn lines(&self) -> &LineIndex {
+        &self.lines
+    }
+
+    /// The line and column `span` starts at.
+    pub fn loc(&self, span: Span) -> Loc {
+        match &self.base {
+            Some(base) if span.source != self.source => base.loc(span),
+            _ => self.lines.loc(&self.text, span.start()),
+        }
     }
 }
 

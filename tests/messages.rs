@@ -110,7 +110,14 @@ fn rule_test_files_and_their_scenarios_report_a_wrong_root_once() {
 fn a_proposals_file_that_is_a_list_is_one_error() {
     let limits = YamlLimits::default();
     let scenario = load_str("scenario: t\n", "s.yaml", &limits).unwrap();
-    let diags = load_proposals_str("\n- id: p\n", "t.yaml", &limits, &scenario).unwrap_err();
+    let diags = load_proposals_str(
+        "\n- id: p\n",
+        parity::source::SourceId(0),
+        "t.yaml",
+        &limits,
+        &scenario,
+    )
+    .unwrap_err();
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_diag(
         &diags[0],

@@ -132,12 +132,12 @@ impl<'s> Prepared<'s> {
                     holds,
                     source: claim.source.as_ref().map(|s| s.value.clone()),
                     claim: claim.claim.value.clone(),
-                    location: location(&scenario.file, claim.claim.loc),
+                    location: location(&scenario.file, scenario.loc(claim.claim.span)),
                 }),
                 Err(error) => errors.push(Diagnostic::new(
                     Code::EvaluationBudget,
                     &scenario.file,
-                    claim.claim.loc,
+                    scenario.loc(claim.claim.span),
                     format!("claim: {error}"),
                 )),
             }
@@ -216,7 +216,7 @@ pub fn evaluation_date(
                 Diagnostic::new(
                     Code::NoDate,
                     &scenario.file,
-                    scenario.id.loc,
+                    scenario.loc(scenario.id.span),
                     "the scenario has no `as_of` date and none was given",
                 )
                 .with_help("add `as_of: YYYY-MM-DD` to the scenario, or pass --as-of"),
@@ -260,7 +260,7 @@ pub fn check_claims(scenario: &Scenario) -> Result<Vec<CheckedExpr>, Vec<Diagnos
         let locate = Embedded {
             file: &scenario.file,
             text,
-            start: claim.claim.loc,
+            start: scenario.loc(claim.claim.span),
             places: &claim.places,
         };
         let expr = match parse_expr(text) {
@@ -310,7 +310,7 @@ fn check_waiver_rules(scenario: &Scenario, rules: &RuleSet) -> Result<(), Vec<Di
                 Diagnostic::new(
                     Code::UnknownRule,
                     &scenario.file,
-                    waiver.rule.loc,
+                    scenario.loc(waiver.rule.span),
                     format!("the waiver names no known rule `{}`", waiver.rule.value),
                 )
                 .with_width(waiver.rule.value.chars().count())
@@ -326,7 +326,7 @@ fn check_waiver_rules(scenario: &Scenario, rules: &RuleSet) -> Result<(), Vec<Di
                     Diagnostic::new(
                         Code::UnknownId,
                         &scenario.file,
-                        subject.loc,
+                        scenario.loc(subject.span),
                         format!(
                             "the waiver's subject `{}` is not an id in this scenario",
                             subject.value
@@ -382,7 +382,7 @@ fn apply_waivers(
                     waiver: WaiverInfo {
                         reason: w.reason.clone(),
                         until: w.until.as_ref().map(|u| u.value.to_string()),
-                        location: location(&scenario.file, w.loc),
+                        location: location(&scenario.file, scenario.loc(w.span)),
                     },
                 });
             }
@@ -415,7 +415,11 @@ fn apply_waivers(
             }
             None => continue,
         };
-        active.push(rule.finding(subject, message, location(&scenario.file, waiver.loc)));
+        active.push(rule.finding(
+            subject,
+            message,
+            location(&scenario.file, scenario.loc(waiver.span)),
+        ));
     }
     (active, waived)
 }

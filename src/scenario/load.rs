@@ -25,10 +25,21 @@ use super::yaml::{self, Node, Value, YamlLimits};
 use crate::diag::Code;
 use crate::diag::{self, Diagnostic, Loc};
 pub use crate::io::read::decode_utf8;
-use crate::source::{Cursor, LineIndex};
+use crate::source::{Cursor, Located, SourceId, Span};
+use std::sync::Arc;
 
 /// YAML text → validated Scenario, or every problem found (sorted by position, deduplicated).
 pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario, Vec<Diagnostic>> {
+    load_source(text, SourceId::NONE, file, limits)
+}
+
+/// `load_str` for the text of `source` (of `io::Sources`): its spans name it.
+pub fn load_source(
+    text: &str,
+    source: SourceId,
+    file: &str,
+    limits: &YamlLimits,
+) -> Result<Scenario, Vec<Diagnostic>> {
     let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
     if root.value == Value::Null {
         // Empty, or only comments: say so rather than "needs `scenario`".
@@ -43,8 +54,8 @@ pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario,
         ]);
     }
     let mut diags = Vec::new();
-    let lines = LineIndex::new(text);
-    let mut cx = Cx::new(file, text, &lines, &mut diags);
+    let located = Arc::new(Located::new(source, text));
+    let mut cx = Cx::new(file, &located, &mut diags);
     let scenario = decode_scenario(&mut cx, &root);
     let partials = std::mem::take(&mut cx.partials);
     // The tree is as large as the model: free it before validation allocates.
@@ -68,23 +79,28 @@ pub fn load_rule_tests(
     file: &str,
     limits: &YamlLimits,
 ) -> Result<RuleTests, Vec<Diagnostic>> {
+    let source = SourceId::NONE;
     let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
-    let lines = LineIndex::new(text);
-    let mut cx = Cx::new(file, text, &lines, &mut diags);
+    let located = Arc::new(Located::new(source, text));
+    let mut cx = Cx::new(file, &located, &mut diags);
     let (entries, mapping) = root_entries(
         &mut cx,
         &root,
         "a rule-test file (a mapping with `rule:` and `cases:`)",
     );
-    let mut f = Fields::over(cx.loc(&root), entries, &records::RULE_TESTS);
+    let mut f = Fields::over(cx.span(&root), entries, &records::RULE_TESTS);
     let rule = f.get(&mut cx, "rule", rule_id);
     let cases = f.get(&mut cx, "cases", list(records::RULE_CASE.plural, rule_case));
     f.finish_root(&mut cx, mapping);
     let cases = cases.unwrap_or_default();
     diag::sort_and_dedup(&mut diags);
     match rule {
-        Some(rule) if diags.is_empty() => Ok(RuleTests { rule, cases }),
+        Some(rule) if diags.is_empty() => Ok(RuleTests {
+            rule,
+            cases,
+            located,
+        }),
         _ => Err(diags),
     }
 }
@@ -112,7 +128,7 @@ fn rule_case(cx: &mut Cx, node: &Node) -> Option<RuleCase> {
             as_of,
             fires,
             scenario,
-            loc: f.loc,
+            span: f.span,
         }),
         _ => None,
     }
@@ -141,11 +157,11 @@ fn fires(cx: &mut Cx, node: &Node) -> Option<Vec<Expected>> {
                     entry.subject.join(", ")
                 );
                 let diagnostic = cx
-                    .diagnostic(Code::DuplicateSubject, entry.loc, message)
+                    .diagnostic(Code::DuplicateSubject, cx.loc_of(entry.span), message)
                     .with_help(help);
                 cx.push(diagnostic);
             }
-            None => seen.push((key, entry.loc)),
+            None => seen.push((key, cx.loc_of(entry.span))),
         }
     }
     clean.then_some(expected)
@@ -160,7 +176,7 @@ fn expected(cx: &mut Cx, node: &Node) -> Option<Expected> {
             subject: subject.into_iter().map(|id| id.value).collect(),
             count: 1,
             message: None,
-            loc: cx.loc(node),
+            span: cx.span(node),
         });
     }
     let mut f = Fields::new(cx, node, &records::EXPECTED)?;
@@ -173,7 +189,7 @@ fn expected(cx: &mut Cx, node: &Node) -> Option<Expected> {
             subject: subject.into_iter().map(|id| id.value).collect(),
             count: count.unwrap_or(1),
             message,
-            loc: cx.loc(node),
+            span: cx.span(node),
         }),
         _ => None,
     }
@@ -202,18 +218,22 @@ fn finding_count(cx: &mut Cx, node: &Node) -> Option<u32> {
 /// Proposals kept in a file of their own (`parity propose --proposals FILE`):
 /// a mapping with one key, `proposals`, of the same form as a scenario's.
 /// Their references are checked against `scenario`; errors name `file`.
+/// `source` is the file's, and not the scenario's (`Scenario::located`).
 pub fn load_proposals_str(
     text: &str,
+    source: SourceId,
     file: &str,
     limits: &YamlLimits,
     scenario: &Scenario,
 ) -> Result<Vec<Proposal>, Vec<Diagnostic>> {
     let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
-    let lines = LineIndex::new(text);
-    let mut cx = Cx::new(file, text, &lines, &mut diags);
+    // Validation meets the scenario's records too: their spans are located
+    // in its text, told apart from the proposals' by source.
+    let located = Arc::new(Located::new(source, text).over(scenario.located.clone()));
+    let mut cx = Cx::new(file, &located, &mut diags);
     let (entries, mapping) = root_entries(&mut cx, &root, "a mapping with `proposals:`");
-    let mut f = Fields::over(cx.loc(&root), entries, &records::PROPOSALS_FILE);
+    let mut f = Fields::over(cx.span(&root), entries, &records::PROPOSALS_FILE);
     let proposals = f.get(
         &mut cx,
         "proposals",
@@ -225,6 +245,7 @@ pub fn load_proposals_str(
     // combination is about these proposals: it is reported against their file.
     let mut combined = scenario.clone();
     combined.file = file.to_string();
+    combined.located = located.clone();
     combined.proposals = proposals.unwrap_or_default();
     validate::validate_with(&combined, &partials, &mut diags);
     diag::sort_and_dedup(&mut diags);
@@ -250,40 +271,50 @@ struct Cx<'a> {
     partials: Vec<Partial>,
     /// The file's text, which every node's span is into.
     text: &'a str,
-    /// The lines of `text`, indexed once per file (shared by the pieces
-    /// of a long list decoded in parallel).
-    lines: &'a LineIndex,
+    /// The text and its lines, indexed once per file (shared by the pieces
+    /// of a long list decoded in parallel, and kept by the scenario).
+    located: &'a Arc<Located>,
     /// The last place located: nodes come in file order, so many on one
     /// long line (a flow list) each count on from the previous one.
     cursor: Cursor,
 }
 
 impl<'a> Cx<'a> {
-    fn new(
-        file: &'a str,
-        text: &'a str,
-        lines: &'a LineIndex,
-        diags: &'a mut Vec<Diagnostic>,
-    ) -> Self {
+    fn new(file: &'a str, located: &'a Arc<Located>, diags: &'a mut Vec<Diagnostic>) -> Self {
         Cx {
             file,
             diags,
             refs: Vec::new(),
             partials: Vec::new(),
-            text,
-            lines,
+            text: located.text(),
+            located,
             cursor: Cursor::default(),
         }
     }
 
-    /// The line and column `node` starts at.
+    /// Where `node` is, in this file.
+    fn span(&self, node: &Node) -> Span {
+        Span {
+            source: self.located.source,
+            ..node.span
+        }
+    }
+
+    /// The line and column `node` starts at, for a diagnostic.
     fn loc(&self, node: &Node) -> Loc {
         self.at(node.span.start())
     }
 
+    /// The line and column `span` (of this file) starts at.
+    fn loc_of(&self, span: Span) -> Loc {
+        self.at(span.start())
+    }
+
     /// The line and column of byte `offset` of the text.
     fn at(&self, offset: usize) -> Loc {
-        self.lines.loc_from(self.text, offset, &self.cursor)
+        self.located
+            .lines()
+            .loc_from(self.text, offset, &self.cursor)
     }
 
     /// Where each byte of a scalar's value (and its end) was written, for a
@@ -388,7 +419,7 @@ impl<'a> Cx<'a> {
 /// the keys the table does not list, and the required ones that are absent.
 struct Fields<'n> {
     record: &'static Record,
-    loc: Loc,
+    span: Span,
     entries: &'n [(Node<'n>, Node<'n>)],
     used: Vec<bool>,
     /// Required keys that are absent; reported by `finish` unless a misspelt
@@ -406,7 +437,7 @@ impl<'n> Fields<'n> {
     /// `None` (and a `wrong-type` error) when `node` is not a mapping.
     fn new(cx: &mut Cx, node: &'n Node<'n>, record: &'static Record) -> Option<Self> {
         match &node.value {
-            Value::Map(entries) => Some(Self::over(cx.loc(node), entries, record)),
+            Value::Map(entries) => Some(Self::over(cx.span(node), entries, record)),
             _ => {
                 let what = record.what;
                 cx.wrong_type(node, &format!("{what} (a mapping of `key: value`)"));
@@ -415,10 +446,10 @@ impl<'n> Fields<'n> {
         }
     }
 
-    fn over(loc: Loc, entries: &'n [(Node<'n>, Node<'n>)], record: &'static Record) -> Self {
+    fn over(span: Span, entries: &'n [(Node<'n>, Node<'n>)], record: &'static Record) -> Self {
         Fields {
             record,
-            loc,
+            span,
             entries,
             used: vec![false; entries.len()],
             missing: Vec::new(),
@@ -538,7 +569,11 @@ impl<'n> Fields<'n> {
         }
         for key in &self.missing {
             if !explained.contains(key) {
-                cx.error(Code::MissingKey, self.loc, format!("{what} needs `{key}`"));
+                cx.error(
+                    Code::MissingKey,
+                    cx.loc_of(self.span),
+                    format!("{what} needs `{key}`"),
+                );
             }
         }
         !self.failed
@@ -566,7 +601,7 @@ fn check_period(cx: &mut Cx, from: &Option<At<Date>>, until: &Option<At<Date>>) 
         let diagnostic = cx
             .diagnostic(
                 Code::UntilBeforeFrom,
-                until.loc,
+                cx.loc_of(until.span),
                 format!("`until: {}` is before `from: {}`", until.value, from.value),
             )
             .with_width(until.value.to_string().len())
@@ -616,7 +651,7 @@ fn def_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
             .with_help("an id starts with a letter and has only letters, digits, `_`, `.` and `-`");
         cx.push(diagnostic);
     }
-    Some(At::new(text.to_string(), cx.loc(node)))
+    Some(At::new(text.to_string(), cx.span(node)))
 }
 
 /// Whether `text` matches `[A-Za-z][A-Za-z0-9_.-]*`.
@@ -633,7 +668,7 @@ fn reference(want: Want) -> impl FnOnce(&mut Cx, &Node) -> Option<At<String>> {
             cx.wrong_type(node, &format!("{} id", want.noun_with_article()));
             return None;
         };
-        let id = At::new(text.to_string(), cx.loc(node));
+        let id = At::new(text.to_string(), cx.span(node));
         cx.refs.push(Ref {
             want,
             id: id.clone(),
@@ -656,10 +691,10 @@ fn decode_in_pieces<T: Send>(
 ) -> Vec<T> {
     let workers = crate::parallel::cores();
     let size = items.len().div_ceil(workers.max(1)).max(1);
-    let (file, text, lines) = (cx.file, cx.text, cx.lines);
+    let (file, located) = (cx.file, cx.located);
     let decode = move |piece: &[Node]| {
         let mut diags = Vec::new();
-        let mut piece_cx = Cx::new(file, text, lines, &mut diags);
+        let mut piece_cx = Cx::new(file, located, &mut diags);
         let decoded: Vec<T> = piece
             .iter()
             .filter_map(|n| item(&mut piece_cx, n))
@@ -702,7 +737,7 @@ fn text(cx: &mut Cx, node: &Node) -> Option<String> {
 /// A string kept with its location (claims, rule ids).
 fn located_text(cx: &mut Cx, node: &Node) -> Option<At<String>> {
     match &node.value {
-        Value::Str(s) => Some(At::new(s.to_string(), cx.loc(node))),
+        Value::Str(s) => Some(At::new(s.to_string(), cx.span(node))),
         _ => {
             cx.wrong_type(node, "a text");
             None
@@ -728,7 +763,7 @@ fn rule_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
         cx.push(diagnostic);
         return None;
     }
-    Some(At::new(text.to_string(), cx.loc(node)))
+    Some(At::new(text.to_string(), cx.span(node)))
 }
 
 /// `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or a year written as a YAML integer.
@@ -742,7 +777,7 @@ fn date(cx: &mut Cx, node: &Node) -> Option<At<Date>> {
         }
     };
     match Date::parse(&written) {
-        Ok(d) => Some(At::new(d, cx.loc(node))),
+        Ok(d) => Some(At::new(d, cx.span(node))),
         Err(DateError::Malformed) => {
             let diagnostic = cx
                 .diagnostic(
@@ -818,7 +853,7 @@ fn word<T>(
             return None;
         };
         if let Some(value) = from_word(text) {
-            return Some(At::new(value, cx.loc(node)));
+            return Some(At::new(value, cx.span(node)));
         }
         let help = match diag::nearest(text, all.iter().copied()) {
             Some(near) => format!("did you mean `{near}`?"),
@@ -894,7 +929,7 @@ fn state_pair(cx: &mut Cx, node: &Node) -> Option<[At<String>; 2]> {
         let diagnostic = cx
             .diagnostic(
                 Code::SameState,
-                b.loc,
+                cx.loc_of(b.span),
                 format!(
                     "a relation is between two different states, but both are `{}`",
                     b.value
@@ -966,7 +1001,7 @@ fn list<T: Send>(
 /// One id, or a list of ids.
 fn subjects(cx: &mut Cx, node: &Node) -> Option<Vec<At<String>>> {
     let one = |cx: &mut Cx, node: &Node| match &node.value {
-        Value::Str(s) => Some(At::new(s.to_string(), cx.loc(node))),
+        Value::Str(s) => Some(At::new(s.to_string(), cx.span(node))),
         _ => {
             cx.wrong_type(node, "an id");
             None
@@ -1006,8 +1041,8 @@ fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
             "a scenario (a mapping with `scenario:`, `states:`, ...)",
         ),
     };
-    let loc = cx.loc(root);
-    let mut f = Fields::over(loc, entries, &records::SCENARIO);
+    let span = cx.span(root);
+    let mut f = Fields::over(span, entries, &records::SCENARIO);
     let id = f.get(cx, "scenario", def_id);
     let title = f.get(cx, "title", text);
     let as_of = f.get(cx, "as_of", date);
@@ -1033,8 +1068,9 @@ fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
     let _clean = f.finish_root(cx, mapping);
     Scenario {
         file: cx.file.to_string(),
+        located: cx.located.clone(),
         // A missing id is reported; the placeholder never leaves `load_str`.
-        id: id.unwrap_or_else(|| At::new(String::new(), loc)),
+        id: id.unwrap_or_else(|| At::new(String::new(), span)),
         title,
         as_of,
         sources: sources.unwrap_or_default(),
@@ -1076,18 +1112,18 @@ fn salvaged_id(cx: &Cx, f: &Fields, id: &Option<At<String>>) -> Option<At<String
                 value: Value::Str(s),
                 ..
             },
-        ) => Some(At::new(s.to_string(), cx.loc(node))),
+        ) => Some(At::new(s.to_string(), cx.span(node))),
         _ => None,
     })
 }
 
-fn partial(kind: RecordKind, id: Option<At<String>>, loc: Loc) -> Partial {
+fn partial(kind: RecordKind, id: Option<At<String>>, span: Span) -> Partial {
     Partial {
         kind,
         id,
         state: None,
         refs: Vec::new(),
-        loc,
+        span,
     }
 }
 
@@ -1105,10 +1141,10 @@ fn source(cx: &mut Cx, node: &Node) -> Option<Source> {
         title,
         date,
         url,
-        loc: f.loc,
+        span: f.span,
     });
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Source, salvaged, f.loc)
+        partial(RecordKind::Source, salvaged, f.span)
     });
     record
 }
@@ -1132,10 +1168,10 @@ fn state(cx: &mut Cx, node: &Node) -> Option<State> {
         nuncio_precedence: nuncio_precedence.unwrap_or(false),
         commonwealth: commonwealth.unwrap_or(false),
         source,
-        loc: f.loc,
+        span: f.span,
     });
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::State, salvaged, f.loc)
+        partial(RecordKind::State, salvaged, f.span)
     });
     record
 }
@@ -1163,13 +1199,13 @@ fn government(cx: &mut Cx, node: &Node) -> Option<Government> {
             until,
             default_recognition: default_recognition.map(|l| l.value),
             source,
-            loc: f.loc,
+            span: f.span,
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || Partial {
         state: salvaged_state,
-        ..partial(RecordKind::Government, salvaged, f.loc)
+        ..partial(RecordKind::Government, salvaged, f.span)
     });
     record
 }
@@ -1193,12 +1229,12 @@ fn recognition(cx: &mut Cx, node: &Node) -> Option<Recognition> {
             from,
             until,
             source,
-            loc: f.loc,
+            span: f.span,
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1235,12 +1271,12 @@ fn mission(cx: &mut Cx, node: &Node) -> Option<Mission> {
             staff: staff.unwrap_or_default(),
             heads: heads.unwrap_or_default(),
             source,
-            loc: f.loc,
+            span: f.span,
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Mission, salvaged, f.loc)
+        partial(RecordKind::Mission, salvaged, f.span)
     });
     record
 }
@@ -1259,10 +1295,10 @@ fn staff(cx: &mut Cx, node: &Node) -> Option<Staff> {
         from,
         until,
         source,
-        loc: f.loc,
+        span: f.span,
     });
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1290,10 +1326,10 @@ fn head(cx: &mut Cx, node: &Node) -> Option<Head> {
         exequatur,
         source,
         proposed: false,
-        loc: f.loc,
+        span: f.span,
     });
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1304,11 +1340,13 @@ fn credentials(cx: &mut Cx, node: &Node) -> Option<Credentials> {
     let to = f.get(cx, "to", reference(Want::Government));
     let on = f.get(cx, "on", date);
     let clean = f.finish(cx);
-    let record = to
-        .filter(|_| clean)
-        .map(|to| Credentials { to, on, loc: f.loc });
+    let record = to.filter(|_| clean).map(|to| Credentials {
+        to,
+        on,
+        span: f.span,
+    });
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1330,12 +1368,12 @@ fn relation(cx: &mut Cx, node: &Node) -> Option<Relation> {
             from,
             until,
             source,
-            loc: f.loc,
+            span: f.span,
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1370,12 +1408,16 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
         let only = [
             (
                 "diplomats",
-                diplomats.as_ref().map(|d| (d.loc, d.value.to_string())),
+                diplomats
+                    .as_ref()
+                    .map(|d| (cx.loc_of(d.span), d.value.to_string())),
                 EventKind::Expulsion,
             ),
             (
                 "until",
-                until.as_ref().map(|d| (d.loc, d.value.to_string())),
+                until
+                    .as_ref()
+                    .map(|d| (cx.loc_of(d.span), d.value.to_string())),
                 EventKind::RecallForConsultations,
             ),
         ];
@@ -1411,7 +1453,7 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
         let diagnostic = cx
             .diagnostic(
                 Code::UntilBeforeFrom,
-                until.loc,
+                cx.loc_of(until.span),
                 format!("`until: {}` is before `on: {}`", until.value, on.value),
             )
             .with_width(until.value.to_string().len())
@@ -1431,19 +1473,19 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
             notice_days: notice_days.unwrap_or(0),
             until,
             source,
-            loc: f.loc,
+            span: f.span,
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Event, salvaged, f.loc)
+        partial(RecordKind::Event, salvaged, f.span)
     });
     record
 }
 
 /// A count kept with where it was written.
 fn located_count(cx: &mut Cx, node: &Node) -> Option<At<u32>> {
-    count(cx, node).map(|n| At::new(n, cx.loc(node)))
+    count(cx, node).map(|n| At::new(n, cx.span(node)))
 }
 
 fn proposal(cx: &mut Cx, node: &Node) -> Option<Proposal> {
@@ -1464,12 +1506,13 @@ fn proposal(cx: &mut Cx, node: &Node) -> Option<Proposal> {
             on,
             changes,
             source,
-            loc: f.loc,
+            span: f.span,
+            located: cx.located.clone(),
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Proposal, salvaged, f.loc)
+        partial(RecordKind::Proposal, salvaged, f.span)
     });
     record
 }
@@ -1511,7 +1554,7 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
         );
         return None;
     };
-    let loc = cx.loc(node);
+    let span = cx.span(node);
     let mut first: Option<Change> = None;
     let mut seen: Option<&str> = None;
     let mut unknown = false;
@@ -1555,27 +1598,27 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
         }
         // Every change is decoded, to report its errors; the first one is kept.
         let decoded = match name {
-            "appoint" => appoint(cx, value, loc),
+            "appoint" => appoint(cx, value, span),
             "recall" => mission_change(cx, value, &records::RECALL)
-                .map(|mission| Change::Recall { mission, loc }),
+                .map(|mission| Change::Recall { mission, span }),
             "close" => mission_change(cx, value, &records::CLOSE)
-                .map(|mission| Change::Close { mission, loc }),
+                .map(|mission| Change::Close { mission, span }),
             "open" => mission(cx, value).map(|m| Change::Open {
                 mission: Box::new(m),
-                loc,
+                span,
             }),
-            "relate" => relation(cx, value).map(|relation| Change::Relate { relation, loc }),
+            "relate" => relation(cx, value).map(|relation| Change::Relate { relation, span }),
             // Without a readable proposal date the proposal is dropped anyway.
             "event" => event_dated(
                 cx,
                 value,
-                Some(on.clone().unwrap_or_else(|| At::new(Date::EARLIEST, loc))),
+                Some(on.clone().unwrap_or_else(|| At::new(Date::EARLIEST, span))),
             )
             .map(|event| Change::Event {
                 event: Box::new(event),
-                loc,
+                span,
             }),
-            _ => recognition(cx, value).map(|recognition| Change::Recognize { recognition, loc }),
+            _ => recognition(cx, value).map(|recognition| Change::Recognize { recognition, span }),
         };
         if seen.is_none() {
             first = decoded;
@@ -1586,14 +1629,14 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
         let (last, rest) = CHANGE_KEYS.split_last().unwrap_or((&"", &[]));
         cx.error(
             Code::MissingKey,
-            loc,
+            cx.loc_of(span),
             format!("a change needs one of {} or `{last}`", words(rest)),
         );
     }
     first
 }
 
-fn appoint(cx: &mut Cx, node: &Node, loc: Loc) -> Option<Change> {
+fn appoint(cx: &mut Cx, node: &Node, span: Span) -> Option<Change> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::APPOINT)?;
     let mission = f.get(cx, "mission", reference(Want::Mission));
@@ -1606,12 +1649,12 @@ fn appoint(cx: &mut Cx, node: &Node, loc: Loc) -> Option<Change> {
                 proposed: true,
                 ..head
             },
-            loc,
+            span,
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1624,7 +1667,7 @@ fn mission_change(cx: &mut Cx, node: &Node, record: &'static Record) -> Option<A
     let clean = f.finish(cx);
     let mission = mission.filter(|_| clean);
     cx.settle(mark, mission.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     mission
 }
@@ -1643,10 +1686,10 @@ fn claim(cx: &mut Cx, node: &Node) -> Option<Claim> {
         claim,
         title,
         source,
-        loc: f.loc,
+        span: f.span,
     });
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1667,12 +1710,12 @@ fn waiver(cx: &mut Cx, node: &Node) -> Option<Waiver> {
             reason,
             until,
             source,
-            loc: f.loc,
+            span: f.span,
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1693,15 +1736,15 @@ mod tests {
     fn a_mission_record_decodes_or_reports() {
         let mut diags = Vec::new();
         let text = "{id: m, sender: A, receiver: B, kind: embassy, heads: [{rank: envoy}]}";
-        let lines = LineIndex::new(text);
-        let mut cx = Cx::new("t.yaml", text, &lines, &mut diags);
+        let located = Arc::new(Located::new(SourceId::NONE, text));
+        let mut cx = Cx::new("t.yaml", &located, &mut diags);
         let decoded = mission(&mut cx, &node(text));
         assert_eq!(decoded.map(|m| m.heads.len()), Some(1));
         assert!(diags.is_empty(), "{diags:?}");
 
         let text = "{id: m, sender: A, kind: embasy}";
-        let lines = LineIndex::new(text);
-        let mut cx = Cx::new("t.yaml", text, &lines, &mut diags);
+        let located = Arc::new(Located::new(SourceId::NONE, text));
+        let mut cx = Cx::new("t.yaml", &located, &mut diags);
         assert!(mission(&mut cx, &node(text)).is_none());
         let mut codes: Vec<_> = diags.iter().map(|d| d.code).collect();
         codes.sort();
@@ -1731,10 +1774,14 @@ mod tests {
             (&records::RELATION, |cx, n| drop(relation(cx, n))),
             (&records::EVENT, |cx, n| drop(event(cx, n))),
             (&records::EVENT_CHANGE, |cx, n| {
-                drop(event_dated(cx, n, Some(At::new(Date::EARLIEST, cx.loc(n)))))
+                drop(event_dated(
+                    cx,
+                    n,
+                    Some(At::new(Date::EARLIEST, cx.span(n))),
+                ))
             }),
             (&records::PROPOSAL, |cx, n| drop(proposal(cx, n))),
-            (&records::APPOINT, |cx, n| drop(appoint(cx, n, cx.loc(n)))),
+            (&records::APPOINT, |cx, n| drop(appoint(cx, n, cx.span(n)))),
             (&records::RECALL, |cx, n| {
                 drop(mission_change(cx, n, &records::RECALL))
             }),
@@ -1746,8 +1793,8 @@ mod tests {
         for (record, decode) in decoders {
             let text = every_key(record);
             let mut diags = Vec::new();
-            let lines = LineIndex::new(&text);
-            let mut cx = Cx::new("t.yaml", &text, &lines, &mut diags);
+            let located = Arc::new(Located::new(SourceId::NONE, &text));
+            let mut cx = Cx::new("t.yaml", &located, &mut diags);
             decode(&mut cx, &node(&text));
             let unknown: Vec<_> = diags
                 .iter()
