@@ -228,6 +228,59 @@ impl Located {
     }
 }
 
+/// Where a text embedded in a source was written: a claim's rule text in a
+/// YAML scalar. Its value's byte `i` was written at byte `start + i` of the
+/// source when the scalar is written as its value is (plain on one line,
+/// quoted without escapes); else (escapes, doubled quotes, folded lines,
+/// block scalars) `map` holds where each byte of the value, and its end,
+/// was written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Embedding {
+    pub start: u32,
+    pub map: Vec<u32>,
+}
+
+impl Embedding {
+    /// From where each byte of the value and its end were written: kept
+    /// only when it is not `start + i`.
+    pub fn from_map(start: usize, map: Vec<u32>) -> Self {
+        let start = map.first().map_or(start, |&s| s as usize);
+        let start = u32::try_from(start).unwrap_or(u32::MAX);
+        let plain = map
+            .iter()
+            .enumerate()
+            .all(|(i, &at)| u32::try_from(i).is_ok_and(|i| start.checked_add(i) == Some(at)));
+        Embedding {
+            start,
+            map: if plain { Vec::new() } else { map },
+        }
+    }
+
+    /// The byte of the source that byte `offset` of the value was written at
+    /// (past the value's end: counted on from its end).
+    pub fn offset(&self, offset: usize) -> usize {
+        match self.map.last() {
+            None => self.start as usize + offset,
+            Some(&end) => match self.map.get(offset) {
+                Some(&at) => at as usize,
+                None => end as usize + (offset + 1 - self.map.len()),
+            },
+        }
+    }
+
+    /// `span` of the value as a span of `source`: its start where its first
+    /// byte was written, its end after its last byte.
+    pub fn span(&self, source: SourceId, span: Span) -> Span {
+        let start = self.offset(span.start());
+        let end = if span.end > span.start {
+            self.offset(span.end() - 1) + 1
+        } else {
+            start
+        };
+        Span::of_source(source, start, end.max(start))
+    }
+}
+
 /// The last offset `LineIndex::loc_from` located, and its column.
 #[derive(Debug)]
 pub struct Cursor(std::cell::Cell<(usize, usize)>);

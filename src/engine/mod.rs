@@ -5,7 +5,7 @@ use crate::diag::Code;
 use crate::diag::{Diagnostic, Loc, Suggester, Work, sort_and_dedup};
 use crate::eval::run::{EvalError, RawFinding};
 use crate::eval::{Budget, Evaluator};
-use crate::lang::check::{CheckedExpr, Embedded, check_condition};
+use crate::lang::check::{CheckedExpr, FileText, check_condition};
 use crate::lang::parse::parse_expr;
 use crate::lang::ruleset::RuleSet;
 use crate::scenario::date::Date;
@@ -255,23 +255,19 @@ pub fn check_claims(scenario: &Scenario) -> Result<Vec<CheckedExpr>, Vec<Diagnos
     };
     let mut checked = Vec::new();
     let mut diagnostics = Vec::new();
+    // A claim's spans are moved onto its file, where they are located.
+    let file = FileText::new(&scenario.file, scenario.located.text());
+    let source = scenario.located.source;
     for claim in &scenario.expect {
         let text = claim.claim.value.as_str();
-        let locate = Embedded {
-            file: &scenario.file,
-            text,
-            start: scenario.loc(claim.claim.span),
-            places: &claim.places,
-        };
-        let expr = match parse_expr(text) {
+        let mut expr = match parse_expr(text) {
             Ok(expr) => expr,
             Err(error) => {
-                use crate::lang::check::Locate;
                 diagnostics.push(
                     Diagnostic::new(
                         Code::ClaimSyntax,
                         &scenario.file,
-                        locate.loc(error.offset),
+                        file.loc(claim.embedding.offset(error.offset)),
                         error.message,
                     )
                     .with_width(error.width),
@@ -279,7 +275,8 @@ pub fn check_claims(scenario: &Scenario) -> Result<Vec<CheckedExpr>, Vec<Diagnos
                 continue;
             }
         };
-        match check_condition(&expr, &locate, &ids, &near) {
+        expr.relocate(&|span| claim.embedding.span(source, span));
+        match check_condition(&expr, &file, &ids, &near) {
             Ok(c) => checked.push(c),
             Err(errors) => diagnostics.extend(errors),
         }

@@ -25,7 +25,7 @@ use super::yaml::{self, Node, Value, YamlLimits};
 use crate::diag::Code;
 use crate::diag::{self, Diagnostic, Loc};
 pub use crate::io::read::decode_utf8;
-use crate::source::{Cursor, Located, SourceId, Span};
+use crate::source::{Cursor, Embedding, Located, SourceId, Span};
 use std::sync::Arc;
 
 /// YAML text → validated Scenario, or every problem found (sorted by position, deduplicated).
@@ -317,50 +317,65 @@ impl<'a> Cx<'a> {
             .loc_from(self.text, offset, &self.cursor)
     }
 
-    /// Where each byte of a scalar's value (and its end) was written, for a
-    /// value that starts at `start`. Quotes and the line breaks and indentation
-    /// of a multi-line scalar are in the file but not in the value, so an
-    /// offset into the value is not a column offset from `start`. Empty when
-    /// the value cannot be matched to the text (escapes): callers fall back.
-    fn source_map(&mut self, start_byte: usize, value: &str) -> Vec<Loc> {
-        let start = self.at(start_byte);
-        let Some(rest) = self.text.get(start_byte..) else {
-            return Vec::new();
+    /// Where each byte of a scalar's value (and its end) was written, for
+    /// a value whose node starts at byte `start`. Quotes, the line breaks
+    /// and indentation of a multi-line scalar, doubled single quotes and
+    /// double-quoted escapes are in the file but not in the value, so an
+    /// offset into the value is not an offset from `start`. When the value
+    /// cannot be matched to the text (a tag before it, say), its bytes are
+    /// taken as written from `start`.
+    fn embedding(&self, start: usize, value: &str) -> Embedding {
+        let text = self.text;
+        let double = text.as_bytes().get(start) == Some(&b'"');
+        let single = text.as_bytes().get(start) == Some(&b'\'');
+        let Some(mut at) = (start <= text.len()).then_some(start) else {
+            return Embedding::from_map(start, Vec::new());
         };
-        let mut source = rest.chars().peekable();
-        let (mut line, mut column) = (start.line, start.column);
+        let next = |at: usize| text.get(at..).and_then(|rest| rest.chars().next());
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
         let mut map = Vec::with_capacity(value.len() + 1);
         for ch in value.chars() {
-            // Skip what the value leaves out: quotes, folded breaks, indentation.
             loop {
-                let Some(&next) = source.peek() else {
-                    return Vec::new();
+                let Some(written) = next(at) else {
+                    return Embedding::from_map(start, Vec::new());
                 };
-                let matches = next == ch || (ch.is_whitespace() && next.is_whitespace());
-                if matches {
+                if double && written == '\\' {
+                    let Some(escaped) = next(at + 1) else {
+                        return Embedding::from_map(start, Vec::new());
+                    };
+                    if matches!(escaped, '\n' | '\r') {
+                        // An escaped line break: nothing of the value.
+                        at += 1 + escaped.len_utf8();
+                        continue;
+                    }
+                    let digits = match escaped {
+                        'x' => 2,
+                        'u' => 4,
+                        'U' => 8,
+                        _ => 0,
+                    };
+                    map.extend(std::iter::repeat_n(offset(at), ch.len_utf8()));
+                    at += 1 + escaped.len_utf8() + digits;
                     break;
                 }
-                if !(next.is_whitespace() || next == '"' || next == '\'') {
-                    return Vec::new();
+                if written == ch || (ch.is_whitespace() && written.is_whitespace()) {
+                    map.extend(std::iter::repeat_n(offset(at), ch.len_utf8()));
+                    at += written.len_utf8();
+                    // A quote doubled in a single-quoted scalar is one of the value.
+                    if ch == '\'' && single && next(at) == Some('\'') {
+                        at += 1;
+                    }
+                    break;
                 }
-                source.next();
-                (line, column) = if next == '\n' {
-                    (line + 1, 1)
-                } else {
-                    (line, column + 1)
-                };
-            }
-            map.extend(std::iter::repeat_n(Loc::new(line, column), ch.len_utf8()));
-            if let Some(next) = source.next() {
-                (line, column) = if next == '\n' {
-                    (line + 1, 1)
-                } else {
-                    (line, column + 1)
-                };
+                // Skip what the value leaves out: quotes, folded breaks, indentation.
+                if !(written.is_whitespace() || written == '"' || written == '\'') {
+                    return Embedding::from_map(start, Vec::new());
+                }
+                at += written.len_utf8();
             }
         }
-        map.push(Loc::new(line, column));
-        map
+        map.push(offset(at));
+        Embedding::from_map(start, map)
     }
 
     /// The plain scalar written at byte `at`, if it looks like one that YAML
@@ -1682,7 +1697,7 @@ fn claim(cx: &mut Cx, node: &Node) -> Option<Claim> {
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
     let record = claim.filter(|_| clean).map(|(claim, claim_start)| Claim {
-        places: cx.source_map(claim_start, &claim.value),
+        embedding: cx.embedding(claim_start, &claim.value),
         claim,
         title,
         source,
@@ -1730,6 +1745,34 @@ mod tests {
             value: Value::Str(d.message.into()),
             span: crate::source::Span::default(),
         })
+    }
+
+    /// Each byte of a claim's value maps to where it was written, in every
+    /// scalar style; a value written as it is keeps no map.
+    #[test]
+    fn a_scalars_bytes_map_to_where_they_were_written() {
+        let embedding = |text: &str, start: usize, value: &str| {
+            let located = Arc::new(Located::new(SourceId::NONE, text));
+            let mut diags = Vec::new();
+            let cx = Cx::new("t.yaml", &located, &mut diags);
+            cx.embedding(start, value)
+        };
+        let plain = embedding("claim: a == b\n", 7, "a == b");
+        assert_eq!((plain.start, plain.map.len()), (7, 0));
+        assert_eq!(plain.offset(5), 12);
+        let quoted = embedding("claim: \"a == b\"\n", 7, "a == b");
+        assert_eq!((quoted.start, quoted.map.len()), (8, 0));
+        // `''` is one quote; `\t` and `\x41` are one character each.
+        let single = embedding("c: 'it''s X'\n", 3, "it's X");
+        assert_eq!(single.offset(2), 6);
+        assert_eq!(single.offset(5), 10);
+        let double = embedding("c: \"a\\tb\\x41 X\"\n", 3, "a\tbA X");
+        assert_eq!(double.offset(1), 5);
+        assert_eq!(double.offset(3), 8);
+        assert_eq!(double.offset(5), 13);
+        assert_eq!(double.offset(6), 14, "the end");
+        let folded = embedding("c: >\n  a\n  b\n", 7, "a b");
+        assert_eq!((folded.offset(0), folded.offset(2)), (7, 11));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::date::Date;
 use crate::diag::Loc;
-use crate::source::{Located, Span};
+use crate::source::{Embedding, Located, Span};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -380,11 +380,10 @@ pub struct Claim {
     pub title: Option<String>,
     pub source: Option<At<String>>,
     pub span: Span,
-    /// Where each byte of the claim's text was written in the file (and its
-    /// end), when quotes or line breaks make it differ from `claim.span` plus
-    /// the offset; empty when unknown.
+    /// Where the claim's text was written in the file, byte by byte (its
+    /// AST is moved onto the file through it: `engine::check_claims`).
     #[serde(skip)]
-    pub places: Vec<Loc>,
+    pub embedding: Embedding,
 }
 
 #[derive(Debug, Clone, Serialize)]
