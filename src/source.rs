@@ -191,7 +191,8 @@ impl LineIndex {
 pub struct Located {
     pub source: SourceId,
     text: String,
-    lines: LineIndex,
+    /// Built when a place is first located (most scenarios have no error).
+    lines: std::sync::OnceLock<LineIndex>,
     base: Option<std::sync::Arc<Located>>,
 }
 
@@ -200,7 +201,7 @@ impl Located {
         Located {
             source,
             text: text.to_string(),
-            lines: LineIndex::new(text),
+            lines: std::sync::OnceLock::new(),
             base: None,
         }
     }
@@ -216,14 +217,14 @@ impl Located {
     }
 
     pub fn lines(&self) -> &LineIndex {
-        &self.lines
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// The line and column `span` starts at.
     pub fn loc(&self, span: Span) -> Loc {
         match &self.base {
             Some(base) if span.source != self.source => base.loc(span),
-            _ => self.lines.loc(&self.text, span.start()),
+            _ => self.lines().loc(&self.text, span.start()),
         }
     }
 }
