@@ -24,7 +24,8 @@ impl Default for SourceId {
 
 /// Byte offsets `[start, end)` into one source's text. Offsets are `u32`: a
 /// text is at most `YamlLimits::max_bytes` (64 MiB), far below 4 GiB.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+/// Ordered by source, then start: within one text, as its places read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, Serialize)]
 pub struct Span {
     #[serde(skip)]
     pub source: SourceId,
@@ -57,6 +58,14 @@ impl Span {
             source: self.source,
             start: self.start.min(other.start),
             end: self.end.max(other.end),
+        }
+    }
+
+    /// The span `[start, end)` of `source`.
+    pub fn of_source(source: SourceId, start: usize, end: usize) -> Span {
+        Span {
+            source,
+            ..Span::new(start, end)
         }
     }
 
@@ -170,6 +179,106 @@ impl LineIndex {
     fn line_of(&self, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|s| *s <= offset).max(1);
         (line, self.starts.get(line - 1).copied().unwrap_or(0))
+    }
+}
+
+/// A scenario's text and its line index, for the stages that still turn a
+/// span into a line and column before the renderers do (validation, the
+/// engine's findings and evidence; issue 10 moves this to the renderers,
+/// through `io::Sources`). `base` locates the spans of another source: a
+/// proposals file checked against a scenario holds the scenario's text.
+#[derive(Debug, Default)]
+pub struct Located {
+    pub source: SourceId,
+    text: String,
+    /// Built when a place is first located (most scenarios have no error).
+    lines: std::sync::OnceLock<LineIndex>,
+    base: Option<std::sync::Arc<Located>>,
+}
+
+impl Located {
+    pub fn new(source: SourceId, text: &str) -> Self {
+        Located {
+            source,
+            text: text.to_string(),
+            lines: std::sync::OnceLock::new(),
+            base: None,
+        }
+    }
+
+    /// This text, and `base` for spans of another source.
+    pub fn over(mut self, base: std::sync::Arc<Located>) -> Self {
+        self.base = Some(base);
+        self
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    /// The line and column `span` starts at.
+    pub fn loc(&self, span: Span) -> Loc {
+        match &self.base {
+            Some(base) if span.source != self.source => base.loc(span),
+            _ => self.lines().loc(&self.text, span.start()),
+        }
+    }
+}
+
+/// Where a text embedded in a source was written: a claim's rule text in a
+/// YAML scalar. Its value's byte `i` was written at byte `start + i` of the
+/// source when the scalar is written as its value is (plain on one line,
+/// quoted without escapes); else (escapes, doubled quotes, folded lines,
+/// block scalars) `map` holds where each byte of the value, and its end,
+/// was written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Embedding {
+    pub start: u32,
+    pub map: Vec<u32>,
+}
+
+impl Embedding {
+    /// From where each byte of the value and its end were written: kept
+    /// only when it is not `start + i`.
+    pub fn from_map(start: usize, map: Vec<u32>) -> Self {
+        let start = map.first().map_or(start, |&s| s as usize);
+        let start = u32::try_from(start).unwrap_or(u32::MAX);
+        let plain = map
+            .iter()
+            .enumerate()
+            .all(|(i, &at)| u32::try_from(i).is_ok_and(|i| start.checked_add(i) == Some(at)));
+        Embedding {
+            start,
+            map: if plain { Vec::new() } else { map },
+        }
+    }
+
+    /// The byte of the source that byte `offset` of the value was written at
+    /// (past the value's end: counted on from its end).
+    pub fn offset(&self, offset: usize) -> usize {
+        match self.map.last() {
+            None => self.start as usize + offset,
+            Some(&end) => match self.map.get(offset) {
+                Some(&at) => at as usize,
+                None => end as usize + (offset + 1 - self.map.len()),
+            },
+        }
+    }
+
+    /// `span` of the value as a span of `source`: its start where its first
+    /// byte was written, its end after its last byte.
+    pub fn span(&self, source: SourceId, span: Span) -> Span {
+        let start = self.offset(span.start());
+        let end = if span.end > span.start {
+            self.offset(span.end() - 1) + 1
+        } else {
+            start
+        };
+        Span::of_source(source, start, end.max(start))
     }
 }
 

@@ -775,6 +775,54 @@ fn quoted_and_multi_line_claims_are_located_where_written() {
         );
 }
 
+#[test]
+fn claims_with_escapes_and_block_claims_are_located_in_the_file() {
+    // Synthetic: an unknown id after double-quoted escapes (each written
+    // longer than its character), in a literal block claim and in a folded
+    // one: each is underlined where it is written, not at its offset in the
+    // claim's text.
+    let escaped = r#"  - claim: "count(m in missions where\tm.receiver\x20== AFGG) == 1""#;
+    let text = format!(
+        "{CLEAN}expect:\n\
+         {escaped}\n\
+         \x20 - claim: |\n\
+         \x20     count(m in missions\n\
+         \x20     where m.receiver == AFGH) == 1\n\
+         \x20 - claim: >\n\
+         \x20     exists(m in missions where m.receiver ==\n\
+         \x20     AFGI)\n"
+    );
+    let file = scenario("claim-escapes", &text);
+    let column = escaped.find("AFGG").unwrap() + 1;
+    parity(&["check", &file])
+        .exits(2)
+        .stdout_empty()
+        .located(
+            "unknown-id",
+            "no record has the id `AFGG` (expected a state id)",
+            (&file, 23, column),
+            escaped,
+            4,
+            Some("did you mean `AFG`?"),
+        )
+        .located(
+            "unknown-id",
+            "no record has the id `AFGH` (expected a state id)",
+            (&file, 26, 27),
+            "      where m.receiver == AFGH) == 1",
+            4,
+            Some("did you mean `AFG`?"),
+        )
+        .located(
+            "unknown-id",
+            "no record has the id `AFGI` (expected a state id)",
+            (&file, 29, 7),
+            "      AFGI)",
+            4,
+            Some("did you mean `AFG`?"),
+        );
+}
+
 // ---------------------------------------------------------------------------
 // 11. Waivers
 

@@ -187,7 +187,7 @@ fn every_version_2_key_loads() {
     assert!(!s.states[1].commonwealth, "the default is false");
     let power = s.missions[1].protecting_power.as_ref().unwrap();
     assert_eq!(power.value, "EAS");
-    assert_eq!(power.loc, loc_of(BASE, "EAS\n"));
+    assert_eq!(s.loc(power.span), loc_of(BASE, "EAS\n"));
     let exequatur = s.missions[1].heads[0].exequatur.as_ref().unwrap();
     assert_eq!(exequatur.value.to_string(), "2019-02");
     assert!(s.missions[0].heads[0].exequatur.is_none());
@@ -902,7 +902,7 @@ fn the_world_answers_for_a_pair_in_either_order() {
         let (a, b) = (world.sym(a).unwrap(), world.sym(b).unwrap());
         (
             world.relation_status(a, b),
-            world.relation(b, a).map(|r| r.record.loc.line),
+            world.relation(b, a).map(|r| s.loc(r.record.span).line),
         )
     };
     use RelationStatus::{Established, Severed};

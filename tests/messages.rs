@@ -110,7 +110,14 @@ fn rule_test_files_and_their_scenarios_report_a_wrong_root_once() {
 fn a_proposals_file_that_is_a_list_is_one_error() {
     let limits = YamlLimits::default();
     let scenario = load_str("scenario: t\n", "s.yaml", &limits).unwrap();
-    let diags = load_proposals_str("\n- id: p\n", "t.yaml", &limits, &scenario).unwrap_err();
+    let diags = load_proposals_str(
+        "\n- id: p\n",
+        parity::source::SourceId(0),
+        "t.yaml",
+        &limits,
+        &scenario,
+    )
+    .unwrap_err();
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_diag(
         &diags[0],
@@ -151,9 +158,9 @@ fn no_diagnostic_is_ever_at_line_or_column_0() {
     assert_eq!(Loc::new(0, 0), Loc::new(1, 1));
     // The root node itself is located, by both readers.
     let tree = yaml::parse("# c\nscenario: t\n", "t.yaml", &limits).unwrap();
-    assert_eq!(tree.loc, Loc::new(2, 1));
+    assert_eq!(tree.span.start, 4, "line 2, column 1");
     let tree = yaml::parse_full("# c\nscenario: t\n", "t.yaml", &limits).unwrap();
-    assert_eq!(tree.loc, Loc::new(2, 1));
+    assert_eq!(tree.span.start, 4, "line 2, column 1");
 }
 
 // ---------------------------------------------------------------------------

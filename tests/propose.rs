@@ -181,7 +181,14 @@ fn a_timeline_window_clips_the_periods() {
 fn proposals_can_come_from_a_separate_file() {
     let s = scenario();
     let text = "# synthetic: a desk officer's what-if\nproposals:\n  - id: kaz-sends-envoy\n    on: 2024-10-01\n    changes:\n      - appoint: { mission: kaz-in-afg, head: { rank: envoy, agrement: 2024-09-20, credentials: { to: islamic-emirate } } }\n";
-    let extra = load_proposals_str(text, "what-if.yaml", &YamlLimits::default(), &s).unwrap();
+    let extra = load_proposals_str(
+        text,
+        parity::source::SourceId(0),
+        "what-if.yaml",
+        &YamlLimits::default(),
+        &s,
+    )
+    .unwrap();
     let report = propose(
         &s,
         &extra,
@@ -204,7 +211,14 @@ fn proposals_can_come_from_a_separate_file() {
 fn a_proposal_on_a_missing_mission_is_a_located_input_error() {
     let s = scenario();
     let text = "proposals:\n  - id: p\n    on: 2024-10-01\n    changes:\n      - appoint: { mission: kaz-in-afgg, head: { rank: envoy } }\n";
-    let errors = load_proposals_str(text, "what-if.yaml", &YamlLimits::default(), &s).unwrap_err();
+    let errors = load_proposals_str(
+        text,
+        parity::source::SourceId(0),
+        "what-if.yaml",
+        &YamlLimits::default(),
+        &s,
+    )
+    .unwrap_err();
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert_eq!(errors[0].code, "unknown-id");
     assert_eq!(errors[0].file, "what-if.yaml");
@@ -220,7 +234,14 @@ fn a_change_that_overlaps_heads_is_an_input_error() {
     let s = scenario();
     // The new head claims to start before the proposal's date, while the Afghan chargé is in office.
     let text = "proposals:\n  - id: p\n    on: 2024-10-01\n    changes:\n      - appoint: { mission: afg-in-kaz, head: { rank: ambassador, from: 2024-01-01 } }\n";
-    let extra = load_proposals_str(text, "what-if.yaml", &YamlLimits::default(), &s).unwrap();
+    let extra = load_proposals_str(
+        text,
+        parity::source::SourceId(0),
+        "what-if.yaml",
+        &YamlLimits::default(),
+        &s,
+    )
+    .unwrap();
     let errors = propose(
         &s,
         &extra,

@@ -318,7 +318,14 @@ fn the_plain_and_the_mapping_form_load_alike() {
         t.cases[0]
             .fires
             .iter()
-            .map(|e| (e.subject.clone(), e.count, e.message.clone(), e.loc.line))
+            .map(|e| {
+                (
+                    e.subject.clone(),
+                    e.count,
+                    e.message.clone(),
+                    t.located.loc(e.span).line,
+                )
+            })
             .collect::<Vec<_>>()
     };
     let ids = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();

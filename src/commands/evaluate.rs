@@ -124,7 +124,7 @@ pub fn propose(
             let name = source.name.clone();
             let id = session.sources.add(source);
             let text = session.sources.get(id).map_or("", |s| s.text.as_str());
-            match crate::scenario::load::load_proposals_str(text, &name, &limits, &scenario) {
+            match crate::scenario::load::load_proposals_str(text, id, &name, &limits, &scenario) {
                 Ok(proposals) => (proposals, name),
                 Err(diagnostics) => {
                     session.print(&diagnostics);

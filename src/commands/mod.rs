@@ -229,7 +229,7 @@ impl Session {
         let Some(source) = self.sources.get(id) else {
             return Err(Exit::InputError);
         };
-        match crate::scenario::load::load_str(&source.text, &source.name, limits) {
+        match crate::scenario::load::load_source(&source.text, id, &source.name, limits) {
             Ok(scenario) => Ok(scenario),
             Err(diagnostics) => {
                 let name = source.name.clone();

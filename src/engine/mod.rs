@@ -5,7 +5,7 @@ use crate::diag::Code;
 use crate::diag::{Diagnostic, Loc, Suggester, Work, sort_and_dedup};
 use crate::eval::run::{EvalError, RawFinding};
 use crate::eval::{Budget, Evaluator};
-use crate::lang::check::{CheckedExpr, Embedded, check_condition};
+use crate::lang::check::{CheckedExpr, FileText, check_condition};
 use crate::lang::parse::parse_expr;
 use crate::lang::ruleset::RuleSet;
 use crate::scenario::date::Date;
@@ -132,12 +132,12 @@ impl<'s> Prepared<'s> {
                     holds,
                     source: claim.source.as_ref().map(|s| s.value.clone()),
                     claim: claim.claim.value.clone(),
-                    location: location(&scenario.file, claim.claim.loc),
+                    location: location(&scenario.file, scenario.loc(claim.claim.span)),
                 }),
                 Err(error) => errors.push(Diagnostic::new(
                     Code::EvaluationBudget,
                     &scenario.file,
-                    claim.claim.loc,
+                    scenario.loc(claim.claim.span),
                     format!("claim: {error}"),
                 )),
             }
@@ -216,7 +216,7 @@ pub fn evaluation_date(
                 Diagnostic::new(
                     Code::NoDate,
                     &scenario.file,
-                    scenario.id.loc,
+                    scenario.loc(scenario.id.span),
                     "the scenario has no `as_of` date and none was given",
                 )
                 .with_help("add `as_of: YYYY-MM-DD` to the scenario, or pass --as-of"),
@@ -255,23 +255,19 @@ pub fn check_claims(scenario: &Scenario) -> Result<Vec<CheckedExpr>, Vec<Diagnos
     };
     let mut checked = Vec::new();
     let mut diagnostics = Vec::new();
+    // A claim's spans are moved onto its file, where they are located.
+    let file = FileText::new(&scenario.file, scenario.located.text());
+    let source = scenario.located.source;
     for claim in &scenario.expect {
         let text = claim.claim.value.as_str();
-        let locate = Embedded {
-            file: &scenario.file,
-            text,
-            start: claim.claim.loc,
-            places: &claim.places,
-        };
-        let expr = match parse_expr(text) {
+        let mut expr = match parse_expr(text) {
             Ok(expr) => expr,
             Err(error) => {
-                use crate::lang::check::Locate;
                 diagnostics.push(
                     Diagnostic::new(
                         Code::ClaimSyntax,
                         &scenario.file,
-                        locate.loc(error.offset),
+                        file.loc(claim.embedding.offset(error.offset)),
                         error.message,
                     )
                     .with_width(error.width),
@@ -279,7 +275,8 @@ pub fn check_claims(scenario: &Scenario) -> Result<Vec<CheckedExpr>, Vec<Diagnos
                 continue;
             }
         };
-        match check_condition(&expr, &locate, &ids, &near) {
+        expr.relocate(&|span| claim.embedding.span(source, span));
+        match check_condition(&expr, &file, &ids, &near) {
             Ok(c) => checked.push(c),
             Err(errors) => diagnostics.extend(errors),
         }
@@ -310,7 +307,7 @@ fn check_waiver_rules(scenario: &Scenario, rules: &RuleSet) -> Result<(), Vec<Di
                 Diagnostic::new(
                     Code::UnknownRule,
                     &scenario.file,
-                    waiver.rule.loc,
+                    scenario.loc(waiver.rule.span),
                     format!("the waiver names no known rule `{}`", waiver.rule.value),
                 )
                 .with_width(waiver.rule.value.chars().count())
@@ -326,7 +323,7 @@ fn check_waiver_rules(scenario: &Scenario, rules: &RuleSet) -> Result<(), Vec<Di
                     Diagnostic::new(
                         Code::UnknownId,
                         &scenario.file,
-                        subject.loc,
+                        scenario.loc(subject.span),
                         format!(
                             "the waiver's subject `{}` is not an id in this scenario",
                             subject.value
@@ -382,7 +379,7 @@ fn apply_waivers(
                     waiver: WaiverInfo {
                         reason: w.reason.clone(),
                         until: w.until.as_ref().map(|u| u.value.to_string()),
-                        location: location(&scenario.file, w.loc),
+                        location: location(&scenario.file, scenario.loc(w.span)),
                     },
                 });
             }
@@ -415,7 +412,11 @@ fn apply_waivers(
             }
             None => continue,
         };
-        active.push(rule.finding(subject, message, location(&scenario.file, waiver.loc)));
+        active.push(rule.finding(
+            subject,
+            message,
+            location(&scenario.file, scenario.loc(waiver.span)),
+        ));
     }
     (active, waived)
 }

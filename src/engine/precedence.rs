@@ -99,7 +99,7 @@ pub fn precedence(
                 Diagnostic::new(
                     Code::UnknownId,
                     &scenario.file,
-                    scenario.id.loc,
+                    scenario.loc(scenario.id.span),
                     format!("the scenario has no state `{receiver}`"),
                 )
                 .suggest(receiver, ids),

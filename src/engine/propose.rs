@@ -273,7 +273,7 @@ pub fn suggest(
                 Diagnostic::new(
                     Code::UnknownId,
                     file,
-                    scenario.id.loc,
+                    scenario.loc(scenario.id.span),
                     format!("the scenario has no mission `{mission}`"),
                 )
                 .suggest(mission, ids),
@@ -292,7 +292,7 @@ pub fn suggest(
                     Diagnostic::new(
                         Code::UnknownId,
                         file,
-                        record.loc,
+                        scenario.loc(record.span),
                         format!("`{id}` is not a government of this scenario"),
                     )
                     .suggest(id, ids),
@@ -306,7 +306,7 @@ pub fn suggest(
             .map(|g| world.name(g).to_string()),
     };
     let between = between(scenario, record);
-    let loc = record.loc;
+    let span = record.span;
     let mut trials = Vec::new();
     let mut cache = BeforeCache::new();
     let prepared = Prepared::new(scenario, rules)?;
@@ -315,35 +315,36 @@ pub fn suggest(
         // chargé d'affaires a.i. is notified.
         let credentials = match (&government, rank.class()) {
             (Some(to), Some(_)) => Some(Credentials {
-                to: At::new(to.clone(), loc),
-                on: Some(At::new(on, loc)),
-                loc,
+                to: At::new(to.clone(), span),
+                on: Some(At::new(on, span)),
+                span,
             }),
             _ => None,
         };
         let head = Head {
             name: None,
-            rank: At::new(rank, loc),
-            from: Some(At::new(on, loc)),
+            rank: At::new(rank, span),
+            from: Some(At::new(on, span)),
             until: None,
             agrement: None,
             exequatur: None,
             credentials,
             source: None,
             proposed: true,
-            loc,
+            span,
         };
         let proposal = Proposal {
-            id: At::new(format!("appoint-{}", rank.word()), loc),
+            id: At::new(format!("appoint-{}", rank.word()), span),
             title: None,
-            on: At::new(on, loc),
+            on: At::new(on, span),
             changes: vec![Change::Appoint {
-                mission: At::new(mission.to_string(), loc),
+                mission: At::new(mission.to_string(), span),
                 head,
-                loc,
+                span,
             }],
             source: None,
-            loc,
+            span,
+            located: scenario.located.clone(),
         };
         let outcome = outcome(
             &prepared, rules, &proposal, file, options, fail_on, &mut cache,

@@ -118,7 +118,7 @@ fn rule_tests(
             Diagnostic::new(
                 Code::UnknownRule,
                 name,
-                tests.rule.loc,
+                tests.located.loc(tests.rule.span),
                 format!("the tests are for no known rule `{rule}`"),
             )
             .with_width(rule.chars().count())
@@ -149,10 +149,13 @@ fn rule_tests(
             name: format!("{rule}: {}", case.name),
             passed: detail.is_none(),
             detail,
-            location: Location {
-                file: name.to_string(),
-                line: case.loc.line,
-                column: case.loc.column,
+            location: {
+                let loc = case.scenario.loc(case.span);
+                Location {
+                    file: name.to_string(),
+                    line: loc.line,
+                    column: loc.column,
+                }
             },
         });
     }

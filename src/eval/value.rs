@@ -7,6 +7,7 @@ use crate::scenario::model::{EventKind, Level, MissionKind, Rank, RelationStatus
 use crate::scenario::world::{
     Entity, EventRow, GovernmentRow, MissionRow, RecognitionRow, RelationRow, StateRow, Sym, World,
 };
+use crate::source::Span;
 use std::fmt::Write as _;
 
 /// A value during evaluation. `Copy`, so binding and comparing cost nothing.
@@ -191,29 +192,39 @@ impl<'w, 's> Reader<'w, 's> {
             .map_or(Value::Null, |record| self.read(&record, field))
     }
 
-    /// Where a record was written.
+    /// The line and column a record was written at.
     pub fn loc(&self, record: &Record<'w, 's>) -> Loc {
+        self.world.scenario.loc(self.span(record))
+    }
+
+    /// The line and column a field of a record was written at (see `field_span`).
+    pub fn field_loc(&self, record: &Record<'w, 's>, field: Field) -> Loc {
+        self.world.scenario.loc(self.field_span(record, field))
+    }
+
+    /// Where a record was written.
+    pub fn span(&self, record: &Record<'w, 's>) -> Span {
         match record {
-            Record::Mission(m) => m.record.loc,
-            Record::Head(m) => m.head.map_or(m.record.loc, |h| h.loc),
+            Record::Mission(m) => m.record.span,
+            Record::Head(m) => m.head.map_or(m.record.span, |h| h.span),
             Record::Credentials(m) => m
                 .head
                 .and_then(|h| h.credentials.as_ref())
-                .map_or(m.record.loc, |c| c.loc),
-            Record::State(s) => s.record.loc,
-            Record::Government(g) => g.loc,
-            Record::Recognition(r) => r.record.loc,
-            Record::Relation(r) => r.record.loc,
-            Record::Event(e) => e.record.loc,
+                .map_or(m.record.span, |c| c.span),
+            Record::State(s) => s.record.span,
+            Record::Government(g) => g.span,
+            Record::Recognition(r) => r.record.span,
+            Record::Relation(r) => r.record.span,
+            Record::Event(e) => e.record.span,
         }
     }
 
     /// Where a field of a record was written: the value's own line where
     /// the model keeps it, else the record's.
-    pub fn field_loc(&self, record: &Record<'w, 's>, field: Field) -> Loc {
+    pub fn field_span(&self, record: &Record<'w, 's>, field: Field) -> Span {
         use crate::scenario::model::At;
-        fn at<T>(value: Option<&At<T>>) -> Option<Loc> {
-            value.map(|a| a.loc)
+        fn at<T>(value: Option<&At<T>>) -> Option<Span> {
+            value.map(|a| a.span)
         }
         let own = match (record, field) {
             (Record::Mission(m), field) => {
@@ -226,12 +237,12 @@ impl<'w, 's> Reader<'w, 's> {
                     Field::RunBy => at(r.run_by.as_ref()),
                     Field::From => at(r.from.as_ref()),
                     Field::Until => at(r.until.as_ref()),
-                    Field::Head => m.head.map(|h| h.loc),
+                    Field::Head => m.head.map(|h| h.span),
                     Field::ProtectingPower => at(r.protecting_power.as_ref()),
                     Field::Relation | Field::RelationStatus => m
                         .relation
                         .and_then(|i| self.world.relations.get(i as usize))
-                        .map(|row| row.record.status.loc),
+                        .map(|row| row.record.status.span),
                     Field::Staff => {
                         let date = self.world.date;
                         r.staff
@@ -244,7 +255,7 @@ impl<'w, 's> Reader<'w, 's> {
                                 )
                             })
                             .max_by_key(|s| s.from.as_ref().map(|d| d.value))
-                            .map(|s| s.loc)
+                            .map(|s| s.span)
                     }
                     Field::Source => at(r.source.as_ref()),
                     _ => None,
@@ -255,7 +266,7 @@ impl<'w, 's> Reader<'w, 's> {
                 Field::From => at(h.from.as_ref()),
                 Field::Until => at(h.until.as_ref()),
                 Field::Agrement => at(h.agrement.as_ref()),
-                Field::Credentials => h.credentials.as_ref().map(|c| c.loc),
+                Field::Credentials => h.credentials.as_ref().map(|c| c.span),
                 Field::Exequatur => at(h.exequatur.as_ref()),
                 Field::Source => at(h.source.as_ref()),
                 _ => None,
@@ -308,7 +319,7 @@ impl<'w, 's> Reader<'w, 's> {
             }
             _ => None,
         };
-        own.unwrap_or_else(|| self.loc(record))
+        own.unwrap_or_else(|| self.span(record))
     }
 
     /// Reads `field` of `record`; `Null` where it is absent.

@@ -7,8 +7,8 @@
 use serde::Serialize;
 
 /// Every node's place: the source model's one span type, a byte range in
-/// one source (see `crate::source`). A claim's nodes are offsets into the
-/// claim's text, mapped to the file through `Claim::places`.
+/// one source (see `crate::source`). A claim's nodes, parsed from its text,
+/// are moved onto its file by `Expr::relocate`.
 pub use crate::source::Span;
 
 /// An identifier or name with its span.
@@ -72,6 +72,55 @@ pub struct Binding {
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
+}
+
+impl Expr {
+    /// Moves every span of the expression through `to` (a claim's spans,
+    /// offsets into its text, onto its scenario file).
+    pub fn relocate(&mut self, to: &dyn Fn(Span) -> Span) {
+        self.span = to(self.span);
+        match &mut self.kind {
+            ExprKind::Str(_)
+            | ExprKind::Num(_)
+            | ExprKind::Date(_)
+            | ExprKind::Bool(_)
+            | ExprKind::None
+            | ExprKind::Name(_) => {}
+            ExprKind::List(items) => items.iter_mut().for_each(|e| e.relocate(to)),
+            ExprKind::Not(e) => e.relocate(to),
+            ExprKind::And(a, b)
+            | ExprKind::Or(a, b)
+            | ExprKind::Compare {
+                left: a, right: b, ..
+            }
+            | ExprKind::Arith {
+                left: a, right: b, ..
+            }
+            | ExprKind::In {
+                item: a, list: b, ..
+            } => {
+                a.relocate(to);
+                b.relocate(to);
+            }
+            ExprKind::Call { func, args } => {
+                func.span = to(func.span);
+                args.iter_mut().for_each(|e| e.relocate(to));
+            }
+            ExprKind::Quantifier {
+                var,
+                collection,
+                filter,
+                term,
+                ..
+            } => {
+                var.span = to(var.span);
+                collection.span = to(collection.span);
+                for e in filter.iter_mut().chain(term.iter_mut()) {
+                    e.relocate(to);
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -169,13 +169,8 @@ pub struct CheckedExpr {
     pub slots: usize,
 }
 
-/// Maps byte offsets in the checked text to file locations.
-pub trait Locate {
-    fn file(&self) -> &str;
-    fn loc(&self, offset: usize) -> Loc;
-}
-
-/// Offsets into a whole rule file.
+/// The text a checked expression's spans are into (a rule file, or the
+/// scenario file a claim is written in), to locate its diagnostics.
 pub struct FileText<'a> {
     pub file: &'a str,
     pub text: &'a str,
@@ -193,13 +188,13 @@ impl<'a> FileText<'a> {
             cursor: crate::source::Cursor::default(),
         }
     }
-}
 
-impl Locate for FileText<'_> {
-    fn file(&self) -> &str {
+    pub fn file(&self) -> &str {
         self.file
     }
-    fn loc(&self, offset: usize) -> Loc {
+
+    /// The line and column of byte `offset` of the text.
+    pub fn loc(&self, offset: usize) -> Loc {
         let lines = self
             .lines
             .get_or_init(|| crate::source::LineIndex::new(self.text));
@@ -207,37 +202,10 @@ impl Locate for FileText<'_> {
     }
 }
 
-/// Offsets into an expression embedded in another file (a claim in a scenario).
-pub struct Embedded<'a> {
-    pub file: &'a str,
-    pub text: &'a str,
-    pub start: Loc,
-    /// Where each byte of `text` (and its end) was written, when known; else
-    /// `text` is taken to be written as is from `start`.
-    pub places: &'a [Loc],
-}
-
-impl Locate for Embedded<'_> {
-    fn file(&self) -> &str {
-        self.file
-    }
-    fn loc(&self, offset: usize) -> Loc {
-        if let Some(place) = self.places.get(offset) {
-            return *place;
-        }
-        let inner = crate::diag::loc_at(self.text, offset);
-        if inner.line == 1 {
-            Loc::new(self.start.line, self.start.column + inner.column - 1)
-        } else {
-            Loc::new(self.start.line + inner.line - 1, inner.column)
-        }
-    }
-}
-
 /// Checks one parsed rule. `source` is the rule file's text.
 pub fn check_rule(
     rule: &ast::Rule,
-    locate: &dyn Locate,
+    locate: &FileText,
     source: &str,
 ) -> Result<CheckedRule, Vec<Diagnostic>> {
     let mut checker = Checker::new(locate, None);
@@ -366,7 +334,7 @@ pub type Near<'a> = dyn Fn(&str) -> Option<String> + 'a;
 /// `near` offers for it (one index of the ids serves all of a file's claims).
 pub fn check_condition(
     expr: &ast::Expr,
-    locate: &dyn Locate,
+    locate: &FileText,
     ids: &HashSet<&str>,
     near: &Near<'_>,
 ) -> Result<CheckedExpr, Vec<Diagnostic>> {
@@ -408,7 +376,7 @@ enum Typed {
 }
 
 struct Checker<'a> {
-    locate: &'a dyn Locate,
+    locate: &'a FileText<'a>,
     /// The scenario's ids, when checking a claim.
     ids: Option<&'a HashSet<&'a str>>,
     /// The id nearest to an unknown one, when checking a claim.
@@ -424,7 +392,7 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
-    fn new(locate: &'a dyn Locate, ids: Option<&'a HashSet<&'a str>>) -> Self {
+    fn new(locate: &'a FileText<'a>, ids: Option<&'a HashSet<&'a str>>) -> Self {
         Checker {
             locate,
             ids,

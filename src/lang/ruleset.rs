@@ -113,7 +113,6 @@ impl RuleSet {
         let locate = FileText::new(file, text);
         for rule in &parsed.rules {
             if let Some((first_file, first_line)) = self.defined.get(&rule.id.name) {
-                use super::check::Locate;
                 let loc = locate.loc(rule.id.span.start());
                 diagnostics.push(
                     Diagnostic::new(

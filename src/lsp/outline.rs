@@ -74,7 +74,7 @@ impl Outline {
                 continue;
             };
             match (table_key.ty, &value.value) {
-                (Yaml::Id, _) => id = scalar(value).map(|v| (v, value.loc)),
+                (Yaml::Id, _) => id = scalar(value).map(|v| (v, text.loc(value.span.start()))),
                 (Yaml::List(inner), Value::Seq(items)) => {
                     for item in items {
                         self.record(text, item, inner);

@@ -6,7 +6,8 @@ use super::date::{Date, in_force};
 use super::model::{At, Change, Head, Proposal, Scenario};
 use super::validate;
 use crate::diag::Code;
-use crate::diag::{Diagnostic, Loc};
+use crate::diag::Diagnostic;
+use crate::source::Span;
 
 /// The scenario with the proposal's changes made on `proposal.on`.
 /// `file` names the file the proposal was written in.
@@ -18,9 +19,11 @@ pub fn apply(
     let on = proposal.on.value;
     let mut next = scenario.clone();
     next.proposals.clear();
+    // The proposal's text, which also locates the scenario's spans.
+    next.located = proposal.located.clone();
     let mut errors = Vec::new();
     for change in &proposal.changes {
-        if let Err(error) = make(&mut next, change, on, file) {
+        if let Err(error) = make(&mut next, change, on, file, proposal) {
             errors.push(*error);
         }
     }
@@ -38,7 +41,7 @@ pub fn apply(
         Diagnostic::new(
             Code::InvalidChange,
             file,
-            proposal.id.loc,
+            proposal.located.loc(proposal.id.span),
             format!(
                 "proposal `{}` would make the scenario invalid: {}",
                 proposal.id.value,
@@ -54,15 +57,21 @@ fn make(
     change: &Change,
     on: Date,
     file: &str,
+    proposal: &Proposal,
 ) -> Result<(), Box<Diagnostic>> {
-    let error = |loc: Loc, message: String| {
+    let error = |span: Span, message: String| {
+        let loc = proposal.located.loc(span);
         Box::new(Diagnostic::new(Code::InvalidChange, file, loc, message))
     };
     match change {
-        Change::Appoint { mission, head, loc } => {
+        Change::Appoint {
+            mission,
+            head,
+            span,
+        } => {
             let target = open_mission(scenario, mission, on).ok_or_else(|| {
                 error(
-                    mission.loc,
+                    mission.span,
                     format!(
                         "cannot appoint to `{}`: it is not open on {on}",
                         mission.value
@@ -73,7 +82,7 @@ fn make(
             let mut head = head.clone();
             head.proposed = true;
             if head.from.is_none() {
-                head.from = Some(At::new(on, *loc));
+                head.from = Some(At::new(on, *span));
             }
             target.heads.push(head);
             Ok(())
@@ -81,7 +90,7 @@ fn make(
         Change::Recall { mission, .. } => {
             let target = open_mission(scenario, mission, on).ok_or_else(|| {
                 error(
-                    mission.loc,
+                    mission.span,
                     format!(
                         "cannot recall from `{}`: it is not open on {on}",
                         mission.value
@@ -92,7 +101,7 @@ fn make(
                 Ok(())
             } else {
                 Err(error(
-                    mission.loc,
+                    mission.span,
                     format!(
                         "`{}` has no head in office on {on} to recall",
                         mission.value
@@ -103,18 +112,18 @@ fn make(
         Change::Close { mission, .. } => {
             let target = open_mission(scenario, mission, on).ok_or_else(|| {
                 error(
-                    mission.loc,
+                    mission.span,
                     format!("cannot close `{}`: it is not open on {on}", mission.value),
                 )
             })?;
-            target.until = Some(At::new(on, mission.loc));
+            target.until = Some(At::new(on, mission.span));
             end_head(target, on);
             Ok(())
         }
-        Change::Open { mission, loc } => {
+        Change::Open { mission, span } => {
             let mut mission = (**mission).clone();
             if mission.from.is_none() {
-                mission.from = Some(At::new(on, *loc));
+                mission.from = Some(At::new(on, *span));
             }
             for head in &mut mission.heads {
                 head.proposed = true;
@@ -122,26 +131,26 @@ fn make(
             scenario.missions.push(mission);
             Ok(())
         }
-        Change::Recognize { recognition, loc } => {
+        Change::Recognize { recognition, span } => {
             let mut recognition = recognition.clone();
             if recognition.from.is_none() {
-                recognition.from = Some(At::new(on, *loc));
+                recognition.from = Some(At::new(on, *span));
             }
             // The new record supersedes any open-ended one between the same parties.
             for existing in &mut scenario.recognitions {
                 let same = existing.by.value == recognition.by.value
                     && existing.of.value == recognition.of.value;
                 if same && in_force(value(&existing.from), value(&existing.until), on) {
-                    existing.until = Some(At::new(on, *loc));
+                    existing.until = Some(At::new(on, *span));
                 }
             }
             scenario.recognitions.push(recognition);
             Ok(())
         }
-        Change::Relate { relation, loc } => {
+        Change::Relate { relation, span } => {
             let mut relation = relation.clone();
             if relation.from.is_none() {
-                relation.from = Some(At::new(on, *loc));
+                relation.from = Some(At::new(on, *span));
             }
             // The new record supersedes the pair's record in force on `on`.
             let [a, b] = &relation.between;
@@ -149,7 +158,7 @@ fn make(
                 if existing.is_between(&a.value, &b.value)
                     && in_force(value(&existing.from), value(&existing.until), on)
                 {
-                    existing.until = Some(At::new(on, *loc));
+                    existing.until = Some(At::new(on, *span));
                 }
             }
             scenario.relations.push(relation);
@@ -187,8 +196,8 @@ fn end_head(mission: &mut super::model::Mission, on: Date) -> bool {
         .find(|h| in_force(value(&h.from), value(&h.until), on));
     match current {
         Some(head) => {
-            let loc = head.until.as_ref().map_or(head.loc, |u| u.loc);
-            head.until = Some(At::new(on, loc));
+            let span = head.until.as_ref().map_or(head.span, |u| u.span);
+            head.until = Some(At::new(on, span));
             true
         }
         None => false,

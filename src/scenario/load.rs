@@ -25,9 +25,21 @@ use super::yaml::{self, Node, Value, YamlLimits};
 use crate::diag::Code;
 use crate::diag::{self, Diagnostic, Loc};
 pub use crate::io::read::decode_utf8;
+use crate::source::{Cursor, Embedding, Located, SourceId, Span};
+use std::sync::Arc;
 
 /// YAML text → validated Scenario, or every problem found (sorted by position, deduplicated).
 pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario, Vec<Diagnostic>> {
+    load_source(text, SourceId::NONE, file, limits)
+}
+
+/// `load_str` for the text of `source` (of `io::Sources`): its spans name it.
+pub fn load_source(
+    text: &str,
+    source: SourceId,
+    file: &str,
+    limits: &YamlLimits,
+) -> Result<Scenario, Vec<Diagnostic>> {
     let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
     if root.value == Value::Null {
         // Empty, or only comments: say so rather than "needs `scenario`".
@@ -42,8 +54,8 @@ pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario,
         ]);
     }
     let mut diags = Vec::new();
-    let mut cx = Cx::new(file, &mut diags);
-    cx.text = text;
+    let located = Arc::new(Located::new(source, text));
+    let mut cx = Cx::new(file, &located, &mut diags);
     let scenario = decode_scenario(&mut cx, &root);
     let partials = std::mem::take(&mut cx.partials);
     // The tree is as large as the model: free it before validation allocates.
@@ -67,23 +79,28 @@ pub fn load_rule_tests(
     file: &str,
     limits: &YamlLimits,
 ) -> Result<RuleTests, Vec<Diagnostic>> {
+    let source = SourceId::NONE;
     let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
-    let mut cx = Cx::new(file, &mut diags);
-    cx.text = text;
+    let located = Arc::new(Located::new(source, text));
+    let mut cx = Cx::new(file, &located, &mut diags);
     let (entries, mapping) = root_entries(
         &mut cx,
         &root,
         "a rule-test file (a mapping with `rule:` and `cases:`)",
     );
-    let mut f = Fields::over(root.loc, entries, &records::RULE_TESTS);
+    let mut f = Fields::over(cx.span(&root), entries, &records::RULE_TESTS);
     let rule = f.get(&mut cx, "rule", rule_id);
     let cases = f.get(&mut cx, "cases", list(records::RULE_CASE.plural, rule_case));
     f.finish_root(&mut cx, mapping);
     let cases = cases.unwrap_or_default();
     diag::sort_and_dedup(&mut diags);
     match rule {
-        Some(rule) if diags.is_empty() => Ok(RuleTests { rule, cases }),
+        Some(rule) if diags.is_empty() => Ok(RuleTests {
+            rule,
+            cases,
+            located,
+        }),
         _ => Err(diags),
     }
 }
@@ -111,7 +128,7 @@ fn rule_case(cx: &mut Cx, node: &Node) -> Option<RuleCase> {
             as_of,
             fires,
             scenario,
-            loc: f.loc,
+            span: f.span,
         }),
         _ => None,
     }
@@ -140,11 +157,11 @@ fn fires(cx: &mut Cx, node: &Node) -> Option<Vec<Expected>> {
                     entry.subject.join(", ")
                 );
                 let diagnostic = cx
-                    .diagnostic(Code::DuplicateSubject, entry.loc, message)
+                    .diagnostic(Code::DuplicateSubject, cx.loc_of(entry.span), message)
                     .with_help(help);
                 cx.push(diagnostic);
             }
-            None => seen.push((key, entry.loc)),
+            None => seen.push((key, cx.loc_of(entry.span))),
         }
     }
     clean.then_some(expected)
@@ -159,7 +176,7 @@ fn expected(cx: &mut Cx, node: &Node) -> Option<Expected> {
             subject: subject.into_iter().map(|id| id.value).collect(),
             count: 1,
             message: None,
-            loc: node.loc,
+            span: cx.span(node),
         });
     }
     let mut f = Fields::new(cx, node, &records::EXPECTED)?;
@@ -172,7 +189,7 @@ fn expected(cx: &mut Cx, node: &Node) -> Option<Expected> {
             subject: subject.into_iter().map(|id| id.value).collect(),
             count: count.unwrap_or(1),
             message,
-            loc: node.loc,
+            span: cx.span(node),
         }),
         _ => None,
     }
@@ -185,7 +202,7 @@ fn finding_count(cx: &mut Cx, node: &Node) -> Option<u32> {
             let diagnostic = cx
                 .diagnostic(
                     Code::WrongType,
-                    node.loc,
+                    cx.loc(node),
                     "expected a count of at least 1, found 0",
                 )
                 .with_help(
@@ -201,18 +218,22 @@ fn finding_count(cx: &mut Cx, node: &Node) -> Option<u32> {
 /// Proposals kept in a file of their own (`parity propose --proposals FILE`):
 /// a mapping with one key, `proposals`, of the same form as a scenario's.
 /// Their references are checked against `scenario`; errors name `file`.
+/// `source` is the file's, and not the scenario's (`Scenario::located`).
 pub fn load_proposals_str(
     text: &str,
+    source: SourceId,
     file: &str,
     limits: &YamlLimits,
     scenario: &Scenario,
 ) -> Result<Vec<Proposal>, Vec<Diagnostic>> {
     let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
     let mut diags = Vec::new();
-    let mut cx = Cx::new(file, &mut diags);
-    cx.text = text;
+    // Validation meets the scenario's records too: their spans are located
+    // in its text, told apart from the proposals' by source.
+    let located = Arc::new(Located::new(source, text).over(scenario.located.clone()));
+    let mut cx = Cx::new(file, &located, &mut diags);
     let (entries, mapping) = root_entries(&mut cx, &root, "a mapping with `proposals:`");
-    let mut f = Fields::over(root.loc, entries, &records::PROPOSALS_FILE);
+    let mut f = Fields::over(cx.span(&root), entries, &records::PROPOSALS_FILE);
     let proposals = f.get(
         &mut cx,
         "proposals",
@@ -224,6 +245,7 @@ pub fn load_proposals_str(
     // combination is about these proposals: it is reported against their file.
     let mut combined = scenario.clone();
     combined.file = file.to_string();
+    combined.located = located.clone();
     combined.proposals = proposals.unwrap_or_default();
     validate::validate_with(&combined, &partials, &mut diags);
     diag::sort_and_dedup(&mut diags);
@@ -247,113 +269,122 @@ struct Cx<'a> {
     refs: Vec<Ref>,
     /// Records that could not be decoded, with what could be read of them.
     partials: Vec<Partial>,
-    /// The file's text (empty when unknown), to locate inside claims.
+    /// The file's text, which every node's span is into.
     text: &'a str,
-    /// The lines of `text`, indexed when first needed.
-    lines: Option<crate::source::LineIndex>,
-    /// The last place `source_map` started from: line, column, byte offset.
-    /// Claims come in file order, so many on one long line (a flow list)
-    /// each walk on from the previous one instead of from the line's start.
-    map_cursor: (u32, u32, usize),
+    /// The text and its lines, indexed once per file (shared by the pieces
+    /// of a long list decoded in parallel, and kept by the scenario).
+    located: &'a Arc<Located>,
+    /// The last place located: nodes come in file order, so many on one
+    /// long line (a flow list) each count on from the previous one.
+    cursor: Cursor,
 }
 
 impl<'a> Cx<'a> {
-    fn new(file: &'a str, diags: &'a mut Vec<Diagnostic>) -> Self {
+    fn new(file: &'a str, located: &'a Arc<Located>, diags: &'a mut Vec<Diagnostic>) -> Self {
         Cx {
             file,
             diags,
             refs: Vec::new(),
             partials: Vec::new(),
-            text: "",
-            lines: None,
-            map_cursor: (0, 0, 0),
+            text: located.text(),
+            located,
+            cursor: Cursor::default(),
         }
     }
 
-    /// Where each byte of a scalar's value (and its end) was written, for a
-    /// value that starts at `start`. Quotes and the line breaks and indentation
-    /// of a multi-line scalar are in the file but not in the value, so an
-    /// offset into the value is not a column offset from `start`. Empty when
-    /// the value cannot be matched to the text (escapes): callers fall back.
-    fn source_map(&mut self, start: Loc, value: &str) -> Vec<Loc> {
-        let Some(line_start) = self.line_start(start.line) else {
-            return Vec::new();
+    /// Where `node` is, in this file.
+    fn span(&self, node: &Node) -> Span {
+        Span {
+            source: self.located.source,
+            ..node.span
+        }
+    }
+
+    /// The line and column `node` starts at, for a diagnostic.
+    fn loc(&self, node: &Node) -> Loc {
+        self.at(node.span.start())
+    }
+
+    /// The line and column `span` (of this file) starts at.
+    fn loc_of(&self, span: Span) -> Loc {
+        self.at(span.start())
+    }
+
+    /// The line and column of byte `offset` of the text.
+    fn at(&self, offset: usize) -> Loc {
+        self.located
+            .lines()
+            .loc_from(self.text, offset, &self.cursor)
+    }
+
+    /// Where each byte of a scalar's value (and its end) was written, for
+    /// a value whose node starts at byte `start`. Quotes, the line breaks
+    /// and indentation of a multi-line scalar, doubled single quotes and
+    /// double-quoted escapes are in the file but not in the value, so an
+    /// offset into the value is not an offset from `start`. When the value
+    /// cannot be matched to the text (a tag before it, say), its bytes are
+    /// taken as written from `start`.
+    fn embedding(&self, start: usize, value: &str) -> Embedding {
+        let text = self.text;
+        let double = text.as_bytes().get(start) == Some(&b'"');
+        let single = text.as_bytes().get(start) == Some(&b'\'');
+        let Some(mut at) = (start <= text.len()).then_some(start) else {
+            return Embedding::from_map(start, Vec::new());
         };
-        let (from_column, from_byte) = match self.map_cursor {
-            (line, column, byte) if line == start.line && column <= start.column => (column, byte),
-            _ => (1, line_start),
-        };
-        let skip = usize::try_from(start.column.saturating_sub(from_column)).unwrap_or(0);
-        let Some(rest) = self.text.get(from_byte..) else {
-            return Vec::new();
-        };
-        let start_byte = from_byte
-            + rest
-                .char_indices()
-                .nth(skip)
-                .map_or(rest.len(), |(offset, _)| offset);
-        self.map_cursor = (start.line, start.column, start_byte);
-        let Some(rest) = self.text.get(start_byte..) else {
-            return Vec::new();
-        };
-        let mut source = rest.chars().peekable();
-        let (mut line, mut column) = (start.line, start.column);
+        let next = |at: usize| text.get(at..).and_then(|rest| rest.chars().next());
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
         let mut map = Vec::with_capacity(value.len() + 1);
         for ch in value.chars() {
-            // Skip what the value leaves out: quotes, folded breaks, indentation.
             loop {
-                let Some(&next) = source.peek() else {
-                    return Vec::new();
+                let Some(written) = next(at) else {
+                    return Embedding::from_map(start, Vec::new());
                 };
-                let matches = next == ch || (ch.is_whitespace() && next.is_whitespace());
-                if matches {
+                if double && written == '\\' {
+                    let Some(escaped) = next(at + 1) else {
+                        return Embedding::from_map(start, Vec::new());
+                    };
+                    if matches!(escaped, '\n' | '\r') {
+                        // An escaped line break: nothing of the value.
+                        at += 1 + escaped.len_utf8();
+                        continue;
+                    }
+                    let digits = match escaped {
+                        'x' => 2,
+                        'u' => 4,
+                        'U' => 8,
+                        _ => 0,
+                    };
+                    map.extend(std::iter::repeat_n(offset(at), ch.len_utf8()));
+                    at += 1 + escaped.len_utf8() + digits;
                     break;
                 }
-                if !(next.is_whitespace() || next == '"' || next == '\'') {
-                    return Vec::new();
+                if written == ch || (ch.is_whitespace() && written.is_whitespace()) {
+                    map.extend(std::iter::repeat_n(offset(at), ch.len_utf8()));
+                    at += written.len_utf8();
+                    // A quote doubled in a single-quoted scalar is one of the value.
+                    if ch == '\'' && single && next(at) == Some('\'') {
+                        at += 1;
+                    }
+                    break;
                 }
-                source.next();
-                (line, column) = if next == '\n' {
-                    (line + 1, 1)
-                } else {
-                    (line, column + 1)
-                };
-            }
-            map.extend(std::iter::repeat_n(Loc::new(line, column), ch.len_utf8()));
-            if let Some(next) = source.next() {
-                (line, column) = if next == '\n' {
-                    (line + 1, 1)
-                } else {
-                    (line, column + 1)
-                };
+                // Skip what the value leaves out: quotes, folded breaks, indentation.
+                if !(written.is_whitespace() || written == '"' || written == '\'') {
+                    return Embedding::from_map(start, Vec::new());
+                }
+                at += written.len_utf8();
             }
         }
-        map.push(Loc::new(line, column));
-        map
+        map.push(offset(at));
+        Embedding::from_map(start, map)
     }
 
-    /// Byte offset in `text` where line `line` (1-based) starts.
-    fn line_start(&mut self, line: u32) -> Option<usize> {
-        if self.text.is_empty() {
-            return None;
-        }
-        let text = self.text;
-        self.lines
-            .get_or_insert_with(|| crate::source::LineIndex::new(text))
-            .line_start(line)
-    }
-
-    /// The plain scalar written at `at`, if it looks like one that YAML
+    /// The plain scalar written at byte `at`, if it looks like one that YAML
     /// resolves to a number or a boolean (`-.inf`, `1e3`, `0x1F`, `True`).
     /// `None` for anything else, such as an alias or a tag at that place.
-    fn written(&mut self, at: Loc) -> Option<&'a str> {
-        let start = self.line_start(at.line)?;
+    fn written(&self, at: usize) -> Option<&'a str> {
         let text: &'a str = self.text;
-        let line = text.get(start..)?;
-        let line = &line[..line.find('\n').unwrap_or(line.len())];
-        let skip = usize::try_from(at.column.saturating_sub(1)).ok()?;
-        let from = line.char_indices().nth(skip).map(|(i, _)| i)?;
-        let rest = &line[from..];
+        let line = text.get(at..)?;
+        let rest = &line[..line.find('\n').unwrap_or(line.len())];
         let end = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '_')))
             .unwrap_or(rest.len());
@@ -377,7 +408,7 @@ impl<'a> Cx<'a> {
 
     fn wrong_type(&mut self, node: &Node, expected: &str) {
         let message = format!("expected {expected}, found {}", node.value.describe());
-        self.error(Code::WrongType, node.loc, message);
+        self.error(Code::WrongType, self.loc(node), message);
     }
 
     /// Ends a record that started when `refs` had `mark` entries. A decoded
@@ -403,7 +434,7 @@ impl<'a> Cx<'a> {
 /// the keys the table does not list, and the required ones that are absent.
 struct Fields<'n> {
     record: &'static Record,
-    loc: Loc,
+    span: Span,
     entries: &'n [(Node<'n>, Node<'n>)],
     used: Vec<bool>,
     /// Required keys that are absent; reported by `finish` unless a misspelt
@@ -421,7 +452,7 @@ impl<'n> Fields<'n> {
     /// `None` (and a `wrong-type` error) when `node` is not a mapping.
     fn new(cx: &mut Cx, node: &'n Node<'n>, record: &'static Record) -> Option<Self> {
         match &node.value {
-            Value::Map(entries) => Some(Self::over(node.loc, entries, record)),
+            Value::Map(entries) => Some(Self::over(cx.span(node), entries, record)),
             _ => {
                 let what = record.what;
                 cx.wrong_type(node, &format!("{what} (a mapping of `key: value`)"));
@@ -430,10 +461,10 @@ impl<'n> Fields<'n> {
         }
     }
 
-    fn over(loc: Loc, entries: &'n [(Node<'n>, Node<'n>)], record: &'static Record) -> Self {
+    fn over(span: Span, entries: &'n [(Node<'n>, Node<'n>)], record: &'static Record) -> Self {
         Fields {
             record,
-            loc,
+            span,
             entries,
             used: vec![false; entries.len()],
             missing: Vec::new(),
@@ -546,14 +577,18 @@ impl<'n> Fields<'n> {
             };
             explained.extend(near.filter(|n| self.missing.contains(n)));
             let diagnostic = cx
-                .diagnostic(Code::UnknownKey, key.loc, message)
+                .diagnostic(Code::UnknownKey, cx.loc(key), message)
                 .with_width(text.chars().count())
                 .with_help(help);
             cx.push(diagnostic);
         }
         for key in &self.missing {
             if !explained.contains(key) {
-                cx.error(Code::MissingKey, self.loc, format!("{what} needs `{key}`"));
+                cx.error(
+                    Code::MissingKey,
+                    cx.loc_of(self.span),
+                    format!("{what} needs `{key}`"),
+                );
             }
         }
         !self.failed
@@ -581,7 +616,7 @@ fn check_period(cx: &mut Cx, from: &Option<At<Date>>, until: &Option<At<Date>>) 
         let diagnostic = cx
             .diagnostic(
                 Code::UntilBeforeFrom,
-                until.loc,
+                cx.loc_of(until.span),
                 format!("`until: {}` is before `from: {}`", until.value, from.value),
             )
             .with_width(until.value.to_string().len())
@@ -624,14 +659,14 @@ fn def_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
         let diagnostic = cx
             .diagnostic(
                 Code::InvalidId,
-                node.loc,
+                cx.loc(node),
                 format!("`{text}` is not a valid id"),
             )
             .with_width(text.chars().count())
             .with_help("an id starts with a letter and has only letters, digits, `_`, `.` and `-`");
         cx.push(diagnostic);
     }
-    Some(At::new(text.to_string(), node.loc))
+    Some(At::new(text.to_string(), cx.span(node)))
 }
 
 /// Whether `text` matches `[A-Za-z][A-Za-z0-9_.-]*`.
@@ -648,7 +683,7 @@ fn reference(want: Want) -> impl FnOnce(&mut Cx, &Node) -> Option<At<String>> {
             cx.wrong_type(node, &format!("{} id", want.noun_with_article()));
             return None;
         };
-        let id = At::new(text.to_string(), node.loc);
+        let id = At::new(text.to_string(), cx.span(node));
         cx.refs.push(Ref {
             want,
             id: id.clone(),
@@ -671,11 +706,10 @@ fn decode_in_pieces<T: Send>(
 ) -> Vec<T> {
     let workers = crate::parallel::cores();
     let size = items.len().div_ceil(workers.max(1)).max(1);
-    let (file, text) = (cx.file, cx.text);
+    let (file, located) = (cx.file, cx.located);
     let decode = move |piece: &[Node]| {
         let mut diags = Vec::new();
-        let mut piece_cx = Cx::new(file, &mut diags);
-        piece_cx.text = text;
+        let mut piece_cx = Cx::new(file, located, &mut diags);
         let decoded: Vec<T> = piece
             .iter()
             .filter_map(|n| item(&mut piece_cx, n))
@@ -712,13 +746,13 @@ fn text(cx: &mut Cx, node: &Node) -> Option<String> {
             return None;
         }
     };
-    Some(cx.written(node.loc).map_or(shown, str::to_string))
+    Some(cx.written(node.span.start()).map_or(shown, str::to_string))
 }
 
 /// A string kept with its location (claims, rule ids).
 fn located_text(cx: &mut Cx, node: &Node) -> Option<At<String>> {
     match &node.value {
-        Value::Str(s) => Some(At::new(s.to_string(), node.loc)),
+        Value::Str(s) => Some(At::new(s.to_string(), cx.span(node))),
         _ => {
             cx.wrong_type(node, "a text");
             None
@@ -736,7 +770,7 @@ fn rule_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
         let diagnostic = cx
             .diagnostic(
                 Code::InvalidId,
-                node.loc,
+                cx.loc(node),
                 format!("`{text}` is not a valid rule id"),
             )
             .with_width(text.chars().count())
@@ -744,7 +778,7 @@ fn rule_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
         cx.push(diagnostic);
         return None;
     }
-    Some(At::new(text.to_string(), node.loc))
+    Some(At::new(text.to_string(), cx.span(node)))
 }
 
 /// `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or a year written as a YAML integer.
@@ -758,12 +792,12 @@ fn date(cx: &mut Cx, node: &Node) -> Option<At<Date>> {
         }
     };
     match Date::parse(&written) {
-        Ok(d) => Some(At::new(d, node.loc)),
+        Ok(d) => Some(At::new(d, cx.span(node))),
         Err(DateError::Malformed) => {
             let diagnostic = cx
                 .diagnostic(
                     Code::InvalidDate,
-                    node.loc,
+                    cx.loc(node),
                     format!("`{written}` is not a date: write YYYY-MM-DD, YYYY-MM or YYYY"),
                 )
                 .with_width(written.chars().count());
@@ -776,7 +810,7 @@ fn date(cx: &mut Cx, node: &Node) -> Option<At<Date>> {
                 why_impossible(&written)
             );
             let diagnostic = cx
-                .diagnostic(Code::ImpossibleDate, node.loc, message)
+                .diagnostic(Code::ImpossibleDate, cx.loc(node), message)
                 .with_width(written.chars().count());
             cx.push(diagnostic);
             None
@@ -834,14 +868,14 @@ fn word<T>(
             return None;
         };
         if let Some(value) = from_word(text) {
-            return Some(At::new(value, node.loc));
+            return Some(At::new(value, cx.span(node)));
         }
         let help = match diag::nearest(text, all.iter().copied()) {
             Some(near) => format!("did you mean `{near}`?"),
             None => format!("a {noun} is one of: {}", words(all)),
         };
         let diagnostic = cx
-            .diagnostic(code, node.loc, format!("unknown {noun} `{text}`"))
+            .diagnostic(code, cx.loc(node), format!("unknown {noun} `{text}`"))
             .with_width(text.chars().count())
             .with_help(help);
         cx.push(diagnostic);
@@ -900,7 +934,7 @@ fn state_pair(cx: &mut Cx, node: &Node) -> Option<[At<String>; 2]> {
             "expected a list of two state ids, found a list of {}",
             items.len()
         );
-        cx.error(Code::WrongType, node.loc, message);
+        cx.error(Code::WrongType, cx.loc(node), message);
         return None;
     };
     let a = reference(Want::State)(cx, a);
@@ -910,7 +944,7 @@ fn state_pair(cx: &mut Cx, node: &Node) -> Option<[At<String>; 2]> {
         let diagnostic = cx
             .diagnostic(
                 Code::SameState,
-                b.loc,
+                cx.loc_of(b.span),
                 format!(
                     "a relation is between two different states, but both are `{}`",
                     b.value
@@ -950,7 +984,7 @@ fn count(cx: &mut Cx, node: &Node) -> Option<u32> {
             Ok(n) => Some(n),
             Err(_) => {
                 let message = format!("expected a non-negative integer, found {n}");
-                cx.error(Code::WrongType, node.loc, message);
+                cx.error(Code::WrongType, cx.loc(node), message);
                 None
             }
         },
@@ -982,7 +1016,7 @@ fn list<T: Send>(
 /// One id, or a list of ids.
 fn subjects(cx: &mut Cx, node: &Node) -> Option<Vec<At<String>>> {
     let one = |cx: &mut Cx, node: &Node| match &node.value {
-        Value::Str(s) => Some(At::new(s.to_string(), node.loc)),
+        Value::Str(s) => Some(At::new(s.to_string(), cx.span(node))),
         _ => {
             cx.wrong_type(node, "an id");
             None
@@ -992,7 +1026,7 @@ fn subjects(cx: &mut Cx, node: &Node) -> Option<Vec<At<String>>> {
         Value::Seq(items) if items.is_empty() => {
             cx.error(
                 Code::WrongType,
-                node.loc,
+                cx.loc(node),
                 "expected an id or a list of ids, found an empty list",
             );
             None
@@ -1022,8 +1056,8 @@ fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
             "a scenario (a mapping with `scenario:`, `states:`, ...)",
         ),
     };
-    let loc = root.loc;
-    let mut f = Fields::over(loc, entries, &records::SCENARIO);
+    let span = cx.span(root);
+    let mut f = Fields::over(span, entries, &records::SCENARIO);
     let id = f.get(cx, "scenario", def_id);
     let title = f.get(cx, "title", text);
     let as_of = f.get(cx, "as_of", date);
@@ -1049,8 +1083,9 @@ fn decode_scenario(cx: &mut Cx, root: &Node) -> Scenario {
     let _clean = f.finish_root(cx, mapping);
     Scenario {
         file: cx.file.to_string(),
+        located: cx.located.clone(),
         // A missing id is reported; the placeholder never leaves `load_str`.
-        id: id.unwrap_or_else(|| At::new(String::new(), loc)),
+        id: id.unwrap_or_else(|| At::new(String::new(), span)),
         title,
         as_of,
         sources: sources.unwrap_or_default(),
@@ -1085,23 +1120,25 @@ fn root_entries<'n>(
 
 /// The defining id of a record, or failing that the value of a misspelled
 /// `id` key, to register the record under.
-fn salvaged_id(f: &Fields, id: &Option<At<String>>) -> Option<At<String>> {
+fn salvaged_id(cx: &Cx, f: &Fields, id: &Option<At<String>>) -> Option<At<String>> {
     id.clone().or_else(|| match f.misspelled("id") {
-        Some(Node {
-            value: Value::Str(s),
-            loc,
-        }) => Some(At::new(s.to_string(), *loc)),
+        Some(
+            node @ Node {
+                value: Value::Str(s),
+                ..
+            },
+        ) => Some(At::new(s.to_string(), cx.span(node))),
         _ => None,
     })
 }
 
-fn partial(kind: RecordKind, id: Option<At<String>>, loc: Loc) -> Partial {
+fn partial(kind: RecordKind, id: Option<At<String>>, span: Span) -> Partial {
     Partial {
         kind,
         id,
         state: None,
         refs: Vec::new(),
-        loc,
+        span,
     }
 }
 
@@ -1113,16 +1150,16 @@ fn source(cx: &mut Cx, node: &Node) -> Option<Source> {
     let date = f.get(cx, "date", date);
     let url = f.get(cx, "url", text);
     let clean = f.finish(cx);
-    let salvaged = salvaged_id(&f, &id);
+    let salvaged = salvaged_id(cx, &f, &id);
     let record = id.filter(|_| clean).map(|id| Source {
         id,
         title,
         date,
         url,
-        loc: f.loc,
+        span: f.span,
     });
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Source, salvaged, f.loc)
+        partial(RecordKind::Source, salvaged, f.span)
     });
     record
 }
@@ -1137,7 +1174,7 @@ fn state(cx: &mut Cx, node: &Node) -> Option<State> {
     let commonwealth = f.get(cx, "commonwealth", boolean);
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
-    let salvaged = salvaged_id(&f, &id);
+    let salvaged = salvaged_id(cx, &f, &id);
     let kind = kind.map_or(StateKind::State, |k| k.value);
     let record = id.filter(|_| clean).map(|id| State {
         id,
@@ -1146,10 +1183,10 @@ fn state(cx: &mut Cx, node: &Node) -> Option<State> {
         nuncio_precedence: nuncio_precedence.unwrap_or(false),
         commonwealth: commonwealth.unwrap_or(false),
         source,
-        loc: f.loc,
+        span: f.span,
     });
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::State, salvaged, f.loc)
+        partial(RecordKind::State, salvaged, f.span)
     });
     record
 }
@@ -1166,7 +1203,7 @@ fn government(cx: &mut Cx, node: &Node) -> Option<Government> {
     let default_recognition = f.get(cx, "default_recognition", level);
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
-    let salvaged = salvaged_id(&f, &id);
+    let salvaged = salvaged_id(cx, &f, &id);
     let salvaged_state = state.clone();
     let record = match (id, state) {
         (Some(id), Some(state)) if clean => Some(Government {
@@ -1177,13 +1214,13 @@ fn government(cx: &mut Cx, node: &Node) -> Option<Government> {
             until,
             default_recognition: default_recognition.map(|l| l.value),
             source,
-            loc: f.loc,
+            span: f.span,
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || Partial {
         state: salvaged_state,
-        ..partial(RecordKind::Government, salvaged, f.loc)
+        ..partial(RecordKind::Government, salvaged, f.span)
     });
     record
 }
@@ -1207,12 +1244,12 @@ fn recognition(cx: &mut Cx, node: &Node) -> Option<Recognition> {
             from,
             until,
             source,
-            loc: f.loc,
+            span: f.span,
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1234,7 +1271,7 @@ fn mission(cx: &mut Cx, node: &Node) -> Option<Mission> {
     let heads = f.get(cx, "heads", list(records::HEAD.plural, head));
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
-    let salvaged = salvaged_id(&f, &id);
+    let salvaged = salvaged_id(cx, &f, &id);
     let record = match (id, sender, receiver, kind) {
         (Some(id), Some(sender), Some(receiver), Some(kind)) if clean => Some(Mission {
             id,
@@ -1249,12 +1286,12 @@ fn mission(cx: &mut Cx, node: &Node) -> Option<Mission> {
             staff: staff.unwrap_or_default(),
             heads: heads.unwrap_or_default(),
             source,
-            loc: f.loc,
+            span: f.span,
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Mission, salvaged, f.loc)
+        partial(RecordKind::Mission, salvaged, f.span)
     });
     record
 }
@@ -1273,10 +1310,10 @@ fn staff(cx: &mut Cx, node: &Node) -> Option<Staff> {
         from,
         until,
         source,
-        loc: f.loc,
+        span: f.span,
     });
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1304,10 +1341,10 @@ fn head(cx: &mut Cx, node: &Node) -> Option<Head> {
         exequatur,
         source,
         proposed: false,
-        loc: f.loc,
+        span: f.span,
     });
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1318,11 +1355,13 @@ fn credentials(cx: &mut Cx, node: &Node) -> Option<Credentials> {
     let to = f.get(cx, "to", reference(Want::Government));
     let on = f.get(cx, "on", date);
     let clean = f.finish(cx);
-    let record = to
-        .filter(|_| clean)
-        .map(|to| Credentials { to, on, loc: f.loc });
+    let record = to.filter(|_| clean).map(|to| Credentials {
+        to,
+        on,
+        span: f.span,
+    });
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1344,12 +1383,12 @@ fn relation(cx: &mut Cx, node: &Node) -> Option<Relation> {
             from,
             until,
             source,
-            loc: f.loc,
+            span: f.span,
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1384,12 +1423,16 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
         let only = [
             (
                 "diplomats",
-                diplomats.as_ref().map(|d| (d.loc, d.value.to_string())),
+                diplomats
+                    .as_ref()
+                    .map(|d| (cx.loc_of(d.span), d.value.to_string())),
                 EventKind::Expulsion,
             ),
             (
                 "until",
-                until.as_ref().map(|d| (d.loc, d.value.to_string())),
+                until
+                    .as_ref()
+                    .map(|d| (cx.loc_of(d.span), d.value.to_string())),
                 EventKind::RecallForConsultations,
             ),
         ];
@@ -1425,14 +1468,14 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
         let diagnostic = cx
             .diagnostic(
                 Code::UntilBeforeFrom,
-                until.loc,
+                cx.loc_of(until.span),
                 format!("`until: {}` is before `on: {}`", until.value, on.value),
             )
             .with_width(until.value.to_string().len())
             .with_help("the head is absent from `on` up to, but not including, `until`");
         cx.push(diagnostic);
     }
-    let salvaged = salvaged_id(&f, &id);
+    let salvaged = salvaged_id(cx, &f, &id);
     let record = match (id, kind, on, mission) {
         (Some(id), Some(kind), Some(on), Some(mission)) if clean => Some(Event {
             id,
@@ -1445,19 +1488,19 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
             notice_days: notice_days.unwrap_or(0),
             until,
             source,
-            loc: f.loc,
+            span: f.span,
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Event, salvaged, f.loc)
+        partial(RecordKind::Event, salvaged, f.span)
     });
     record
 }
 
 /// A count kept with where it was written.
 fn located_count(cx: &mut Cx, node: &Node) -> Option<At<u32>> {
-    count(cx, node).map(|n| At::new(n, node.loc))
+    count(cx, node).map(|n| At::new(n, cx.span(node)))
 }
 
 fn proposal(cx: &mut Cx, node: &Node) -> Option<Proposal> {
@@ -1470,7 +1513,7 @@ fn proposal(cx: &mut Cx, node: &Node) -> Option<Proposal> {
     let changes = f.get(cx, "changes", |cx, node| changes(cx, node, dated));
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
-    let salvaged = salvaged_id(&f, &id);
+    let salvaged = salvaged_id(cx, &f, &id);
     let record = match (id, on, changes) {
         (Some(id), Some(on), Some(changes)) if clean => Some(Proposal {
             id,
@@ -1478,12 +1521,13 @@ fn proposal(cx: &mut Cx, node: &Node) -> Option<Proposal> {
             on,
             changes,
             source,
-            loc: f.loc,
+            span: f.span,
+            located: cx.located.clone(),
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Proposal, salvaged, f.loc)
+        partial(RecordKind::Proposal, salvaged, f.span)
     });
     record
 }
@@ -1525,7 +1569,7 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
         );
         return None;
     };
-    let loc = node.loc;
+    let span = cx.span(node);
     let mut first: Option<Change> = None;
     let mut seen: Option<&str> = None;
     let mut unknown = false;
@@ -1543,7 +1587,7 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
             let diagnostic = cx
                 .diagnostic(
                     Code::UnknownKey,
-                    key.loc,
+                    cx.loc(key),
                     format!("unknown key `{name}` in a change"),
                 )
                 .with_width(name.chars().count())
@@ -1556,7 +1600,7 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
             let diagnostic = cx
                 .diagnostic(
                     Code::TooManyKeys,
-                    key.loc,
+                    cx.loc(key),
                     format!(
                         "a change has exactly one key, but this one has `{previous}` and `{name}`"
                     ),
@@ -1569,27 +1613,27 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
         }
         // Every change is decoded, to report its errors; the first one is kept.
         let decoded = match name {
-            "appoint" => appoint(cx, value, loc),
+            "appoint" => appoint(cx, value, span),
             "recall" => mission_change(cx, value, &records::RECALL)
-                .map(|mission| Change::Recall { mission, loc }),
+                .map(|mission| Change::Recall { mission, span }),
             "close" => mission_change(cx, value, &records::CLOSE)
-                .map(|mission| Change::Close { mission, loc }),
+                .map(|mission| Change::Close { mission, span }),
             "open" => mission(cx, value).map(|m| Change::Open {
                 mission: Box::new(m),
-                loc,
+                span,
             }),
-            "relate" => relation(cx, value).map(|relation| Change::Relate { relation, loc }),
+            "relate" => relation(cx, value).map(|relation| Change::Relate { relation, span }),
             // Without a readable proposal date the proposal is dropped anyway.
             "event" => event_dated(
                 cx,
                 value,
-                Some(on.clone().unwrap_or_else(|| At::new(Date::EARLIEST, loc))),
+                Some(on.clone().unwrap_or_else(|| At::new(Date::EARLIEST, span))),
             )
             .map(|event| Change::Event {
                 event: Box::new(event),
-                loc,
+                span,
             }),
-            _ => recognition(cx, value).map(|recognition| Change::Recognize { recognition, loc }),
+            _ => recognition(cx, value).map(|recognition| Change::Recognize { recognition, span }),
         };
         if seen.is_none() {
             first = decoded;
@@ -1600,14 +1644,14 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
         let (last, rest) = CHANGE_KEYS.split_last().unwrap_or((&"", &[]));
         cx.error(
             Code::MissingKey,
-            loc,
+            cx.loc_of(span),
             format!("a change needs one of {} or `{last}`", words(rest)),
         );
     }
     first
 }
 
-fn appoint(cx: &mut Cx, node: &Node, loc: Loc) -> Option<Change> {
+fn appoint(cx: &mut Cx, node: &Node, span: Span) -> Option<Change> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::APPOINT)?;
     let mission = f.get(cx, "mission", reference(Want::Mission));
@@ -1620,12 +1664,12 @@ fn appoint(cx: &mut Cx, node: &Node, loc: Loc) -> Option<Change> {
                 proposed: true,
                 ..head
             },
-            loc,
+            span,
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1638,7 +1682,7 @@ fn mission_change(cx: &mut Cx, node: &Node, record: &'static Record) -> Option<A
     let clean = f.finish(cx);
     let mission = mission.filter(|_| clean);
     cx.settle(mark, mission.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     mission
 }
@@ -1646,19 +1690,21 @@ fn mission_change(cx: &mut Cx, node: &Node, record: &'static Record) -> Option<A
 fn claim(cx: &mut Cx, node: &Node) -> Option<Claim> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::CLAIM)?;
-    let claim = f.get(cx, "claim", located_text);
+    let claim = f.get(cx, "claim", |cx, node| {
+        located_text(cx, node).map(|claim| (claim, node.span.start()))
+    });
     let title = f.get(cx, "title", text);
     let source = f.get(cx, "source", reference(Want::Source));
     let clean = f.finish(cx);
-    let record = claim.filter(|_| clean).map(|claim| Claim {
-        places: cx.source_map(claim.loc, &claim.value),
+    let record = claim.filter(|_| clean).map(|(claim, claim_start)| Claim {
+        embedding: cx.embedding(claim_start, &claim.value),
         claim,
         title,
         source,
-        loc: f.loc,
+        span: f.span,
     });
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1679,12 +1725,12 @@ fn waiver(cx: &mut Cx, node: &Node) -> Option<Waiver> {
             reason,
             until,
             source,
-            loc: f.loc,
+            span: f.span,
         }),
         _ => None,
     };
     cx.settle(mark, record.is_some(), || {
-        partial(RecordKind::Other, None, f.loc)
+        partial(RecordKind::Other, None, f.span)
     });
     record
 }
@@ -1697,21 +1743,52 @@ mod tests {
     fn node(text: &str) -> Node<'_> {
         yaml::parse(text, "t.yaml", &YamlLimits::default()).unwrap_or_else(|d| Node {
             value: Value::Str(d.message.into()),
-            loc: d.loc,
+            span: crate::source::Span::default(),
         })
+    }
+
+    /// Each byte of a claim's value maps to where it was written, in every
+    /// scalar style; a value written as it is keeps no map.
+    #[test]
+    fn a_scalars_bytes_map_to_where_they_were_written() {
+        let embedding = |text: &str, start: usize, value: &str| {
+            let located = Arc::new(Located::new(SourceId::NONE, text));
+            let mut diags = Vec::new();
+            let cx = Cx::new("t.yaml", &located, &mut diags);
+            cx.embedding(start, value)
+        };
+        let plain = embedding("claim: a == b\n", 7, "a == b");
+        assert_eq!((plain.start, plain.map.len()), (7, 0));
+        assert_eq!(plain.offset(5), 12);
+        let quoted = embedding("claim: \"a == b\"\n", 7, "a == b");
+        assert_eq!((quoted.start, quoted.map.len()), (8, 0));
+        // `''` is one quote; `\t` and `\x41` are one character each.
+        let single = embedding("c: 'it''s X'\n", 3, "it's X");
+        assert_eq!(single.offset(2), 6);
+        assert_eq!(single.offset(5), 10);
+        let double = embedding("c: \"a\\tb\\x41 X\"\n", 3, "a\tbA X");
+        assert_eq!(double.offset(1), 5);
+        assert_eq!(double.offset(3), 8);
+        assert_eq!(double.offset(5), 13);
+        assert_eq!(double.offset(6), 14, "the end");
+        let folded = embedding("c: >\n  a\n  b\n", 7, "a b");
+        assert_eq!((folded.offset(0), folded.offset(2)), (7, 11));
     }
 
     #[test]
     fn a_mission_record_decodes_or_reports() {
         let mut diags = Vec::new();
-        let mut cx = Cx::new("t.yaml", &mut diags);
         let text = "{id: m, sender: A, receiver: B, kind: embassy, heads: [{rank: envoy}]}";
+        let located = Arc::new(Located::new(SourceId::NONE, text));
+        let mut cx = Cx::new("t.yaml", &located, &mut diags);
         let decoded = mission(&mut cx, &node(text));
         assert_eq!(decoded.map(|m| m.heads.len()), Some(1));
         assert!(diags.is_empty(), "{diags:?}");
 
-        let mut cx = Cx::new("t.yaml", &mut diags);
-        assert!(mission(&mut cx, &node("{id: m, sender: A, kind: embasy}")).is_none());
+        let text = "{id: m, sender: A, kind: embasy}";
+        let located = Arc::new(Located::new(SourceId::NONE, text));
+        let mut cx = Cx::new("t.yaml", &located, &mut diags);
+        assert!(mission(&mut cx, &node(text)).is_none());
         let mut codes: Vec<_> = diags.iter().map(|d| d.code).collect();
         codes.sort();
         assert_eq!(codes, [Code::MissingKey, Code::UnknownKind]);
@@ -1740,10 +1817,14 @@ mod tests {
             (&records::RELATION, |cx, n| drop(relation(cx, n))),
             (&records::EVENT, |cx, n| drop(event(cx, n))),
             (&records::EVENT_CHANGE, |cx, n| {
-                drop(event_dated(cx, n, Some(At::new(Date::EARLIEST, n.loc))))
+                drop(event_dated(
+                    cx,
+                    n,
+                    Some(At::new(Date::EARLIEST, cx.span(n))),
+                ))
             }),
             (&records::PROPOSAL, |cx, n| drop(proposal(cx, n))),
-            (&records::APPOINT, |cx, n| drop(appoint(cx, n, n.loc))),
+            (&records::APPOINT, |cx, n| drop(appoint(cx, n, cx.span(n)))),
             (&records::RECALL, |cx, n| {
                 drop(mission_change(cx, n, &records::RECALL))
             }),
@@ -1755,7 +1836,8 @@ mod tests {
         for (record, decode) in decoders {
             let text = every_key(record);
             let mut diags = Vec::new();
-            let mut cx = Cx::new("t.yaml", &mut diags);
+            let located = Arc::new(Located::new(SourceId::NONE, &text));
+            let mut cx = Cx::new("t.yaml", &located, &mut diags);
             decode(&mut cx, &node(&text));
             let unknown: Vec<_> = diags
                 .iter()

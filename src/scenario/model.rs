@@ -3,18 +3,20 @@
 
 use super::date::Date;
 use crate::diag::Loc;
+use crate::source::{Embedding, Located, Span};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A value together with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct At<T> {
     pub value: T,
-    pub loc: Loc,
+    pub span: Span,
 }
 
 impl<T> At<T> {
-    pub fn new(value: T, loc: Loc) -> Self {
-        At { value, loc }
+    pub fn new(value: T, span: Span) -> Self {
+        At { value, span }
     }
 }
 
@@ -144,6 +146,9 @@ vocabulary! {
 pub struct Scenario {
     /// The file name as given on the command line.
     pub file: String,
+    /// Its text, to locate its spans (see `source::Located`).
+    #[serde(skip)]
+    pub located: Arc<Located>,
     pub id: At<String>,
     pub title: Option<String>,
     pub as_of: Option<At<Date>>,
@@ -159,13 +164,20 @@ pub struct Scenario {
     pub waivers: Vec<Waiver>,
 }
 
+impl Scenario {
+    /// The line and column `span` starts at (see `source::Located`).
+    pub fn loc(&self, span: Span) -> Loc {
+        self.located.loc(span)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Source {
     pub id: At<String>,
     pub title: Option<String>,
     pub date: Option<At<Date>>,
     pub url: Option<String>,
-    pub loc: Loc,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -176,7 +188,7 @@ pub struct State {
     pub nuncio_precedence: bool,
     pub commonwealth: bool,
     pub source: Option<At<String>>,
-    pub loc: Loc,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -188,7 +200,7 @@ pub struct Government {
     pub until: Option<At<Date>>,
     pub default_recognition: Option<Level>,
     pub source: Option<At<String>>,
-    pub loc: Loc,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -201,7 +213,7 @@ pub struct Recognition {
     pub from: Option<At<Date>>,
     pub until: Option<At<Date>>,
     pub source: Option<At<String>>,
-    pub loc: Loc,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -219,7 +231,7 @@ pub struct Mission {
     pub staff: Vec<Staff>,
     pub heads: Vec<Head>,
     pub source: Option<At<String>>,
-    pub loc: Loc,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -228,7 +240,7 @@ pub struct Staff {
     pub from: Option<At<Date>>,
     pub until: Option<At<Date>>,
     pub source: Option<At<String>>,
-    pub loc: Loc,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -244,7 +256,7 @@ pub struct Head {
     pub source: Option<At<String>>,
     /// True when the head comes from a proposal's `appoint`, not from the record.
     pub proposed: bool,
-    pub loc: Loc,
+    pub span: Span,
 }
 
 impl Head {
@@ -264,7 +276,7 @@ pub struct Credentials {
     /// A government id (an implicit government's id is its state's id).
     pub to: At<String>,
     pub on: Option<At<Date>>,
-    pub loc: Loc,
+    pub span: Span,
 }
 
 /// Diplomatic relations between two states over a period.
@@ -276,7 +288,7 @@ pub struct Relation {
     pub from: Option<At<Date>>,
     pub until: Option<At<Date>>,
     pub source: Option<At<String>>,
-    pub loc: Loc,
+    pub span: Span,
 }
 
 impl Relation {
@@ -306,7 +318,7 @@ pub struct Event {
     /// A recall for consultations: the return.
     pub until: Option<At<Date>>,
     pub source: Option<At<String>>,
-    pub loc: Loc,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -316,7 +328,11 @@ pub struct Proposal {
     pub on: At<Date>,
     pub changes: Vec<Change>,
     pub source: Option<At<String>>,
-    pub loc: Loc,
+    pub span: Span,
+    /// The text it was written in (its scenario's, or a proposals file's),
+    /// to locate what its changes would break.
+    #[serde(skip)]
+    pub located: Arc<Located>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -325,50 +341,49 @@ pub enum Change {
     Appoint {
         mission: At<String>,
         head: Head,
-        loc: Loc,
+        span: Span,
     },
     /// Ends the mission's current head at the proposal's date.
     Recall {
         mission: At<String>,
-        loc: Loc,
+        span: Span,
     },
     Open {
         mission: Box<Mission>,
-        loc: Loc,
+        span: Span,
     },
     Close {
         mission: At<String>,
-        loc: Loc,
+        span: Span,
     },
     Recognize {
         recognition: Recognition,
-        loc: Loc,
+        span: Span,
     },
     /// Adds a relation record (`from` defaults to the proposal's date); it
     /// supersedes the pair's record in force then.
     Relate {
         relation: Relation,
-        loc: Loc,
+        span: Span,
     },
     /// Adds an event (`on` defaults to the proposal's date).
     Event {
         event: Box<Event>,
-        loc: Loc,
+        span: Span,
     },
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Claim {
-    /// The claim's expression, in the rule language; `loc` is where its text starts.
+    /// The claim's expression, in the rule language; `span` is where its text starts.
     pub claim: At<String>,
     pub title: Option<String>,
     pub source: Option<At<String>>,
-    pub loc: Loc,
-    /// Where each byte of the claim's text was written in the file (and its
-    /// end), when quotes or line breaks make it differ from `claim.loc` plus
-    /// the offset; empty when unknown.
+    pub span: Span,
+    /// Where the claim's text was written in the file, byte by byte (its
+    /// AST is moved onto the file through it: `engine::check_claims`).
     #[serde(skip)]
-    pub places: Vec<Loc>,
+    pub embedding: Embedding,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -379,7 +394,7 @@ pub struct Waiver {
     pub reason: Option<String>,
     pub until: Option<At<Date>>,
     pub source: Option<At<String>>,
-    pub loc: Loc,
+    pub span: Span,
 }
 
 /// A file of tests for one rule (`*.test.yaml`, run by `parity test`).
@@ -387,6 +402,9 @@ pub struct Waiver {
 pub struct RuleTests {
     pub rule: At<String>,
     pub cases: Vec<RuleCase>,
+    /// The file's text, to locate its spans.
+    #[serde(skip)]
+    pub located: Arc<Located>,
 }
 
 /// A scenario and exactly the findings the rule must produce on it.
@@ -398,7 +416,7 @@ pub struct RuleCase {
     /// fire). No two entries have the same subject.
     pub fires: Vec<Expected>,
     pub scenario: Scenario,
-    pub loc: Loc,
+    pub span: Span,
 }
 
 /// The findings a rule test expects for one subject.
@@ -410,5 +428,5 @@ pub struct Expected {
     pub count: u32,
     /// The message every one of them must have, where the case says.
     pub message: Option<String>,
-    pub loc: Loc,
+    pub span: Span,
 }

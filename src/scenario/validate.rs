@@ -15,6 +15,7 @@ use super::date::Date;
 use super::model::{At, Change, Event, Head, Mission, Recognition, Relation, Scenario};
 use crate::diag::Code;
 use crate::diag::{self, Diagnostic, Loc};
+use crate::source::{Located, Span};
 use std::collections::{HashMap, HashSet};
 
 /// Referential and temporal checks over a decoded scenario; pushes diagnostics.
@@ -99,7 +100,7 @@ pub(crate) struct Partial {
     /// The references read from it (checked for existence only).
     pub refs: Vec<Ref>,
     #[allow(dead_code, reason = "kept for future messages about dropped records")]
-    pub loc: Loc,
+    pub span: Span,
 }
 
 /// `validate`, knowing also the records the loader could not decode.
@@ -110,10 +111,11 @@ pub(crate) fn validate_with(
 ) {
     let file = scenario.file.as_str();
     let index = Index::build(scenario, partials);
-    duplicates(&index, file, diags);
+    duplicates(&index, scenario, diags);
     let mut refs = References {
         index: &index,
         file,
+        located: &scenario.located,
         unknown: HashMap::new(),
     };
     refs.walk(scenario, partials, diags);
@@ -309,21 +311,24 @@ impl<'s> Index<'s> {
     }
 }
 
-fn duplicates(index: &Index, file: &str, diags: &mut Vec<Diagnostic>) {
+fn duplicates(index: &Index, scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
+    let file = scenario.file.as_str();
     // Each distinct id is in `kinds` once: as many as definitions, none is repeated.
     if index.kinds.len() == index.defs.len() {
         return;
     }
     let mut first: HashMap<&str, Loc> = HashMap::new();
     let mut defs: Vec<_> = index.defs.iter().map(|(id, _)| *id).collect();
-    defs.sort_by_key(|id| id.loc);
+    // In the order written (a line and column: a proposals file's ids are
+    // compared with its scenario's as before).
+    defs.sort_by_cached_key(|id| scenario.loc(id.span));
     for id in defs {
         match first.get(id.value.as_str()) {
             Some(loc) => diags.push(
                 Diagnostic::new(
                     Code::DuplicateId,
                     file,
-                    id.loc,
+                    scenario.loc(id.span),
                     format!(
                         "duplicate id `{}`: ids are unique across the whole file",
                         id.value
@@ -333,7 +338,7 @@ fn duplicates(index: &Index, file: &str, diags: &mut Vec<Diagnostic>) {
                 .with_help(format!("first defined at line {}", loc.line)),
             ),
             None => {
-                first.insert(&id.value, id.loc);
+                first.insert(&id.value, scenario.loc(id.span));
             }
         }
     }
@@ -344,7 +349,7 @@ fn duplicates(index: &Index, file: &str, diags: &mut Vec<Diagnostic>) {
 
 struct Use {
     want: Want,
-    loc: Loc,
+    span: Span,
     /// A hint that depends on where the id is used.
     hint: Option<String>,
 }
@@ -352,6 +357,7 @@ struct Use {
 struct References<'i, 's> {
     index: &'i Index<'s>,
     file: &'i str,
+    located: &'i Located,
     /// Unresolved ids and every place they are used.
     unknown: HashMap<&'s str, Vec<Use>>,
 }
@@ -374,7 +380,7 @@ impl<'s> References<'_, 's> {
         }
         self.unknown.entry(&id.value).or_default().push(Use {
             want,
-            loc: id.loc,
+            span: id.span,
             hint,
         });
         false
@@ -504,7 +510,7 @@ impl<'s> References<'_, 's> {
                     Diagnostic::new(
                         Code::ProtectingPowerIsParty,
                         self.file,
-                        power.loc,
+                        self.located.loc(power.span),
                         format!(
                             "`{}` is this mission's {role}, so it cannot be its protecting power",
                             power.value
@@ -566,7 +572,7 @@ impl<'s> References<'_, 's> {
                 Diagnostic::new(
                     Code::WrongState,
                     self.file,
-                    government.loc,
+                    self.located.loc(government.span),
                     format!(
                         "`{}` governs {governed}, but this mission is {verb} by {state}",
                         government.value
@@ -601,26 +607,31 @@ impl<'s> References<'_, 's> {
     fn report(mut self, diags: &mut Vec<Diagnostic>) {
         // In file order, so that which ids get a "did you mean" before the
         // file's suggestion work is spent does not depend on hashing.
-        let mut unknown: Vec<(&str, Vec<Use>)> = std::mem::take(&mut self.unknown)
+        let located = self.located;
+        let mut unknown: Vec<(&str, Vec<(Loc, Use)>)> = std::mem::take(&mut self.unknown)
             .into_iter()
-            .map(|(id, mut uses)| {
-                uses.sort_by_key(|u| u.loc);
+            .map(|(id, uses)| {
+                let mut uses: Vec<(Loc, Use)> =
+                    uses.into_iter().map(|u| (located.loc(u.span), u)).collect();
+                uses.sort_by_key(|(loc, _)| *loc);
                 (id, uses)
             })
             .collect();
-        unknown.sort_by_key(|(id, uses)| (uses.first().map(|u| u.loc), *id));
+        unknown.sort_by_key(|(id, uses)| (uses.first().map(|(loc, _)| *loc), *id));
         let work = diag::Work::default();
         // One index of candidates per sort of reference, built when first needed.
         let mut suggesters: HashMap<Want, diag::Suggester> = HashMap::new();
         for (id, uses) in unknown {
-            let Some(first) = uses.first() else { continue };
+            let Some((first_loc, first)) = uses.first() else {
+                continue;
+            };
             let mut help: Vec<String> = Vec::new();
             match &first.hint {
                 Some(hint) => help.push(hint.clone()),
                 None => help.extend(self.explain(first.want, id, &mut suggesters, &work)),
             }
             let mut help = help.join("; ");
-            let mut lines: Vec<u32> = uses.iter().skip(1).map(|u| u.loc.line).collect();
+            let mut lines: Vec<u32> = uses.iter().skip(1).map(|(loc, _)| loc.line).collect();
             lines.dedup();
             let also = match lines.as_slice() {
                 [] => String::new(),
@@ -639,7 +650,7 @@ impl<'s> References<'_, 's> {
             let mut diagnostic = Diagnostic::new(
                 Code::UnknownId,
                 self.file,
-                first.loc,
+                *first_loc,
                 format!("unknown {} `{id}`", first.want.noun()),
             )
             .with_width(id.chars().count());
@@ -733,7 +744,7 @@ fn periods(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::UntilBeforeFrom,
                     file,
-                    until.loc,
+                    scenario.loc(until.span),
                     format!("`until: {}` is before `from: {}`", until.value, from.value),
                 )
                 .with_width(until.value.to_string().len())
@@ -803,7 +814,7 @@ fn overlapping_heads(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::OverlappingHeads,
                     &scenario.file,
-                    later.loc,
+                    scenario.loc(later.span),
                     format!(
                         "two heads of mission `{}` are in office at once",
                         mission.id.value
@@ -811,7 +822,7 @@ fn overlapping_heads(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
                 )
                 .with_help(format!(
                     "overlaps the head at line {} ({period})",
-                    earlier.loc.line
+                    scenario.loc(earlier.span).line
                 )),
             );
         }
@@ -837,7 +848,7 @@ fn overlapping_relations(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
     for ((a, b), mut records) in pairs {
         // An empty period holds on no day, so it overlaps nothing.
         records.retain(|r| start(r) < end(r));
-        records.sort_by_key(|r| (start(r), r.loc));
+        records.sort_by_key(|r| (start(r), r.span));
         // Sorted by start, a record overlaps an earlier one exactly when it
         // starts before the latest end so far: O(n log n) per pair.
         let mut reach: Option<&Relation> = None;
@@ -846,7 +857,7 @@ fn overlapping_relations(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
                 && start(record) < end(earlier)
             {
                 // Reported at the one written later, pointing at the other.
-                let (later, earlier) = if record.loc > earlier.loc {
+                let (later, earlier) = if record.span > earlier.span {
                     (record, earlier)
                 } else {
                     (earlier, record)
@@ -858,8 +869,8 @@ fn overlapping_relations(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
-    found.sort_by_key(|(later, earlier, _, _)| (later.loc, earlier.loc));
-    found.dedup_by_key(|(later, _, _, _)| later.loc);
+    found.sort_by_key(|(later, earlier, _, _)| (later.span, earlier.span));
+    found.dedup_by_key(|(later, _, _, _)| later.span);
     for (later, earlier, a, b) in found {
         let period = match (&earlier.from, &earlier.until) {
             (Some(f), Some(u)) => format!("from {} until {}", f.value, u.value),
@@ -871,12 +882,13 @@ fn overlapping_relations(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::OverlappingRelations,
                 &scenario.file,
-                later.loc,
+                scenario.loc(later.span),
                 format!("two relation records between {a} and {b} hold at once"),
             )
             .with_help(format!(
                 "overlaps the record at line {} ({period}, {})",
-                earlier.loc.line, earlier.status.value
+                scenario.loc(earlier.span).line,
+                earlier.status.value
             )),
         );
     }
@@ -1003,11 +1015,14 @@ mod tests {
     fn head(from: Option<u32>, until: Option<u32>) -> Head {
         let date = |n: u32| {
             let day = Date::ymd(2000 + (n / 12) as u16, (n % 12 + 1) as u8, 1);
-            At::new(day.unwrap_or(Date::EARLIEST), Loc::new(n + 1, 1))
+            At::new(
+                day.unwrap_or(Date::EARLIEST),
+                Span::new(n as usize, n as usize),
+            )
         };
         Head {
             name: None,
-            rank: At::new(super::super::model::Rank::Ambassador, Loc::new(1, 1)),
+            rank: At::new(super::super::model::Rank::Ambassador, Span::default()),
             from: from.map(date),
             until: until.map(date),
             agrement: None,
@@ -1015,7 +1030,7 @@ mod tests {
             credentials: None,
             source: None,
             proposed: false,
-            loc: Loc::new(1, 1),
+            span: Span::default(),
         }
     }
 

@@ -10,8 +10,8 @@ use super::model::{
     Event, EventKind, Government, Head, Level, Mission, MissionKind, Rank, Recognition, Relation,
     RelationStatus, Scenario, Staff, State,
 };
-use crate::diag::Loc;
 use crate::fast_hash::FastMap;
+use crate::source::Span;
 
 /// An interned id.
 pub type Sym = u32;
@@ -45,7 +45,7 @@ pub struct GovernmentRow<'s> {
     pub state: Sym,
     pub in_control: bool,
     pub default_recognition: Option<Level>,
-    pub loc: Loc,
+    pub span: Span,
 }
 
 #[derive(Debug)]
@@ -176,7 +176,7 @@ impl<'s> World<'s> {
                     state: sym,
                     in_control: true,
                     default_recognition: Some(Level::DeJure),
-                    loc: state.loc,
+                    span: state.span,
                 });
             }
         }
@@ -192,7 +192,7 @@ impl<'s> World<'s> {
                 state,
                 in_control,
                 default_recognition: government.default_recognition,
-                loc: government.loc,
+                span: government.span,
             });
         }
         // The government in control of each state with listed governments:

@@ -172,9 +172,10 @@ fn waivers(
 /// records a proposal adds count as proposed.
 pub fn apply(scenario: &Scenario, proposal: &Proposal) -> Result<Scenario, String> {
     let on = Day::of(&proposal.on.value);
-    let on_date = At::new(proposal.on.value, proposal.on.loc);
+    let on_date = At::new(proposal.on.value, proposal.on.span);
     let mut next = scenario.clone();
     next.proposals.clear();
+    next.located = proposal.located.clone();
     let open_index = |s: &Scenario, id: &str| {
         s.missions
             .iter()

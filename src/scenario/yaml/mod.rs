@@ -1,11 +1,12 @@
 //! The only module that touches the YAML library.
 //!
-//! It turns a YAML text into a tree of `Node`s, each with the line and column
-//! it was written at, so that every later error and finding can point at its
-//! source. Why serde-saphyr and not serde_yaml: see `docs/decisions.md`.
+//! It turns a YAML text into a tree of `Node`s, each with the byte it was
+//! written at (a `Span`), so that every later error and finding can point at
+//! its source; line and column are computed only when a place is rendered. Why serde-saphyr and not serde_yaml: see `docs/decisions.md`.
 
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Loc};
+use crate::source::Span;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::borrow::Cow;
@@ -18,7 +19,11 @@ pub mod subset;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node<'t> {
     pub value: Value<'t>,
-    pub loc: Loc,
+    /// Where the node starts in the text (an empty range at that byte: what
+    /// a node covers is not kept, a decoder measures what it underlines).
+    /// The parser sees a text, not a source: `span.source` is
+    /// `SourceId::NONE`, and the loader gives each place it keeps its source.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,7 +132,7 @@ pub fn parse_full(
         Ok(Some(node)) => Ok(located(node)),
         Ok(None) => Ok(Node {
             value: Value::Null,
-            loc: Loc::new(1, 1),
+            span: Span::default(),
         }),
         Err(error) => Err(yaml_error(&error, text, file, limits)),
     }
@@ -341,7 +346,7 @@ impl<'de> Deserialize<'de> for Node<'static> {
         // The place is the caller's to give (`located`): a value cannot see its span.
         Ok(Node {
             value,
-            loc: Loc::default(),
+            span: Span::default(),
         })
     }
 }
@@ -349,9 +354,13 @@ impl<'de> Deserialize<'de> for Node<'static> {
 /// Unwraps a spanned node, taking the location where the value is used
 /// (the root's too: a list where a mapping belongs is shown where it starts).
 fn located(spanned: Spanned<Node<'static>>) -> Node<'static> {
+    // Byte offsets are known for a text read whole (`from_str`); an unknown
+    // place is the text's start, as `Loc::new` makes an unknown line 1.
+    let at = spanned.referenced.span().byte_offset().unwrap_or(0);
+    let at = usize::try_from(at).unwrap_or(usize::MAX);
     Node {
         value: spanned.value.value,
-        loc: loc_of(&spanned.referenced),
+        span: Span::new(at, at),
     }
 }
 
@@ -432,12 +441,12 @@ mod tests {
             panic!("not a map")
         };
         assert_eq!(entries[0].1.value, Value::Str("on".into()));
-        assert_eq!(entries[0].1.loc, Loc::new(1, 4));
+        assert_eq!(entries[0].1.span, Span::new(3, 3));
         let Value::Seq(items) = &entries[1].1.value else {
             panic!("not a list")
         };
         assert_eq!(items[0].value, Value::Str("2024-09".into()));
-        assert_eq!(items[0].loc, Loc::new(3, 5));
+        assert_eq!(items[0].span, Span::new(13, 13));
         assert_eq!(items[1].value, Value::Int(1992));
     }
 

@@ -16,7 +16,7 @@
 //! the `load_scenario` fuzz target.
 
 use super::{Node, Value, YamlLimits};
-use crate::diag::Loc;
+use crate::source::Span;
 use std::borrow::Cow;
 
 /// Reads `text` if it lies within the subset; `None` means "ask serde-saphyr".
@@ -43,9 +43,9 @@ pub fn parse_split<'t>(text: &'t str, limits: &YamlLimits, split_min: usize) -> 
         {
             // A block mapping is located at its first key, as serde-saphyr does.
             return read.map(|root| Node {
-                loc: match &root {
-                    Value::Map(entries) => entries.first().map_or(Loc::new(1, 1), |(k, _)| k.loc),
-                    _ => Loc::new(1, 1),
+                span: match &root {
+                    Value::Map(entries) => entries.first().map_or(Span::default(), |(k, _)| k.span),
+                    _ => Span::default(),
                 },
                 value: root,
             });
@@ -392,13 +392,11 @@ fn content_line(text: &str, mut at: usize, limit: usize, mut number: u32) -> Opt
         let indent = rest.iter().take_while(|&&b| b == b' ').count();
         let content = at + indent;
         if content < end && bytes[content] != b'#' {
-            let ascii = bytes[at..end].is_ascii();
             return Some(Line {
                 start: at,
                 end,
                 indent,
                 number,
-                ascii,
             });
         }
         at = end + 1;
@@ -434,11 +432,7 @@ struct Line {
     /// Leading spaces.
     indent: usize,
     number: u32,
-    ascii: bool,
 }
-
-/// Longest non-ASCII line whose columns are counted (counting is per token).
-const MAX_COUNTED_LINE: usize = 4096;
 
 struct Reader<'t> {
     text: &'t str,
@@ -514,15 +508,10 @@ impl<'t> Reader<'t> {
         Some(())
     }
 
-    fn loc(&self, line: Line, at: usize) -> Option<Loc> {
-        let column = if line.ascii {
-            at - line.start + 1
-        } else if line.end - line.start <= MAX_COUNTED_LINE {
-            self.text.get(line.start..at)?.chars().count() + 1
-        } else {
-            return None;
-        };
-        Some(Loc::new(line.number, u32::try_from(column).ok()?))
+    /// A node's place: the byte it starts at (line and column are the
+    /// renderer's to compute).
+    fn at(&self, at: usize) -> Span {
+        Span::new(at, at)
     }
 
     fn count_node(&mut self, depth: usize) -> Option<()> {
@@ -574,7 +563,7 @@ impl<'t> Reader<'t> {
     ) -> Option<Node<'t>> {
         self.count_node(depth)?;
         let indent = at - first.start;
-        let mut loc = self.loc(first, at)?;
+        let mut span = self.at(at);
         let mark = self.items.len();
         let (mut line, mut dash) = (first, at);
         loop {
@@ -596,7 +585,7 @@ impl<'t> Reader<'t> {
             // serde-saphyr locates a sequence that is not indented under its
             // key at its first entry, not at its first dash.
             if indentless && self.items.len() == mark {
-                loc = item.loc;
+                span = item.span;
             }
             self.items.push(item);
             match self.peek() {
@@ -615,7 +604,7 @@ impl<'t> Reader<'t> {
         }
         Some(Node {
             value: Value::Seq(self.items.drain(mark..).collect()),
-            loc,
+            span,
         })
     }
 
@@ -669,7 +658,7 @@ impl<'t> Reader<'t> {
             colon,
             Node {
                 value: key,
-                loc: self.loc(line, at)?,
+                span: self.at(at),
             },
         ))
     }
@@ -677,7 +666,7 @@ impl<'t> Reader<'t> {
     fn block_mapping(&mut self, first: Line, at: usize, depth: usize) -> Option<Node<'t>> {
         self.count_node(depth)?;
         let indent = at - first.start;
-        let loc = self.loc(first, at)?;
+        let span = self.at(at);
         let mark = self.entries.len();
         let (mut line, mut key_at) = (first, at);
         loop {
@@ -702,7 +691,7 @@ impl<'t> Reader<'t> {
         }
         Some(Node {
             value: Value::Map(self.entries.drain(mark..).collect()),
-            loc,
+            span,
         })
     }
 
@@ -711,7 +700,7 @@ impl<'t> Reader<'t> {
     fn inline_value(&mut self, line: Line, at: usize, depth: usize) -> Option<Node<'t>> {
         let (node, after) = match self.bytes[at] {
             b'[' | b'{' => self.flow(line, at, depth)?,
-            b'"' | b'\'' => self.quoted_node(line, at, line.end, depth)?,
+            b'"' | b'\'' => self.quoted_node(at, line.end, depth)?,
             _ => {
                 self.count_node(depth)?;
                 let mut end = line.end;
@@ -725,7 +714,7 @@ impl<'t> Reader<'t> {
                 (
                     Node {
                         value: resolve(raw)?,
-                        loc: self.loc(line, at)?,
+                        span: self.at(at),
                     },
                     line.end,
                 )
@@ -740,24 +729,23 @@ impl<'t> Reader<'t> {
     }
 
     /// A quoted scalar from its quote at `at`, and the byte after it.
-    fn quoted_node(
-        &mut self,
-        line: Line,
-        at: usize,
-        end: usize,
-        depth: usize,
-    ) -> Option<(Node<'t>, usize)> {
+    fn quoted_node(&mut self, at: usize, end: usize, depth: usize) -> Option<(Node<'t>, usize)> {
         self.count_node(depth)?;
         let (value, after) = quoted(self.bytes, self.text, at, end)?;
-        let loc = self.loc(line, at)?;
-        Some((Node { value, loc }, after))
+        Some((
+            Node {
+                value,
+                span: self.at(at),
+            },
+            after,
+        ))
     }
 
     /// A flow collection closed on the same line; returns it and the byte
     /// after its closing bracket.
     fn flow(&mut self, line: Line, at: usize, depth: usize) -> Option<(Node<'t>, usize)> {
         self.count_node(depth)?;
-        let loc = self.loc(line, at)?;
+        let span = self.at(at);
         let end = line.end;
         let mapping = self.bytes[at] == b'{';
         let close = if mapping { b'}' } else { b']' };
@@ -813,7 +801,7 @@ impl<'t> Reader<'t> {
         } else {
             Value::Seq(self.items.drain(items..).collect())
         };
-        Some((Node { value, loc }, i))
+        Some((Node { value, span }, i))
     }
 
     /// One entry of a flow collection: a nested collection, a quoted or a
@@ -836,7 +824,7 @@ impl<'t> Reader<'t> {
                 }
                 self.flow(line, at, depth)?
             }
-            b'"' | b'\'' => self.quoted_node(line, at, end, depth)?,
+            b'"' | b'\'' => self.quoted_node(at, end, depth)?,
             _ => {
                 self.count_node(depth)?;
                 let mut i = at;
@@ -859,7 +847,7 @@ impl<'t> Reader<'t> {
                 (
                     Node {
                         value: resolve(raw)?,
-                        loc: self.loc(line, at)?,
+                        span: self.at(at),
                     },
                     i,
                 )
