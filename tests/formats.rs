@@ -594,6 +594,33 @@ fn sarif_from_a_subdirectory_links_from_the_repository_root() {
 }
 
 #[test]
+fn a_base_directory_that_is_not_one_is_refused() {
+    let dir = std::fs::canonicalize(scratch("sarif-bad-base")).unwrap();
+    write(&dir, "kabul.yaml", &source());
+    for base in ["missing", "kabul.yaml"] {
+        let run = parity_in(
+            &dir,
+            &[
+                "check",
+                "kabul.yaml",
+                "--format",
+                "sarif",
+                "--base-dir",
+                base,
+            ],
+        );
+        run.exits(2);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+        assert!(
+            run.stderr
+                .contains(&format!("--base-dir {base} is not a directory")),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
 fn sarif_outside_a_repository_is_relative_to_the_working_directory() {
     let dir = std::fs::canonicalize(scratch("sarif-no-repo")).unwrap();
     write(&dir, "sub/kabul.yaml", &source());

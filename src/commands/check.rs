@@ -29,6 +29,17 @@ pub struct CheckArgs {
 /// Checks every scenario found and renders the reports.
 pub fn check(session: &mut Session, args: &CheckArgs) -> Exit {
     let common = &args.evaluation;
+    // A base that is not a directory would give every SARIF URI a wrong
+    // root, silently; it is refused before any work is done.
+    if let Some(dir) = &args.base_dir {
+        if !crate::io::discover::is_directory(dir) {
+            say!(
+                "parity: error: --base-dir {} is not a directory",
+                crate::diag::printable(&dir.display().to_string())
+            );
+            return Exit::InputError;
+        }
+    }
     let rules = match session.rules(&common.rules) {
         Ok(rules) => rules,
         Err(code) => return code,

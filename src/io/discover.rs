@@ -142,6 +142,12 @@ pub fn repository_root(start: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// Whether `path` names a directory (through links: a base directory given
+/// on the command line is the user's own choice).
+pub fn is_directory(path: &Path) -> bool {
+    path.metadata().is_ok_and(|m| m.is_dir())
+}
+
 /// `a/./b/../c` → `a/c`, without touching the file system.
 pub fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
