@@ -244,6 +244,11 @@ fn the_briefing_says_what_a_desk_officer_needs() {
     // No script and nothing fetched: `http://` only as the SVG namespace
     // (a name, not a fetch), `url(` only to the page's own markers.
     assert!(!page.contains("<script"));
+    // And should escaping ever fail, the page's policy forbids any fetch or
+    // script: only its own inline style runs.
+    assert!(page.contains(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+    ));
     let namespace = "xmlns=\"http://www.w3.org/2000/svg\"";
     assert_eq!(
         page.matches("http://").count(),

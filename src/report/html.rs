@@ -260,7 +260,7 @@ footer { color: var(--muted); font-size: .85rem; border-top: 1px solid var(--rul
 /// The page around `body`: `title` is already escaped.
 fn page(title: &str, heading: &str, sub: &str, body: &str, footer: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"parity\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>{heading}</h1>\n<p class=\"sub\">{sub}</p>\n</header>\n<main>\n{body}</main>\n<footer>\n<p>{footer}</p>\n</footer>\n</body>\n</html>\n"
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"parity\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>{heading}</h1>\n<p class=\"sub\">{sub}</p>\n</header>\n<main>\n{body}</main>\n<footer>\n<p>{footer}</p>\n</footer>\n</body>\n</html>\n"
     )
 }
 
