@@ -31,14 +31,14 @@ pub fn check(session: &mut Session, args: &CheckArgs) -> Exit {
     let common = &args.evaluation;
     // A base that is not a directory would give every SARIF URI a wrong
     // root, silently; it is refused before any work is done.
-    if let Some(dir) = &args.base_dir {
-        if !crate::io::discover::is_directory(dir) {
-            say!(
-                "parity: error: --base-dir {} is not a directory",
-                crate::diag::printable(&dir.display().to_string())
-            );
-            return Exit::InputError;
-        }
+    if let Some(dir) = &args.base_dir
+        && !crate::io::discover::is_directory(dir)
+    {
+        say!(
+            "parity: error: --base-dir {} is not a directory",
+            crate::diag::printable(&dir.display().to_string())
+        );
+        return Exit::InputError;
     }
     let rules = match session.rules(&common.rules) {
         Ok(rules) => rules,
