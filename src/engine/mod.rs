@@ -476,9 +476,11 @@ pub struct FileOutcome {
 /// Loads and checks many scenario sources on all cores. One file's errors
 /// never stop the others. Outcomes come back in the order given;
 /// `progress(done, total)` is called as files finish. With `draw`, each
-/// comes with its network, drawn from the world it was checked in.
+/// comes with its network, drawn from the world it was checked in. Each
+/// source comes with its id in the run's `io::Sources`, which its
+/// scenario's spans name (so a renderer can locate them there).
 pub fn check_sources(
-    sources: &[&crate::io::Source],
+    sources: &[(crate::source::SourceId, &crate::io::Source)],
     rules: &RuleSet,
     options: &CheckOptions,
     limits: &crate::scenario::yaml::YamlLimits,
@@ -491,8 +493,8 @@ pub fn check_sources(
         sources,
         crate::parallel::cores(),
         || (),
-        |(), _, source| {
-            let result = crate::scenario::load::load_str(&source.text, &source.name, limits)
+        |(), _, &(id, source)| {
+            let result = crate::scenario::load::load_source(&source.text, id, &source.name, limits)
                 .and_then(|scenario| {
                     let (report, network) = check_one(&scenario, rules, options, draw)?;
                     Ok(Checked {

@@ -98,7 +98,7 @@ pub fn scenario_diagnostics(
         return Vec::new();
     };
     let outcomes = crate::engine::check_sources(
-        &[source],
+        &[(id, source)],
         &setup.rules,
         &crate::CheckOptions::default(),
         &setup.limits,
