@@ -93,7 +93,9 @@ pub fn check(session: &mut Session, args: &CheckArgs) -> Exit {
                 );
                 results.push((
                     outcome.name.clone(),
-                    Err(FileErrors::new(&outcome.name, &diagnostics)),
+                    Err(FileErrors::new(&outcome.name, &diagnostics, |d| {
+                        session.sources.loc_of(d)
+                    })),
                 ));
             }
         }
