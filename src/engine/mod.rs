@@ -107,7 +107,7 @@ impl<'s> Prepared<'s> {
                     subject: f.subject,
                     message: f.message,
                     cite: rule.cite.clone(),
-                    location: location(&scenario.file, f.loc),
+                    location: location(&scenario.file, scenario.loc(f.span)),
                     evidence: f.evidence,
                 })),
                 Err(error) => errors.push(
