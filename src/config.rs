@@ -16,7 +16,7 @@
 //! walked with the same care as any directory (see `io::discover`).
 
 use crate::diag::Code;
-use crate::diag::{Diagnostic, loc_at};
+use crate::diag::{Diagnostic, Span};
 use crate::io::discover::{Exclude, normalize};
 use crate::io::{Sources, Trust};
 use crate::lang::ast::Severity;
@@ -121,7 +121,7 @@ pub fn load(file: &Path, sources: &mut Sources) -> Result<Config, Vec<Diagnostic
             Diagnostic::new(
                 Code::ConfigSyntax,
                 &name,
-                loc_at(&text, at),
+                Span::new(at, at),
                 format!("{name} is not valid TOML: {}", error.message().trim()),
             )
             .with_width(1),
@@ -129,7 +129,6 @@ pub fn load(file: &Path, sources: &mut Sources) -> Result<Config, Vec<Diagnostic
     })?;
     let mut reader = Reader {
         name: &name,
-        text: &text,
         diagnostics: Vec::new(),
     };
     for (key, value) in table.get_ref() {
@@ -227,7 +226,6 @@ fn inside(dir_absolute: &Path, path: &Path) -> Result<(), Outside> {
 
 struct Reader<'a> {
     name: &'a str,
-    text: &'a str,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -241,7 +239,7 @@ impl Reader<'_> {
         candidates: impl Iterator<Item = &'c str>,
     ) {
         self.diagnostics.push(
-            Diagnostic::new(code, self.name, loc_at(self.text, at), message)
+            Diagnostic::new(code, self.name, Span::new(at, at), message)
                 .with_width(word.chars().count())
                 .suggest(word, candidates),
         );
@@ -266,7 +264,7 @@ impl Reader<'_> {
             Diagnostic::new(
                 Code::ConfigValue,
                 self.name,
-                loc_at(self.text, value.span().start),
+                Span::new(value.span().start, value.span().start),
                 format!("`{key}` must be {wanted}"),
             )
             .with_help(format!("`{key}` is {what}")),
@@ -317,7 +315,7 @@ impl Reader<'_> {
                         ),
                     };
                     self.diagnostics.push(
-                        Diagnostic::new(code, self.name, loc_at(self.text, at), message)
+                        Diagnostic::new(code, self.name, Span::new(at, at), message)
                             .with_width(written.chars().count() + 2)
                             .with_help(help),
                     );
@@ -353,7 +351,7 @@ impl Reader<'_> {
                     Diagnostic::new(
                         Code::ConfigValue,
                         self.name,
-                        loc_at(self.text, at),
+                        Span::new(at, at),
                         format!("`exclude` has a glob that does not parse: {}", error.kind()),
                     )
                     .with_width(written.chars().count() + 2),

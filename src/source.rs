@@ -319,6 +319,21 @@ pub fn loc_at(text: &str, offset: usize) -> Loc {
     loc(line, before[line_start..].chars().count() + 1)
 }
 
+/// The byte of `text` (indexed by `lines`) at `loc`, if one is (locating
+/// it gives `loc` back): not past a line's end, nor past the text's.
+pub fn offset_at(text: &str, lines: &LineIndex, loc: Loc) -> Option<usize> {
+    let start = lines.line_start(loc.line)?;
+    let rest = text.get(start..)?;
+    let skip = usize::try_from(loc.column).ok()?.checked_sub(1)?;
+    let at = start
+        + match rest.char_indices().nth(skip) {
+            Some((at, _)) => at,
+            None if rest.chars().count() == skip => rest.len(),
+            None => return None,
+        };
+    (lines.loc(text, at) == loc).then_some(at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,8 @@
 //! synthetic.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::Shown;
 use parity::diag::{Diagnostic, Loc};
 use parity::eval::Budget;
 use parity::lang::fmt::format_rules;
@@ -105,16 +107,16 @@ fn rule(body: &str) -> String {
 }
 
 /// The one diagnostic a rule text must produce (and no rule).
-fn only_error(text: &str) -> Diagnostic {
+fn only_error(text: &str) -> Shown {
     let (set, diags) = load(text);
     assert!(set.rules.is_empty(), "a rule with an error must not load");
     assert_eq!(diags.len(), 1, "expected one diagnostic, got {diags:#?}");
-    diags.into_iter().next().unwrap()
+    Shown::new(diags.into_iter().next().unwrap(), text)
 }
 
 #[track_caller]
 fn assert_diag(
-    d: &Diagnostic,
+    d: &Shown,
     code: &str,
     message: &str,
     (line, column): (u32, u32),
@@ -650,12 +652,11 @@ fn sum_adds_numbers_only() {
 
 #[test]
 fn sum_without_for_is_a_syntax_error_with_its_shape() {
-    let (_, diags) = load(&rule(
-        "  for m in missions\n  where sum(x in missions where x.staff > 1) > 1",
-    ));
+    let text = rule("  for m in missions\n  where sum(x in missions where x.staff > 1) > 1");
+    let (_, diags) = load(&text);
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_diag(
-        &diags[0],
+        &Shown::new(diags[0].clone(), &text),
         "rule-syntax",
         "expected `for` after the term of `sum`, found `where`",
         (6, 27),
@@ -704,7 +705,7 @@ fn claims_use_the_new_forms_and_locate_their_errors() {
     assert_eq!(errors[0].code, "type-mismatch");
     assert_eq!(errors[0].message, "a date minus a date is not a date");
     let line = broken.lines().count() as u32;
-    assert_eq!(errors[0].loc, Loc::new(line, 12));
+    assert_eq!(errors[0].loc_in(&broken), Loc::new(line, 12));
 }
 
 // ---------------------------------------------------------------------------

@@ -1011,7 +1011,7 @@ fn the_budget_stops_a_rule_that_enumerates_every_triple() {
     let error: &Diagnostic = &errors[0];
     assert_eq!(error.code, "evaluation-budget");
     assert_eq!(error.file, "user.rules");
-    assert_eq!(error.loc.line, 2, "points at the rule");
+    assert_eq!(error.loc_in(CUBE).line, 2, "points at the rule");
     assert!(
         error
             .message

@@ -6,6 +6,8 @@
 //! proposals' `relate` and `event` changes. All data here is synthetic.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::Shown;
 use parity::diag::{Diagnostic, Loc};
 use parity::scenario::change::apply;
 use parity::scenario::date::Date;
@@ -79,12 +81,12 @@ fn ok(text: &str) -> Scenario {
 }
 
 /// The one diagnostic of a file.
-fn only(text: &str) -> Diagnostic {
+fn only(text: &str) -> Shown {
     let diags = load(text)
         .err()
         .unwrap_or_else(|| panic!("loaded:\n{text}"));
     assert_eq!(diags.len(), 1, "expected one diagnostic, got {diags:#?}");
-    diags.into_iter().next().unwrap()
+    Shown::new(diags.into_iter().next().unwrap(), text)
 }
 
 /// `BASE` with the first `from` replaced by `to`.
@@ -102,7 +104,7 @@ fn loc_of(text: &str, needle: &str) -> Loc {
     Loc::new(line as u32, column as u32)
 }
 
-fn assert_diag(d: &Diagnostic, code: &str, message: &str, loc: Loc, help: Option<&str>) {
+fn assert_diag(d: &Shown, code: &str, message: &str, loc: Loc, help: Option<&str>) {
     assert_eq!(
         (
             d.code.as_str(),
@@ -502,7 +504,10 @@ fn an_event_needs_its_date_and_mission_and_a_unique_id() {
     let text = with("id: png-1", "id: recall-1");
     let d = only(&text);
     assert_eq!(d.code, "duplicate-id");
-    assert_eq!(d.loc, loc_of(&text, "recall-1\n    kind: persona"));
+    assert_eq!(
+        d.loc_in(&text),
+        loc_of(&text, "recall-1\n    kind: persona")
+    );
     // Ids are one namespace: an event may not take a mission's id.
     assert_eq!(
         only(&with("id: png-1", "id: nor-in-sou")).code,
@@ -951,7 +956,7 @@ fn overlaps_are_found_past_a_shorter_record_and_reported_at_the_one_written_late
     let diags = load(&text).unwrap_err();
     let found: Vec<(u32, Option<&str>)> = diags
         .iter()
-        .map(|d| (d.loc.line, d.help.as_deref()))
+        .map(|d| (d.loc_in(&text).line, d.help.as_deref()))
         .collect();
     // The third overlaps the first, not the second, which ends before it;
     // the empty period of the fourth holds on no day, though inside the first.
@@ -975,7 +980,7 @@ fn overlaps_are_found_past_a_shorter_record_and_reported_at_the_one_written_late
 ";
     let text = format!("scenario: t\nstates: [{{ id: NOR }}, {{ id: SOU }}]\n{reversed}");
     let d = only(&text);
-    assert_eq!(d.loc.line, 5);
+    assert_eq!(d.loc_in(&text).line, 5);
     assert_eq!(
         d.help.as_deref(),
         Some("overlaps the record at line 4 (from 2023 until 2024, established)")
@@ -1089,7 +1094,7 @@ fn a_proposals_event_id_is_an_id_of_the_file() {
     );
     let d = only(&text);
     assert_eq!(d.code, "duplicate-id");
-    assert_eq!(d.loc, loc_of(&text, "nor-in-sou, kind: recall"));
+    assert_eq!(d.loc_in(&text), loc_of(&text, "nor-in-sou, kind: recall"));
 }
 
 #[test]

@@ -3,6 +3,8 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::Shown;
 use parity::diag::{Diagnostic, Loc};
 use parity::scenario::load::load_str;
 use parity::scenario::model::{Change, Level, MissionKind, Rank, Scenario, StateKind};
@@ -19,15 +21,18 @@ fn load(lines: &[&str]) -> Result<Scenario, Vec<Diagnostic>> {
     load_str(&yaml(lines), "t.yaml", &YamlLimits::default())
 }
 
-fn errors(lines: &[&str]) -> Vec<Diagnostic> {
+fn errors(lines: &[&str]) -> Vec<Shown> {
     match load(lines) {
         Ok(_) => panic!("expected errors, the scenario loaded"),
-        Err(diags) => diags,
+        Err(diags) => {
+            let text = yaml(lines);
+            diags.into_iter().map(|d| Shown::new(d, &text)).collect()
+        }
     }
 }
 
 /// The one diagnostic of a file.
-fn only(lines: &[&str]) -> Diagnostic {
+fn only(lines: &[&str]) -> Shown {
     let diags = errors(lines);
     assert_eq!(diags.len(), 1, "expected one diagnostic, got {diags:#?}");
     diags.into_iter().next().unwrap()
@@ -44,7 +49,7 @@ fn ok(lines: &[&str]) -> Scenario {
     }
 }
 
-fn assert_diag(d: &Diagnostic, code: &str, message: &str, line: u32, column: u32) {
+fn assert_diag(d: &Shown, code: &str, message: &str, line: u32, column: u32) {
     assert_eq!(d.code, code, "{d:#?}");
     assert_eq!(d.message, message, "{d:#?}");
     assert_eq!(d.loc, Loc::new(line, column), "{d:#?}");

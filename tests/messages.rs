@@ -4,7 +4,9 @@
 //! terminal, an annotation or Markdown shows it.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-use parity::diag::{Code, Diagnostic, Loc, printable};
+mod common;
+use common::Shown;
+use parity::diag::{Code, Diagnostic, Loc, Span, printable};
 use parity::lang::ast::Severity;
 use parity::report::{Report, github, human, junit, markdown};
 use parity::scenario::date::Date;
@@ -22,17 +24,17 @@ fn errors_with(text: &str, limits: &YamlLimits) -> Vec<Diagnostic> {
 }
 
 /// The one diagnostic of a scenario text.
-fn only(text: &str) -> Diagnostic {
+fn only(text: &str) -> Shown {
     only_with(text, &YamlLimits::default())
 }
 
-fn only_with(text: &str, limits: &YamlLimits) -> Diagnostic {
+fn only_with(text: &str, limits: &YamlLimits) -> Shown {
     let diags = errors_with(text, limits);
     assert_eq!(diags.len(), 1, "expected one diagnostic, got {diags:#?}");
-    diags.into_iter().next().unwrap()
+    Shown::new(diags.into_iter().next().unwrap(), text)
 }
 
-fn assert_diag(d: &Diagnostic, code: &str, message: &str, line: u32, column: u32) {
+fn assert_diag(d: &Shown, code: &str, message: &str, line: u32, column: u32) {
     assert_eq!(d.code, code, "{d:#?}");
     assert_eq!(d.message, message, "{d:#?}");
     assert_eq!(d.loc, Loc::new(line, column), "{d:#?}");
@@ -83,7 +85,7 @@ fn rule_test_files_and_their_scenarios_report_a_wrong_root_once() {
     let one = |text: &str| {
         let diags = load_rule_tests(text, "t.yaml", &limits).unwrap_err();
         assert_eq!(diags.len(), 1, "{diags:#?}");
-        diags.into_iter().next().unwrap()
+        Shown::new(diags.into_iter().next().unwrap(), text)
     };
     let d = one("- rule: x\n");
     assert_diag(
@@ -120,7 +122,7 @@ fn a_proposals_file_that_is_a_list_is_one_error() {
     .unwrap_err();
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_diag(
-        &diags[0],
+        &Shown::new(diags[0].clone(), "\n- id: p\n"),
         "wrong-type",
         "expected a mapping with `proposals:`, found a list",
         2,
@@ -149,7 +151,8 @@ fn no_diagnostic_is_ever_at_line_or_column_0() {
         ];
         for diags in results.into_iter().flatten() {
             for d in &diags {
-                assert!(d.loc.line >= 1 && d.loc.column >= 1, "{text:?}: {d:?}");
+                let loc = d.loc_in(text);
+                assert!(loc.line >= 1 && loc.column >= 1, "{text:?}: {d:?}");
                 assert!(!d.render(Some(text)).contains(":0"), "{text:?}: {d:?}");
             }
         }
@@ -403,7 +406,7 @@ fn invalid_utf8_is_located_at_its_line_and_column() {
     let bytes = b"scenario: t\nstates:\n  - id: AAA\n    name: Cura\xe7ao\n".to_vec();
     let d = decode_utf8(bytes, "t.yaml").unwrap_err();
     assert_diag(
-        &d,
+        &Shown::new(d, ""),
         "invalid-utf8",
         "the file is not UTF-8 text: byte 0xE7 here",
         4,
@@ -413,7 +416,7 @@ fn invalid_utf8_is_located_at_its_line_and_column() {
     let mut bytes = "é: ü".as_bytes().to_vec();
     bytes.push(0xff);
     assert_eq!(
-        decode_utf8(bytes, "t.yaml").unwrap_err().loc,
+        decode_utf8(bytes, "t.yaml").unwrap_err().loc_in(""),
         Loc::new(1, 5)
     );
     assert_eq!(
@@ -635,7 +638,7 @@ fn diagnostics_escape_the_file_text_they_quote() {
 
 #[test]
 fn a_tab_in_the_quoted_line_stays_a_tab_under_which_the_caret_aligns() {
-    let d = Diagnostic::new(Code::WrongType, "t.yaml", Loc::new(1, 4), "m").with_width(1);
+    let d = Diagnostic::new(Code::WrongType, "t.yaml", Span::new(3, 4), "m").with_width(1);
     let rendered = d.render(Some("\ta: b"));
     assert_eq!(
         rendered,

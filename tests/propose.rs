@@ -222,7 +222,10 @@ fn a_proposal_on_a_missing_mission_is_a_located_input_error() {
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert_eq!(errors[0].code, "unknown-id");
     assert_eq!(errors[0].file, "what-if.yaml");
-    assert_eq!((errors[0].loc.line, errors[0].loc.column), (5, 29));
+    assert_eq!(
+        (errors[0].loc_in(text).line, errors[0].loc_in(text).column),
+        (5, 29)
+    );
     assert_eq!(
         errors[0].help.as_deref().map(|h| h.contains("kaz-in-afg")),
         Some(true)

@@ -400,7 +400,10 @@ fn the_discover_config_corpus_replays() {
             Err(errors) => {
                 assert!(!errors.is_empty(), "{name}");
                 for d in errors {
-                    assert!(d.loc.line >= 1 && d.loc.column >= 1, "{name}: {d:?}");
+                    assert!(
+                        d.loc_in(text).line >= 1 && d.loc_in(text).column >= 1,
+                        "{name}: {d:?}"
+                    );
                 }
             }
         }

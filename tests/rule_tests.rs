@@ -298,10 +298,17 @@ fn load_errors(fires: &str) -> Vec<Diagnostic> {
 }
 
 /// (code, line, column) of each error.
-fn codes(errors: &[Diagnostic]) -> Vec<(&str, u32, u32)> {
+fn codes<'d>(errors: &'d [Diagnostic], fires: &str) -> Vec<(&'d str, u32, u32)> {
+    let text = pair_case(fires);
     errors
         .iter()
-        .map(|d| (d.code.as_str(), d.loc.line, d.loc.column))
+        .map(|d| {
+            (
+                d.code.as_str(),
+                d.loc_in(&text).line,
+                d.loc_in(&text).column,
+            )
+        })
         .collect()
 }
 
@@ -348,7 +355,13 @@ fn the_plain_and_the_mapping_form_load_alike() {
 #[test]
 fn a_subject_expected_twice_is_an_error_that_asks_for_a_count() {
     let errors = load_errors("      - [a-in-b, b-in-a]\n      - { subject: [b-in-a, a-in-b] }");
-    assert_eq!(codes(&errors), [("duplicate-subject", 7, 9)]);
+    assert_eq!(
+        codes(
+            &errors,
+            "      - [a-in-b, b-in-a]\n      - { subject: [b-in-a, a-in-b] }"
+        ),
+        [("duplicate-subject", 7, 9)]
+    );
     assert_eq!(
         errors[0].message,
         "the subject [b-in-a, a-in-b] is expected twice in this case"
@@ -361,23 +374,41 @@ fn a_subject_expected_twice_is_an_error_that_asks_for_a_count() {
 #[test]
 fn an_expected_finding_has_strict_keys_and_typed_values() {
     let errors = load_errors("      - { subject: [a-in-b, b-in-a], cout: 2 }");
-    assert_eq!(codes(&errors), [("unknown-key", 6, 38)]);
+    assert_eq!(
+        codes(&errors, "      - { subject: [a-in-b, b-in-a], cout: 2 }"),
+        [("unknown-key", 6, 38)]
+    );
     assert_eq!(errors[0].help.as_deref(), Some("did you mean `count`?"));
 
     let errors = load_errors("      - { count: 2 }");
-    assert_eq!(codes(&errors), [("missing-key", 6, 9)]);
+    assert_eq!(
+        codes(&errors, "      - { count: 2 }"),
+        [("missing-key", 6, 9)]
+    );
     assert_eq!(errors[0].message, "an expected finding needs `subject`");
 
     let errors = load_errors("      - { subject: a-in-b, count: 0 }");
-    assert_eq!(codes(&errors), [("wrong-type", 6, 35)]);
+    assert_eq!(
+        codes(&errors, "      - { subject: a-in-b, count: 0 }"),
+        [("wrong-type", 6, 35)]
+    );
     assert_eq!(errors[0].message, "expected a count of at least 1, found 0");
 
     let errors = load_errors("      - { subject: a-in-b, count: two }");
-    assert_eq!(codes(&errors), [("wrong-type", 6, 35)]);
+    assert_eq!(
+        codes(&errors, "      - { subject: a-in-b, count: two }"),
+        [("wrong-type", 6, 35)]
+    );
 
     let errors = load_errors("      - { subject: a-in-b, message: [x] }");
-    assert_eq!(codes(&errors), [("wrong-type", 6, 37)]);
+    assert_eq!(
+        codes(&errors, "      - { subject: a-in-b, message: [x] }"),
+        [("wrong-type", 6, 37)]
+    );
 
     let errors = load_errors("      - { subject: [] }");
-    assert_eq!(codes(&errors), [("wrong-type", 6, 20)]);
+    assert_eq!(
+        codes(&errors, "      - { subject: [] }"),
+        [("wrong-type", 6, 20)]
+    );
 }

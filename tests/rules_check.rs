@@ -3,6 +3,8 @@
 //! scenario is evaluated; and the standard rules load.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::Shown;
 use parity::RuleSet;
 use parity::diag::{Diagnostic, Loc};
 
@@ -22,20 +24,20 @@ fn rule(body: &str) -> String {
 }
 
 /// The one diagnostic a rule text must produce (and no rule).
-fn only_error(text: &str) -> Diagnostic {
+fn only_error(text: &str) -> Shown {
     let (set, diags) = load(text);
     assert!(
         set.rules.is_empty(),
         "a rule with an error must not load:\n{text}"
     );
     assert_eq!(diags.len(), 1, "expected one diagnostic, got {diags:#?}");
-    diags.into_iter().next().unwrap()
+    Shown::new(diags.into_iter().next().unwrap(), text)
 }
 
 /// Asserts code, message, line:column, underline width and help.
 #[track_caller]
 fn assert_diag(
-    d: &Diagnostic,
+    d: &Shown,
     code: &str,
     message: &str,
     (line, column): (u32, u32),
@@ -484,7 +486,7 @@ fn a_record_cannot_be_printed_in_a_message() {
         d.message,
         "a credentials record cannot be printed; print one of its fields, such as `.to`"
     );
-    assert_eq!(d.loc, Loc::new(6, 17));
+    assert_eq!(d.loc_in(text), Loc::new(6, 17));
     // A variable bound to a record prints as its id: allowed.
     let text = "rule t {\n  title \"T\"\n  severity error\n  cite \"C\"\n  for m in missions\n  message \"{m} {m.head.rank} {class(m.head.rank)} {as_of}\"\n}\n";
     let (set, diags) = load(text);
@@ -525,7 +527,7 @@ fn duplicate_rule_id_across_two_files() {
     assert_eq!(d.code, "duplicate-rule");
     assert_eq!(d.message, "the rule `t` is already defined");
     assert_eq!(d.file, "b.rules");
-    assert_eq!(d.loc, Loc::new(1, 6));
+    assert_eq!(d.loc_in(&text), Loc::new(1, 6));
     assert_eq!(d.width, 1);
     assert_eq!(d.help.as_deref(), Some("first defined at a.rules:1"));
 }
@@ -541,7 +543,7 @@ fn a_user_rule_may_not_reuse_a_standard_id() {
     );
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(diags[0].code, "duplicate-rule");
-    assert_eq!(diags[0].loc, Loc::new(3, 6));
+    assert_eq!(diags[0].loc_in("\n\nrule head-vacant {"), Loc::new(3, 6));
     assert_eq!(diags[0].width, "head-vacant".len() as u32);
     let help = diags[0].help.as_deref().unwrap();
     assert!(
@@ -628,13 +630,14 @@ fn a_list_element_of_the_wrong_type() {
 
 #[test]
 fn every_error_of_a_rule_is_reported() {
-    let (set, diags) = load(&rule(
+    let text = rule(
         "  for m in missions\n  where m.head.rnk == ambassador and m.sendr == AFG and clas(m.head.rank) == 1",
-    ));
+    );
+    let (set, diags) = load(&text);
     assert!(set.rules.is_empty());
     let codes: Vec<(&str, u32)> = diags
         .iter()
-        .map(|d| (d.code.as_str(), d.loc.column))
+        .map(|d| (d.code.as_str(), d.loc_in(&text).column))
         .collect();
     assert_eq!(
         codes,
@@ -726,7 +729,7 @@ fn a_string_inside_a_message_hole_has_plain_quotes_and_the_usual_escapes() {
     let d = only_error(text);
     assert_eq!(d.code, "rule-syntax");
     assert_eq!(d.message, "expected an expression, found `\\`");
-    assert_eq!(d.loc, Loc::new(6, 23));
+    assert_eq!(d.loc_in(text), Loc::new(6, 23));
     // ...but inside it, escapes work as in any string.
     let text = "rule t {\n  title \"T\"\n  severity error\n  cite \"C\"\n  for m in missions\n  message \"x {m.id == \"a\\\"b\"} y\"\n}\n";
     let (set, diags) = load(text);

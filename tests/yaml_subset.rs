@@ -429,7 +429,7 @@ fn errors_come_from_serde_saphyr_with_their_location() {
         );
         assert!(!error.message.contains("line "), "{text:?}: {error:?}");
         assert!(
-            error.loc.line >= 1 && error.loc.line <= line,
+            error.loc_in(text).line >= 1 && error.loc_in(text).line <= line,
             "{text:?}: {error:?}"
         );
     }

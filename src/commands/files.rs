@@ -92,7 +92,9 @@ pub(super) fn read_found(
             Err(error) => {
                 let diagnostic = error.diagnostic(&file.name);
                 session.print(std::slice::from_ref(&diagnostic));
-                failed.push(FileErrors::new(&file.name, &[diagnostic]));
+                failed.push(FileErrors::new(&file.name, &[diagnostic], |d| {
+                    session.sources.loc_of(d)
+                }));
             }
         }
     }

@@ -163,7 +163,7 @@ impl Session {
         crate::diag::render_all_in(
             diagnostics,
             self.colour.stderr,
-            |name| self.sources.text_of(name).map(str::to_string),
+            |file, span| self.sources.text_and_lines(file, span),
             |text| {
                 let _ = writeln!(stderr, "{text}");
             },

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Line and column are the source model's rendering-time view (see `source`).
-pub use crate::source::{LineIndex, Loc, loc_at};
+pub use crate::source::{LineIndex, Loc, Span, loc_at};
 
 /// Whether a character must not reach a terminal, an annotation or Markdown
 /// as itself: C0 and C1 controls and DEL (escape sequences, line breaks
@@ -117,13 +117,15 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Label {
     pub file: String,
-    pub loc: Loc,
+    pub span: Span,
     /// Width of the underline in characters (at least 1).
     pub width: u32,
     pub text: String,
 }
 
 /// One input problem: what is wrong, where, and (when we know) how to fix it.
+/// Where is a `Span` of the text the problem is in; the line and column a
+/// user reads are derived when it is rendered (`loc_in`, `render_all`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// A stable, kebab-case code for the class of problem (see `Code`).
@@ -132,8 +134,15 @@ pub struct Diagnostic {
     #[serde(skip)]
     pub severity: Severity,
     pub message: String,
+    /// The name of the file the problem is in, as reports show it.
     pub file: String,
-    pub loc: Loc,
+    pub span: Span,
+    /// A line and column no byte of a kept text is at, kept as it was
+    /// reported: in bytes that are not text (a file that is not UTF-8, which
+    /// no source holds), or past a line's end (as a YAML library may say).
+    /// Every other place is its span, located when it is rendered.
+    #[serde(skip)]
+    pub unplaced: Option<Loc>,
     /// Width of the underline in characters (at least 1).
     #[serde(skip)]
     pub width: u32,
@@ -147,18 +156,42 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: Code, file: &str, loc: Loc, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, file: &str, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: Severity::Error,
             message: message.into(),
             file: file.to_string(),
-            loc,
+            span,
+            unplaced: None,
             width: 1,
             label: None,
             secondary: Vec::new(),
             help: None,
         }
+    }
+
+    /// A problem at `loc` of `text` (the text of `file`, indexed by
+    /// `lines`), as a library reports it: at the byte there, or `unplaced`
+    /// when no byte is.
+    pub fn at_loc(
+        code: Code,
+        file: &str,
+        (text, lines): (&str, &LineIndex),
+        loc: Loc,
+        message: impl Into<String>,
+    ) -> Self {
+        let mut diagnostic = Diagnostic::at_start(code, file, message);
+        match crate::source::offset_at(text, lines, loc) {
+            Some(at) => diagnostic.span = Span::new(at, at),
+            None => diagnostic.unplaced = Some(loc),
+        }
+        diagnostic
+    }
+
+    /// A problem at the start of `file` (one that could not be read, say).
+    pub fn at_start(code: Code, file: &str, message: impl Into<String>) -> Self {
+        Diagnostic::new(code, file, Span::default(), message)
     }
 
     pub fn with_severity(mut self, severity: Severity) -> Self {
@@ -170,13 +203,13 @@ impl Diagnostic {
     pub fn with_secondary(
         mut self,
         file: &str,
-        loc: Loc,
+        span: Span,
         width: usize,
         text: impl Into<String>,
     ) -> Self {
         self.secondary.push(Label {
             file: file.to_string(),
-            loc,
+            span,
             width: u32::try_from(width.max(1)).unwrap_or(u32::MAX),
             text: text.into(),
         });
@@ -214,8 +247,31 @@ impl Diagnostic {
         }
     }
 
+    /// The line and column the problem is at in `text`, the text of its
+    /// span's source.
+    pub fn loc_in(&self, text: &str) -> Loc {
+        self.located(Some(text))
+    }
+
+    /// `loc_in`, through `lines`, the index of `text`'s lines (for many
+    /// diagnostics of one text: `loc_in` scans it from its start).
+    pub fn loc_indexed(&self, text: &str, lines: &LineIndex) -> Loc {
+        self.unplaced
+            .unwrap_or_else(|| lines.loc(text, self.span.start()))
+    }
+
+    /// `loc_in`, or the start of the file when its text is not known.
+    fn located(&self, text: Option<&str>) -> Loc {
+        match (self.unplaced, text) {
+            (Some(loc), _) => loc,
+            (None, Some(text)) => loc_at(text, self.span.start()),
+            (None, None) => Loc::default(),
+        }
+    }
+
     /// Renders the diagnostic like rustc: header, location, source line, caret, help.
-    /// Everything taken from a file is passed through `printable`.
+    /// Everything taken from a file is passed through `printable`; `source`
+    /// is the text of its file, which its places are located in.
     pub fn render(&self, source: Option<&str>) -> String {
         self.render_in(source, Palette::PLAIN)
     }
@@ -226,53 +282,55 @@ impl Diagnostic {
             let index = usize::try_from(loc.line).ok()?.checked_sub(1)?;
             source?.lines().nth(index)
         };
-        let skip = self.window_start();
-        let window = line(self.loc).map(|text| (skip_chars(text, skip), skip));
-        let secondary = self.secondary_windows(|loc| {
+        let loc = self.located(source);
+        let skip = window_start(loc);
+        let window = line(loc).map(|text| (skip_chars(text, skip), skip));
+        let places: Vec<Loc> = self
+            .secondary
+            .iter()
+            .map(|label| label_loc(label, (label.file == self.file).then_some(source).flatten()))
+            .collect();
+        let secondary = self.secondary_windows(&places, |loc| {
             let skip = window_start(loc);
             line(loc).map(|text| (skip_chars(text, skip), skip))
         });
-        self.render_window(window, &secondary, palette)
+        self.render_window(loc, window, &places, &secondary, palette)
     }
 
-    /// Long lines are shown as a window around the column, so the caret
-    /// stays visible: the window's first character.
-    fn window_start(&self) -> usize {
-        window_start(self.loc)
-    }
-
-    /// The windows of the secondary places in this diagnostic's file, found
-    /// by `window` (a place in another file is shown without its line).
+    /// The windows of the secondary places (at `places`) in this
+    /// diagnostic's file, found by `window` (a place in another file is
+    /// shown without its line).
     fn secondary_windows<'t>(
         &self,
+        places: &[Loc],
         mut window: impl FnMut(Loc) -> Option<(&'t str, usize)>,
     ) -> Vec<Option<(&'t str, usize)>> {
         self.secondary
             .iter()
-            .map(|label| {
-                (label.file == self.file)
-                    .then(|| window(label.loc))
-                    .flatten()
-            })
+            .zip(places)
+            .map(|(label, loc)| (label.file == self.file).then(|| window(*loc)).flatten())
             .collect()
     }
 
-    /// `render`, given the source line from its `skip`th character on, and
-    /// the secondary places' lines likewise.
+    /// `render`, at `loc`, given the source line from its `skip`th
+    /// character on, and the secondary places (at `places`) and their
+    /// lines likewise.
     fn render_window(
         &self,
+        loc: Loc,
         window: Option<(&str, usize)>,
+        places: &[Loc],
         secondary: &[Option<(&str, usize)>],
         palette: Palette,
     ) -> String {
-        let column = usize::try_from(self.loc.column.saturating_sub(1)).unwrap_or(0);
+        let column = usize::try_from(loc.column.saturating_sub(1)).unwrap_or(0);
         let help = self.help.as_deref().map(printable);
         let snippet = render::Snippet {
             severity: self.severity,
             code: self.code.as_str(),
             message: &self.message,
             file: &self.file,
-            loc: self.loc,
+            loc,
             excerpt: window.map(|(text, skip)| render::Excerpt::Underlined {
                 text,
                 skip,
@@ -283,10 +341,11 @@ impl Diagnostic {
             secondary: self
                 .secondary
                 .iter()
+                .zip(places)
                 .zip(secondary.iter().chain(std::iter::repeat(&None)))
-                .map(|(label, window)| render::Secondary {
+                .map(|((label, loc), window)| render::Secondary {
                     file: (label.file != self.file).then_some(label.file.as_str()),
-                    loc: label.loc,
+                    loc: *loc,
                     window: *window,
                     width: usize::try_from(label.width).unwrap_or(1),
                     text: &label.text,
@@ -303,6 +362,11 @@ impl Diagnostic {
     }
 }
 
+/// Where a secondary place is, `text` being the text of its file.
+fn label_loc(label: &Label, text: Option<&str>) -> Loc {
+    text.map_or_else(Loc::default, |text| loc_at(text, label.span.start()))
+}
+
 /// The first character of the window shown of `loc`'s line: up to 60
 /// characters before the column.
 fn window_start(loc: Loc) -> usize {
@@ -311,12 +375,30 @@ fn window_start(loc: Loc) -> usize {
 }
 
 /// Sorts diagnostics by file and position, and drops exact repeats, so that
-/// output is stable whatever order the checks ran in.
+/// output is stable whatever order the checks ran in. Within a file, places
+/// are ordered by where their span starts, as its lines and columns read.
 pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    let key = |d: &Diagnostic| (d.span.start, d.unplaced);
     diagnostics.sort_by(|a, b| {
-        (&a.file, a.loc, a.code, &a.message).cmp(&(&b.file, b.loc, b.code, &b.message))
+        (&a.file, key(a), a.code, &a.message).cmp(&(&b.file, key(b), b.code, &b.message))
     });
-    diagnostics.dedup();
+    diagnostics.dedup_by(|a, b| same(a, b));
+}
+
+/// Whether two diagnostics say the same at the same place (where their
+/// spans start: the same line and column, whatever their ends).
+fn same(a: &Diagnostic, b: &Diagnostic) -> bool {
+    a.span.start == b.span.start
+        && a.span.source == b.span.source
+        && a.unplaced == b.unplaced
+        && a.code == b.code
+        && a.severity == b.severity
+        && a.message == b.message
+        && a.file == b.file
+        && a.width == b.width
+        && a.label == b.label
+        && a.secondary == b.secondary
+        && a.help == b.help
 }
 
 /// Edit distance by characters (optimal string alignment): insertions,
@@ -604,42 +686,48 @@ impl<'a> Suggester<'a> {
     }
 }
 
-/// Renders diagnostics one after another, as `Diagnostic::render` would,
-/// reading each file's text (`read`) once per run of diagnostics about it and
-/// splitting it into lines once: reading and scanning the file again for
-/// each of thousands of diagnostics made printing them quadratic. Within a
-/// line, the window shown starts from where the previous diagnostic's did
+/// Renders diagnostics one after another, as `Diagnostic::render` would.
+/// `text(file, span)` finds the text a place is in and its line index: of
+/// the source `span` names when that is known, else of `file` by name (a
+/// span of `SourceId::NONE`); the line shown is of the diagnostic's file.
+/// Each text's lines are indexed once: scanning the file again for each of
+/// thousands of diagnostics made printing them quadratic. Within a line,
+/// the window shown starts from where the previous diagnostic's did
 /// (diagnostics come sorted), so many on one long line cost its length once.
-pub fn render_all(
+pub fn render_all<'t>(
     diagnostics: &[Diagnostic],
-    read: impl FnMut(&str) -> Option<String>,
+    text: impl Fn(&str, Span) -> Option<(&'t str, &'t LineIndex)>,
     emit: impl FnMut(&str),
 ) {
-    render_all_in(diagnostics, Palette::PLAIN, read, emit);
+    render_all_in(diagnostics, Palette::PLAIN, text, emit);
 }
 
 /// `render_all`, coloured by `palette`.
-pub fn render_all_in(
+pub fn render_all_in<'t>(
     diagnostics: &[Diagnostic],
     palette: Palette,
-    mut read: impl FnMut(&str) -> Option<String>,
+    text: impl Fn(&str, Span) -> Option<(&'t str, &'t LineIndex)>,
     mut emit: impl FnMut(&str),
 ) {
     let mut file: Option<&str> = None;
-    let mut text: Option<String> = None;
-    let mut lines = LineIndex::default();
+    let mut shown: Option<(&str, &LineIndex)> = None;
     // (line index, characters skipped, bytes skipped) of the last window.
     let mut cursor = (usize::MAX, 0, 0);
+    let locate = |file: &str, span: Span| {
+        text(file, span).map_or_else(Loc::default, |(text, lines)| lines.loc(text, span.start()))
+    };
     for diagnostic in diagnostics {
         if file != Some(diagnostic.file.as_str()) {
             file = Some(diagnostic.file.as_str());
-            text = read(&diagnostic.file);
-            lines = text.as_deref().map(LineIndex::new).unwrap_or_default();
+            shown = text(&diagnostic.file, Span::default());
             cursor = (usize::MAX, 0, 0);
         }
-        let skip = diagnostic.window_start();
-        let window = text.as_deref().and_then(|text| {
-            let index = usize::try_from(diagnostic.loc.line).ok()?.checked_sub(1)?;
+        let loc = diagnostic
+            .unplaced
+            .unwrap_or_else(|| locate(&diagnostic.file, diagnostic.span));
+        let skip = window_start(loc);
+        let window = shown.and_then(|(text, lines)| {
+            let index = usize::try_from(loc.line).ok()?.checked_sub(1)?;
             let line = lines.line(text, index)?;
             let (from_chars, from_bytes) = match cursor {
                 (i, chars, bytes) if i == index && chars <= skip => (chars, bytes),
@@ -656,13 +744,18 @@ pub fn render_all_in(
             Some((line.get(bytes..).unwrap_or_default(), skip))
         });
         // Secondary places are few: their lines are looked up directly.
-        let secondary = diagnostic.secondary_windows(|loc| {
-            let text = text.as_deref()?;
+        let places: Vec<Loc> = diagnostic
+            .secondary
+            .iter()
+            .map(|label| locate(&label.file, label.span))
+            .collect();
+        let secondary = diagnostic.secondary_windows(&places, |loc| {
+            let (text, lines) = shown?;
             let line = lines.line(text, usize::try_from(loc.line).ok()?.checked_sub(1)?)?;
             let skip = window_start(loc);
             Some((skip_chars(line, skip), skip))
         });
-        emit(&diagnostic.render_window(window, &secondary, palette));
+        emit(&diagnostic.render_window(loc, window, &places, &secondary, palette));
     }
 }
 
@@ -759,26 +852,17 @@ mod tests {
         let text = "a: 1\r\n  x: 2\n\n\tt: [é, é, é]\r\nlast\r";
         let long = format!("k: [{}]\n", "élan, ".repeat(100));
         let mut diagnostics = Vec::new();
-        for (line, column) in [
-            (1, 1),
-            (2, 3),
-            (3, 1),
-            (4, 5),
-            (4, 9),
-            (5, 2),
-            (6, 1),
-            (9, 9),
-        ] {
+        for (line, column) in [(1, 1), (2, 3), (3, 1), (4, 5), (4, 9), (5, 2), (5, 9)] {
             diagnostics.push(Diagnostic::new(
                 Code::UnknownKey,
                 "a.yaml",
-                Loc::new(line, column),
+                at(text, line, column),
                 "m",
             ));
         }
         for column in [1, 70, 200, 201, 450, 601, 700] {
             diagnostics.push(
-                Diagnostic::new(Code::UnknownKey, "b.yaml", Loc::new(1, column), "m")
+                Diagnostic::new(Code::UnknownKey, "b.yaml", at(&long, 1, column), "m")
                     .with_width(3)
                     .with_label("here"),
             );
@@ -786,41 +870,54 @@ mod tests {
         diagnostics.push(Diagnostic::new(
             Code::UnknownKey,
             "b.yaml",
-            Loc::new(1, 90),
+            at(&long, 1, 90),
             "back",
         ));
-        diagnostics.push(Diagnostic::new(
-            Code::UnknownKey,
-            "gone.yaml",
-            Loc::new(1, 1),
-            "m",
-        ));
+        diagnostics.push(Diagnostic::at_start(Code::UnknownKey, "gone.yaml", "m"));
         let source = |file: &str| match file {
-            "a.yaml" => Some(text.to_string()),
-            "b.yaml" => Some(long.clone()),
+            "a.yaml" => Some(text),
+            "b.yaml" => Some(long.as_str()),
+            _ => None,
+        };
+        let indexes = [LineIndex::new(text), LineIndex::new(&long)];
+        let texts = |file: &str, _: Span| match file {
+            "a.yaml" => Some((text, &indexes[0])),
+            "b.yaml" => Some((long.as_str(), &indexes[1])),
             _ => None,
         };
         let mut all = Vec::new();
-        render_all(&diagnostics, source, |r| all.push(r.to_string()));
+        render_all(&diagnostics, texts, |r| all.push(r.to_string()));
         let one_by_one: Vec<String> = diagnostics
             .iter()
-            .map(|d| d.render(source(&d.file).as_deref()))
+            .map(|d| d.render(source(&d.file)))
             .collect();
         assert_eq!(all, one_by_one);
+    }
+
+    /// The span of the character at `line` and `column` (1-based) of `text`.
+    fn at(text: &str, line: u32, column: usize) -> Span {
+        let start = LineIndex::new(text).line_start(line).unwrap_or(text.len());
+        let rest = text.get(start..).unwrap_or_default();
+        let offset = rest
+            .char_indices()
+            .nth(column - 1)
+            .map_or(rest.len(), |(i, _)| i);
+        Span::new(start + offset, start + offset + 1)
     }
 
     #[test]
     fn the_header_word_is_the_severity_and_secondary_places_follow() {
         let text = "- id: a\n- id: b\n- id: a\n";
+        let other = "\n\n\n x\n";
         let d = Diagnostic::new(
             Code::DuplicateId,
             "a.yaml",
-            Loc::new(3, 7),
+            at(text, 3, 7),
             "duplicate id `a`",
         )
         .with_severity(Severity::Warning)
-        .with_secondary("a.yaml", Loc::new(1, 7), 1, "first defined here")
-        .with_secondary("b.yaml", Loc::new(4, 2), 3, "and used here")
+        .with_secondary("a.yaml", at(text, 1, 7), 1, "first defined here")
+        .with_secondary("b.yaml", at(other, 4, 2), 3, "and used here")
         .with_help("rename one");
         let expected = [
             "warning[duplicate-id]: duplicate id `a`",
@@ -836,17 +933,23 @@ mod tests {
             "  = help: rename one",
             "",
         ];
-        assert_eq!(d.render(Some(text)), expected.join("\n"));
-        // render_all draws them alike (a place in another file without its line).
-        let mut all = String::new();
-        let read = |file: &str| match file {
-            "a.yaml" => Some(text.to_string()),
+        // A place in another file is shown without its line.
+        let indexes = [LineIndex::new(text), LineIndex::new(other)];
+        let texts = |file: &str, _: Span| match file {
+            "a.yaml" => Some((text, &indexes[0])),
+            "b.yaml" => Some((other, &indexes[1])),
             _ => None,
         };
-        render_all(std::slice::from_ref(&d), read, |r| all.push_str(r));
-        assert_eq!(all, d.render(Some(text)));
+        let mut all = String::new();
+        render_all(std::slice::from_ref(&d), texts, |r| all.push_str(r));
+        assert_eq!(all, expected.join("\n"));
+        // `render` has the text of the diagnostic's own file only.
         assert_eq!(
-            Diagnostic::new(Code::Usage, "f", Loc::default(), "m").severity,
+            d.render(Some(text)),
+            expected.join("\n").replace("b.yaml:4:2", "b.yaml:1:1")
+        );
+        assert_eq!(
+            Diagnostic::at_start(Code::Usage, "f", "m").severity,
             Severity::Error
         );
     }
@@ -856,7 +959,7 @@ mod tests {
         let d = Diagnostic::new(
             Code::UnknownKey,
             "a.yaml",
-            Loc::new(2, 3),
+            Span::new(7, 8),
             "unknown key `x`",
         )
         .with_width(1)

@@ -11,6 +11,7 @@ use crate::lang::ruleset::RuleSet;
 use crate::scenario::date::Date;
 use crate::scenario::model::{Change, Scenario};
 use crate::scenario::world::World;
+use crate::source::Span;
 use result::{ClaimResult, Finding, Location, Report, Summary, Waived, WaiverInfo};
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
@@ -106,14 +107,14 @@ impl<'s> Prepared<'s> {
                     subject: f.subject,
                     message: f.message,
                     cite: rule.cite.clone(),
-                    location: location(&scenario.file, f.loc),
+                    location: location(&scenario.file, scenario.loc(f.span)),
                     evidence: f.evidence,
                 })),
                 Err(error) => errors.push(
                     Diagnostic::new(
                         Code::EvaluationBudget,
                         &rule.file,
-                        rule.loc,
+                        rule.span,
                         format!("rule `{}`: {error}", rule.id),
                     )
                     .with_width(4),
@@ -137,7 +138,7 @@ impl<'s> Prepared<'s> {
                 Err(error) => errors.push(Diagnostic::new(
                     Code::EvaluationBudget,
                     &scenario.file,
-                    scenario.loc(claim.claim.span),
+                    claim.claim.span,
                     format!("claim: {error}"),
                 )),
             }
@@ -216,7 +217,7 @@ pub fn evaluation_date(
                 Diagnostic::new(
                     Code::NoDate,
                     &scenario.file,
-                    scenario.loc(scenario.id.span),
+                    scenario.id.span,
                     "the scenario has no `as_of` date and none was given",
                 )
                 .with_help("add `as_of: YYYY-MM-DD` to the scenario, or pass --as-of"),
@@ -267,7 +268,10 @@ pub fn check_claims(scenario: &Scenario) -> Result<Vec<CheckedExpr>, Vec<Diagnos
                     Diagnostic::new(
                         Code::ClaimSyntax,
                         &scenario.file,
-                        file.loc(claim.embedding.offset(error.offset)),
+                        {
+                            let at = claim.embedding.offset(error.offset);
+                            Span::of_source(source, at, at)
+                        },
                         error.message,
                     )
                     .with_width(error.width),
@@ -307,7 +311,7 @@ fn check_waiver_rules(scenario: &Scenario, rules: &RuleSet) -> Result<(), Vec<Di
                 Diagnostic::new(
                     Code::UnknownRule,
                     &scenario.file,
-                    scenario.loc(waiver.rule.span),
+                    waiver.rule.span,
                     format!("the waiver names no known rule `{}`", waiver.rule.value),
                 )
                 .with_width(waiver.rule.value.chars().count())
@@ -323,7 +327,7 @@ fn check_waiver_rules(scenario: &Scenario, rules: &RuleSet) -> Result<(), Vec<Di
                     Diagnostic::new(
                         Code::UnknownId,
                         &scenario.file,
-                        scenario.loc(subject.span),
+                        subject.span,
                         format!(
                             "the waiver's subject `{}` is not an id in this scenario",
                             subject.value
@@ -476,9 +480,11 @@ pub struct FileOutcome {
 /// Loads and checks many scenario sources on all cores. One file's errors
 /// never stop the others. Outcomes come back in the order given;
 /// `progress(done, total)` is called as files finish. With `draw`, each
-/// comes with its network, drawn from the world it was checked in.
+/// comes with its network, drawn from the world it was checked in. Each
+/// source comes with its id in the run's `io::Sources`, which its
+/// scenario's spans name (so a renderer can locate them there).
 pub fn check_sources(
-    sources: &[&crate::io::Source],
+    sources: &[(crate::source::SourceId, &crate::io::Source)],
     rules: &RuleSet,
     options: &CheckOptions,
     limits: &crate::scenario::yaml::YamlLimits,
@@ -491,8 +497,8 @@ pub fn check_sources(
         sources,
         crate::parallel::cores(),
         || (),
-        |(), _, source| {
-            let result = crate::scenario::load::load_str(&source.text, &source.name, limits)
+        |(), _, &(id, source)| {
+            let result = crate::scenario::load::load_source(&source.text, id, &source.name, limits)
                 .and_then(|scenario| {
                     let (report, network) = check_one(&scenario, rules, options, draw)?;
                     Ok(Checked {

@@ -99,7 +99,7 @@ pub fn precedence(
                 Diagnostic::new(
                     Code::UnknownId,
                     &scenario.file,
-                    scenario.loc(scenario.id.span),
+                    scenario.id.span,
                     format!("the scenario has no state `{receiver}`"),
                 )
                 .suggest(receiver, ids),

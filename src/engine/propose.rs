@@ -273,7 +273,7 @@ pub fn suggest(
                 Diagnostic::new(
                     Code::UnknownId,
                     file,
-                    scenario.loc(scenario.id.span),
+                    scenario.id.span,
                     format!("the scenario has no mission `{mission}`"),
                 )
                 .suggest(mission, ids),
@@ -292,7 +292,7 @@ pub fn suggest(
                     Diagnostic::new(
                         Code::UnknownId,
                         file,
-                        scenario.loc(record.span),
+                        record.span,
                         format!("`{id}` is not a government of this scenario"),
                     )
                     .suggest(id, ids),

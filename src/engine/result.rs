@@ -288,20 +288,29 @@ pub struct InputError {
 }
 
 impl FileErrors {
-    pub fn new(file: &str, diagnostics: &[crate::diag::Diagnostic]) -> FileErrors {
+    /// `loc` gives the line and column of a diagnostic's place (through
+    /// the run's sources: `io::Sources::loc_of`).
+    pub fn new(
+        file: &str,
+        diagnostics: &[crate::diag::Diagnostic],
+        loc: impl Fn(&crate::diag::Diagnostic) -> crate::source::Loc,
+    ) -> FileErrors {
         FileErrors {
             file: file.to_string(),
             errors: diagnostics
                 .iter()
-                .map(|d| InputError {
-                    code: d.code,
-                    message: d.message.clone(),
-                    location: Location {
-                        file: d.file.clone(),
-                        line: d.loc.line.max(1),
-                        column: d.loc.column.max(1),
-                    },
-                    help: d.help.clone(),
+                .map(|d| {
+                    let at = loc(d);
+                    InputError {
+                        code: d.code,
+                        message: d.message.clone(),
+                        location: Location {
+                            file: d.file.clone(),
+                            line: at.line.max(1),
+                            column: at.column.max(1),
+                        },
+                        help: d.help.clone(),
+                    }
                 })
                 .collect(),
         }

@@ -118,7 +118,7 @@ fn rule_tests(
             Diagnostic::new(
                 Code::UnknownRule,
                 name,
-                tests.located.loc(tests.rule.span),
+                tests.rule.span,
                 format!("the tests are for no known rule `{rule}`"),
             )
             .with_width(rule.chars().count())

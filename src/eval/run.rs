@@ -2,7 +2,6 @@
 
 use super::plan::{Step, conjuncts, plan};
 use super::value::{Key, Reader, Value};
-use crate::diag::Loc;
 use crate::fast_hash::FastMap;
 use crate::lang::ast::{CmpOp, QuantifierKind};
 use crate::lang::check::{CheckedExpr, CheckedRule, Ex, Lit, MessagePart};
@@ -10,6 +9,7 @@ use crate::lang::functions::{Form, MAX_ARGUMENTS};
 use crate::lang::schema::Collection;
 use crate::scenario::date::Date;
 use crate::scenario::world::World;
+use crate::source::Span;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -125,8 +125,9 @@ pub struct EvidenceField {
 pub struct RawFinding {
     pub subject: Vec<String>,
     pub message: String,
-    /// Where the first subject record was written.
-    pub loc: Loc,
+    /// Where the first subject record was written (located when its
+    /// finding is reported).
+    pub span: Span,
     pub evidence: Vec<Evidence>,
 }
 
@@ -612,8 +613,8 @@ impl<'a, 's> Evaluator<'a, 's> {
         &self,
         rule: &'a CheckedRule,
         env: &mut [Value<'a>],
-    ) -> Result<Vec<(String, Loc)>, EvalError> {
-        let mut members: Vec<(String, Loc)> = Vec::new();
+    ) -> Result<Vec<(String, Span)>, EvalError> {
+        let mut members: Vec<(String, Span)> = Vec::new();
         for ex in &rule.subject_sets {
             let Ex::Quantifier {
                 slot,
@@ -628,8 +629,8 @@ impl<'a, 's> Evaluator<'a, 's> {
             let reader = &self.reader;
             self.enumerate(&steps, env, &mut |env| {
                 if let Some(Value::Row(kind, row)) = env.get(*slot).copied() {
-                    let loc = reader.row(kind, row).map(|r| reader.loc(&r));
-                    members.push((reader.row_id(kind, row), loc.unwrap_or_default()));
+                    let span = reader.row(kind, row).map(|r| reader.span(&r));
+                    members.push((reader.row_id(kind, row), span.unwrap_or_default()));
                 }
                 Ok(true)
             })?;
@@ -691,15 +692,16 @@ impl<'a, 's> Evaluator<'a, 's> {
                 _ => String::new(),
             })
             .collect();
-        let loc_of = |slot: usize| match env.get(slot) {
-            Some(Value::Row(kind, row)) => reader.row(*kind, *row).map(|r| reader.loc(&r)),
+        let span_of = |slot: usize| match env.get(slot) {
+            Some(Value::Row(kind, row)) => reader.row(*kind, *row).map(|r| reader.span(&r)),
             _ => None,
         };
-        let loc = rule
+        let loc_of = |slot: usize| span_of(slot).map(|span| reader.world.scenario.loc(span));
+        let span = rule
             .subject
             .first()
-            .and_then(|s| loc_of(*s))
-            .or_else(|| members.first().map(|(_, loc)| *loc))
+            .and_then(|s| span_of(*s))
+            .or_else(|| members.first().map(|(_, span)| *span))
             .unwrap_or_default();
         let mut subject = subject;
         subject.extend(members.into_iter().map(|(id, _)| id));
@@ -747,7 +749,7 @@ impl<'a, 's> Evaluator<'a, 's> {
         Ok(RawFinding {
             subject,
             message,
-            loc,
+            span,
             evidence,
         })
     }

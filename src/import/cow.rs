@@ -22,7 +22,7 @@
 //! - the scenario's `as_of` is the last year in the file.
 
 use super::cow_states::STATES;
-use crate::diag::{Code, Diagnostic, Loc};
+use crate::diag::{Code, Diagnostic, LineIndex, Loc};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -56,13 +56,15 @@ type Series = BTreeMap<(u16, u16), BTreeMap<i32, (u8, usize)>>;
 /// the cell, with the line of the row as it is in the file.
 pub fn import(text: &str, file: &str, options: &CowOptions) -> Result<Imported, Vec<Diagnostic>> {
     let lines: Vec<&str> = text.lines().collect();
+    // Errors are located through the one index of the text's lines.
+    let index = crate::source::LineIndex::new(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
         .from_reader(text.as_bytes());
     let header = match reader.headers() {
         Ok(header) => header.clone(),
-        Err(error) => return Err(vec![csv_error(file, &error)]),
+        Err(error) => return Err(vec![csv_error(file, (text, &index), &error)]),
     };
     let mut at = [0usize; 5];
     let mut errors = Vec::new();
@@ -83,9 +85,10 @@ pub fn import(text: &str, file: &str, options: &CowOptions) -> Result<Imported, 
                     .and_then(|n| names.iter().position(|h| *h == n))
                     .map_or(1, |i| cell_column(lines.first().copied().unwrap_or(""), i));
                 errors.push(
-                    Diagnostic::new(
+                    Diagnostic::at_loc(
                         Code::MissingColumn,
                         file,
+                        (text, &index),
                         Loc::new(1, column),
                         format!("the header has no column `{name}`"),
                     )
@@ -112,7 +115,7 @@ pub fn import(text: &str, file: &str, options: &CowOptions) -> Result<Imported, 
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                errors.push(csv_error(file, &error));
+                errors.push(csv_error(file, (text, &index), &error));
                 break;
             }
         };
@@ -132,7 +135,7 @@ pub fn import(text: &str, file: &str, options: &CowOptions) -> Result<Imported, 
         };
         let mut row_error = |code: Code, column: usize, message: String| {
             errors.push(
-                Diagnostic::new(code, file, locate(column), message)
+                Diagnostic::at_loc(code, file, (text, &index), locate(column), message)
                     .with_width(cell(column).chars().count().max(1)),
             );
         };
@@ -220,7 +223,7 @@ pub fn import(text: &str, file: &str, options: &CowOptions) -> Result<Imported, 
 }
 
 /// A CSV error (a row of the wrong width, an unclosed quote) at its line.
-fn csv_error(file: &str, error: &csv::Error) -> Diagnostic {
+fn csv_error(file: &str, text: (&str, &LineIndex), error: &csv::Error) -> Diagnostic {
     let line = error.position().map_or(1, |p| p.line().max(1));
     let message = match error.kind() {
         csv::ErrorKind::UnequalLengths {
@@ -229,9 +232,10 @@ fn csv_error(file: &str, error: &csv::Error) -> Diagnostic {
         csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8".to_string(),
         _ => format!("the file is not valid CSV: {error}"),
     };
-    Diagnostic::new(
+    Diagnostic::at_loc(
         Code::CsvSyntax,
         file,
+        text,
         Loc::new(u32::try_from(line).unwrap_or(u32::MAX), 1),
         message,
     )

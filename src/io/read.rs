@@ -100,11 +100,34 @@ impl Sources {
     /// The text of the last source added under `name`: the one a diagnostic
     /// about `name` was made from.
     pub fn text_of(&self, name: &str) -> Option<&str> {
-        self.items
-            .iter()
-            .rev()
-            .find(|s| s.name == name)
-            .map(|s| s.text.as_str())
+        self.named(name).map(|s| s.text.as_str())
+    }
+
+    /// The last source added under `name`.
+    pub fn named(&self, name: &str) -> Option<&Source> {
+        self.items.iter().rev().find(|s| s.name == name)
+    }
+
+    /// The source a place of `file` is in: the one `span` names, else (a
+    /// span of `SourceId::NONE`) the last added under `file`.
+    pub fn holding(&self, file: &str, span: Span) -> Option<&Source> {
+        self.get(span.source).or_else(|| self.named(file))
+    }
+
+    /// `holding`'s text and line index, as `diag::render_all` takes them.
+    pub fn text_and_lines(&self, file: &str, span: Span) -> Option<(&str, &LineIndex)> {
+        self.holding(file, span)
+            .map(|s| (s.text.as_str(), s.lines()))
+    }
+
+    /// The line and column a diagnostic's place is at.
+    pub fn loc_of(&self, diagnostic: &Diagnostic) -> Loc {
+        match diagnostic.unplaced {
+            Some(loc) => loc,
+            None => self
+                .holding(&diagnostic.file, diagnostic.span)
+                .map_or_else(Loc::default, |s| s.loc(diagnostic.span)),
+        }
     }
 
     /// Whether `path` names a file this run read (by identity or resolved path).
@@ -195,12 +218,7 @@ pub fn file_diagnostic(
     doing: &str,
     why: &dyn std::fmt::Display,
 ) -> Diagnostic {
-    Diagnostic::new(
-        code,
-        name,
-        Loc::new(1, 1),
-        format!("cannot {doing} {name}: {why}"),
-    )
+    Diagnostic::at_start(code, name, format!("cannot {doing} {name}: {why}"))
 }
 
 /// An `unreadable-file` error: the file could not be found, resolved or read.
@@ -381,10 +399,9 @@ pub fn decode_utf8(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
     let bytes = error.as_bytes();
     // UTF-16 (as some Windows editors save) is told apart by its byte-order mark.
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        return Err(Diagnostic::new(
+        return Err(Diagnostic::at_start(
             Code::InvalidUtf8,
             file,
-            Loc::new(1, 1),
             "the file is UTF-16 text, not UTF-8",
         )
         .with_width(2)
@@ -410,7 +427,11 @@ pub fn decode_utf8(bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
         None => "the file is not UTF-8 text: it ends in the middle of a character".to_string(),
     };
     let help = "save the file as UTF-8 (a Latin-1 or Windows-1252 file shows this at its first accented letter)";
-    Err(Diagnostic::new(Code::InvalidUtf8, file, loc, message).with_help(help))
+    // No source holds bytes that are not text: the place keeps its line
+    // and column for the renderer.
+    let mut diagnostic = Diagnostic::new(Code::InvalidUtf8, file, Span::new(at, at), message);
+    diagnostic.unplaced = Some(loc);
+    Err(diagnostic.with_help(help))
 }
 
 #[cfg(test)]
@@ -422,7 +443,7 @@ mod tests {
         let d = unreadable_file("p.toml", "resolve", &"gone");
         assert_eq!(d.code, Code::UnreadableFile);
         assert_eq!(d.message, "cannot resolve p.toml: gone");
-        assert_eq!((d.loc.line, d.loc.column), (1, 1));
+        assert_eq!((d.loc_in("").line, d.loc_in("").column), (1, 1));
         let d = ReadError::NotFound.diagnostic("s.yaml");
         assert_eq!(d.code, Code::UnreadableFile);
         assert_eq!(d.message, "cannot read s.yaml: no such file");
@@ -454,7 +475,7 @@ mod tests {
         bytes.extend([0xe9, b'\n', 0xff]);
         let d = error(&bytes);
         assert_eq!(d.code, Code::InvalidUtf8);
-        assert_eq!(d.loc, Loc::new(3, 14));
+        assert_eq!(d.loc_in(""), Loc::new(3, 14));
         assert_eq!(d.message, "the file is not UTF-8 text: byte 0xE9 here");
         assert_eq!(d.file, "t.yaml");
         assert!(
@@ -466,17 +487,17 @@ mod tests {
 
     #[test]
     fn an_invalid_first_byte_is_at_1_1_and_a_cut_character_at_the_end() {
-        assert_eq!(error(&[0x80, b'a']).loc, Loc::new(1, 1));
+        assert_eq!(error(&[0x80, b'a']).loc_in(""), Loc::new(1, 1));
         // "é" is 0xC3 0xA9: the file ends after its first byte.
         let d = error(b"a: 1\nb: \xc3");
-        assert_eq!(d.loc, Loc::new(2, 4));
+        assert_eq!(d.loc_in(""), Loc::new(2, 4));
         assert_eq!(
             d.message,
             "the file is not UTF-8 text: it ends in the middle of a character"
         );
         // 0xC0 never starts a character; a CRLF ends line 1 as LF does.
         let d = error(b"x\r\n\xc0\xaf");
-        assert_eq!(d.loc, Loc::new(2, 1));
+        assert_eq!(d.loc_in(""), Loc::new(2, 1));
         assert_eq!(d.message, "the file is not UTF-8 text: byte 0xC0 here");
         // A character cut short by a byte that cannot continue it.
         assert_eq!(
@@ -488,7 +509,7 @@ mod tests {
     #[test]
     fn utf16_is_named() {
         let d = error(&[0xff, 0xfe, b's', 0, b'c', 0]);
-        assert_eq!(d.loc, Loc::new(1, 1));
+        assert_eq!(d.loc_in(""), Loc::new(1, 1));
         assert_eq!(d.message, "the file is UTF-16 text, not UTF-8");
     }
 

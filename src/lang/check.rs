@@ -144,6 +144,8 @@ pub struct CheckedRule {
     /// Where the rule is defined.
     pub file: String,
     pub loc: Loc,
+    /// The rule's text in its file.
+    pub span: Span,
     /// Binding slots `0..bindings.len()`; quantifier variables take the slots after.
     pub bindings: Vec<Binding>,
     /// Slots of the subject variables, in order.
@@ -311,6 +313,7 @@ pub fn check_rule(
             about: rule.about.as_ref().map(|t| t.value.clone()),
             file: locate.file().to_string(),
             loc: locate.loc(rule.span.start()),
+            span: rule.span,
             bindings,
             subject,
             subject_sets,
@@ -407,13 +410,8 @@ impl<'a> Checker<'a> {
     }
 
     fn diagnostic(&self, code: Code, span: Span, message: String) -> Diagnostic {
-        Diagnostic::new(
-            code,
-            self.locate.file(),
-            self.locate.loc(span.start()),
-            message,
-        )
-        .with_width(span.end().saturating_sub(span.start()))
+        Diagnostic::new(code, self.locate.file(), span, message)
+            .with_width(span.end().saturating_sub(span.start()))
     }
 
     fn error(&mut self, code: Code, span: Span, message: String) {

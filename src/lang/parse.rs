@@ -1120,9 +1120,10 @@ fn resync(text: &str, from: usize) -> usize {
     text.len()
 }
 
-fn diagnostic(text: &str, file: &str, cx: Cx<'_>, fail: Fail) -> Diagnostic {
-    let loc = diag::loc_at(text, cx.offset_of(&fail));
-    let mut d = Diagnostic::new(CODE, file, loc, fail.message).with_width(fail.width);
+fn diagnostic(file: &str, cx: Cx<'_>, fail: Fail) -> Diagnostic {
+    let at = cx.offset_of(&fail);
+    let span = Span::of_source(cx.source, at, at);
+    let mut d = Diagnostic::new(CODE, file, span, fail.message).with_width(fail.width);
     if let Some(help) = fail.help {
         d = d.with_help(help);
     }
@@ -1166,7 +1167,7 @@ pub fn parse_rules_in(
                 continue;
             }
             Ok((rest, Err(fails))) => {
-                errors.extend(fails.into_iter().map(|f| diagnostic(text, file, cx, f)));
+                errors.extend(fails.into_iter().map(|f| diagnostic(file, cx, f)));
                 i = ws(rest);
                 continue;
             }
@@ -1177,7 +1178,7 @@ pub fn parse_rules_in(
                     fail = fail.suggest(word, &["rule"]);
                 }
                 let at = cx.offset_of(&fail);
-                errors.push(diagnostic(text, file, cx, fail));
+                errors.push(diagnostic(file, cx, fail));
                 at.max(start + 1)
             }
         };
@@ -1585,8 +1586,9 @@ rule rank-parity {
         diags.into_iter().next().unwrap()
     }
 
-    fn loc(d: &Diagnostic) -> (u32, u32) {
-        (d.loc.line, d.loc.column)
+    fn loc(d: &Diagnostic, text: &str) -> (u32, u32) {
+        let loc = d.loc_in(text);
+        (loc.line, loc.column)
     }
 
     #[test]
@@ -1598,21 +1600,20 @@ rule rank-parity {
             d.message,
             "expected `about`, `subject`, `where`, `require`, `message` or `}`, found `requre`"
         );
-        assert_eq!(loc(&d), (6, 3));
+        assert_eq!(loc(&d, text), (6, 3));
         assert_eq!(d.width, 6);
         assert_eq!(d.help.as_deref(), Some("did you mean `require`?"));
     }
 
     #[test]
     fn misspelt_severity_suggests() {
-        let d = one(&with_clauses(
-            &BASE.replace("severity error", "severity eror"),
-        ));
+        let text = with_clauses(&BASE.replace("severity error", "severity eror"));
+        let d = one(&text);
         assert_eq!(
             d.message,
             "expected `error`, `warning` or `info`, found `eror`"
         );
-        assert_eq!(loc(&d), (3, 12));
+        assert_eq!(loc(&d, &text), (3, 12));
         assert_eq!(d.help.as_deref(), Some("did you mean `error`?"));
     }
 
@@ -1623,10 +1624,9 @@ rule rank-parity {
             e.message,
             "expected `,` or `)` in the arguments of `exist`, found `where`"
         );
-        let d = one(&with_clauses(&format!(
-            "{BASE}\n  where exist(g in gs where g.x)"
-        )));
-        assert_eq!(loc(&d), (7, 23));
+        let text = with_clauses(&format!("{BASE}\n  where exist(g in gs where g.x)"));
+        let d = one(&text);
+        assert_eq!(loc(&d, &text), (7, 23));
         assert_eq!(d.help.as_deref(), Some("did you mean `exists`?"));
         let d = one(&with_clauses(&format!(
             "{BASE}\n  where summ(x.staff for x in missions) > 1"
@@ -1646,7 +1646,7 @@ rule rank-parity {
             d.message,
             "rule `r` is missing required clauses `severity`, `cite` and `message`"
         );
-        assert_eq!(loc(&d), (2, 3));
+        assert_eq!(loc(&d, text), (2, 3));
         assert_eq!(d.width, 4);
         let d = one(&with_clauses(&BASE.replace("cite \"C\"", "")));
         assert_eq!(d.message, "rule `r` is missing required clause `cite`");
@@ -1654,25 +1654,25 @@ rule rank-parity {
 
     #[test]
     fn duplicate_clause() {
-        let d = one(&with_clauses(&format!("{BASE}\n  where a\n  where b")));
+        let text = with_clauses(&format!("{BASE}\n  where a\n  where b"));
+        let d = one(&text);
         assert_eq!(
             d.message,
             "duplicate `where` clause (a rule has at most one)"
         );
-        assert_eq!(loc(&d), (8, 3));
+        assert_eq!(loc(&d, &text), (8, 3));
         assert_eq!(d.help.as_deref(), Some("the first `where` is at 7:3"));
     }
 
     #[test]
     fn unterminated_string() {
-        let d = one(&with_clauses(
-            &BASE.replace("cite \"C\"", "cite \"VCDR art. 14"),
-        ));
+        let text = with_clauses(&BASE.replace("cite \"C\"", "cite \"VCDR art. 14"));
+        let d = one(&text);
         assert_eq!(
             d.message,
             "unterminated string: expected a closing `\"` before the end of the line"
         );
-        assert_eq!(loc(&d), (4, 8));
+        assert_eq!(loc(&d, &text), (4, 8));
         let e = expr_err("a == \"abc");
         assert_eq!((e.offset, e.width), (5, 4));
         assert_eq!(
@@ -1683,9 +1683,10 @@ rule rank-parity {
 
     #[test]
     fn bad_dates() {
-        let d = one(&with_clauses(&format!("{BASE}\n  where d < 2024-02-30")));
+        let text = with_clauses(&format!("{BASE}\n  where d < 2024-02-30"));
+        let d = one(&text);
         assert_eq!(d.message, "no such date `2024-02-30`");
-        assert_eq!(loc(&d), (7, 13));
+        assert_eq!(loc(&d, &text), (7, 13));
         assert_eq!(d.width, 10);
         assert_eq!(
             expr_err("2024-9-1").message,
@@ -1702,12 +1703,13 @@ rule rank-parity {
             "comparisons cannot be chained: found `==` after `==`"
         );
         assert_eq!((e.offset, e.width), (7, 2));
-        let d = one(&with_clauses(&format!("{BASE}\n  require a < b not in c")));
+        let text = with_clauses(&format!("{BASE}\n  require a < b not in c"));
+        let d = one(&text);
         assert_eq!(
             d.message,
             "comparisons cannot be chained: found `not in` after `<`"
         );
-        assert_eq!(loc(&d), (7, 17));
+        assert_eq!(loc(&d, &text), (7, 17));
         assert_eq!(
             d.help.as_deref(),
             Some("join the comparisons with `and`, or add parentheses")
@@ -1761,38 +1763,37 @@ rule rank-parity {
     #[test]
     fn template_errors() {
         let msg = |m: &str| {
-            one(&with_clauses(
-                &BASE.replace("message \"M\"", &format!("message {m}")),
-            ))
+            let text = with_clauses(&BASE.replace("message \"M\"", &format!("message {m}")));
+            (one(&text), text)
         };
-        let d = msg("\"a } b\"");
+        let (d, text) = msg("\"a } b\"");
         assert_eq!(
             d.message,
             "unmatched `}` in message template (write `}}` for a literal `}`)"
         );
-        assert_eq!(loc(&d), (6, 14));
-        let d = msg("\"a {m.x b\"");
+        assert_eq!(loc(&d, &text), (6, 14));
+        let (d, text) = msg("\"a {m.x b\"");
         assert_eq!(
             d.message,
             "expected `}` to close the template hole, found `b`"
         );
-        assert_eq!(loc(&d), (6, 19));
-        let d = msg("\"a {m.x\"");
+        assert_eq!(loc(&d, &text), (6, 19));
+        let (d, text) = msg("\"a {m.x\"");
         assert_eq!(
             d.message,
             "unterminated `{` in message template (write `{{` for a literal `{`)"
         );
-        assert_eq!(loc(&d), (6, 14));
-        let d = msg("\"a {m.x # }\"\n");
+        assert_eq!(loc(&d, &text), (6, 14));
+        let (d, _) = msg("\"a {m.x # }\"\n");
         assert_eq!(
             d.message,
             "unterminated `{` in message template (write `{{` for a literal `{`)"
         );
-        let d = msg("\"{}\"");
+        let (d, _) = msg("\"{}\"");
         assert!(d.message.starts_with("empty `{}`"), "{}", d.message);
-        let d = msg("\"{a == }\"");
+        let (d, text) = msg("\"{a == }\"");
         assert_eq!(d.message, "expected an expression, found `}`");
-        assert_eq!(loc(&d), (6, 18));
+        assert_eq!(loc(&d, &text), (6, 18));
     }
 
     #[test]
@@ -1801,9 +1802,10 @@ rule rank-parity {
         let e = expr_err(&open);
         assert_eq!(e.message, "expression nests too deeply (limit 64)");
         assert_eq!(e.offset, 64);
-        let d = one(&with_clauses(&format!("{BASE}\n  where {open}")));
+        let text = with_clauses(&format!("{BASE}\n  where {open}"));
+        let d = one(&text);
         assert_eq!(d.message, "expression nests too deeply (limit 64)");
-        assert_eq!(loc(&d), (7, 73));
+        assert_eq!(loc(&d, &text), (7, 73));
         assert!(parse_expr(&"not ".repeat(100_000)).is_err());
         assert!(parse_expr(&"[".repeat(100_000)).is_err());
         assert!(parse_expr(&"f(".repeat(100_000)).is_err());
@@ -1840,10 +1842,10 @@ rule rank-parity {
         let text = format!("{broken1}\n{broken2}");
         let diags = rules_err(&text);
         assert_eq!(diags.len(), 2, "{diags:#?}");
-        assert_eq!(loc(&diags[0]), (3, 3));
+        assert_eq!(loc(&diags[0], &text), (3, 3));
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `severity`?"));
         assert_eq!(diags[1].message, "expected an expression, found `}`");
-        assert_eq!(loc(&diags[1]), (17, 1));
+        assert_eq!(loc(&diags[1], &text), (17, 1));
 
         let text = format!("{broken1}\n{good}");
         let diags = rules_err(&text);
@@ -1855,31 +1857,34 @@ rule rank-parity {
 
         // A missing `}` is reported, and the next rule still parses.
         let unclosed = with_clauses(BASE).replace("\n}\n", "\n");
-        let diags = rules_err(&format!("{unclosed}{good}"));
+        let text = format!("{unclosed}{good}");
+        let diags = rules_err(&text);
         assert_eq!(diags.len(), 1, "{diags:#?}");
-        assert_eq!(loc(&diags[0]), (7, 1));
+        assert_eq!(loc(&diags[0], &text), (7, 1));
         assert_eq!(
             diags[0].help.as_deref(),
             Some("is the `}` closing rule `r` missing?")
         );
 
         // Junk between rules, and a misspelt `rule`.
-        let diags = rules_err(&format!("rul x {{}}\n{good}junk\n{good}"));
+        let text = format!("rul x {{}}\n{good}junk\n{good}");
+        let diags = rules_err(&text);
         assert_eq!(diags.len(), 2, "{diags:#?}");
         assert_eq!(diags[0].message, "expected `rule`, found `rul`");
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `rule`?"));
         assert_eq!(diags[1].message, "expected `rule`, found `junk`");
-        assert_eq!(loc(&diags[1]), (9, 1));
+        assert_eq!(loc(&diags[1], &text), (9, 1));
     }
 
     #[test]
     fn rule_ids() {
-        let d = one("rule Rank_Parity {}");
+        let text = "rule Rank_Parity {}";
+        let d = one(text);
         assert_eq!(
             d.message,
             "rule id must be kebab-case (lowercase letters, digits and `-`), found `Rank_Parity`"
         );
-        assert_eq!(loc(&d), (1, 6));
+        assert_eq!(loc(&d, text), (1, 6));
         assert_eq!(one("rule {}").message, "expected a rule id, found `{`");
         assert_eq!(
             one("rule x").message,

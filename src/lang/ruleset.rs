@@ -4,7 +4,7 @@
 use super::check::{CheckedRule, FileText, check_rule};
 use super::parse::parse_rules_in;
 use crate::diag::Code;
-use crate::diag::{Diagnostic, Loc, sort_and_dedup};
+use crate::diag::{Diagnostic, sort_and_dedup};
 use crate::io::read::read_file;
 use crate::io::{Purpose, Root, Sources, Trust, discover};
 use crate::source::SourceId;
@@ -67,10 +67,9 @@ impl RuleSet {
         };
         let found = discover(std::slice::from_ref(&root), Purpose::Rules, None);
         if found.files.is_empty() {
-            return Err(vec![Diagnostic::new(
+            return Err(vec![Diagnostic::at_start(
                 Code::NoRules,
                 &shown,
-                Loc::new(1, 1),
                 format!("{shown} holds no `.rules` files"),
             )]);
         }
@@ -113,12 +112,11 @@ impl RuleSet {
         let locate = FileText::new(file, text);
         for rule in &parsed.rules {
             if let Some((first_file, first_line)) = self.defined.get(&rule.id.name) {
-                let loc = locate.loc(rule.id.span.start());
                 diagnostics.push(
                     Diagnostic::new(
                         Code::DuplicateRule,
                         file,
-                        loc,
+                        rule.id.span,
                         format!("the rule `{}` is already defined", rule.id.name),
                     )
                     .with_width(rule.id.name.len())

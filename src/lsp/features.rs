@@ -53,13 +53,19 @@ fn convert(d: &Diagnostic, text: &Text, uri: &lsp::Uri) -> lsp::Diagnostic {
         .map(|label| lsp::DiagnosticRelatedInformation {
             location: lsp::Location::new(
                 uri.clone(),
-                text.range(label.loc, usize::try_from(label.width).unwrap_or(1)),
+                text.range(
+                    text.loc(label.span.start()),
+                    usize::try_from(label.width).unwrap_or(1),
+                ),
             ),
             message: label.text.clone(),
         })
         .collect();
     lsp::Diagnostic {
-        range: text.range(d.loc, usize::try_from(d.width).unwrap_or(1)),
+        range: text.range(
+            d.unplaced.unwrap_or_else(|| text.loc(d.span.start())),
+            usize::try_from(d.width).unwrap_or(1),
+        ),
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
         source: Some("parity".to_string()),
@@ -98,7 +104,7 @@ pub fn scenario_diagnostics(
         return Vec::new();
     };
     let outcomes = crate::engine::check_sources(
-        &[source],
+        &[(id, source)],
         &setup.rules,
         &crate::CheckOptions::default(),
         &setup.limits,

@@ -23,7 +23,7 @@ pub fn apply(
     next.located = proposal.located.clone();
     let mut errors = Vec::new();
     for change in &proposal.changes {
-        if let Err(error) = make(&mut next, change, on, file, proposal) {
+        if let Err(error) = make(&mut next, change, on, file) {
             errors.push(*error);
         }
     }
@@ -41,7 +41,7 @@ pub fn apply(
         Diagnostic::new(
             Code::InvalidChange,
             file,
-            proposal.located.loc(proposal.id.span),
+            proposal.id.span,
             format!(
                 "proposal `{}` would make the scenario invalid: {}",
                 proposal.id.value,
@@ -57,11 +57,9 @@ fn make(
     change: &Change,
     on: Date,
     file: &str,
-    proposal: &Proposal,
 ) -> Result<(), Box<Diagnostic>> {
     let error = |span: Span, message: String| {
-        let loc = proposal.located.loc(span);
-        Box::new(Diagnostic::new(Code::InvalidChange, file, loc, message))
+        Box::new(Diagnostic::new(Code::InvalidChange, file, span, message))
     };
     match change {
         Change::Appoint {

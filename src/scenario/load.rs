@@ -23,7 +23,7 @@ use super::records::{self, Presence, Record};
 use super::validate::{self, Partial, RecordKind, Ref, Want};
 use super::yaml::{self, Node, Value, YamlLimits};
 use crate::diag::Code;
-use crate::diag::{self, Diagnostic, Loc};
+use crate::diag::{self, Diagnostic};
 pub use crate::io::read::decode_utf8;
 use crate::source::{Cursor, Embedding, Located, SourceId, Span};
 use std::sync::Arc;
@@ -44,10 +44,9 @@ pub fn load_source(
     if root.value == Value::Null {
         // Empty, or only comments: say so rather than "needs `scenario`".
         return Err(vec![
-            Diagnostic::new(
+            Diagnostic::at_start(
                 Code::EmptyFile,
                 file,
-                Loc::new(1, 1),
                 format!("{file} is empty: there is no scenario to check"),
             )
             .with_help("a scenario file starts with `scenario: <id>` (see docs/scenario.md)"),
@@ -140,7 +139,7 @@ fn rule_case(cx: &mut Cx, node: &Node) -> Option<RuleCase> {
 fn fires(cx: &mut Cx, node: &Node) -> Option<Vec<Expected>> {
     let expected = list(records::EXPECTED.plural, expected)(cx, node)?;
     let mut clean = true;
-    let mut seen: Vec<(Vec<String>, Loc)> = Vec::new();
+    let mut seen: Vec<(Vec<String>, Span)> = Vec::new();
     for entry in &expected {
         let mut key = entry.subject.clone();
         key.sort();
@@ -153,15 +152,15 @@ fn fires(cx: &mut Cx, node: &Node) -> Option<Vec<Expected>> {
                 );
                 let help = format!(
                     "first expected at line {}; write `{{ subject: [{}], count: N }}` there to expect N findings",
-                    first.line,
+                    cx.line(*first),
                     entry.subject.join(", ")
                 );
                 let diagnostic = cx
-                    .diagnostic(Code::DuplicateSubject, cx.loc_of(entry.span), message)
+                    .diagnostic(Code::DuplicateSubject, cx.in_file(entry.span), message)
                     .with_help(help);
                 cx.push(diagnostic);
             }
-            None => seen.push((key, cx.loc_of(entry.span))),
+            None => seen.push((key, cx.in_file(entry.span))),
         }
     }
     clean.then_some(expected)
@@ -202,7 +201,7 @@ fn finding_count(cx: &mut Cx, node: &Node) -> Option<u32> {
             let diagnostic = cx
                 .diagnostic(
                     Code::WrongType,
-                    cx.loc(node),
+                    cx.span(node),
                     "expected a count of at least 1, found 0",
                 )
                 .with_help(
@@ -300,21 +299,21 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The line and column `node` starts at, for a diagnostic.
-    fn loc(&self, node: &Node) -> Loc {
-        self.at(node.span.start())
+    /// `span`, of this file, as a span of its source.
+    fn in_file(&self, span: Span) -> Span {
+        Span {
+            source: self.located.source,
+            ..span
+        }
     }
 
-    /// The line and column `span` (of this file) starts at.
-    fn loc_of(&self, span: Span) -> Loc {
-        self.at(span.start())
-    }
-
-    /// The line and column of byte `offset` of the text.
-    fn at(&self, offset: usize) -> Loc {
+    /// The line `span` (of this file) starts on, for a message that
+    /// points at another place.
+    fn line(&self, span: Span) -> u32 {
         self.located
             .lines()
-            .loc_from(self.text, offset, &self.cursor)
+            .loc_from(self.text, span.start(), &self.cursor)
+            .line
     }
 
     /// Where each byte of a scalar's value (and its end) was written, for
@@ -393,8 +392,8 @@ impl<'a> Cx<'a> {
         (end > 0 && ends).then(|| &rest[..end])
     }
 
-    fn error(&mut self, code: Code, loc: Loc, message: impl Into<String>) {
-        let diagnostic = Diagnostic::new(code, self.file, loc, message);
+    fn error(&mut self, code: Code, span: Span, message: impl Into<String>) {
+        let diagnostic = Diagnostic::new(code, self.file, span, message);
         self.diags.push(diagnostic);
     }
 
@@ -402,13 +401,13 @@ impl<'a> Cx<'a> {
         self.diags.push(diagnostic);
     }
 
-    fn diagnostic(&self, code: Code, loc: Loc, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(code, self.file, loc, message)
+    fn diagnostic(&self, code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(code, self.file, span, message)
     }
 
     fn wrong_type(&mut self, node: &Node, expected: &str) {
         let message = format!("expected {expected}, found {}", node.value.describe());
-        self.error(Code::WrongType, self.loc(node), message);
+        self.error(Code::WrongType, self.span(node), message);
     }
 
     /// Ends a record that started when `refs` had `mark` entries. A decoded
@@ -577,7 +576,7 @@ impl<'n> Fields<'n> {
             };
             explained.extend(near.filter(|n| self.missing.contains(n)));
             let diagnostic = cx
-                .diagnostic(Code::UnknownKey, cx.loc(key), message)
+                .diagnostic(Code::UnknownKey, cx.span(key), message)
                 .with_width(text.chars().count())
                 .with_help(help);
             cx.push(diagnostic);
@@ -586,7 +585,7 @@ impl<'n> Fields<'n> {
             if !explained.contains(key) {
                 cx.error(
                     Code::MissingKey,
-                    cx.loc_of(self.span),
+                    cx.in_file(self.span),
                     format!("{what} needs `{key}`"),
                 );
             }
@@ -616,7 +615,7 @@ fn check_period(cx: &mut Cx, from: &Option<At<Date>>, until: &Option<At<Date>>) 
         let diagnostic = cx
             .diagnostic(
                 Code::UntilBeforeFrom,
-                cx.loc_of(until.span),
+                cx.in_file(until.span),
                 format!("`until: {}` is before `from: {}`", until.value, from.value),
             )
             .with_width(until.value.to_string().len())
@@ -659,7 +658,7 @@ fn def_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
         let diagnostic = cx
             .diagnostic(
                 Code::InvalidId,
-                cx.loc(node),
+                cx.span(node),
                 format!("`{text}` is not a valid id"),
             )
             .with_width(text.chars().count())
@@ -770,7 +769,7 @@ fn rule_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
         let diagnostic = cx
             .diagnostic(
                 Code::InvalidId,
-                cx.loc(node),
+                cx.span(node),
                 format!("`{text}` is not a valid rule id"),
             )
             .with_width(text.chars().count())
@@ -797,7 +796,7 @@ fn date(cx: &mut Cx, node: &Node) -> Option<At<Date>> {
             let diagnostic = cx
                 .diagnostic(
                     Code::InvalidDate,
-                    cx.loc(node),
+                    cx.span(node),
                     format!("`{written}` is not a date: write YYYY-MM-DD, YYYY-MM or YYYY"),
                 )
                 .with_width(written.chars().count());
@@ -810,7 +809,7 @@ fn date(cx: &mut Cx, node: &Node) -> Option<At<Date>> {
                 why_impossible(&written)
             );
             let diagnostic = cx
-                .diagnostic(Code::ImpossibleDate, cx.loc(node), message)
+                .diagnostic(Code::ImpossibleDate, cx.span(node), message)
                 .with_width(written.chars().count());
             cx.push(diagnostic);
             None
@@ -875,7 +874,7 @@ fn word<T>(
             None => format!("a {noun} is one of: {}", words(all)),
         };
         let diagnostic = cx
-            .diagnostic(code, cx.loc(node), format!("unknown {noun} `{text}`"))
+            .diagnostic(code, cx.span(node), format!("unknown {noun} `{text}`"))
             .with_width(text.chars().count())
             .with_help(help);
         cx.push(diagnostic);
@@ -934,7 +933,7 @@ fn state_pair(cx: &mut Cx, node: &Node) -> Option<[At<String>; 2]> {
             "expected a list of two state ids, found a list of {}",
             items.len()
         );
-        cx.error(Code::WrongType, cx.loc(node), message);
+        cx.error(Code::WrongType, cx.span(node), message);
         return None;
     };
     let a = reference(Want::State)(cx, a);
@@ -944,7 +943,7 @@ fn state_pair(cx: &mut Cx, node: &Node) -> Option<[At<String>; 2]> {
         let diagnostic = cx
             .diagnostic(
                 Code::SameState,
-                cx.loc_of(b.span),
+                cx.in_file(b.span),
                 format!(
                     "a relation is between two different states, but both are `{}`",
                     b.value
@@ -984,7 +983,7 @@ fn count(cx: &mut Cx, node: &Node) -> Option<u32> {
             Ok(n) => Some(n),
             Err(_) => {
                 let message = format!("expected a non-negative integer, found {n}");
-                cx.error(Code::WrongType, cx.loc(node), message);
+                cx.error(Code::WrongType, cx.span(node), message);
                 None
             }
         },
@@ -1026,7 +1025,7 @@ fn subjects(cx: &mut Cx, node: &Node) -> Option<Vec<At<String>>> {
         Value::Seq(items) if items.is_empty() => {
             cx.error(
                 Code::WrongType,
-                cx.loc(node),
+                cx.span(node),
                 "expected an id or a list of ids, found an empty list",
             );
             None
@@ -1425,14 +1424,14 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
                 "diplomats",
                 diplomats
                     .as_ref()
-                    .map(|d| (cx.loc_of(d.span), d.value.to_string())),
+                    .map(|d| (cx.in_file(d.span), d.value.to_string())),
                 EventKind::Expulsion,
             ),
             (
                 "until",
                 until
                     .as_ref()
-                    .map(|d| (cx.loc_of(d.span), d.value.to_string())),
+                    .map(|d| (cx.in_file(d.span), d.value.to_string())),
                 EventKind::RecallForConsultations,
             ),
         ];
@@ -1468,7 +1467,7 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
         let diagnostic = cx
             .diagnostic(
                 Code::UntilBeforeFrom,
-                cx.loc_of(until.span),
+                cx.in_file(until.span),
                 format!("`until: {}` is before `on: {}`", until.value, on.value),
             )
             .with_width(until.value.to_string().len())
@@ -1587,7 +1586,7 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
             let diagnostic = cx
                 .diagnostic(
                     Code::UnknownKey,
-                    cx.loc(key),
+                    cx.span(key),
                     format!("unknown key `{name}` in a change"),
                 )
                 .with_width(name.chars().count())
@@ -1600,7 +1599,7 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
             let diagnostic = cx
                 .diagnostic(
                     Code::TooManyKeys,
-                    cx.loc(key),
+                    cx.span(key),
                     format!(
                         "a change has exactly one key, but this one has `{previous}` and `{name}`"
                     ),
@@ -1644,7 +1643,7 @@ fn change(cx: &mut Cx, node: &Node, on: Option<At<Date>>) -> Option<Change> {
         let (last, rest) = CHANGE_KEYS.split_last().unwrap_or((&"", &[]));
         cx.error(
             Code::MissingKey,
-            cx.loc_of(span),
+            cx.in_file(span),
             format!("a change needs one of {} or `{last}`", words(rest)),
         );
     }

@@ -328,7 +328,7 @@ fn duplicates(index: &Index, scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::DuplicateId,
                     file,
-                    scenario.loc(id.span),
+                    id.span,
                     format!(
                         "duplicate id `{}`: ids are unique across the whole file",
                         id.value
@@ -510,7 +510,7 @@ impl<'s> References<'_, 's> {
                     Diagnostic::new(
                         Code::ProtectingPowerIsParty,
                         self.file,
-                        self.located.loc(power.span),
+                        power.span,
                         format!(
                             "`{}` is this mission's {role}, so it cannot be its protecting power",
                             power.value
@@ -572,7 +572,7 @@ impl<'s> References<'_, 's> {
                 Diagnostic::new(
                     Code::WrongState,
                     self.file,
-                    self.located.loc(government.span),
+                    government.span,
                     format!(
                         "`{}` governs {governed}, but this mission is {verb} by {state}",
                         government.value
@@ -622,7 +622,7 @@ impl<'s> References<'_, 's> {
         // One index of candidates per sort of reference, built when first needed.
         let mut suggesters: HashMap<Want, diag::Suggester> = HashMap::new();
         for (id, uses) in unknown {
-            let Some((first_loc, first)) = uses.first() else {
+            let Some((_, first)) = uses.first() else {
                 continue;
             };
             let mut help: Vec<String> = Vec::new();
@@ -650,7 +650,7 @@ impl<'s> References<'_, 's> {
             let mut diagnostic = Diagnostic::new(
                 Code::UnknownId,
                 self.file,
-                *first_loc,
+                first.span,
                 format!("unknown {} `{id}`", first.want.noun()),
             )
             .with_width(id.chars().count());
@@ -744,7 +744,7 @@ fn periods(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::UntilBeforeFrom,
                     file,
-                    scenario.loc(until.span),
+                    until.span,
                     format!("`until: {}` is before `from: {}`", until.value, from.value),
                 )
                 .with_width(until.value.to_string().len())
@@ -814,7 +814,7 @@ fn overlapping_heads(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::OverlappingHeads,
                     &scenario.file,
-                    scenario.loc(later.span),
+                    later.span,
                     format!(
                         "two heads of mission `{}` are in office at once",
                         mission.id.value
@@ -882,7 +882,7 @@ fn overlapping_relations(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::OverlappingRelations,
                 &scenario.file,
-                scenario.loc(later.span),
+                later.span,
                 format!("two relation records between {a} and {b} hold at once"),
             )
             .with_help(format!(

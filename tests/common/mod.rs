@@ -177,3 +177,27 @@ pub fn agrees(path: &str, want: &str, source: &str) {
         env!("CARGO_CRATE_NAME")
     );
 }
+
+/// A diagnostic and the line and column of its place in the text it was
+/// made from, as a renderer locates it (a diagnostic carries a span).
+#[derive(Debug)]
+pub struct Shown {
+    pub diagnostic: parity::diag::Diagnostic,
+    pub loc: parity::diag::Loc,
+}
+
+impl Shown {
+    pub fn new(diagnostic: parity::diag::Diagnostic, text: &str) -> Shown {
+        Shown {
+            loc: diagnostic.loc_in(text),
+            diagnostic,
+        }
+    }
+}
+
+impl std::ops::Deref for Shown {
+    type Target = parity::diag::Diagnostic;
+    fn deref(&self) -> &parity::diag::Diagnostic {
+        &self.diagnostic
+    }
+}

@@ -79,10 +79,9 @@ impl Default for YamlLimits {
 #[allow(clippy::result_large_err)]
 pub fn parse<'t>(text: &'t str, file: &str, limits: &YamlLimits) -> Result<Node<'t>, Diagnostic> {
     if text.len() > limits.max_bytes {
-        return Err(Diagnostic::new(
+        return Err(Diagnostic::at_start(
             Code::FileTooLarge,
             file,
-            Loc::new(1, 1),
             format!(
                 "the file is {} bytes, more than the limit of {} bytes",
                 text.len(),
@@ -155,6 +154,7 @@ fn yaml_error(
     use serde_saphyr::budget::BudgetBreach;
     use serde_saphyr::granit_parser::ErrorKind;
     let loc = error.location().map_or(Loc::new(1, 1), |l| loc_of(&l));
+    let lines = crate::source::LineIndex::new(text);
     // An error met while replaying an alias is wrapped with the alias's place
     // (kept in `loc`); what went wrong is inside.
     let mut inner = error.without_snippet();
@@ -167,11 +167,11 @@ fn yaml_error(
     let raise_nodes =
         format!("raise the limit with --limit-yaml-nodes (now {nodes}) if the file is genuine");
     let alias_bomb = |what: String| {
-        Diagnostic::new(Code::YamlAliasLimit, file, loc, format!("the YAML expands to too much data: {what}"))
+        Diagnostic::at_loc(Code::YamlAliasLimit, file, (text, &lines), loc, format!("the YAML expands to too much data: {what}"))
             .with_help("a file whose aliases multiply like this is a \"billion laughs\" attack, or needs its records written out instead")
     };
     let depth = || {
-        Diagnostic::new(Code::YamlDepthLimit, file, loc, "the YAML nests too deeply").with_help(format!(
+        Diagnostic::at_loc(Code::YamlDepthLimit, file, (text, &lines), loc, "the YAML nests too deeply").with_help(format!(
             "lists and mappings may nest at most {} levels; a scenario needs fewer than 10 (an unclosed `[` or `{{`?)",
             limits.max_depth
         ))
@@ -181,18 +181,20 @@ fn yaml_error(
         | Error::Budget {
             breach: BudgetBreach::Documents { .. },
             ..
-        } => Diagnostic::new(
+        } => Diagnostic::at_loc(
             Code::YamlMultipleDocuments,
             file,
+            (text, &lines),
             loc,
             "a scenario file holds one YAML document; this file has a second one starting here",
         )
         .with_help("a `---` or `...` line ends a document: put each scenario in a file of its own"),
         Error::UnknownAnchor { .. } => {
             let alias = alias_at(text, loc);
-            Diagnostic::new(
+            Diagnostic::at_loc(
                 Code::YamlUnknownAnchor,
                 file,
+                (text, &lines),
                 loc,
                 format!("the alias `*{alias}` refers to no anchor"),
             )
@@ -210,9 +212,10 @@ fn yaml_error(
             } else {
                 " (lists, mappings and values)"
             };
-            Diagnostic::new(
+            Diagnostic::at_loc(
                 Code::YamlNodeLimit,
                 file,
+                (text, &lines),
                 loc,
                 format!("the YAML has more than {nodes} nodes{why}"),
             )
@@ -222,9 +225,10 @@ fn yaml_error(
         Error::Budget {
             breach: BudgetBreach::Events { .. },
             ..
-        } => Diagnostic::new(
+        } => Diagnostic::at_loc(
             Code::YamlNodeLimit,
             file,
+            (text, &lines),
             loc,
             format!(
                 "the YAML is too large to read: more than {} parser events (4 for each of the {nodes} nodes allowed)",
@@ -272,12 +276,13 @@ fn yaml_error(
                 Some(key) => format!("duplicate key `{key}`"),
                 None => "duplicate key".to_string(),
             };
-            Diagnostic::new(Code::YamlSyntax, file, loc, message)
+            Diagnostic::at_loc(Code::YamlSyntax, file, (text, &lines), loc, message)
                 .with_help("a key may appear only once in a mapping; remove or rename one of them")
         }
-        _ => Diagnostic::new(
+        _ => Diagnostic::at_loc(
             Code::YamlSyntax,
             file,
+            (text, &lines),
             loc,
             format!("invalid YAML: {}", syntax_message(error)),
         ),
@@ -453,7 +458,7 @@ mod tests {
     #[test]
     fn duplicate_keys_are_errors() {
         let error = parse("a: 1\na: 2\n", "t.yaml", &YamlLimits::default());
-        assert!(matches!(error, Err(d) if d.loc.line == 2));
+        assert!(matches!(error, Err(d) if d.loc_in("a: 1\na: 2\n").line == 2));
     }
 
     #[test]
