@@ -766,7 +766,7 @@ fn suggest_exits_2_on_input_errors() {
         .exits(2)
         .stdout_empty()
         .stderr_has(
-            "error[unknown-id]: the scenario has no mission `aaa-in-cc`\n --> s.yaml:2:11\n",
+            "error[unknown-id]: there is no mission `aaa-in-cc` in this scenario to appoint a head to\n --> s.yaml:2:11\n",
         )
         .stderr_has("= help: did you mean `aaa-in-ccc`?")
         .stderr_has("parity: 1 error; nothing was evaluated");
@@ -774,7 +774,7 @@ fn suggest_exits_2_on_input_errors() {
         .exits(2)
         .stdout_empty()
         .stderr_has(
-            "error[unknown-id]: `ZZZ` is not a government of this scenario\n  --> s.yaml:25:5\n",
+            "error[unknown-id]: credentials cannot be presented to `ZZZ`: it is not a government of this scenario\n  --> s.yaml:25:5\n",
         );
     // aaa-in-bbb opens on 2020-01-01.
     suggest("aaa-in-bbb", "2019-06-01", &[])

@@ -347,7 +347,7 @@ fn input_errors_exit_2_and_an_empty_list_exits_0() {
     parity_in(&dir, &["precedence", "s.yaml", "--receiver", "AAB"])
         .exits(2)
         .stdout_empty()
-        .stderr_has("error[unknown-id]: the scenario has no state `AAB`\n --> s.yaml:2:11\n")
+        .stderr_has("error[unknown-id]: there is no state `AAB` in this scenario to list the diplomatic corps of\n --> s.yaml:2:11\n")
         .stderr_has("= help: did you mean `AAA`?")
         .stderr_has("parity: 1 error; nothing was listed");
     parity_in(&dir, &["precedence", "s.yaml"])

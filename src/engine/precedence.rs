@@ -100,8 +100,9 @@ pub fn precedence(
                     Code::UnknownId,
                     &scenario.file,
                     scenario.id.span,
-                    format!("the scenario has no state `{receiver}`"),
+                    format!("there is no state `{receiver}` in this scenario to list the diplomatic corps of"),
                 )
+                .with_label("this scenario")
                 .suggest(receiver, ids),
             ]
         })?;
@@ -676,7 +677,10 @@ mod tests {
         let s = load("");
         let errors = precedence(&s, "AAB", &CheckOptions::default()).unwrap_err();
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].message, "the scenario has no state `AAB`");
+        assert_eq!(
+            errors[0].message,
+            "there is no state `AAB` in this scenario to list the diplomatic corps of"
+        );
         assert_eq!(errors[0].help.as_deref(), Some("did you mean `AAA`?"));
         // A state with no missions: an empty list.
         let l = precedence(&s, "BBB", &CheckOptions::default()).unwrap();

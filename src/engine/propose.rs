@@ -274,8 +274,11 @@ pub fn suggest(
                     Code::UnknownId,
                     file,
                     scenario.id.span,
-                    format!("the scenario has no mission `{mission}`"),
+                    format!(
+                        "there is no mission `{mission}` in this scenario to appoint a head to"
+                    ),
                 )
+                .with_label("this scenario")
                 .suggest(mission, ids),
             ]
         })?;
@@ -293,8 +296,11 @@ pub fn suggest(
                         Code::UnknownId,
                         file,
                         record.span,
-                        format!("`{id}` is not a government of this scenario"),
+                        format!(
+                            "credentials cannot be presented to `{id}`: it is not a government of this scenario"
+                        ),
                     )
+                    .with_label("the mission the head is appointed to")
                     .suggest(id, ids),
                 ]);
             }
