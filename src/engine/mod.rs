@@ -108,6 +108,7 @@ impl<'s> Prepared<'s> {
                     cite: rule.cite.clone(),
                     location: location(&scenario.file, f.loc),
                     evidence: f.evidence,
+                    focus: f.focus,
                 })),
                 Err(error) => errors.push(
                     Diagnostic::new(

@@ -214,15 +214,10 @@ fn finding_result(
                 line: e.line,
                 column: 0,
             };
-            let fields: Vec<String> = e
-                .fields
-                .iter()
-                .map(|f| format!("{} = {} (line {})", f.path, f.value, f.line))
-                .collect();
             json!({
                 "id": i,
                 "physicalLocation": physical(&at, base),
-                "message": { "text": format!("{} = {}: {}", e.var, e.id, fields.join(", ")) },
+                "message": { "text": e.text },
             })
         })
         .collect();

@@ -181,7 +181,11 @@ impl<'a> RefWorld<'a> {
                 MessagePart::Text(text) => message.push_str(text),
                 MessagePart::Value(ex) => {
                     let value = self.value(ex, env);
-                    message.push_str(&self.display(value));
+                    // An absent value reads in words, as parity's own evaluator says it.
+                    match value {
+                        V::Null => message.push_str(parity::eval::words::absent(ex)),
+                        value => message.push_str(&self.display(value)),
+                    }
                 }
             }
         }
