@@ -257,6 +257,7 @@ fn reports_of_fifty_thousand_waivers_rules_and_claims() {
                 cite: "c".to_string(),
                 location: at(i + 1),
                 evidence: Vec::new(),
+                focus: 0,
             },
             waiver: WaiverInfo {
                 reason: Some(format!("reason {i}")),
