@@ -261,6 +261,7 @@ fn reports_of_fifty_thousand_waivers_rules_and_claims() {
                 cite: "c".to_string(),
                 location: at(i + 1),
                 evidence: Vec::new(),
+                focus: 0,
             },
             waiver: WaiverInfo {
                 reason: Some(format!("reason {i}")),
@@ -451,8 +452,10 @@ fn a_rule_firing_on_every_pair_is_stopped_by_the_findings_budget() {
         Loc::new(1, 1)
     );
 
-    // Bytes are counted as well: 19 a finding among 10 states, "s0 and s1"
-    // (9), the subject's ids (2 × 2) and the evidence's variables and ids (2 × 3).
+    // Bytes are counted as well: 25 a finding among 10 states, "s0 and s1"
+    // (9), the subject's ids (2 × 2), the evidence's variables and ids (2 × 3)
+    // and its sentences, "s0." and "s1." (2 × 3): a state without a name is
+    // named by its id.
     let options = CheckOptions {
         budget: Budget {
             max_output_bytes: 1_000,
@@ -476,7 +479,7 @@ fn a_rule_firing_on_every_pair_is_stopped_by_the_findings_budget() {
     let options = CheckOptions {
         budget: Budget {
             max_findings: 100,
-            max_output_bytes: 19 * 100,
+            max_output_bytes: 25 * 100,
             ..Budget::default()
         },
         ..CheckOptions::default()

@@ -1990,7 +1990,7 @@ fn check_csv_has_a_row_per_finding_agreeing_with_json() {
         header,
         [
             "file", "scenario", "date", "status", "rule", "severity", "subject", "line", "column",
-            "message"
+            "message", "why"
         ]
     );
     let report = json.json();
@@ -2013,6 +2013,15 @@ fn check_csv_has_a_row_per_finding_agreeing_with_json() {
         assert_eq!(row[7], finding["location"]["line"].to_string());
         assert_eq!(row[8], finding["location"]["column"].to_string());
         assert_eq!(row[9], finding["message"].as_str().unwrap());
+        // The evidence in words, each record's sentence in turn.
+        let why: Vec<&str> = finding["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(row[10], why.join(" "));
+        assert!(!row[10].is_empty());
     }
     assert!(csv.stdout.ends_with('\n') && !csv.stdout.contains('\r'));
 }

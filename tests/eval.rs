@@ -239,7 +239,7 @@ fn implied_recognition_fires_for_an_ambassador_to_an_unrecognised_government() {
         fired(&report, "implied-recognition"),
         vec![(
             ids(&["a-in-b"]),
-            "Alpha's ambassador in Beta presented credentials to New Beta on 2022-02-01, which Alpha did not recognise de jure then (none): this implies recognition".to_string()
+            "Alpha's ambassador in Beta presented credentials to New Beta on 2022-02-01, which Alpha did not recognise de jure then (no recognition): this implies recognition".to_string()
         )]
     );
     // An envoy (class 2) too.
@@ -300,7 +300,7 @@ fn implied_recognition_judged_on_the_presentation_date_not_today() {
         fired(&report, "implied-recognition"),
         vec![(
             ids(&["a-in-b"]),
-            "Alpha's ambassador in Beta presented credentials to New Beta on 2022-02-01, which Alpha did not recognise de jure then (none): this implies recognition".to_string()
+            "Alpha's ambassador in Beta presented credentials to New Beta on 2022-02-01, which Alpha did not recognise de jure then (no recognition): this implies recognition".to_string()
         )]
     );
     // De jure recognition that had ended before the presentation: fires.
@@ -602,7 +602,7 @@ fn agrement_missing_fires_when_agrement_came_after_taking_up_the_post() {
         fired(&report, "agrement-missing"),
         vec![(
             ids(&["a-in-b"]),
-            "Alpha's ambassador in Beta took up the post on 2020-03-01 without agrément recorded before it (agrément: 2020-04-01)".to_string()
+            "Alpha's ambassador in Beta has no agrément recorded before taking up the post (took up the post: 2020-03-01; agrément: 2020-04-01)".to_string()
         )]
     );
     let report = std_at(
@@ -647,7 +647,7 @@ fn partial_dates_print_as_written() {
         fired(&report, "agrement-missing"),
         vec![(
             ids(&["a-in-b"]),
-            "Alpha's ambassador in Beta took up the post on 2018-04 without agrément recorded before it (agrément: 2018-05)".to_string()
+            "Alpha's ambassador in Beta has no agrément recorded before taking up the post (took up the post: 2018-04; agrément: 2018-05)".to_string()
         )]
     );
 }
@@ -860,11 +860,13 @@ missions:
         vec![
             (
                 ids(&["m1"]),
-                "m1: rank none, from none, class none, staff none".to_string()
+                "m1: rank not recorded, from not recorded, class none, staff not recorded"
+                    .to_string()
             ),
             (
                 ids(&["m3"]),
-                "m3: rank none, from none, class none, staff none".to_string()
+                "m3: rank not recorded, from not recorded, class none, staff not recorded"
+                    .to_string()
             ),
         ]
     );
@@ -1272,7 +1274,7 @@ missions:
             "implied-recognition".to_string(),
             ids(&["a-in-b"]),
             "Alpha's ambassador in Beta presented credentials to New Beta on 2022-02-01, which \
-             Alpha did not recognise de jure then (none): this implies recognition"
+             Alpha did not recognise de jure then (no recognition): this implies recognition"
                 .to_string(),
         ),
         (
@@ -1327,8 +1329,8 @@ fn of_two_recognitions_that_start_the_same_day_the_weaker_holds() {
     // `none` before `de-facto` before `de-jure`, in either order of the file.
     for (a, b, weaker) in [
         (&jure, &facto, "de-facto"),
-        (&jure, &none, "none"),
-        (&facto, &none, "none"),
+        (&jure, &none, "no recognition"),
+        (&facto, &none, "no recognition"),
     ] {
         assert_eq!(level(a, b), weaker, "{a} then {b}");
         assert_eq!(level(b, a), weaker, "{b} then {a}");
@@ -1338,8 +1340,8 @@ fn of_two_recognitions_that_start_the_same_day_the_weaker_holds() {
     assert_eq!(level(&jure, &earlier_none), "de-jure");
     assert_eq!(level(&earlier_none, &jure), "de-jure");
     let later_none = record("none", "2022-01-02");
-    assert_eq!(level(&jure, &later_none), "none");
-    assert_eq!(level(&later_none, &jure), "none");
+    assert_eq!(level(&jure, &later_none), "no recognition");
+    assert_eq!(level(&later_none, &jure), "no recognition");
 }
 
 // ---------------------------------------------------------------------------

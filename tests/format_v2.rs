@@ -574,10 +574,13 @@ fn without_a_record_relations_are_established_with_an_embassy_either_way_else_no
         messages(&s, body, "2020-06-01"),
         ["severed false", "severed false"]
     );
-    // Without the embassy (only the interests section), none.
+    // Without the embassy (only the interests section), not recorded.
     let text = with("    kind: embassy\n", "    kind: consulate\n");
     let s = ok(&text);
-    assert_eq!(messages(&s, body, "2019-06-01"), ["none true", "none true"]);
+    assert_eq!(
+        messages(&s, body, "2019-06-01"),
+        ["not recorded true", "not recorded true"]
+    );
 }
 
 const ABSENT: &str =
@@ -657,9 +660,9 @@ fn a_rule_reads_every_field_of_an_event() {
         messages(&s, body, "2020-06-01"),
         // In the report's order: by subject.
         [
-            "exp-1 expulsion 2020-05-01 NOR sou-is-in-nor none 3 0 none none",
-            "png-1 persona-non-grata 2020-04-01 SOU nor-in-sou Ann Example none 7 none none",
-            "recall-1 recall-for-consultations 2020-03-01 NOR nor-in-sou none none 0 2020-09-01 synth",
+            "exp-1 expulsion 2020-05-01 NOR sou-is-in-nor not recorded 3 0 not recorded not recorded",
+            "png-1 persona-non-grata 2020-04-01 SOU nor-in-sou Ann Example not recorded 7 not recorded not recorded",
+            "recall-1 recall-for-consultations 2020-03-01 NOR nor-in-sou not recorded not recorded 0 2020-09-01 synth",
         ]
     );
     // Ids lead to records: the event's mission and acting state.
@@ -674,7 +677,7 @@ fn a_rule_reads_the_new_fields_of_missions_heads_and_states() {
     assert_eq!(
         messages(&s, body, "2020-06-01"),
         [
-            "nor-in-sou none severed severed 2020-01-01 true none true",
+            "nor-in-sou not recorded severed severed 2020-01-01 true not recorded true",
             "sou-is-in-nor EAS severed severed 2020-01-01 false 2019-02 false",
         ]
     );

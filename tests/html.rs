@@ -224,6 +224,8 @@ fn the_briefing_says_what_a_desk_officer_needs() {
     // Citation, place and evidence of the error.
     assert!(text.contains("Basis: VCDR art. 13-14; doctrine of implied recognition"));
     assert!(text.contains("Where: fixtures/kabul-2024-09.yaml:269:5"));
+    // Evidence in words first; the raw fields folded beneath it.
+    assert!(text.contains("China's embassy in Afghanistan: it is headed by an ambassador, Zhao Xing, in office since 2023-09-13; its head presented credentials on 2023-09-13 to Islamic Emirate of Afghanistan (Taliban). (line 269)"));
     assert!(text.contains("head.credentials.to is islamic-emirate (line 279)"));
     // The network: one state node per state involved, the error's mission
     // drawn in the error's colour and named in its title.
@@ -416,6 +418,15 @@ fn browse(browser: &Path, dir: &Path, page: &Path, args: &[&str]) -> String {
         .stderr(Stdio::null())
         .spawn()
         .expect("chromium starts");
+    // The DOM is read as it comes: a page larger than the pipe's buffer
+    // would otherwise block chromium on its write, and the wait below
+    // would never see it exit.
+    let mut stdout = child.stdout.take().expect("chromium's stdout");
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stdout, &mut out);
+        out
+    });
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if child.try_wait().expect("chromium waits").is_some() {
@@ -430,8 +441,8 @@ fn browse(browser: &Path, dir: &Path, page: &Path, args: &[&str]) -> String {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let output = child.wait_with_output().expect("chromium's output");
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    let output = reader.join().expect("the reader thread");
+    String::from_utf8_lossy(&output).into_owned()
 }
 
 #[test]

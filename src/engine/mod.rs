@@ -109,6 +109,7 @@ impl<'s> Prepared<'s> {
                     cite: rule.cite.clone(),
                     location: location(&scenario.file, scenario.loc(f.span)),
                     evidence: f.evidence,
+                    focus: f.focus,
                 })),
                 Err(error) => errors.push(
                     Diagnostic::new(

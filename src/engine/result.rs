@@ -30,6 +30,29 @@ pub struct Finding {
     pub location: Location,
     /// The records bound when the rule fired and the fields it read.
     pub evidence: Vec<Evidence>,
+    /// The line of the scenario file a report quotes: the fact that
+    /// decided the finding (`RawFinding::focus`), else `location`'s line.
+    #[serde(skip)]
+    pub focus: u32,
+}
+
+impl Finding {
+    /// The evidence in words, each bound record's sentence in turn: what
+    /// the formats without a place for each record (GitHub, JUnit, CSV,
+    /// Markdown) show.
+    pub fn why(&self) -> String {
+        let texts: Vec<&str> = self.evidence.iter().map(|e| e.text.as_str()).collect();
+        texts.join(" ")
+    }
+
+    /// The line a report quotes for the finding (see `focus`).
+    pub fn quoted_line(&self) -> u32 {
+        if self.focus > 0 {
+            self.focus
+        } else {
+            self.location.line
+        }
+    }
 }
 
 /// A finding that a waiver accepted.
@@ -213,6 +236,7 @@ fn finding_texts(finding: &Finding) -> impl Iterator<Item = &String> {
         cite,
         location,
         evidence,
+        focus: _,
     } = finding;
     let evidence = evidence.iter().flat_map(|e| {
         let Evidence {
@@ -220,15 +244,19 @@ fn finding_texts(finding: &Finding) -> impl Iterator<Item = &String> {
             id,
             line: _,
             fields,
+            text,
         } = e;
-        [var, id].into_iter().chain(fields.iter().flat_map(|f| {
-            let EvidenceField {
-                path,
-                value,
-                line: _,
-            } = f;
-            [path, value]
-        }))
+        [var, id, text]
+            .into_iter()
+            .chain(fields.iter().flat_map(|f| {
+                let EvidenceField {
+                    path,
+                    value,
+                    line: _,
+                    text,
+                } = f;
+                [path, value, text]
+            }))
     });
     [rule, title, message, cite, &location.file]
         .into_iter()
@@ -246,6 +274,7 @@ fn finding_texts_mut<'a>(finding: &'a mut Finding, texts: &mut Vec<&'a mut Strin
         cite,
         location,
         evidence,
+        focus: _,
     } = finding;
     texts.extend([rule, title, message, cite, &mut location.file]);
     texts.extend(subject);
@@ -254,16 +283,18 @@ fn finding_texts_mut<'a>(finding: &'a mut Finding, texts: &mut Vec<&'a mut Strin
         id,
         line: _,
         fields,
+        text,
     } in evidence
     {
-        texts.extend([var, id]);
+        texts.extend([var, id, text]);
         for EvidenceField {
             path,
             value,
             line: _,
+            text,
         } in fields
         {
-            texts.extend([path, value]);
+            texts.extend([path, value, text]);
         }
     }
 }

@@ -4,5 +4,6 @@
 pub mod plan;
 pub mod run;
 pub mod value;
+pub mod words;
 
 pub use run::{Budget, EvalError, Evaluator, Evidence, EvidenceField, RawFinding};

@@ -2,11 +2,12 @@
 
 use super::plan::{Step, conjuncts, plan};
 use super::value::{Key, Reader, Value};
+use super::words;
 use crate::fast_hash::FastMap;
 use crate::lang::ast::{CmpOp, QuantifierKind};
-use crate::lang::check::{CheckedExpr, CheckedRule, Ex, Lit, MessagePart};
+use crate::lang::check::{CheckedExpr, CheckedRule, Ex, Lit, MessagePart, Read};
 use crate::lang::functions::{Form, MAX_ARGUMENTS};
-use crate::lang::schema::Collection;
+use crate::lang::schema::{Collection, Field};
 use crate::scenario::date::Date;
 use crate::scenario::world::World;
 use crate::source::Span;
@@ -76,7 +77,7 @@ fn counted(n: u64, what: &str) -> String {
 pub const MAX_MESSAGE: usize = 2_000;
 
 /// Cuts a message to at most `max` bytes, at a character boundary, marking the cut.
-fn truncate(message: &mut String, max: usize) {
+pub(crate) fn truncate(message: &mut String, max: usize) {
     if message.len() > max {
         let mut end = max;
         while !message.is_char_boundary(end) {
@@ -111,6 +112,9 @@ pub struct Evidence {
     pub id: String,
     pub line: u32,
     pub fields: Vec<EvidenceField>,
+    /// The record and what the rule read of it, in words (`eval::words`):
+    /// what every renderer shows; `fields` keep the raw paths and values.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -118,6 +122,8 @@ pub struct EvidenceField {
     pub path: String,
     pub value: String,
     pub line: u32,
+    /// This field's fact in words (`eval::words`).
+    pub text: String,
 }
 
 /// A rule firing, before waivers and reporting.
@@ -129,6 +135,10 @@ pub struct RawFinding {
     /// finding is reported).
     pub span: Span,
     pub evidence: Vec<Evidence>,
+    /// The line of the fact that decided the finding, within the first
+    /// subject record (its `require` read, else its first read): the line
+    /// a report quotes. 0 when unknown.
+    pub focus: u32,
 }
 
 impl RawFinding {
@@ -142,9 +152,9 @@ impl RawFinding {
                 let fields: u64 = e
                     .fields
                     .iter()
-                    .map(|f| text(&f.path) + text(&f.value))
+                    .map(|f| text(&f.path) + text(&f.value) + text(&f.text))
                     .sum();
-                text(&e.var) + text(&e.id) + fields
+                text(&e.var) + text(&e.id) + text(&e.text) + fields
             })
             .sum();
         text(&self.message) + self.subject.iter().map(text).sum::<u64>() + evidence
@@ -676,6 +686,8 @@ impl<'a, 's> Evaluator<'a, 's> {
                     match value {
                         Value::Str(text) => push_within(&mut message, text),
                         Value::Sym(sym) => push_within(&mut message, self.world.name(sym)),
+                        // An absent value says so, in words.
+                        Value::Null => push_within(&mut message, words::absent(ex)),
                         _ if message.len() > MAX_MESSAGE => {}
                         _ => reader.display_into(value, &mut message),
                     }
@@ -706,16 +718,24 @@ impl<'a, 's> Evaluator<'a, 's> {
         let mut subject = subject;
         subject.extend(members.into_iter().map(|(id, _)| id));
         let mut evidence = Vec::with_capacity(rule.bindings.len());
+        let mut focus = 0;
         for (slot, binding) in rule.bindings.iter().enumerate() {
             let Some(Value::Row(kind, row)) = env.get(slot).copied() else {
                 continue;
             };
             let record_line = loc_of(slot).map_or(0, |l| l.line);
-            let mut fields =
-                Vec::with_capacity(rule.reads.iter().filter(|r| r.slot == slot).count());
-            for read in rule.reads.iter().filter(|r| r.slot == slot) {
+            let reads: Vec<&Read> = rule.reads.iter().filter(|r| r.slot == slot).collect();
+            let said = words::said(reader, kind, row, &reads);
+            let mut fields = Vec::with_capacity(reads.len());
+            // The line of each read within the bound record (up to where a
+            // path leaves it for another record): the first subject's
+            // deciding one is the line the report quotes.
+            let mut inside_lines = Vec::with_capacity(reads.len());
+            for (read, clause) in reads.iter().zip(said.clauses) {
                 let mut value = Value::Row(kind, row);
                 let mut line = record_line;
+                let mut inside = record_line;
+                let mut within = true;
                 for (record_kind, field) in &read.fields {
                     match reader.record(value, *record_kind) {
                         Some(record) => {
@@ -724,7 +744,14 @@ impl<'a, 's> Evaluator<'a, 's> {
                         }
                         None => value = Value::Null,
                     }
+                    if within {
+                        inside = line;
+                    }
+                    // Heads and their credentials are written inside the
+                    // mission; any other step leads to another record.
+                    within &= matches!(*field, Field::Head | Field::Credentials);
                 }
+                inside_lines.push((read.decides, inside));
                 let path = read
                     .text
                     .split_once('.')
@@ -737,13 +764,22 @@ impl<'a, 's> Evaluator<'a, 's> {
                     path: path.to_string(),
                     value: reader.display(value),
                     line,
+                    text: clause.unwrap_or_default(),
                 });
+            }
+            if rule.subject.first() == Some(&slot) || (rule.subject.is_empty() && focus == 0) {
+                focus = inside_lines
+                    .iter()
+                    .find(|(decides, _)| *decides)
+                    .or(inside_lines.first())
+                    .map_or(record_line, |(_, line)| *line);
             }
             evidence.push(Evidence {
                 var: binding.name.clone(),
                 id: reader.row_id(kind, row),
                 line: record_line,
                 fields,
+                text: said.text,
             });
         }
         Ok(RawFinding {
@@ -751,6 +787,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             message,
             span,
             evidence,
+            focus,
         })
     }
 }

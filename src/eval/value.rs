@@ -59,6 +59,7 @@ pub enum Key<'a> {
 }
 
 /// A record that a value leads to, for reading its fields.
+#[derive(Clone, Copy)]
 pub enum Record<'w, 's> {
     Mission(&'w MissionRow<'s>),
     Head(&'w MissionRow<'s>),

@@ -125,6 +125,9 @@ pub struct Read {
     pub text: String,
     /// The path ends at an embedded record (`m.head`): shown only when absent.
     pub record: bool,
+    /// `require` reads it: the fact that decides the verdict, whose line
+    /// the human report quotes.
+    pub decides: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -265,10 +268,12 @@ pub fn check_rule(
     {
         split_and(ex, &mut filter);
     }
+    checker.in_require = true;
     let require = rule
         .require
         .as_ref()
         .and_then(|e| checker.condition(e, "require"));
+    checker.in_require = false;
     // Evidence is what decided the verdict: the message's own reads are
     // not, nor are the subject's.
     checker.collect_reads = false;
@@ -391,6 +396,8 @@ struct Checker<'a> {
     /// Field paths read by `where` and `require`, kept as evidence.
     reads: Vec<Read>,
     collect_reads: bool,
+    /// Reads are made by `require` (`Read::decides`).
+    in_require: bool,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -405,6 +412,7 @@ impl<'a> Checker<'a> {
             max_slots: 0,
             reads: Vec::new(),
             collect_reads: true,
+            in_require: false,
             diagnostics: Vec::new(),
         }
     }
@@ -795,13 +803,17 @@ impl<'a> Checker<'a> {
         }
         // Paths over a rule's own bindings are evidence for its findings.
         let record_valued = matches!(ty, Ty::Record(_));
-        if self.collect_reads && !fields.is_empty() && !self.reads.iter().any(|r| r.text == name) {
-            self.reads.push(Read {
-                slot,
-                fields,
-                text: name.to_string(),
-                record: record_valued,
-            });
+        if self.collect_reads && !fields.is_empty() {
+            match self.reads.iter_mut().find(|r| r.text == name) {
+                Some(read) => read.decides |= self.in_require,
+                None => self.reads.push(Read {
+                    slot,
+                    fields,
+                    text: name.to_string(),
+                    record: record_valued,
+                    decides: self.in_require,
+                }),
+            }
         }
         Some(Typed::Known(ex, ty))
     }

@@ -13,9 +13,9 @@ use super::{Context, Render, Report};
 use crate::engine::timeline::TimelineReport;
 
 /// The columns of `check --format csv`.
-pub const CHECK_COLUMNS: [&str; 10] = [
+pub const CHECK_COLUMNS: [&str; 11] = [
     "file", "scenario", "date", "status", "rule", "severity", "subject", "line", "column",
-    "message",
+    "message", "why",
 ];
 
 /// The columns of `timeline --format csv`.
@@ -53,6 +53,7 @@ impl Render for Csv {
                         error.location.line.to_string(),
                         error.location.column.to_string(),
                         cell(&error.message),
+                        String::new(),
                     ])?;
                 }
             }
@@ -83,6 +84,7 @@ fn report_rows<W: std::io::Write>(
             f.location.line.to_string(),
             f.location.column.to_string(),
             cell(&f.message),
+            cell(&f.why()),
         ])?;
     }
     Ok(())

@@ -56,7 +56,16 @@ pub fn render(reports: &[Report], failed: &[FileErrors]) -> String {
                 command,
                 &finding.location,
                 &finding.rule,
-                &format!("{} (cite: {})", finding.message, finding.cite),
+                &if finding.evidence.is_empty() {
+                    format!("{} (cite: {})", finding.message, finding.cite)
+                } else {
+                    format!(
+                        "{} (cite: {})\nWhy: {}",
+                        finding.message,
+                        finding.cite,
+                        finding.why()
+                    )
+                },
             );
         }
         for claim in report.claims.iter().filter(|c| !c.holds) {

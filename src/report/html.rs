@@ -188,14 +188,21 @@ fn verdict(report: &Report, fail_on: Severity) -> (bool, String) {
 /// One evidence record in words, as HTML: the one place evidence is
 /// rendered, so that a sentence form of it is one change here.
 fn evidence(e: &Evidence) -> String {
+    // The sentence a desk officer reads; the raw fields the rule read, for
+    // whoever checks it, folded away beneath.
     let mut out = format!(
-        "<span class=\"record\">{} <span class=\"var\">(as <code>{}</code>, line {})</span></span>",
-        user(&e.id),
-        esc(&e.var),
+        "<span class=\"record\">{}</span> <span class=\"line\">(line {})</span>",
+        user(&e.text),
         e.line
     );
     if !e.fields.is_empty() {
-        out.push_str("<ul class=\"facts\">");
+        out.push_str("<details><summary>fields read</summary><ul class=\"facts\">");
+        let _ = write!(
+            out,
+            "<li><code>{}</code> is <strong>{}</strong></li>",
+            esc(&e.var),
+            user(&e.id)
+        );
         for f in &e.fields {
             let _ = write!(
                 out,
@@ -205,7 +212,7 @@ fn evidence(e: &Evidence) -> String {
                 f.line
             );
         }
-        out.push_str("</ul>");
+        out.push_str("</ul></details>");
     }
     out
 }

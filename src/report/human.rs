@@ -186,7 +186,7 @@ fn place(location: &Location) -> String {
 /// the evidence, then an empty line.
 fn finding_block(out: &mut String, finding: &Finding, lines: Option<&[&str]>, palette: Palette) {
     let line = lines.and_then(|lines| {
-        let index = usize::try_from(finding.location.line)
+        let index = usize::try_from(finding.quoted_line())
             .ok()?
             .checked_sub(1)?;
         lines.get(index).copied()
@@ -202,9 +202,16 @@ fn finding_block(out: &mut String, finding: &Finding, lines: Option<&[&str]>, pa
         message: &finding.message,
         file: &finding.location.file,
         // As the report has it: a line of 0 stays 0 (`Loc::new` would make it 1).
-        loc: Loc {
-            line: finding.location.line,
-            column: finding.location.column,
+        // The place is the quoted fact's line, at its first word.
+        loc: match line {
+            Some(text) if finding.quoted_line() != finding.location.line => Loc {
+                line: finding.quoted_line(),
+                column: first_word(text),
+            },
+            _ => Loc {
+                line: finding.location.line,
+                column: finding.location.column,
+            },
         },
         excerpt: line.map(|line| Excerpt::Quoted { line }),
         secondary: Vec::new(),
@@ -214,26 +221,20 @@ fn finding_block(out: &mut String, finding: &Finding, lines: Option<&[&str]>, pa
     out.push('\n');
 }
 
-/// `var = id (line N): path = value (line N), ...`: a finding's evidence.
+/// The column of a line's first word, past its indentation and a list's `- `.
+fn first_word(line: &str) -> u32 {
+    let rest = line.trim_start();
+    let rest = rest.strip_prefix("- ").map_or(rest, str::trim_start);
+    let chars = line.chars().count() - rest.chars().count();
+    u32::try_from(chars + 1).unwrap_or(1)
+}
+
+/// A finding's evidence in words (`Evidence::text`, built by `eval::words`).
 struct Why<'e>(&'e crate::eval::Evidence);
 
 impl std::fmt::Display for Why<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let evidence = self.0;
-        write!(
-            f,
-            "{} = {} (line {}): ",
-            evidence.var, evidence.id, evidence.line
-        )?;
-        for (i, field) in evidence.fields.iter().enumerate() {
-            let comma = if i > 0 { ", " } else { "" };
-            write!(
-                f,
-                "{comma}{} = {} (line {})",
-                field.path, field.value, field.line
-            )?;
-        }
-        Ok(())
+        f.write_str(&self.0.text)
     }
 }
 

@@ -283,13 +283,18 @@ fn close_case(out: &mut String, body: &str) {
 
 /// A finding as the failure text shows it: message, then where and what it cites.
 fn finding_text(finding: &Finding) -> String {
-    format!(
+    let mut text = format!(
         "{}\n{} (subject: {}; cite: {})",
         finding.message,
         place(&finding.location),
         finding.subject.join(", "),
         finding.cite
-    )
+    );
+    for evidence in &finding.evidence {
+        text.push_str("\nwhy: ");
+        text.push_str(&evidence.text);
+    }
+    text
 }
 
 fn place(location: &Location) -> String {

@@ -244,14 +244,18 @@ fn section(report: &Report, network: Option<&Network>) -> Section {
             .iter()
             .filter(|f| f.severity == severity)
             .map(|f| {
-                format!(
+                let mut item = format!(
                     "- **`{}`** {} — `{}:{}` — _{}_\n",
                     code(&f.rule),
                     inline(&f.message),
                     code(&f.location.file),
                     f.location.line,
                     inline(&f.cite)
-                )
+                );
+                for evidence in &f.evidence {
+                    item.push_str(&format!("  - why: {}\n", inline(&evidence.text)));
+                }
+                item
             })
             .collect();
         let heading = match severity {

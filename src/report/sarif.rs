@@ -478,28 +478,20 @@ impl Writer<'_> {
                 Some(r) => (r.start_line..=r.end_line).contains(&line),
                 None => line == record.line,
             };
-            let mut own = Vec::new();
-            let mut elsewhere: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+            // The record's sentence on the record; a fact read outside it
+            // (a government's, through a head's credentials) also on its
+            // own line, in its own words.
+            let mut elsewhere: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
             for field in &record.fields {
-                let said = format!("{} = {}", field.path, field.value);
-                if field.line == 0 || inside(field.line) {
-                    own.push(said);
-                } else {
-                    elsewhere.entry(field.line).or_default().push(said);
+                if field.line != 0 && !inside(field.line) && !field.text.is_empty() {
+                    elsewhere.entry(field.line).or_default().push(&field.text);
                 }
             }
             next_id += 1;
-            // Evidence in words (a sentence per record), once it exists, is
-            // the better message here; the fields read are what there is.
-            let text = if own.is_empty() {
-                format!("{} = {}", record.var, record.id)
-            } else {
-                format!("{} = {}: {}", record.var, record.id, own.join(", "))
-            };
             related.push(json!({
                 "id": next_id,
                 "physicalLocation": places.physical(at, region.as_ref()),
-                "message": { "text": text },
+                "message": { "text": record.text },
             }));
             links.push(format!("[{}]({next_id})", escape_brackets(&record.id)));
             for (line, said) in elsewhere {
@@ -510,7 +502,7 @@ impl Writer<'_> {
                 };
                 let region = places.region(at, Shape::Line);
                 next_id += 1;
-                let text = said.join(", ");
+                let text = said.join("; ");
                 related.push(json!({
                     "id": next_id,
                     "physicalLocation": places.physical(at, region.as_ref()),

@@ -20,7 +20,7 @@
 //! reads every field the checker allows (`eval::value`).
 
 use super::model::{EventKind, Rank, RelationStatus, StateKind};
-use super::types::{Field, FieldDef, RecordKind as K, Ty};
+use super::types::{Field, FieldDef, RecordKind as K, Says, Ty};
 use super::validate::Want;
 
 /// A record kind of the file: how messages name it and its keys.
@@ -141,8 +141,20 @@ impl Spec {
                 field,
                 ty,
                 doc,
+                says: None,
             }),
         }
+    }
+}
+
+impl Key {
+    /// What evidence says of the field (`types::Says`): `is` when it has a
+    /// value (a boolean: true), `none` when it is absent (a boolean: false).
+    const fn says(mut self, is: &'static str, none: &'static str) -> Key {
+        if let Some(def) = &mut self.rule {
+            def.says = Some(Says { is, none });
+        }
+        self
     }
 }
 
@@ -159,6 +171,7 @@ const fn derived(name: &'static str, field: Field, ty: Ty, doc: &'static str) ->
             field,
             ty,
             doc,
+            says: None,
         }),
     }
 }
@@ -284,7 +297,8 @@ pub(crate) const STATE: Record = Record {
             Field::Name,
             Ty::Str,
             "",
-        ),
+        )
+        .says("{of} is named {value}", "{of} has no name recorded"),
         spec(
             "kind",
             Yaml::StateKind,
@@ -295,7 +309,8 @@ pub(crate) const STATE: Record = Record {
             Field::StateKind,
             Ty::StateKind,
             "`state`, `organization`, `holy-see`",
-        ),
+        )
+        .says("{of} is {a value}", "{of} is of no recorded kind"),
         spec(
             "nuncio_precedence",
             Yaml::Bool,
@@ -306,7 +321,8 @@ pub(crate) const STATE: Record = Record {
             Field::NuncioPrecedence,
             Ty::Bool,
             "whether the nuncio takes precedence over the other heads of class 1 here",
-        ),
+        )
+        .says("the nuncio is doyen of the diplomatic corps in {of}", "the nuncio is not doyen of the diplomatic corps in {of}"),
         spec(
             "commonwealth",
             Yaml::Bool,
@@ -317,14 +333,17 @@ pub(crate) const STATE: Record = Record {
             Field::Commonwealth,
             Ty::Bool,
             "whether the state is a member of the Commonwealth",
-        ),
+        )
+        .says("{of} is a member of the Commonwealth", "{of} is not a member of the Commonwealth"),
         derived(
             "government",
             Field::Government,
             Ty::Ref(K::Government),
             "the government in control at the date",
-        ),
-        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
+        )
+        .says("{of} is governed by {value} on {as_of}", "no government is in control of {of} on {as_of}"),
+        SOURCE_REF.rule(Field::Source, Ty::Str, "")
+        .says("{of} cites {value}", "{of} cites no source"),
     ],
 };
 
@@ -340,18 +359,22 @@ pub(crate) const GOVERNMENT: Record = Record {
             Required,
             "the state it governs (or claims to)",
         )
-        .rule(Field::State, Ty::Ref(K::State), "the state it governs"),
+        .rule(Field::State, Ty::Ref(K::State), "the state it governs")
+        .says("{of} governs {value}", "{of} governs no recorded state"),
         spec("name", Yaml::Text, Optional, "").rule(
             Field::Name,
             Ty::Str,
             "an implicit government's is its state's name",
-        ),
+        )
+        .says("{of} is named {value}", "{of} has no name recorded"),
         spec("from", Yaml::Date, FROM, "when it was in effective control").rule(
             Field::From,
             Ty::Date,
             "in control",
-        ),
-        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
+        )
+        .says("{of} took control of {of.state} on {value}", "{of's} start of control of {of.state} is not recorded"),
+        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO)
+        .says("{of} stopped governing {of.state} on {value}", "{of} has no end of control recorded"),
         spec(
             "default_recognition",
             Yaml::Level,
@@ -362,14 +385,17 @@ pub(crate) const GOVERNMENT: Record = Record {
             Field::DefaultRecognition,
             Ty::Level,
             "how states recognise it where no record says",
-        ),
+        )
+        .says("{of} is recognised {value} where no recognition record says otherwise", "{of} is not recognised where no recognition record says otherwise"),
         derived(
             "in_control",
             Field::InControl,
             Ty::Bool,
             "whether it governs its state at the date (when listed governments' periods overlap, the one whose control began last)",
-        ),
-        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
+        )
+        .says("{of} governs {of.state} on {as_of}", "{of} does not govern {of.state} on {as_of}[ (in control until {of.until})]"),
+        SOURCE_REF.rule(Field::Source, Ty::Str, "")
+        .says("{of} cites {value}", "{of} cites no source"),
     ],
 };
 
@@ -384,14 +410,19 @@ pub(crate) const RECOGNITION: Record = Record {
             Required,
             "the recognising state",
         )
-        .rule(Field::By, Ty::Ref(K::State), ""),
+        .rule(Field::By, Ty::Ref(K::State), "")
+        .says(
+            "{of} is made by {value}",
+            "{of} is made by no recorded state",
+        ),
         spec(
             "of",
             Yaml::Ref(Want::StateOrGovernment),
             Required,
             "what it recognises",
         )
-        .rule(Field::Of, Ty::Ref(K::Government), "(or a state id)"),
+        .rule(Field::Of, Ty::Ref(K::Government), "(or a state id)")
+        .says("{of} is of {value}", "{of} is of nothing recorded"),
         spec(
             "level",
             Yaml::Level,
@@ -402,10 +433,17 @@ pub(crate) const RECOGNITION: Record = Record {
             Field::Level,
             Ty::Level,
             "`de-jure`, `de-facto`; `none` reads as `none`",
-        ),
-        spec("from", Yaml::Date, FROM, "when").rule(Field::From, Ty::Date, ""),
-        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
-        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
+        )
+        .says("{of} is {value}", "{of} records no recognition"),
+        spec("from", Yaml::Date, FROM, "when")
+            .rule(Field::From, Ty::Date, "")
+            .says("{of} holds from {value}", "{of} has no start recorded"),
+        spec("until", Yaml::Date, UNTIL, DITTO)
+            .rule(Field::Until, Ty::Date, DITTO)
+            .says("{of} holds until {value}", "{of} has no end recorded"),
+        SOURCE_REF
+            .rule(Field::Source, Ty::Str, "")
+            .says("{of} cites {value}", "{of} cites no source"),
     ],
 };
 
@@ -429,24 +467,28 @@ pub(crate) const MISSION: Record = Record {
             Field::Sender,
             Ty::Ref(K::State),
             "the sending and receiving states",
-        ),
+        )
+        .says("{of} is sent by {value}", "{of} has no sender recorded"),
         spec(
             "receiver",
             Yaml::Ref(Want::State),
             Required,
             "the receiving state",
         )
-        .rule(Field::Receiver, Ty::Ref(K::State), DITTO),
+        .rule(Field::Receiver, Ty::Ref(K::State), DITTO)
+        .says("{of} is sent to {value}", "{of} has no receiver recorded"),
         spec("kind", Yaml::MissionKind, Required, "see below").rule(
             Field::MissionKind,
             Ty::MissionKind,
             "`embassy`, `consulate-general`, `consulate`, `delegation`, `liaison-office`, `interests-section`, `representative-office`, `technical-team`",
-        ),
+        )
+        .says("{of} is {a value}", "{of} is of no recorded kind"),
         spec("city", Yaml::Text, Optional, "where the mission sits").rule(
             Field::City,
             Ty::Str,
             "",
-        ),
+        )
+        .says("{of} sits in {value}", "{of} has no city recorded"),
         spec(
             "run_by",
             Yaml::Ref(Want::Government),
@@ -457,15 +499,18 @@ pub(crate) const MISSION: Record = Record {
             Field::RunBy,
             Ty::Ref(K::Government),
             "the sender's government that runs it; default: the sender's government in control at the date",
-        ),
+        )
+        .says("{of} is run by {value}", "{of} is run by no government in control"),
         spec(
             "from",
             Yaml::Date,
             FROM,
             "when the mission is open; `until: null` = still open",
         )
-        .rule(Field::From, Ty::Date, "opened, closed"),
-        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
+        .rule(Field::From, Ty::Date, "opened, closed")
+        .says("{of} opened on {value}", "{of} has no opening date recorded"),
+        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO)
+        .says("{of} closes on {value}", "{of} has no closing date recorded"),
         spec(
             "protecting_power",
             Yaml::Ref(Want::State),
@@ -476,7 +521,8 @@ pub(crate) const MISSION: Record = Record {
             Field::ProtectingPower,
             Ty::Ref(K::State),
             "the state whose embassy hosts it, or `none`",
-        ),
+        )
+        .says("{of} is hosted by {value} as protecting power", "{of} has no protecting power recorded"),
         key(
             "staff",
             Yaml::List(&STAFF),
@@ -494,32 +540,38 @@ pub(crate) const MISSION: Record = Record {
             Field::Head,
             Ty::Record(K::Head),
             "the head in office at the date, or `none`",
-        ),
+        )
+        .says("{of} is headed by {a value.rank}[, {value.name},][ in office since {value.from}]", "{of} has no head of mission and no chargé d'affaires a.i. in office on {as_of}"),
         derived(
             "staff",
             Field::Staff,
             Ty::Num,
             "diplomatic staff in force at the date, less the diplomats of each expulsion from its `on` + `notice_days` until a later count; or `none`",
-        ),
+        )
+        .says("{of} has {value} diplomats on {as_of}", "{of} has no staff count recorded on {as_of}"),
         derived(
             "relation",
             Field::Relation,
             Ty::Record(K::Relation),
             "the relation record between sender and receiver in force at the date, or `none`",
-        ),
+        )
+        .says("relations between {of.sender} and {of.receiver} are {value.status}[ since {value.from}]", "no relation record between {of.sender} and {of.receiver} is in force on {as_of}"),
         derived(
             "relation_status",
             Field::RelationStatus,
             Ty::RelationStatus,
             "that record's `status`; where none is in force, `established` if either state has an open embassy in the other, else `none`",
-        ),
+        )
+        .says("relations between {of.sender} and {of.receiver} are {value} on {as_of}", "no diplomatic relations between {of.sender} and {of.receiver} are recorded on {as_of}"),
         derived(
             "acting_since",
             Field::ActingSince,
             Ty::Date,
             "when the uninterrupted run of acting heads (chargés d'affaires a.i., or heads recalled for consultations, one or several in a row) leading the mission at the date began; `none` if its head is not acting, or the run goes back to a head with no `from`",
-        ),
-        SOURCE_REF.rule(Field::Source, Ty::Str, CITES),
+        )
+        .says("{of} has been led by acting heads since {value}", "{of} is not led by a run of acting heads with a recorded start"),
+        SOURCE_REF.rule(Field::Source, Ty::Str, CITES)
+        .says("{of} cites {value}", "{of} cites no source"),
     ],
 };
 
@@ -545,30 +597,51 @@ pub(crate) const HEAD: Record = Record {
     plural: "heads",
     json: "head",
     keys: &[
-        spec("name", Yaml::Text, Optional, "the person").rule(Field::Name, Ty::Str, ""),
+        spec("name", Yaml::Text, Optional, "the person")
+            .rule(Field::Name, Ty::Str, "")
+            .says("{of} is {value}", "{of's} name is not recorded"),
         spec(
             "rank",
             Yaml::Rank,
             Required,
             "see [Ranks](#ranks-and-their-class)",
         )
-        .rule(Field::Rank, Ty::Rank, "see below"),
-        spec("from", Yaml::Date, FROM, "in office").rule(Field::From, Ty::Date, "in office"),
-        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
+        .rule(Field::Rank, Ty::Rank, "see below")
+        .says("{of} is {a value}", "{of} has no rank recorded"),
+        spec("from", Yaml::Date, FROM, "in office")
+            .rule(Field::From, Ty::Date, "in office")
+            .says(
+                "{of} took up the post on {value}",
+                "{of's} start in office is not recorded",
+            ),
+        spec("until", Yaml::Date, UNTIL, DITTO)
+            .rule(Field::Until, Ty::Date, DITTO)
+            .says(
+                "{of} leaves the post on {value}",
+                "{of} has no end of tenure recorded",
+            ),
         spec(
             "agrement",
             Yaml::Date,
             Optional,
             "when the receiver gave agrément",
         )
-        .rule(Field::Agrement, Ty::Date, "when the receiver gave agrément"),
+        .rule(Field::Agrement, Ty::Date, "when the receiver gave agrément")
+        .says(
+            "{of} received agrément on {value}",
+            "{of} has no agrément recorded",
+        ),
         spec(
             "credentials",
             Yaml::Embedded(&CREDENTIALS),
             Optional,
             "to whom and when credentials were presented",
         )
-        .rule(Field::Credentials, Ty::Record(K::Credentials), "or `none`"),
+        .rule(Field::Credentials, Ty::Record(K::Credentials), "or `none`")
+        .says(
+            "{of} presented credentials[ on {value.on}] to {value.to}",
+            "{of} has not presented credentials",
+        ),
         spec(
             "exequatur",
             Yaml::Date,
@@ -579,20 +652,34 @@ pub(crate) const HEAD: Record = Record {
             Field::Exequatur,
             Ty::Date,
             "when the receiver admitted a consular head, or `none`",
+        )
+        .says(
+            "{of} received an exequatur on {value}",
+            "{of} has no exequatur recorded",
         ),
         derived(
             "proposed",
             Field::Proposed,
             Ty::Bool,
             "true for a head a proposal appoints",
+        )
+        .says(
+            "{of} is appointed by the proposal",
+            "{of} is not a proposed appointment",
         ),
         derived(
             "absent",
             Field::Absent,
             Ty::Bool,
             "recalled for consultations at the date (counts as a chargé d'affaires a.i.)",
+        )
+        .says(
+            "{of} is recalled for consultations on {as_of}",
+            "{of} is at post on {as_of}",
         ),
-        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
+        SOURCE_REF
+            .rule(Field::Source, Ty::Str, "")
+            .says("{of} cites {value}", "{of} cites no source"),
     ],
 };
 
@@ -611,6 +698,10 @@ pub(crate) const CREDENTIALS: Record = Record {
             Field::To,
             Ty::Ref(K::Government),
             "the government they were presented to",
+        )
+        .says(
+            "{of} were presented to {value}",
+            "{of} were presented to no recorded government",
         ),
         spec(
             "on",
@@ -618,7 +709,11 @@ pub(crate) const CREDENTIALS: Record = Record {
             Default("the head's `from`"),
             "when they were presented",
         )
-        .rule(Field::On, Ty::Date, "when; default: the head's `from`"),
+        .rule(Field::On, Ty::Date, "when; default: the head's `from`")
+        .says(
+            "{of} were presented on {value}",
+            "{of's} date of presentation is not recorded",
+        ),
     ],
 };
 
@@ -637,7 +732,8 @@ pub(crate) const RELATION: Record = Record {
             Field::Between,
             Ty::List(&Ty::Ref(K::State)),
             "the two states as written; read it with `in` (`m.sender in r.between`)",
-        ),
+        )
+        .says("{of} are between {value}", "{of} name no states"),
         spec(
             "status",
             Yaml::RelationStatus,
@@ -648,10 +744,17 @@ pub(crate) const RELATION: Record = Record {
             Field::Status,
             Ty::RelationStatus,
             "`established`, `severed`, `suspended`",
-        ),
-        spec("from", Yaml::Date, FROM, "when").rule(Field::From, Ty::Date, ""),
-        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO),
-        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
+        )
+        .says("{of} are {value}", "{of} have no status recorded"),
+        spec("from", Yaml::Date, FROM, "when")
+            .rule(Field::From, Ty::Date, "")
+            .says("{of} hold from {value}", "{of} have no start recorded"),
+        spec("until", Yaml::Date, UNTIL, DITTO)
+            .rule(Field::Until, Ty::Date, DITTO)
+            .says("{of} hold until {value}", "{of} have no end recorded"),
+        SOURCE_REF
+            .rule(Field::Source, Ty::Str, "")
+            .says("{of} cite {value}", "{of} cite no source"),
     ],
 };
 
@@ -670,51 +773,60 @@ const fn event_keys(on: Presence) -> [Key; 10] {
             Field::EventKind,
             Ty::EventKind,
             "`persona-non-grata`, `expulsion`, `recall-for-consultations`",
-        ),
-        spec("on", Yaml::Date, on, "when it happened").rule(Field::On, Ty::Date, ""),
+        )
+        .says("{of} is {a value}", "{of} is of no recorded kind"),
+        spec("on", Yaml::Date, on, "when it happened").rule(Field::On, Ty::Date, "")
+        .says("{of} happened on {value}", "{of} has no date recorded"),
         spec(
             "by",
             Yaml::Ref(Want::State),
             Optional,
             "the state that acts (for persona non grata and expulsions, the receiver)",
         )
-        .rule(Field::By, Ty::Ref(K::State), "or `none`"),
+        .rule(Field::By, Ty::Ref(K::State), "or `none`")
+        .says("{of} is by {value}", "{of} names no acting state"),
         spec(
             "mission",
             Yaml::Ref(Want::Mission),
             Required,
             "the mission concerned",
         )
-        .rule(Field::Mission, Ty::Ref(K::Mission), ""),
+        .rule(Field::Mission, Ty::Ref(K::Mission), "")
+        .says("{of} concerns {value}", "{of} concerns no recorded mission"),
         spec(
             "person",
             Yaml::Text,
             Optional,
             "the person; for persona non grata matched to a head's `name` (one matching no head is valid: any member of staff may be declared)",
         )
-        .rule(Field::Person, Ty::Str, "or `none`"),
+        .rule(Field::Person, Ty::Str, "or `none`")
+        .says("{of} names {value}", "{of} names no person"),
         spec(
             "diplomats",
             Yaml::Count,
             Optional,
             "`expulsion` only: how many diplomats must leave",
         )
-        .rule(Field::Diplomats, Ty::Num, "or `none`"),
+        .rule(Field::Diplomats, Ty::Num, "or `none`")
+        .says("{of} makes {value} diplomats leave", "{of} gives no number of diplomats"),
         spec(
             "notice_days",
             Yaml::Count,
             Default("0"),
             "days given to leave",
         )
-        .rule(Field::NoticeDays, Ty::Num, ""),
+        .rule(Field::NoticeDays, Ty::Num, "")
+        .says("{of} gives {value} days to leave", "{of} gives no time to leave"),
         spec(
             "until",
             Yaml::Date,
             Default("the head's `until`"),
             "`recall-for-consultations` only: the head's return, not before `on`",
         )
-        .rule(Field::Until, Ty::Date, "the return as written, or `none`"),
-        SOURCE_REF.rule(Field::Source, Ty::Str, ""),
+        .rule(Field::Until, Ty::Date, "the return as written, or `none`")
+        .says("{of} holds until {value}", "{of} has no end recorded"),
+        SOURCE_REF.rule(Field::Source, Ty::Str, "")
+        .says("{of} cites {value}", "{of} cites no source"),
     ]
 }
 

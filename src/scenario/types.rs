@@ -171,4 +171,21 @@ pub struct FieldDef {
     pub field: Field,
     pub ty: Ty,
     pub doc: &'static str,
+    /// How evidence says what the field read, in words (`eval::words`);
+    /// `None`: the generic "its city is Kabul" / "it has no city recorded".
+    pub says: Option<Says>,
+}
+
+/// A field's evidence as a clause for a protocol officer (docs/rules.md,
+/// "Evidence in words"). Templates: `{of}` and `{of's}` name the record the
+/// field is read from (`it`, `its head`, a government's name), `{value}` the
+/// value (`{a value}` with its article), `{of.FIELD}` and `{value.FIELD}` a
+/// field of that record or of the value's record, `{as_of}` the date;
+/// `[...]` is left out when a value inside it is absent.
+#[derive(Debug, Clone, Copy)]
+pub struct Says {
+    /// When the field has a value (a boolean: when it is true).
+    pub is: &'static str,
+    /// When it is absent (a boolean: when it is false).
+    pub none: &'static str,
 }

@@ -181,7 +181,11 @@ impl<'a> RefWorld<'a> {
                 MessagePart::Text(text) => message.push_str(text),
                 MessagePart::Value(ex) => {
                     let value = self.value(ex, env);
-                    message.push_str(&self.display(value));
+                    // An absent value reads in words, as parity's own evaluator says it.
+                    match value {
+                        V::Null => message.push_str(absent(ex)),
+                        value => message.push_str(&self.display(value)),
+                    }
                 }
             }
         }
@@ -601,5 +605,24 @@ impl<'a> OrElse<'a> for V<'a> {
             V::Null => f(),
             other => other,
         }
+    }
+}
+
+/// What a message hole says of an absent value, written again from the
+/// rule-language docs: a recognition none records, a field the file does
+/// not record, else `none`.
+fn absent(ex: &Ex) -> &'static str {
+    let level = |kind: RecordKind, field: Field| {
+        parity::lang::schema::fields(kind)
+            .iter()
+            .any(|d| d.field == field && d.ty == parity::lang::schema::Ty::Level)
+    };
+    match ex {
+        Ex::Call { function, .. } if function.returns == parity::lang::schema::Ty::Level => {
+            "no recognition"
+        }
+        Ex::Field(_, kind, field) if level(*kind, *field) => "no recognition",
+        Ex::Field(..) => "not recorded",
+        _ => "none",
     }
 }
