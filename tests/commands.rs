@@ -2128,3 +2128,40 @@ fn several_files_end_with_a_grand_total_and_one_file_does_not() {
     let one = parity_in(&dir, &["check", "s.yaml"]);
     one.exits(0).stdout_lacks("total:");
 }
+
+/// The README quotes the main job's first screen: it is what the binary
+/// prints, byte for byte, and the verdict the README promises (exit 1 on
+/// the scenario's own date).
+#[test]
+fn the_readme_quotes_what_the_main_job_prints() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let command = "$ parity check fixtures/kabul-2024-09.yaml --as-of 2024-09-01\n";
+    let start = readme
+        .find(command)
+        .expect("the README quotes the main job")
+        + command.len();
+    let quoted = &readme[start..];
+    let quoted = &quoted[..quoted.find("\n...\n").expect("the quote ends with ...")];
+    let run = parity_in(
+        root,
+        &[
+            "check",
+            "fixtures/kabul-2024-09.yaml",
+            "--as-of",
+            "2024-09-01",
+            "--no-config",
+        ],
+    );
+    run.exits(1);
+    assert!(
+        run.stdout.starts_with(quoted),
+        "README:\n{quoted}\n--- printed:\n{}",
+        run.stdout
+    );
+    parity_in(
+        root,
+        &["check", "fixtures/kabul-2024-09.yaml", "--no-config"],
+    )
+    .exits(1);
+}
