@@ -34,12 +34,7 @@ impl Render for Html {
     }
 
     fn render(&self, cx: &Context, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let items: Vec<(&Report, Option<&Network>)> = cx
-            .reports
-            .iter()
-            .enumerate()
-            .map(|(i, report)| (report, cx.networks.get(i)))
-            .collect();
+        let items = cx.with_networks();
         out.write_all(check_page(&items, cx.failed, cx.fail_on).as_bytes())
     }
 }

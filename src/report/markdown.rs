@@ -20,12 +20,7 @@ impl Render for Markdown {
     }
 
     fn render(&self, cx: &Context, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let items: Vec<(&Report, Option<&Network>)> = cx
-            .reports
-            .iter()
-            .enumerate()
-            .map(|(i, report)| (report, cx.networks.get(i)))
-            .collect();
+        let items = cx.with_networks();
         out.write_all(write(&items, cx.failed).as_bytes())
     }
 }

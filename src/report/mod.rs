@@ -53,6 +53,17 @@ pub struct Context<'a> {
     pub sources: &'a Sources,
 }
 
+impl<'a> Context<'a> {
+    /// Each report with its network (`None` when the format drew none).
+    pub fn with_networks(&self) -> Vec<(&'a Report, Option<&'a Network>)> {
+        self.reports
+            .iter()
+            .enumerate()
+            .map(|(i, report)| (report, self.networks.get(i)))
+            .collect()
+    }
+}
+
 /// An output format.
 pub trait Render: Sync {
     /// Whether the format draws the network, which the engine then keeps.
