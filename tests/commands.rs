@@ -441,7 +441,7 @@ fn propose_exits_1_when_a_proposal_breaks_and_0_when_none_does() {
             "aaa-upgrades (on 2024-10-01) — AAA sends an ambassador to BBB\n  \
              verdict: BREAKS: introduces a finding at the failing severity\n  \
              would introduce:\n    \
-             + error[rank-parity] aaa-in-bbb, bbb-in-aaa: Aaaland is represented in Bbbland by a head of class 1 (ambassador), but Bbbland in Aaaland by a head of class 3 (charge-d-affaires)\n",
+             + error[rank-parity] aaa-in-bbb, bbb-in-aaa: Aaaland is represented in Bbbland by a head of class 1 (ambassador), but Bbbland in Aaaland by a head of class 3 (chargé d'affaires)\n",
         )
         .stdout_has(
             "aaa-fills-ccc (on 2024-10-01) — AAA sends a chargé d'affaires a.i. to CCC\n  \
@@ -591,7 +591,7 @@ fn propose_json_contract_field_by_field() {
     );
     assert_eq!(
         introduced[0]["message"],
-        "Aaaland is represented in Bbbland by a head of class 1 (ambassador), but Bbbland in Aaaland by a head of class 3 (charge-d-affaires)"
+        "Aaaland is represented in Bbbland by a head of class 1 (ambassador), but Bbbland in Aaaland by a head of class 3 (chargé d'affaires)"
     );
     assert_eq!(
         introduced[0]["cite"],
@@ -1070,7 +1070,7 @@ fn timeline_json_contract_field_by_field() {
     );
     assert_eq!(
         parity["message"],
-        "Aaaland is represented in Bbbland by a head of class 1 (ambassador), but Bbbland in Aaaland by a head of class 3 (charge-d-affaires)"
+        "Aaaland is represented in Bbbland by a head of class 1 (ambassador), but Bbbland in Aaaland by a head of class 3 (chargé d'affaires)"
     );
     assert_eq!(
         parity["periods"],

@@ -2364,7 +2364,7 @@ fn the_reference_applies_waivers_as_a_hand_reading() {
         "the waiver of `open` for kaz-in-afg matches no finding on 2021-08-14: remove it"
             .to_string(),
     );
-    let held = finding("kaz-in-afg charge-d-affaires-ai to old from 2021-09, staff 5");
+    let held = finding("kaz-in-afg chargé d'affaires a.i. to old from 2021-09, staff 5");
     let cases = [
         // The ambassador's credentials went to the government in control:
         // nothing to waive, so the waiver is unused.

@@ -133,7 +133,7 @@ fn rank_parity_fires_for_ambassador_against_charge_en_pied_once() {
         fired(&report, "rank-parity"),
         vec![(
             ids(&["a-in-b", "b-in-a"]),
-            "Alpha is represented in Beta by a head of class 1 (ambassador), but Beta in Alpha by a head of class 3 (charge-d-affaires)".to_string()
+            "Alpha is represented in Beta by a head of class 1 (ambassador), but Beta in Alpha by a head of class 3 (chargé d'affaires)".to_string()
         )],
         "one finding for the pair, not one per direction"
     );
@@ -328,7 +328,7 @@ fn implied_recognition_judged_on_the_presentation_date_not_today() {
         .map(|(_, m)| m)
         .collect();
     assert_eq!(messages.len(), 1);
-    assert!(messages[0].contains("(de-facto)"), "{}", messages[0]);
+    assert!(messages[0].contains("(de facto)"), "{}", messages[0]);
 }
 
 #[test]
@@ -1328,7 +1328,7 @@ fn of_two_recognitions_that_start_the_same_day_the_weaker_holds() {
     );
     // `none` before `de-facto` before `de-jure`, in either order of the file.
     for (a, b, weaker) in [
-        (&jure, &facto, "de-facto"),
+        (&jure, &facto, "de facto"),
         (&jure, &none, "no recognition"),
         (&facto, &none, "no recognition"),
     ] {
@@ -1337,8 +1337,8 @@ fn of_two_recognitions_that_start_the_same_day_the_weaker_holds() {
     }
     // Not a tie: the record that starts later holds, weaker or stronger.
     let earlier_none = record("none", "2021-12-31");
-    assert_eq!(level(&jure, &earlier_none), "de-jure");
-    assert_eq!(level(&earlier_none, &jure), "de-jure");
+    assert_eq!(level(&jure, &earlier_none), "de jure");
+    assert_eq!(level(&earlier_none, &jure), "de jure");
     let later_none = record("none", "2022-01-02");
     assert_eq!(level(&jure, &later_none), "no recognition");
     assert_eq!(level(&later_none, &jure), "no recognition");

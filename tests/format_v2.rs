@@ -661,8 +661,8 @@ fn a_rule_reads_every_field_of_an_event() {
         // In the report's order: by subject.
         [
             "exp-1 expulsion 2020-05-01 NOR sou-is-in-nor not recorded 3 0 not recorded not recorded",
-            "png-1 persona-non-grata 2020-04-01 SOU nor-in-sou Ann Example not recorded 7 not recorded not recorded",
-            "recall-1 recall-for-consultations 2020-03-01 NOR nor-in-sou not recorded not recorded 0 2020-09-01 synth",
+            "png-1 declaration of persona non grata 2020-04-01 SOU nor-in-sou Ann Example not recorded 7 not recorded not recorded",
+            "recall-1 recall for consultations 2020-03-01 NOR nor-in-sou not recorded not recorded 0 2020-09-01 synth",
         ]
     );
     // Ids lead to records: the event's mission and acting state.
@@ -1106,6 +1106,6 @@ fn an_events_id_leads_to_the_event() {
     let body = "  subject e\n  for e in events\n  where e.id.kind == expulsion\n  message \"{e.id.on} {e.id.mission.kind}\"";
     assert_eq!(
         messages(&s, body, "2020-06-01"),
-        ["2020-05-01 interests-section"]
+        ["2020-05-01 interests section"]
     );
 }

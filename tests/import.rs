@@ -53,7 +53,7 @@ fn a_cow_table_imports_and_checks_as_a_scenario() {
     // In 1950 the classes differ (minister 2 against chargé 3), and in 1955 (1 against 2).
     parity_in(&dir, &["check", "s.yaml", "--as-of", "1952-06-01"])
         .exits(1)
-        .stdout_has("error[rank-parity]: Canada is represented in Germany by a head of class 2 (minister), but Germany in Canada by a head of class 3 (charge-d-affaires)");
+        .stdout_has("error[rank-parity]: Canada is represented in Germany by a head of class 2 (minister), but Germany in Canada by a head of class 3 (chargé d'affaires)");
     let timeline = parity_in(&dir, &["timeline", "s.yaml", "--format", "csv"]);
     timeline.exits(0);
     let rows: Vec<&str> = timeline.stdout.lines().collect();
@@ -63,7 +63,7 @@ fn a_cow_table_imports_and_checks_as_a_scenario() {
     );
     assert_eq!(
         rows[1],
-        "s.yaml,cow-diplomatic-exchange-all,rank-parity,error,can-in-deu-1950 deu-in-can-1950,1950,1956-01-01,\"Canada is represented in Germany by a head of class 2 (minister), but Germany in Canada by a head of class 3 (charge-d-affaires)\""
+        "s.yaml,cow-diplomatic-exchange-all,rank-parity,error,can-in-deu-1950 deu-in-can-1950,1950,1956-01-01,\"Canada is represented in Germany by a head of class 2 (minister), but Germany in Canada by a head of class 3 (chargé d'affaires)\""
     );
     // The data set records no credentials: every head of class 1 or 2 is
     // `credentials-pending` from day 91 of its first year (docs/research.md).

@@ -53,7 +53,7 @@ fn on_1_september_rank_parity_breaks_between_kazakhstan_and_afghanistan() {
         finding,
         Some((
             Severity::Error,
-            "Afghanistan is represented in Kazakhstan by a head of class 3 (charge-d-affaires), but Kazakhstan in Afghanistan by a head of class 1 (ambassador)".to_string()
+            "Afghanistan is represented in Kazakhstan by a head of class 3 (chargé d'affaires), but Kazakhstan in Afghanistan by a head of class 1 (ambassador)".to_string()
         ))
     );
     assert!(

@@ -265,7 +265,7 @@ fn a_message_given_is_compared_exactly() {
         detail.as_deref(),
         Some(
             "the message for [a-in-b, b-in-a] is \"A is represented in B by a head of class 1 \
-             (ambassador), but B in A by a head of class 3 (charge-d-affaires)\", expected \
+             (ambassador), but B in A by a head of class 3 (chargé d'affaires)\", expected \
              \"Alpha is represented\""
         )
     );

@@ -689,7 +689,11 @@ impl<'a, 's> Evaluator<'a, 's> {
                         // An absent value says so, in words.
                         Value::Null => push_within(&mut message, words::absent(ex)),
                         _ if message.len() > MAX_MESSAGE => {}
-                        _ => reader.display_into(value, &mut message),
+                        // The vocabularies read as prose: "chargé d'affaires".
+                        value => match words::vocabulary(value) {
+                            Some(prose) => push_within(&mut message, prose),
+                            None => reader.display_into(value, &mut message),
+                        },
                     }
                 }
             }

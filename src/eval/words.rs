@@ -426,6 +426,20 @@ fn spaced(name: &str) -> String {
     name.replace('_', " ")
 }
 
+/// A word of the scenario format's vocabularies as prose ("chargé
+/// d'affaires" for `charge-d-affaires`): how a message hole says it.
+pub fn vocabulary(value: Value<'_>) -> Option<&'static str> {
+    Some(match value {
+        Value::Rank(r) => rank_words(r),
+        Value::MissionKind(k) => mission_kind_words(k),
+        Value::Level(l) => level_words(l),
+        Value::StateKind(k) => state_kind_words(k),
+        Value::RelationStatus(s) => relation_status_words(s),
+        Value::EventKind(k) => event_kind_words(k),
+        _ => return None,
+    })
+}
+
 /// "an ambassador", "a chargé d'affaires a.i.".
 fn with_article(words: &str) -> String {
     let vowel = words

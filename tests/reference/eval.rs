@@ -184,6 +184,7 @@ impl<'a> RefWorld<'a> {
                     // An absent value reads in words, as parity's own evaluator says it.
                     match value {
                         V::Null => message.push_str(absent(ex)),
+                        V::Word(_, word) => message.push_str(prose(word)),
                         value => message.push_str(&self.display(value)),
                     }
                 }
@@ -624,5 +625,30 @@ fn absent(ex: &Ex) -> &'static str {
         Ex::Field(_, kind, field) if level(*kind, *field) => "no recognition",
         Ex::Field(..) => "not recorded",
         _ => "none",
+    }
+}
+
+/// A vocabulary word as a message says it, written again from the rule
+/// language's docs ("chargé d'affaires" for `charge-d-affaires`).
+fn prose(word: &str) -> &str {
+    match word {
+        "high-commissioner" => "high commissioner",
+        "charge-d-affaires" => "chargé d'affaires",
+        "charge-d-affaires-ai" => "chargé d'affaires a.i.",
+        "head-of-technical-team" => "head of technical team",
+        "head-of-interests-section" => "head of interests section",
+        "other" => "head of another rank",
+        "liaison-office" => "liaison office",
+        "interests-section" => "interests section",
+        "representative-office" => "representative office",
+        "technical-team" => "technical team",
+        "de-jure" => "de jure",
+        "de-facto" => "de facto",
+        "none" => "explicitly not recognised",
+        "persona-non-grata" => "declaration of persona non grata",
+        "recall-for-consultations" => "recall for consultations",
+        "organization" => "international organization",
+        "holy-see" => "Holy See",
+        other => other,
     }
 }
