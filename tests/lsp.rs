@@ -545,3 +545,61 @@ fn a_document_over_the_limit_is_refused_as_check_refuses_it() {
     client.stdin = None;
     assert_eq!(client.child.wait().unwrap().code(), Some(1));
 }
+
+/// A world with thousands of findings (synthetic: 1,500 states, each with an
+/// embassy in AAA and no head) shows the first thousand and one line saying
+/// how many more there are, quickly (each subject is found by its id, not by
+/// a scan of the document's ids); and nothing is checked after `shutdown`.
+#[test]
+fn a_document_with_thousands_of_findings_shows_the_first_thousand() {
+    use std::fmt::Write as _;
+    const N: usize = 1_500;
+    let mut text =
+        String::from("# Synthetic\nscenario: many\nas_of: 2024-01-01\nstates:\n  - { id: AAA }\n");
+    for i in 0..N {
+        let _ = writeln!(text, "  - {{ id: S{i} }}");
+    }
+    text.push_str("missions:\n");
+    for i in 0..N {
+        let _ = writeln!(
+            text,
+            "  - {{ id: s{i}-in-aaa, sender: S{i}, receiver: AAA, kind: embassy }}"
+        );
+    }
+    let mut client = Client::start();
+    client.initialize();
+    let uri = "file:///many.yaml";
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "yaml", "version": 1, "text": text } }),
+    );
+    let diagnostics = client.diagnostics(uri);
+    assert_eq!(diagnostics.len(), 1_001);
+    let last = &diagnostics[1_000];
+    assert!(
+        last["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("500 more findings are not shown here (the first 1000 are)"),
+        "{last}"
+    );
+    // The first findings sit on their subjects' ids.
+    assert_eq!(diagnostics[0]["code"], "head-vacant");
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 1_506);
+    // After `shutdown`, a document opened is neither checked nor published.
+    let answer = client.request("shutdown", Value::Null);
+    assert_eq!(answer["result"], Value::Null);
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": "file:///late.yaml", "languageId": "yaml", "version": 1, "text": "scenario: x\n" } }),
+    );
+    client.notify("exit", Value::Null);
+    client.stdin = None;
+    assert_eq!(client.child.wait().unwrap().code(), Some(0));
+    while let Ok(message) = client.messages.recv_timeout(Duration::from_secs(2)) {
+        assert_ne!(
+            message["method"], "textDocument/publishDiagnostics",
+            "published after shutdown: {message}"
+        );
+    }
+}

@@ -117,8 +117,20 @@ pub fn scenario_diagnostics(
             Err(diagnostics) => out.extend(diagnostics.iter().map(|d| convert(d, text, uri))),
             Ok(checked) => {
                 let report = checked.report;
-                for finding in &report.findings {
+                for finding in report.findings.iter().take(MAX_FINDINGS_SHOWN) {
                     out.push(finding_diagnostic(finding, text, outline, uri));
+                }
+                let left = report.findings.len().saturating_sub(MAX_FINDINGS_SHOWN);
+                if left > 0 {
+                    out.push(lsp::Diagnostic {
+                        range: text.range(crate::source::Loc::new(1, 1), 0),
+                        severity: Some(lsp::DiagnosticSeverity::INFORMATION),
+                        source: Some("parity".to_string()),
+                        message: format!(
+                            "{left} more findings are not shown here (the first {MAX_FINDINGS_SHOWN} are); `parity check` lists them all"
+                        ),
+                        ..lsp::Diagnostic::default()
+                    });
                 }
                 for claim in report.claims.iter().filter(|c| !c.holds) {
                     let loc = crate::source::Loc::new(claim.location.line, claim.location.column);
@@ -147,6 +159,10 @@ pub(super) fn quoted_width(text: &Text, loc: crate::source::Loc, value: &str) ->
         .is_some_and(|c| c == '"' || c == '\'');
     value.chars().count() + if quoted { 2 } else { 0 }
 }
+
+/// How many findings a document shows: an editor given 30,000 (a 14 MB
+/// message) stalls, and no one reads past the first thousand.
+const MAX_FINDINGS_SHOWN: usize = 1_000;
 
 /// A finding on its first subject record's id (else on the line the
 /// report locates it at), the other subjects as related information.

@@ -165,7 +165,9 @@ impl Server<'_> {
     }
 
     fn notification(&mut self, notification: Notification) -> std::io::Result<()> {
-        if !self.initialized {
+        // After `shutdown` the client may send only `exit` (handled by the
+        // loop); anything else would still check and publish.
+        if !self.initialized || self.shut_down {
             return Ok(());
         }
         match notification.method.as_str() {
