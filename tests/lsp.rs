@@ -469,8 +469,10 @@ fn malformed_input_is_answered_and_never_stops_the_server() {
     client.wait("parse error", |m| m["error"]["code"] == -32700);
     client.raw(b"Content-Length: lots\r\n\r\n");
     client.wait("parse error", |m| m["error"]["code"] == -32700);
+    // JSON that is no message is an invalid request (JSON-RPC 2.0, §5.1).
     client.raw(b"Content-Length: 2\r\n\r\n[]");
-    client.wait("parse error", |m| m["error"]["code"] == -32700);
+    let invalid = client.wait("invalid request", |m| m["error"]["code"] == -32600);
+    assert_eq!(invalid["id"], Value::Null);
     client.initialize();
     let unknown = client.request("workspace/frobnicate", json!({}));
     assert_eq!(unknown["error"]["code"], -32601, "{unknown}");

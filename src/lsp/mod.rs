@@ -78,6 +78,12 @@ pub fn serve(setup: Setup, input: &mut dyn BufRead, output: &mut dyn Write) -> E
                 }
                 continue;
             }
+            transport::Frame::Invalid(why) => {
+                if transport::write_invalid_request(server.out, &why).is_err() {
+                    return Ending::Abrupt;
+                }
+                continue;
+            }
             transport::Frame::Message(message) => message,
         };
         let written = match message {

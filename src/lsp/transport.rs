@@ -16,6 +16,8 @@ pub enum Frame {
     Message(Message),
     /// A frame that is not a message, and why; reading goes on after it.
     Malformed(String),
+    /// JSON, but not a JSON-RPC message (`{}`, `[]`): an invalid request.
+    Invalid(String),
     /// The input ended (or broke).
     End,
 }
@@ -84,6 +86,11 @@ pub fn read(input: &mut dyn BufRead, limit: usize) -> Frame {
     }
     match serde_json::from_slice::<Message>(&body) {
         Ok(message) => Frame::Message(message),
+        // JSON-RPC tells bytes that are not JSON (-32700) from JSON that is
+        // no message (-32600).
+        Err(error) if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() => {
+            Frame::Invalid(format!("not a JSON-RPC message: {error}"))
+        }
         Err(error) => Frame::Malformed(format!("not a JSON-RPC message: {error}")),
     }
 }
@@ -118,10 +125,20 @@ pub fn write(output: &mut dyn Write, message: Message) -> io::Result<()> {
 /// JSON-RPC's "Parse error" (-32700), which has no request id to answer
 /// (`lsp_server::Response` always has one).
 pub fn write_parse_error(output: &mut dyn Write, why: &str) -> io::Result<()> {
+    write_unanswerable(output, -32700, why)
+}
+
+/// JSON-RPC's "Invalid Request" (-32600) for JSON that is no message: no
+/// id can be read from it either.
+pub fn write_invalid_request(output: &mut dyn Write, why: &str) -> io::Result<()> {
+    write_unanswerable(output, -32600, why)
+}
+
+fn write_unanswerable(output: &mut dyn Write, code: i32, why: &str) -> io::Result<()> {
     let body = serde_json::json!({
         "jsonrpc": "2.0",
         "id": null,
-        "error": { "code": -32700, "message": why },
+        "error": { "code": code, "message": why },
     })
     .to_string();
     write!(output, "Content-Length: {}\r\n\r\n{body}", body.len())?;
@@ -143,8 +160,40 @@ mod tests {
                     serde_json::to_string(&m).unwrap_or_default()
                 )),
                 Frame::Malformed(why) => out.push(format!("malformed {why}")),
+                Frame::Invalid(why) => out.push(format!("invalid {why}")),
             }
         }
+    }
+
+    #[test]
+    fn json_that_is_no_message_is_an_invalid_request_not_a_parse_error() {
+        let mut input = Vec::new();
+        input.extend(b"Content-Length: 2\r\n\r\n{}");
+        input.extend(b"Content-Length: 2\r\n\r\n[]");
+        input.extend(b"Content-Length: 3\r\n\r\n{x}");
+        let got = frames(&input);
+        assert_eq!(got.len(), 3, "{got:#?}");
+        assert!(
+            got[0].starts_with("invalid not a JSON-RPC message"),
+            "{got:?}"
+        );
+        assert!(
+            got[1].starts_with("invalid not a JSON-RPC message"),
+            "{got:?}"
+        );
+        assert!(
+            got[2].starts_with("malformed not a JSON-RPC message"),
+            "{got:?}"
+        );
+        let mut out = Vec::new();
+        write_invalid_request(&mut out, "why").unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.ends_with(
+                r#"{"error":{"code":-32600,"message":"why"},"id":null,"jsonrpc":"2.0"}"#
+            ),
+            "{text}"
+        );
     }
 
     #[test]
