@@ -229,6 +229,104 @@ impl Located {
     }
 }
 
+/// Where a finding, claim, waiver or rule comes from, as results carry it:
+/// a span of the text it was written in, located (line and column) only when it is shown — by a
+/// renderer, or serialized as `{file, line, column}`. It holds the text it
+/// is in (shared, not copied), as ruff's messages hold their source file,
+/// so that any result can be shown without the run's source table.
+#[derive(Clone)]
+pub struct Location {
+    pub file: String,
+    /// Where in `text` (of `SourceId::NONE` where only a `Loc` is known).
+    pub span: Span,
+    at: At,
+}
+
+#[derive(Clone)]
+enum At {
+    /// The text the span is in (and, for a proposals file, the scenario's).
+    Text(std::sync::Arc<Located>),
+    /// A place known only by its line and column: an input error's
+    /// (`Diagnostic::unplaced`, or a file no source holds).
+    Loc(Loc),
+}
+
+impl Location {
+    /// `span` of `text`, as `file` is named in reports.
+    pub fn in_text(file: &str, span: Span, text: &std::sync::Arc<Located>) -> Location {
+        Location {
+            file: file.to_string(),
+            span,
+            at: At::Text(text.clone()),
+        }
+    }
+
+    /// A place known only by line and column.
+    pub fn at(file: &str, loc: Loc) -> Location {
+        Location {
+            file: file.to_string(),
+            span: Span::default(),
+            at: At::Loc(Loc::new(loc.line, loc.column)),
+        }
+    }
+
+    /// The line and column the place starts at.
+    pub fn loc(&self) -> Loc {
+        self.loc_of(self.span)
+    }
+
+    pub fn line(&self) -> u32 {
+        self.loc().line
+    }
+
+    pub fn column(&self) -> u32 {
+        self.loc().column
+    }
+
+    /// The line and column of another place of the same text (a fact of
+    /// the evidence); a place known only by line and column has no other.
+    pub fn loc_of(&self, span: Span) -> Loc {
+        match &self.at {
+            At::Text(text) => text.loc(span),
+            At::Loc(loc) => *loc,
+        }
+    }
+}
+
+/// Places compare, hash and print as a user reads them: file, line, column.
+impl PartialEq for Location {
+    fn eq(&self, other: &Self) -> bool {
+        self.file == other.file && self.loc() == other.loc()
+    }
+}
+
+impl Eq for Location {}
+
+impl std::hash::Hash for Location {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (&self.file, self.loc()).hash(state);
+    }
+}
+
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let loc = self.loc();
+        write!(f, "{}:{}:{}", self.file, loc.line, loc.column)
+    }
+}
+
+impl Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let loc = self.loc();
+        let mut out = serializer.serialize_struct("Location", 3)?;
+        out.serialize_field("file", &self.file)?;
+        out.serialize_field("line", &loc.line)?;
+        out.serialize_field("column", &loc.column)?;
+        out.end()
+    }
+}
+
 /// Where a text embedded in a source was written: a claim's rule text in a
 /// YAML scalar. Its value's byte `i` was written at byte `start + i` of the
 /// source when the scalar is written as its value is (plain on one line,

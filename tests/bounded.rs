@@ -218,7 +218,7 @@ fn twenty_thousand_waivers_against_twenty_thousand_findings() {
     );
     let unused = &report.findings[1];
     assert_eq!(
-        unused.location.line,
+        unused.location.line(),
         line_of(&text, "  - {rule: agrement-missing", 0)
     );
     assert_eq!(
@@ -232,7 +232,7 @@ fn twenty_thousand_waivers_against_twenty_thousand_findings() {
         let i: u32 = waived.finding.subject[0][1..].parse().unwrap();
         assert_eq!(waived.finding.rule, "head-vacant");
         assert_eq!(waived.waiver.reason, Some(format!("r{i}")));
-        assert_eq!(waived.waiver.location.line, first_waiver + i);
+        assert_eq!(waived.waiver.location.line(), first_waiver + i);
     }
 }
 
@@ -245,11 +245,7 @@ fn twenty_thousand_waivers_against_twenty_thousand_findings() {
 fn reports_of_fifty_thousand_waivers_rules_and_claims() {
     use parity::report::{ClaimResult, Finding, Location, Report, Waived, WaiverInfo};
     const N: u32 = 50_000;
-    let at = |line: u32| Location {
-        file: "t.yaml".to_string(),
-        line,
-        column: 3,
-    };
+    let at = |line: u32| Location::at("t.yaml", parity::source::Loc::new(line, 3));
     let waived = (0..N)
         .map(|i| Waived {
             finding: Finding {
@@ -261,7 +257,7 @@ fn reports_of_fifty_thousand_waivers_rules_and_claims() {
                 cite: "c".to_string(),
                 location: at(i + 1),
                 evidence: Vec::new(),
-                focus: 0,
+                focus: None,
             },
             waiver: WaiverInfo {
                 reason: Some(format!("reason {i}")),
@@ -621,7 +617,10 @@ fn five_thousand_rules_on_one_line() {
         .iter()
         .find(|r| r.id == format!("r{}", N - 1))
         .unwrap();
-    assert_eq!(last.loc, Loc::new(1, u32::try_from(last_column).unwrap()));
+    assert_eq!(
+        last.location.loc(),
+        Loc::new(1, u32::try_from(last_column).unwrap())
+    );
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(diags[0].code, "duplicate-rule");
     assert_eq!(diags[0].message, "the rule `r42` is already defined");

@@ -1740,10 +1740,8 @@ fn located_fields(yaml: &str, finding: &parity::report::Finding) -> Vec<String> 
     for evidence in &finding.evidence {
         for field in &evidence.fields {
             let key = field.path.rsplit('.').next().unwrap_or_default();
-            let line = lines
-                .get(field.line as usize - 1)
-                .copied()
-                .unwrap_or_default();
+            let at = finding.line_of(field.span);
+            let line = lines.get(at as usize - 1).copied().unwrap_or_default();
             assert!(
                 line.trim_start()
                     .trim_start_matches("- ")
@@ -1752,7 +1750,7 @@ fn located_fields(yaml: &str, finding: &parity::report::Finding) -> Vec<String> 
                 evidence.var,
                 field.path,
                 field.value,
-                field.line
+                at
             );
             checked.push(format!("{}.{}", evidence.var, field.path));
         }

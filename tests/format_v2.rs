@@ -1007,11 +1007,11 @@ fn evidence_points_at_the_lines_the_new_fields_are_written_on() {
         ..CheckOptions::default()
     };
     let report = check(&s, &rules(&text), &options).unwrap();
-    let evidence = &report.findings[0].evidence[0];
-    let lines: Vec<(&str, u32)> = evidence
+    let finding = &report.findings[0];
+    let lines: Vec<(&str, u32)> = finding.evidence[0]
         .fields
         .iter()
-        .map(|f| (f.path.as_str(), f.line))
+        .map(|f| (f.path.as_str(), finding.line_of(f.span)))
         .collect();
     let line = |needle: &str| loc_of(BASE, needle).line;
     assert_eq!(
@@ -1030,10 +1030,16 @@ fn evidence_points_at_the_lines_the_new_fields_are_written_on() {
         "  subject m, r\n  for m in missions, r in relations\n  where m.protecting_power != none and m.relation_status == severed and m.head.exequatur != none and r.status == severed and r.from != none and r.until != none and NOR in r.between\n  message \"x\"",
     );
     let report = check(&s, &rules(&text), &options).unwrap();
-    let lines: Vec<Vec<(&str, u32)>> = report.findings[0]
+    let finding = &report.findings[0];
+    let lines: Vec<Vec<(&str, u32)>> = finding
         .evidence
         .iter()
-        .map(|e| e.fields.iter().map(|f| (f.path.as_str(), f.line)).collect())
+        .map(|e| {
+            e.fields
+                .iter()
+                .map(|f| (f.path.as_str(), finding.line_of(f.span)))
+                .collect()
+        })
         .collect();
     assert_eq!(
         lines,

@@ -189,7 +189,7 @@ fn sarif_lists_every_rule_and_indexes_results_into_them() {
     assert_eq!(claim["level"], "error");
     assert_eq!(
         claim["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64(),
-        Some(u64::from(report.claims[0].location.line))
+        Some(u64::from(report.claims[0].location.line()))
     );
 }
 
@@ -511,7 +511,7 @@ fn sarif_waivers_are_in_source_suppressions() {
         let region = &suppression["location"]["physicalLocation"]["region"];
         assert_eq!(
             region["startLine"].as_u64(),
-            Some(u64::from(waived.waiver.location.line))
+            Some(u64::from(waived.waiver.location.line()))
         );
         // The waiver's entry, `rule:` to `source:`.
         let end = region["endLine"].as_u64().unwrap() as usize;

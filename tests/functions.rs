@@ -119,7 +119,11 @@ fn a_quantifier_as_a_call_quotes_its_signature() {
         span: Span::new(0, text.len()),
     };
     let ids = std::collections::HashSet::new();
-    let diags = check_condition(&call, &FileText::new("t", text), &ids, &|_| None).unwrap_err();
+    let shared = std::sync::Arc::new(parity::source::Located::new(
+        parity::source::SourceId::NONE,
+        text,
+    ));
+    let diags = check_condition(&call, &FileText::new("t", &shared), &ids, &|_| None).unwrap_err();
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(diags[0].code, "wrong-arguments");
     assert_eq!(

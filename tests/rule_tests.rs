@@ -62,7 +62,7 @@ fn failures(report: &TestReport) -> Vec<String> {
                 "{} ({}:{}): {}",
                 r.name,
                 r.location.file,
-                r.location.line,
+                r.location.line(),
                 r.detail.as_deref().unwrap_or("(no detail)")
             )
         })

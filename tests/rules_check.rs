@@ -719,7 +719,7 @@ fn all_fourteen_standard_rules_load() {
     let rank = set.get("rank-parity").unwrap();
     assert_eq!(rank.bindings.len(), 2);
     assert_eq!(rank.subject, vec![0, 1]);
-    assert_eq!(rank.loc, Loc::new(3, 1));
+    assert_eq!(rank.location.loc(), Loc::new(3, 1));
 }
 
 #[test]

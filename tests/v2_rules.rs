@@ -151,7 +151,7 @@ missions:
     assert!(diags.is_empty(), "{diags:#?}");
     let report = check(&scenario, &rules, &CheckOptions::default()).unwrap();
     assert_eq!(report.findings[0].subject, ["a-in-c", "z-a-in-b"]);
-    assert_eq!(report.findings[0].location.line, 6);
+    assert_eq!(report.findings[0].location.line(), 6);
     // A word that is no mission kind is an error in the subject too.
     let wrong = text.replace("x.sender == s)\n  for", "x.kind == embasy)\n  for");
     let mut rules = RuleSet::default();

@@ -72,7 +72,7 @@ impl BuiltinRule {
             cite: self.cite.to_string(),
             location,
             evidence: Vec::new(),
-            focus: 0,
+            focus: None,
         }
     }
 

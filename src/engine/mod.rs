@@ -2,7 +2,7 @@
 //! every claim's verdict, and waivers applied. The library's main entry point.
 
 use crate::diag::Code;
-use crate::diag::{Diagnostic, Loc, Suggester, Work, sort_and_dedup};
+use crate::diag::{Diagnostic, Suggester, Work, sort_and_dedup};
 use crate::eval::run::{EvalError, RawFinding};
 use crate::eval::{Budget, Evaluator};
 use crate::lang::check::{CheckedExpr, FileText, check_condition};
@@ -107,7 +107,7 @@ impl<'s> Prepared<'s> {
                     subject: f.subject,
                     message: f.message,
                     cite: rule.cite.clone(),
-                    location: location(&scenario.file, scenario.loc(f.span)),
+                    location: Location::in_text(&scenario.file, f.span, &scenario.located),
                     evidence: f.evidence,
                     focus: f.focus,
                 })),
@@ -134,7 +134,11 @@ impl<'s> Prepared<'s> {
                     holds,
                     source: claim.source.as_ref().map(|s| s.value.clone()),
                     claim: claim.claim.value.clone(),
-                    location: location(&scenario.file, scenario.loc(claim.claim.span)),
+                    location: Location::in_text(
+                        &scenario.file,
+                        claim.claim.span,
+                        &scenario.located,
+                    ),
                 }),
                 Err(error) => errors.push(Diagnostic::new(
                     Code::EvaluationBudget,
@@ -197,14 +201,6 @@ fn run_rules(world: &World, rules: &RuleSet, budget: Budget) -> Vec<RuleOutcome>
         .collect()
 }
 
-fn location(file: &str, loc: Loc) -> Location {
-    Location {
-        file: file.to_string(),
-        line: loc.line,
-        column: loc.column,
-    }
-}
-
 /// The date to check at: the one asked for, else the scenario's `as_of`.
 pub fn evaluation_date(
     scenario: &Scenario,
@@ -258,7 +254,7 @@ pub fn check_claims(scenario: &Scenario) -> Result<Vec<CheckedExpr>, Vec<Diagnos
     let mut checked = Vec::new();
     let mut diagnostics = Vec::new();
     // A claim's spans are moved onto its file, where they are located.
-    let file = FileText::new(&scenario.file, scenario.located.text());
+    let file = FileText::new(&scenario.file, &scenario.located);
     let source = scenario.located.source;
     for claim in &scenario.expect {
         let text = claim.claim.value.as_str();
@@ -384,7 +380,7 @@ fn apply_waivers(
                     waiver: WaiverInfo {
                         reason: w.reason.clone(),
                         until: w.until.as_ref().map(|u| u.value.to_string()),
-                        location: location(&scenario.file, scenario.loc(w.span)),
+                        location: Location::in_text(&scenario.file, w.span, &scenario.located),
                     },
                 });
             }
@@ -420,7 +416,7 @@ fn apply_waivers(
         active.push(rule.finding(
             subject,
             message,
-            location(&scenario.file, scenario.loc(waiver.span)),
+            Location::in_text(&scenario.file, waiver.span, &scenario.located),
         ));
     }
     (active, waived)

@@ -5,19 +5,14 @@
 use crate::diag::printable;
 use crate::eval::{Evidence, EvidenceField};
 use crate::lang::ast::Severity;
+pub use crate::source::Location;
+use crate::source::Span;
 use serde::Serialize;
 use std::borrow::Cow;
 
-/// Where a finding or claim comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Location {
-    pub file: String,
-    pub line: u32,
-    pub column: u32,
-}
-
-/// A rule that fired, with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A rule that fired, with why. Serialized with its evidence's places as
+/// lines (`FindingView`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub rule: String,
     pub title: String,
@@ -30,10 +25,9 @@ pub struct Finding {
     pub location: Location,
     /// The records bound when the rule fired and the fields it read.
     pub evidence: Vec<Evidence>,
-    /// The line of the scenario file a report quotes: the fact that
-    /// decided the finding (`RawFinding::focus`), else `location`'s line.
-    #[serde(skip)]
-    pub focus: u32,
+    /// The place of the scenario file a report quotes: the fact that
+    /// decided the finding (`RawFinding::focus`), else `location`.
+    pub focus: Option<Span>,
 }
 
 impl Finding {
@@ -47,11 +41,90 @@ impl Finding {
 
     /// The line a report quotes for the finding (see `focus`).
     pub fn quoted_line(&self) -> u32 {
-        if self.focus > 0 {
-            self.focus
-        } else {
-            self.location.line
+        match self.focus {
+            Some(span) => self.location.loc_of(span).line,
+            None => self.location.line(),
         }
+    }
+
+    /// The line a place of the evidence is at; 0 where none is known (a
+    /// record the binding did not find).
+    pub fn line_of(&self, span: Option<Span>) -> u32 {
+        span.map_or(0, |span| self.location.loc_of(span).line)
+    }
+}
+
+/// How a finding serializes: its fields in order, each place of its
+/// evidence as the line it is at (located here, when shown).
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct FindingView<'a> {
+            rule: &'a str,
+            title: &'a str,
+            severity: Severity,
+            subject: &'a [String],
+            message: &'a str,
+            cite: &'a str,
+            location: &'a Location,
+            evidence: Vec<EvidenceView<'a>>,
+        }
+        #[derive(Serialize)]
+        struct EvidenceView<'a> {
+            var: &'a str,
+            id: &'a str,
+            line: u32,
+            fields: Vec<FieldView<'a>>,
+            text: &'a str,
+        }
+        #[derive(Serialize)]
+        struct FieldView<'a> {
+            path: &'a str,
+            value: &'a str,
+            line: u32,
+            text: &'a str,
+        }
+        let Finding {
+            rule,
+            title,
+            severity,
+            subject,
+            message,
+            cite,
+            location,
+            evidence,
+            focus: _,
+        } = self;
+        let evidence = evidence
+            .iter()
+            .map(|e| EvidenceView {
+                var: &e.var,
+                id: &e.id,
+                line: self.line_of(e.span),
+                fields: e
+                    .fields
+                    .iter()
+                    .map(|f| FieldView {
+                        path: &f.path,
+                        value: &f.value,
+                        line: self.line_of(f.span),
+                        text: &f.text,
+                    })
+                    .collect(),
+                text: &e.text,
+            })
+            .collect();
+        FindingView {
+            rule,
+            title,
+            severity: *severity,
+            subject,
+            message,
+            cite,
+            location,
+            evidence,
+        }
+        .serialize(serializer)
     }
 }
 
@@ -242,7 +315,7 @@ fn finding_texts(finding: &Finding) -> impl Iterator<Item = &String> {
         let Evidence {
             var,
             id,
-            line: _,
+            span: _,
             fields,
             text,
         } = e;
@@ -252,7 +325,7 @@ fn finding_texts(finding: &Finding) -> impl Iterator<Item = &String> {
                 let EvidenceField {
                     path,
                     value,
-                    line: _,
+                    span: _,
                     text,
                 } = f;
                 [path, value, text]
@@ -281,7 +354,7 @@ fn finding_texts_mut<'a>(finding: &'a mut Finding, texts: &mut Vec<&'a mut Strin
     for Evidence {
         var,
         id,
-        line: _,
+        span: _,
         fields,
         text,
     } in evidence
@@ -290,7 +363,7 @@ fn finding_texts_mut<'a>(finding: &'a mut Finding, texts: &mut Vec<&'a mut Strin
         for EvidenceField {
             path,
             value,
-            line: _,
+            span: _,
             text,
         } in fields
         {
@@ -330,18 +403,11 @@ impl FileErrors {
             file: file.to_string(),
             errors: diagnostics
                 .iter()
-                .map(|d| {
-                    let at = loc(d);
-                    InputError {
-                        code: d.code,
-                        message: d.message.clone(),
-                        location: Location {
-                            file: d.file.clone(),
-                            line: at.line.max(1),
-                            column: at.column.max(1),
-                        },
-                        help: d.help.clone(),
-                    }
+                .map(|d| InputError {
+                    code: d.code,
+                    message: d.message.clone(),
+                    location: Location::at(&d.file, loc(d)),
+                    help: d.help.clone(),
                 })
                 .collect(),
         }

@@ -149,14 +149,7 @@ fn rule_tests(
             name: format!("{rule}: {}", case.name),
             passed: detail.is_none(),
             detail,
-            location: {
-                let loc = case.scenario.loc(case.span);
-                Location {
-                    file: name.to_string(),
-                    line: loc.line,
-                    column: loc.column,
-                }
-            },
+            location: Location::in_text(name, case.span, &case.scenario.located),
         });
     }
     Ok(results)

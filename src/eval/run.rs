@@ -110,7 +110,10 @@ fn push_within(message: &mut String, text: &str) {
 pub struct Evidence {
     pub var: String,
     pub id: String,
-    pub line: u32,
+    /// Where the record was written (located only when shown: a finding
+    /// serializes it as its `line`).
+    #[serde(skip)]
+    pub span: Option<Span>,
     pub fields: Vec<EvidenceField>,
     /// The record and what the rule read of it, in words (`eval::words`):
     /// what every renderer shows; `fields` keep the raw paths and values.
@@ -121,7 +124,9 @@ pub struct Evidence {
 pub struct EvidenceField {
     pub path: String,
     pub value: String,
-    pub line: u32,
+    /// Where the value was written, else its record (see `Evidence::span`).
+    #[serde(skip)]
+    pub span: Option<Span>,
     /// This field's fact in words (`eval::words`).
     pub text: String,
 }
@@ -135,10 +140,10 @@ pub struct RawFinding {
     /// finding is reported).
     pub span: Span,
     pub evidence: Vec<Evidence>,
-    /// The line of the fact that decided the finding, within the first
-    /// subject record (its `require` read, else its first read): the line
-    /// a report quotes. 0 when unknown.
-    pub focus: u32,
+    /// Where the fact that decided the finding was written, within the
+    /// first subject record (its `require` read, else its first read): the
+    /// line a report quotes.
+    pub focus: Option<Span>,
 }
 
 impl RawFinding {
@@ -712,7 +717,6 @@ impl<'a, 's> Evaluator<'a, 's> {
             Some(Value::Row(kind, row)) => reader.row(*kind, *row).map(|r| reader.span(&r)),
             _ => None,
         };
-        let loc_of = |slot: usize| span_of(slot).map(|span| reader.world.scenario.loc(span));
         let span = rule
             .subject
             .first()
@@ -722,40 +726,40 @@ impl<'a, 's> Evaluator<'a, 's> {
         let mut subject = subject;
         subject.extend(members.into_iter().map(|(id, _)| id));
         let mut evidence = Vec::with_capacity(rule.bindings.len());
-        let mut focus = 0;
+        let mut focus = None;
         for (slot, binding) in rule.bindings.iter().enumerate() {
             let Some(Value::Row(kind, row)) = env.get(slot).copied() else {
                 continue;
             };
-            let record_line = loc_of(slot).map_or(0, |l| l.line);
+            let record_span = span_of(slot);
             let reads: Vec<&Read> = rule.reads.iter().filter(|r| r.slot == slot).collect();
             let said = words::said(reader, kind, row, &reads);
             let mut fields = Vec::with_capacity(reads.len());
-            // The line of each read within the bound record (up to where a
+            // Where each read is within the bound record (up to where a
             // path leaves it for another record): the first subject's
             // deciding one is the line the report quotes.
-            let mut inside_lines = Vec::with_capacity(reads.len());
+            let mut inside_spans = Vec::with_capacity(reads.len());
             for (read, clause) in reads.iter().zip(said.clauses) {
                 let mut value = Value::Row(kind, row);
-                let mut line = record_line;
-                let mut inside = record_line;
+                let mut span = record_span;
+                let mut inside = record_span;
                 let mut within = true;
                 for (record_kind, field) in &read.fields {
                     match reader.record(value, *record_kind) {
                         Some(record) => {
-                            line = reader.field_loc(&record, *field).line;
+                            span = Some(reader.field_span(&record, *field));
                             value = reader.read(&record, *field);
                         }
                         None => value = Value::Null,
                     }
                     if within {
-                        inside = line;
+                        inside = span;
                     }
                     // Heads and their credentials are written inside the
                     // mission; any other step leads to another record.
                     within &= matches!(*field, Field::Head | Field::Credentials);
                 }
-                inside_lines.push((read.decides, inside));
+                inside_spans.push((read.decides, inside));
                 let path = read
                     .text
                     .split_once('.')
@@ -767,21 +771,21 @@ impl<'a, 's> Evaluator<'a, 's> {
                 fields.push(EvidenceField {
                     path: path.to_string(),
                     value: reader.display(value),
-                    line,
+                    span,
                     text: clause.unwrap_or_default(),
                 });
             }
-            if rule.subject.first() == Some(&slot) || (rule.subject.is_empty() && focus == 0) {
-                focus = inside_lines
+            if rule.subject.first() == Some(&slot) || (rule.subject.is_empty() && focus.is_none()) {
+                focus = inside_spans
                     .iter()
                     .find(|(decides, _)| *decides)
-                    .or(inside_lines.first())
-                    .map_or(record_line, |(_, line)| *line);
+                    .or(inside_spans.first())
+                    .map_or(record_span, |(_, span)| *span);
             }
             evidence.push(Evidence {
                 var: binding.name.clone(),
                 id: reader.row_id(kind, row),
-                line: record_line,
+                span: record_span,
                 fields,
                 text: said.text,
             });

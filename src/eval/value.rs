@@ -198,11 +198,6 @@ impl<'w, 's> Reader<'w, 's> {
         self.world.scenario.loc(self.span(record))
     }
 
-    /// The line and column a field of a record was written at (see `field_span`).
-    pub fn field_loc(&self, record: &Record<'w, 's>, field: Field) -> Loc {
-        self.world.scenario.loc(self.field_span(record, field))
-    }
-
     /// Where a record was written.
     pub fn span(&self, record: &Record<'w, 's>) -> Span {
         match record {

@@ -9,10 +9,12 @@ use super::ast::{self, ArithOp, CmpOp, ExprKind, QuantifierKind, Severity, Span,
 use super::functions::{self, Form, Function};
 use super::schema::{self, Collection, Field, RecordKind, Ty};
 use crate::diag::Code;
-use crate::diag::{Diagnostic, Loc};
+use crate::diag::Diagnostic;
 use crate::scenario::date::Date;
 use crate::scenario::model::{EventKind, Level, MissionKind, Rank, RelationStatus, StateKind};
+use crate::source::{Located, Location};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Most variables (bindings and quantifiers) one rule may introduce.
 pub const MAX_VARIABLES: usize = 32;
@@ -146,7 +148,7 @@ pub struct CheckedRule {
     pub about: Option<String>,
     /// Where the rule is defined.
     pub file: String,
-    pub loc: Loc,
+    pub location: Location,
     /// The rule's text in its file.
     pub span: Span,
     /// Binding slots `0..bindings.len()`; quantifier variables take the slots after.
@@ -175,35 +177,25 @@ pub struct CheckedExpr {
 }
 
 /// The text a checked expression's spans are into (a rule file, or the
-/// scenario file a claim is written in), to locate its diagnostics.
+/// scenario file a claim is written in), to locate its diagnostics and the
+/// rules it defines.
 pub struct FileText<'a> {
     pub file: &'a str,
-    pub text: &'a str,
-    /// The text's lines, indexed when first needed.
-    lines: std::cell::OnceCell<crate::source::LineIndex>,
-    cursor: crate::source::Cursor,
+    pub text: &'a Arc<Located>,
 }
 
 impl<'a> FileText<'a> {
-    pub fn new(file: &'a str, text: &'a str) -> Self {
-        FileText {
-            file,
-            text,
-            lines: std::cell::OnceCell::new(),
-            cursor: crate::source::Cursor::default(),
-        }
+    pub fn new(file: &'a str, text: &'a Arc<Located>) -> Self {
+        FileText { file, text }
     }
 
     pub fn file(&self) -> &str {
         self.file
     }
 
-    /// The line and column of byte `offset` of the text.
-    pub fn loc(&self, offset: usize) -> Loc {
-        let lines = self
-            .lines
-            .get_or_init(|| crate::source::LineIndex::new(self.text));
-        lines.loc_from(self.text, offset, &self.cursor)
+    /// Where `span` is, located when shown.
+    pub fn location(&self, span: Span) -> Location {
+        Location::in_text(self.file, span, self.text)
     }
 }
 
@@ -317,7 +309,7 @@ pub fn check_rule(
             cite: rule.cite.value.clone(),
             about: rule.about.as_ref().map(|t| t.value.clone()),
             file: locate.file().to_string(),
-            loc: locate.loc(rule.span.start()),
+            location: locate.location(rule.span),
             span: rule.span,
             bindings,
             subject,

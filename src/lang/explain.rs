@@ -83,7 +83,11 @@ pub fn explain(rule: &CheckedRule) -> String {
     out.push_str(&format!("{}: {}\n\n", rule.id, rule.title));
     out.push_str(&format!("severity  {}\n", rule.severity.word()));
     out.push_str(&format!("cite      {}\n", rule.cite));
-    out.push_str(&format!("defined   {}:{}\n", rule.file, rule.loc.line));
+    out.push_str(&format!(
+        "defined   {}:{}\n",
+        rule.file,
+        rule.location.line()
+    ));
     out.push_str("\nWhat it checks:\n\n");
     match &rule.about {
         Some(about) => {

@@ -34,9 +34,9 @@ pub const STANDARD: &[(&str, &str)] = &[
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub rules: Vec<CheckedRule>,
-    /// Where each rule id was first defined (file, line), so that a repeat is
+    /// Where each rule id was first defined, so that a repeat is
     /// found by look-up, not by a scan of the rules for each rule added.
-    defined: HashMap<String, (String, u32)>,
+    defined: HashMap<String, crate::source::Location>,
 }
 
 impl RuleSet {
@@ -109,9 +109,11 @@ impl RuleSet {
                 return;
             }
         };
-        let locate = FileText::new(file, text);
+        // Kept by each rule of the file, to say where it is defined.
+        let shared = std::sync::Arc::new(crate::source::Located::new(source, text));
+        let locate = FileText::new(file, &shared);
         for rule in &parsed.rules {
-            if let Some((first_file, first_line)) = self.defined.get(&rule.id.name) {
+            if let Some(first) = self.defined.get(&rule.id.name) {
                 diagnostics.push(
                     Diagnostic::new(
                         Code::DuplicateRule,
@@ -120,13 +122,17 @@ impl RuleSet {
                         format!("the rule `{}` is already defined", rule.id.name),
                     )
                     .with_width(rule.id.name.len())
-                    .with_help(format!("first defined at {first_file}:{first_line}")),
+                    .with_help(format!(
+                        "first defined at {}:{}",
+                        first.file,
+                        first.line()
+                    )),
                 );
                 continue;
             }
             match check_rule(rule, &locate, text) {
                 Ok(checked) => {
-                    let first = (checked.file.clone(), checked.loc.line);
+                    let first = checked.location.clone();
                     self.defined.insert(checked.id.clone(), first);
                     self.rules.push(checked);
                 }

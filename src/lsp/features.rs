@@ -133,7 +133,8 @@ pub fn scenario_diagnostics(
                     });
                 }
                 for claim in report.claims.iter().filter(|c| !c.holds) {
-                    let loc = crate::source::Loc::new(claim.location.line, claim.location.column);
+                    let loc =
+                        crate::source::Loc::new(claim.location.line(), claim.location.column());
                     out.push(lsp::Diagnostic {
                         range: text.range(loc, quoted_width(text, loc, &claim.claim)),
                         severity: Some(lsp::DiagnosticSeverity::ERROR),
@@ -177,7 +178,7 @@ fn finding_diagnostic(
             .and_then(|o| o.find(id, None))
             .map(|d| text.range(d.loc, d.width))
     };
-    let reported = crate::source::Loc::new(finding.location.line, finding.location.column);
+    let reported = crate::source::Loc::new(finding.location.line(), finding.location.column());
     // A rule's finding is about its subject records, so it sits on the first
     // one's id; a built-in one (a waiver unused or expired) where the report
     // puts it, on the waiver.

@@ -50,8 +50,8 @@ impl Render for Csv {
                         error.code.to_string(),
                         "error".to_string(),
                         String::new(),
-                        error.location.line.to_string(),
-                        error.location.column.to_string(),
+                        error.location.line().to_string(),
+                        error.location.column().to_string(),
                         cell(&error.message),
                         String::new(),
                     ])?;
@@ -81,8 +81,8 @@ fn report_rows<W: std::io::Write>(
             cell(&f.rule),
             f.severity.word().to_string(),
             f.subject.join(" "),
-            f.location.line.to_string(),
-            f.location.column.to_string(),
+            f.location.line().to_string(),
+            f.location.column().to_string(),
             cell(&f.message),
             cell(&f.why()),
         ])?;

@@ -31,10 +31,8 @@ pub fn render(reports: &[Report], failed: &[FileErrors]) -> String {
                 .as_deref()
                 .map(|h| format!(" (help: {h})"))
                 .unwrap_or_default();
-            let at = Location {
-                file: crate::diag::printable(&error.location.file).into_owned(),
-                ..error.location.clone()
-            };
+            let mut at = error.location.clone();
+            at.file = crate::diag::printable(&error.location.file).into_owned();
             line(
                 &mut out,
                 "error",
@@ -97,8 +95,8 @@ fn line(out: &mut String, command: &str, at: &Location, title: &str, message: &s
         out,
         "::{command} file={},line={},col={},title={}::{}",
         property(&at.file),
-        at.line,
-        at.column,
+        at.line(),
+        at.column(),
         property(title),
         data(message)
     );

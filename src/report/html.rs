@@ -12,7 +12,7 @@
 //! it. Element ids are counters, never file text. Severity is always said
 //! in words or drawn as a line style as well as in colour.
 
-use super::{Context, FileErrors, Location, Render, Report};
+use super::{Context, FileErrors, Finding, Location, Render, Report};
 use crate::diag::printable;
 use crate::engine::network::{Edge, Network};
 use crate::engine::precedence::PrecedenceList;
@@ -100,7 +100,7 @@ fn clip(text: &str, max: usize) -> String {
 /// The line and column of a place: the one reading of `Location`, so that
 /// a change of its shape is one change here.
 fn line_col(location: &Location) -> (u32, u32) {
-    (location.line, location.column)
+    (location.line(), location.column())
 }
 
 /// `file:line:column`.
@@ -182,13 +182,13 @@ fn verdict(report: &Report, fail_on: Severity) -> (bool, String) {
 
 /// One evidence record in words, as HTML: the one place evidence is
 /// rendered, so that a sentence form of it is one change here.
-fn evidence(e: &Evidence) -> String {
+fn evidence(finding: &Finding, e: &Evidence) -> String {
     // The sentence a desk officer reads; the raw fields the rule read, for
     // whoever checks it, folded away beneath.
     let mut out = format!(
         "<span class=\"record\">{}</span> <span class=\"line\">(line {})</span>",
         user(&e.text),
-        e.line
+        finding.line_of(e.span)
     );
     if !e.fields.is_empty() {
         out.push_str("<details><summary>fields read</summary><ul class=\"facts\">");
@@ -204,7 +204,7 @@ fn evidence(e: &Evidence) -> String {
                 "<li><code>{}</code> is <strong>{}</strong> <span class=\"line\">(line {})</span></li>",
                 esc(&f.path),
                 user(&f.value),
-                f.line
+                finding.line_of(f.span)
             );
         }
         out.push_str("</ul></details>");
@@ -587,7 +587,7 @@ fn finding(out: &mut String, f: &super::Finding, waiver: Option<&super::WaiverIn
     if !f.evidence.is_empty() {
         out.push_str("<dt>Evidence</dt><dd><ul class=\"evidence\">");
         for e in &f.evidence {
-            let _ = write!(out, "<li>{}</li>", evidence(e));
+            let _ = write!(out, "<li>{}</li>", evidence(f, e));
         }
         out.push_str("</ul></dd>\n");
     }

@@ -137,6 +137,9 @@ pub fn render_in(report: &Report, source: Option<&str>, palette: Palette) -> Str
         // One block per waiver, listing what it accepted, in the order the
         // waivers first appear; grouped in one pass, not a scan per waiver.
         let mut blocks: Vec<(&super::WaiverInfo, Vec<&Waived>)> = Vec::new();
+        // A `Location`'s only interior mutability is its text's line index,
+        // built once when first needed: its hash and equality never change.
+        #[allow(clippy::mutable_key_type)]
         let mut block_of: HashMap<&super::WaiverInfo, usize> = HashMap::new();
         for waived in &report.waived {
             let block = *block_of.entry(&waived.waiver).or_insert_with(|| {
@@ -167,7 +170,7 @@ pub fn render_in(report: &Report, source: Option<&str>, palette: Palette) -> Str
                     f.severity.word(),
                     f.rule,
                     f.subject.join(", "),
-                    f.location.line
+                    f.location.line()
                 );
             }
         }
@@ -178,7 +181,12 @@ pub fn render_in(report: &Report, source: Option<&str>, palette: Palette) -> Str
 }
 
 fn place(location: &Location) -> String {
-    format!("{}:{}:{}", location.file, location.line, location.column)
+    format!(
+        "{}:{}:{}",
+        location.file,
+        location.line(),
+        location.column()
+    )
 }
 
 /// A finding as a snippet (`diag::render`, as input errors are drawn): the
@@ -204,13 +212,13 @@ fn finding_block(out: &mut String, finding: &Finding, lines: Option<&[&str]>, pa
         // As the report has it: a line of 0 stays 0 (`Loc::new` would make it 1).
         // The place is the quoted fact's line, at its first word.
         loc: match line {
-            Some(text) if finding.quoted_line() != finding.location.line => Loc {
+            Some(text) if finding.quoted_line() != finding.location.line() => Loc {
                 line: finding.quoted_line(),
                 column: first_word(text),
             },
             _ => Loc {
-                line: finding.location.line,
-                column: finding.location.column,
+                line: finding.location.line(),
+                column: finding.location.column(),
             },
         },
         excerpt: line.map(|line| Excerpt::Quoted { line }),

@@ -298,7 +298,12 @@ fn finding_text(finding: &Finding) -> String {
 }
 
 fn place(location: &Location) -> String {
-    format!("{}:{}:{}", location.file, location.line, location.column)
+    format!(
+        "{}:{}:{}",
+        location.file,
+        location.line(),
+        location.column()
+    )
 }
 
 /// Names made unique by a ` (2)`, ` (3)`, ... suffix, in the order asked.

@@ -112,8 +112,8 @@ fn write(items: &[(&Report, Option<&Network>)], failed: &[FileErrors]) -> String
                     head,
                     "- `{}:{}:{}` **{}**: {}",
                     code(&crate::diag::printable(&error.location.file)),
-                    error.location.line,
-                    error.location.column,
+                    error.location.line(),
+                    error.location.column(),
                     inline(error.code.as_str()),
                     inline(&crate::diag::printable(&error.message))
                 );
@@ -244,7 +244,7 @@ fn section(report: &Report, network: Option<&Network>) -> Section {
                     code(&f.rule),
                     inline(&f.message),
                     code(&f.location.file),
-                    f.location.line,
+                    f.location.line(),
                     inline(&f.cite)
                 );
                 for evidence in &f.evidence {
@@ -273,7 +273,7 @@ fn section(report: &Report, network: Option<&Network>) -> Section {
                 "- {} — `{}:{}` — claim: `{}`\n",
                 inline(&c.title),
                 code(&c.location.file),
-                c.location.line,
+                c.location.line(),
                 code(&c.claim)
             )
         })

@@ -467,24 +467,29 @@ impl Writer<'_> {
         let mut related = Vec::new();
         let mut links = Vec::new();
         let mut next_id = 0u32;
-        for record in finding.evidence.iter().filter(|e| e.line > 0) {
+        for record in finding.evidence.iter() {
+            let record_line = finding.line_of(record.span);
+            if record_line == 0 {
+                continue;
+            }
             let at = At {
                 file,
-                line: record.line,
+                line: record_line,
                 column: 0,
             };
             let region = places.region(at, Shape::Record);
             let inside = |line: u32| match &region {
                 Some(r) => (r.start_line..=r.end_line).contains(&line),
-                None => line == record.line,
+                None => line == record_line,
             };
             // The record's sentence on the record; a fact read outside it
             // (a government's, through a head's credentials) also on its
             // own line, in its own words.
             let mut elsewhere: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
             for field in &record.fields {
-                if field.line != 0 && !inside(field.line) && !field.text.is_empty() {
-                    elsewhere.entry(field.line).or_default().push(&field.text);
+                let field_line = finding.line_of(field.span);
+                if field_line != 0 && !inside(field_line) && !field.text.is_empty() {
+                    elsewhere.entry(field_line).or_default().push(&field.text);
                 }
             }
             next_id += 1;
@@ -604,8 +609,8 @@ struct At<'a> {
 fn place(location: &Location) -> At<'_> {
     At {
         file: &location.file,
-        line: location.line,
-        column: location.column,
+        line: location.line(),
+        column: location.column(),
     }
 }
 
