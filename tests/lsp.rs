@@ -605,3 +605,82 @@ fn a_document_with_thousands_of_findings_shows_the_first_thousand() {
         );
     }
 }
+
+/// What a client must be told rather than left waiting on: a request whose
+/// id the server cannot echo, notifications it could not act on; and what
+/// it needs to place diagnostics: the version they are of, a range to
+/// underline at the end of a file, `.RULES` read as a rule file.
+#[test]
+fn a_client_is_told_what_was_not_done_and_which_text_diagnostics_are_of() {
+    let mut client = Client::start();
+    client.initialize();
+    // An id neither a string nor a 32-bit integer: answered, id null.
+    for id in [json!(1.5), Value::Null, json!(1_u64 << 40)] {
+        client.send(json!({ "jsonrpc": "2.0", "id": id, "method": "shutdown" }));
+        let answer = client.wait("invalid request", |m| m["error"]["code"] == -32600);
+        assert_eq!(answer["id"], Value::Null, "{answer}");
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("must be a string or an integer"),
+            "{answer}"
+        );
+    }
+    let log = |m: &Value| m["method"] == "window/logMessage";
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": 7 } }),
+    );
+    let logged = client.wait("a log message", log);
+    assert!(
+        logged["params"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("parity: textDocument/didOpen: the parameters are invalid"),
+        "{logged}"
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": "file:///never-opened.yaml", "version": 2 }, "contentChanges": [{ "text": "x" }] }),
+    );
+    let logged = client.wait("a log message", log);
+    assert!(
+        logged["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("file:///never-opened.yaml is not open"),
+        "{logged}"
+    );
+    // Diagnostics name the version of the text they are of.
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": URI, "languageId": "yaml", "version": 7, "text": SCENARIO } }),
+    );
+    let published = |m: &Value| m["method"] == "textDocument/publishDiagnostics";
+    assert_eq!(
+        client.wait("diagnostics", published)["params"]["version"],
+        7
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": URI, "version": 8 }, "contentChanges": [{ "text": SCENARIO.replace("FRA", "FRX") }] }),
+    );
+    assert_eq!(
+        client.wait("diagnostics", published)["params"]["version"],
+        8
+    );
+    // A rule file cut short, in upper case: its error at the end of the
+    // file covers the last character written.
+    let uri = "file:///work/rules/CUT.RULES";
+    let cut = "rule cut {\n  title \"t\"\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "plaintext", "version": 1, "text": cut } }),
+    );
+    let diagnostics = client.diagnostics(uri);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    let (l1, c1, l2, c2) = range(&diagnostics[0]);
+    assert!((l1, c1) < (l2, c2), "an empty range: {diagnostics:#?}");
+    assert_eq!(client.finish(), Some(0));
+}

@@ -62,10 +62,10 @@ fn convert(d: &Diagnostic, text: &Text, uri: &lsp::Uri) -> lsp::Diagnostic {
         })
         .collect();
     lsp::Diagnostic {
-        range: text.range(
+        range: text.visible(text.range(
             d.unplaced.unwrap_or_else(|| text.loc(d.span.start())),
             usize::try_from(d.width).unwrap_or(1),
-        ),
+        )),
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
         source: Some("parity".to_string()),
@@ -178,7 +178,7 @@ fn finding_diagnostic(
             .and_then(|o| o.find(id, None))
             .map(|d| text.range(d.loc, d.width))
     };
-    let reported = crate::source::Loc::new(finding.location.line(), finding.location.column());
+    let reported = finding.location.loc();
     // A rule's finding is about its subject records, so it sits on the first
     // one's id; a built-in one (a waiver unused or expired) where the report
     // puts it, on the waiver.

@@ -30,6 +30,8 @@ struct Document {
     kind: Kind,
     /// The name its diagnostics carry: the path of a `file:` URI.
     name: String,
+    /// The client's version of the text, which its diagnostics are of.
+    version: i32,
     text: String,
     /// The outline of the last text that was YAML: while the text does not
     /// parse, completion still knows the ids.
@@ -178,10 +180,9 @@ impl Server<'_> {
         }
         match notification.method.as_str() {
             "textDocument/didOpen" => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp::DidOpenTextDocumentParams>(notification.params)
-                else {
-                    return Ok(());
+                let p: lsp::DidOpenTextDocumentParams = match params(notification) {
+                    Ok(p) => p,
+                    Err(why) => return self.log(&why),
                 };
                 let doc = p.text_document;
                 let kind = kind_of(&doc.uri, &doc.language_id);
@@ -190,6 +191,7 @@ impl Server<'_> {
                     Document {
                         kind,
                         name: name_of(&doc.uri),
+                        version: doc.version,
                         text: doc.text,
                         outline: None,
                     },
@@ -197,14 +199,18 @@ impl Server<'_> {
                 self.publish(&doc.uri)
             }
             "textDocument/didChange" => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp::DidChangeTextDocumentParams>(notification.params)
-                else {
-                    return Ok(());
+                let p: lsp::DidChangeTextDocumentParams = match params(notification) {
+                    Ok(p) => p,
+                    Err(why) => return self.log(&why),
                 };
                 let Some(document) = self.documents.get_mut(p.text_document.uri.as_str()) else {
-                    return Ok(());
+                    let why = format!(
+                        "textDocument/didChange: {} is not open (didOpen first); the change is ignored",
+                        p.text_document.uri.as_str()
+                    );
+                    return self.log(&why);
                 };
+                document.version = p.text_document.version;
                 // Full sync: the last change without a range is the text.
                 for change in p.content_changes {
                     match change.range {
@@ -221,13 +227,12 @@ impl Server<'_> {
                 self.publish(&p.text_document.uri)
             }
             "textDocument/didClose" => {
-                let Ok(p) =
-                    serde_json::from_value::<lsp::DidCloseTextDocumentParams>(notification.params)
-                else {
-                    return Ok(());
+                let p: lsp::DidCloseTextDocumentParams = match params(notification) {
+                    Ok(p) => p,
+                    Err(why) => return self.log(&why),
                 };
                 self.documents.remove(p.text_document.uri.as_str());
-                self.send_diagnostics(&p.text_document.uri, Vec::new())
+                self.send_diagnostics(&p.text_document.uri, Vec::new(), None)
             }
             _ => Ok(()),
         }
@@ -256,19 +261,34 @@ impl Server<'_> {
             }
             Kind::Rules => features::rule_diagnostics(&document.name, &text, uri),
         };
-        self.send_diagnostics(uri, diagnostics)
+        let version = Some(document.version);
+        self.send_diagnostics(uri, diagnostics, version)
     }
 
+    /// Publishes `diagnostics` of `uri`, of the text of `version`, so
+    /// that a client can drop those of a text it has since changed.
     fn send_diagnostics(
         &mut self,
         uri: &lsp::Uri,
         diagnostics: Vec<lsp::Diagnostic>,
+        version: Option<i32>,
     ) -> std::io::Result<()> {
-        let params = lsp::PublishDiagnosticsParams::new(uri.clone(), diagnostics, None);
+        let params = lsp::PublishDiagnosticsParams::new(uri.clone(), diagnostics, version);
         self.send(Notification::new(
             "textDocument/publishDiagnostics".to_string(),
             params,
         ))
+    }
+
+    /// Tells the client's log why a notification did nothing: a
+    /// notification has no answer, and dropping it without a word would
+    /// leave a document unchecked with no trace of why.
+    fn log(&mut self, why: &str) -> std::io::Result<()> {
+        let params = lsp::LogMessageParams {
+            typ: lsp::MessageType::WARNING,
+            message: format!("parity: {why}"),
+        };
+        self.send(Notification::new("window/logMessage".to_string(), params))
     }
 
     /// The document and byte offset a request points at.
@@ -346,10 +366,27 @@ fn capabilities() -> lsp::InitializeResult {
     }
 }
 
-/// A `.rules` document (or one the client calls `parity-rules`) is a rule
-/// file; anything else a scenario.
+/// A notification's parameters, or why they are not of its method.
+fn params<P: serde::de::DeserializeOwned>(notification: Notification) -> Result<P, String> {
+    serde_json::from_value::<P>(notification.params).map_err(|why| {
+        format!(
+            "{}: the parameters are invalid ({why}); ignored",
+            notification.method
+        )
+    })
+}
+
+/// A `.rules` document (any case: `.RULES` on a file system that ignores
+/// case is the same file), or one the client calls `parity-rules`, is a
+/// rule file; anything else a scenario.
 fn kind_of(uri: &lsp::Uri, language: &str) -> Kind {
-    if uri.path().as_str().ends_with(".rules") || language == "parity-rules" {
+    let path = uri.path().as_str();
+    let rules = path
+        .len()
+        .checked_sub(".rules".len())
+        .and_then(|at| path.get(at..))
+        .is_some_and(|end| end.eq_ignore_ascii_case(".rules"));
+    if rules || language == "parity-rules" {
         Kind::Rules
     } else {
         Kind::Scenario

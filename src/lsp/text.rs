@@ -58,6 +58,38 @@ impl<'t> Text<'t> {
         )
     }
 
+    /// `range`, or where it is empty at the end of a line (an error at the
+    /// end of the file: "expected `}`"), the line's last character, so that
+    /// an editor has something to underline; after a final line break, the
+    /// last character of the line before.
+    pub fn visible(&self, range: Range) -> Range {
+        if range.start != range.end {
+            return range;
+        }
+        let mut index = usize::try_from(range.start.line).unwrap_or(usize::MAX);
+        let mut line = self.line(index);
+        if line.is_empty() && index > 0 && index + 1 >= self.line_count() {
+            index -= 1;
+            line = self.line(index);
+        }
+        let width: usize = line.chars().map(char::len_utf16).sum();
+        let at = if index == usize::try_from(range.start.line).unwrap_or(usize::MAX) {
+            usize::try_from(range.start.character).unwrap_or(usize::MAX)
+        } else {
+            width
+        };
+        match line.chars().last() {
+            Some(last) if at >= width => {
+                let line = u32::try_from(index).unwrap_or(u32::MAX);
+                Range::new(
+                    Position::new(line, utf16(width - last.len_utf16())),
+                    Position::new(line, utf16(width)),
+                )
+            }
+            _ => range,
+        }
+    }
+
     /// From `loc` to the end of its line (at least one character).
     pub fn rest_of_line(&self, loc: Loc) -> Range {
         let index = usize::try_from(loc.line.saturating_sub(1)).unwrap_or(0);

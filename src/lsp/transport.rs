@@ -84,15 +84,32 @@ pub fn read(input: &mut dyn BufRead, limit: usize) -> Frame {
         Ok(n) if n == length => {}
         _ => return Frame::End,
     }
-    match serde_json::from_slice::<Message>(&body) {
-        Ok(message) => Frame::Message(message),
-        // JSON-RPC tells bytes that are not JSON (-32700) from JSON that is
-        // no message (-32600).
-        Err(error) if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() => {
-            Frame::Invalid(format!("not a JSON-RPC message: {error}"))
-        }
-        Err(error) => Frame::Malformed(format!("not a JSON-RPC message: {error}")),
+    // JSON-RPC tells bytes that are not JSON (-32700) from JSON that is no
+    // message (-32600).
+    let value = match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(value) => value,
+        Err(error) => return Frame::Malformed(format!("not a JSON-RPC message: {error}")),
+    };
+    if let Some(why) = unanswerable_request(&value) {
+        return Frame::Invalid(why);
     }
+    match serde_json::from_value::<Message>(value) {
+        Ok(message) => Frame::Message(message),
+        Err(error) => Frame::Invalid(format!("not a JSON-RPC message: {error}")),
+    }
+}
+
+/// Why a request's id cannot be answered, if it cannot: `lsp-server` reads
+/// an id as an integer of 32 bits or a string, and a message with a method
+/// and any other id (`1.5`, `null`, `2^40`, `{}`) would be taken for a
+/// notification, which is never answered — the client would wait for ever.
+fn unanswerable_request(value: &serde_json::Value) -> Option<String> {
+    let object = value.as_object()?;
+    object.get("method")?;
+    let id = object.get("id")?;
+    let answerable = id.is_string() || id.as_i64().is_some_and(|n| i32::try_from(n).is_ok());
+    (!answerable)
+        .then(|| format!("a request's id must be a string or an integer of 32 bits, not `{id}`"))
 }
 
 fn skip_line(input: &mut dyn BufRead) -> io::Result<()> {
@@ -171,8 +188,26 @@ mod tests {
         input.extend(b"Content-Length: 2\r\n\r\n{}");
         input.extend(b"Content-Length: 2\r\n\r\n[]");
         input.extend(b"Content-Length: 3\r\n\r\n{x}");
+        for id in ["1.5", "null", "1099511627776", "{}", "[1]", "true"] {
+            let body = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"shutdown"}}"#);
+            input.extend(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+        }
+        let body = r#"{"jsonrpc":"2.0","id":"a","method":"shutdown"}"#;
+        input.extend(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
         let got = frames(&input);
-        assert_eq!(got.len(), 3, "{got:#?}");
+        assert_eq!(got.len(), 10, "{got:#?}");
+        for (got, id) in got[3..9]
+            .iter()
+            .zip(["1.5", "null", "1099511627776", "{}", "[1]", "true"])
+        {
+            assert_eq!(
+                got,
+                &format!(
+                    "invalid a request's id must be a string or an integer of 32 bits, not `{id}`"
+                )
+            );
+        }
+        assert!(got[9].starts_with("message "), "{got:?}");
         assert!(
             got[0].starts_with("invalid not a JSON-RPC message"),
             "{got:?}"
