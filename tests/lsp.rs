@@ -684,3 +684,49 @@ fn a_client_is_told_what_was_not_done_and_which_text_diagnostics_are_of() {
     assert!((l1, c1) < (l2, c2), "an empty range: {diagnostics:#?}");
     assert_eq!(client.finish(), Some(0));
 }
+
+/// Changes sent faster than they are checked are checked together: a
+/// document is checked for the last of them, not once per keystroke, and
+/// what is answered after them sees the last text.
+#[test]
+fn changes_that_come_while_a_document_is_checked_are_checked_once() {
+    let mut client = Client::start();
+    client.initialize();
+    const CHANGES: i64 = 100;
+    let mut batch = Vec::new();
+    let frame = |message: Value| {
+        let body = message.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    };
+    batch.extend(frame(json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen",
+        "params": { "textDocument": { "uri": URI, "languageId": "yaml", "version": 0, "text": SCENARIO } } })));
+    for version in 1..=CHANGES {
+        // Each change renames the mission a hover will ask about.
+        let text = SCENARIO.replace("fra-in-civ", &format!("fra-in-civ-{version}"));
+        batch.extend(frame(json!({ "jsonrpc": "2.0", "method": "textDocument/didChange",
+            "params": { "textDocument": { "uri": URI, "version": version }, "contentChanges": [{ "text": text }] } })));
+    }
+    let (line, character) = place(SCENARIO, "missions:", "fra-in-civ");
+    batch.extend(frame(json!({ "jsonrpc": "2.0", "id": 999, "method": "textDocument/hover",
+        "params": { "textDocument": { "uri": URI }, "position": { "line": line, "character": character } } })));
+    client.raw(&batch);
+    let mut published = Vec::new();
+    let hover = loop {
+        let message = client.wait("diagnostics or the hover", |m| {
+            m["method"] == "textDocument/publishDiagnostics" || m["id"] == 999
+        });
+        if message["id"] == 999 {
+            break message;
+        }
+        published.push(message["params"]["version"].as_i64().unwrap());
+    };
+    assert_eq!(published.last(), Some(&CHANGES), "{published:?}");
+    assert!(
+        published.len() <= (CHANGES / 2) as usize,
+        "{} checks for {CHANGES} changes: {published:?}",
+        published.len()
+    );
+    let shown = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains(&format!("fra-in-civ-{CHANGES}")), "{shown}");
+    assert_eq!(client.finish(), Some(0));
+}

@@ -13,11 +13,10 @@ pub fn lsp(session: &mut Session, rules: &[PathBuf], limits: YamlLimits) -> Exit
         Err(code) => return code,
     };
     let setup = crate::lsp::Setup { rules, limits };
-    let stdin = std::io::stdin();
-    let mut input = stdin.lock();
+    let input = std::io::BufReader::new(std::io::stdin());
     let stdout = std::io::stdout();
     let mut output = stdout.lock();
-    match crate::lsp::serve(setup, &mut input, &mut output) {
+    match crate::lsp::serve(setup, input, &mut output) {
         crate::lsp::Ending::Clean => Exit::Clean,
         // The protocol's exit status 1 for an `exit` without `shutdown`.
         crate::lsp::Ending::Abrupt => Exit::Findings,

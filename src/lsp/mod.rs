@@ -1,6 +1,8 @@
 //! `parity lsp`: a language server over standard input and output for
-//! scenario files (YAML) and rule files (`.rules`), synchronous, one
-//! message at a time (rust-analyzer's `lsp-server` and `lsp-types`).
+//! scenario files (YAML) and rule files (`.rules`), handling one message
+//! at a time (rust-analyzer's `lsp-server` and `lsp-types`); messages are
+//! read ahead on a thread, so that changes queued behind a check are
+//! checked once (`serve`).
 //!
 //! Documents are the client's text (full-text sync), never read from disk:
 //! each change is loaded and checked from memory, as `parity check` loads
@@ -51,12 +53,22 @@ struct Server<'o> {
     setup: Setup,
     out: &'o mut dyn Write,
     documents: BTreeMap<String, Document>,
+    /// Documents opened or changed since their diagnostics were last
+    /// published, in the order they changed.
+    dirty: Vec<lsp::Uri>,
     initialized: bool,
     shut_down: bool,
 }
 
 /// Serves one client on `input` and `output` until `exit` or the input's end.
-pub fn serve(setup: Setup, input: &mut dyn BufRead, output: &mut dyn Write) -> Ending {
+///
+/// Frames are read on a thread of their own, ahead of the one being
+/// handled (up to a frame's limit in bytes: `Queued`), so that changes a client sends while a document is being
+/// checked are applied together and the document checked once for all of
+/// them (a fast typist on a large document would otherwise wait for a
+/// check per keystroke). The reading thread is not joined: after `exit` it
+/// may still be blocked on the client's input, which ends with the process.
+pub fn serve(setup: Setup, input: impl BufRead + Send + 'static, output: &mut dyn Write) -> Ending {
     // A JSON body may escape each byte of a document of the largest size
     // the loader takes as six (`\u0001`), plus the message around it.
     let limit = setup
@@ -64,15 +76,45 @@ pub fn serve(setup: Setup, input: &mut dyn BufRead, output: &mut dyn Write) -> E
         .max_bytes
         .saturating_mul(6)
         .saturating_add(1 << 20);
+    let queue = std::sync::Arc::new(Queued::default());
+    let (send, frames) = std::sync::mpsc::sync_channel::<(transport::Frame, usize)>(1024);
+    let mut input = Counting::new(input);
+    let reading = queue.clone();
+    std::thread::spawn(move || {
+        loop {
+            let frame = transport::read(&mut input, limit);
+            let bytes = input.take_count();
+            let end = matches!(frame, transport::Frame::End);
+            reading.wait_for_room(bytes, limit);
+            if send.send((frame, bytes)).is_err() || end {
+                return;
+            }
+        }
+    });
     let mut server = Server {
         setup,
         out: output,
         documents: BTreeMap::new(),
+        dirty: Vec::new(),
         initialized: false,
         shut_down: false,
     };
     loop {
-        let message = match transport::read(input, limit) {
+        let (frame, bytes) = match frames.try_recv() {
+            Ok(frame) => frame,
+            // Nothing more has come: check what changed, then wait.
+            Err(_) => {
+                if server.publish_changed().is_err() {
+                    return Ending::Abrupt;
+                }
+                match frames.recv() {
+                    Ok(frame) => frame,
+                    Err(_) => return Ending::Abrupt,
+                }
+            }
+        };
+        queue.taken(bytes);
+        let message = match frame {
             transport::Frame::End => return Ending::Abrupt,
             transport::Frame::Malformed(why) => {
                 if transport::write_parse_error(server.out, &why).is_err() {
@@ -88,6 +130,13 @@ pub fn serve(setup: Setup, input: &mut dyn BufRead, output: &mut dyn Write) -> E
             }
             transport::Frame::Message(message) => message,
         };
+        // A change waits for the ones behind it; anything else is answered
+        // from the documents as they now are.
+        let is_change = matches!(&message, Message::Notification(n)
+            if n.method == "textDocument/didOpen" || n.method == "textDocument/didChange");
+        if !is_change && server.publish_changed().is_err() {
+            return Ending::Abrupt;
+        }
         let written = match message {
             Message::Request(request) => server.request(request),
             Message::Notification(notification) if notification.method == "exit" => {
@@ -104,6 +153,75 @@ pub fn serve(setup: Setup, input: &mut dyn BufRead, output: &mut dyn Write) -> E
         if written.is_err() {
             return Ending::Abrupt;
         }
+    }
+}
+
+/// The bytes of frames read ahead and not yet handled: the reader waits
+/// while they would pass the limit of one frame, so that a client sending
+/// large documents faster than they are checked is not queued without bound.
+#[derive(Default)]
+struct Queued {
+    bytes: std::sync::Mutex<usize>,
+    room: std::sync::Condvar,
+}
+
+impl Queued {
+    fn wait_for_room(&self, bytes: usize, limit: usize) {
+        // A poisoned lock means the other side panicked: go on unbounded
+        // rather than stop reading (the process is ending anyway).
+        let Ok(mut queued) = self.bytes.lock() else {
+            return;
+        };
+        while *queued > 0 && queued.saturating_add(bytes) > limit {
+            queued = match self.room.wait(queued) {
+                Ok(queued) => queued,
+                Err(_) => return,
+            };
+        }
+        *queued = queued.saturating_add(bytes);
+    }
+
+    fn taken(&self, bytes: usize) {
+        if let Ok(mut queued) = self.bytes.lock() {
+            *queued = queued.saturating_sub(bytes);
+        }
+        self.room.notify_one();
+    }
+}
+
+/// A reader that counts the bytes read through it.
+struct Counting<R> {
+    inner: R,
+    count: usize,
+}
+
+impl<R> Counting<R> {
+    fn new(inner: R) -> Self {
+        Counting { inner, count: 0 }
+    }
+
+    /// The bytes read since the last call.
+    fn take_count(&mut self) -> usize {
+        std::mem::take(&mut self.count)
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count = self.count.saturating_add(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counting<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.count = self.count.saturating_add(amount);
+        self.inner.consume(amount);
     }
 }
 
@@ -196,7 +314,8 @@ impl Server<'_> {
                         outline: None,
                     },
                 );
-                self.publish(&doc.uri)
+                self.changed(doc.uri);
+                Ok(())
             }
             "textDocument/didChange" => {
                 let p: lsp::DidChangeTextDocumentParams = match params(notification) {
@@ -224,7 +343,8 @@ impl Server<'_> {
                         }
                     }
                 }
-                self.publish(&p.text_document.uri)
+                self.changed(p.text_document.uri);
+                Ok(())
             }
             "textDocument/didClose" => {
                 let p: lsp::DidCloseTextDocumentParams = match params(notification) {
@@ -236,6 +356,23 @@ impl Server<'_> {
             }
             _ => Ok(()),
         }
+    }
+
+    /// Notes that a document's text changed: it is checked when the
+    /// changes queued behind this one have been applied.
+    fn changed(&mut self, uri: lsp::Uri) {
+        if !self.dirty.contains(&uri) {
+            self.dirty.push(uri);
+        }
+    }
+
+    /// Checks each document changed since its last diagnostics, and
+    /// publishes them.
+    fn publish_changed(&mut self) -> std::io::Result<()> {
+        for uri in std::mem::take(&mut self.dirty) {
+            self.publish(&uri)?;
+        }
+        Ok(())
     }
 
     /// Checks a document and publishes its diagnostics.
