@@ -670,6 +670,29 @@ fn a_client_is_told_what_was_not_done_and_which_text_diagnostics_are_of() {
         client.wait("diagnostics", published)["params"]["version"],
         8
     );
+    // A waived finding is a hint that says the waiver's reason and line.
+    let waived = SCENARIO.replace(
+        "subject: fra-in-civ\n    reason: a waiver of another subject set, so the finding stays",
+        "subject: [civ-in-fra, fra-in-civ]\n    reason: accepted for the test",
+    );
+    assert_ne!(waived, SCENARIO);
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": URI, "version": 9 }, "contentChanges": [{ "text": waived }] }),
+    );
+    let diagnostics = client.diagnostics(URI);
+    let hint = of_code(&diagnostics, "rank-parity");
+    assert_eq!(hint["severity"], 4, "{hint}");
+    let waiver_line = waived[..waived.find("rule: rank-parity").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    assert!(
+        hint["message"].as_str().unwrap().starts_with(&format!(
+            "waived (line {waiver_line}): accepted for the test\n"
+        )),
+        "{hint}"
+    );
     // A rule file cut short, in upper case: its error at the end of the
     // file covers the last character written.
     let uri = "file:///work/rules/CUT.RULES";

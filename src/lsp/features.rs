@@ -132,9 +132,29 @@ pub fn scenario_diagnostics(
                         ..lsp::Diagnostic::default()
                     });
                 }
+                // A waived finding still fired: shown as a hint, with the
+                // waiver's reason, so that what a waiver accepts is seen
+                // where it is, as `check` lists it under "Waived".
+                let room = MAX_FINDINGS_SHOWN.saturating_sub(report.findings.len());
+                for waived in report.waived.iter().take(room) {
+                    let mut hint = finding_diagnostic(&waived.finding, text, outline, uri);
+                    hint.severity = Some(lsp::DiagnosticSeverity::HINT);
+                    let until = waived
+                        .waiver
+                        .until
+                        .as_deref()
+                        .map(|until| format!(" until {until}"))
+                        .unwrap_or_default();
+                    let reason = waived.waiver.reason.as_deref().unwrap_or("no reason given");
+                    hint.message = format!(
+                        "waived{until} (line {}): {reason}\n{}",
+                        waived.waiver.location.line(),
+                        hint.message
+                    );
+                    out.push(hint);
+                }
                 for claim in report.claims.iter().filter(|c| !c.holds) {
-                    let loc =
-                        crate::source::Loc::new(claim.location.line(), claim.location.column());
+                    let loc = claim.location.loc();
                     out.push(lsp::Diagnostic {
                         range: text.range(loc, quoted_width(text, loc, &claim.claim)),
                         severity: Some(lsp::DiagnosticSeverity::ERROR),
