@@ -158,6 +158,13 @@ impl LineIndex {
         loc(line, column)
     }
 
+    /// The 1-based line holding byte `offset` of `text` (no column: no
+    /// count of the characters before it).
+    pub fn line_number(&self, text: &str, offset: usize) -> u32 {
+        let (line, _) = self.line_of(clamp(text, offset));
+        u32::try_from(line).unwrap_or(u32::MAX)
+    }
+
     /// `loc`, counting on from the place `cursor` last found when `offset`
     /// is further along the same line (many rules on one line cost that
     /// line's length once, not once each).
@@ -227,6 +234,14 @@ impl Located {
             _ => self.lines().loc(&self.text, span.start()),
         }
     }
+
+    /// The line `span` starts at.
+    pub fn line(&self, span: Span) -> u32 {
+        match &self.base {
+            Some(base) if span.source != self.source => base.line(span),
+            _ => self.lines().line_number(&self.text, span.start()),
+        }
+    }
 }
 
 /// Where a finding, claim, waiver or rule comes from, as results carry it:
@@ -276,7 +291,7 @@ impl Location {
     }
 
     pub fn line(&self) -> u32 {
-        self.loc().line
+        self.line_of(self.span)
     }
 
     pub fn column(&self) -> u32 {
@@ -289,6 +304,14 @@ impl Location {
         match &self.at {
             At::Text(text) => text.loc(span),
             At::Loc(loc) => *loc,
+        }
+    }
+
+    /// The line of another place of the same text (see `loc_of`).
+    pub fn line_of(&self, span: Span) -> u32 {
+        match &self.at {
+            At::Text(text) => text.line(span),
+            At::Loc(loc) => loc.line,
         }
     }
 }

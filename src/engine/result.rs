@@ -42,7 +42,7 @@ impl Finding {
     /// The line a report quotes for the finding (see `focus`).
     pub fn quoted_line(&self) -> u32 {
         match self.focus {
-            Some(span) => self.location.loc_of(span).line,
+            Some(span) => self.location.line_of(span),
             None => self.location.line(),
         }
     }
@@ -50,7 +50,7 @@ impl Finding {
     /// The line a place of the evidence is at; 0 where none is known (a
     /// record the binding did not find).
     pub fn line_of(&self, span: Option<Span>) -> u32 {
-        span.map_or(0, |span| self.location.loc_of(span).line)
+        span.map_or(0, |span| self.location.line_of(span))
     }
 }
 
