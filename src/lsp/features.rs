@@ -323,6 +323,19 @@ fn rule_text(
     builtin::get(id).map(|b| text(b.title, b.severity, b.cite, Some(b.about)))
 }
 
+/// The words a key of a closed vocabulary takes.
+fn vocabulary_of(ty: Yaml) -> Option<&'static [&'static str]> {
+    Some(match ty {
+        Yaml::Rank => Rank::WORDS,
+        Yaml::MissionKind => MissionKind::WORDS,
+        Yaml::Level => Level::WORDS,
+        Yaml::StateKind => StateKind::WORDS,
+        Yaml::RelationStatus => RelationStatus::WORDS,
+        Yaml::EventKind => EventKind::WORDS,
+        _ => return None,
+    })
+}
+
 /// A key's documentation; `DITTO` is the row above's.
 fn key_doc(record: &Record, key: &Key) -> String {
     let mut doc = key.doc;
@@ -340,6 +353,22 @@ fn key_doc(record: &Record, key: &Key) -> String {
             .map(|k| k.doc)
             .find(|d| *d != DITTO)
             .unwrap_or_default();
+    }
+    // The docs page's cross-references ("see below", "see [Ranks](..)")
+    // point nowhere in an editor: the values themselves are said instead.
+    let listed;
+    if doc.starts_with("see ")
+        && let Some(words) = vocabulary_of(key.ty)
+    {
+        listed = format!(
+            "one of {}",
+            words
+                .iter()
+                .map(|w| format!("`{w}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        doc = &listed;
     }
     let presence = match key.presence {
         Presence::Required => "required".to_string(),
