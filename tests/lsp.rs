@@ -47,8 +47,14 @@ fn read_frames(out: impl Read, send: std::sync::mpsc::Sender<Value>) {
 
 impl Client {
     fn start() -> Client {
+        Client::start_with(&[])
+    }
+
+    /// The server with `args` after `parity --no-config lsp`.
+    fn start_with(args: &[&str]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_parity"))
             .args(["--no-config", "lsp"])
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -507,23 +513,7 @@ fn malformed_input_is_answered_and_never_stops_the_server() {
 
 #[test]
 fn a_document_over_the_limit_is_refused_as_check_refuses_it() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_parity"))
-        .args(["--no-config", "lsp", "--limit-file-bytes", "100"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (send, messages) = channel();
-    let out = child.stdout.take().unwrap();
-    std::thread::spawn(move || read_frames(out, send));
-    let mut client = Client {
-        child,
-        stdin: None,
-        messages,
-        next_id: 0,
-    };
-    client.stdin = client.child.stdin.take();
+    let mut client = Client::start_with(&["--limit-file-bytes", "100"]);
     client.initialize();
     let uri = "file:///big.yaml";
     let text = format!("scenario: big\nas_of: 2024-01-01\n# {}\n", "x".repeat(200));
