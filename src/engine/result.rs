@@ -164,6 +164,22 @@ pub struct Summary {
     pub claims_failed: usize,
 }
 
+impl Summary {
+    /// The claims in words for a summary table — "2 of 3 fail" when any
+    /// fails (and `true`, for the renderer's emphasis), else "3 of 3
+    /// hold" — or `None` without claims.
+    pub fn claims_in_words(&self) -> Option<(String, bool)> {
+        let claims = self.claims_held + self.claims_failed;
+        if claims == 0 {
+            None
+        } else if self.claims_failed == 0 {
+            Some((format!("{} of {claims} hold", self.claims_held), false))
+        } else {
+            Some((format!("{} of {claims} fail", self.claims_failed), true))
+        }
+    }
+}
+
 /// The result of checking one scenario at one date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {

@@ -332,13 +332,10 @@ fn summary(
     out.push_str("<table>\n<thead><tr><th scope=\"col\">Scenario</th><th scope=\"col\">As of</th><th scope=\"col\">Errors</th><th scope=\"col\">Warnings</th><th scope=\"col\">Info</th><th scope=\"col\">Waived</th><th scope=\"col\">Claims</th><th scope=\"col\">Verdict</th></tr></thead>\n<tbody>\n");
     for (report, _) in items {
         let s = &report.summary;
-        let claims = s.claims_held + s.claims_failed;
-        let claims = if claims == 0 {
-            "none".to_string()
-        } else if s.claims_failed == 0 {
-            format!("{} of {claims} hold", s.claims_held)
-        } else {
-            format!("<strong>{} of {claims} fail</strong>", s.claims_failed)
+        let claims = match s.claims_in_words() {
+            None => "none".to_string(),
+            Some((words, false)) => words,
+            Some((words, true)) => format!("<strong>{words}</strong>"),
         };
         let verdict = if report.fails(fail_on) {
             "<strong>does not pass</strong>"

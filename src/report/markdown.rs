@@ -81,13 +81,10 @@ fn write(items: &[(&Report, Option<&Network>)], failed: &[FileErrors]) -> String
     head.push_str("|---|---:|---:|---:|---:|---:|\n");
     for (report, _) in items {
         let s = &report.summary;
-        let claims = s.claims_held + s.claims_failed;
-        let claims = if claims == 0 {
-            "—".to_string()
-        } else if s.claims_failed == 0 {
-            format!("{} of {claims} hold", s.claims_held)
-        } else {
-            format!("**{} of {claims} fail**", s.claims_failed)
+        let claims = match s.claims_in_words() {
+            None => "—".to_string(),
+            Some((words, false)) => words,
+            Some((words, true)) => format!("**{words}**"),
         };
         let _ = writeln!(
             head,
