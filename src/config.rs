@@ -108,7 +108,7 @@ pub fn load(file: &Path, sources: &mut Sources) -> Result<Config, Vec<Diagnostic
     };
     let source = crate::io::read::read_file(file, &name, Trust::Found, MAX_BYTES)
         .map_err(|e| vec![e.diagnostic(&name)])?;
-    let text = source.text.clone();
+    let text = source.text().to_string();
     sources.add(source);
     let mut config = Config {
         file: file.to_path_buf(),

@@ -205,9 +205,14 @@ pub struct Located {
 
 impl Located {
     pub fn new(source: SourceId, text: &str) -> Self {
+        Located::owned(source, text.to_string())
+    }
+
+    /// `new`, taking the text rather than copying it.
+    pub fn owned(source: SourceId, text: String) -> Self {
         Located {
             source,
-            text: text.to_string(),
+            text,
             lines: std::sync::OnceLock::new(),
             base: None,
         }

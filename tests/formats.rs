@@ -68,13 +68,7 @@ fn failing_claim_report() -> Report {
 /// The texts a run read: `text` under the fixture's name.
 fn sources_of(text: &str) -> Sources {
     let mut sources = Sources::default();
-    sources.add(Source {
-        name: FILE.to_string(),
-        text: text.to_string(),
-        path: None,
-        file_id: None,
-        lines: Default::default(),
-    });
+    sources.add(Source::text_only(FILE, text.to_string()));
     sources
 }
 

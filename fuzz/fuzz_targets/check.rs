@@ -38,13 +38,7 @@ fn render_all(
     let _ = junit::render(std::slice::from_ref(report), &[], rules, Severity::Error);
     // With the text, so that regions are measured on whatever it holds.
     let mut sources = parity::io::Sources::default();
-    sources.add(parity::io::Source {
-        name: report.file.clone(),
-        text: text.to_string(),
-        path: None,
-        file_id: None,
-        lines: Default::default(),
-    });
+    sources.add(parity::io::Source::text_only(&report.file, text.to_string()));
     let base = sarif::Base::at(Path::new("."));
     let _ = sarif::render(std::slice::from_ref(report), &[], rules, &base, &sources);
     if let Some(date) = options.as_of.or(scenario.as_of.as_ref().map(|d| d.value)) {

@@ -4,7 +4,7 @@
 use super::files::{find, read_found, roots};
 use super::{Evaluation, Exit, Session, count, exit_without_freeing};
 use crate::engine::Checked;
-use crate::io::{Purpose, Source, SourceId, Trust};
+use crate::io::{Purpose, Source, Trust};
 use crate::report::{Context, FileErrors, Report};
 use crate::scenario::date::Date;
 use std::io::{IsTerminal as _, Write as _};
@@ -67,9 +67,9 @@ pub fn check(session: &mut Session, args: &CheckArgs) -> Exit {
             shown.join(", ")
         );
     }
-    let sources: Vec<(SourceId, &Source)> = ids
+    let sources: Vec<&Source> = ids
         .iter()
-        .filter_map(|&id| Some((id, session.sources.get(id)?)))
+        .filter_map(|&id| session.sources.get(id))
         .collect();
     // Progress only where a person watches, and only when it takes a while.
     let show_progress = sources.len() >= 20 && std::io::stderr().is_terminal();
@@ -105,7 +105,7 @@ pub fn check(session: &mut Session, args: &CheckArgs) -> Exit {
                 results.push((
                     outcome.name.clone(),
                     Err(FileErrors::new(&outcome.name, &diagnostics, |d| {
-                        session.sources.loc_of(d)
+                        session.sources.shared_holding(d)
                     })),
                 ));
             }

@@ -123,7 +123,7 @@ pub fn propose(
             };
             let name = source.name.clone();
             let id = session.sources.add(source);
-            let text = session.sources.get(id).map_or("", |s| s.text.as_str());
+            let text = session.sources.get(id).map_or("", |s| s.text());
             match crate::scenario::load::load_proposals_str(text, id, &name, &limits, &scenario) {
                 Ok(proposals) => (proposals, name),
                 Err(diagnostics) => {

@@ -78,7 +78,7 @@ pub(super) fn read_found(
             crate::io::read::read_file(&file.path, &file.name, file.trust, limit)
         };
         match result {
-            Ok(source) if wanted(file, &source.text) => read.push(session.sources.add(source)),
+            Ok(source) if wanted(file, source.text()) => read.push(session.sources.add(source)),
             Ok(_) => {}
             // A walked file that cannot be read whole (too large, not UTF-8)
             // is an error only if it is parity's at all.
@@ -93,7 +93,7 @@ pub(super) fn read_found(
                 let diagnostic = error.diagnostic(&file.name);
                 session.print(std::slice::from_ref(&diagnostic));
                 failed.push(FileErrors::new(&file.name, &[diagnostic], |d| {
-                    session.sources.loc_of(d)
+                    session.sources.shared_holding(d)
                 }));
             }
         }

@@ -33,7 +33,7 @@ pub fn import_cow(
         return Exit::InputError;
     };
     let name = source.name.clone();
-    match import(&source.text, &name, options) {
+    match import(source.text(), &name, options) {
         Ok(imported) => {
             let written = session.emit(output, &imported.yaml);
             if written.is_ok() {

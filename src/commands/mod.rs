@@ -123,13 +123,9 @@ impl Session {
         };
         // First and in order: `RuleSet::standard`'s spans name these ids.
         for (index, (name, text)) in crate::lang::ruleset::STANDARD.iter().enumerate() {
-            let id = session.sources.add(Source {
-                name: (*name).to_string(),
-                text: (*text).to_string(),
-                path: None,
-                file_id: None,
-                lines: std::sync::OnceLock::new(),
-            });
+            let id = session
+                .sources
+                .add(Source::text_only(name, (*text).to_string()));
             debug_assert_eq!(usize::try_from(id.0).ok(), Some(index));
         }
         let file = match (config_file, no_config) {
@@ -229,7 +225,7 @@ impl Session {
         let Some(source) = self.sources.get(id) else {
             return Err(Exit::InputError);
         };
-        match crate::scenario::load::load_source(&source.text, id, &source.name, limits) {
+        match crate::scenario::load::load_source(&source.shared, &source.name, limits) {
             Ok(scenario) => Ok(scenario),
             Err(diagnostics) => {
                 let name = source.name.clone();

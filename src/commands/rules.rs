@@ -48,8 +48,8 @@ pub fn format_rule_files(session: &Session, paths: &[PathBuf], check: bool) -> E
                 continue;
             }
         };
-        match crate::lang::fmt::format_rules(&source.text, &name) {
-            Ok(formatted) if formatted == source.text => {}
+        match crate::lang::fmt::format_rules(source.text(), &name) {
+            Ok(formatted) if formatted == source.text() => {}
             Ok(formatted) => {
                 // The file itself is the target: a link named here is
                 // formatted where it leads, not replaced by a copy.

@@ -478,10 +478,10 @@ pub struct FileOutcome {
 /// never stop the others. Outcomes come back in the order given;
 /// `progress(done, total)` is called as files finish. With `draw`, each
 /// comes with its network, drawn from the world it was checked in. Each
-/// source comes with its id in the run's `io::Sources`, which its
-/// scenario's spans name (so a renderer can locate them there).
+/// source is one of the run's `io::Sources`: its scenario's spans name its
+/// id there, and the scenario shares its text.
 pub fn check_sources(
-    sources: &[(crate::source::SourceId, &crate::io::Source)],
+    sources: &[&crate::io::Source],
     rules: &RuleSet,
     options: &CheckOptions,
     limits: &crate::scenario::yaml::YamlLimits,
@@ -494,8 +494,8 @@ pub fn check_sources(
         sources,
         crate::parallel::cores(),
         || (),
-        |(), _, &(id, source)| {
-            let result = crate::scenario::load::load_source(&source.text, id, &source.name, limits)
+        |(), _, &source| {
+            let result = crate::scenario::load::load_source(&source.shared, &source.name, limits)
                 .and_then(|scenario| {
                     let (report, network) = check_one(&scenario, rules, options, draw)?;
                     Ok(Checked {

@@ -408,22 +408,29 @@ pub struct InputError {
 }
 
 impl FileErrors {
-    /// `loc` gives the line and column of a diagnostic's place (through
-    /// the run's sources: `io::Sources::loc_of`).
+    /// Each diagnostic's place is located through `place`, which gives
+    /// the run's shared text a span is in (`io::Sources::holding`), so
+    /// that it is located only when shown, as a finding is.
     pub fn new(
         file: &str,
         diagnostics: &[crate::diag::Diagnostic],
-        loc: impl Fn(&crate::diag::Diagnostic) -> crate::source::Loc,
+        place: impl Fn(&crate::diag::Diagnostic) -> Option<std::sync::Arc<crate::source::Located>>,
     ) -> FileErrors {
         FileErrors {
             file: file.to_string(),
             errors: diagnostics
                 .iter()
-                .map(|d| InputError {
-                    code: d.code,
-                    message: d.message.clone(),
-                    location: Location::at(&d.file, loc(d)),
-                    help: d.help.clone(),
+                .map(|d| {
+                    let location = match (d.unplaced, place(d)) {
+                        (None, Some(text)) => Location::in_text(&d.file, d.span, &text),
+                        (unplaced, _) => Location::at(&d.file, unplaced.unwrap_or_default()),
+                    };
+                    InputError {
+                        code: d.code,
+                        message: d.message.clone(),
+                        location,
+                        help: d.help.clone(),
+                    }
                 })
                 .collect(),
         }

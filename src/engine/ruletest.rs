@@ -67,7 +67,7 @@ pub fn run_tests(
     let mut firing: BTreeSet<String> = BTreeSet::new();
     let mut quiet: BTreeSet<String> = BTreeSet::new();
     for source in files {
-        let (name, text) = (source.name.as_str(), source.text.as_str());
+        let (name, text) = (source.name.as_str(), source.text());
         let outcome = if crate::io::discover::is_rule_test(Path::new(name)) {
             rule_tests(text, name, rules, options, limits, &mut firing, &mut quiet)
         } else {

@@ -4,9 +4,10 @@
 
 use crate::diag::Code;
 use crate::diag::{self, Diagnostic, Loc};
-use crate::source::{LineIndex, Span};
+use crate::source::{LineIndex, Located, Span};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How much a path is trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,23 +51,39 @@ impl FileId {
 pub struct Source {
     /// The name reports use.
     pub name: String,
-    pub text: String,
+    /// The text and its line index (built the first time a place in it is
+    /// rendered), shared — not copied — with the scenario loaded from it
+    /// and every result located in it.
+    pub shared: Arc<Located>,
     /// The file it came from, resolved, when it came from a file.
     pub path: Option<PathBuf>,
     pub file_id: Option<FileId>,
-    /// Its line index, built the first time a place in it is rendered.
-    pub lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl Source {
+    /// A text read from nowhere in particular (a built-in rule file, an
+    /// editor's document): no path, no file identity.
+    pub fn text_only(name: &str, text: String) -> Source {
+        Source {
+            name: name.to_string(),
+            shared: Arc::new(Located::owned(SourceId::NONE, text)),
+            path: None,
+            file_id: None,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        self.shared.text()
+    }
+
     /// The text's line index, built once.
     pub fn lines(&self) -> &LineIndex {
-        self.lines.get_or_init(|| LineIndex::new(&self.text))
+        self.shared.lines()
     }
 
     /// The line and column `span` starts at, if it is in this source.
     pub fn loc(&self, span: Span) -> Loc {
-        self.lines().loc(&self.text, span.start())
+        self.lines().loc(self.text(), span.start())
     }
 }
 
@@ -81,9 +98,18 @@ pub struct Sources {
 impl Sources {
     /// Adds a text; past `u32::MAX` texts (never reached: each is a file
     /// read whole) the id saturates and `get` finds none.
-    pub fn add(&mut self, source: Source) -> SourceId {
+    pub fn add(&mut self, mut source: Source) -> SourceId {
+        let id = SourceId(u32::try_from(self.items.len()).unwrap_or(u32::MAX));
+        // The text is shared only once added: its spans name this id from now.
+        match Arc::get_mut(&mut source.shared) {
+            Some(shared) => shared.source = id,
+            None => {
+                let text = source.shared.text().to_string();
+                source.shared = Arc::new(Located::owned(id, text));
+            }
+        }
         self.items.push(source);
-        SourceId(u32::try_from(self.items.len() - 1).unwrap_or(u32::MAX))
+        id
     }
 
     pub fn get(&self, id: SourceId) -> Option<&Source> {
@@ -100,7 +126,7 @@ impl Sources {
     /// The text of the last source added under `name`: the one a diagnostic
     /// about `name` was made from.
     pub fn text_of(&self, name: &str) -> Option<&str> {
-        self.named(name).map(|s| s.text.as_str())
+        self.named(name).map(|s| s.text())
     }
 
     /// The last source added under `name`.
@@ -116,8 +142,13 @@ impl Sources {
 
     /// `holding`'s text and line index, as `diag::render_all` takes them.
     pub fn text_and_lines(&self, file: &str, span: Span) -> Option<(&str, &LineIndex)> {
-        self.holding(file, span)
-            .map(|s| (s.text.as_str(), s.lines()))
+        self.holding(file, span).map(|s| (s.text(), s.lines()))
+    }
+
+    /// The shared text a diagnostic's place is in (see `holding`).
+    pub fn shared_holding(&self, diagnostic: &Diagnostic) -> Option<Arc<Located>> {
+        self.holding(&diagnostic.file, diagnostic.span)
+            .map(|s| s.shared.clone())
     }
 
     /// The line and column a diagnostic's place is at.
@@ -284,10 +315,9 @@ pub fn read_file(path: &Path, name: &str, trust: Trust, limit: usize) -> Result<
     let text = decode_utf8(bytes, name).map_err(|d| ReadError::NotUtf8(Box::new(d)))?;
     Ok(Source {
         name: name.to_string(),
-        text,
+        shared: Arc::new(Located::owned(SourceId::NONE, text)),
         path: std::fs::canonicalize(path).ok(),
         file_id: FileId::of(&metadata),
-        lines: std::sync::OnceLock::new(),
     })
 }
 
@@ -362,13 +392,8 @@ pub fn read_prefix(path: &Path, trust: Trust, limit: usize) -> Option<String> {
 /// Reads standard input, at most `limit` bytes.
 pub fn read_stdin(name: &str, limit: usize) -> Result<Source, ReadError> {
     let bytes = read_bounded(std::io::stdin().lock(), limit)?;
-    Ok(Source {
-        name: name.to_string(),
-        text: decode_utf8(bytes, name).map_err(|d| ReadError::NotUtf8(Box::new(d)))?,
-        path: None,
-        file_id: None,
-        lines: std::sync::OnceLock::new(),
-    })
+    let text = decode_utf8(bytes, name).map_err(|d| ReadError::NotUtf8(Box::new(d)))?;
+    Ok(Source::text_only(name, text))
 }
 
 fn read_bounded(reader: impl std::io::Read, limit: usize) -> Result<Vec<u8>, ReadError> {

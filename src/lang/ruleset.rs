@@ -79,7 +79,7 @@ impl RuleSet {
                 Ok(source) => {
                     let id = sources.add(source);
                     if let Some(source) = sources.get(id) {
-                        self.add_text_in(id, &source.text, &source.name, &mut diagnostics);
+                        self.add_text_in(id, source.text(), &source.name, &mut diagnostics);
                     }
                 }
                 Err(error) => diagnostics.push(error.diagnostic(&file.name)),

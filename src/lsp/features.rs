@@ -91,20 +91,14 @@ pub fn scenario_diagnostics(
     {
         return Vec::new();
     }
-    let source = crate::io::Source {
-        name: name.to_string(),
-        text: text.text.to_string(),
-        path: None,
-        file_id: None,
-        lines: std::sync::OnceLock::new(),
-    };
+    let source = crate::io::Source::text_only(name, text.text.to_string());
     let mut sources = crate::io::Sources::default();
     let id = sources.add(source);
     let Some(source) = sources.get(id) else {
         return Vec::new();
     };
     let outcomes = crate::engine::check_sources(
-        &[(id, source)],
+        &[source],
         &setup.rules,
         &crate::CheckOptions::default(),
         &setup.limits,

@@ -651,12 +651,12 @@ impl Places<'_> {
     fn line_text(&self, at: At) -> Option<&str> {
         let source = self.source(at.file)?;
         let index = usize::try_from(at.line).ok()?.checked_sub(1)?;
-        source.lines().line(&source.text, index)
+        source.lines().line(source.text(), index)
     }
 
     fn region(&self, at: At, shape: Shape) -> Option<Region> {
         let source = self.source(at.file)?;
-        region_in(&source.text, source.lines(), at.line, at.column, shape)
+        region_in(source.text(), source.lines(), at.line, at.column, shape)
     }
 
     fn physical(&self, at: At, region: Option<&Region>) -> Value {

@@ -30,16 +30,17 @@ use std::sync::Arc;
 
 /// YAML text → validated Scenario, or every problem found (sorted by position, deduplicated).
 pub fn load_str(text: &str, file: &str, limits: &YamlLimits) -> Result<Scenario, Vec<Diagnostic>> {
-    load_source(text, SourceId::NONE, file, limits)
+    load_source(&Arc::new(Located::new(SourceId::NONE, text)), file, limits)
 }
 
-/// `load_str` for the text of `source` (of `io::Sources`): its spans name it.
+/// `load_str` for a text of `io::Sources` (`io::Source::shared`): its
+/// spans name it, and the scenario shares the text rather than copying it.
 pub fn load_source(
-    text: &str,
-    source: SourceId,
+    shared: &Arc<Located>,
     file: &str,
     limits: &YamlLimits,
 ) -> Result<Scenario, Vec<Diagnostic>> {
+    let text = shared.text();
     let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
     if root.value == Value::Null {
         // Empty, or only comments: say so rather than "needs `scenario`".
@@ -53,8 +54,7 @@ pub fn load_source(
         ]);
     }
     let mut diags = Vec::new();
-    let located = Arc::new(Located::new(source, text));
-    let mut cx = Cx::new(file, &located, &mut diags);
+    let mut cx = Cx::new(file, shared, &mut diags);
     let scenario = decode_scenario(&mut cx, &root);
     let partials = std::mem::take(&mut cx.partials);
     // The tree is as large as the model: free it before validation allocates.
