@@ -197,7 +197,7 @@ fn read_all(files: &[Found], sources: &mut Sources) {
         match read_file(&found.path, &found.name, found.trust, READ_LIMIT) {
             Ok(source) => {
                 if found.walked {
-                    let _ = is_scenario_text(&source.text);
+                    let _ = is_scenario_text(source.text());
                 }
                 sources.add(source);
             }
