@@ -1590,6 +1590,18 @@ fn fmt_check_exits_1_naming_what_would_change_and_changes_no_byte() {
 }
 
 #[test]
+fn fmt_named_a_scenario_says_it_lays_out_rule_files_and_changes_no_byte() {
+    let dir = project("fmt-scenario");
+    write(&dir, "kabul.yaml", SCENARIO);
+    parity_in(&dir, &["fmt", "kabul.yaml"])
+        .exits(2)
+        .stdout_empty()
+        .stderr_has("error[usage]: kabul.yaml is a scenario file: `parity fmt` lays out rule files (*.rules) only\n")
+        .stderr_lacks("rule-syntax");
+    assert_eq!(read(&dir, "kabul.yaml"), SCENARIO.as_bytes());
+}
+
+#[test]
 fn fmt_exits_2_on_a_file_that_does_not_parse_and_changes_no_byte() {
     let dir = project("fmt-broken");
     write(&dir, "rules/broken.rules", BROKEN_RULES);

@@ -2,7 +2,7 @@
 
 use super::files::find;
 use super::{Exit, Session, done};
-use crate::diag::Code;
+use crate::diag::{Code, Diagnostic};
 use crate::io::{Sources, Trust};
 use std::path::PathBuf;
 
@@ -64,6 +64,22 @@ pub fn format_rule_files(session: &Session, paths: &[PathBuf], check: bool) -> E
                     continue;
                 }
                 changed.push(name);
+            }
+            // A scenario named to `fmt` by mistake: say what fmt is for
+            // rather than report its first line as a rule's syntax error.
+            Err(_) if crate::io::discover::is_scenario_text(source.text()) => {
+                let diagnostic = Diagnostic::at_start(
+                    Code::Usage,
+                    &name,
+                    format!(
+                        "{name} is a scenario file: `parity fmt` lays out rule files (*.rules) only"
+                    ),
+                )
+                .with_help(
+                    "scenarios are YAML, which parity does not rewrite; `parity check` checks them",
+                );
+                session.print(&[diagnostic]);
+                broken = true;
             }
             Err(diagnostics) => {
                 let mut sources = Sources::default();
