@@ -400,6 +400,25 @@ fn rules_dir(name: &str, text: &str) -> (String, String) {
 }
 
 #[test]
+fn a_rule_file_without_rules_is_an_error_not_a_silent_pass() {
+    // Emptied, or only comments: its rules would no longer be checked.
+    for (name, text) in [
+        ("empty-rules", ""),
+        ("comment-rules", "# synthetic: every rule removed\n"),
+    ] {
+        let (dir, file) = rules_dir(name, text);
+        let clean = scenario(&format!("{name}-scenario"), CLEAN);
+        for named in [&dir, &file] {
+            parity(&["check", "--rules", named, &clean])
+                .exits(2)
+                .stdout_empty()
+                .stderr_has(&format!("error[no-rules]: {file} defines no rules\n"))
+                .stderr_has("parity: 1 error in the rules; nothing was checked");
+        }
+    }
+}
+
+#[test]
 fn rule_syntax_error_is_located_in_the_rule_file() {
     let (dir, file) = rules_dir(
         "rule-syntax",

@@ -262,9 +262,9 @@ codes! {
             fix: "Correct the rule at the place shown; docs/rules.md describes the language, and `parity fmt` lays a parsed file out canonically.",
         }
         NoRules = "no-rules" {
-            summary: "A rules directory holds no rule files.",
-            cause: "A directory named by --rules or by parity.toml's `rules` has no `.rules` file in it (or below it).",
-            fix: "Name the directory that holds the `.rules` files, or a rule file itself.",
+            summary: "A rules directory holds no rule files, or a rule file no rules.",
+            cause: "A directory named by --rules or by parity.toml's `rules` has no `.rules` file in it (or below it), or a rule file read (named, or found in such a directory) is empty or only comments: its rules would silently not be checked.",
+            fix: "Name the directory that holds the `.rules` files, or a rule file itself; remove a rule file that is not needed.",
         }
         DuplicateRule = "duplicate-rule" {
             summary: "Two rules share an id.",

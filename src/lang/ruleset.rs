@@ -79,7 +79,17 @@ impl RuleSet {
                 Ok(source) => {
                     let id = sources.add(source);
                     if let Some(source) = sources.get(id) {
+                        let (rules, errors) = (self.rules.len(), diagnostics.len());
                         self.add_text_in(id, source.text(), &source.name, &mut diagnostics);
+                        // An emptied rule file would otherwise pass in silence,
+                        // its rules no longer checked.
+                        if self.rules.len() == rules && diagnostics.len() == errors {
+                            diagnostics.push(Diagnostic::at_start(
+                                Code::NoRules,
+                                &source.name,
+                                format!("{} defines no rules", source.name),
+                            ).with_help("a rule file holds `rule ID { ... }` blocks (docs/rules.md); remove the file if it is not needed"));
+                        }
                     }
                 }
                 Err(error) => diagnostics.push(error.diagnostic(&file.name)),
