@@ -780,7 +780,9 @@ fn suggest_exits_2_on_input_errors() {
     suggest("aaa-in-bbb", "2019-06-01", &[])
         .exits(2)
         .stdout_empty()
-        .stderr_has("error[invalid-change]: cannot appoint to `aaa-in-bbb`: it is not open on 2019-06-01\n --> s.yaml:9:5\n");
+        .stderr_has("error[invalid-change]: cannot appoint to `aaa-in-bbb`: it is not open on 2019-06-01\n --> s.yaml:9:9\n")
+        // The mission's id, underlined whole.
+        .stderr_has(" ^^^^^^^^^^\n");
     suggest("aaa-in-ccc", "2024-02-30", &[])
         .exits(2)
         .stdout_empty()

@@ -344,7 +344,7 @@ pub fn suggest(
             title: None,
             on: At::new(on, span),
             changes: vec![Change::Appoint {
-                mission: At::new(mission.to_string(), span),
+                mission: At::new(mission.to_string(), record.id.span),
                 head,
                 span,
             }],

@@ -7,7 +7,6 @@ use super::model::{At, Change, Head, Proposal, Scenario};
 use super::validate;
 use crate::diag::Code;
 use crate::diag::Diagnostic;
-use crate::source::Span;
 
 /// The scenario with the proposal's changes made on `proposal.on`.
 /// `file` names the file the proposal was written in.
@@ -58,8 +57,12 @@ fn make(
     on: Date,
     file: &str,
 ) -> Result<(), Box<Diagnostic>> {
-    let error = |span: Span, message: String| {
-        Box::new(Diagnostic::new(Code::InvalidChange, file, span, message))
+    // Each error is at the mission the change names, underlined whole.
+    let error = |mission: &At<String>, message: String| {
+        Box::new(
+            Diagnostic::new(Code::InvalidChange, file, mission.span, message)
+                .with_width(mission.value.chars().count()),
+        )
     };
     match change {
         Change::Appoint {
@@ -69,7 +72,7 @@ fn make(
         } => {
             let target = open_mission(scenario, mission, on).ok_or_else(|| {
                 error(
-                    mission.span,
+                    mission,
                     format!(
                         "cannot appoint to `{}`: it is not open on {on}",
                         mission.value
@@ -88,7 +91,7 @@ fn make(
         Change::Recall { mission, .. } => {
             let target = open_mission(scenario, mission, on).ok_or_else(|| {
                 error(
-                    mission.span,
+                    mission,
                     format!(
                         "cannot recall from `{}`: it is not open on {on}",
                         mission.value
@@ -99,7 +102,7 @@ fn make(
                 Ok(())
             } else {
                 Err(error(
-                    mission.span,
+                    mission,
                     format!(
                         "`{}` has no head in office on {on} to recall",
                         mission.value
@@ -110,7 +113,7 @@ fn make(
         Change::Close { mission, .. } => {
             let target = open_mission(scenario, mission, on).ok_or_else(|| {
                 error(
-                    mission.span,
+                    mission,
                     format!("cannot close `{}`: it is not open on {on}", mission.value),
                 )
             })?;
