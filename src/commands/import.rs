@@ -38,9 +38,9 @@ pub fn import_cow(
             let written = session.emit(output, &imported.yaml);
             if written.is_ok() {
                 say!(
-                    "parity: {} rows of {name} read: {} levels kept, {} marked missing (-9) left out",
-                    imported.rows,
-                    imported.observations,
+                    "parity: {} of {name} read: {} kept, {} marked missing (-9) left out",
+                    super::counted(imported.rows, "row", "rows"),
+                    super::counted(imported.observations, "level", "levels"),
                     imported.missing
                 );
             }

@@ -267,10 +267,15 @@ pub fn done(written: Result<(), Exit>) -> Exit {
 }
 
 pub(crate) fn count(n: usize) -> String {
+    counted(n, "error", "errors")
+}
+
+/// `n` and the noun for it: "1 row", "3 rows".
+pub(crate) fn counted(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
-        "1 error".to_string()
+        format!("1 {one}")
     } else {
-        format!("{n} errors")
+        format!("{n} {many}")
     }
 }
 
