@@ -150,7 +150,7 @@ enum Command {
         /// A directory of *.rules files (or one file) to add to the standard rules. Repeatable.
         #[arg(long = "rules", value_name = "DIR")]
         rules: Vec<PathBuf>,
-        /// Write the drawing to this file instead of standard output.
+        /// Write the drawing to this file instead of standard output (`-`: standard output).
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -183,7 +183,7 @@ enum Command {
         /// Most YAML nodes a scenario may expand to (aliases counted each time).
         #[arg(long, value_name = "N", default_value_t = YamlLimits::default().max_nodes)]
         limit_yaml_nodes: usize,
-        /// Write the list to this file instead of standard output.
+        /// Write the list to this file instead of standard output (`-`: standard output).
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -290,7 +290,7 @@ struct Common {
     /// Most YAML nodes a scenario may expand to (aliases counted each time).
     #[arg(long, value_name = "N", default_value_t = YamlLimits::default().max_nodes)]
     limit_yaml_nodes: usize,
-    /// Write the report to this file instead of standard output.
+    /// Write the report to this file instead of standard output (`-`: standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
 }
@@ -312,9 +312,15 @@ impl Common {
                 max_nodes: self.limit_yaml_nodes,
                 ..YamlLimits::default()
             },
-            output: self.output.clone(),
+            output: to_file(self.output.clone()),
         }
     }
+}
+
+/// The file `--output` names; `-` is standard output, as `-` is standard
+/// input among a command's files (a file named `-` is `./-`).
+fn to_file(output: Option<PathBuf>) -> Option<PathBuf> {
+    output.filter(|path| path.as_os_str() != "-")
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -431,7 +437,14 @@ fn main() -> ExitCode {
             format,
             rules,
             output,
-        } => commands::graph(session, &file, as_of, format, &rules, output.as_deref()),
+        } => commands::graph(
+            session,
+            &file,
+            as_of,
+            format,
+            &rules,
+            to_file(output).as_deref(),
+        ),
         Command::Import(Import::Cow {
             file,
             from,
@@ -442,7 +455,7 @@ fn main() -> ExitCode {
             session,
             &file,
             &parity::import::cow::CowOptions { from, until },
-            output.as_deref(),
+            to_file(output).as_deref(),
             limit_file_bytes,
         ),
         Command::Precedence {
@@ -465,7 +478,7 @@ fn main() -> ExitCode {
                     max_nodes: limit_yaml_nodes,
                     ..YamlLimits::default()
                 },
-                output,
+                output: to_file(output),
             },
         ),
         Command::Fmt { paths, check } => commands::format_rule_files(session, &paths, check),
@@ -519,7 +532,7 @@ enum Import {
         /// Largest file accepted, in bytes.
         #[arg(long, value_name = "BYTES", default_value_t = YamlLimits::default().max_bytes)]
         limit_file_bytes: usize,
-        /// Write the scenario to this file instead of standard output.
+        /// Write the scenario to this file instead of standard output (`-`: standard output).
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },

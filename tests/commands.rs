@@ -1407,6 +1407,15 @@ fn output_writes_exactly_what_stdout_would_for_every_command() {
                 to_file.args
             );
         }
+        // `-` is standard output, as `-` among the files is standard input.
+        let dashed = parity_in(&dir, &with(&args, &["--output", "-"]));
+        assert_eq!(dashed.code, to_stdout.code, "{}", dashed.args);
+        assert_eq!(dashed.stdout, to_stdout.stdout, "{}", dashed.args);
+        assert!(
+            !dir.join("-").exists(),
+            "{}: wrote a file named -",
+            dashed.args
+        );
     }
     // An existing file is replaced whole.
     write(&dir, "old.txt", &"stale\n".repeat(10_000));
