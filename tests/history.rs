@@ -1058,3 +1058,39 @@ fn snapshot_us_cuba_timeline_human() {
 fn snapshot_us_cuba_timeline_json() {
     insta::assert_snapshot!(json::value(&history(USA_CUB)));
 }
+
+/// What `timeline` evaluates at each point (`Prepared::messages_at`: the
+/// findings without their evidence, which a timeline never shows) is
+/// `check`'s report at that date with the evidence left out, on every
+/// fixture at every change point.
+#[test]
+fn a_timelines_findings_at_each_point_are_checks_without_evidence() {
+    let rules = rules();
+    let budget = CheckOptions::default().budget;
+    let mut fixtures: Vec<&str> = ALL.to_vec();
+    fixtures.push("fixtures/kabul-2024-09.yaml");
+    let mut with_evidence = 0;
+    for file in fixtures {
+        let scenario = scenario(file);
+        let prepared = parity::engine::Prepared::new(&scenario, &rules).unwrap();
+        for point in change_points(&scenario) {
+            let full = prepared.check_at(&rules, point, budget).unwrap();
+            let fast = prepared.messages_at(&rules, point, budget).unwrap();
+            let mut stripped = full.clone();
+            for finding in stripped
+                .findings
+                .iter_mut()
+                .chain(stripped.waived.iter_mut().map(|w| &mut w.finding))
+            {
+                with_evidence += usize::from(!finding.evidence.is_empty());
+                finding.evidence.clear();
+                finding.focus = None;
+            }
+            assert_eq!(fast, stripped, "{file} at {point}");
+        }
+    }
+    assert!(
+        with_evidence > 100,
+        "only {with_evidence} findings had evidence to leave out"
+    );
+}

@@ -72,7 +72,20 @@ impl<'s> Prepared<'s> {
         budget: Budget,
     ) -> Result<Report, Vec<Diagnostic>> {
         let world = World::at(self.scenario, date);
-        self.check_in(&world, rules, date, budget)
+        self.check_in(&world, rules, date, budget, true)
+    }
+
+    /// `check_at` with findings that carry no evidence (their messages,
+    /// subjects and places only), for a caller that shows messages alone:
+    /// `timeline`, which evaluates many dates.
+    pub fn messages_at(
+        &self,
+        rules: &RuleSet,
+        date: Date,
+        budget: Budget,
+    ) -> Result<Report, Vec<Diagnostic>> {
+        let world = World::at(self.scenario, date);
+        self.check_in(&world, rules, date, budget, false)
     }
 
     /// The report at `date`, and the network it was checked in.
@@ -83,7 +96,7 @@ impl<'s> Prepared<'s> {
         budget: Budget,
     ) -> Result<(Report, network::Network), Vec<Diagnostic>> {
         let world = World::at(self.scenario, date);
-        let report = self.check_in(&world, rules, date, budget)?;
+        let report = self.check_in(&world, rules, date, budget, true)?;
         let network = network::Network::of(&world, Some(&report));
         Ok((report, network))
     }
@@ -94,11 +107,16 @@ impl<'s> Prepared<'s> {
         rules: &RuleSet,
         date: Date,
         budget: Budget,
+        evidence: bool,
     ) -> Result<Report, Vec<Diagnostic>> {
         let scenario = self.scenario;
         let mut findings = Vec::new();
         let mut errors = Vec::new();
-        for (rule, outcome) in rules.rules.iter().zip(run_rules(world, rules, budget)) {
+        for (rule, outcome) in rules
+            .rules
+            .iter()
+            .zip(run_rules(world, rules, budget, evidence))
+        {
             match outcome {
                 Ok(raw) => findings.extend(raw.into_iter().map(|f| Finding {
                     rule: rule.id.clone(),
@@ -174,30 +192,34 @@ const PARALLEL_MISSIONS: usize = 2_000;
 /// Each rule's findings, in the rule set's order. On a large world the rules
 /// are shared out among the cores, each with its own evaluator (and indexes);
 /// results go back in rule order, so the report does not depend on timing.
-fn run_rules(world: &World, rules: &RuleSet, budget: Budget) -> Vec<RuleOutcome> {
+fn run_rules(world: &World, rules: &RuleSet, budget: Budget, evidence: bool) -> Vec<RuleOutcome> {
+    let evaluator = || {
+        let evaluator = Evaluator::new(world, budget);
+        if evidence {
+            evaluator
+        } else {
+            evaluator.without_evidence()
+        }
+    };
     let workers = crate::parallel::cores();
     if workers < 2 || world.missions.len() < PARALLEL_MISSIONS {
-        let evaluator = Evaluator::new(world, budget);
+        let evaluator = evaluator();
         return rules
             .rules
             .iter()
             .map(|rule| evaluator.run_rule(rule))
             .collect();
     }
-    let outcomes = crate::parallel::share_out(
-        &rules.rules,
-        workers,
-        || Evaluator::new(world, budget),
-        |evaluator, _, rule| Some(evaluator.run_rule(rule)),
-    );
+    let outcomes =
+        crate::parallel::share_out(&rules.rules, workers, evaluator, |evaluator, _, rule| {
+            Some(evaluator.run_rule(rule))
+        });
     outcomes
         .into_iter()
         .zip(&rules.rules)
         // Every job runs (none stops the others); a missing result could only
         // come from a panicked worker, which ends the scope anyway.
-        .map(|(outcome, rule)| {
-            outcome.unwrap_or_else(|| Evaluator::new(world, budget).run_rule(rule))
-        })
+        .map(|(outcome, rule)| outcome.unwrap_or_else(|| evaluator().run_rule(rule)))
         .collect()
 }
 

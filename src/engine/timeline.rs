@@ -341,7 +341,9 @@ pub fn timeline(
     let prepared = Prepared::new(scenario, rules)?;
     for (i, point) in points.iter().enumerate() {
         let since_ever = i == 0 && from.is_none();
-        let report = prepared.check_at(rules, *point, options.budget)?;
+        // A timeline shows each finding's message and periods, never its
+        // evidence: the sentences are not built at each point.
+        let report = prepared.messages_at(rules, *point, options.budget)?;
         let period_from = if i == 0 && from.is_none() {
             None
         } else {

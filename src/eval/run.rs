@@ -221,6 +221,9 @@ pub struct Evaluator<'a, 's> {
     steps: Cell<u64>,
     indexes: RefCell<FastMap<Vec<usize>, Rc<Index<'a>>>>,
     plans: RefCell<FastMap<usize, Rc<Vec<Step<'a>>>>>,
+    /// Whether findings carry their evidence (the records bound, the
+    /// fields read, in words): `timeline` shows only messages.
+    evidence: bool,
 }
 
 impl<'a, 's> Evaluator<'a, 's> {
@@ -233,7 +236,15 @@ impl<'a, 's> Evaluator<'a, 's> {
             steps: Cell::new(0),
             indexes: RefCell::new(FastMap::default()),
             plans: RefCell::new(FastMap::default()),
+            evidence: true,
         }
+    }
+
+    /// Findings without evidence, for a caller that shows only messages:
+    /// the sentences and raw fields are not built.
+    pub fn without_evidence(mut self) -> Self {
+        self.evidence = false;
+        self
     }
 
     pub fn reader(&self) -> &Reader<'a, 's> {
@@ -725,6 +736,15 @@ impl<'a, 's> Evaluator<'a, 's> {
             .unwrap_or_default();
         let mut subject = subject;
         subject.extend(members.into_iter().map(|(id, _)| id));
+        if !self.evidence {
+            return Ok(RawFinding {
+                subject,
+                message,
+                span,
+                evidence: Vec::new(),
+                focus: None,
+            });
+        }
         let mut evidence = Vec::with_capacity(rule.bindings.len());
         let mut focus = None;
         for (slot, binding) in rule.bindings.iter().enumerate() {
