@@ -4,7 +4,7 @@
 use crate::diag::Code;
 use crate::diag::{Diagnostic, Suggester, Work, sort_and_dedup};
 use crate::eval::run::{EvalError, RawFinding};
-use crate::eval::{Budget, Evaluator};
+use crate::eval::{Budget, Evaluator, EvidenceFor};
 use crate::lang::check::{CheckedExpr, FileText, check_condition};
 use crate::lang::parse::parse_expr;
 use crate::lang::ruleset::RuleSet;
@@ -71,8 +71,7 @@ impl<'s> Prepared<'s> {
         date: Date,
         budget: Budget,
     ) -> Result<Report, Vec<Diagnostic>> {
-        let world = World::at(self.scenario, date);
-        self.check_in(&world, rules, date, budget, true)
+        self.check_for(rules, date, budget, EvidenceFor::All)
     }
 
     /// `check_at` with findings that carry no evidence (their messages,
@@ -84,8 +83,20 @@ impl<'s> Prepared<'s> {
         date: Date,
         budget: Budget,
     ) -> Result<Report, Vec<Diagnostic>> {
+        self.check_for(rules, date, budget, EvidenceFor::None)
+    }
+
+    /// `check_at` with evidence built only for the findings `which` names
+    /// (the others carry none).
+    pub fn check_for(
+        &self,
+        rules: &RuleSet,
+        date: Date,
+        budget: Budget,
+        which: EvidenceFor,
+    ) -> Result<Report, Vec<Diagnostic>> {
         let world = World::at(self.scenario, date);
-        self.check_in(&world, rules, date, budget, false)
+        self.check_in(&world, rules, date, budget, which)
     }
 
     /// The report at `date`, and the network it was checked in.
@@ -96,7 +107,7 @@ impl<'s> Prepared<'s> {
         budget: Budget,
     ) -> Result<(Report, network::Network), Vec<Diagnostic>> {
         let world = World::at(self.scenario, date);
-        let report = self.check_in(&world, rules, date, budget, true)?;
+        let report = self.check_in(&world, rules, date, budget, EvidenceFor::All)?;
         let network = network::Network::of(&world, Some(&report));
         Ok((report, network))
     }
@@ -107,7 +118,7 @@ impl<'s> Prepared<'s> {
         rules: &RuleSet,
         date: Date,
         budget: Budget,
-        evidence: bool,
+        evidence: EvidenceFor,
     ) -> Result<Report, Vec<Diagnostic>> {
         let scenario = self.scenario;
         let mut findings = Vec::new();
@@ -192,15 +203,13 @@ const PARALLEL_MISSIONS: usize = 2_000;
 /// Each rule's findings, in the rule set's order. On a large world the rules
 /// are shared out among the cores, each with its own evaluator (and indexes);
 /// results go back in rule order, so the report does not depend on timing.
-fn run_rules(world: &World, rules: &RuleSet, budget: Budget, evidence: bool) -> Vec<RuleOutcome> {
-    let evaluator = || {
-        let evaluator = Evaluator::new(world, budget);
-        if evidence {
-            evaluator
-        } else {
-            evaluator.without_evidence()
-        }
-    };
+fn run_rules(
+    world: &World,
+    rules: &RuleSet,
+    budget: Budget,
+    evidence: EvidenceFor,
+) -> Vec<RuleOutcome> {
+    let evaluator = || Evaluator::new(world, budget).with_evidence_for(evidence);
     let workers = crate::parallel::cores();
     if workers < 2 || world.missions.len() < PARALLEL_MISSIONS {
         let evaluator = evaluator();

@@ -5,6 +5,7 @@ use super::result::Finding;
 use super::{CheckOptions, Prepared};
 use crate::diag::Code;
 use crate::diag::Diagnostic;
+use crate::eval::EvidenceFor;
 use crate::lang::ast::Severity;
 use crate::lang::ruleset::RuleSet;
 use crate::scenario::change::apply;
@@ -52,14 +53,16 @@ impl ProposalsReport {
 /// Findings by (rule, subject): what identifies a finding across dates and changes.
 type FindingsByKey = BTreeMap<(String, Vec<String>), Finding>;
 
-/// The findings in force at `on`, by (rule, subject).
+/// The findings in force at `on`, by (rule, subject), with evidence for
+/// those `which` names.
 fn findings_at(
     prepared: &Prepared,
     rules: &RuleSet,
     on: Date,
     options: &CheckOptions,
+    which: EvidenceFor,
 ) -> Result<FindingsByKey, Vec<Diagnostic>> {
-    let report = prepared.check_at(rules, on, options.budget)?;
+    let report = prepared.check_for(rules, on, options.budget, which)?;
     Ok(report
         .findings
         .into_iter()
@@ -86,7 +89,8 @@ fn outcome(
     let before = match cache.get(&on) {
         Some(before) => before,
         None => {
-            let before = findings_at(prepared, rules, on, options)?;
+            // Every finding before may be one a proposal resolves: all keep evidence.
+            let before = findings_at(prepared, rules, on, options, EvidenceFor::All)?;
             cache.entry(on).or_insert(before)
         }
     };
@@ -101,7 +105,18 @@ fn outcome(
         .collect();
     // A change removes no id, so the claims and waivers checked for the
     // scenario hold for the changed one: they are not checked again.
-    let after = findings_at(&prepared.changed(&changed), rules, on, options)?;
+    // After it, only what it introduces is shown: the findings that were
+    // there before get no evidence built.
+    let introduced_only = |rule: &str, subject: &[String]| {
+        !before.contains_key(&(rule.to_string(), subject.to_vec()))
+    };
+    let after = findings_at(
+        &prepared.changed(&changed),
+        rules,
+        on,
+        options,
+        EvidenceFor::Only(&introduced_only),
+    )?;
     let introduced: Vec<Finding> = after
         .iter()
         .filter(|(key, _)| !before.contains_key(*key))

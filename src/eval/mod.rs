@@ -6,4 +6,4 @@ pub mod run;
 pub mod value;
 pub mod words;
 
-pub use run::{Budget, EvalError, Evaluator, Evidence, EvidenceField, RawFinding};
+pub use run::{Budget, EvalError, Evaluator, Evidence, EvidenceField, EvidenceFor, RawFinding};

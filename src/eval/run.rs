@@ -221,9 +221,23 @@ pub struct Evaluator<'a, 's> {
     steps: Cell<u64>,
     indexes: RefCell<FastMap<Vec<usize>, Rc<Index<'a>>>>,
     plans: RefCell<FastMap<usize, Rc<Vec<Step<'a>>>>>,
-    /// Whether findings carry their evidence (the records bound, the
-    /// fields read, in words): `timeline` shows only messages.
-    evidence: bool,
+    /// Which findings carry their evidence (the records bound, the fields
+    /// read, in words).
+    evidence: EvidenceFor<'a>,
+}
+
+/// Which findings get their evidence built: the sentences and raw fields
+/// cost as much as finding them, so a caller that shows only some of the
+/// findings (or only messages) asks only for those.
+#[derive(Clone, Copy)]
+pub enum EvidenceFor<'f> {
+    /// Every finding: what `check` shows.
+    All,
+    /// None: `timeline` shows only messages.
+    None,
+    /// The findings this accepts, by rule id and subject: `propose` shows
+    /// only those a change introduces.
+    Only(&'f (dyn Fn(&str, &[String]) -> bool + Sync)),
 }
 
 impl<'a, 's> Evaluator<'a, 's> {
@@ -236,14 +250,13 @@ impl<'a, 's> Evaluator<'a, 's> {
             steps: Cell::new(0),
             indexes: RefCell::new(FastMap::default()),
             plans: RefCell::new(FastMap::default()),
-            evidence: true,
+            evidence: EvidenceFor::All,
         }
     }
 
-    /// Findings without evidence, for a caller that shows only messages:
-    /// the sentences and raw fields are not built.
-    pub fn without_evidence(mut self) -> Self {
-        self.evidence = false;
+    /// Builds evidence only for the findings `which` names.
+    pub fn with_evidence_for(mut self, which: EvidenceFor<'a>) -> Self {
+        self.evidence = which;
         self
     }
 
@@ -736,7 +749,12 @@ impl<'a, 's> Evaluator<'a, 's> {
             .unwrap_or_default();
         let mut subject = subject;
         subject.extend(members.into_iter().map(|(id, _)| id));
-        if !self.evidence {
+        let wanted = match self.evidence {
+            EvidenceFor::All => true,
+            EvidenceFor::None => false,
+            EvidenceFor::Only(wanted) => wanted(&rule.id, &subject),
+        };
+        if !wanted {
             return Ok(RawFinding {
                 subject,
                 message,
