@@ -74,7 +74,7 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .map(|dir| dir.join(FILE_NAME))
-        .find(|file| std::fs::symlink_metadata(file).is_ok_and(|m| m.is_file()))
+        .find(|file| crate::io::discover::is_file_unfollowed(file))
 }
 
 /// `dir` (absolute) as a path from the working directory `cwd` (absolute):
@@ -211,15 +211,15 @@ fn inside(dir_absolute: &Path, path: &Path) -> Result<(), Outside> {
     if !plain {
         return Err(Outside::Escapes);
     }
-    let real = match std::fs::canonicalize(dir_absolute.join(path)) {
-        Ok(real) => real,
-        Err(_) if std::fs::symlink_metadata(dir_absolute.join(path)).is_ok() => {
-            return Err(Outside::Escapes);
-        }
-        Err(_) => return Err(Outside::Missing),
+    let joined = dir_absolute.join(path);
+    let real = match crate::io::discover::resolve(&joined) {
+        Some(real) => real,
+        // There, but not to be resolved: a dangling or looping link.
+        None if crate::io::discover::exists_unfollowed(&joined) => return Err(Outside::Escapes),
+        None => return Err(Outside::Missing),
     };
-    match std::fs::canonicalize(dir_absolute) {
-        Ok(project) if real.starts_with(&project) => Ok(()),
+    match crate::io::discover::resolve(dir_absolute) {
+        Some(project) if real.starts_with(&project) => Ok(()),
         _ => Err(Outside::Escapes),
     }
 }

@@ -18,7 +18,7 @@ pub(super) fn roots(session: &Session, named: &[PathBuf], trust: Trust) -> (Vec<
                 trust,
             })
             .collect();
-        let many = named.len() > 1 || named.iter().any(|p| p.is_dir());
+        let many = named.len() > 1 || named.iter().any(|p| crate::io::discover::is_directory(p));
         return (roots, many);
     }
     let roots = match &session.config {

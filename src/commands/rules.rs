@@ -53,7 +53,7 @@ pub fn format_rule_files(session: &Session, paths: &[PathBuf], check: bool) -> E
             Ok(formatted) => {
                 // The file itself is the target: a link named here is
                 // formatted where it leads, not replaced by a copy.
-                let target = std::fs::canonicalize(&file.path).unwrap_or(file.path.clone());
+                let target = crate::io::discover::resolve(&file.path).unwrap_or(file.path.clone());
                 if !check
                     && let Err(error) = crate::io::write_file(&target, None, |out| {
                         out.write_all(formatted.as_bytes())

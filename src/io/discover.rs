@@ -148,6 +148,21 @@ pub fn is_directory(path: &Path) -> bool {
     path.metadata().is_ok_and(|m| m.is_dir())
 }
 
+/// `path` with every link and `..` resolved, if it exists.
+pub fn resolve(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
+}
+
+/// Whether something (a link included, not followed) is at `path`.
+pub fn exists_unfollowed(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// Whether a regular file itself (not a link to one) is at `path`.
+pub fn is_file_unfollowed(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+}
+
 /// `a/./b/../c` → `a/c`, without touching the file system.
 pub fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
