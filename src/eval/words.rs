@@ -14,7 +14,6 @@ use super::run::MAX_MESSAGE;
 use super::value::{Reader, Record, Value};
 use crate::lang::check::Read;
 use crate::lang::schema::{self, Field, FieldDef, RecordKind, Ty};
-use crate::scenario::model::{EventKind, Level, MissionKind, Rank, RelationStatus, StateKind};
 use std::collections::HashSet;
 
 /// What a hole whose value is absent says outside `[...]` (and what a
@@ -317,12 +316,12 @@ pub fn value_words(reader: &Reader<'_, '_>, value: Value<'_>, ty: &Ty) -> Option
         Value::Null => return None,
         Value::Str(s) => bounded(s),
         Value::Bool(b) => if b { "yes" } else { "no" }.to_string(),
-        Value::Rank(r) => rank_words(r).to_string(),
-        Value::MissionKind(k) => mission_kind_words(k).to_string(),
-        Value::Level(l) => level_words(l).to_string(),
-        Value::StateKind(k) => state_kind_words(k).to_string(),
-        Value::RelationStatus(s) => relation_status_words(s).to_string(),
-        Value::EventKind(k) => event_kind_words(k).to_string(),
+        Value::Rank(r) => r.prose().to_string(),
+        Value::MissionKind(k) => k.prose().to_string(),
+        Value::Level(l) => l.prose().to_string(),
+        Value::StateKind(k) => k.prose().to_string(),
+        Value::RelationStatus(s) => s.prose().to_string(),
+        Value::EventKind(k) => k.prose().to_string(),
         Value::Ids(ids) => {
             let names: Vec<String> = ids
                 .iter()
@@ -368,11 +367,11 @@ fn noun(reader: &Reader<'_, '_>, record: &Record<'_, '_>) -> String {
         Record::Mission(m) => format!(
             "{}'s {} in {}",
             name(m.sender),
-            mission_kind_words(m.record.kind.value),
+            m.record.kind.value.prose(),
             name(m.receiver)
         ),
         Record::Head(m) => match m.head {
-            Some(h) => rank_words(h.rank.value).to_string(),
+            Some(h) => h.rank.value.prose().to_string(),
             None => "no head".to_string(),
         },
         Record::Credentials(_) => "credentials".to_string(),
@@ -393,7 +392,7 @@ fn noun(reader: &Reader<'_, '_>, record: &Record<'_, '_>) -> String {
         }
         Record::Event(e) => format!(
             "the {} on {}",
-            event_kind_words(e.record.kind.value),
+            e.record.kind.value.prose(),
             e.record.on.value
         ),
     }
@@ -430,12 +429,12 @@ fn spaced(name: &str) -> String {
 /// d'affaires" for `charge-d-affaires`): how a message hole says it.
 pub fn vocabulary(value: Value<'_>) -> Option<&'static str> {
     Some(match value {
-        Value::Rank(r) => rank_words(r),
-        Value::MissionKind(k) => mission_kind_words(k),
-        Value::Level(l) => level_words(l),
-        Value::StateKind(k) => state_kind_words(k),
-        Value::RelationStatus(s) => relation_status_words(s),
-        Value::EventKind(k) => event_kind_words(k),
+        Value::Rank(r) => r.prose(),
+        Value::MissionKind(k) => k.prose(),
+        Value::Level(l) => l.prose(),
+        Value::StateKind(k) => k.prose(),
+        Value::RelationStatus(s) => s.prose(),
+        Value::EventKind(k) => k.prose(),
         _ => return None,
     })
 }
@@ -447,68 +446,4 @@ fn with_article(words: &str) -> String {
         .next()
         .is_some_and(|c| "aeiouAEIOU".contains(c));
     format!("{} {words}", if vowel { "an" } else { "a" })
-}
-
-fn rank_words(rank: Rank) -> &'static str {
-    match rank {
-        Rank::Ambassador => "ambassador",
-        Rank::Nuncio => "nuncio",
-        Rank::HighCommissioner => "high commissioner",
-        Rank::Envoy => "envoy",
-        Rank::Minister => "minister",
-        Rank::Internuncio => "internuncio",
-        Rank::ChargeDAffaires => "chargé d'affaires",
-        Rank::ChargeDAffairesAi => "chargé d'affaires a.i.",
-        Rank::HeadOfTechnicalTeam => "head of technical team",
-        Rank::Representative => "representative",
-        Rank::HeadOfInterestsSection => "head of interests section",
-        Rank::ConsulGeneral => "consul-general",
-        Rank::Consul => "consul",
-        Rank::Other => "head of another rank",
-    }
-}
-
-fn mission_kind_words(kind: MissionKind) -> &'static str {
-    match kind {
-        MissionKind::Embassy => "embassy",
-        MissionKind::ConsulateGeneral => "consulate-general",
-        MissionKind::Consulate => "consulate",
-        MissionKind::Delegation => "delegation",
-        MissionKind::LiaisonOffice => "liaison office",
-        MissionKind::InterestsSection => "interests section",
-        MissionKind::RepresentativeOffice => "representative office",
-        MissionKind::TechnicalTeam => "technical team",
-    }
-}
-
-fn level_words(level: Level) -> &'static str {
-    match level {
-        Level::DeJure => "de jure",
-        Level::DeFacto => "de facto",
-        Level::NoRecognition => "explicitly not recognised",
-    }
-}
-
-fn state_kind_words(kind: StateKind) -> &'static str {
-    match kind {
-        StateKind::State => "state",
-        StateKind::Organization => "international organization",
-        StateKind::HolySee => "Holy See",
-    }
-}
-
-fn relation_status_words(status: RelationStatus) -> &'static str {
-    match status {
-        RelationStatus::Established => "established",
-        RelationStatus::Severed => "severed",
-        RelationStatus::Suspended => "suspended",
-    }
-}
-
-fn event_kind_words(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::PersonaNonGrata => "declaration of persona non grata",
-        EventKind::Expulsion => "expulsion",
-        EventKind::RecallForConsultations => "recall for consultations",
-    }
 }

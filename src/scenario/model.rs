@@ -20,9 +20,11 @@ impl<T> At<T> {
     }
 }
 
-/// Declares a closed vocabulary (rank, mission kind, ...) written as kebab-case words.
+/// Declares a closed vocabulary (rank, mission kind, ...): each variant's
+/// kebab-case word as written in a scenario, and its prose, as evidence and
+/// messages say it ("chargé d'affaires").
 macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $word:literal => $prose:literal),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
@@ -41,6 +43,13 @@ macro_rules! vocabulary {
             pub fn word(self) -> &'static str {
                 match self {
                     $($name::$variant => $word,)+
+                }
+            }
+
+            /// The word in prose, for a reader: "chargé d'affaires a.i.".
+            pub fn prose(self) -> &'static str {
+                match self {
+                    $($name::$variant => $prose,)+
                 }
             }
         }
@@ -62,20 +71,20 @@ macro_rules! vocabulary {
 vocabulary! {
     /// The rank of a head of mission.
     Rank {
-        Ambassador = "ambassador",
-        Nuncio = "nuncio",
-        HighCommissioner = "high-commissioner",
-        Envoy = "envoy",
-        Minister = "minister",
-        Internuncio = "internuncio",
-        ChargeDAffaires = "charge-d-affaires",
-        ChargeDAffairesAi = "charge-d-affaires-ai",
-        HeadOfTechnicalTeam = "head-of-technical-team",
-        Representative = "representative",
-        HeadOfInterestsSection = "head-of-interests-section",
-        ConsulGeneral = "consul-general",
-        Consul = "consul",
-        Other = "other",
+        Ambassador = "ambassador" => "ambassador",
+        Nuncio = "nuncio" => "nuncio",
+        HighCommissioner = "high-commissioner" => "high commissioner",
+        Envoy = "envoy" => "envoy",
+        Minister = "minister" => "minister",
+        Internuncio = "internuncio" => "internuncio",
+        ChargeDAffaires = "charge-d-affaires" => "chargé d'affaires",
+        ChargeDAffairesAi = "charge-d-affaires-ai" => "chargé d'affaires a.i.",
+        HeadOfTechnicalTeam = "head-of-technical-team" => "head of technical team",
+        Representative = "representative" => "representative",
+        HeadOfInterestsSection = "head-of-interests-section" => "head of interests section",
+        ConsulGeneral = "consul-general" => "consul-general",
+        Consul = "consul" => "consul",
+        Other = "other" => "head of another rank",
     }
 }
 
@@ -95,50 +104,50 @@ impl Rank {
 vocabulary! {
     /// What sort of post a mission is.
     MissionKind {
-        Embassy = "embassy",
-        ConsulateGeneral = "consulate-general",
-        Consulate = "consulate",
-        Delegation = "delegation",
-        LiaisonOffice = "liaison-office",
-        InterestsSection = "interests-section",
-        RepresentativeOffice = "representative-office",
-        TechnicalTeam = "technical-team",
+        Embassy = "embassy" => "embassy",
+        ConsulateGeneral = "consulate-general" => "consulate-general",
+        Consulate = "consulate" => "consulate",
+        Delegation = "delegation" => "delegation",
+        LiaisonOffice = "liaison-office" => "liaison office",
+        InterestsSection = "interests-section" => "interests section",
+        RepresentativeOffice = "representative-office" => "representative office",
+        TechnicalTeam = "technical-team" => "technical team",
     }
 }
 
 vocabulary! {
     /// How one state recognises a state or government.
     Level {
-        DeJure = "de-jure",
-        DeFacto = "de-facto",
-        NoRecognition = "none",
+        DeJure = "de-jure" => "de jure",
+        DeFacto = "de-facto" => "de facto",
+        NoRecognition = "none" => "explicitly not recognised",
     }
 }
 
 vocabulary! {
     /// The state of diplomatic relations between two states (design §7).
     RelationStatus {
-        Established = "established",
-        Severed = "severed",
-        Suspended = "suspended",
+        Established = "established" => "established",
+        Severed = "severed" => "severed",
+        Suspended = "suspended" => "suspended",
     }
 }
 
 vocabulary! {
     /// What a dated event does to a mission's tenure (design §7).
     EventKind {
-        PersonaNonGrata = "persona-non-grata",
-        Expulsion = "expulsion",
-        RecallForConsultations = "recall-for-consultations",
+        PersonaNonGrata = "persona-non-grata" => "declaration of persona non grata",
+        Expulsion = "expulsion" => "expulsion",
+        RecallForConsultations = "recall-for-consultations" => "recall for consultations",
     }
 }
 
 vocabulary! {
     /// What sort of sending entity a state record is.
     StateKind {
-        State = "state",
-        Organization = "organization",
-        HolySee = "holy-see",
+        State = "state" => "state",
+        Organization = "organization" => "international organization",
+        HolySee = "holy-see" => "Holy See",
     }
 }
 
