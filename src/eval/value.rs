@@ -3,6 +3,7 @@
 use crate::diag::Loc;
 use crate::lang::schema::{Field, RecordKind};
 use crate::scenario::date::Date;
+use crate::scenario::declare::Plain;
 use crate::scenario::model::{EventKind, Level, MissionKind, Rank, RelationStatus, StateKind};
 use crate::scenario::world::{
     Entity, EventRow, GovernmentRow, MissionRow, RecognitionRow, RelationRow, StateRow, Sym, World,
@@ -34,6 +35,24 @@ pub enum Value<'a> {
     Head(u32),
     /// That head's credentials.
     Credentials(u32),
+}
+
+impl<'a> From<Plain<'a>> for Value<'a> {
+    fn from(plain: Plain<'a>) -> Self {
+        match plain {
+            Plain::Null => Value::Null,
+            Plain::Bool(b) => Value::Bool(b),
+            Plain::Num(n) => Value::Num(n),
+            Plain::Str(s) => Value::Str(s),
+            Plain::Date(d) => Value::Date(d),
+            Plain::Rank(r) => Value::Rank(r),
+            Plain::MissionKind(k) => Value::MissionKind(k),
+            Plain::Level(l) => Value::Level(l),
+            Plain::StateKind(k) => Value::StateKind(k),
+            Plain::RelationStatus(s) => Value::RelationStatus(s),
+            Plain::EventKind(k) => Value::EventKind(k),
+        }
+    }
 }
 
 impl Value<'_> {
@@ -275,6 +294,7 @@ impl<'w, 's> Reader<'w, 's> {
                     _ => None,
                 })
             }
+            (Record::State(s), Field::Key(i)) => s.record.key_span(i),
             (Record::State(s), Field::Id) => at(Some(&s.record.id)),
             (Record::Government(g), field) => g.record.and_then(|r| match field {
                 Field::Id => at(Some(&r.id)),
@@ -406,11 +426,8 @@ impl<'w, 's> Reader<'w, 's> {
                 Field::Id => Value::Sym(s.sym),
                 // Unnamed records go by their id, in messages as elsewhere.
                 Field::Name => Value::Str(s.record.name.as_deref().unwrap_or(&s.record.id.value)),
-                Field::StateKind => Value::StateKind(s.record.kind),
-                Field::NuncioPrecedence => Value::Bool(s.record.nuncio_precedence),
-                Field::Commonwealth => Value::Bool(s.record.commonwealth),
+                Field::Key(i) => s.record.key(i).into(),
                 Field::Government => sym(s.government),
-                Field::Source => source(&s.record.source),
                 _ => return None,
             },
             (Record::Government(g), field) => match field {

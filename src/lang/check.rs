@@ -791,7 +791,7 @@ impl<'a> Checker<'a> {
             };
             fields.push((record, def.field));
             ex = Ex::Field(Box::new(ex), record, def.field);
-            ty = def.ty.clone();
+            ty = def.ty;
         }
         // Paths over a rule's own bindings are evidence for its findings.
         let record_valued = matches!(ty, Ty::Record(_));
@@ -903,21 +903,21 @@ impl<'a> Checker<'a> {
                 // A quoted id (`"un.org"`) compared with an id is that id.
                 if let Some(text) = quoted_id(&b, &tb, &ta) {
                     let b = self.coerce(text, right.span, &ta)?;
-                    return Some((a, b, ta.clone(), ta));
+                    return Some((a, b, ta, ta));
                 }
                 if let Some(text) = quoted_id(&a, &ta, &tb) {
                     let a = self.coerce(text, left.span, &tb)?;
-                    return Some((a, b, tb.clone(), tb));
+                    return Some((a, b, tb, tb));
                 }
                 Some((a, b, ta, tb))
             }
             (Typed::Known(a, ta), Typed::Word(w, span)) => {
                 let b = self.coerce(&w, span, &ta)?;
-                Some((a, b, ta.clone(), ta))
+                Some((a, b, ta, ta))
             }
             (Typed::Word(w, span), Typed::Known(b, tb)) => {
                 let a = self.coerce(&w, span, &tb)?;
-                Some((a, b, tb.clone(), tb))
+                Some((a, b, tb, tb))
             }
             (Typed::Word(a, _), Typed::Word(b, span)) => {
                 self.error(
@@ -1048,7 +1048,7 @@ impl<'a> Checker<'a> {
             return not_a_list(self);
         }
         let (list_ex, list_ty) = match self.infer(list)? {
-            Typed::Known(ex, Ty::List(item_ty)) => (ex, item_ty.clone()),
+            Typed::Known(ex, Ty::List(item_ty)) => (ex, *item_ty),
             _ => return not_a_list(self),
         };
         let item_ex = match self.infer(item)? {
@@ -1141,9 +1141,6 @@ impl<'a> Checker<'a> {
             checked.push(self.argument(arg, &param.ty, function.name));
         }
         let args = checked.into_iter().collect::<Option<Vec<Ex>>>()?;
-        Some(Typed::Known(
-            Ex::Call { function, args },
-            function.returns.clone(),
-        ))
+        Some(Typed::Known(Ex::Call { function, args }, function.returns))
     }
 }

@@ -260,7 +260,7 @@ pub fn load_proposals_str(
 
 /// What the decoders share: the file name, the diagnostics found so far, and
 /// what is salvaged of records that could not be decoded.
-struct Cx<'a> {
+pub(super) struct Cx<'a> {
     file: &'a str,
     diags: &'a mut Vec<Diagnostic>,
     /// References read so far by the records being decoded (a stack: a record
@@ -431,7 +431,7 @@ impl<'a> Cx<'a> {
 /// The keys of one mapping, handed out by name. Which keys the record has,
 /// and which of them it needs, is its table's (`records`); `finish` reports
 /// the keys the table does not list, and the required ones that are absent.
-struct Fields<'n> {
+pub(super) struct Fields<'n> {
     record: &'static Record,
     span: Span,
     entries: &'n [(Node<'n>, Node<'n>)],
@@ -486,7 +486,7 @@ impl<'n> Fields<'n> {
     /// The value of `key`, decoded. A required key that is absent is a
     /// `missing-key` error (from `finish`); an optional one that is absent or
     /// null is `None`, as is a value in error.
-    fn get<T>(
+    pub(super) fn get<T>(
         &mut self,
         cx: &mut Cx,
         key: &'static str,
@@ -649,7 +649,7 @@ fn words(list: &[&str]) -> String {
 
 /// The defining id of a record. An invalid id is reported but kept, so that
 /// references to it still resolve (one root cause, one error).
-fn def_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
+pub(super) fn def_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
     let Value::Str(text) = &node.value else {
         cx.wrong_type(node, "an id");
         return None;
@@ -676,7 +676,15 @@ pub(crate) fn is_id(text: &str) -> bool {
 }
 
 /// A reference to another record's id; `validate` checks that it exists.
-fn reference(want: Want) -> impl FnOnce(&mut Cx, &Node) -> Option<At<String>> {
+/// A decoder's value without its location, for a field the model keeps
+/// bare (a state's `kind`).
+pub(super) fn value<T>(
+    decode: impl FnOnce(&mut Cx, &Node) -> Option<At<T>>,
+) -> impl FnOnce(&mut Cx, &Node) -> Option<T> {
+    move |cx, node| decode(cx, node).map(|at| at.value)
+}
+
+pub(super) fn reference(want: Want) -> impl FnOnce(&mut Cx, &Node) -> Option<At<String>> {
     move |cx, node| {
         let Value::Str(text) = &node.value else {
             cx.wrong_type(node, &format!("{} id", want.noun_with_article()));
@@ -734,7 +742,7 @@ fn decode_in_pieces<T: Send>(
 /// number or a boolean (`name: .inf`, `title: 1e3`, `city: 0x1F`) is the
 /// text as written: that is what its author meant. Ids, dates and ranks
 /// stay strict (see `def_id`, `date`, `word`).
-fn text(cx: &mut Cx, node: &Node) -> Option<String> {
+pub(super) fn text(cx: &mut Cx, node: &Node) -> Option<String> {
     let shown = match &node.value {
         Value::Str(s) => return Some(s.to_string()),
         Value::Int(n) => n.to_string(),
@@ -781,7 +789,7 @@ fn rule_id(cx: &mut Cx, node: &Node) -> Option<At<String>> {
 }
 
 /// `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or a year written as a YAML integer.
-fn date(cx: &mut Cx, node: &Node) -> Option<At<Date>> {
+pub(super) fn date(cx: &mut Cx, node: &Node) -> Option<At<Date>> {
     let written = match &node.value {
         Value::Str(s) => s.to_string(),
         Value::Int(n) => n.to_string(),
@@ -882,11 +890,11 @@ fn word<T>(
     }
 }
 
-fn rank(cx: &mut Cx, node: &Node) -> Option<At<Rank>> {
+pub(super) fn rank(cx: &mut Cx, node: &Node) -> Option<At<Rank>> {
     word("rank", Code::UnknownRank, Rank::WORDS, Rank::from_word)(cx, node)
 }
 
-fn mission_kind(cx: &mut Cx, node: &Node) -> Option<At<MissionKind>> {
+pub(super) fn mission_kind(cx: &mut Cx, node: &Node) -> Option<At<MissionKind>> {
     word(
         "mission kind",
         Code::UnknownKind,
@@ -895,7 +903,7 @@ fn mission_kind(cx: &mut Cx, node: &Node) -> Option<At<MissionKind>> {
     )(cx, node)
 }
 
-fn level(cx: &mut Cx, node: &Node) -> Option<At<Level>> {
+pub(super) fn level(cx: &mut Cx, node: &Node) -> Option<At<Level>> {
     word(
         "recognition level",
         Code::UnknownLevel,
@@ -904,7 +912,7 @@ fn level(cx: &mut Cx, node: &Node) -> Option<At<Level>> {
     )(cx, node)
 }
 
-fn relation_status(cx: &mut Cx, node: &Node) -> Option<At<RelationStatus>> {
+pub(super) fn relation_status(cx: &mut Cx, node: &Node) -> Option<At<RelationStatus>> {
     word(
         "relation status",
         Code::UnknownStatus,
@@ -913,7 +921,7 @@ fn relation_status(cx: &mut Cx, node: &Node) -> Option<At<RelationStatus>> {
     )(cx, node)
 }
 
-fn event_kind(cx: &mut Cx, node: &Node) -> Option<At<EventKind>> {
+pub(super) fn event_kind(cx: &mut Cx, node: &Node) -> Option<At<EventKind>> {
     word(
         "event kind",
         Code::UnknownKind,
@@ -923,7 +931,7 @@ fn event_kind(cx: &mut Cx, node: &Node) -> Option<At<EventKind>> {
 }
 
 /// A relation's `between`: a list of exactly two distinct state ids.
-fn state_pair(cx: &mut Cx, node: &Node) -> Option<[At<String>; 2]> {
+pub(super) fn state_pair(cx: &mut Cx, node: &Node) -> Option<[At<String>; 2]> {
     let Value::Seq(items) = &node.value else {
         cx.wrong_type(node, "a list of two state ids (`[A, B]`)");
         return None;
@@ -956,7 +964,7 @@ fn state_pair(cx: &mut Cx, node: &Node) -> Option<[At<String>; 2]> {
     Some([a, b])
 }
 
-fn state_kind(cx: &mut Cx, node: &Node) -> Option<At<StateKind>> {
+pub(super) fn state_kind(cx: &mut Cx, node: &Node) -> Option<At<StateKind>> {
     word(
         "state kind",
         Code::UnknownStateKind,
@@ -966,7 +974,7 @@ fn state_kind(cx: &mut Cx, node: &Node) -> Option<At<StateKind>> {
 }
 
 /// `true` or `false`.
-fn boolean(cx: &mut Cx, node: &Node) -> Option<bool> {
+pub(super) fn boolean(cx: &mut Cx, node: &Node) -> Option<bool> {
     match node.value {
         Value::Bool(b) => Some(b),
         _ => {
@@ -977,7 +985,7 @@ fn boolean(cx: &mut Cx, node: &Node) -> Option<bool> {
 }
 
 /// A count of people: a non-negative integer.
-fn count(cx: &mut Cx, node: &Node) -> Option<u32> {
+pub(super) fn count(cx: &mut Cx, node: &Node) -> Option<u32> {
     match &node.value {
         Value::Int(n) => match u32::try_from(*n) {
             Ok(n) => Some(n),
@@ -995,7 +1003,7 @@ fn count(cx: &mut Cx, node: &Node) -> Option<u32> {
 }
 
 /// A list of records; null (or a missing key, via `optional`) is an empty list.
-fn list<T: Send>(
+pub(super) fn list<T: Send>(
     noun: &'static str,
     item: fn(&mut Cx, &Node) -> Option<T>,
 ) -> impl FnOnce(&mut Cx, &Node) -> Option<Vec<T>> {
@@ -1166,24 +1174,10 @@ fn source(cx: &mut Cx, node: &Node) -> Option<Source> {
 fn state(cx: &mut Cx, node: &Node) -> Option<State> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::STATE)?;
-    let id = f.get(cx, "id", def_id);
-    let name = f.get(cx, "name", text);
-    let kind = f.get(cx, "kind", state_kind);
-    let nuncio_precedence = f.get(cx, "nuncio_precedence", boolean);
-    let commonwealth = f.get(cx, "commonwealth", boolean);
-    let source = f.get(cx, "source", reference(Want::Source));
+    let parts = records::state::Parts::decode(cx, &mut f);
     let clean = f.finish(cx);
-    let salvaged = salvaged_id(cx, &f, &id);
-    let kind = kind.map_or(StateKind::State, |k| k.value);
-    let record = id.filter(|_| clean).map(|id| State {
-        id,
-        name,
-        kind,
-        nuncio_precedence: nuncio_precedence.unwrap_or(false),
-        commonwealth: commonwealth.unwrap_or(false),
-        source,
-        span: f.span,
-    });
+    let salvaged = salvaged_id(cx, &f, &parts.id);
+    let record = parts.build(f.span).filter(|_| clean);
     cx.settle(mark, record.is_some(), || {
         partial(RecordKind::State, salvaged, f.span)
     });
@@ -1295,7 +1289,7 @@ fn mission(cx: &mut Cx, node: &Node) -> Option<Mission> {
     record
 }
 
-fn staff(cx: &mut Cx, node: &Node) -> Option<Staff> {
+pub(super) fn staff(cx: &mut Cx, node: &Node) -> Option<Staff> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::STAFF)?;
     let diplomats = f.get(cx, "diplomats", count);
@@ -1317,7 +1311,7 @@ fn staff(cx: &mut Cx, node: &Node) -> Option<Staff> {
     record
 }
 
-fn head(cx: &mut Cx, node: &Node) -> Option<Head> {
+pub(super) fn head(cx: &mut Cx, node: &Node) -> Option<Head> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::HEAD)?;
     let name = f.get(cx, "name", text);
@@ -1348,7 +1342,7 @@ fn head(cx: &mut Cx, node: &Node) -> Option<Head> {
     record
 }
 
-fn credentials(cx: &mut Cx, node: &Node) -> Option<Credentials> {
+pub(super) fn credentials(cx: &mut Cx, node: &Node) -> Option<Credentials> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::CREDENTIALS)?;
     let to = f.get(cx, "to", reference(Want::Government));
@@ -1498,7 +1492,7 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
 }
 
 /// A count kept with where it was written.
-fn located_count(cx: &mut Cx, node: &Node) -> Option<At<u32>> {
+pub(super) fn located_count(cx: &mut Cx, node: &Node) -> Option<At<u32>> {
     count(cx, node).map(|n| At::new(n, cx.span(node)))
 }
 

@@ -2,6 +2,8 @@
 
 pub mod change;
 pub mod date;
+#[macro_use]
+pub mod declare;
 pub mod load;
 pub mod model;
 pub mod records;

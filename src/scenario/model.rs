@@ -7,6 +7,8 @@ use crate::source::{Embedding, Located, Span};
 use serde::Serialize;
 use std::sync::Arc;
 
+pub use super::records::State;
+
 /// A value together with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct At<T> {
@@ -186,17 +188,6 @@ pub struct Source {
     pub title: Option<String>,
     pub date: Option<At<Date>>,
     pub url: Option<String>,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct State {
-    pub id: At<String>,
-    pub name: Option<String>,
-    pub kind: StateKind,
-    pub nuncio_precedence: bool,
-    pub commonwealth: bool,
-    pub source: Option<At<String>>,
     pub span: Span,
 }
 

@@ -19,7 +19,8 @@
 //! decoder asks for exactly its table's keys (`load`), and the evaluator
 //! reads every field the checker allows (`eval::value`).
 
-use super::model::{EventKind, Rank, RelationStatus, StateKind};
+use super::load::{Cx, Fields, boolean, def_id, reference, state_kind, text, value};
+use super::model::{At, EventKind, Rank, RelationStatus, StateKind};
 use super::types::{Field, FieldDef, RecordKind as K, Says, Ty};
 use super::validate::Want;
 
@@ -36,6 +37,7 @@ pub(crate) struct Record {
 }
 
 /// One key of a record, or one field that only rules see.
+#[derive(Clone, Copy)]
 pub(crate) struct Key {
     /// The key in the YAML file; `None` for a field the world derives
     /// (`in_control`, a mission's `head` in office).
@@ -113,6 +115,11 @@ const fn spec(yaml: &'static str, ty: Yaml, presence: Presence, doc: &'static st
     }
 }
 
+/// A key of a `record!`, which names it (`Key::named`).
+const fn entry(ty: Yaml, presence: Presence, doc: &'static str) -> Spec {
+    spec("", ty, presence, doc)
+}
+
 /// A key that rules cannot see.
 const fn key(yaml: &'static str, ty: Yaml, presence: Presence, doc: &'static str) -> Key {
     spec(yaml, ty, presence, doc).file_only()
@@ -147,7 +154,33 @@ impl Spec {
     }
 }
 
+impl Spec {
+    /// The key, readable in rules under the same name and as written
+    /// (`Field::Key`, read through the model's `key`), as `ty`.
+    const fn read(self, ty: Ty, doc: &'static str) -> Key {
+        self.rule(Field::Key(0), ty, doc)
+    }
+
+    /// The key, readable in rules as `field`, which the evaluator reads in
+    /// its own way (an id interned, a default taken from elsewhere).
+    const fn read_as(self, field: Field, ty: Ty, doc: &'static str) -> Key {
+        self.rule(field, ty, doc)
+    }
+}
+
 impl Key {
+    /// The key `yaml`, at `pos` among its record's keys (`record!`).
+    pub(crate) const fn named(mut self, yaml: &'static str, pos: u8) -> Key {
+        self.yaml = Some(yaml);
+        if let Some(def) = &mut self.rule {
+            def.name = yaml;
+            if let Field::Key(_) = def.field {
+                def.field = Field::Key(pos);
+            }
+        }
+        self
+    }
+
     /// What evidence says of the field (`types::Says`): `is` when it has a
     /// value (a boolean: true), `none` when it is absent (a boolean: false).
     const fn says(mut self, is: &'static str, none: &'static str) -> Key {
@@ -179,6 +212,7 @@ const fn derived(name: &'static str, field: Field, ty: Ty, doc: &'static str) ->
 use Presence::{Default, Optional, Required};
 
 const SOURCE_REF: Spec = spec("source", Yaml::Ref(Want::Source), Optional, "citation");
+const CITATION: Spec = entry(Yaml::Ref(Want::Source), Optional, "citation");
 const CITES: &str = "the source id the record cites";
 const FROM: Presence = Default("since ever");
 const UNTIL: Presence = Default("still");
@@ -281,71 +315,52 @@ pub(crate) const SOURCE: Record = Record {
     ],
 };
 
-pub(crate) const STATE: Record = Record {
-    what: "a state",
-    plural: "states",
-    json: "state",
-    keys: &[
-        spec(
-            "id",
-            Yaml::Id,
-            Required,
-            "ISO 3166-1 alpha-3 where one exists",
-        )
-        .rule(Field::Id, Ty::Ref(K::State), ""),
-        spec("name", Yaml::Text, Optional, "the name shown in reports").rule(
-            Field::Name,
-            Ty::Str,
-            "",
-        )
-        .says("{of} is named {value}", "{of} has no name recorded"),
-        spec(
-            "kind",
-            Yaml::StateKind,
-            Default("`state`"),
-            "what sort of sending entity it is",
-        )
-        .rule(
-            Field::StateKind,
-            Ty::StateKind,
-            "`state`, `organization`, `holy-see`",
-        )
-        .says("{of} is {a value}", "{of} is of no recorded kind"),
-        spec(
-            "nuncio_precedence",
+record! {
+    /// A sovereign state or other sending entity.
+    pub struct State in state as STATE {
+        what: "a state", plural: "states", json: "state",
+    }
+    req id: At<String> = def_id
+        => entry(Yaml::Id, Required, "ISO 3166-1 alpha-3 where one exists")
+            .read_as(Field::Id, Ty::Ref(K::State), "");
+    // Read as the id where absent (`eval::value`).
+    opt name: Option<String> = text
+        => entry(Yaml::Text, Optional, "the name shown in reports")
+            .read_as(Field::Name, Ty::Str, "")
+            .says("{of} is named {value}", "{of} has no name recorded");
+    or(StateKind::State) kind: StateKind = value(state_kind)
+        => entry(Yaml::StateKind, Default("`state`"), "what sort of sending entity it is")
+            .read(Ty::StateKind, "`state`, `organization`, `holy-see`")
+            .says("{of} is {a value}", "{of} is of no recorded kind");
+    or(false) nuncio_precedence: bool = boolean
+        => entry(
             Yaml::Bool,
             Default("`false`"),
             "whether the nuncio is doyen of the diplomatic corps here (VCDR art. 16(3))",
         )
-        .rule(
-            Field::NuncioPrecedence,
-            Ty::Bool,
-            "whether the nuncio takes precedence over the other heads of class 1 here",
-        )
-        .says("the nuncio is doyen of the diplomatic corps in {of}", "the nuncio is not doyen of the diplomatic corps in {of}"),
-        spec(
-            "commonwealth",
+        .read(Ty::Bool, "whether the nuncio takes precedence over the other heads of class 1 here")
+        .says(
+            "the nuncio is doyen of the diplomatic corps in {of}",
+            "the nuncio is not doyen of the diplomatic corps in {of}",
+        );
+    or(false) commonwealth: bool = boolean
+        => entry(
             Yaml::Bool,
             Default("`false`"),
             "a member of the Commonwealth: heads of mission between two members are high commissioners",
         )
-        .rule(
-            Field::Commonwealth,
-            Ty::Bool,
-            "whether the state is a member of the Commonwealth",
-        )
-        .says("{of} is a member of the Commonwealth", "{of} is not a member of the Commonwealth"),
-        derived(
+        .read(Ty::Bool, "whether the state is a member of the Commonwealth")
+        .says("{of} is a member of the Commonwealth", "{of} is not a member of the Commonwealth");
+    derived derived(
             "government",
             Field::Government,
             Ty::Ref(K::Government),
             "the government in control at the date",
         )
-        .says("{of} is governed by {value} on {as_of}", "no government is in control of {of} on {as_of}"),
-        SOURCE_REF.rule(Field::Source, Ty::Str, "")
-        .says("{of} cites {value}", "{of} cites no source"),
-    ],
-};
+        .says("{of} is governed by {value} on {as_of}", "no government is in control of {of} on {as_of}");
+    opt source: Option<At<String>> = reference(Want::Source)
+        => CITATION.read(Ty::Str, "").says("{of} cites {value}", "{of} cites no source");
+}
 
 pub(crate) const GOVERNMENT: Record = Record {
     what: "a government",
@@ -1032,8 +1047,8 @@ pub fn json_schema() -> String {
         ("id", id_definition()),
         ("date", date_definition()),
         ("rank", rank_definition()),
-        ("missionKind", words(super::model::MissionKind::WORDS)),
-        ("level", words(super::model::Level::WORDS)),
+        ("missionKind", json_words(super::model::MissionKind::WORDS)),
+        ("level", json_words(super::model::Level::WORDS)),
     ]
     .into_iter()
     .chain(
@@ -1164,7 +1179,7 @@ fn quote(text: &str, out: &mut String) {
     out.push('"');
 }
 
-fn reference(definition: &str) -> Json {
+fn json_ref(definition: &str) -> Json {
     Json::Obj(vec![(
         "$ref",
         Json::Str(format!("#/definitions/{definition}")),
@@ -1210,7 +1225,7 @@ fn date_definition() -> Json {
 /// `YYYY-MM-DD`, the year not 0000, the month 01-12, the day 01-31.
 pub const DATE_PATTERN: &str = "^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$";
 
-fn words(all: &[&str]) -> Json {
+fn json_words(all: &[&str]) -> Json {
     Json::Obj(vec![(
         "enum",
         Json::Arr(all.iter().map(|w| Json::str(w)).collect()),
@@ -1233,8 +1248,8 @@ fn rank_definition() -> Json {
         of_class(Some(2)),
         of_class(Some(3))
     );
-    let Json::Obj(mut entries) = words(Rank::WORDS) else {
-        return words(Rank::WORDS);
+    let Json::Obj(mut entries) = json_words(Rank::WORDS) else {
+        return json_words(Rank::WORDS);
     };
     entries.push(("description", Json::Str(description)));
     Json::Obj(entries)
@@ -1247,7 +1262,7 @@ fn change_definition() -> Json {
             let value = match ty {
                 // An `appoint` is written out where it is used; the others are shared.
                 Yaml::Embedded(record) if record.json.is_empty() => object(record),
-                other => value(*other),
+                other => json_value(*other),
             };
             Json::Obj(vec![
                 ("type", Json::str("object")),
@@ -1266,7 +1281,7 @@ fn object(record: &Record) -> Json {
     let mut required = Vec::new();
     for key in record.keys {
         let Some(name) = key.yaml else { continue };
-        let mut schema = value(key.ty);
+        let mut schema = json_value(key.ty);
         if key.presence == Presence::Required {
             required.push(Json::str(name));
         } else {
@@ -1295,10 +1310,10 @@ fn object(record: &Record) -> Json {
     Json::Obj(entries)
 }
 
-fn value(ty: Yaml) -> Json {
+fn json_value(ty: Yaml) -> Json {
     let array = |items: Json| Json::Obj(vec![("type", Json::str("array")), ("items", items)]);
     match ty {
-        Yaml::Id | Yaml::Ref(_) => reference("id"),
+        Yaml::Id | Yaml::Ref(_) => json_ref("id"),
         Yaml::Text => Json::Obj(vec![(
             "type",
             Json::Arr(vec![
@@ -1320,16 +1335,16 @@ fn value(ty: Yaml) -> Json {
             ("type", Json::str("string")),
             ("pattern", Json::str("^[a-z][a-z0-9-]*$")),
         ]),
-        Yaml::Date => reference("date"),
-        Yaml::Rank => reference("rank"),
-        Yaml::MissionKind => reference("missionKind"),
-        Yaml::Level => reference("level"),
-        Yaml::StateKind => words(StateKind::WORDS),
-        Yaml::RelationStatus => words(RelationStatus::WORDS),
-        Yaml::EventKind => words(EventKind::WORDS),
+        Yaml::Date => json_ref("date"),
+        Yaml::Rank => json_ref("rank"),
+        Yaml::MissionKind => json_ref("missionKind"),
+        Yaml::Level => json_ref("level"),
+        Yaml::StateKind => json_words(StateKind::WORDS),
+        Yaml::RelationStatus => json_words(RelationStatus::WORDS),
+        Yaml::EventKind => json_words(EventKind::WORDS),
         Yaml::StatePair => {
-            let Json::Obj(mut list) = array(reference("id")) else {
-                return reference("id");
+            let Json::Obj(mut list) = array(json_ref("id")) else {
+                return json_ref("id");
             };
             list.push(("minItems", Json::Num(2)));
             list.push(("maxItems", Json::Num(2)));
@@ -1341,18 +1356,18 @@ fn value(ty: Yaml) -> Json {
         ]),
         Yaml::Bool => Json::Obj(vec![("type", Json::str("boolean"))]),
         Yaml::Subjects => {
-            let Json::Obj(mut list) = array(reference("id")) else {
-                return reference("id");
+            let Json::Obj(mut list) = array(json_ref("id")) else {
+                return json_ref("id");
             };
             list.push(("minItems", Json::Num(1)));
             Json::Obj(vec![(
                 "oneOf",
-                Json::Arr(vec![reference("id"), Json::Obj(list)]),
+                Json::Arr(vec![json_ref("id"), Json::Obj(list)]),
             )])
         }
-        Yaml::List(record) => array(reference(record.json)),
-        Yaml::Embedded(record) => reference(record.json),
-        Yaml::Changes => array(reference("change")),
+        Yaml::List(record) => array(json_ref(record.json)),
+        Yaml::Embedded(record) => json_ref(record.json),
+        Yaml::Changes => array(json_ref("change")),
         // Rule-test files are not scenarios: the schema never reaches this.
         Yaml::Fires => Json::Obj(Vec::new()),
     }

@@ -42,7 +42,7 @@ impl RecordKind {
 }
 
 /// The type of an expression.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ty {
     Bool,
     Num,
@@ -113,6 +113,9 @@ impl fmt::Display for Ty {
 /// A field of a record kind, as the evaluator reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
+    /// A key of the file read as written: its place among the record's keys
+    /// (`scenario::declare`, `Pos`).
+    Key(u8),
     Id,
     Name,
     Source,
@@ -166,6 +169,7 @@ pub enum Field {
 
 /// One field of a record: its name in rules, what it is, its type, and what
 /// it means. Declared with its YAML key in `scenario::records`.
+#[derive(Clone, Copy)]
 pub struct FieldDef {
     pub name: &'static str,
     pub field: Field,

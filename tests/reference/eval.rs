@@ -6,7 +6,7 @@ use super::day::{self, Day};
 use super::world::RefWorld;
 use parity::lang::ast::{CmpOp, QuantifierKind};
 use parity::lang::check::{CheckedExpr, CheckedRule, Ex, Lit, MessagePart};
-use parity::lang::schema::{Collection, Field, RecordKind};
+use parity::lang::schema::{self, Collection, Field, RecordKind};
 use parity::scenario::model::{At, Credentials, Head, Level};
 use std::cmp::Ordering;
 
@@ -299,69 +299,74 @@ impl<'a> RefWorld<'a> {
         let Some(record) = self.record(value, kind) else {
             return V::Null;
         };
+        // By the field's name in the rules, not by how parity reads it.
+        let field = schema::fields(kind)
+            .iter()
+            .find(|def| def.field == field)
+            .map_or("", |def| def.name);
         let source = |s: &'a Option<At<String>>| text(s.as_ref().map(|s| s.value.as_str()));
         match record {
             Rec::Mission(row) => {
                 let m = &self.missions[row];
                 let r = m.rec;
                 match field {
-                    Field::Id => V::Text(&r.id.value),
-                    Field::Sender => V::Text(&r.sender.value),
-                    Field::Receiver => V::Text(&r.receiver.value),
-                    Field::MissionKind => V::Word(Voc::MissionKind, r.kind.value.word()),
-                    Field::City => text(r.city.as_deref()),
-                    Field::RunBy => text(m.run_by),
-                    Field::From => date(&r.from),
-                    Field::Until => date(&r.until),
-                    Field::Head => m.head.map_or(V::Null, |_| V::Head(row)),
-                    Field::Staff => m.staff.map_or(V::Null, |n| V::Num(f64::from(n))),
-                    Field::ActingSince => m.acting_since.map_or(V::Null, V::Date),
-                    Field::ProtectingPower => {
+                    "id" => V::Text(&r.id.value),
+                    "sender" => V::Text(&r.sender.value),
+                    "receiver" => V::Text(&r.receiver.value),
+                    "kind" => V::Word(Voc::MissionKind, r.kind.value.word()),
+                    "city" => text(r.city.as_deref()),
+                    "run_by" => text(m.run_by),
+                    "from" => date(&r.from),
+                    "until" => date(&r.until),
+                    "head" => m.head.map_or(V::Null, |_| V::Head(row)),
+                    "staff" => m.staff.map_or(V::Null, |n| V::Num(f64::from(n))),
+                    "acting_since" => m.acting_since.map_or(V::Null, V::Date),
+                    "protecting_power" => {
                         text(r.protecting_power.as_ref().map(|p| p.value.as_str()))
                     }
-                    Field::Relation => m
+                    "relation" => m
                         .relation
                         .map_or(V::Null, |i| V::Row(Collection::Relations, i)),
-                    Field::RelationStatus => m
+                    "relation_status" => m
                         .relation_status
                         .map_or(V::Null, |s| V::Word(Voc::RelationStatus, s)),
-                    Field::Source => source(&r.source),
+                    "source" => source(&r.source),
                     _ => V::Null,
                 }
             }
             Rec::Head(row, h) => match field {
-                Field::Name => text(h.name.as_deref()),
-                Field::Rank => V::Word(Voc::Rank, h.rank.value.word()),
-                Field::From => date(&h.from),
-                Field::Until => date(&h.until),
-                Field::Agrement => date(&h.agrement),
-                Field::Credentials => h
+                "name" => text(h.name.as_deref()),
+                "rank" => V::Word(Voc::Rank, h.rank.value.word()),
+                "from" => date(&h.from),
+                "until" => date(&h.until),
+                "agrement" => date(&h.agrement),
+                "credentials" => h
                     .credentials
                     .as_ref()
                     .map_or(V::Null, |_| V::Credentials(row)),
-                Field::Proposed => V::Bool(h.proposed),
-                Field::Absent => V::Bool(self.missions[row].absent),
-                Field::Exequatur => date(&h.exequatur),
-                Field::Source => source(&h.source),
+                "proposed" => V::Bool(h.proposed),
+                "absent" => V::Bool(self.missions[row].absent),
+                "exequatur" => date(&h.exequatur),
+                "source" => source(&h.source),
                 _ => V::Null,
             },
             Rec::Credentials(h, c) => match field {
-                Field::To => V::Text(&c.to.value),
+                "to" => V::Text(&c.to.value),
                 // Default: the head's `from`.
-                Field::On => date(&c.on).or_else(|| date(&h.from)),
+                "on" => date(&c.on).or_else(|| date(&h.from)),
                 _ => V::Null,
             },
             Rec::State(row) => {
                 let s = &self.states[row];
                 match field {
-                    Field::Id => V::Text(&s.rec.id.value),
+                    "id" => V::Text(&s.rec.id.value),
                     // Unnamed records go by their id.
-                    Field::Name => V::Text(s.rec.name.as_deref().unwrap_or(&s.rec.id.value)),
-                    Field::StateKind => V::Word(Voc::StateKind, s.rec.kind.word()),
-                    Field::NuncioPrecedence => V::Bool(s.rec.nuncio_precedence),
-                    Field::Commonwealth => V::Bool(s.rec.commonwealth),
-                    Field::Government => text(s.government),
-                    Field::Source => source(&s.rec.source),
+                    "name" => V::Text(s.rec.name.as_deref().unwrap_or(&s.rec.id.value)),
+                    "kind" => V::Word(Voc::StateKind, s.rec.kind.word()),
+                    "nuncio_precedence" => V::Bool(s.rec.nuncio_precedence),
+                    "commonwealth" => V::Bool(s.rec.commonwealth),
+                    "government" => text(s.government),
+                    "source" => source(&s.rec.source),
                     _ => V::Null,
                 }
             }
@@ -369,60 +374,60 @@ impl<'a> RefWorld<'a> {
                 let g = &self.governments[row];
                 let state_name = g.state.name.as_deref().unwrap_or(&g.state.id.value);
                 match (field, g.rec) {
-                    (Field::Id, _) => V::Text(g.id),
-                    (Field::State, _) => V::Text(&g.state.id.value),
-                    (Field::Name, Some(r)) => V::Text(r.name.as_deref().unwrap_or(&r.id.value)),
+                    ("id", _) => V::Text(g.id),
+                    ("state", _) => V::Text(&g.state.id.value),
+                    ("name", Some(r)) => V::Text(r.name.as_deref().unwrap_or(&r.id.value)),
                     // An implicit government goes by its state's name.
-                    (Field::Name, None) => V::Text(state_name),
-                    (Field::From, Some(r)) => date(&r.from),
-                    (Field::Until, Some(r)) => date(&r.until),
-                    (Field::DefaultRecognition, Some(r)) => level(r.default_recognition),
+                    ("name", None) => V::Text(state_name),
+                    ("from", Some(r)) => date(&r.from),
+                    ("until", Some(r)) => date(&r.until),
+                    ("default_recognition", Some(r)) => level(r.default_recognition),
                     // Implicit governments are recognised de jure by default.
-                    (Field::DefaultRecognition, None) => level(Some(Level::DeJure)),
-                    (Field::InControl, _) => V::Bool(g.in_control),
-                    (Field::Source, Some(r)) => source(&r.source),
+                    ("default_recognition", None) => level(Some(Level::DeJure)),
+                    ("in_control", _) => V::Bool(g.in_control),
+                    ("source", Some(r)) => source(&r.source),
                     _ => V::Null,
                 }
             }
             Rec::Recognition(row) => {
                 let r = self.recognitions[row];
                 match field {
-                    Field::By => V::Text(&r.by.value),
-                    Field::Of => V::Text(&r.of.value),
-                    Field::Level => level(Some(r.level.value)),
-                    Field::From => date(&r.from),
-                    Field::Until => date(&r.until),
-                    Field::Source => source(&r.source),
+                    "by" => V::Text(&r.by.value),
+                    "of" => V::Text(&r.of.value),
+                    "level" => level(Some(r.level.value)),
+                    "from" => date(&r.from),
+                    "until" => date(&r.until),
+                    "source" => source(&r.source),
                     _ => V::Null,
                 }
             }
             Rec::Relation(row) => {
                 let r = self.relations[row];
                 match field {
-                    Field::Between => V::Pair(&r.between),
-                    Field::Status => V::Word(Voc::RelationStatus, r.status.value.word()),
-                    Field::From => date(&r.from),
-                    Field::Until => date(&r.until),
-                    Field::Source => source(&r.source),
+                    "between" => V::Pair(&r.between),
+                    "status" => V::Word(Voc::RelationStatus, r.status.value.word()),
+                    "from" => date(&r.from),
+                    "until" => date(&r.until),
+                    "source" => source(&r.source),
                     _ => V::Null,
                 }
             }
             Rec::Event(row) => {
                 let e = self.events[row];
                 match field {
-                    Field::Id => V::Text(&e.id.value),
-                    Field::EventKind => V::Word(Voc::EventKind, e.kind.value.word()),
-                    Field::On => V::Date(Day::of(&e.on.value)),
-                    Field::By => text(e.by.as_ref().map(|b| b.value.as_str())),
-                    Field::Mission => V::Text(&e.mission.value),
-                    Field::Person => text(e.person.as_deref()),
-                    Field::Diplomats => e
+                    "id" => V::Text(&e.id.value),
+                    "kind" => V::Word(Voc::EventKind, e.kind.value.word()),
+                    "on" => V::Date(Day::of(&e.on.value)),
+                    "by" => text(e.by.as_ref().map(|b| b.value.as_str())),
+                    "mission" => V::Text(&e.mission.value),
+                    "person" => text(e.person.as_deref()),
+                    "diplomats" => e
                         .diplomats
                         .as_ref()
                         .map_or(V::Null, |d| V::Num(f64::from(d.value))),
-                    Field::NoticeDays => V::Num(f64::from(e.notice_days)),
-                    Field::Until => date(&e.until),
-                    Field::Source => source(&e.source),
+                    "notice_days" => V::Num(f64::from(e.notice_days)),
+                    "until" => date(&e.until),
+                    "source" => source(&e.source),
                     _ => V::Null,
                 }
             }
