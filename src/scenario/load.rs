@@ -1187,30 +1187,12 @@ fn state(cx: &mut Cx, node: &Node) -> Option<State> {
 fn government(cx: &mut Cx, node: &Node) -> Option<Government> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::GOVERNMENT)?;
-    let id = f.get(cx, "id", def_id);
-    let state = f.get(cx, "state", reference(Want::State));
-    let name = f.get(cx, "name", text);
-    let from = f.get(cx, "from", date);
-    let until = f.get(cx, "until", date);
-    check_period(cx, &from, &until);
-    let default_recognition = f.get(cx, "default_recognition", level);
-    let source = f.get(cx, "source", reference(Want::Source));
+    let parts = records::government::Parts::decode(cx, &mut f);
+    check_period(cx, &parts.from, &parts.until);
     let clean = f.finish(cx);
-    let salvaged = salvaged_id(cx, &f, &id);
-    let salvaged_state = state.clone();
-    let record = match (id, state) {
-        (Some(id), Some(state)) if clean => Some(Government {
-            id,
-            state,
-            name,
-            from,
-            until,
-            default_recognition: default_recognition.map(|l| l.value),
-            source,
-            span: f.span,
-        }),
-        _ => None,
-    };
+    let salvaged = salvaged_id(cx, &f, &parts.id);
+    let salvaged_state = parts.state.clone();
+    let record = parts.build(f.span).filter(|_| clean);
     cx.settle(mark, record.is_some(), || Partial {
         state: salvaged_state,
         ..partial(RecordKind::Government, salvaged, f.span)
@@ -1221,26 +1203,10 @@ fn government(cx: &mut Cx, node: &Node) -> Option<Government> {
 fn recognition(cx: &mut Cx, node: &Node) -> Option<Recognition> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::RECOGNITION)?;
-    let by = f.get(cx, "by", reference(Want::State));
-    let of = f.get(cx, "of", reference(Want::StateOrGovernment));
-    let level = f.get(cx, "level", level);
-    let from = f.get(cx, "from", date);
-    let until = f.get(cx, "until", date);
-    check_period(cx, &from, &until);
-    let source = f.get(cx, "source", reference(Want::Source));
+    let parts = records::recognition::Parts::decode(cx, &mut f);
+    check_period(cx, &parts.from, &parts.until);
     let clean = f.finish(cx);
-    let record = match (by, of, level) {
-        (Some(by), Some(of), Some(level)) if clean => Some(Recognition {
-            by,
-            of,
-            level,
-            from,
-            until,
-            source,
-            span: f.span,
-        }),
-        _ => None,
-    };
+    let record = parts.build(f.span).filter(|_| clean);
     cx.settle(mark, record.is_some(), || {
         partial(RecordKind::Other, None, f.span)
     });
@@ -1362,24 +1328,10 @@ pub(super) fn credentials(cx: &mut Cx, node: &Node) -> Option<Credentials> {
 fn relation(cx: &mut Cx, node: &Node) -> Option<Relation> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::RELATION)?;
-    let between = f.get(cx, "between", state_pair);
-    let status = f.get(cx, "status", relation_status);
-    let from = f.get(cx, "from", date);
-    let until = f.get(cx, "until", date);
-    check_period(cx, &from, &until);
-    let source = f.get(cx, "source", reference(Want::Source));
+    let parts = records::relation::Parts::decode(cx, &mut f);
+    check_period(cx, &parts.from, &parts.until);
     let clean = f.finish(cx);
-    let record = match (between, status) {
-        (Some(between), Some(status)) if clean => Some(Relation {
-            between,
-            status,
-            from,
-            until,
-            source,
-            span: f.span,
-        }),
-        _ => None,
-    };
+    let record = parts.build(f.span).filter(|_| clean);
     cx.settle(mark, record.is_some(), || {
         partial(RecordKind::Other, None, f.span)
     });

@@ -7,7 +7,7 @@ use crate::source::{Embedding, Located, Span};
 use serde::Serialize;
 use std::sync::Arc;
 
-pub use super::records::State;
+pub use super::records::{Government, Recognition, Relation, State};
 
 /// A value together with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -192,31 +192,6 @@ pub struct Source {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Government {
-    pub id: At<String>,
-    pub state: At<String>,
-    pub name: Option<String>,
-    pub from: Option<At<Date>>,
-    pub until: Option<At<Date>>,
-    pub default_recognition: Option<Level>,
-    pub source: Option<At<String>>,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Recognition {
-    /// A state id.
-    pub by: At<String>,
-    /// A government id or a state id.
-    pub of: At<String>,
-    pub level: At<Level>,
-    pub from: Option<At<Date>>,
-    pub until: Option<At<Date>>,
-    pub source: Option<At<String>>,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct Mission {
     pub id: At<String>,
     pub sender: At<String>,
@@ -276,18 +251,6 @@ pub struct Credentials {
     /// A government id (an implicit government's id is its state's id).
     pub to: At<String>,
     pub on: Option<At<Date>>,
-    pub span: Span,
-}
-
-/// Diplomatic relations between two states over a period.
-#[derive(Debug, Clone, Serialize)]
-pub struct Relation {
-    /// Two distinct state ids, as written (their order means nothing).
-    pub between: [At<String>; 2],
-    pub status: At<RelationStatus>,
-    pub from: Option<At<Date>>,
-    pub until: Option<At<Date>>,
-    pub source: Option<At<String>>,
     pub span: Span,
 }
 

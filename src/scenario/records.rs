@@ -19,8 +19,12 @@
 //! decoder asks for exactly its table's keys (`load`), and the evaluator
 //! reads every field the checker allows (`eval::value`).
 
-use super::load::{Cx, Fields, boolean, def_id, reference, state_kind, text, value};
-use super::model::{At, EventKind, Rank, RelationStatus, StateKind};
+use super::date::Date;
+use super::load::{
+    Cx, Fields, boolean, date, def_id, level, reference, relation_status, state_kind, state_pair,
+    text, value,
+};
+use super::model::{At, EventKind, Level, Rank, RelationStatus, StateKind};
 use super::types::{Field, FieldDef, RecordKind as K, Says, Ty};
 use super::validate::Want;
 
@@ -362,105 +366,80 @@ record! {
         => CITATION.read(Ty::Str, "").says("{of} cites {value}", "{of} cites no source");
 }
 
-pub(crate) const GOVERNMENT: Record = Record {
-    what: "a government",
-    plural: "governments",
-    json: "government",
-    keys: &[
-        spec("id", Yaml::Id, Required, "").rule(Field::Id, Ty::Ref(K::Government), ""),
-        spec(
-            "state",
-            Yaml::Ref(Want::State),
-            Required,
-            "the state it governs (or claims to)",
-        )
-        .rule(Field::State, Ty::Ref(K::State), "the state it governs")
-        .says("{of} governs {value}", "{of} governs no recorded state"),
-        spec("name", Yaml::Text, Optional, "").rule(
-            Field::Name,
-            Ty::Str,
-            "an implicit government's is its state's name",
-        )
-        .says("{of} is named {value}", "{of} has no name recorded"),
-        spec("from", Yaml::Date, FROM, "when it was in effective control").rule(
-            Field::From,
-            Ty::Date,
-            "in control",
-        )
-        .says("{of} took control of {of.state} on {value}", "{of's} start of control of {of.state} is not recorded"),
-        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO)
-        .says("{of} stopped governing {of.state} on {value}", "{of} has no end of control recorded"),
-        spec(
-            "default_recognition",
+record! {
+    /// Who governs a state, where contested or changed.
+    pub struct Government in government as GOVERNMENT {
+        what: "a government", plural: "governments", json: "government",
+    }
+    req id: At<String> = def_id
+        => entry(Yaml::Id, Required, "").read_as(Field::Id, Ty::Ref(K::Government), "");
+    req state: At<String> = reference(Want::State)
+        => entry(Yaml::Ref(Want::State), Required, "the state it governs (or claims to)")
+            .read_as(Field::State, Ty::Ref(K::State), "the state it governs")
+            .says("{of} governs {value}", "{of} governs no recorded state");
+    // An implicit government reads its state's name (`eval::value`).
+    opt name: Option<String> = text
+        => entry(Yaml::Text, Optional, "")
+            .read_as(Field::Name, Ty::Str, "an implicit government's is its state's name")
+            .says("{of} is named {value}", "{of} has no name recorded");
+    opt from: Option<At<Date>> = date
+        => entry(Yaml::Date, FROM, "when it was in effective control")
+            .read(Ty::Date, "in control")
+            .says("{of} took control of {of.state} on {value}", "{of's} start of control of {of.state} is not recorded");
+    opt until: Option<At<Date>> = date
+        => entry(Yaml::Date, UNTIL, DITTO)
+            .read(Ty::Date, DITTO)
+            .says("{of} stopped governing {of.state} on {value}", "{of} has no end of control recorded");
+    // Read from the world's row: an implicit government has no record.
+    opt default_recognition: Option<Level> = value(level)
+        => entry(
             Yaml::Level,
             Default("`none`"),
             "how states recognise it where no recognition record says otherwise",
         )
-        .rule(
-            Field::DefaultRecognition,
-            Ty::Level,
-            "how states recognise it where no record says",
-        )
-        .says("{of} is recognised {value} where no recognition record says otherwise", "{of} is not recognised where no recognition record says otherwise"),
-        derived(
+        .read_as(Field::DefaultRecognition, Ty::Level, "how states recognise it where no record says")
+        .says("{of} is recognised {value} where no recognition record says otherwise", "{of} is not recognised where no recognition record says otherwise");
+    derived derived(
             "in_control",
             Field::InControl,
             Ty::Bool,
             "whether it governs its state at the date (when listed governments' periods overlap, the one whose control began last)",
         )
-        .says("{of} governs {of.state} on {as_of}", "{of} does not govern {of.state} on {as_of}[ (in control until {of.until})]"),
-        SOURCE_REF.rule(Field::Source, Ty::Str, "")
-        .says("{of} cites {value}", "{of} cites no source"),
-    ],
-};
+        .says("{of} governs {of.state} on {as_of}", "{of} does not govern {of.state} on {as_of}[ (in control until {of.until})]");
+    opt source: Option<At<String>> = reference(Want::Source)
+        => CITATION.read(Ty::Str, "").says("{of} cites {value}", "{of} cites no source");
+}
 
-pub(crate) const RECOGNITION: Record = Record {
-    what: "a recognition",
-    plural: "recognitions",
-    json: "recognition",
-    keys: &[
-        spec(
-            "by",
-            Yaml::Ref(Want::State),
-            Required,
-            "the recognising state",
-        )
-        .rule(Field::By, Ty::Ref(K::State), "")
-        .says(
-            "{of} is made by {value}",
-            "{of} is made by no recorded state",
-        ),
-        spec(
-            "of",
-            Yaml::Ref(Want::StateOrGovernment),
-            Required,
-            "what it recognises",
-        )
-        .rule(Field::Of, Ty::Ref(K::Government), "(or a state id)")
-        .says("{of} is of {value}", "{of} is of nothing recorded"),
-        spec(
-            "level",
-            Yaml::Level,
-            Required,
-            "how; `none` records an explicit non-recognition",
-        )
-        .rule(
-            Field::Level,
-            Ty::Level,
-            "`de-jure`, `de-facto`; `none` reads as `none`",
-        )
-        .says("{of} is {value}", "{of} records no recognition"),
-        spec("from", Yaml::Date, FROM, "when")
-            .rule(Field::From, Ty::Date, "")
-            .says("{of} holds from {value}", "{of} has no start recorded"),
-        spec("until", Yaml::Date, UNTIL, DITTO)
-            .rule(Field::Until, Ty::Date, DITTO)
-            .says("{of} holds until {value}", "{of} has no end recorded"),
-        SOURCE_REF
-            .rule(Field::Source, Ty::Str, "")
-            .says("{of} cites {value}", "{of} cites no source"),
-    ],
-};
+record! {
+    /// Who recognises which state or government.
+    pub struct Recognition in recognition as RECOGNITION {
+        what: "a recognition", plural: "recognitions", json: "recognition",
+    }
+    /// A state id.
+    req by: At<String> = reference(Want::State)
+        => entry(Yaml::Ref(Want::State), Required, "the recognising state")
+            .read_as(Field::By, Ty::Ref(K::State), "")
+            .says("{of} is made by {value}", "{of} is made by no recorded state");
+    /// A government id or a state id.
+    req of: At<String> = reference(Want::StateOrGovernment)
+        => entry(Yaml::Ref(Want::StateOrGovernment), Required, "what it recognises")
+            .read_as(Field::Of, Ty::Ref(K::Government), "(or a state id)")
+            .says("{of} is of {value}", "{of} is of nothing recorded");
+    req level: At<Level> = level
+        => entry(Yaml::Level, Required, "how; `none` records an explicit non-recognition")
+            .read(Ty::Level, "`de-jure`, `de-facto`; `none` reads as `none`")
+            .says("{of} is {value}", "{of} records no recognition");
+    opt from: Option<At<Date>> = date
+        => entry(Yaml::Date, FROM, "when")
+            .read(Ty::Date, "")
+            .says("{of} holds from {value}", "{of} has no start recorded");
+    opt until: Option<At<Date>> = date
+        => entry(Yaml::Date, UNTIL, DITTO)
+            .read(Ty::Date, DITTO)
+            .says("{of} holds until {value}", "{of} has no end recorded");
+    opt source: Option<At<String>> = reference(Want::Source)
+        => CITATION.read(Ty::Str, "").says("{of} cites {value}", "{of} cites no source");
+}
 
 pub(crate) const MISSION: Record = Record {
     what: "a mission",
@@ -732,46 +711,35 @@ pub(crate) const CREDENTIALS: Record = Record {
     ],
 };
 
-pub(crate) const RELATION: Record = Record {
-    what: "a relation",
-    plural: "relations",
-    json: "relation",
-    keys: &[
-        spec(
-            "between",
-            Yaml::StatePair,
-            Required,
-            "the two states, in any order",
-        )
-        .rule(
-            Field::Between,
-            Ty::List(&Ty::Ref(K::State)),
-            "the two states as written; read it with `in` (`m.sender in r.between`)",
-        )
-        .says("{of} are between {value}", "{of} name no states"),
-        spec(
-            "status",
-            Yaml::RelationStatus,
-            Required,
-            "the state of relations in the period",
-        )
-        .rule(
-            Field::Status,
-            Ty::RelationStatus,
-            "`established`, `severed`, `suspended`",
-        )
-        .says("{of} are {value}", "{of} have no status recorded"),
-        spec("from", Yaml::Date, FROM, "when")
-            .rule(Field::From, Ty::Date, "")
-            .says("{of} hold from {value}", "{of} have no start recorded"),
-        spec("until", Yaml::Date, UNTIL, DITTO)
-            .rule(Field::Until, Ty::Date, DITTO)
-            .says("{of} hold until {value}", "{of} have no end recorded"),
-        SOURCE_REF
-            .rule(Field::Source, Ty::Str, "")
-            .says("{of} cite {value}", "{of} cite no source"),
-    ],
-};
+record! {
+    /// Diplomatic relations between two states over a period.
+    pub struct Relation in relation as RELATION {
+        what: "a relation", plural: "relations", json: "relation",
+    }
+    /// Two distinct state ids, as written (their order means nothing).
+    req between: [At<String>; 2] = state_pair
+        => entry(Yaml::StatePair, Required, "the two states, in any order")
+            .read_as(
+                Field::Between,
+                Ty::List(&Ty::Ref(K::State)),
+                "the two states as written; read it with `in` (`m.sender in r.between`)",
+            )
+            .says("{of} are between {value}", "{of} name no states");
+    req status: At<RelationStatus> = relation_status
+        => entry(Yaml::RelationStatus, Required, "the state of relations in the period")
+            .read(Ty::RelationStatus, "`established`, `severed`, `suspended`")
+            .says("{of} are {value}", "{of} have no status recorded");
+    opt from: Option<At<Date>> = date
+        => entry(Yaml::Date, FROM, "when")
+            .read(Ty::Date, "")
+            .says("{of} hold from {value}", "{of} have no start recorded");
+    opt until: Option<At<Date>> = date
+        => entry(Yaml::Date, UNTIL, DITTO)
+            .read(Ty::Date, DITTO)
+            .says("{of} hold until {value}", "{of} have no end recorded");
+    opt source: Option<At<String>> = reference(Want::Source)
+        => CITATION.read(Ty::Str, "").says("{of} cite {value}", "{of} cite no source");
+}
 
 /// An event's keys, with the presence of `on` (required in the file's
 /// `events`, the proposal's date by default in an `event` change).
