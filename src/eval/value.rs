@@ -245,13 +245,11 @@ impl<'w, 's> Reader<'w, 's> {
             (Record::Mission(m), field) => {
                 let r = m.record;
                 match field {
+                    Field::Key(i) => r.key_span(i),
                     Field::Id => at(Some(&r.id)),
                     Field::Sender => at(Some(&r.sender)),
                     Field::Receiver => at(Some(&r.receiver)),
-                    Field::MissionKind => at(Some(&r.kind)),
                     Field::RunBy => at(r.run_by.as_ref()),
-                    Field::From => at(r.from.as_ref()),
-                    Field::Until => at(r.until.as_ref()),
                     Field::Head => m.head.map(|h| h.span),
                     Field::ProtectingPower => at(r.protecting_power.as_ref()),
                     Field::Relation | Field::RelationStatus => m
@@ -272,18 +270,12 @@ impl<'w, 's> Reader<'w, 's> {
                             .max_by_key(|s| s.from.as_ref().map(|d| d.value))
                             .map(|s| s.span)
                     }
-                    Field::Source => at(r.source.as_ref()),
                     _ => None,
                 }
             }
             (Record::Head(m), field) => m.head.and_then(|h| match field {
-                Field::Rank => at(Some(&h.rank)),
-                Field::From => at(h.from.as_ref()),
-                Field::Until => at(h.until.as_ref()),
-                Field::Agrement => at(h.agrement.as_ref()),
+                Field::Key(i) => h.key_span(i),
                 Field::Credentials => h.credentials.as_ref().map(|c| c.span),
-                Field::Exequatur => at(h.exequatur.as_ref()),
-                Field::Source => at(h.source.as_ref()),
                 _ => None,
             }),
             (Record::Credentials(m), field) => {
@@ -362,14 +354,11 @@ impl<'w, 's> Reader<'w, 's> {
             (Record::Mission(m), field) => {
                 let r = m.record;
                 match field {
+                    Field::Key(i) => r.key(i).into(),
                     Field::Id => Value::Sym(m.sym),
                     Field::Sender => Value::Sym(m.sender),
                     Field::Receiver => Value::Sym(m.receiver),
-                    Field::MissionKind => Value::MissionKind(r.kind.value),
-                    Field::City => text(r.city.as_deref()),
                     Field::RunBy => sym(m.run_by),
-                    Field::From => date(&r.from),
-                    Field::Until => date(&r.until),
                     Field::Head => match m.head {
                         Some(_) => self.mission_row(m.sym).map_or(Value::Null, Value::Head),
                         None => Value::Null,
@@ -382,7 +371,6 @@ impl<'w, 's> Reader<'w, 's> {
                     Field::RelationStatus => (self.world.relation_status(m.sender, m.receiver))
                         .map_or(Value::Null, Value::RelationStatus),
                     Field::ActingSince => m.acting_since.map_or(Value::Null, Value::Date),
-                    Field::Source => source(&r.source),
                     _ => return None,
                 }
             }
@@ -392,19 +380,13 @@ impl<'w, 's> Reader<'w, 's> {
                     return Some(Value::Null);
                 };
                 match field {
-                    Field::Name => text(h.name.as_deref()),
-                    Field::Rank => Value::Rank(h.rank.value),
-                    Field::From => date(&h.from),
-                    Field::Until => date(&h.until),
-                    Field::Agrement => date(&h.agrement),
+                    Field::Key(i) => h.key(i).into(),
                     Field::Credentials => match (&h.credentials, self.mission_row(m.sym)) {
                         (Some(_), Some(row)) => Value::Credentials(row),
                         _ => Value::Null,
                     },
                     Field::Proposed => Value::Bool(h.proposed),
                     Field::Absent => Value::Bool(m.absent),
-                    Field::Exequatur => date(&h.exequatur),
-                    Field::Source => source(&h.source),
                     _ => return None,
                 }
             }

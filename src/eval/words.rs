@@ -107,10 +107,7 @@ pub fn said(reader: &Reader<'_, '_>, kind: RecordKind, row: u32, reads: &[&Read]
                 // noise in the sentence. Both stay in the field's own text.
                 let heading_says = i == 0
                     && kind == RecordKind::Mission
-                    && matches!(
-                        def.field,
-                        Field::Sender | Field::Receiver | Field::MissionKind
-                    );
+                    && matches!(def.name, "sender" | "receiver" | "kind");
                 let idle_absence = last && value == Value::Null && !read.decides;
                 if heading_says || idle_absence {
                     done.insert(path.clone());

@@ -1216,39 +1216,11 @@ fn recognition(cx: &mut Cx, node: &Node) -> Option<Recognition> {
 fn mission(cx: &mut Cx, node: &Node) -> Option<Mission> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::MISSION)?;
-    let id = f.get(cx, "id", def_id);
-    let sender = f.get(cx, "sender", reference(Want::State));
-    let receiver = f.get(cx, "receiver", reference(Want::State));
-    let kind = f.get(cx, "kind", mission_kind);
-    let city = f.get(cx, "city", text);
-    let run_by = f.get(cx, "run_by", reference(Want::Government));
-    let from = f.get(cx, "from", date);
-    let until = f.get(cx, "until", date);
-    check_period(cx, &from, &until);
-    let protecting_power = f.get(cx, "protecting_power", reference(Want::State));
-    let staff = f.get(cx, "staff", list(records::STAFF.plural, staff));
-    let heads = f.get(cx, "heads", list(records::HEAD.plural, head));
-    let source = f.get(cx, "source", reference(Want::Source));
+    let parts = records::mission::Parts::decode(cx, &mut f);
+    check_period(cx, &parts.from, &parts.until);
     let clean = f.finish(cx);
-    let salvaged = salvaged_id(cx, &f, &id);
-    let record = match (id, sender, receiver, kind) {
-        (Some(id), Some(sender), Some(receiver), Some(kind)) if clean => Some(Mission {
-            id,
-            sender,
-            receiver,
-            kind,
-            city,
-            run_by,
-            from,
-            until,
-            protecting_power,
-            staff: staff.unwrap_or_default(),
-            heads: heads.unwrap_or_default(),
-            source,
-            span: f.span,
-        }),
-        _ => None,
-    };
+    let salvaged = salvaged_id(cx, &f, &parts.id);
+    let record = parts.build(f.span).filter(|_| clean);
     cx.settle(mark, record.is_some(), || {
         partial(RecordKind::Mission, salvaged, f.span)
     });
@@ -1258,19 +1230,10 @@ fn mission(cx: &mut Cx, node: &Node) -> Option<Mission> {
 pub(super) fn staff(cx: &mut Cx, node: &Node) -> Option<Staff> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::STAFF)?;
-    let diplomats = f.get(cx, "diplomats", count);
-    let from = f.get(cx, "from", date);
-    let until = f.get(cx, "until", date);
-    check_period(cx, &from, &until);
-    let source = f.get(cx, "source", reference(Want::Source));
+    let parts = records::staff::Parts::decode(cx, &mut f);
+    check_period(cx, &parts.from, &parts.until);
     let clean = f.finish(cx);
-    let record = diplomats.filter(|_| clean).map(|diplomats| Staff {
-        diplomats,
-        from,
-        until,
-        source,
-        span: f.span,
-    });
+    let record = parts.build(f.span).filter(|_| clean);
     cx.settle(mark, record.is_some(), || {
         partial(RecordKind::Other, None, f.span)
     });
@@ -1280,28 +1243,10 @@ pub(super) fn staff(cx: &mut Cx, node: &Node) -> Option<Staff> {
 pub(super) fn head(cx: &mut Cx, node: &Node) -> Option<Head> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::HEAD)?;
-    let name = f.get(cx, "name", text);
-    let rank = f.get(cx, "rank", rank);
-    let from = f.get(cx, "from", date);
-    let until = f.get(cx, "until", date);
-    check_period(cx, &from, &until);
-    let agrement = f.get(cx, "agrement", date);
-    let credentials = f.get(cx, "credentials", credentials);
-    let exequatur = f.get(cx, "exequatur", date);
-    let source = f.get(cx, "source", reference(Want::Source));
+    let parts = records::head::Parts::decode(cx, &mut f);
+    check_period(cx, &parts.from, &parts.until);
     let clean = f.finish(cx);
-    let record = rank.filter(|_| clean).map(|rank| Head {
-        name,
-        rank,
-        from,
-        until,
-        agrement,
-        credentials,
-        exequatur,
-        source,
-        proposed: false,
-        span: f.span,
-    });
+    let record = parts.build(f.span).filter(|_| clean);
     cx.settle(mark, record.is_some(), || {
         partial(RecordKind::Other, None, f.span)
     });
@@ -1311,14 +1256,9 @@ pub(super) fn head(cx: &mut Cx, node: &Node) -> Option<Head> {
 pub(super) fn credentials(cx: &mut Cx, node: &Node) -> Option<Credentials> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::CREDENTIALS)?;
-    let to = f.get(cx, "to", reference(Want::Government));
-    let on = f.get(cx, "on", date);
+    let parts = records::credentials::Parts::decode(cx, &mut f);
     let clean = f.finish(cx);
-    let record = to.filter(|_| clean).map(|to| Credentials {
-        to,
-        on,
-        span: f.span,
-    });
+    let record = parts.build(f.span).filter(|_| clean);
     cx.settle(mark, record.is_some(), || {
         partial(RecordKind::Other, None, f.span)
     });

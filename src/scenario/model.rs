@@ -7,7 +7,9 @@ use crate::source::{Embedding, Located, Span};
 use serde::Serialize;
 use std::sync::Arc;
 
-pub use super::records::{Government, Recognition, Relation, State};
+pub use super::records::{
+    Credentials, Government, Head, Mission, Recognition, Relation, Staff, State,
+};
 
 /// A value together with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -191,49 +193,6 @@ pub struct Source {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Mission {
-    pub id: At<String>,
-    pub sender: At<String>,
-    pub receiver: At<String>,
-    pub kind: At<MissionKind>,
-    pub city: Option<String>,
-    pub run_by: Option<At<String>>,
-    pub from: Option<At<Date>>,
-    pub until: Option<At<Date>>,
-    /// The state whose embassy hosts the mission (an interests section's).
-    pub protecting_power: Option<At<String>>,
-    pub staff: Vec<Staff>,
-    pub heads: Vec<Head>,
-    pub source: Option<At<String>>,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Staff {
-    pub diplomats: u32,
-    pub from: Option<At<Date>>,
-    pub until: Option<At<Date>>,
-    pub source: Option<At<String>>,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Head {
-    pub name: Option<String>,
-    pub rank: At<Rank>,
-    pub from: Option<At<Date>>,
-    pub until: Option<At<Date>>,
-    pub agrement: Option<At<Date>>,
-    pub credentials: Option<Credentials>,
-    /// When the receiver admitted a consular head (VCCR art. 12).
-    pub exequatur: Option<At<Date>>,
-    pub source: Option<At<String>>,
-    /// True when the head comes from a proposal's `appoint`, not from the record.
-    pub proposed: bool,
-    pub span: Span,
-}
-
 impl Head {
     /// When the credentials were presented: `on`, else the head's `from`.
     pub fn credentials_on(&self) -> Option<Date> {
@@ -244,14 +203,6 @@ impl Head {
             .or(self.from.as_ref())
             .map(|d| d.value)
     }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Credentials {
-    /// A government id (an implicit government's id is its state's id).
-    pub to: At<String>,
-    pub on: Option<At<Date>>,
-    pub span: Span,
 }
 
 impl Relation {

@@ -21,10 +21,10 @@
 
 use super::date::Date;
 use super::load::{
-    Cx, Fields, boolean, date, def_id, level, reference, relation_status, state_kind, state_pair,
-    text, value,
+    Cx, Fields, boolean, count, credentials, date, def_id, head, level, list, mission_kind, rank,
+    reference, relation_status, staff, state_kind, state_pair, text, value,
 };
-use super::model::{At, EventKind, Level, Rank, RelationStatus, StateKind};
+use super::model::{At, EventKind, Level, MissionKind, Rank, RelationStatus, StateKind};
 use super::types::{Field, FieldDef, RecordKind as K, Says, Ty};
 use super::validate::Want;
 
@@ -441,275 +441,197 @@ record! {
         => CITATION.read(Ty::Str, "").says("{of} cites {value}", "{of} cites no source");
 }
 
-pub(crate) const MISSION: Record = Record {
-    what: "a mission",
-    plural: "missions",
-    json: "mission",
-    keys: &[
-        spec("id", Yaml::Id, Required, "").rule(
-            Field::Id,
-            Ty::Ref(K::Mission),
-            "the mission's id",
-        ),
-        spec(
-            "sender",
-            Yaml::Ref(Want::State),
-            Required,
-            "the sending state (or organization)",
-        )
-        .rule(
-            Field::Sender,
-            Ty::Ref(K::State),
-            "the sending and receiving states",
-        )
-        .says("{of} is sent by {value}", "{of} has no sender recorded"),
-        spec(
-            "receiver",
-            Yaml::Ref(Want::State),
-            Required,
-            "the receiving state",
-        )
-        .rule(Field::Receiver, Ty::Ref(K::State), DITTO)
-        .says("{of} is sent to {value}", "{of} has no receiver recorded"),
-        spec("kind", Yaml::MissionKind, Required, "see below").rule(
-            Field::MissionKind,
-            Ty::MissionKind,
-            "`embassy`, `consulate-general`, `consulate`, `delegation`, `liaison-office`, `interests-section`, `representative-office`, `technical-team`",
-        )
-        .says("{of} is {a value}", "{of} is of no recorded kind"),
-        spec("city", Yaml::Text, Optional, "where the mission sits").rule(
-            Field::City,
-            Ty::Str,
-            "",
-        )
-        .says("{of} sits in {value}", "{of} has no city recorded"),
-        spec(
-            "run_by",
+record! {
+    /// An embassy, consulate, office...
+    pub struct Mission in mission as MISSION {
+        what: "a mission", plural: "missions", json: "mission",
+    }
+    req id: At<String> = def_id
+        => entry(Yaml::Id, Required, "").read_as(Field::Id, Ty::Ref(K::Mission), "the mission's id");
+    req sender: At<String> = reference(Want::State)
+        => entry(Yaml::Ref(Want::State), Required, "the sending state (or organization)")
+            .read_as(Field::Sender, Ty::Ref(K::State), "the sending and receiving states")
+            .says("{of} is sent by {value}", "{of} has no sender recorded");
+    req receiver: At<String> = reference(Want::State)
+        => entry(Yaml::Ref(Want::State), Required, "the receiving state")
+            .read_as(Field::Receiver, Ty::Ref(K::State), DITTO)
+            .says("{of} is sent to {value}", "{of} has no receiver recorded");
+    req kind: At<MissionKind> = mission_kind
+        => entry(Yaml::MissionKind, Required, "see below")
+            .read(
+                Ty::MissionKind,
+                "`embassy`, `consulate-general`, `consulate`, `delegation`, `liaison-office`, `interests-section`, `representative-office`, `technical-team`",
+            )
+            .says("{of} is {a value}", "{of} is of no recorded kind");
+    opt city: Option<String> = text
+        => entry(Yaml::Text, Optional, "where the mission sits")
+            .read(Ty::Str, "")
+            .says("{of} sits in {value}", "{of} has no city recorded");
+    opt run_by: Option<At<String>> = reference(Want::Government)
+        => entry(
             Yaml::Ref(Want::Government),
             Default("the sender's government in control at the date"),
             "the sender's government that staffs it; must be a government of the sender",
         )
-        .rule(
+        .read_as(
             Field::RunBy,
             Ty::Ref(K::Government),
             "the sender's government that runs it; default: the sender's government in control at the date",
         )
-        .says("{of} is run by {value}", "{of} is run by no government in control"),
-        spec(
-            "from",
-            Yaml::Date,
-            FROM,
-            "when the mission is open; `until: null` = still open",
-        )
-        .rule(Field::From, Ty::Date, "opened, closed")
-        .says("{of} opened on {value}", "{of} has no opening date recorded"),
-        spec("until", Yaml::Date, UNTIL, DITTO).rule(Field::Until, Ty::Date, DITTO)
-        .says("{of} closes on {value}", "{of} has no closing date recorded"),
-        spec(
-            "protecting_power",
+        .says("{of} is run by {value}", "{of} is run by no government in control");
+    opt from: Option<At<Date>> = date
+        => entry(Yaml::Date, FROM, "when the mission is open; `until: null` = still open")
+            .read(Ty::Date, "opened, closed")
+            .says("{of} opened on {value}", "{of} has no opening date recorded");
+    opt until: Option<At<Date>> = date
+        => entry(Yaml::Date, UNTIL, DITTO)
+            .read(Ty::Date, DITTO)
+            .says("{of} closes on {value}", "{of} has no closing date recorded");
+    /// The state whose embassy hosts the mission (an interests section's).
+    opt protecting_power: Option<At<String>> = reference(Want::State)
+        => entry(
             Yaml::Ref(Want::State),
             Optional,
             "the state whose embassy hosts the mission (VCDR art. 45-46); allowed on any mission, expected on interests sections; neither its sender nor its receiver",
         )
-        .rule(
-            Field::ProtectingPower,
-            Ty::Ref(K::State),
-            "the state whose embassy hosts it, or `none`",
-        )
-        .says("{of} is hosted by {value} as protecting power", "{of} has no protecting power recorded"),
-        key(
-            "staff",
-            Yaml::List(&STAFF),
-            Optional,
-            "diplomatic staff counts over time",
-        ),
-        key(
-            "heads",
-            Yaml::List(&HEAD),
-            Optional,
-            "heads of mission over time",
-        ),
-        derived(
+        .read_as(Field::ProtectingPower, Ty::Ref(K::State), "the state whose embassy hosts it, or `none`")
+        .says("{of} is hosted by {value} as protecting power", "{of} has no protecting power recorded");
+    or(Vec::new()) staff: Vec<Staff> = list(STAFF.plural, staff)
+        => entry(Yaml::List(&STAFF), Optional, "diplomatic staff counts over time").file_only();
+    or(Vec::new()) heads: Vec<Head> = list(HEAD.plural, head)
+        => entry(Yaml::List(&HEAD), Optional, "heads of mission over time").file_only();
+    derived derived(
             "head",
             Field::Head,
             Ty::Record(K::Head),
             "the head in office at the date, or `none`",
         )
-        .says("{of} is headed by {a value.rank}[, {value.name},][ in office since {value.from}]", "{of} has no head of mission and no chargé d'affaires a.i. in office on {as_of}"),
-        derived(
+        .says("{of} is headed by {a value.rank}[, {value.name},][ in office since {value.from}]", "{of} has no head of mission and no chargé d'affaires a.i. in office on {as_of}");
+    derived derived(
             "staff",
             Field::Staff,
             Ty::Num,
             "diplomatic staff in force at the date, less the diplomats of each expulsion from its `on` + `notice_days` until a later count; or `none`",
         )
-        .says("{of} has {value} diplomats on {as_of}", "{of} has no staff count recorded on {as_of}"),
-        derived(
+        .says("{of} has {value} diplomats on {as_of}", "{of} has no staff count recorded on {as_of}");
+    derived derived(
             "relation",
             Field::Relation,
             Ty::Record(K::Relation),
             "the relation record between sender and receiver in force at the date, or `none`",
         )
-        .says("relations between {of.sender} and {of.receiver} are {value.status}[ since {value.from}]", "no relation record between {of.sender} and {of.receiver} is in force on {as_of}"),
-        derived(
+        .says("relations between {of.sender} and {of.receiver} are {value.status}[ since {value.from}]", "no relation record between {of.sender} and {of.receiver} is in force on {as_of}");
+    derived derived(
             "relation_status",
             Field::RelationStatus,
             Ty::RelationStatus,
             "that record's `status`; where none is in force, `established` if either state has an open embassy in the other, else `none`",
         )
-        .says("relations between {of.sender} and {of.receiver} are {value} on {as_of}", "no diplomatic relations between {of.sender} and {of.receiver} are recorded on {as_of}"),
-        derived(
+        .says("relations between {of.sender} and {of.receiver} are {value} on {as_of}", "no diplomatic relations between {of.sender} and {of.receiver} are recorded on {as_of}");
+    derived derived(
             "acting_since",
             Field::ActingSince,
             Ty::Date,
             "when the uninterrupted run of acting heads (chargés d'affaires a.i., or heads recalled for consultations, one or several in a row) leading the mission at the date began; `none` if its head is not acting, or the run goes back to a head with no `from`",
         )
-        .says("{of} has been led by acting heads since {value}", "{of} is not led by a run of acting heads with a recorded start"),
-        SOURCE_REF.rule(Field::Source, Ty::Str, CITES)
-        .says("{of} cites {value}", "{of} cites no source"),
-    ],
-};
+        .says("{of} has been led by acting heads since {value}", "{of} is not led by a run of acting heads with a recorded start");
+    opt source: Option<At<String>> = reference(Want::Source)
+        => CITATION.read(Ty::Str, CITES).says("{of} cites {value}", "{of} cites no source");
+}
 
-pub(crate) const STAFF: Record = Record {
-    what: "a staff entry",
-    plural: "staff entries",
-    json: "staff",
-    keys: &[
-        key(
-            "diplomats",
-            Yaml::Count,
-            Required,
-            "number of diplomatic staff",
-        ),
-        key("from", Yaml::Date, FROM, "when that count holds"),
-        key("until", Yaml::Date, UNTIL, DITTO),
-        SOURCE_REF.file_only(),
-    ],
-};
+record! {
+    /// A count of a mission's diplomatic staff over a period.
+    pub struct Staff in staff as STAFF {
+        what: "a staff entry", plural: "staff entries", json: "staff",
+    }
+    req diplomats: u32 = count
+        => entry(Yaml::Count, Required, "number of diplomatic staff").file_only();
+    opt from: Option<At<Date>> = date
+        => entry(Yaml::Date, FROM, "when that count holds").file_only();
+    opt until: Option<At<Date>> = date => entry(Yaml::Date, UNTIL, DITTO).file_only();
+    opt source: Option<At<String>> = reference(Want::Source) => CITATION.file_only();
+}
 
-pub(crate) const HEAD: Record = Record {
-    what: "a head",
-    plural: "heads",
-    json: "head",
-    keys: &[
-        spec("name", Yaml::Text, Optional, "the person")
-            .rule(Field::Name, Ty::Str, "")
-            .says("{of} is {value}", "{of's} name is not recorded"),
-        spec(
-            "rank",
-            Yaml::Rank,
-            Required,
-            "see [Ranks](#ranks-and-their-class)",
-        )
-        .rule(Field::Rank, Ty::Rank, "see below")
-        .says("{of} is {a value}", "{of} has no rank recorded"),
-        spec("from", Yaml::Date, FROM, "in office")
-            .rule(Field::From, Ty::Date, "in office")
-            .says(
-                "{of} took up the post on {value}",
-                "{of's} start in office is not recorded",
-            ),
-        spec("until", Yaml::Date, UNTIL, DITTO)
-            .rule(Field::Until, Ty::Date, DITTO)
-            .says(
-                "{of} leaves the post on {value}",
-                "{of} has no end of tenure recorded",
-            ),
-        spec(
-            "agrement",
-            Yaml::Date,
-            Optional,
-            "when the receiver gave agrément",
-        )
-        .rule(Field::Agrement, Ty::Date, "when the receiver gave agrément")
-        .says(
-            "{of} received agrément on {value}",
-            "{of} has no agrément recorded",
-        ),
-        spec(
-            "credentials",
-            Yaml::Embedded(&CREDENTIALS),
-            Optional,
-            "to whom and when credentials were presented",
-        )
-        .rule(Field::Credentials, Ty::Record(K::Credentials), "or `none`")
-        .says(
-            "{of} presented credentials[ on {value.on}] to {value.to}",
-            "{of} has not presented credentials",
-        ),
-        spec(
-            "exequatur",
-            Yaml::Date,
-            Optional,
-            "consular heads: when the receiver admitted them (VCCR art. 12)",
-        )
-        .rule(
-            Field::Exequatur,
-            Ty::Date,
-            "when the receiver admitted a consular head, or `none`",
-        )
-        .says(
-            "{of} received an exequatur on {value}",
-            "{of} has no exequatur recorded",
-        ),
-        derived(
-            "proposed",
-            Field::Proposed,
-            Ty::Bool,
-            "true for a head a proposal appoints",
-        )
-        .says(
-            "{of} is appointed by the proposal",
-            "{of} is not a proposed appointment",
-        ),
-        derived(
+record! {
+    /// A head of mission over a period.
+    pub struct Head in head as HEAD {
+        what: "a head", plural: "heads", json: "head",
+    }
+    opt name: Option<String> = text
+        => entry(Yaml::Text, Optional, "the person")
+            .read(Ty::Str, "")
+            .says("{of} is {value}", "{of's} name is not recorded");
+    req rank: At<Rank> = rank
+        => entry(Yaml::Rank, Required, "see [Ranks](#ranks-and-their-class)")
+            .read(Ty::Rank, "see below")
+            .says("{of} is {a value}", "{of} has no rank recorded");
+    opt from: Option<At<Date>> = date
+        => entry(Yaml::Date, FROM, "in office")
+            .read(Ty::Date, "in office")
+            .says("{of} took up the post on {value}", "{of's} start in office is not recorded");
+    opt until: Option<At<Date>> = date
+        => entry(Yaml::Date, UNTIL, DITTO)
+            .read(Ty::Date, DITTO)
+            .says("{of} leaves the post on {value}", "{of} has no end of tenure recorded");
+    opt agrement: Option<At<Date>> = date
+        => entry(Yaml::Date, Optional, "when the receiver gave agrément")
+            .read(Ty::Date, "when the receiver gave agrément")
+            .says("{of} received agrément on {value}", "{of} has no agrément recorded");
+    // Read as an embedded record of the world's row (`eval::value`).
+    opt credentials: Option<Credentials> = credentials
+        => entry(Yaml::Embedded(&CREDENTIALS), Optional, "to whom and when credentials were presented")
+            .read_as(Field::Credentials, Ty::Record(K::Credentials), "or `none`")
+            .says("{of} presented credentials[ on {value.on}] to {value.to}", "{of} has not presented credentials");
+    /// When the receiver admitted a consular head (VCCR art. 12).
+    opt exequatur: Option<At<Date>> = date
+        => entry(Yaml::Date, Optional, "consular heads: when the receiver admitted them (VCCR art. 12)")
+            .read(Ty::Date, "when the receiver admitted a consular head, or `none`")
+            .says("{of} received an exequatur on {value}", "{of} has no exequatur recorded");
+    derived derived("proposed", Field::Proposed, Ty::Bool, "true for a head a proposal appoints")
+        .says("{of} is appointed by the proposal", "{of} is not a proposed appointment");
+    derived derived(
             "absent",
             Field::Absent,
             Ty::Bool,
             "recalled for consultations at the date (counts as a chargé d'affaires a.i.)",
         )
-        .says(
-            "{of} is recalled for consultations on {as_of}",
-            "{of} is at post on {as_of}",
-        ),
-        SOURCE_REF
-            .rule(Field::Source, Ty::Str, "")
-            .says("{of} cites {value}", "{of} cites no source"),
-    ],
-};
+        .says("{of} is recalled for consultations on {as_of}", "{of} is at post on {as_of}");
+    opt source: Option<At<String>> = reference(Want::Source)
+        => CITATION.read(Ty::Str, "").says("{of} cites {value}", "{of} cites no source");
+    /// True when the head comes from a proposal's `appoint`, not from the record.
+    extra proposed: bool = false;
+}
 
-pub(crate) const CREDENTIALS: Record = Record {
-    what: "a credentials entry",
-    plural: "credentials",
-    json: "credentials",
-    keys: &[
-        spec(
-            "to",
+record! {
+    /// To whom and when a head presented credentials.
+    pub struct Credentials in credentials as CREDENTIALS {
+        what: "a credentials entry", plural: "credentials", json: "credentials",
+    }
+    /// A government id (an implicit government's id is its state's id).
+    req to: At<String> = reference(Want::Government)
+        => entry(
             Yaml::Ref(Want::Government),
             Required,
             "the government they were presented to; must govern the mission's receiver",
         )
-        .rule(
-            Field::To,
-            Ty::Ref(K::Government),
-            "the government they were presented to",
-        )
-        .says(
-            "{of} were presented to {value}",
-            "{of} were presented to no recorded government",
-        ),
-        spec(
-            "on",
-            Yaml::Date,
-            Default("the head's `from`"),
-            "when they were presented",
-        )
-        .rule(Field::On, Ty::Date, "when; default: the head's `from`")
-        .says(
-            "{of} were presented on {value}",
-            "{of's} date of presentation is not recorded",
-        ),
-    ],
-};
+        .read_as(Field::To, Ty::Ref(K::Government), "the government they were presented to")
+        .says("{of} were presented to {value}", "{of} were presented to no recorded government");
+    // Read with the head's `from` as default (`Head::credentials_on`).
+    opt on: Option<At<Date>> = date
+        => entry(Yaml::Date, Default("the head's `from`"), "when they were presented")
+            .read_as(Field::On, Ty::Date, "when; default: the head's `from`")
+            .says("{of} were presented on {value}", "{of's} date of presentation is not recorded");
+}
+
+/// Credentials are read as a record of their own (`Field::Credentials`).
+impl super::declare::ToPlain for Credentials {
+    fn plain(&self) -> super::declare::Plain<'_> {
+        super::declare::Plain::Null
+    }
+    fn span_of(&self) -> Option<crate::source::Span> {
+        Some(self.span)
+    }
+}
 
 record! {
     /// Diplomatic relations between two states over a period.
