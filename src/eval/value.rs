@@ -308,14 +308,10 @@ impl<'w, 's> Reader<'w, 's> {
             (Record::Event(e), field) => {
                 let r = e.record;
                 match field {
+                    Field::Key(i) => r.key_span(i),
                     Field::Id => at(Some(&r.id)),
-                    Field::EventKind => at(Some(&r.kind)),
-                    Field::On => at(Some(&r.on)),
                     Field::By => at(r.by.as_ref()),
                     Field::Mission => at(Some(&r.mission)),
-                    Field::Diplomats => at(r.diplomats.as_ref()),
-                    Field::Until => at(r.until.as_ref()),
-                    Field::Source => at(r.source.as_ref()),
                     _ => None,
                 }
             }
@@ -336,15 +332,6 @@ impl<'w, 's> Reader<'w, 's> {
     /// every field the tables give rules is read here.
     #[inline]
     fn read_own(&self, record: &Record<'w, 's>, field: Field) -> Option<Value<'w>> {
-        fn date<'a>(d: &Option<crate::scenario::model::At<Date>>) -> Value<'a> {
-            d.as_ref().map_or(Value::Null, |d| Value::Date(d.value))
-        }
-        fn text<'a>(t: Option<&'a str>) -> Value<'a> {
-            t.map_or(Value::Null, Value::Str)
-        }
-        fn source<'a>(s: &'a Option<crate::scenario::model::At<String>>) -> Value<'a> {
-            text(s.as_ref().map(|s| s.value.as_str()))
-        }
         fn level<'a>(l: Option<Level>) -> Value<'a> {
             l.filter(|l| *l != Level::NoRecognition)
                 .map_or(Value::Null, Value::Level)
@@ -435,19 +422,10 @@ impl<'w, 's> Reader<'w, 's> {
             (Record::Event(e), field) => {
                 let r = e.record;
                 match field {
+                    Field::Key(i) => r.key(i).into(),
                     Field::Id => Value::Sym(e.sym),
-                    Field::EventKind => Value::EventKind(r.kind.value),
-                    Field::On => Value::Date(r.on.value),
                     Field::By => sym(e.by),
                     Field::Mission => Value::Sym(e.mission),
-                    Field::Person => text(r.person.as_deref()),
-                    Field::Diplomats => r
-                        .diplomats
-                        .as_ref()
-                        .map_or(Value::Null, |d| Value::Num(f64::from(d.value))),
-                    Field::NoticeDays => Value::Num(f64::from(r.notice_days)),
-                    Field::Until => date(&r.until),
-                    Field::Source => source(&r.source),
                     _ => return None,
                 }
             }

@@ -1152,19 +1152,10 @@ fn partial(kind: RecordKind, id: Option<At<String>>, span: Span) -> Partial {
 fn source(cx: &mut Cx, node: &Node) -> Option<Source> {
     let mark = cx.refs.len();
     let mut f = Fields::new(cx, node, &records::SOURCE)?;
-    let id = f.get(cx, "id", def_id);
-    let title = f.get(cx, "title", text);
-    let date = f.get(cx, "date", date);
-    let url = f.get(cx, "url", text);
+    let parts = records::source::Parts::decode(cx, &mut f);
     let clean = f.finish(cx);
-    let salvaged = salvaged_id(cx, &f, &id);
-    let record = id.filter(|_| clean).map(|id| Source {
-        id,
-        title,
-        date,
-        url,
-        span: f.span,
-    });
+    let salvaged = salvaged_id(cx, &f, &parts.id);
+    let record = parts.build(f.span).filter(|_| clean);
     cx.settle(mark, record.is_some(), || {
         partial(RecordKind::Source, salvaged, f.span)
     });
@@ -1291,31 +1282,24 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
         Some(_) => &records::EVENT_CHANGE,
     };
     let mut f = Fields::new(cx, node, record)?;
-    let id = f.get(cx, "id", def_id);
-    let kind = f.get(cx, "kind", event_kind);
-    let on = f.get(cx, "on", date);
-    let by = f.get(cx, "by", reference(Want::State));
-    let mission = f.get(cx, "mission", reference(Want::Mission));
-    let person = f.get(cx, "person", text);
-    let diplomats = f.get(cx, "diplomats", located_count);
-    let notice_days = f.get(cx, "notice_days", count);
-    let until = f.get(cx, "until", date);
-    let source = f.get(cx, "source", reference(Want::Source));
+    let mut parts = records::event::Parts::decode(cx, &mut f);
     let mut clean = f.finish(cx);
     // Keys that mean something for one kind only are errors elsewhere: a
     // value the rules would silently ignore is a mistake in the file.
-    if let Some(kind) = &kind {
+    if let Some(kind) = &parts.kind {
         let only = [
             (
                 "diplomats",
-                diplomats
+                parts
+                    .diplomats
                     .as_ref()
                     .map(|d| (cx.in_file(d.span), d.value.to_string())),
                 EventKind::Expulsion,
             ),
             (
                 "until",
-                until
+                parts
+                    .until
                     .as_ref()
                     .map(|d| (cx.in_file(d.span), d.value.to_string())),
                 EventKind::RecallForConsultations,
@@ -1345,8 +1329,8 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
             cx.push(diagnostic);
         }
     }
-    let on = on.or(default_on);
-    if let (Some(on), Some(until)) = (&on, &until)
+    parts.on = parts.on.or(default_on);
+    if let (Some(on), Some(until)) = (&parts.on, &parts.until)
         && until.value < on.value
     {
         clean = false;
@@ -1360,23 +1344,8 @@ fn event_dated(cx: &mut Cx, node: &Node, default_on: Option<At<Date>>) -> Option
             .with_help("the head is absent from `on` up to, but not including, `until`");
         cx.push(diagnostic);
     }
-    let salvaged = salvaged_id(cx, &f, &id);
-    let record = match (id, kind, on, mission) {
-        (Some(id), Some(kind), Some(on), Some(mission)) if clean => Some(Event {
-            id,
-            kind,
-            on,
-            by,
-            mission,
-            person,
-            diplomats,
-            notice_days: notice_days.unwrap_or(0),
-            until,
-            source,
-            span: f.span,
-        }),
-        _ => None,
-    };
+    let salvaged = salvaged_id(cx, &f, &parts.id);
+    let record = parts.build(f.span).filter(|_| clean);
     cx.settle(mark, record.is_some(), || {
         partial(RecordKind::Event, salvaged, f.span)
     });

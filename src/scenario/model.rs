@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::sync::Arc;
 
 pub use super::records::{
-    Credentials, Government, Head, Mission, Recognition, Relation, Staff, State,
+    Credentials, Event, Government, Head, Mission, Recognition, Relation, Source, Staff, State,
 };
 
 /// A value together with where it was written.
@@ -184,15 +184,6 @@ impl Scenario {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Source {
-    pub id: At<String>,
-    pub title: Option<String>,
-    pub date: Option<At<Date>>,
-    pub url: Option<String>,
-    pub span: Span,
-}
-
 impl Head {
     /// When the credentials were presented: `on`, else the head's `from`.
     pub fn credentials_on(&self) -> Option<Date> {
@@ -211,28 +202,6 @@ impl Relation {
         let [x, y] = &self.between;
         (x.value == a && y.value == b) || (x.value == b && y.value == a)
     }
-}
-
-/// A dated act that ends or changes a tenure: persona non grata, an
-/// expulsion, a recall for consultations.
-#[derive(Debug, Clone, Serialize)]
-pub struct Event {
-    pub id: At<String>,
-    pub kind: At<EventKind>,
-    pub on: At<Date>,
-    /// The state that acts.
-    pub by: Option<At<String>>,
-    pub mission: At<String>,
-    /// The person concerned (persona non grata: matched to a head's name).
-    pub person: Option<String>,
-    /// An expulsion: how many diplomats must leave.
-    pub diplomats: Option<At<u32>>,
-    /// Days given to leave (0 when not written).
-    pub notice_days: u32,
-    /// A recall for consultations: the return.
-    pub until: Option<At<Date>>,
-    pub source: Option<At<String>>,
-    pub span: Span,
 }
 
 #[derive(Debug, Clone, Serialize)]

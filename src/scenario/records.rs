@@ -21,8 +21,9 @@
 
 use super::date::Date;
 use super::load::{
-    Cx, Fields, boolean, count, credentials, date, def_id, head, level, list, mission_kind, rank,
-    reference, relation_status, staff, state_kind, state_pair, text, value,
+    Cx, Fields, boolean, count, credentials, date, def_id, event_kind, head, level, list,
+    located_count, mission_kind, rank, reference, relation_status, staff, state_kind, state_pair,
+    text, value,
 };
 use super::model::{At, EventKind, Level, MissionKind, Rank, RelationStatus, StateKind};
 use super::types::{Field, FieldDef, RecordKind as K, Says, Ty};
@@ -297,27 +298,18 @@ pub(crate) const SCENARIO: Record = Record {
     ],
 };
 
-pub(crate) const SOURCE: Record = Record {
-    what: "a source",
-    plural: "sources",
-    json: "source",
-    keys: &[
-        key(
-            "id",
-            Yaml::Id,
-            Required,
-            "how records cite it (`source: seed`)",
-        ),
-        key(
-            "title",
-            Yaml::Text,
-            Optional,
-            "the title of the article, report, note...",
-        ),
-        key("date", Yaml::Date, Optional, "its publication date"),
-        key("url", Yaml::Text, Optional, "where to read it"),
-    ],
-};
+record! {
+    /// A citation, which records name with `source:`.
+    pub struct Source in source as SOURCE {
+        what: "a source", plural: "sources", json: "source",
+    }
+    req id: At<String> = def_id
+        => entry(Yaml::Id, Required, "how records cite it (`source: seed`)").file_only();
+    opt title: Option<String> = text
+        => entry(Yaml::Text, Optional, "the title of the article, report, note...").file_only();
+    opt date: Option<At<Date>> = date => entry(Yaml::Date, Optional, "its publication date").file_only();
+    opt url: Option<String> = text => entry(Yaml::Text, Optional, "where to read it").file_only();
+}
 
 record! {
     /// A sovereign state or other sending entity.
@@ -663,91 +655,120 @@ record! {
         => CITATION.read(Ty::Str, "").says("{of} cite {value}", "{of} cite no source");
 }
 
-/// An event's keys, with the presence of `on` (required in the file's
-/// `events`, the proposal's date by default in an `event` change).
-const fn event_keys(on: Presence) -> [Key; 10] {
-    [
-        spec("id", Yaml::Id, Required, "").rule(Field::Id, Ty::Ref(K::Event), ""),
-        spec(
-            "kind",
+record! {
+    /// A dated act that ends or changes a tenure: persona non grata, an
+    /// expulsion, a recall for consultations.
+    pub struct Event in event as EVENT {
+        what: "an event", plural: "events", json: "event",
+    }
+    req id: At<String> = def_id
+        => entry(Yaml::Id, Required, "").read_as(Field::Id, Ty::Ref(K::Event), "");
+    req kind: At<EventKind> = event_kind
+        => entry(
             Yaml::EventKind,
             Required,
             "what happened; see [Version 2](#version-2-relations-protecting-powers-events-exequatur)",
         )
-        .rule(
-            Field::EventKind,
-            Ty::EventKind,
-            "`persona-non-grata`, `expulsion`, `recall-for-consultations`",
-        )
-        .says("{of} is {a value}", "{of} is of no recorded kind"),
-        spec("on", Yaml::Date, on, "when it happened").rule(Field::On, Ty::Date, "")
-        .says("{of} happened on {value}", "{of} has no date recorded"),
-        spec(
-            "by",
+        .read(Ty::EventKind, "`persona-non-grata`, `expulsion`, `recall-for-consultations`")
+        .says("{of} is {a value}", "{of} is of no recorded kind");
+    // Required here; in a proposal's `event` change, the proposal's date
+    // by default (`EVENT_CHANGE`).
+    req on: At<Date> = date
+        => entry(Yaml::Date, Required, "when it happened")
+            .read(Ty::Date, "")
+            .says("{of} happened on {value}", "{of} has no date recorded");
+    /// The state that acts.
+    opt by: Option<At<String>> = reference(Want::State)
+        => entry(
             Yaml::Ref(Want::State),
             Optional,
             "the state that acts (for persona non grata and expulsions, the receiver)",
         )
-        .rule(Field::By, Ty::Ref(K::State), "or `none`")
-        .says("{of} is by {value}", "{of} names no acting state"),
-        spec(
-            "mission",
-            Yaml::Ref(Want::Mission),
-            Required,
-            "the mission concerned",
-        )
-        .rule(Field::Mission, Ty::Ref(K::Mission), "")
-        .says("{of} concerns {value}", "{of} concerns no recorded mission"),
-        spec(
-            "person",
+        .read_as(Field::By, Ty::Ref(K::State), "or `none`")
+        .says("{of} is by {value}", "{of} names no acting state");
+    req mission: At<String> = reference(Want::Mission)
+        => entry(Yaml::Ref(Want::Mission), Required, "the mission concerned")
+            .read_as(Field::Mission, Ty::Ref(K::Mission), "")
+            .says("{of} concerns {value}", "{of} concerns no recorded mission");
+    /// The person concerned (persona non grata: matched to a head's name).
+    opt person: Option<String> = text
+        => entry(
             Yaml::Text,
             Optional,
             "the person; for persona non grata matched to a head's `name` (one matching no head is valid: any member of staff may be declared)",
         )
-        .rule(Field::Person, Ty::Str, "or `none`")
-        .says("{of} names {value}", "{of} names no person"),
-        spec(
-            "diplomats",
-            Yaml::Count,
-            Optional,
-            "`expulsion` only: how many diplomats must leave",
-        )
-        .rule(Field::Diplomats, Ty::Num, "or `none`")
-        .says("{of} makes {value} diplomats leave", "{of} gives no number of diplomats"),
-        spec(
-            "notice_days",
-            Yaml::Count,
-            Default("0"),
-            "days given to leave",
-        )
-        .rule(Field::NoticeDays, Ty::Num, "")
-        .says("{of} gives {value} days to leave", "{of} gives no time to leave"),
-        spec(
-            "until",
+        .read(Ty::Str, "or `none`")
+        .says("{of} names {value}", "{of} names no person");
+    /// An expulsion: how many diplomats must leave.
+    opt diplomats: Option<At<u32>> = located_count
+        => entry(Yaml::Count, Optional, "`expulsion` only: how many diplomats must leave")
+            .read(Ty::Num, "or `none`")
+            .says("{of} makes {value} diplomats leave", "{of} gives no number of diplomats");
+    /// Days given to leave.
+    or(0) notice_days: u32 = count
+        => entry(Yaml::Count, Default("0"), "days given to leave")
+            .read(Ty::Num, "")
+            .says("{of} gives {value} days to leave", "{of} gives no time to leave");
+    /// A recall for consultations: the return.
+    opt until: Option<At<Date>> = date
+        => entry(
             Yaml::Date,
             Default("the head's `until`"),
             "`recall-for-consultations` only: the head's return, not before `on`",
         )
-        .rule(Field::Until, Ty::Date, "the return as written, or `none`")
-        .says("{of} holds until {value}", "{of} has no end recorded"),
-        SOURCE_REF.rule(Field::Source, Ty::Str, "")
-        .says("{of} cites {value}", "{of} cites no source"),
-    ]
+        .read(Ty::Date, "the return as written, or `none`")
+        .says("{of} holds until {value}", "{of} has no end recorded");
+    opt source: Option<At<String>> = reference(Want::Source)
+        => CITATION.read(Ty::Str, "").says("{of} cites {value}", "{of} cites no source");
 }
 
-pub(crate) const EVENT: Record = Record {
-    what: "an event",
-    plural: "events",
-    json: "event",
-    keys: &event_keys(Required),
-};
-
+/// An event as a proposal's `event` change writes it: its `on` is the
+/// proposal's by default.
 pub(crate) const EVENT_CHANGE: Record = Record {
     what: "an `event` change",
     plural: "",
     json: "",
-    keys: &event_keys(Default("the proposal's `on`")),
+    keys: &with_presence::<{ event::KEYS.len() }>(
+        event::KEYS,
+        "on",
+        Default("the proposal's `on`"),
+    ),
 };
+
+/// `keys` with the presence of the key `yaml` replaced.
+const fn with_presence<const N: usize>(keys: &[Key], yaml: &str, presence: Presence) -> [Key; N] {
+    let mut out = [keys[0]; N];
+    let mut i = 0;
+    let mut found = false;
+    while i < N {
+        out[i] = keys[i];
+        if let Some(name) = keys[i].yaml
+            && same(name, yaml)
+        {
+            out[i].presence = presence;
+            found = true;
+        }
+        i += 1;
+    }
+    // Evaluated at compile time: a misnamed key fails the build.
+    assert!(found, "no such key");
+    out
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 pub(crate) const PROPOSAL: Record = Record {
     what: "a proposal",
