@@ -545,9 +545,32 @@ fn write_number(n: f64, out: &mut String) {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+    use crate::lang::schema::Ty;
     use crate::scenario::load::load_str;
     use crate::scenario::records::{self, RULE_KINDS};
     use crate::scenario::yaml::YamlLimits;
+
+    /// A key read as written (`Field::Key`) is a plain value: an id must be
+    /// read interned, a list or an embedded record through a field of its
+    /// own, or rules would see text where they compare ids, and none where
+    /// they look into a record.
+    #[test]
+    fn keys_read_as_written_are_plain_values() {
+        for kind in RULE_KINDS {
+            for key in records::of(kind).keys {
+                let Some(def) = &key.rule else { continue };
+                if let Field::Key(_) = def.field {
+                    assert!(
+                        !matches!(def.ty, Ty::Ref(_) | Ty::Record(_) | Ty::List(_)),
+                        "{}.{} is {} and read as written",
+                        kind.word(),
+                        def.name,
+                        def.ty
+                    );
+                }
+            }
+        }
+    }
 
     /// Every field the record tables let rules read has a place in the world
     /// the reader takes it from: a table entry without one fails here.

@@ -10,14 +10,17 @@
 //! `scenario_tables`, `rule_tables`; `tests/records.rs` fails when the
 //! committed files drift, and `PARITY_BLESS=1` rewrites them).
 //!
-//! Const data rather than a macro: the decoders build typed model values
-//! (ids kept as written, `At` locations, salvaged partial records) that no
-//! generated code could shape without hiding them, while everything that is
-//! the same for every key — names, presence, types, docs — is plain data that
-//! the decoder, the checker, the generators and the tests can all iterate.
-//! What is not read from the table is checked against it by tests: each
-//! decoder asks for exactly its table's keys (`load`), and the evaluator
-//! reads every field the checker allows (`eval::value`).
+//! The records of the world (sources, states, governments, recognitions,
+//! missions and what they hold, relations, events) are declared with
+//! `record!` (`declare.rs`): each entry gives the model's field, its decoder
+//! and its table entry at once, so the model struct, the decoder's keys and
+//! the evaluator's reading of a key as written (`Field::Key`) all come from
+//! it. A key is `read` as written, or `read_as` a field the evaluator reads
+//! its own way (an id interned, a default taken from elsewhere); `derived`
+//! entries are fields only rules see. What a decoder checks across keys (a
+//! period's order, an event's keys that belong to one kind) stays in `load`.
+//! The other files (proposals, claims, waivers, rule tests) are const tables,
+//! their decoders written by hand.
 
 use super::date::Date;
 use super::load::{

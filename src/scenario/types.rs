@@ -110,7 +110,10 @@ impl fmt::Display for Ty {
     }
 }
 
-/// A field of a record kind, as the evaluator reads it.
+/// A field of a record kind, as the evaluator reads it: a key of the file
+/// read as written (`Key`), or a field the evaluator reads its own way —
+/// an id interned in the world, a value the world derives at the date, a
+/// default taken from elsewhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
     /// A key of the file read as written: its place among the record's keys
@@ -118,14 +121,9 @@ pub enum Field {
     Key(u8),
     Id,
     Name,
-    Source,
-    From,
-    Until,
     // missions
     Sender,
     Receiver,
-    MissionKind,
-    City,
     RunBy,
     Head,
     Staff,
@@ -134,19 +132,13 @@ pub enum Field {
     RelationStatus,
     ActingSince,
     // heads
-    Rank,
-    Agrement,
     Credentials,
     Proposed,
     Absent,
-    Exequatur,
     // credentials
     To,
     On,
     // states
-    StateKind,
-    NuncioPrecedence,
-    Commonwealth,
     Government,
     // governments
     State,
@@ -155,16 +147,10 @@ pub enum Field {
     // recognitions
     By,
     Of,
-    Level,
     // relations
     Between,
-    Status,
     // events
-    EventKind,
     Mission,
-    Person,
-    Diplomats,
-    NoticeDays,
 }
 
 /// One field of a record: its name in rules, what it is, its type, and what
