@@ -159,3 +159,57 @@ fn a_command_runs_from_the_library_as_from_the_cli() {
         parity::report::json::render(&[report])
     );
 }
+
+/// A library caller runs a command as the CLI does, with the streams in
+/// buffers it reads: the report on its standard output, input errors on its
+/// standard error, none of it on the process's.
+#[test]
+fn a_command_writes_to_the_streams_its_session_names() {
+    use parity::commands::{CheckArgs, Evaluation, Exit, Session, Streams};
+    let args = |files: Vec<std::path::PathBuf>| CheckArgs {
+        files,
+        stdin_filename: None,
+        trust: parity::io::Trust::Named,
+        as_of: Some(Date::parse("2024-09-27").unwrap()),
+        base_dir: None,
+        evaluation: Evaluation {
+            rules: Vec::new(),
+            format: Format::Json,
+            fail_on: None,
+            budget: parity::eval::Budget::default(),
+            limits: YamlLimits::default(),
+            output: None,
+        },
+    };
+    let mut session = Session::start(None, true).unwrap_or_else(|_| panic!("no session"));
+    let (streams, written) = Streams::captured();
+    session.streams = streams;
+    let exit = parity::commands::check(&mut session, &args(vec![FILE.into()]));
+    let report = check(
+        &scenario(),
+        &RuleSet::standard().unwrap(),
+        &at("2024-09-27"),
+    )
+    .unwrap();
+    assert_ne!(exit, Exit::InputError);
+    {
+        let written = written.lock().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&written.stdout),
+            parity::report::json::render(&[report])
+        );
+        assert!(written.stderr.is_empty(), "{:?}", written.stderr);
+    }
+
+    let broken = Path::new(env!("CARGO_TARGET_TMPDIR")).join("layers-broken.yaml");
+    std::fs::write(&broken, "scenario: t\nas_of: 2024-13-01\n").unwrap();
+    let mut session = Session::start(None, true).unwrap_or_else(|_| panic!("no session"));
+    let (streams, written) = Streams::captured();
+    session.streams = streams;
+    let exit = parity::commands::check(&mut session, &args(vec![broken.clone()]));
+    assert_eq!(exit, Exit::InputError);
+    let written = written.lock().unwrap();
+    let messages = String::from_utf8_lossy(&written.stderr);
+    assert!(messages.contains("error[impossible-date]"), "{messages}");
+    assert!(messages.contains("layers-broken.yaml:2:"), "{messages}");
+}

@@ -7,7 +7,6 @@ use crate::engine::Checked;
 use crate::io::{Purpose, Source, Trust};
 use crate::report::{Context, FileErrors, Report};
 use crate::scenario::date::Date;
-use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 
 /// What `parity check` is asked.
@@ -35,6 +34,7 @@ pub fn check(session: &mut Session, args: &CheckArgs) -> Exit {
         && !crate::io::discover::is_directory(dir)
     {
         say!(
+            session,
             "parity: error: --base-dir {} is not a directory",
             crate::diag::printable(&dir.display().to_string())
         );
@@ -63,6 +63,7 @@ pub fn check(session: &mut Session, args: &CheckArgs) -> Exit {
     if ids.is_empty() && failed.is_empty() {
         let shown: Vec<String> = roots.iter().map(|r| r.path.display().to_string()).collect();
         say!(
+            session,
             "parity: warning: no scenario files found in {}",
             shown.join(", ")
         );
@@ -72,13 +73,12 @@ pub fn check(session: &mut Session, args: &CheckArgs) -> Exit {
         .filter_map(|&id| session.sources.get(id))
         .collect();
     // Progress only where a person watches, and only when it takes a while.
-    let show_progress = sources.len() >= 20 && std::io::stderr().is_terminal();
+    let show_progress = sources.len() >= 20;
     let progress = |done: usize, total: usize| {
         if show_progress {
-            let mut stderr = std::io::stderr().lock();
-            let _ = write!(stderr, "\rparity: checked {done}/{total} files");
+            session.progress(&format!("\rparity: checked {done}/{total} files"));
             if done == total {
-                let _ = write!(stderr, "\r\x1b[2K");
+                session.progress("\r\x1b[2K");
             }
         }
     };
@@ -98,6 +98,7 @@ pub fn check(session: &mut Session, args: &CheckArgs) -> Exit {
             Err(diagnostics) => {
                 session.print(&diagnostics);
                 say!(
+                    session,
                     "parity: {} in {}; it was not checked",
                     count(diagnostics.len()),
                     crate::diag::printable(&outcome.name)
@@ -160,7 +161,7 @@ pub fn check(session: &mut Session, args: &CheckArgs) -> Exit {
         Ok(()) => exit_code(failed.len(), &reports, fail_on),
         Err(code) => code,
     };
-    exit_without_freeing((scenarios, reports, networks));
+    exit_without_freeing(session, (scenarios, reports, networks));
     code
 }
 

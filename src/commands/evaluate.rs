@@ -24,20 +24,20 @@ fn rules_and_scenario(
     common: &Evaluation,
     command: &str,
 ) -> Result<(RuleSet, crate::scenario::model::Scenario), Exit> {
-    human_or_json(common, command)?;
+    human_or_json(session, common, command)?;
     let rules = session.rules(&common.rules)?;
     let scenario = session.load_scenario(path, &common.limits)?;
     Ok((rules, scenario))
 }
 
 /// Commands other than `check` write the formats `Format::written_by` names.
-fn human_or_json(common: &Evaluation, command: &str) -> Result<(), Exit> {
-    refuse_format(command, common.format)
+fn human_or_json(session: &Session, common: &Evaluation, command: &str) -> Result<(), Exit> {
+    refuse_format(session, command, common.format)
 }
 
 /// The usage error for a format `command` does not write, said before
 /// anything is read.
-pub(crate) fn refuse_format(command: &str, format: Format) -> Result<(), Exit> {
+pub(crate) fn refuse_format(session: &Session, command: &str, format: Format) -> Result<(), Exit> {
     let written = Format::written_by(command);
     if written.contains(&format) {
         return Ok(());
@@ -48,6 +48,7 @@ pub(crate) fn refuse_format(command: &str, format: Format) -> Result<(), Exit> {
         _ => names.join(""),
     };
     say!(
+        session,
         "error[{}]: `parity {command}` writes --format {list}, not {}; the other formats are for `parity check`",
         Code::Usage,
         format.name()
@@ -59,9 +60,15 @@ pub(crate) fn refuse_format(command: &str, format: Format) -> Result<(), Exit> {
 /// (a timeline is a history; a test passes or fails by its expectation), so
 /// the flag is refused rather than ignored. parity.toml's `fail-on` is the
 /// project's default for the commands that have one, and is not an error here.
-fn no_fail_on(common: &Evaluation, command: &str, status: &str) -> Result<(), Exit> {
+fn no_fail_on(
+    session: &Session,
+    common: &Evaluation,
+    command: &str,
+    status: &str,
+) -> Result<(), Exit> {
     if let Some(severity) = common.fail_on {
         say!(
+            session,
             "error[{}]: `parity {command}` does not take --fail-on {}: {status}",
             Code::Usage,
             severity.word()
@@ -93,6 +100,7 @@ fn finish<T>(
         Err(diagnostics) => {
             session.print(&diagnostics);
             say!(
+                session,
                 "parity: {}; nothing was evaluated",
                 count(diagnostics.len())
             );
@@ -129,6 +137,7 @@ pub fn propose(
                 Err(diagnostics) => {
                     session.print(&diagnostics);
                     say!(
+                        session,
                         "parity: {} in {}; nothing was evaluated",
                         count(diagnostics.len()),
                         crate::diag::printable(&name)
@@ -206,6 +215,7 @@ pub fn timeline(
     common: &Evaluation,
 ) -> Exit {
     if let Err(code) = no_fail_on(
+        session,
         common,
         "timeline",
         "its exit status is 0 whatever the findings (1 is for `check`, `propose` and `suggest`)",
@@ -220,6 +230,7 @@ pub fn timeline(
         && until <= from
     {
         say!(
+            session,
             "error[{}]: --until {until} is not after --from {from}",
             Code::Usage
         );
@@ -251,10 +262,11 @@ pub fn test(
     threshold: Option<f64>,
     common: &Evaluation,
 ) -> Exit {
-    if let Err(code) = human_or_json(common, "test") {
+    if let Err(code) = human_or_json(session, common, "test") {
         return code;
     }
     if let Err(code) = no_fail_on(
+        session,
         common,
         "test",
         "a test fails when its expectation does not hold, whatever the severity",
@@ -276,6 +288,7 @@ pub fn test(
     });
     if !failed.is_empty() {
         say!(
+            session,
             "parity: {} reading the tests; nothing was evaluated",
             count(failed.len())
         );
@@ -288,6 +301,7 @@ pub fn test(
     if sources.is_empty() {
         let shown: Vec<String> = roots.iter().map(|r| r.path.display().to_string()).collect();
         say!(
+            session,
             "parity: warning: no rule tests or scenarios found in {}",
             shown.join(", ")
         );
@@ -298,6 +312,7 @@ pub fn test(
         && report.covered_share() < threshold
     {
         say!(
+            session,
             "parity: coverage {:.3} is below the threshold {threshold}: {} of {} rules are tested both firing and not (see --coverage)",
             report.covered_share(),
             report

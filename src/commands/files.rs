@@ -51,7 +51,7 @@ pub(super) fn find(session: &Session, roots: &[Root], purpose: Purpose) -> Vec<F
     let exclude = session.config.as_ref().and_then(|c| c.exclude.as_ref());
     let found = crate::io::discover(roots, purpose, exclude);
     for line in &found.skipped {
-        say!("parity: warning: {}", crate::diag::printable(line));
+        say!(session, "parity: warning: {}", crate::diag::printable(line));
     }
     found.files
 }

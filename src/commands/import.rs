@@ -19,6 +19,7 @@ pub fn import_cow(
         && until < from
     {
         say!(
+            session,
             "error[{}]: --until {until} is before --from {from}",
             crate::diag::Code::Usage
         );
@@ -38,6 +39,7 @@ pub fn import_cow(
             let written = session.emit(output, &imported.yaml);
             if written.is_ok() {
                 say!(
+                    session,
                     "parity: {} of {name} read: {} kept, {} marked missing (-9) left out",
                     super::counted(imported.rows, "row", "rows"),
                     super::counted(imported.observations, "level", "levels"),
@@ -49,6 +51,7 @@ pub fn import_cow(
         Err(diagnostics) => {
             session.print(&diagnostics);
             say!(
+                session,
                 "parity: {} in {name}; nothing was written",
                 super::count(diagnostics.len())
             );

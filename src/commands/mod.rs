@@ -1,16 +1,18 @@
 //! The commands of `parity`, as the CLI runs them: the project file's
 //! defaults, which files to read, the rules, the evaluation, the format to
 //! render, where to write. Each returns an `Exit`; the CLI maps it to the
-//! process's status. Input errors and warnings go to standard error through
-//! `say!`, which cannot panic.
+//! process's status. Output and messages go to the session's `Streams`:
+//! the process's standard streams for the CLI, buffers for a caller that
+//! reads them (tests, an editor server). Messages go through `say!`, which
+//! cannot panic.
 
-/// Writes a line to standard error. A closed or full stderr has nowhere to
-/// report to, so it is ignored rather than allowed to panic (as `eprintln!` would).
+/// Writes a line to the session's message stream (standard error). A closed
+/// or full stderr has nowhere to report to, so it is ignored rather than
+/// allowed to panic (as `eprintln!` would).
 macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
-    }};
+    ($session:expr, $($arg:tt)*) => {
+        $session.say(format_args!($($arg)*))
+    };
 }
 
 mod check;
@@ -36,7 +38,6 @@ use crate::lang::ruleset::RuleSet;
 use crate::report::Format;
 use crate::scenario::model::Scenario;
 use crate::scenario::yaml::YamlLimits;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// How a command ended, as ruff and Spectral tell it by their exit status.
@@ -82,6 +83,56 @@ pub struct Session {
     /// How input errors on stderr and the human report on stdout are
     /// coloured (a file written with --output never is).
     pub colour: Colour,
+    /// Where output and messages go; `Standard` also means the process
+    /// exits when the command returns (`exit_without_freeing`).
+    pub streams: Streams,
+}
+
+/// Where a command writes its output (without --output) and its messages.
+#[derive(Clone, Default)]
+pub enum Streams {
+    /// The process's standard output and standard error.
+    #[default]
+    Standard,
+    /// Buffers the caller reads: a library caller runs a command as the CLI
+    /// does without the process's streams.
+    Captured(std::sync::Arc<std::sync::Mutex<Captured>>),
+}
+
+/// What a command wrote to `Streams::Captured`.
+#[derive(Debug, Default)]
+pub struct Captured {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+impl Streams {
+    /// New buffers, and the handle to read them by.
+    pub fn captured() -> (Streams, std::sync::Arc<std::sync::Mutex<Captured>>) {
+        let buffers = std::sync::Arc::default();
+        (Streams::Captured(std::sync::Arc::clone(&buffers)), buffers)
+    }
+
+    /// Whether messages reach a person at a terminal (for progress).
+    pub fn messages_on_terminal(&self) -> bool {
+        use std::io::IsTerminal as _;
+        matches!(self, Streams::Standard) && std::io::stderr().is_terminal()
+    }
+
+    /// Runs `write` on the message stream.
+    fn messages(&self, write: impl FnOnce(&mut dyn std::io::Write)) {
+        match self {
+            Streams::Standard => write(&mut std::io::stderr().lock()),
+            // A panic elsewhere while the buffer was held leaves what it
+            // wrote, which is still worth keeping.
+            Streams::Captured(buffers) => {
+                let mut held = buffers
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                write(&mut held.stderr);
+            }
+        }
+    }
 }
 
 /// The palettes of the two standard streams.
@@ -120,6 +171,7 @@ impl Session {
             sources: Sources::default(),
             config: None,
             colour,
+            streams: Streams::Standard,
         };
         // First and in order: `RuleSet::standard`'s spans name these ids.
         for (index, (name, text)) in crate::lang::ruleset::STANDARD.iter().enumerate() {
@@ -141,6 +193,7 @@ impl Session {
                 Err(diagnostics) => {
                     session.print(&diagnostics);
                     say!(
+                        session,
                         "parity: {} in {}; nothing was checked",
                         count(diagnostics.len()),
                         file.display()
@@ -155,15 +208,32 @@ impl Session {
     /// Prints input errors to stderr, each quoting its source line from the
     /// text that was read (never by reading the file again).
     pub fn print(&self, diagnostics: &[Diagnostic]) {
-        let mut stderr = std::io::stderr().lock();
-        crate::diag::render_all_in(
-            diagnostics,
-            self.colour.stderr,
-            |file, span| self.sources.text_and_lines(file, span),
-            |text| {
-                let _ = writeln!(stderr, "{text}");
-            },
-        );
+        self.streams.messages(|stderr| {
+            crate::diag::render_all_in(
+                diagnostics,
+                self.colour.stderr,
+                |file, span| self.sources.text_and_lines(file, span),
+                |text| {
+                    let _ = writeln!(stderr, "{text}");
+                },
+            );
+        });
+    }
+
+    /// Writes one line of message (`say!`).
+    pub fn say(&self, line: std::fmt::Arguments) {
+        self.streams.messages(|stderr| {
+            let _ = writeln!(stderr, "{line}");
+        });
+    }
+
+    /// Writes progress, which is not a line: only where a person watches.
+    pub(crate) fn progress(&self, text: &str) {
+        if self.streams.messages_on_terminal() {
+            self.streams.messages(|stderr| {
+                let _ = write!(stderr, "{text}");
+            });
+        }
     }
 
     /// The least failing severity: the flag, else parity.toml, else error.
@@ -191,6 +261,7 @@ impl Session {
         loaded.map_err(|diagnostics| {
             self.print(&diagnostics);
             say!(
+                self,
                 "parity: {} in the rules; nothing was checked",
                 count(diagnostics.len())
             );
@@ -231,6 +302,7 @@ impl Session {
                 let name = source.name.clone();
                 self.print(&diagnostics);
                 say!(
+                    self,
                     "parity: {} in {name}; nothing was evaluated",
                     count(diagnostics.len())
                 );
@@ -245,12 +317,21 @@ impl Session {
         output: Option<&Path>,
         write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<(), Exit> {
-        let written = match output {
-            Some(path) => crate::io::write_file(path, Some(&self.sources), write),
-            None => crate::io::write_stdout(write),
+        let written = match (output, &self.streams) {
+            (Some(path), _) => crate::io::write_file(path, Some(&self.sources), write),
+            (None, Streams::Standard) => crate::io::write_stdout(write),
+            (None, Streams::Captured(buffers)) => {
+                let mut held = buffers
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                write(&mut held.stdout).map_err(|error| crate::io::WriteError::Io {
+                    place: "standard output".to_string(),
+                    error,
+                })
+            }
         };
         written.map_err(|error| {
-            say!("error[{}]: {error}", error.code());
+            say!(self, "error[{}]: {error}", error.code());
             Exit::InputError
         })
     }
@@ -282,6 +363,10 @@ pub(crate) fn counted(n: usize, one: &str, many: &str) -> String {
 /// Leaves a command's data to the operating system, which reclaims it when
 /// the process exits right after: freeing a large world's millions of small
 /// allocations one by one took about 50 ms at 39,800 missions, for nothing.
-fn exit_without_freeing<T>(data: T) {
-    std::mem::forget(data);
+/// Only the CLI's process exits next: a caller that captures the streams
+/// (tests, an editor server) lives on, and its data is freed.
+fn exit_without_freeing<T>(session: &Session, data: T) {
+    if matches!(session.streams, Streams::Standard) {
+        std::mem::forget(data);
+    }
 }

@@ -28,7 +28,7 @@ pub struct PrecedenceArgs {
 pub fn precedence(session: &mut Session, args: &PrecedenceArgs) -> Exit {
     // Refused before anything is read, as the other commands refuse them.
     // Markdown is the one `check` format a diplomatic list has too.
-    if let Err(code) = super::evaluate::refuse_format("precedence", args.format) {
+    if let Err(code) = super::evaluate::refuse_format(session, "precedence", args.format) {
         return code;
     }
     let scenario = match session.load_scenario(&args.file, &args.limits) {
@@ -51,7 +51,11 @@ pub fn precedence(session: &mut Session, args: &PrecedenceArgs) -> Exit {
         }
         Err(diagnostics) => {
             session.print(&diagnostics);
-            say!("parity: {}; nothing was listed", count(diagnostics.len()));
+            say!(
+                session,
+                "parity: {}; nothing was listed",
+                count(diagnostics.len())
+            );
             Exit::InputError
         }
     }

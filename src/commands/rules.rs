@@ -59,7 +59,7 @@ pub fn format_rule_files(session: &Session, paths: &[PathBuf], check: bool) -> E
                         out.write_all(formatted.as_bytes())
                     })
                 {
-                    say!("error[{}]: {error}", error.code());
+                    say!(session, "error[{}]: {error}", error.code());
                     broken = true;
                     continue;
                 }
@@ -88,6 +88,7 @@ pub fn format_rule_files(session: &Session, paths: &[PathBuf], check: bool) -> E
                     sources,
                     config: None,
                     colour: session.colour,
+                    streams: session.streams.clone(),
                 };
                 shown.print(&diagnostics);
                 broken = true;
@@ -136,6 +137,7 @@ pub fn explain(session: &mut Session, id: &str, extra: &[PathBuf]) -> Exit {
                 .map(|n| format!("; did you mean `{n}`?"))
                 .unwrap_or_else(|| format!("; the rules are: {}", ids.join(", ")));
             say!(
+                session,
                 "error[{}]: there is no rule `{}`{hint}",
                 Code::UnknownRule,
                 crate::diag::printable(id)
