@@ -10,7 +10,6 @@ use parity::report::Format;
 use parity::report::graph::GraphFormat;
 use parity::scenario::date::{Date, DateError};
 use parity::scenario::yaml::YamlLimits;
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -555,13 +554,11 @@ fn man_page(session: &mut Session, name: Option<&str>) -> Exit {
                 let hint = parity::diag::nearest(name, top.get_subcommands().map(|c| c.get_name()))
                     .map(|near| format!("; did you mean `{near}`?"))
                     .unwrap_or_default();
-                // A closed stderr has nowhere to report to: ignored, not a panic.
-                let _ = writeln!(
-                    std::io::stderr().lock(),
+                session.say(format_args!(
                     "error[{}]: parity has no command `{}`{hint}",
                     parity::diag::Code::Usage,
                     parity::diag::printable(name)
-                );
+                ));
                 return Exit::InputError;
             }
         },
@@ -570,11 +567,7 @@ fn man_page(session: &mut Session, name: Option<&str>) -> Exit {
     match page.render(&mut out) {
         Ok(()) => commands::done(session.emit_with(None, |w| w.write_all(&out))),
         Err(error) => {
-            // A closed stderr has nowhere to report to: ignored, not a panic.
-            let _ = writeln!(
-                std::io::stderr().lock(),
-                "parity: cannot render the man page: {error}"
-            );
+            session.say(format_args!("parity: cannot render the man page: {error}"));
             Exit::InputError
         }
     }

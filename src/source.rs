@@ -189,11 +189,12 @@ impl LineIndex {
     }
 }
 
-/// A scenario's text and its line index, for the stages that still turn a
-/// span into a line and column before the renderers do (validation, the
-/// engine's findings and evidence; issue 10 moves this to the renderers,
-/// through `io::Sources`). `base` locates the spans of another source: a
-/// proposals file checked against a scenario holds the scenario's text.
+/// A scenario's text and its line index, shared by the scenario and every
+/// result located in it (a `Location` is a span and the `Located` it is
+/// in, turned into a line and column only when shown); validation reads it
+/// for messages that name another place's line ("first defined at line 4").
+/// `base` locates the spans of another source: a proposals file checked
+/// against a scenario holds the scenario's text.
 #[derive(Debug, Default)]
 pub struct Located {
     pub source: SourceId,

@@ -121,26 +121,34 @@ fn the_engine_does_not_import_the_renderers() {
     }
 }
 
-#[test]
-fn a_command_runs_from_the_library_as_from_the_cli() {
-    use parity::commands::{CheckArgs, Evaluation, Exit, Session};
-    let output = Path::new(env!("CARGO_TARGET_TMPDIR")).join("layers-check.json");
-    let mut session = Session::start(None, true).unwrap_or_else(|_| panic!("no session"));
-    let args = CheckArgs {
-        files: vec![FILE.into()],
+/// `parity check FILES --as-of 2024-09-27 --format json [--output OUTPUT]`.
+fn check_args(
+    files: Vec<std::path::PathBuf>,
+    output: Option<std::path::PathBuf>,
+) -> parity::commands::CheckArgs {
+    parity::commands::CheckArgs {
+        files,
         stdin_filename: None,
         trust: parity::io::Trust::Named,
         as_of: Some(Date::parse("2024-09-27").unwrap()),
         base_dir: None,
-        evaluation: Evaluation {
+        evaluation: parity::commands::Evaluation {
             rules: Vec::new(),
             format: Format::Json,
             fail_on: None,
             budget: parity::eval::Budget::default(),
             limits: YamlLimits::default(),
-            output: Some(output.clone()),
+            output,
         },
-    };
+    }
+}
+
+#[test]
+fn a_command_runs_from_the_library_as_from_the_cli() {
+    use parity::commands::{Exit, Session};
+    let output = Path::new(env!("CARGO_TARGET_TMPDIR")).join("layers-check.json");
+    let mut session = Session::start(None, true).unwrap_or_else(|_| panic!("no session"));
+    let args = check_args(vec![FILE.into()], Some(output.clone()));
     let exit = parity::commands::check(&mut session, &args);
     let report = check(
         &scenario(),
@@ -165,22 +173,8 @@ fn a_command_runs_from_the_library_as_from_the_cli() {
 /// standard error, none of it on the process's.
 #[test]
 fn a_command_writes_to_the_streams_its_session_names() {
-    use parity::commands::{CheckArgs, Evaluation, Exit, Session, Streams};
-    let args = |files: Vec<std::path::PathBuf>| CheckArgs {
-        files,
-        stdin_filename: None,
-        trust: parity::io::Trust::Named,
-        as_of: Some(Date::parse("2024-09-27").unwrap()),
-        base_dir: None,
-        evaluation: Evaluation {
-            rules: Vec::new(),
-            format: Format::Json,
-            fail_on: None,
-            budget: parity::eval::Budget::default(),
-            limits: YamlLimits::default(),
-            output: None,
-        },
-    };
+    use parity::commands::{Exit, Session, Streams};
+    let args = |files| check_args(files, None);
     let mut session = Session::start(None, true).unwrap_or_else(|_| panic!("no session"));
     let (streams, written) = Streams::captured();
     session.streams = streams;

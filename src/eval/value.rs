@@ -1,6 +1,5 @@
 //! Runtime values and how they are read from the world.
 
-use crate::diag::Loc;
 use crate::lang::schema::{Field, RecordKind};
 use crate::scenario::date::Date;
 use crate::scenario::declare::Plain;
@@ -210,11 +209,6 @@ impl<'w, 's> Reader<'w, 's> {
     pub fn field(&self, value: Value<'w>, kind: RecordKind, field: Field) -> Value<'w> {
         self.record(value, kind)
             .map_or(Value::Null, |record| self.read(&record, field))
-    }
-
-    /// The line and column a record was written at.
-    pub fn loc(&self, record: &Record<'w, 's>) -> Loc {
-        self.world.scenario.loc(self.span(record))
     }
 
     /// Where a record was written.
