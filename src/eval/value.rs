@@ -37,6 +37,7 @@ pub enum Value<'a> {
 }
 
 impl<'a> From<Plain<'a>> for Value<'a> {
+    #[inline]
     fn from(plain: Plain<'a>) -> Self {
         match plain {
             Plain::Null => Value::Null,
@@ -335,7 +336,7 @@ impl<'w, 's> Reader<'w, 's> {
             (Record::Mission(m), field) => {
                 let r = m.record;
                 match field {
-                    Field::Key(i) => r.key(i).into(),
+                    Field::Key(i) => r.key(i),
                     Field::Id => Value::Sym(m.sym),
                     Field::Sender => Value::Sym(m.sender),
                     Field::Receiver => Value::Sym(m.receiver),
@@ -361,7 +362,7 @@ impl<'w, 's> Reader<'w, 's> {
                     return Some(Value::Null);
                 };
                 match field {
-                    Field::Key(i) => h.key(i).into(),
+                    Field::Key(i) => h.key(i),
                     Field::Credentials => match (&h.credentials, self.mission_row(m.sym)) {
                         (Some(_), Some(row)) => Value::Credentials(row),
                         _ => Value::Null,
@@ -383,7 +384,7 @@ impl<'w, 's> Reader<'w, 's> {
                 Field::Id => Value::Sym(s.sym),
                 // Unnamed records go by their id, in messages as elsewhere.
                 Field::Name => Value::Str(s.record.name.as_deref().unwrap_or(&s.record.id.value)),
-                Field::Key(i) => s.record.key(i).into(),
+                Field::Key(i) => s.record.key(i),
                 Field::Government => sym(s.government),
                 _ => return None,
             },
@@ -397,26 +398,26 @@ impl<'w, 's> Reader<'w, 's> {
                         Value::Str(s.record.name.as_deref().unwrap_or(&s.record.id.value))
                     }),
                 },
-                Field::Key(i) => g.record.map_or(Value::Null, |r| r.key(i).into()),
+                Field::Key(i) => g.record.map_or(Value::Null, |r| r.key(i)),
                 Field::DefaultRecognition => level(g.default_recognition),
                 Field::InControl => Value::Bool(g.in_control),
                 _ => return None,
             },
             (Record::Recognition(r), field) => match field {
-                Field::Key(i) => r.record.key(i).into(),
+                Field::Key(i) => r.record.key(i),
                 Field::By => Value::Sym(r.by),
                 Field::Of => Value::Sym(r.of),
                 _ => return None,
             },
             (Record::Relation(r), field) => match field {
-                Field::Key(i) => r.record.key(i).into(),
+                Field::Key(i) => r.record.key(i),
                 Field::Between => Value::Ids(&r.between),
                 _ => return None,
             },
             (Record::Event(e), field) => {
                 let r = e.record;
                 match field {
-                    Field::Key(i) => r.key(i).into(),
+                    Field::Key(i) => r.key(i),
                     Field::Id => Value::Sym(e.sym),
                     Field::By => sym(e.by),
                     Field::Mission => Value::Sym(e.mission),

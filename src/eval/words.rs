@@ -16,6 +16,9 @@ use crate::lang::check::Read;
 use crate::lang::schema::{self, Field, FieldDef, RecordKind, Ty};
 use std::collections::HashSet;
 
+/// A mission's `kind`, which its heading says.
+const MISSION_KIND: Field = Field::Key(crate::scenario::records::mission::Pos::kind as u8);
+
 /// What a hole whose value is absent says outside `[...]` (and what a
 /// message hole says of an absent value).
 pub const NOT_RECORDED: &str = "not recorded";
@@ -107,7 +110,8 @@ pub fn said(reader: &Reader<'_, '_>, kind: RecordKind, row: u32, reads: &[&Read]
                 // noise in the sentence. Both stay in the field's own text.
                 let heading_says = i == 0
                     && kind == RecordKind::Mission
-                    && matches!(def.name, "sender" | "receiver" | "kind");
+                    && (matches!(def.field, Field::Sender | Field::Receiver)
+                        || def.field == MISSION_KIND);
                 let idle_absence = last && value == Value::Null && !read.decides;
                 if heading_says || idle_absence {
                     done.insert(path.clone());

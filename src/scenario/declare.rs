@@ -107,6 +107,40 @@ impl<T, const N: usize> ToPlain for [T; N] {
     }
 }
 
+/// The place of the key `yaml` in `keys`, evaluated at compile time (a
+/// `record!` names only its own keys, so the assertion fails the build, never a run).
+pub(crate) const fn position(keys: &[super::records::Key], yaml: &str) -> usize {
+    let mut found = usize::MAX;
+    let mut i = 0;
+    while i < keys.len() {
+        if let Some(name) = keys[i].yaml
+            && same(name, yaml)
+        {
+            found = i;
+            break;
+        }
+        i += 1;
+    }
+    assert!(found != usize::MAX, "no such key");
+    found
+}
+
+/// `a == b`, in a const context.
+pub(crate) const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 macro_rules! record {
     (
         $(#[$meta:meta])*
@@ -187,7 +221,12 @@ macro_rules! record {
                 /// Decodes each key, in table order.
                 pub(in crate::scenario) fn decode(cx: &mut Cx, f: &mut Fields) -> Parts {
                     Parts {
-                        $($name: f.get(cx, stringify!($name), $decode),)*
+                        $($name: f.get_at(
+                            cx,
+                            const { $crate::scenario::declare::position(KEYS, stringify!($name)) },
+                            stringify!($name),
+                            $decode,
+                        ),)*
                     }
                 }
 
@@ -203,14 +242,16 @@ macro_rules! record {
             }
 
             impl $Name {
-                /// The value of the key at `pos` as written (`Field::Key`).
+                /// The value of the key at `pos` as written (`Field::Key`), as
+                /// `V` (the evaluator's `Value`): converted in each arm, so
+                /// that the conversion folds into it.
                 #[inline]
-                pub fn key(&self, pos: u8) -> $crate::scenario::declare::Plain<'_> {
+                pub fn key<'v, V: From<$crate::scenario::declare::Plain<'v>>>(&'v self, pos: u8) -> V {
                     use $crate::scenario::declare::ToPlain;
                     $(if pos == Pos::$name as u8 {
-                        return self.$name.plain();
+                        return V::from(self.$name.plain());
                     })*
-                    $crate::scenario::declare::Plain::Null
+                    V::from($crate::scenario::declare::Plain::Null)
                 }
 
                 /// Where the value of the key at `pos` was written, where

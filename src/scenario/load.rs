@@ -498,6 +498,16 @@ impl<'n> Fields<'n> {
             debug_assert!(false, "`{key}` is not a key of {}", self.record.what);
             return None;
         };
+        self.decode(cx, spec, key, decode)
+    }
+
+    fn decode<T>(
+        &mut self,
+        cx: &mut Cx,
+        spec: &records::Key,
+        key: &'static str,
+        decode: impl FnOnce(&mut Cx, &Node) -> Option<T>,
+    ) -> Option<T> {
         if spec.presence == Presence::Required {
             let value = match self.take(key) {
                 Some(node) => decode(cx, node),
@@ -519,6 +529,26 @@ impl<'n> Fields<'n> {
                 self.failed |= value.is_none();
                 value
             }
+        }
+    }
+
+    /// `get` for the key at `index` of the table (`record!` knows each
+    /// key's place when it is compiled): no search for the key's entry.
+    pub(super) fn get_at<T>(
+        &mut self,
+        cx: &mut Cx,
+        index: usize,
+        key: &'static str,
+        decode: impl FnOnce(&mut Cx, &Node) -> Option<T>,
+    ) -> Option<T> {
+        match self.record.keys.get(index) {
+            Some(spec) if spec.yaml == Some(key) => {
+                self.next = index + 1;
+                self.decode(cx, spec, key, decode)
+            }
+            // A table laid out otherwise than the record's (none is):
+            // found by name.
+            _ => self.get(cx, key, decode),
         }
     }
 

@@ -23,6 +23,7 @@
 //! their decoders written by hand.
 
 use super::date::Date;
+use super::declare::same;
 use super::load::{
     Cx, Fields, boolean, count, credentials, date, def_id, event_kind, head, level, list,
     located_count, mission_kind, rank, reference, relation_status, staff, state_kind, state_pair,
@@ -756,21 +757,6 @@ const fn with_presence<const N: usize>(keys: &[Key], yaml: &str, presence: Prese
     // Evaluated at compile time: a misnamed key fails the build.
     assert!(found, "no such key");
     out
-}
-
-const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 pub(crate) const PROPOSAL: Record = Record {
