@@ -244,8 +244,10 @@ macro_rules! record {
             impl $Name {
                 /// The value of the key at `pos` as written (`Field::Key`), as
                 /// `V` (the evaluator's `Value`): converted in each arm, so
-                /// that the conversion folds into it.
-                #[inline]
+                /// that the conversion folds into it. Always inlined: it is
+                /// the evaluator's innermost read, and a call there cost a
+                /// fifth of `Reader::read_own` (docs/performance.md).
+                #[inline(always)]
                 pub fn key<'v, V: From<$crate::scenario::declare::Plain<'v>>>(&'v self, pos: u8) -> V {
                     use $crate::scenario::declare::ToPlain;
                     $(if pos == Pos::$name as u8 {
