@@ -705,7 +705,6 @@ pub(crate) fn is_id(text: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
-/// A reference to another record's id; `validate` checks that it exists.
 /// A decoder's value without its location, for a field the model keeps
 /// bare (a state's `kind`).
 pub(super) fn value<T>(
@@ -714,6 +713,7 @@ pub(super) fn value<T>(
     move |cx, node| decode(cx, node).map(|at| at.value)
 }
 
+/// A reference to another record's id; `validate` checks that it exists.
 pub(super) fn reference(want: Want) -> impl FnOnce(&mut Cx, &Node) -> Option<At<String>> {
     move |cx, node| {
         let Value::Str(text) = &node.value else {
