@@ -1465,6 +1465,60 @@ mod tests {
         assert_eq!(out, serde_json::to_string_pretty(&theirs).unwrap());
     }
 
+    /// Each key of a `record!` is found at its own place in its table (the
+    /// place its decoder asks at, `declare::position`), and a key's place
+    /// is no other key's.
+    #[test]
+    fn each_key_has_its_own_place_in_its_table() {
+        let tables = [
+            &SOURCE,
+            &STATE,
+            &GOVERNMENT,
+            &RECOGNITION,
+            &MISSION,
+            &STAFF,
+            &HEAD,
+            &CREDENTIALS,
+            &RELATION,
+            &EVENT,
+        ];
+        for table in tables {
+            for (place, key) in table.keys.iter().enumerate() {
+                let Some(yaml) = key.yaml else { continue };
+                assert_eq!(
+                    super::super::declare::position(table.keys, yaml),
+                    place,
+                    "{} `{yaml}`",
+                    table.what
+                );
+            }
+        }
+        assert!(super::super::declare::same("until", "until"));
+        assert!(!super::super::declare::same("until", "until_"));
+        assert!(!super::super::declare::same("from", "frum"));
+    }
+
+    /// An `event` change has the event's keys, in the same places (its
+    /// decoder is the event's), with the proposal's date as `on`'s default.
+    #[test]
+    fn an_event_change_has_the_events_keys_with_a_default_date() {
+        assert_eq!(EVENT_CHANGE.keys.len(), EVENT.keys.len());
+        for (change, event) in EVENT_CHANGE.keys.iter().zip(EVENT.keys) {
+            assert_eq!(change.yaml, event.yaml);
+            let expected = match event.yaml {
+                Some("on") => Presence::Default("the proposal's `on`"),
+                _ => event.presence,
+            };
+            assert!(change.presence == expected, "{:?}", change.yaml);
+        }
+        assert!(
+            EVENT
+                .keys
+                .iter()
+                .any(|k| k.yaml == Some("on") && k.presence == Presence::Required)
+        );
+    }
+
     /// A field that shares the row above must follow one it can share it with.
     #[test]
     fn ditto_follows_a_row_of_the_same_type() {
