@@ -1826,3 +1826,113 @@ rule everything {
         ]
     );
 }
+
+/// Every key rules read as written (`Field::Key`) whose value the model
+/// keeps with its location is located at its own key, for every record
+/// kind that has one (each key on a line of its own, not the record's first).
+#[test]
+fn every_key_read_as_written_is_located_at_its_own_key() {
+    let yaml = "scenario: t
+as_of: 2024-09-27
+sources:
+  - id: src
+states:
+  - id: AAA
+    source: src
+  - id: BBB
+governments:
+  - id: bbb-gov
+    state: BBB
+    from: 2001-01-01
+    until: 2030-01-01
+    source: src
+missions:
+  - id: a-in-b
+    sender: AAA
+    receiver: BBB
+    kind: embassy
+    from: 2000-01-01
+    until: 2030-01-01
+    source: src
+    heads:
+      - name: Someone
+        rank: ambassador
+        from: 2001-02-03
+        until: 2029-01-01
+        agrement: 2001-01-01
+        exequatur: 2001-01-02
+        source: src
+recognitions:
+  - of: bbb-gov
+    by: AAA
+    level: de-jure
+    from: 2001-01-01
+    until: 2030-01-01
+    source: src
+relations:
+  - between: [AAA, BBB]
+    status: established
+    source: src
+events:
+  - id: expel-1
+    kind: expulsion
+    on: 2024-01-01
+    mission: a-in-b
+    diplomats: 2
+    source: src
+";
+    let rules = with_rules(
+        r#"
+rule everything {
+  title "Reads every key kept with its location"
+  severity info
+  cite "C"
+  for s in states, g in governments, m in missions, r in recognitions, rel in relations, e in events
+  where s.source != none and g.from != none and g.until != none and g.source != none
+    and m.kind != none and m.from != none and m.until != none and m.source != none
+    and m.head.rank != none and m.head.from != none and m.head.until != none
+    and m.head.agrement != none and m.head.exequatur != none and m.head.source != none
+    and r.level != none and r.from != none and r.until != none and r.source != none
+    and rel.source != none
+    and e.kind != none and e.on != none and e.diplomats != none and e.source != none
+  message "{s.id}"
+}
+"#,
+    );
+    let report = run(yaml, &rules, None);
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "everything")
+        .unwrap_or_else(|| panic!("the rule fires: {:#?}", report.findings));
+    let mut checked = located_fields(yaml, finding);
+    checked.sort();
+    assert_eq!(
+        checked,
+        [
+            "e.diplomats",
+            "e.kind",
+            "e.on",
+            "e.source",
+            "g.from",
+            "g.source",
+            "g.until",
+            "m.from",
+            "m.head.agrement",
+            "m.head.exequatur",
+            "m.head.from",
+            "m.head.rank",
+            "m.head.source",
+            "m.head.until",
+            "m.kind",
+            "m.source",
+            "m.until",
+            "r.from",
+            "r.level",
+            "r.source",
+            "r.until",
+            "rel.source",
+            "s.source",
+        ]
+    );
+}
