@@ -4,11 +4,24 @@
 //! pieces of a large YAML file. Results go back by index, so nothing depends
 //! on which thread finished first.
 
+use std::cell::Cell;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The machine's cores (1 if unknown).
+thread_local! {
+    /// Whether this thread is doing the jobs of a `share_out`.
+    static SHARING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The cores a caller may share work among: the machine's (1 if unknown),
+/// or 1 on a thread already doing a `share_out`'s jobs, whose cores are
+/// taken. Jobs that share out work of their own (a timeline's points, each
+/// checking rules; the files of a check, each with its rules) then do it on
+/// their own thread, rather than start threads on threads.
 pub fn cores() -> usize {
+    if SHARING.with(Cell::get) {
+        return 1;
+    }
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
@@ -24,7 +37,11 @@ pub fn share_out<'j, J: Sync, S, R: Send>(
 ) -> Vec<Option<R>> {
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<R>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    // Only jobs shared among threads take the cores: one worker doing
+    // every job (one file to check) leaves them to the jobs' own sharing.
+    let threads = workers.min(jobs.len());
     let work = || {
+        let was = SHARING.with(|sharing| sharing.replace(sharing.get() || threads > 1));
         let mut state = init();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
@@ -39,9 +56,10 @@ pub fn share_out<'j, J: Sync, S, R: Send>(
                 *slot = Some(result);
             }
         }
+        SHARING.with(|sharing| sharing.set(was));
     };
     std::thread::scope(|scope| {
-        for _ in 1..workers.min(jobs.len()) {
+        for _ in 1..threads {
             // Deeply nested (hostile) input recurses: give helpers the main
             // thread's stack size.
             let spawned = std::thread::Builder::new()
@@ -62,6 +80,23 @@ pub fn share_out<'j, J: Sync, S, R: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Jobs shared among threads see one core each, so that what they share
+    /// out in turn runs on their own thread; one worker doing every job
+    /// leaves the cores to its jobs; and the thread that shared is itself
+    /// again afterwards.
+    #[test]
+    fn shared_jobs_take_the_cores_and_give_them_back() {
+        let machine = cores();
+        let jobs = [(); 6];
+        let seen = share_out(&jobs, 2, || (), |_, _, _| Some(cores()));
+        assert!(seen.iter().all(|c| *c == Some(1)), "{seen:?}");
+        let alone = share_out(&jobs[..1], 2, || (), |_, _, _| Some(cores()));
+        assert_eq!(alone, [Some(machine)]);
+        let single = share_out(&jobs, 1, || (), |_, _, _| Some(cores()));
+        assert!(single.iter().all(|c| *c == Some(machine)), "{single:?}");
+        assert_eq!(cores(), machine);
+    }
 
     #[test]
     fn results_come_back_in_job_order_and_a_stop_skips_the_rest() {

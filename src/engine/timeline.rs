@@ -319,6 +319,31 @@ pub fn timeline(
     until: Option<Date>,
     options: &CheckOptions,
 ) -> Result<TimelineReport, Vec<Diagnostic>> {
+    // The points are independent: they are shared out among the cores,
+    // and each point's rules run on its own thread (`parallel::cores`). On
+    // a 50-state decade that took 0.7 of the time of one point after
+    // another with each point's rules shared out (docs/performance.md).
+    timeline_on(
+        scenario,
+        rules,
+        from,
+        until,
+        options,
+        crate::parallel::cores(),
+    )
+}
+
+/// `timeline`, with the points evaluated on up to `workers` threads, a few
+/// at a time (only those reports are held at once), and taken in order: the
+/// report does not depend on the number of threads.
+fn timeline_on(
+    scenario: &Scenario,
+    rules: &RuleSet,
+    from: Option<Date>,
+    until: Option<Date>,
+    options: &CheckOptions,
+    workers: usize,
+) -> Result<TimelineReport, Vec<Diagnostic>> {
     // The first point stands for "since ever" unless a start is given.
     let start = from.unwrap_or(Date::EARLIEST);
     let mut points = vec![start];
@@ -339,11 +364,30 @@ pub fn timeline(
     let mut undated: BTreeSet<(String, Vec<String>)> = BTreeSet::new();
     // Claims and waivers are checked once, not at every point.
     let prepared = Prepared::new(scenario, rules)?;
+    // A timeline shows each finding's message and periods, never its
+    // evidence: the sentences are not built at each point.
+    let at = |point: &Date| prepared.messages_at(rules, *point, options.budget);
+    let batch = workers.max(1) * 4;
+    let mut reports = Vec::new();
     for (i, point) in points.iter().enumerate() {
+        if i % batch == 0 {
+            let next = points.get(i..).unwrap_or_default();
+            let next = next.get(..batch).unwrap_or(next);
+            reports = if workers > 1 {
+                crate::parallel::share_out(next, workers, || (), |_, _, point| Some(at(point)))
+            } else {
+                next.iter().map(|point| Some(at(point))).collect()
+            };
+            reports.reverse();
+        }
+        // A result is missing only where a worker panicked, which ends the
+        // scope anyway; evaluated here again all the same. The first
+        // point in error is the one reported, as one thread would.
+        let report = match reports.pop().flatten() {
+            Some(report) => report?,
+            None => at(point)?,
+        };
         let since_ever = i == 0 && from.is_none();
-        // A timeline shows each finding's message and periods, never its
-        // evidence: the sentences are not built at each point.
-        let report = prepared.messages_at(rules, *point, options.budget)?;
         let period_from = if i == 0 && from.is_none() {
             None
         } else {
@@ -400,7 +444,30 @@ pub fn timeline(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+
+    /// Points shared out among threads give the report one thread gives,
+    /// whole and in the same order, for any number of threads (and batches
+    /// that do not divide the points evenly), from the start or a date.
+    #[test]
+    fn the_timeline_does_not_depend_on_the_threads() {
+        let text = include_str!("../../fixtures/kabul-2024-09.yaml");
+        let limits = crate::scenario::yaml::YamlLimits::default();
+        let scenario =
+            crate::scenario::load::load_str(text, "kabul-2024-09.yaml", &limits).unwrap();
+        let rules = RuleSet::standard().unwrap();
+        let options = CheckOptions::default();
+        for from in [None, Date::parse("2021-08-15").ok()] {
+            let one = timeline_on(&scenario, &rules, from, None, &options, 1).unwrap();
+            assert!(one.evaluations > 12, "{} points", one.evaluations);
+            assert!(!one.findings.is_empty());
+            for workers in [2, 3, 5] {
+                let many = timeline_on(&scenario, &rules, from, None, &options, workers).unwrap();
+                assert_eq!(many, one, "{workers} threads");
+            }
+        }
+    }
 
     #[test]
     fn the_largest_distance_spans_the_range_of_dates() {
