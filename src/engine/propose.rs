@@ -83,17 +83,41 @@ fn outcome(
     fail_on: Severity,
     cache: &mut BeforeCache,
 ) -> Result<ProposalOutcome, Vec<Diagnostic>> {
-    let scenario = prepared.scenario;
     let on = proposal.on.value;
     // Proposals on one date share the scenario's findings then: check it once.
     let before = match cache.get(&on) {
         Some(before) => before,
         None => {
-            // Every finding before may be one a proposal resolves: all keep evidence.
-            let before = findings_at(prepared, rules, on, options, EvidenceFor::All)?;
+            let before = before_at(prepared, rules, on, options)?;
             cache.entry(on).or_insert(before)
         }
     };
+    outcome_after(prepared, rules, proposal, file, options, fail_on, before)
+}
+
+/// The unchanged scenario's findings at `on`. Every finding before may be
+/// one a proposal resolves: all keep their evidence.
+fn before_at(
+    prepared: &Prepared,
+    rules: &RuleSet,
+    on: Date,
+    options: &CheckOptions,
+) -> Result<FindingsByKey, Vec<Diagnostic>> {
+    findings_at(prepared, rules, on, options, EvidenceFor::All)
+}
+
+/// `outcome`, given the findings `before` on the proposal's date.
+fn outcome_after(
+    prepared: &Prepared,
+    rules: &RuleSet,
+    proposal: &Proposal,
+    file: &str,
+    options: &CheckOptions,
+    fail_on: Severity,
+    before: &FindingsByKey,
+) -> Result<ProposalOutcome, Vec<Diagnostic>> {
+    let scenario = prepared.scenario;
+    let on = proposal.on.value;
     let mut changed = apply(scenario, proposal, file)?;
     // Claims and waivers may name missions that other proposals open: those
     // stay ids of the file (each proposal is checked alone, but in its file).
@@ -158,16 +182,68 @@ pub fn propose(
     options: &CheckOptions,
     fail_on: Severity,
 ) -> Result<ProposalsReport, Vec<Diagnostic>> {
+    // Each thread holds a changed scenario and its world: capped as a
+    // timeline's points are.
+    let workers = crate::parallel::cores().min(MAX_PROPOSAL_THREADS);
+    propose_on(scenario, proposals, file, rules, options, fail_on, workers)
+}
+
+/// The most threads proposals are evaluated on.
+const MAX_PROPOSAL_THREADS: usize = 4;
+
+/// `propose` on up to `workers` threads: the scenario's findings on each
+/// proposal's date first (the dates shared out), then the proposals (each
+/// on its own, a thread's rules on that thread), results taken in order:
+/// the report does not depend on the number of threads.
+fn propose_on(
+    scenario: &Scenario,
+    proposals: &[Proposal],
+    file: &str,
+    rules: &RuleSet,
+    options: &CheckOptions,
+    fail_on: Severity,
+    workers: usize,
+) -> Result<ProposalsReport, Vec<Diagnostic>> {
     let mut outcomes = Vec::new();
     let mut errors = Vec::new();
-    let mut cache = BeforeCache::new();
     // With no proposal nothing is evaluated, so nothing can be wrong.
     if !proposals.is_empty() {
         let prepared = Prepared::new(scenario, rules)?;
-        for proposal in proposals {
-            match outcome(
-                &prepared, rules, proposal, file, options, fail_on, &mut cache,
-            ) {
+        let dates: Vec<Date> = proposals
+            .iter()
+            .map(|p| p.on.value)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let befores = crate::parallel::share_out(
+            &dates,
+            workers,
+            || (),
+            |_, _, on| Some(before_at(&prepared, rules, *on, options)),
+        );
+        let mut before = BTreeMap::new();
+        for (on, found) in dates.iter().zip(befores) {
+            // A result is missing only where a worker panicked, which ends
+            // the scope anyway; evaluated here again all the same.
+            let found = found.unwrap_or_else(|| before_at(&prepared, rules, *on, options));
+            before.insert(*on, found);
+        }
+        let each = |proposal: &Proposal| match before.get(&proposal.on.value) {
+            Some(Ok(before)) => {
+                outcome_after(&prepared, rules, proposal, file, options, fail_on, before)
+            }
+            Some(Err(diagnostics)) => Err(diagnostics.clone()),
+            None => {
+                let mut cache = BeforeCache::new();
+                outcome(
+                    &prepared, rules, proposal, file, options, fail_on, &mut cache,
+                )
+            }
+        };
+        let results =
+            crate::parallel::share_out(proposals, workers, || (), |_, _, p| Some(each(p)));
+        for (proposal, result) in proposals.iter().zip(results) {
+            match result.unwrap_or_else(|| each(proposal)) {
                 Ok(outcome) => outcomes.push(outcome),
                 Err(diagnostics) => errors.extend(diagnostics),
             }
@@ -475,4 +551,67 @@ pub fn article(rank: Rank) -> String {
         if an { "an" } else { "a" },
         words.replace('-', " ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    /// Proposals shared out among threads give the report one thread gives,
+    /// outcomes in the proposals' order, over several dates (each date's
+    /// findings before computed once), for any number of threads.
+    #[test]
+    fn proposals_do_not_depend_on_the_threads() {
+        let text = include_str!("../../fixtures/kabul-2024-09.yaml");
+        let limits = crate::scenario::yaml::YamlLimits::default();
+        let scenario =
+            crate::scenario::load::load_str(text, "kabul-2024-09.yaml", &limits).unwrap();
+        let mut proposals = Vec::new();
+        for (k, on) in [
+            "2024-10-01",
+            "2023-01-01",
+            "2024-10-01",
+            "2022-06-01",
+            "2025-03-01",
+        ]
+        .iter()
+        .enumerate()
+        {
+            for proposal in &scenario.proposals {
+                let mut proposal = proposal.clone();
+                proposal.id.value = format!("{}-{k}", proposal.id.value);
+                proposal.on.value = Date::parse(on).unwrap();
+                proposals.push(proposal);
+            }
+        }
+        assert!(proposals.len() >= 10);
+        let rules = RuleSet::standard().unwrap();
+        let options = CheckOptions::default();
+        let one = propose_on(
+            &scenario,
+            &proposals,
+            "p.yaml",
+            &rules,
+            &options,
+            Severity::Error,
+            1,
+        )
+        .unwrap();
+        assert_eq!(one.proposals.len(), proposals.len());
+        assert!(one.proposals.iter().any(|p| !p.introduced.is_empty()));
+        for workers in [2, 3, 5] {
+            let many = propose_on(
+                &scenario,
+                &proposals,
+                "p.yaml",
+                &rules,
+                &options,
+                Severity::Error,
+                workers,
+            )
+            .unwrap();
+            assert_eq!(many, one, "{workers} threads");
+        }
+    }
 }
