@@ -8,6 +8,11 @@ use std::cell::Cell;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// The most threads that each hold a world of their own (a timeline's
+/// points, proposals): on a machine of many cores the worlds' memory, not
+/// the cores, would bound them.
+pub const MAX_WORLD_THREADS: usize = 4;
+
 thread_local! {
     /// Whether this thread is doing the jobs of a `share_out`.
     static SHARING: Cell<bool> = const { Cell::new(false) };

@@ -561,3 +561,12 @@ pub fn check_one(
         Ok((prepared.check_at(rules, date, options.budget)?, None))
     }
 }
+
+/// The bundled Kabul fixture, loaded, for the engine's tests.
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+fn kabul() -> Scenario {
+    let text = include_str!("../../fixtures/kabul-2024-09.yaml");
+    let limits = crate::scenario::yaml::YamlLimits::default();
+    crate::scenario::load::load_str(text, "kabul-2024-09.yaml", &limits).expect("the fixture loads")
+}

@@ -70,31 +70,6 @@ fn findings_at(
         .collect())
 }
 
-/// The unchanged scenario's findings, by date.
-type BeforeCache = BTreeMap<Date, FindingsByKey>;
-
-/// Introduced and resolved findings of applying one proposal.
-fn outcome(
-    prepared: &Prepared,
-    rules: &RuleSet,
-    proposal: &Proposal,
-    file: &str,
-    options: &CheckOptions,
-    fail_on: Severity,
-    cache: &mut BeforeCache,
-) -> Result<ProposalOutcome, Vec<Diagnostic>> {
-    let on = proposal.on.value;
-    // Proposals on one date share the scenario's findings then: check it once.
-    let before = match cache.get(&on) {
-        Some(before) => before,
-        None => {
-            let before = before_at(prepared, rules, on, options)?;
-            cache.entry(on).or_insert(before)
-        }
-    };
-    outcome_after(prepared, rules, proposal, file, options, fail_on, before)
-}
-
 /// The unchanged scenario's findings at `on`. Every finding before may be
 /// one a proposal resolves: all keep their evidence.
 fn before_at(
@@ -106,8 +81,9 @@ fn before_at(
     findings_at(prepared, rules, on, options, EvidenceFor::All)
 }
 
-/// `outcome`, given the findings `before` on the proposal's date.
-fn outcome_after(
+/// Introduced and resolved findings of applying one proposal, given the
+/// unchanged scenario's findings `before` on its date (`before_at`).
+fn outcome(
     prepared: &Prepared,
     rules: &RuleSet,
     proposal: &Proposal,
@@ -182,14 +158,10 @@ pub fn propose(
     options: &CheckOptions,
     fail_on: Severity,
 ) -> Result<ProposalsReport, Vec<Diagnostic>> {
-    // Each thread holds a changed scenario and its world: capped as a
-    // timeline's points are.
-    let workers = crate::parallel::cores().min(MAX_PROPOSAL_THREADS);
+    // Each thread holds a changed scenario and its world.
+    let workers = crate::parallel::cores().min(crate::parallel::MAX_WORLD_THREADS);
     propose_on(scenario, proposals, file, rules, options, fail_on, workers)
 }
-
-/// The most threads proposals are evaluated on.
-const MAX_PROPOSAL_THREADS: usize = 4;
 
 /// `propose` on up to `workers` threads: the scenario's findings on each
 /// proposal's date first (the dates shared out), then the proposals (each
@@ -229,16 +201,13 @@ fn propose_on(
             before.insert(*on, found);
         }
         let each = |proposal: &Proposal| match before.get(&proposal.on.value) {
-            Some(Ok(before)) => {
-                outcome_after(&prepared, rules, proposal, file, options, fail_on, before)
-            }
+            Some(Ok(before)) => outcome(&prepared, rules, proposal, file, options, fail_on, before),
             Some(Err(diagnostics)) => Err(diagnostics.clone()),
-            None => {
-                let mut cache = BeforeCache::new();
-                outcome(
-                    &prepared, rules, proposal, file, options, fail_on, &mut cache,
-                )
-            }
+            // Every proposal's date is among `dates`; were one not, it
+            // would be checked on its own.
+            None => before_at(&prepared, rules, proposal.on.value, options).and_then(|before| {
+                outcome(&prepared, rules, proposal, file, options, fail_on, &before)
+            }),
         };
         let results =
             crate::parallel::share_out(proposals, workers, || (), |_, _, p| Some(each(p)));
@@ -405,8 +374,9 @@ pub fn suggest(
     let between = between(scenario, record);
     let span = record.span;
     let mut trials = Vec::new();
-    let mut cache = BeforeCache::new();
     let prepared = Prepared::new(scenario, rules)?;
+    // Every rank is tried on one date: the findings before are checked once.
+    let before = before_at(&prepared, rules, on, options)?;
     for rank in candidate_ranks(between) {
         // Only heads accredited by letters present credentials; an acting
         // chargé d'affaires a.i. is notified.
@@ -443,9 +413,7 @@ pub fn suggest(
             span,
             located: scenario.located.clone(),
         };
-        let outcome = outcome(
-            &prepared, rules, &proposal, file, options, fail_on, &mut cache,
-        )?;
+        let outcome = outcome(&prepared, rules, &proposal, file, options, fail_on, &before)?;
         trials.push(RankTrial {
             rank,
             class: rank.class(),
@@ -563,10 +531,7 @@ mod tests {
     /// findings before computed once), for any number of threads.
     #[test]
     fn proposals_do_not_depend_on_the_threads() {
-        let text = include_str!("../../fixtures/kabul-2024-09.yaml");
-        let limits = crate::scenario::yaml::YamlLimits::default();
-        let scenario =
-            crate::scenario::load::load_str(text, "kabul-2024-09.yaml", &limits).unwrap();
+        let scenario = crate::engine::kabul();
         let mut proposals = Vec::new();
         for (k, on) in [
             "2024-10-01",

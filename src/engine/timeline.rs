@@ -323,14 +323,10 @@ pub fn timeline(
     // and each point's rules run on its own thread (`parallel::cores`). On
     // a 50-state decade that took 0.6 of the time of one point after
     // another with each point's rules shared out (docs/performance.md).
-    // Each thread holds a world of its own, so their number is capped: on a
-    // machine of many cores the worlds, not the cores, would bound it.
-    let workers = crate::parallel::cores().min(MAX_POINT_THREADS);
+    // Each thread holds a world of its own.
+    let workers = crate::parallel::cores().min(crate::parallel::MAX_WORLD_THREADS);
     timeline_on(scenario, rules, from, until, options, workers)
 }
-
-/// The most threads a timeline evaluates points on (each holds a world).
-const MAX_POINT_THREADS: usize = 4;
 
 /// `timeline`, with the points evaluated on up to `workers` threads, a few
 /// at a time (only those reports are held at once), and taken in order: the
@@ -451,10 +447,7 @@ mod tests {
     /// that do not divide the points evenly), from the start or a date.
     #[test]
     fn the_timeline_does_not_depend_on_the_threads() {
-        let text = include_str!("../../fixtures/kabul-2024-09.yaml");
-        let limits = crate::scenario::yaml::YamlLimits::default();
-        let scenario =
-            crate::scenario::load::load_str(text, "kabul-2024-09.yaml", &limits).unwrap();
+        let scenario = crate::engine::kabul();
         let rules = RuleSet::standard().unwrap();
         let options = CheckOptions::default();
         for from in [None, Date::parse("2021-08-15").ok()] {
