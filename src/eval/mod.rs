@@ -1,6 +1,7 @@
 //! Evaluation: binds a checked rule's variables over the world, joining on
 //! equalities through hash indexes, within a budget of steps.
 
+pub mod delta;
 pub mod plan;
 pub mod run;
 pub mod value;

@@ -2,6 +2,7 @@
 
 use super::plan::{Step, conjuncts, plan};
 use super::value::{Key, Reader, Value};
+use super::delta::Touched;
 use super::words;
 use crate::fast_hash::FastMap;
 use crate::lang::ast::{CmpOp, QuantifierKind};
@@ -188,6 +189,11 @@ pub struct Index<'a> {
     /// embassy`) would carry the same value in every probe, so rows that
     /// differ there are left out when the index is built instead.
     outer: Vec<&'a Ex>,
+    /// The row sides of the join, and the constant columns with their
+    /// values: what a row's key is, for a row that changed since the index
+    /// was built (`Evaluator::with_changed_rows`).
+    inner: Vec<&'a Ex>,
+    fixed: Vec<(&'a Ex, Key<'a>)>,
     /// Each distinct key's group number.
     groups: FastMap<Columns<'a>, u32>,
     /// The rows of group `g` are `rows[starts[g]..starts[g + 1]]`, in row
@@ -212,6 +218,13 @@ impl<'a> Index<'a> {
     }
 }
 
+/// The findings of one rule so far, and the bytes they carry (the budget).
+#[derive(Default)]
+struct Found {
+    findings: Vec<RawFinding>,
+    bytes: u64,
+}
+
 /// Evaluates rules over one world. Indexes are built on first use and kept.
 pub struct Evaluator<'a, 's> {
     reader: Reader<'a, 's>,
@@ -224,6 +237,9 @@ pub struct Evaluator<'a, 's> {
     /// Which findings carry their evidence (the records bound, the fields
     /// read, in words).
     evidence: EvidenceFor<'a>,
+    /// The rows that changed since the indexes it was given were built
+    /// (`with_changed_rows`): each probe takes their keys anew.
+    changed: Option<std::sync::Arc<Touched>>,
 }
 
 /// Which findings get their evidence built: the sentences and raw fields
@@ -251,7 +267,30 @@ impl<'a, 's> Evaluator<'a, 's> {
             indexes: RefCell::new(FastMap::default()),
             plans: RefCell::new(FastMap::default()),
             evidence: EvidenceFor::All,
+            changed: None,
         }
+    }
+
+    /// This evaluator over a world derived from another's by changing the
+    /// rows `changed` names (positions kept, none added or removed), with
+    /// that other evaluator's `indexes`: they hold for every other row, and
+    /// each probe looks at the changed rows' keys in this world.
+    pub fn with_changed_rows(
+        self,
+        changed: std::sync::Arc<Touched>,
+        indexes: FastMap<Vec<usize>, Rc<Index<'a>>>,
+    ) -> Self {
+        *self.indexes.borrow_mut() = indexes;
+        Evaluator {
+            changed: Some(changed),
+            ..self
+        }
+    }
+
+    /// The indexes built so far, for an evaluator of a changed world
+    /// (`with_changed_rows`).
+    pub fn indexes(&self) -> FastMap<Vec<usize>, Rc<Index<'a>>> {
+        self.indexes.borrow().clone()
     }
 
     /// Builds evidence only for the findings `which` names.
@@ -298,36 +337,123 @@ impl<'a, 's> Evaluator<'a, 's> {
             .collect();
         let steps = plan(0, &slots, &filter);
         let mut env = vec![Value::Null; rule.slots.max(1)];
-        let mut findings = Vec::new();
-        let mut bytes = 0u64;
-        let Budget {
-            max_findings,
-            max_output_bytes,
-            ..
-        } = self.budget;
-        self.enumerate(&steps, &mut env, &mut |env| {
-            let holds = match &rule.require {
-                Some(require) => self.eval(require, env)?.is_true(),
-                None => false,
-            };
-            if !holds {
-                if findings.len() as u64 >= max_findings {
-                    return Err(EvalError::Findings {
-                        findings: max_findings,
-                    });
-                }
-                let finding = self.finding(rule, env)?;
-                bytes = bytes.saturating_add(finding.bytes());
-                if bytes > max_output_bytes {
-                    return Err(EvalError::Output {
-                        bytes: max_output_bytes,
-                    });
-                }
-                findings.push(finding);
+        let mut found = Found::default();
+        self.enumerate(&steps, &mut env, &mut |env| self.fire(rule, env, &mut found))?;
+        Ok(found.findings)
+    }
+
+    /// The findings of the bindings of a rule that bind at least one of the
+    /// `touched` rows, each binding once, in no particular order: with the
+    /// same for the world before a change, what the change can alter in the
+    /// findings of a rule whose bindings read only their own rows
+    /// (`eval::delta::Footprint::local`). Each variable in turn is bound
+    /// first, to its touched rows only; the variables before it, to rows
+    /// that are not touched (those bindings were found in their turn).
+    pub fn run_rule_touching(
+        &self,
+        rule: &'a CheckedRule,
+        touched: &Touched,
+    ) -> Result<Vec<RawFinding>, EvalError> {
+        self.steps.set(0);
+        let filter: Vec<&Ex> = rule.filter.iter().collect();
+        let mut found = Found::default();
+        let mut env = vec![Value::Null; rule.slots.max(1)];
+        for (first, binding) in rule.bindings.iter().enumerate() {
+            let rows = touched.rows(binding.collection);
+            if rows.is_empty() {
+                continue;
             }
-            Ok(true)
-        })?;
-        Ok(findings)
+            let mut slots = vec![(first, binding.collection)];
+            slots.extend(
+                rule.bindings
+                    .iter()
+                    .enumerate()
+                    .filter(|(slot, _)| *slot != first)
+                    .map(|(slot, b)| (slot, b.collection)),
+            );
+            let steps = plan(0, &slots, &filter);
+            let Some((step, rest)) = steps.split_first() else {
+                continue;
+            };
+            let kind = binding.collection.record();
+            let mut leaf = |env: &mut [Value<'a>]| {
+                let earlier_touched = rule.bindings.iter().take(first).enumerate().any(|(slot, b)| {
+                    matches!(env.get(slot), Some(Value::Row(_, row)) if touched.contains(b.collection, *row))
+                });
+                if earlier_touched {
+                    return Ok(true);
+                }
+                self.fire(rule, env, &mut found)
+            };
+            for &row in rows {
+                if row >= self.size(binding.collection) {
+                    continue;
+                }
+                if let Some(slot) = env.get_mut(first) {
+                    *slot = Value::Row(kind, row);
+                }
+                // The first step's equalities with constants are its index's
+                // fixed columns when it is enumerated in full: checked here.
+                if self.join_holds(&step.join, &mut env)? {
+                    self.bind(step, rest, row, &mut env, &mut leaf)?;
+                }
+            }
+            for slot in env.iter_mut() {
+                *slot = Value::Null;
+            }
+        }
+        Ok(found.findings)
+    }
+
+    /// Whether each equality of a join holds under `env`, as an index
+    /// compares them (by key).
+    fn join_holds(
+        &self,
+        join: &[(&'a Ex, &'a Ex)],
+        env: &mut [Value<'a>],
+    ) -> Result<bool, EvalError> {
+        for (inner, outer) in join {
+            let a = self.reader.key(self.operand(inner, env)?);
+            let b = self.reader.key(self.operand(outer, env)?);
+            if a != b {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// A full binding: a finding unless `require` holds.
+    fn fire(
+        &self,
+        rule: &'a CheckedRule,
+        env: &mut [Value<'a>],
+        found: &mut Found,
+    ) -> Result<bool, EvalError> {
+        let holds = match &rule.require {
+            Some(require) => self.eval(require, env)?.is_true(),
+            None => false,
+        };
+        if !holds {
+            let Budget {
+                max_findings,
+                max_output_bytes,
+                ..
+            } = self.budget;
+            if found.findings.len() as u64 >= max_findings {
+                return Err(EvalError::Findings {
+                    findings: max_findings,
+                });
+            }
+            let finding = self.finding(rule, env)?;
+            found.bytes = found.bytes.saturating_add(finding.bytes());
+            if found.bytes > max_output_bytes {
+                return Err(EvalError::Output {
+                    bytes: max_output_bytes,
+                });
+            }
+            found.findings.push(finding);
+        }
+        Ok(true)
     }
 
     /// Evaluates a claim.
@@ -364,10 +490,22 @@ impl<'a, 's> Evaluator<'a, 's> {
                 }
             };
             let probe = self.columns(&index.outer, env)?;
-            for &row in index.rows(&probe) {
-                go_on = self.bind(step, rest, row, env, leaf)?;
-                if !go_on {
-                    break;
+            match &self.changed {
+                None => {
+                    for &row in index.rows(&probe) {
+                        go_on = self.bind(step, rest, row, env, leaf)?;
+                        if !go_on {
+                            break;
+                        }
+                    }
+                }
+                Some(changed) => {
+                    for row in self.rows_now(index, &probe, step, changed, env)? {
+                        go_on = self.bind(step, rest, row, env, leaf)?;
+                        if !go_on {
+                            break;
+                        }
+                    }
                 }
             }
         }
@@ -396,6 +534,50 @@ impl<'a, 's> Evaluator<'a, 's> {
             }
         }
         self.enumerate(rest, env, leaf)
+    }
+
+    /// The rows of `index` for `probe` in this world, where the rows in
+    /// `changed` may have changed since it was built: its other rows, and
+    /// the changed rows whose keys match now; in row order.
+    fn rows_now(
+        &self,
+        index: &Index<'a>,
+        probe: &Columns<'a>,
+        step: &Step<'a>,
+        changed: &Touched,
+        env: &mut [Value<'a>],
+    ) -> Result<Vec<u32>, EvalError> {
+        let mut rows: Vec<u32> = index
+            .rows(probe)
+            .iter()
+            .copied()
+            .filter(|row| !changed.contains(step.collection, *row))
+            .collect();
+        let kind = step.collection.record();
+        let size = self.size(step.collection);
+        for &row in changed.rows(step.collection) {
+            if row >= size {
+                continue;
+            }
+            if let Some(slot) = env.get_mut(step.slot) {
+                *slot = Value::Row(kind, row);
+            }
+            let mut kept = true;
+            for (row_side, wanted) in &index.fixed {
+                if self.reader.key(self.eval(row_side, env)?) != *wanted {
+                    kept = false;
+                    break;
+                }
+            }
+            if kept && self.columns(&index.inner, env)? == *probe {
+                rows.push(row);
+            }
+        }
+        if let Some(slot) = env.get_mut(step.slot) {
+            *slot = Value::Null;
+        }
+        rows.sort_unstable();
+        Ok(rows)
     }
 
     /// The index of a collection's rows by the value of `inner` (which reads only `slot`).
@@ -481,6 +663,8 @@ impl<'a, 's> Evaluator<'a, 's> {
         }
         let index = Index {
             outer,
+            inner,
+            fixed,
             groups,
             starts,
             rows,

@@ -58,6 +58,10 @@ pub struct Function {
     pub gives: &'static str,
     /// What it means, in Markdown, for `docs/rules.md`.
     pub doc: &'static str,
+    /// The kinds of record it reads from the world beyond its arguments
+    /// (`recognition`: the recognition records and governments' defaults):
+    /// what a change to those records can alter (`eval::delta`).
+    pub reads: &'static [RecordKind],
 }
 
 // Names are unique in the table, so a function is its name; `Ex` derives
@@ -101,6 +105,7 @@ pub static FUNCTIONS: &[Function] = &[
         returns: Ty::Num,
         gives: "1, 2, 3 or none (VCDR art. 14)",
         doc: "1, 2, 3 or `none`",
+        reads: &[],
     },
     Function {
         name: "recognition",
@@ -120,6 +125,7 @@ pub static FUNCTIONS: &[Function] = &[
               government's `default_recognition`; a state, or an implicit government, \
               `de-jure`; otherwise `none`. When the date is `none` (unknown), only records \
               with neither `from` nor `until` count.",
+        reads: &[RecordKind::Recognition, RecordKind::Government, RecordKind::State],
     },
     Function {
         name: "ratio",
@@ -130,6 +136,7 @@ pub static FUNCTIONS: &[Function] = &[
         returns: Ty::Num,
         gives: "the larger divided by the smaller",
         doc: "the larger number divided by the smaller (`none` if either is `none`)",
+        reads: &[],
     },
     Function {
         name: "days",
@@ -142,6 +149,7 @@ pub static FUNCTIONS: &[Function] = &[
         doc: "the whole days from the first date to the second, negative when the second is \
               earlier (`none` if either is `none`); a partial date counts as its first day: \
               `days(2020-01-01, 2020-04-01)` is 91",
+        reads: &[],
     },
     Function {
         name: "count",
@@ -151,6 +159,7 @@ pub static FUNCTIONS: &[Function] = &[
         returns: Ty::Num,
         gives: "number",
         doc: "how many records of the collection make the condition true",
+        reads: &[],
     },
     Function {
         name: "exists",
@@ -160,6 +169,7 @@ pub static FUNCTIONS: &[Function] = &[
         returns: Ty::Bool,
         gives: "boolean",
         doc: "whether any does",
+        reads: &[],
     },
     Function {
         name: "sum",
@@ -171,6 +181,7 @@ pub static FUNCTIONS: &[Function] = &[
         doc: "the total of a number over the records of the collection that make the \
               condition true; terms that are `none` (a staff count not known) are left out, \
               and the sum of no terms is 0",
+        reads: &[],
     },
 ];
 

@@ -27,7 +27,7 @@ pub enum Entity {
     Unknown,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct StateRow<'s> {
     pub record: &'s State,
     pub sym: Sym,
@@ -37,7 +37,7 @@ pub struct StateRow<'s> {
     pub implicit: Option<u32>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct GovernmentRow<'s> {
     /// `None` for a state's implicit government.
     pub record: Option<&'s Government>,
@@ -48,7 +48,7 @@ pub struct GovernmentRow<'s> {
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct MissionRow<'s> {
     pub record: &'s Mission,
     pub sym: Sym,
@@ -76,21 +76,21 @@ pub struct MissionRow<'s> {
     pub acting_since: Option<Date>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RecognitionRow<'s> {
     pub record: &'s Recognition,
     pub by: Sym,
     pub of: Sym,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RelationRow<'s> {
     pub record: &'s Relation,
     /// The two states, in the order written.
     pub between: [Sym; 2],
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct EventRow<'s> {
     pub record: &'s Event,
     pub sym: Sym,
@@ -101,7 +101,7 @@ pub struct EventRow<'s> {
 /// The scenario seen at one date. Collections hold what is in force then:
 /// open missions, all states and governments (listed and implicit),
 /// recognitions and relation records in force, events on or before the date.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct World<'s> {
     pub scenario: &'s Scenario,
     pub date: Date,
@@ -121,7 +121,8 @@ pub struct World<'s> {
     /// most worlds (a timeline builds one per date) are never asked.
     embassy_pairs: std::sync::OnceLock<FastMap<(Sym, Sym), ()>>,
     /// Every recognition record (any date), by (by, of), for look-ups at other dates.
-    recognition_history: FastMap<(Sym, Sym), Vec<&'s Recognition>>,
+    /// Shared, not copied, by a world derived from this one (`with_missions`).
+    recognition_history: std::sync::Arc<FastMap<(Sym, Sym), Vec<&'s Recognition>>>,
 }
 
 impl<'s> World<'s> {
@@ -141,7 +142,7 @@ impl<'s> World<'s> {
             events: Vec::new(),
             relation_of_pair: FastMap::default(),
             embassy_pairs: std::sync::OnceLock::new(),
-            recognition_history: FastMap::default(),
+            recognition_history: Default::default(),
         };
         world.build();
         world
@@ -229,10 +230,11 @@ impl<'s> World<'s> {
                 row.in_control = governs;
             }
         }
+        let mut history: FastMap<(Sym, Sym), Vec<&'s Recognition>> = FastMap::default();
         for recognition in &scenario.recognitions {
             let by = self.intern(&recognition.by.value);
             let of = self.intern(&recognition.of.value);
-            self.recognition_history
+            history
                 .entry((by, of))
                 .or_default()
                 .push(recognition);
@@ -244,6 +246,7 @@ impl<'s> World<'s> {
                 });
             }
         }
+        self.recognition_history = std::sync::Arc::new(history);
         // Each mission's events, for the staff an expulsion removes and the
         // absences an acting run counts (the world's `events` are built below).
         let mut events_of: FastMap<&str, Vec<&'s Event>> = FastMap::default();
@@ -254,58 +257,109 @@ impl<'s> World<'s> {
                 .push(event);
         }
         for mission in &scenario.missions {
-            let sym = self.intern(&mission.id.value);
-            let sender = self.intern(&mission.sender.value);
-            let receiver = self.intern(&mission.receiver.value);
-            let run_by = match &mission.run_by {
-                Some(run_by) => Some(self.intern(&run_by.value)),
-                None => self.government_of(sender),
-            };
-            if !in_force(value(&mission.from), value(&mission.until), date) {
-                continue;
-            }
-            let head = mission
-                .heads
-                .iter()
-                .find(|h| in_force(value(&h.from), value(&h.until), date));
-            let credentials_to = head
-                .and_then(|h| h.credentials.as_ref())
-                .map(|c| self.intern(&c.to.value));
             let events = events_of
                 .get(mission.id.value.as_str())
                 .map_or(&[][..], Vec::as_slice);
-            let staff = mission
-                .staff
-                .iter()
-                .filter(|s| in_force(value(&s.from), value(&s.until), date))
-                // The latest count; of two that start together, the larger,
-                // whichever the file lists first.
-                .max_by_key(|s| (value(&s.from), s.diplomats))
-                .map(|s| s.diplomats.saturating_sub(expelled(s, events, date)));
-            let acting_since = head.and_then(|_| acting_since(mission, events, date));
-            let protecting_power = mission
-                .protecting_power
-                .as_ref()
-                .map(|p| self.intern(&p.value));
-            let index = self.missions.len() as u32;
-            self.set_entity(sym, Entity::Mission(index));
-            self.missions.push(MissionRow {
-                record: mission,
-                sym,
-                sender,
-                receiver,
-                run_by,
-                head,
-                credentials_to,
-                staff,
-                protecting_power,
-                relation: None,
-                absent: false,
-                acting_since,
-            });
+            if let Some(row) = self.mission_row(mission, events) {
+                let index = self.missions.len() as u32;
+                self.set_entity(row.sym, Entity::Mission(index));
+                self.missions.push(row);
+            }
         }
         self.build_relations();
         self.build_events();
+    }
+
+    /// A mission's row at the date, or none if it is not open then; its
+    /// ids interned (even when it is not open, so that syms are numbered in
+    /// file order whatever the date). Its `relation` and `absent` are set
+    /// with the world's relations and events.
+    fn mission_row(&mut self, mission: &'s Mission, events: &[&'s Event]) -> Option<MissionRow<'s>> {
+        let date = self.date;
+        let sym = self.intern(&mission.id.value);
+        let sender = self.intern(&mission.sender.value);
+        let receiver = self.intern(&mission.receiver.value);
+        let run_by = match &mission.run_by {
+            Some(run_by) => Some(self.intern(&run_by.value)),
+            None => self.government_of(sender),
+        };
+        if !in_force(value(&mission.from), value(&mission.until), date) {
+            return None;
+        }
+        let head = mission
+            .heads
+            .iter()
+            .find(|h| in_force(value(&h.from), value(&h.until), date));
+        let credentials_to = head
+            .and_then(|h| h.credentials.as_ref())
+            .map(|c| self.intern(&c.to.value));
+        let staff = mission
+            .staff
+            .iter()
+            .filter(|s| in_force(value(&s.from), value(&s.until), date))
+            // The latest count; of two that start together, the larger,
+            // whichever the file lists first.
+            .max_by_key(|s| (value(&s.from), s.diplomats))
+            .map(|s| s.diplomats.saturating_sub(expelled(s, events, date)));
+        let acting_since = head.and_then(|_| acting_since(mission, events, date));
+        let protecting_power = mission
+            .protecting_power
+            .as_ref()
+            .map(|p| self.intern(&p.value));
+        Some(MissionRow {
+            record: mission,
+            sym,
+            sender,
+            receiver,
+            run_by,
+            head,
+            credentials_to,
+            staff,
+            protecting_power,
+            relation: None,
+            absent: false,
+            acting_since,
+        })
+    }
+
+    /// This world with the records of some of its open missions replaced by
+    /// changed ones (`(row, record)`: same id, still open at the date, heads
+    /// changed), each row derived again as `at` derives it. Only for changes
+    /// that leave every other row as it was: the missions open, the
+    /// relations, events, governments and recognitions. `None` where a
+    /// change does not fit that (a row of another id, a mission no longer
+    /// open, an id the world has not interned): build the world anew then.
+    pub fn with_missions<'p>(&self, changed: &[(u32, &'p Mission)]) -> Option<World<'p>>
+    where
+        's: 'p,
+    {
+        let mut world: World<'p> = self.clone();
+        let names = world.names.len();
+        for &(row, mission) in changed {
+            let old = world.missions.get(row as usize)?;
+            if old.record.id.value != mission.id.value
+                || old.record.sender.value != mission.sender.value
+                || old.record.receiver.value != mission.receiver.value
+                || old.record.kind.value != mission.kind.value
+            {
+                return None;
+            }
+            let relation = old.relation;
+            let scenario: &'p Scenario = world.scenario;
+            let events: Vec<&'p Event> = scenario
+                .events
+                .iter()
+                .filter(|e| e.mission.value == mission.id.value)
+                .collect();
+            let mut new = world.mission_row(mission, &events)?;
+            new.relation = relation;
+            new.absent = new
+                .head
+                .is_some_and(|head| events.iter().any(|e| recalls(mission, e, head, world.date)));
+            *world.missions.get_mut(row as usize)? = new;
+        }
+        // A new id would be numbered after the file's: not as `at` numbers it.
+        (world.names.len() == names).then_some(world)
     }
 
     /// The relation records in force, and each open mission's record among them.

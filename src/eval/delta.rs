@@ -1,0 +1,253 @@
+//! What a change to some rows of a world can alter in a rule's findings:
+//! which rows it touched, which fields of theirs changed, and, for each
+//! rule, what it reads. `engine::propose` evaluates a proposal from these
+//! instead of checking the changed world in full: a rule that reads no
+//! changed field keeps its findings; a rule whose bindings read only their
+//! own rows (`Footprint::local`) changes only in the bindings of touched
+//! rows (`Evaluator::run_rule_touching`); any other rule is evaluated anew.
+
+use super::value::{Reader, Value};
+use crate::lang::check::{CheckedRule, Ex, MessagePart};
+use crate::lang::schema::{Collection, Field, RecordKind, fields};
+
+/// Rows of each collection, sorted, each once.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Touched {
+    rows: [Vec<u32>; 6],
+}
+
+fn place(collection: Collection) -> usize {
+    match collection {
+        Collection::Missions => 0,
+        Collection::States => 1,
+        Collection::Governments => 2,
+        Collection::Recognitions => 3,
+        Collection::Relations => 4,
+        Collection::Events => 5,
+    }
+}
+
+impl Touched {
+    pub fn add(&mut self, collection: Collection, row: u32) {
+        if let Some(rows) = self.rows.get_mut(place(collection))
+            && let Err(at) = rows.binary_search(&row)
+        {
+            rows.insert(at, row);
+        }
+    }
+
+    pub fn rows(&self, collection: Collection) -> &[u32] {
+        self.rows.get(place(collection)).map_or(&[], Vec::as_slice)
+    }
+
+    #[inline]
+    pub fn contains(&self, collection: Collection, row: u32) -> bool {
+        self.rows(collection).binary_search(&row).is_ok()
+    }
+
+    /// The kinds of record whose rows are touched (a mission's head and
+    /// credentials are its row's).
+    pub fn kinds(&self) -> Vec<RecordKind> {
+        let mut kinds = Vec::new();
+        for collection in [
+            Collection::Missions,
+            Collection::States,
+            Collection::Governments,
+            Collection::Recognitions,
+            Collection::Relations,
+            Collection::Events,
+        ] {
+            if !self.rows(collection).is_empty() {
+                kinds.push(collection.record());
+                if collection == Collection::Missions {
+                    kinds.extend([RecordKind::Head, RecordKind::Credentials]);
+                }
+            }
+        }
+        kinds
+    }
+}
+
+/// The fields of row `row` of `kind` whose values differ between two
+/// worlds whose rows are at the same positions, with those of its head and
+/// credentials (parts of a mission's row). A field that refers to another
+/// record differs when it refers to another one, not when that record's
+/// fields do.
+pub fn changed_fields(
+    before: &Reader,
+    after: &Reader,
+    kind: RecordKind,
+    row: u32,
+    out: &mut Vec<(RecordKind, Field)>,
+) {
+    let base = match kind {
+        RecordKind::Head => Value::Head(row),
+        RecordKind::Credentials => Value::Credentials(row),
+        other => Value::Row(other, row),
+    };
+    for def in fields(kind) {
+        let (a, b) = (
+            before.field(base, kind, def.field),
+            after.field(base, kind, def.field),
+        );
+        let part = match (a, b) {
+            (Value::Head(x), Value::Head(y)) if x == row && y == row => Some(RecordKind::Head),
+            (Value::Credentials(x), Value::Credentials(y)) if x == row && y == row => {
+                Some(RecordKind::Credentials)
+            }
+            _ => None,
+        };
+        match part {
+            // Present in both: what changed is among its own fields.
+            Some(part) if part != kind => changed_fields(before, after, part, row, out),
+            _ => {
+                if !same(a, b) && !out.contains(&(kind, def.field)) {
+                    out.push((kind, def.field));
+                }
+            }
+        }
+    }
+}
+
+/// Whether two values read from the two worlds are the same fact.
+fn same(a: Value, b: Value) -> bool {
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Ids(x), Value::Ids(y)) => x == y,
+        (Value::Num(x), Value::Num(y)) => x == y || (x.is_nan() && y.is_nan()),
+        (x, y) => x == y,
+    }
+}
+
+/// What a rule reads, wherever it reads it: `where`, `require`, subject and message.
+#[derive(Debug, Default, Clone)]
+pub struct Footprint {
+    /// Every field read, by the kind of record it is read from.
+    reads: Vec<(RecordKind, Field)>,
+    /// Kinds of record read through a reference from a bound record (or
+    /// from an id written in the rule): another row than the binding's own.
+    reached: Vec<RecordKind>,
+    /// Kinds of record ranged over by `count`, `exists`, `sum` and `all`.
+    ranged: Vec<RecordKind>,
+    /// Kinds of record a function reads beyond its arguments, whole.
+    implicit: Vec<RecordKind>,
+}
+
+impl Footprint {
+    pub fn of(rule: &CheckedRule) -> Footprint {
+        let mut footprint = Footprint::default();
+        for ex in rule
+            .filter
+            .iter()
+            .chain(&rule.require)
+            .chain(&rule.subject_sets)
+        {
+            footprint.walk(ex);
+        }
+        for part in &rule.message {
+            if let MessagePart::Value(ex) = part {
+                footprint.walk(ex);
+            }
+        }
+        footprint
+    }
+
+    fn walk(&mut self, ex: &Ex) {
+        match ex {
+            Ex::Lit(_) | Ex::Var(_) | Ex::AsOf => {}
+            Ex::Field(..) => self.path(ex),
+            Ex::Not(inner) => self.walk(inner),
+            Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, a, b) => {
+                self.walk(a);
+                self.walk(b);
+            }
+            Ex::Shift { date, days, .. } => {
+                self.walk(date);
+                self.walk(days);
+            }
+            Ex::In { item, list, .. } => {
+                self.walk(item);
+                list.iter().for_each(|e| self.walk(e));
+            }
+            Ex::Call { function, args } => {
+                add_all(&mut self.implicit, function.reads);
+                args.iter().for_each(|e| self.walk(e));
+            }
+            Ex::Quantifier {
+                collection,
+                filter,
+                term,
+                ..
+            } => {
+                let kind = collection.record();
+                add_all(&mut self.ranged, &[kind]);
+                if kind == RecordKind::Mission {
+                    add_all(&mut self.ranged, &[RecordKind::Head, RecordKind::Credentials]);
+                }
+                filter.iter().chain(term).for_each(|e| self.walk(e));
+            }
+        }
+    }
+
+    /// A field path: each field read, and the records it reaches beyond
+    /// its base's own row.
+    fn path(&mut self, ex: &Ex) {
+        let mut steps = Vec::new();
+        let mut base = ex;
+        while let Ex::Field(inner, kind, field) = base {
+            steps.push((*kind, *field));
+            base = inner;
+        }
+        steps.reverse();
+        let from_binding = matches!(base, Ex::Var(_));
+        if !from_binding {
+            self.walk(base);
+        }
+        // A mission's head and its credentials are parts of its row.
+        let mut own = from_binding;
+        for (position, &(kind, field)) in steps.iter().enumerate() {
+            if !self.reads.contains(&(kind, field)) {
+                self.reads.push((kind, field));
+            }
+            let part = matches!(kind, RecordKind::Head | RecordKind::Credentials)
+                && steps
+                    .first()
+                    .is_some_and(|(first, _)| *first == RecordKind::Mission)
+                && steps
+                    .iter()
+                    .take(position)
+                    .skip(1)
+                    .all(|(k, _)| matches!(k, RecordKind::Head | RecordKind::Credentials));
+            own = own && (position == 0 || part);
+            if !own {
+                add_all(&mut self.reached, &[kind]);
+            }
+        }
+    }
+
+    /// Whether a change of these fields (of rows at their places; none
+    /// added or removed) can alter the rule's findings: the fields read
+    /// through references and inside quantifiers are among its reads.
+    pub fn reads_any(&self, changed: &[(RecordKind, Field)]) -> bool {
+        changed
+            .iter()
+            .any(|read| self.reads.contains(read) || self.implicit.contains(&read.0))
+    }
+
+    /// Whether each binding's findings depend only on its own rows (and on
+    /// records of kinds not in `touched`): then only the bindings of
+    /// touched rows can change.
+    pub fn local(&self, touched: &[RecordKind]) -> bool {
+        !touched.iter().any(|kind| {
+            self.reached.contains(kind) || self.ranged.contains(kind) || self.implicit.contains(kind)
+        })
+    }
+}
+
+fn add_all(set: &mut Vec<RecordKind>, kinds: &[RecordKind]) {
+    for kind in kinds {
+        if !set.contains(kind) {
+            set.push(*kind);
+        }
+    }
+}
