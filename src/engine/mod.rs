@@ -120,6 +120,22 @@ impl<'s> Prepared<'s> {
         budget: Budget,
         evidence: EvidenceFor,
     ) -> Result<Report, Vec<Diagnostic>> {
+        self.check_counted(world, rules, date, budget, evidence, None)
+    }
+
+    /// The report in `world` (built at `date`), and, if asked for, how many
+    /// findings each rule has for each subject before waivers (a rule may
+    /// find a subject more than once): what `propose` needs to tell what a
+    /// change adds or takes away.
+    pub(crate) fn check_counted(
+        &self,
+        world: &World,
+        rules: &RuleSet,
+        date: Date,
+        budget: Budget,
+        evidence: EvidenceFor,
+        mut counts: Option<&mut Vec<SubjectCounts>>,
+    ) -> Result<Report, Vec<Diagnostic>> {
         let scenario = self.scenario;
         let mut findings = Vec::new();
         let mut errors = Vec::new();
@@ -129,17 +145,19 @@ impl<'s> Prepared<'s> {
             .zip(run_rules(world, rules, budget, evidence))
         {
             match outcome {
-                Ok(raw) => findings.extend(raw.into_iter().map(|f| Finding {
-                    rule: rule.id.clone(),
-                    title: rule.title.clone(),
-                    severity: rule.severity,
-                    subject: f.subject,
-                    message: f.message,
-                    cite: rule.cite.clone(),
-                    location: Location::in_text(&scenario.file, f.span, &scenario.located),
-                    evidence: f.evidence,
-                    focus: f.focus,
-                })),
+                Ok(raw) => {
+                    if let Some(counts) = counts.as_deref_mut() {
+                        let mut by_subject = SubjectCounts::default();
+                        for f in &raw {
+                            *by_subject.entry(f.subject.clone()).or_default() += 1;
+                        }
+                        counts.push(by_subject);
+                    }
+                    findings.extend(
+                        raw.into_iter()
+                            .map(|f| rule_finding(rule, f, &scenario.file, &scenario.located)),
+                    )
+                }
                 Err(error) => errors.push(
                     Diagnostic::new(
                         Code::EvaluationBudget,
@@ -191,6 +209,29 @@ impl<'s> Prepared<'s> {
             summary: Summary::default(),
         };
         Ok(report.finish())
+    }
+}
+
+/// How many findings a rule has for each subject.
+pub(crate) type SubjectCounts = crate::fast_hash::FastMap<Vec<String>, u32>;
+
+/// A rule's finding as reported, located in `file` through `located`.
+pub(crate) fn rule_finding(
+    rule: &crate::lang::check::CheckedRule,
+    f: RawFinding,
+    file: &str,
+    located: &std::sync::Arc<crate::source::Located>,
+) -> Finding {
+    Finding {
+        rule: rule.id.clone(),
+        title: rule.title.clone(),
+        severity: rule.severity,
+        subject: f.subject,
+        message: f.message,
+        cite: rule.cite.clone(),
+        location: Location::in_text(file, f.span, located),
+        evidence: f.evidence,
+        focus: f.focus,
     }
 }
 
@@ -380,6 +421,36 @@ fn check_waiver_rules(scenario: &Scenario, rules: &RuleSet) -> Result<(), Vec<Di
 
 /// Moves findings that a waiver in force accepts to `waived`. An expired
 /// waiver, or one that accepts nothing, is itself a finding.
+/// The first waiver in force (in file order) for each rule and set of
+/// subject ids: a finding matches only a waiver of the same set, in any
+/// order (design §7), so `[a, b]` does not waive `[a, c]`, nor `a` `[a, b]`.
+pub(crate) struct WaiversInForce<'s> {
+    first: HashMap<(&'s str, Vec<&'s str>), usize>,
+}
+
+impl<'s> WaiversInForce<'s> {
+    pub(crate) fn new(scenario: &'s Scenario, date: Date) -> Self {
+        let mut first = HashMap::new();
+        for (i, w) in scenario.waivers.iter().enumerate() {
+            if w.until.as_ref().is_none_or(|u| date < u.value) {
+                let ids = id_set(w.subject.iter().map(|s| s.value.as_str()));
+                first.entry((w.rule.value.as_str(), ids)).or_insert(i);
+            }
+        }
+        WaiversInForce { first }
+    }
+
+    /// The waiver (its place in the scenario's list) that waives a finding
+    /// of `rule` about `subject`, if any.
+    pub(crate) fn of(&self, rule: &str, subject: &[String]) -> Option<usize> {
+        if self.first.is_empty() {
+            return None;
+        }
+        let ids = id_set(subject.iter().map(String::as_str));
+        self.first.get(&(rule, ids)).copied()
+    }
+}
+
 fn apply_waivers(
     scenario: &Scenario,
     date: Date,
@@ -388,21 +459,11 @@ fn apply_waivers(
     let mut used = vec![false; scenario.waivers.len()];
     let mut active = Vec::new();
     let mut waived = Vec::new();
-    // The first waiver in force (in file order) for each rule and set of
-    // subject ids: a finding matches only a waiver of the same set, in any
-    // order (design §7), so `[a, b]` does not waive `[a, c]`, nor `a` `[a, b]`.
-    let mut first: HashMap<(&str, Vec<&str>), usize> = HashMap::new();
-    for (i, w) in scenario.waivers.iter().enumerate() {
-        if w.until.as_ref().is_none_or(|u| date < u.value) {
-            let ids = id_set(w.subject.iter().map(|s| s.value.as_str()));
-            first.entry((w.rule.value.as_str(), ids)).or_insert(i);
-        }
-    }
+    let in_force = WaiversInForce::new(scenario, date);
     for finding in findings {
-        let ids = id_set(finding.subject.iter().map(String::as_str));
-        let waiver = first
-            .get(&(finding.rule.as_str(), ids))
-            .and_then(|&i| scenario.waivers.get(i).map(|w| (i, w)));
+        let waiver = in_force
+            .of(&finding.rule, &finding.subject)
+            .and_then(|i| scenario.waivers.get(i).map(|w| (i, w)));
         match waiver {
             Some((i, w)) => {
                 used[i] = true;
@@ -487,6 +548,7 @@ pub mod propose;
 pub mod result;
 pub mod ruletest;
 pub mod timeline;
+pub mod whatif;
 
 /// A scenario checked: the scenario, its report, and the network it was
 /// checked in when one was asked for.

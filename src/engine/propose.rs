@@ -2,10 +2,12 @@
 //! rank of head a mission can take without breaking a rule.
 
 use super::result::Finding;
+use super::whatif::{OnDate, outcome_as_change};
 use super::{CheckOptions, Prepared};
 use crate::diag::Code;
 use crate::diag::Diagnostic;
 use crate::eval::EvidenceFor;
+use crate::eval::delta::Footprint;
 use crate::lang::ast::Severity;
 use crate::lang::ruleset::RuleSet;
 use crate::scenario::change::apply;
@@ -51,7 +53,41 @@ impl ProposalsReport {
 }
 
 /// Findings by (rule, subject): what identifies a finding across dates and changes.
-type FindingsByKey = BTreeMap<(String, Vec<String>), Finding>;
+pub(crate) type FindingsByKey = BTreeMap<(String, Vec<String>), Finding>;
+
+/// Findings by (rule, subject); of several with one key (a rule that finds
+/// a subject through more than one binding), the `preferred`.
+pub(crate) fn keyed(findings: Vec<Finding>) -> FindingsByKey {
+    let mut by_key = FindingsByKey::new();
+    for finding in findings {
+        let key = (finding.rule.clone(), finding.subject.clone());
+        match by_key.get_mut(&key) {
+            Some(kept) => {
+                if preferred(kept, &finding) {
+                    *kept = finding;
+                }
+            }
+            None => {
+                by_key.insert(key, finding);
+            }
+        }
+    }
+    by_key
+}
+
+/// Whether `other` is kept instead of `kept`, of two findings with one
+/// key: the greater message, then the greater place and evidence. An order
+/// of the findings alone, so that a proposal evaluated as a change
+/// (`whatif`), which finds them in another order, keeps the same one.
+pub(crate) fn preferred(kept: &Finding, other: &Finding) -> bool {
+    match other.message.cmp(&kept.message) {
+        std::cmp::Ordering::Equal => {
+            let rest = |f: &Finding| format!("{:?}", (&f.location, &f.focus, &f.evidence));
+            rest(other) > rest(kept)
+        }
+        order => order.is_gt(),
+    }
+}
 
 /// The findings in force at `on`, by (rule, subject), with evidence for
 /// those `which` names.
@@ -63,11 +99,7 @@ fn findings_at(
     which: EvidenceFor,
 ) -> Result<FindingsByKey, Vec<Diagnostic>> {
     let report = prepared.check_for(rules, on, options.budget, which)?;
-    Ok(report
-        .findings
-        .into_iter()
-        .map(|f| ((f.rule.clone(), f.subject.clone()), f))
-        .collect())
+    Ok(keyed(report.findings))
 }
 
 /// The unchanged scenario's findings at `on`. Every finding before may be
@@ -127,19 +159,29 @@ fn outcome(
         .filter(|(key, _)| !after.contains_key(*key))
         .map(|(_, f)| f.clone())
         .collect();
+    Ok(settle(proposal, introduced, resolved, fail_on))
+}
+
+/// A proposal's outcome from what it introduces and resolves.
+pub(crate) fn settle(
+    proposal: &Proposal,
+    introduced: Vec<Finding>,
+    resolved: Vec<Finding>,
+    fail_on: Severity,
+) -> ProposalOutcome {
     let verdict = if introduced.iter().any(|f| f.severity >= fail_on) {
         Verdict::Breaks
     } else {
         Verdict::Ok
     };
-    Ok(ProposalOutcome {
+    ProposalOutcome {
         id: proposal.id.value.clone(),
         title: proposal.title.clone(),
-        on: on.to_string(),
+        on: proposal.on.value.to_string(),
         introduced: sorted(introduced),
         resolved: sorted(resolved),
         verdict,
-    })
+    }
 }
 
 fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
@@ -158,15 +200,59 @@ pub fn propose(
     options: &CheckOptions,
     fail_on: Severity,
 ) -> Result<ProposalsReport, Vec<Diagnostic>> {
-    // Each thread holds a changed scenario and its world.
-    let workers = crate::parallel::cores().min(crate::parallel::MAX_WORLD_THREADS);
-    propose_on(scenario, proposals, file, rules, options, fail_on, workers)
+    propose_by(
+        scenario,
+        proposals,
+        file,
+        rules,
+        options,
+        fail_on,
+        Evaluation::AsChange,
+    )
 }
 
-/// `propose` on up to `workers` threads: the scenario's findings on each
-/// proposal's date first (the dates shared out), then the proposals (each
-/// on its own, a thread's rules on that thread), results taken in order:
-/// the report does not depend on the number of threads.
+/// A job over an evaluator of one world, borrowed for each call: its type
+/// names that world's lifetimes, which a closure's parameter cannot.
+fn with_base<'w, 's, R>(
+    job: impl Fn(&crate::eval::Evaluator<'w, 's>, &Proposal) -> R,
+) -> impl Fn(&crate::eval::Evaluator<'w, 's>, &Proposal) -> R {
+    job
+}
+
+/// How `propose` evaluates each proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evaluation {
+    /// As a change of the world on its date where it is one
+    /// (`engine::whatif`), else in full: what `propose` does.
+    AsChange,
+    /// Every proposal applied to a copy of the scenario, validated and
+    /// checked in full: the reference the differential test holds
+    /// `AsChange` to.
+    InFull,
+}
+
+/// `propose`, each proposal evaluated as `how` says (the same report either way).
+pub fn propose_by(
+    scenario: &Scenario,
+    proposals: &[Proposal],
+    file: &str,
+    rules: &RuleSet,
+    options: &CheckOptions,
+    fail_on: Severity,
+    how: Evaluation,
+) -> Result<ProposalsReport, Vec<Diagnostic>> {
+    let workers = crate::parallel::cores().min(crate::parallel::MAX_WORLD_THREADS);
+    propose_on(
+        scenario, proposals, file, rules, options, fail_on, workers, how,
+    )
+}
+
+/// `propose` on up to `workers` threads: date by date (in date order), the
+/// scenario's findings on that date, then its proposals shared out (each
+/// on its own, a thread's rules on that thread), results taken in the
+/// proposals' order: the report depends neither on the number of threads
+/// nor on `how`.
+#[allow(clippy::too_many_arguments)]
 fn propose_on(
     scenario: &Scenario,
     proposals: &[Proposal],
@@ -175,47 +261,80 @@ fn propose_on(
     options: &CheckOptions,
     fail_on: Severity,
     workers: usize,
+    how: Evaluation,
 ) -> Result<ProposalsReport, Vec<Diagnostic>> {
-    let mut outcomes = Vec::new();
-    let mut errors = Vec::new();
+    let mut results: Vec<Option<Result<ProposalOutcome, Vec<Diagnostic>>>> =
+        vec![None; proposals.len()];
     // With no proposal nothing is evaluated, so nothing can be wrong.
     if !proposals.is_empty() {
         let prepared = Prepared::new(scenario, rules)?;
-        let dates: Vec<Date> = proposals
-            .iter()
-            .map(|p| p.on.value)
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let befores = crate::parallel::share_out(
-            &dates,
-            workers,
-            || (),
-            |_, _, on| Some(before_at(&prepared, rules, *on, options)),
-        );
-        let mut before = BTreeMap::new();
-        for (on, found) in dates.iter().zip(befores) {
-            // A result is missing only where a worker panicked, which ends
-            // the scope anyway; evaluated here again all the same.
-            let found = found.unwrap_or_else(|| before_at(&prepared, rules, *on, options));
-            before.insert(*on, found);
+        let footprints: Vec<Footprint> = rules.rules.iter().map(Footprint::of).collect();
+        let mut by_date: BTreeMap<Date, Vec<usize>> = BTreeMap::new();
+        for (i, proposal) in proposals.iter().enumerate() {
+            by_date.entry(proposal.on.value).or_default().push(i);
         }
-        let each = |proposal: &Proposal| match before.get(&proposal.on.value) {
-            Some(Ok(before)) => outcome(&prepared, rules, proposal, file, options, fail_on, before),
-            Some(Err(diagnostics)) => Err(diagnostics.clone()),
-            // Every proposal's date is among `dates`; were one not, it
-            // would be checked on its own.
-            None => before_at(&prepared, rules, proposal.on.value, options).and_then(|before| {
-                outcome(&prepared, rules, proposal, file, options, fail_on, &before)
-            }),
-        };
-        let results =
-            crate::parallel::share_out(proposals, workers, || (), |_, _, p| Some(each(p)));
-        for (proposal, result) in proposals.iter().zip(results) {
-            match result.unwrap_or_else(|| each(proposal)) {
-                Ok(outcome) => outcomes.push(outcome),
-                Err(diagnostics) => errors.extend(diagnostics),
+        for (on, these) in by_date {
+            let on_date = match OnDate::new(&prepared, rules, on, options) {
+                Ok(on_date) => on_date,
+                Err(diagnostics) => {
+                    for i in these {
+                        if let Some(slot) = results.get_mut(i) {
+                            *slot = Some(Err(diagnostics.clone()));
+                        }
+                    }
+                    continue;
+                }
+            };
+            let each = with_base(|base, proposal: &Proposal| {
+                let as_change = match how {
+                    Evaluation::AsChange => outcome_as_change(
+                        &on_date,
+                        base,
+                        scenario,
+                        rules,
+                        &footprints,
+                        proposal,
+                        options,
+                        fail_on,
+                    ),
+                    Evaluation::InFull => None,
+                };
+                match as_change {
+                    Some(outcome) => Ok(outcome),
+                    None => outcome(
+                        &prepared,
+                        rules,
+                        proposal,
+                        file,
+                        options,
+                        fail_on,
+                        &on_date.before,
+                    ),
+                }
+            });
+            let jobs: Vec<&Proposal> = these.iter().filter_map(|&i| proposals.get(i)).collect();
+            let outcomes = crate::parallel::share_out(
+                &jobs,
+                workers,
+                || on_date.evaluator(options),
+                |base, _, proposal| Some(each(base, proposal)),
+            );
+            for ((i, proposal), found) in these.iter().zip(&jobs).zip(outcomes) {
+                // A result is missing only where a worker panicked, which
+                // ends the scope anyway; evaluated here again all the same.
+                let found = found.unwrap_or_else(|| each(&on_date.evaluator(options), proposal));
+                if let Some(slot) = results.get_mut(*i) {
+                    *slot = Some(found);
+                }
             }
+        }
+    }
+    let mut outcomes = Vec::new();
+    let mut errors = Vec::new();
+    for result in results.into_iter().flatten() {
+        match result {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(diagnostics) => errors.extend(diagnostics),
         }
     }
     if !errors.is_empty() {
@@ -528,7 +647,8 @@ mod tests {
 
     /// Proposals shared out among threads give the report one thread gives,
     /// outcomes in the proposals' order, over several dates (each date's
-    /// findings before computed once), for any number of threads.
+    /// findings before computed once), for any number of threads, whether
+    /// evaluated as changes or in full.
     #[test]
     fn proposals_do_not_depend_on_the_threads() {
         let scenario = crate::engine::kabul();
@@ -561,22 +681,26 @@ mod tests {
             &options,
             Severity::Error,
             1,
+            Evaluation::InFull,
         )
         .unwrap();
         assert_eq!(one.proposals.len(), proposals.len());
         assert!(one.proposals.iter().any(|p| !p.introduced.is_empty()));
-        for workers in [2, 3, 5] {
-            let many = propose_on(
-                &scenario,
-                &proposals,
-                "p.yaml",
-                &rules,
-                &options,
-                Severity::Error,
-                workers,
-            )
-            .unwrap();
-            assert_eq!(many, one, "{workers} threads");
+        for workers in [1, 2, 3, 5] {
+            for how in [Evaluation::AsChange, Evaluation::InFull] {
+                let many = propose_on(
+                    &scenario,
+                    &proposals,
+                    "p.yaml",
+                    &rules,
+                    &options,
+                    Severity::Error,
+                    workers,
+                    how,
+                )
+                .unwrap();
+                assert_eq!(many, one, "{workers} threads, {how:?}");
+            }
         }
     }
 }

@@ -182,7 +182,10 @@ impl Footprint {
                 let kind = collection.record();
                 add_all(&mut self.ranged, &[kind]);
                 if kind == RecordKind::Mission {
-                    add_all(&mut self.ranged, &[RecordKind::Head, RecordKind::Credentials]);
+                    add_all(
+                        &mut self.ranged,
+                        &[RecordKind::Head, RecordKind::Credentials],
+                    );
                 }
                 filter.iter().chain(term).for_each(|e| self.walk(e));
             }
@@ -239,7 +242,9 @@ impl Footprint {
     /// touched rows can change.
     pub fn local(&self, touched: &[RecordKind]) -> bool {
         !touched.iter().any(|kind| {
-            self.reached.contains(kind) || self.ranged.contains(kind) || self.implicit.contains(kind)
+            self.reached.contains(kind)
+                || self.ranged.contains(kind)
+                || self.implicit.contains(kind)
         })
     }
 }

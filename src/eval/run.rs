@@ -1,8 +1,8 @@
 //! Runs checked rules and claims over a world.
 
+use super::delta::Touched;
 use super::plan::{Step, conjuncts, plan};
 use super::value::{Key, Reader, Value};
-use super::delta::Touched;
 use super::words;
 use crate::fast_hash::FastMap;
 use crate::lang::ast::{CmpOp, QuantifierKind};
@@ -338,7 +338,9 @@ impl<'a, 's> Evaluator<'a, 's> {
         let steps = plan(0, &slots, &filter);
         let mut env = vec![Value::Null; rule.slots.max(1)];
         let mut found = Found::default();
-        self.enumerate(&steps, &mut env, &mut |env| self.fire(rule, env, &mut found))?;
+        self.enumerate(&steps, &mut env, &mut |env| {
+            self.fire(rule, env, &mut found)
+        })?;
         Ok(found.findings)
     }
 

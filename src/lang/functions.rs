@@ -125,7 +125,11 @@ pub static FUNCTIONS: &[Function] = &[
               government's `default_recognition`; a state, or an implicit government, \
               `de-jure`; otherwise `none`. When the date is `none` (unknown), only records \
               with neither `from` nor `until` count.",
-        reads: &[RecordKind::Recognition, RecordKind::Government, RecordKind::State],
+        reads: &[
+            RecordKind::Recognition,
+            RecordKind::Government,
+            RecordKind::State,
+        ],
     },
     Function {
         name: "ratio",

@@ -3,7 +3,7 @@
 //! change that makes it inconsistent is an input error at the change.
 
 use super::date::{Date, in_force};
-use super::model::{At, Change, Head, Proposal, Scenario};
+use super::model::{At, Change, Head, Mission, Proposal, Scenario};
 use super::validate;
 use crate::diag::Code;
 use crate::diag::Diagnostic;
@@ -79,13 +79,7 @@ fn make(
                     ),
                 )
             })?;
-            end_head(target, on);
-            let mut head = head.clone();
-            head.proposed = true;
-            if head.from.is_none() {
-                head.from = Some(At::new(on, *span));
-            }
-            target.heads.push(head);
+            appoint(target, head, on, *span);
             Ok(())
         }
         Change::Recall { mission, .. } => {
@@ -182,15 +176,48 @@ fn open_mission<'a>(
     scenario: &'a mut Scenario,
     id: &At<String>,
     on: Date,
-) -> Option<&'a mut super::model::Mission> {
+) -> Option<&'a mut Mission> {
     scenario
         .missions
         .iter_mut()
         .find(|m| m.id.value == id.value && in_force(value(&m.from), value(&m.until), on))
 }
 
+/// A change that alters one open mission's heads alone, and which mission.
+pub fn heads_of(change: &Change) -> Option<&At<String>> {
+    match change {
+        Change::Appoint { mission, .. } | Change::Recall { mission, .. } => Some(mission),
+        _ => None,
+    }
+}
+
+/// Makes a change that `heads_of` names a mission for, on that mission
+/// (open on `on`): what `apply` does to it. False where `apply` would
+/// refuse the change (a recall with no head in office).
+pub fn make_on_heads(target: &mut Mission, change: &Change, on: Date) -> bool {
+    match change {
+        Change::Appoint { head, span, .. } => {
+            appoint(target, head, on, *span);
+            true
+        }
+        Change::Recall { .. } => end_head(target, on),
+        _ => false,
+    }
+}
+
+/// Ends the head in office and adds `head` (proposed), from `on` unless it says.
+fn appoint(target: &mut Mission, head: &Head, on: Date, span: crate::source::Span) {
+    end_head(target, on);
+    let mut head = head.clone();
+    head.proposed = true;
+    if head.from.is_none() {
+        head.from = Some(At::new(on, span));
+    }
+    target.heads.push(head);
+}
+
 /// Ends the head in office on `on` at that date; false when there is none.
-fn end_head(mission: &mut super::model::Mission, on: Date) -> bool {
+fn end_head(mission: &mut Mission, on: Date) -> bool {
     let current: Option<&mut Head> = mission
         .heads
         .iter_mut()

@@ -738,7 +738,7 @@ fn periods(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
     let file = scenario.file.as_str();
     let mut check = |from: &Option<At<Date>>, until: &Option<At<Date>>| {
         if let (Some(from), Some(until)) = (from, until)
-            && until.value < from.value
+            && out_of_order(from, until)
         {
             diags.push(
                 Diagnostic::new(
@@ -793,13 +793,35 @@ fn overlap(a: &Head, b: &Head) -> bool {
         && starts_before_end(&b.from, &a.until)
 }
 
+/// A period that ends before it starts (`until-before-from`).
+fn out_of_order(from: &At<Date>, until: &At<Date>) -> bool {
+    until.value < from.value
+}
+
+/// For each head, the first earlier head in office with it, if any.
+fn first_overlaps(heads: &[Head]) -> Vec<Option<usize>> {
+    if heads.len() <= FEW_HEADS {
+        first_overlaps_pairwise(heads)
+    } else {
+        first_overlaps_indexed(heads)
+    }
+}
+
+/// Whether a mission's heads pass what `validate` asks of heads alone:
+/// each period in order, no two in office at once. That is all a change of
+/// heads (`change::make_on_heads`) can break in a valid scenario, besides
+/// the new heads' references.
+pub(crate) fn heads_consistent(mission: &Mission) -> bool {
+    let in_order = |h: &Head| match (&h.from, &h.until) {
+        (Some(from), Some(until)) => !out_of_order(from, until),
+        _ => true,
+    };
+    mission.heads.iter().all(in_order) && first_overlaps(&mission.heads).iter().all(Option::is_none)
+}
+
 fn overlapping_heads(scenario: &Scenario, diags: &mut Vec<Diagnostic>) {
     for mission in all_missions(scenario) {
-        let earliest = if mission.heads.len() <= FEW_HEADS {
-            first_overlaps_pairwise(&mission.heads)
-        } else {
-            first_overlaps_indexed(&mission.heads)
-        };
+        let earliest = first_overlaps(&mission.heads);
         for (later, earlier) in mission.heads.iter().zip(earliest) {
             let Some(earlier) = earlier.and_then(|e| mission.heads.get(e)) else {
                 continue;

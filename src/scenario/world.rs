@@ -234,10 +234,7 @@ impl<'s> World<'s> {
         for recognition in &scenario.recognitions {
             let by = self.intern(&recognition.by.value);
             let of = self.intern(&recognition.of.value);
-            history
-                .entry((by, of))
-                .or_default()
-                .push(recognition);
+            history.entry((by, of)).or_default().push(recognition);
             if in_force(value(&recognition.from), value(&recognition.until), date) {
                 self.recognitions.push(RecognitionRow {
                     record: recognition,
@@ -274,7 +271,11 @@ impl<'s> World<'s> {
     /// ids interned (even when it is not open, so that syms are numbered in
     /// file order whatever the date). Its `relation` and `absent` are set
     /// with the world's relations and events.
-    fn mission_row(&mut self, mission: &'s Mission, events: &[&'s Event]) -> Option<MissionRow<'s>> {
+    fn mission_row(
+        &mut self,
+        mission: &'s Mission,
+        events: &[&'s Event],
+    ) -> Option<MissionRow<'s>> {
         let date = self.date;
         let sym = self.intern(&mission.id.value);
         let sender = self.intern(&mission.sender.value);
