@@ -21,9 +21,9 @@ use crate::eval::{Evaluator, EvidenceFor};
 use crate::lang::ast::Severity;
 use crate::lang::ruleset::RuleSet;
 use crate::lang::schema::{Collection, RecordKind};
-use crate::scenario::change::{heads_of, make_on_heads};
-use crate::scenario::date::Date;
-use crate::scenario::model::{Change, Head, Mission, Proposal, Scenario};
+use crate::scenario::change::{make_on_mission, mission_of, recognition_made, supersedes};
+use crate::scenario::date::{Date, in_force};
+use crate::scenario::model::{At, Change, Head, Mission, Proposal, Recognition, Scenario};
 use crate::scenario::validate::heads_consistent;
 use crate::scenario::world::{Entity, World};
 use std::sync::Arc;
@@ -86,6 +86,10 @@ impl<'s> OnDate<'s> {
     }
 }
 
+/// The rows, by binding variable, whose bindings a change can alter, and
+/// the findings of those bindings before it.
+type TouchedFindings = (Vec<Vec<u32>>, Vec<RawFinding>);
+
 /// How a rule is evaluated for one change.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Way {
@@ -106,31 +110,81 @@ pub(crate) fn outcome_as_change<'w, 's>(
     base: &Evaluator<'w, 's>,
     scenario: &Scenario,
     rules: &'w RuleSet,
-    footprints: &[Footprint],
+    footprints: &'w [Footprint],
     proposal: &Proposal,
     options: &CheckOptions,
     fail_on: Severity,
 ) -> Option<ProposalOutcome> {
     let world = &on_date.world;
-    let on = proposal.on.value;
-    if on != on_date.date {
+    if proposal.on.value != on_date.date {
         return None;
     }
-    let changed = changed_missions(world, scenario, proposal)?;
-    let records: Vec<(u32, &Mission)> = changed.iter().map(|(row, m)| (*row, m)).collect();
-    let after = world.with_missions(&records)?;
+    let records = records_of(world, scenario, proposal)?;
+    let mut after = world.clone();
     let mut touched = Touched::default();
     let mut fields = Vec::new();
+    // Collections that records came into or went out of.
+    let mut members: Vec<RecordKind> = Vec::new();
+    if !records.missions.is_empty() {
+        let changed: Vec<(u32, &Mission)> =
+            records.missions.iter().map(|(row, m)| (*row, m)).collect();
+        for row in after.change_missions(&changed)? {
+            touched.add(Collection::Missions, row);
+        }
+        if after.missions.len() != world.missions.len() {
+            members.push(RecordKind::Mission);
+            // Open embassies decide the relations of pairs without a
+            // record: the missions between the pairs of those that closed
+            // are looked at again.
+            for (_, closed) in records.missions.iter().filter(|(row, m)| {
+                after
+                    .missions
+                    .get(*row as usize)
+                    .is_none_or(|r| r.record.id.value != m.id.value)
+            }) {
+                let (Some(a), Some(b)) = (
+                    world.sym(&closed.sender.value),
+                    world.sym(&closed.receiver.value),
+                ) else {
+                    return None;
+                };
+                for (row, m) in after.missions.iter().enumerate() {
+                    if (m.sender, m.receiver) == (a, b) || (m.sender, m.receiver) == (b, a) {
+                        touched.add(Collection::Missions, row as u32);
+                    }
+                }
+            }
+        }
+    }
+    for (ended, added) in &records.recognitions {
+        let ended: Vec<&_> = ended.iter().collect();
+        for row in after.change_recognitions(&ended, added)? {
+            touched.add(Collection::Recognitions, row);
+        }
+        members.push(RecordKind::Recognition);
+    }
     let (was, is) = (Reader { world }, Reader { world: &after });
-    for (row, _) in &records {
-        touched.add(Collection::Missions, *row);
-        changed_fields(&was, &is, RecordKind::Mission, *row, &mut fields);
+    for &row in touched.rows(Collection::Missions) {
+        let same_record = match (
+            world.missions.get(row as usize),
+            after.missions.get(row as usize),
+        ) {
+            (Some(a), Some(b)) => a.sym == b.sym,
+            _ => false,
+        };
+        if same_record {
+            changed_fields(&was, &is, RecordKind::Mission, row, &mut fields);
+        } else if !members.contains(&RecordKind::Mission) {
+            return None;
+        }
     }
     let kinds = touched.kinds();
     let ways: Vec<Way> = footprints
         .iter()
         .map(|footprint| {
-            if !footprint.reads_any(&fields) {
+            let affected = footprint.reads_any(&fields)
+                || members.iter().any(|kind| footprint.ranges_over(*kind));
+            if !affected {
                 Way::Stands
             } else if footprint.local(&kinds) {
                 Way::Touching
@@ -139,26 +193,30 @@ pub(crate) fn outcome_as_change<'w, 's>(
             }
         })
         .collect();
-    // The bindings of the changed rows before, first: their indexes are
-    // then built, for the evaluator of the world after to take.
-    let mut found_before: Vec<Option<Vec<RawFinding>>> = Vec::with_capacity(ways.len());
-    for (rule, way) in rules.rules.iter().zip(&ways) {
-        found_before.push(match way {
-            Way::Touching => Some(base.run_rule_touching(rule, &touched).ok()?),
-            Way::Stands | Way::Anew => None,
-        });
-    }
     let introduced_only = |rule: &str, subject: &[String]| {
         !on_date
             .before
             .contains_key(&(rule.to_string(), subject.to_vec()))
     };
+    let anew = Evaluator::new(&after, options.budget)
+        .with_evidence_for(EvidenceFor::Only(&introduced_only));
+    // The bindings of the changed rows before, first: their indexes are
+    // then built, for the evaluator of the world after to take.
+    let mut found_before: Vec<Option<TouchedFindings>> = Vec::with_capacity(ways.len());
+    for ((rule, way), footprint) in rules.rules.iter().zip(&ways).zip(footprints) {
+        found_before.push(match way {
+            Way::Touching => {
+                let rows = rows_touched(rule, footprint, &touched, &kinds, base, &anew)?;
+                let found = base.run_rule_touching(rule, &rows).ok()?;
+                Some((rows, found))
+            }
+            Way::Stands | Way::Anew => None,
+        });
+    }
     let touched = Arc::new(touched);
     let touching = Evaluator::new(&after, options.budget)
         .with_evidence_for(EvidenceFor::Only(&introduced_only))
         .with_changed_rows(Arc::clone(&touched), base.indexes());
-    let anew = Evaluator::new(&after, options.budget)
-        .with_evidence_for(EvidenceFor::Only(&introduced_only));
     let mut introduced: Vec<Finding> = Vec::new();
     let mut resolved: Vec<Finding> = Vec::new();
     let mut uses_change = vec![0i64; on_date.uses.len()];
@@ -166,10 +224,10 @@ pub(crate) fn outcome_as_change<'w, 's>(
         let all_before = on_date.counts.get(i)?;
         let (counted_before, found_after) = match way {
             Way::Stands => continue,
-            Way::Touching => (
-                count(found_before.get(i)?.as_deref().unwrap_or_default()),
-                touching.run_rule_touching(rule, &touched).ok()?,
-            ),
+            Way::Touching => {
+                let (rows, found) = found_before.get(i)?.as_ref()?;
+                (count(found), touching.run_rule_touching(rule, rows).ok()?)
+            }
             Way::Anew => (all_before.clone(), anew.run_rule(rule).ok()?),
         };
         let counted_after = count(&found_after);
@@ -236,6 +294,66 @@ pub(crate) fn outcome_as_change<'w, 's>(
     Some(settle(proposal, introduced, resolved, fail_on))
 }
 
+/// For each binding variable of a rule, the rows whose bindings a change
+/// can alter: the touched rows of its collection, and, for each keyed
+/// quantifier over a touched kind, the rows whose values match a touched
+/// record's before (`before`) or after (`after`) the change.
+fn rows_touched<'b: 'x, 'x>(
+    rule: &'b crate::lang::check::CheckedRule,
+    footprint: &'b Footprint,
+    touched: &Touched,
+    kinds: &[RecordKind],
+    before: &Evaluator<'b, '_>,
+    after: &Evaluator<'x, '_>,
+) -> Option<Vec<Vec<u32>>> {
+    let mut rows: Vec<Vec<u32>> = rule
+        .bindings
+        .iter()
+        .map(|b| touched.rows(b.collection).to_vec())
+        .collect();
+    for keyed in footprint.keyed_over(kinds) {
+        let binding = rule.bindings.get(keyed.var)?;
+        let changed = touched.rows(keyed.collection);
+        let mut keys: Vec<Vec<crate::eval::value::Key<'x>>> = before
+            .keys_of(
+                keyed.collection,
+                keyed.slot,
+                &keyed.inner,
+                changed,
+                rule.slots,
+            )
+            .ok()?;
+        for key in after
+            .keys_of(
+                keyed.collection,
+                keyed.slot,
+                &keyed.inner,
+                changed,
+                rule.slots,
+            )
+            .ok()?
+        {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        let found = after
+            .rows_with_keys(
+                binding.collection,
+                keyed.var,
+                &keyed.outer,
+                &keys,
+                rule.slots,
+            )
+            .ok()?;
+        let these = rows.get_mut(keyed.var)?;
+        these.extend(found);
+        these.sort_unstable();
+        these.dedup();
+    }
+    Some(rows)
+}
+
 /// How many findings for each subject.
 fn count(found: &[RawFinding]) -> SubjectCounts {
     let mut counts = SubjectCounts::default();
@@ -245,31 +363,60 @@ fn count(found: &[RawFinding]) -> SubjectCounts {
     counts
 }
 
-/// The missions `proposal` changes, by row, as `change::apply` would
-/// leave them, if it changes only heads of missions open on its date and
-/// leaves the scenario valid; `None` otherwise.
-fn changed_missions(
-    world: &World,
-    scenario: &Scenario,
-    proposal: &Proposal,
-) -> Option<Vec<(u32, Mission)>> {
+/// The records a proposal changes, as `change::apply` would make them,
+/// owned here for the changed world to borrow.
+struct Records {
+    /// Missions whose heads changed or that closed, by row, rows ascending.
+    missions: Vec<(u32, Mission)>,
+    /// For each `recognize`: the records in force it ends (with their
+    /// end), and the one it adds.
+    recognitions: Vec<(Vec<Recognition>, Recognition)>,
+}
+
+/// What `proposal` changes, if it only appoints, recalls, closes (missions
+/// open on its date) and recognises, and leaves the scenario valid as far
+/// as those changes can make it invalid; `None` otherwise.
+fn records_of(world: &World, scenario: &Scenario, proposal: &Proposal) -> Option<Records> {
     let on = proposal.on.value;
-    let mut changed: Vec<(u32, Mission)> = Vec::new();
+    let mut missions: Vec<(u32, Mission)> = Vec::new();
+    let mut recognitions: Vec<(Vec<Recognition>, Recognition)> = Vec::new();
     for change in &proposal.changes {
-        let id = heads_of(change)?;
+        if let Change::Recognize { recognition, span } = change {
+            let added = recognition_made(recognition, on, *span);
+            if !recognition_holds(world, scenario, &added)
+                || recognitions
+                    .iter()
+                    .any(|(_, r)| r.by.value == added.by.value && r.of.value == added.of.value)
+            {
+                return None;
+            }
+            let ended = world
+                .recognitions
+                .iter()
+                .filter(|row| supersedes(&added, row.record, on))
+                .map(|row| {
+                    let mut ended = row.record.clone();
+                    ended.until = Some(At::new(on, *span));
+                    ended
+                })
+                .collect();
+            recognitions.push((ended, added));
+            continue;
+        }
+        let id = mission_of(change)?;
         let Entity::Mission(row) = world.entity(world.sym(&id.value)?)? else {
             return None;
         };
-        let place = match changed.iter().position(|(r, _)| *r == row) {
+        let place = match missions.iter().position(|(r, _)| *r == row) {
             Some(place) => place,
             None => {
                 let record = world.missions.get(row as usize)?.record.clone();
-                changed.push((row, record));
-                changed.len() - 1
+                missions.push((row, record));
+                missions.len() - 1
             }
         };
-        let (_, mission) = changed.get_mut(place)?;
-        if !make_on_heads(mission, change, on) {
+        let (_, mission) = missions.get_mut(place)?;
+        if !make_on_mission(mission, change, on) {
             return None;
         }
         if let Change::Appoint { head, .. } = change
@@ -278,20 +425,61 @@ fn changed_missions(
             return None;
         }
     }
-    if !changed.iter().all(|(_, m)| heads_consistent(m)) {
+    if !missions.iter().all(|(_, m)| heads_consistent(m)) {
         return None;
     }
-    changed.sort_by_key(|(row, _)| *row);
-    Some(changed)
+    // A waiver naming a mission that is not open waits instead of being
+    // reported unused: closing one changes what the waiver checks report.
+    let closes_waived = missions.iter().any(|(_, m)| {
+        !in_force(value(&m.from), value(&m.until), on)
+            && scenario
+                .waivers
+                .iter()
+                .any(|w| w.subject.iter().any(|id| id.value == m.id.value))
+    });
+    if closes_waived {
+        return None;
+    }
+    missions.sort_by_key(|(row, _)| *row);
+    Some(Records {
+        missions,
+        recognitions,
+    })
+}
+
+/// Whether a new recognition record is valid as `validate` asks: its
+/// period in order, a state recognising a state or government, its source
+/// one of the scenario's.
+fn recognition_holds(world: &World, scenario: &Scenario, recognition: &Recognition) -> bool {
+    let in_order = match (&recognition.from, &recognition.until) {
+        (Some(from), Some(until)) => from.value <= until.value,
+        _ => true,
+    };
+    let state = |id: &str| world.sym(id).and_then(|sym| world.state(sym)).is_some();
+    let government = |id: &str| {
+        world
+            .sym(id)
+            .and_then(|sym| world.government(sym))
+            .is_some()
+    };
+    in_order
+        && state(&recognition.by.value)
+        && (state(&recognition.of.value) || government(&recognition.of.value))
+        && source_known(scenario, &recognition.source)
+}
+
+/// A source cited, if any, is one of the scenario's.
+fn source_known(scenario: &Scenario, source: &Option<At<String>>) -> bool {
+    source
+        .as_ref()
+        .is_none_or(|source| scenario.sources.iter().any(|s| s.id.value == source.value))
 }
 
 /// Whether a new head's references hold as `validate` asks: its source is
 /// one of the scenario's, and its credentials go to a government, one of
 /// the mission's receiver when the government is listed.
 fn references_hold(world: &World, scenario: &Scenario, mission: &Mission, head: &Head) -> bool {
-    if let Some(source) = &head.source
-        && !scenario.sources.iter().any(|s| s.id.value == source.value)
-    {
+    if !source_known(scenario, &head.source) {
         return false;
     }
     let Some(credentials) = &head.credentials else {
@@ -304,4 +492,8 @@ fn references_hold(world: &World, scenario: &Scenario, mission: &Mission, head: 
         return false;
     };
     government.record.is_none() || world.sym(&mission.receiver.value) == Some(government.state)
+}
+
+fn value(at: &Option<At<Date>>) -> Option<Date> {
+    at.as_ref().map(|a| a.value)
 }

@@ -131,11 +131,117 @@ pub struct Footprint {
     ranged: Vec<RecordKind>,
     /// Kinds of record a function reads beyond its arguments, whole.
     implicit: Vec<RecordKind>,
+    /// Kinds of record its variables are bound to.
+    bound: Vec<RecordKind>,
+    /// The quantifiers joined on equalities to one bound variable, each once.
+    keyed: Vec<Keyed>,
+    /// Kinds of record ranged over by quantifiers that are not keyed (no
+    /// such equality, or inside another quantifier).
+    unkeyed: Vec<RecordKind>,
+    /// The binding variables (`0..bindings`).
+    bindings: usize,
+    /// Quantifiers around the expression being walked.
+    depth: usize,
+}
+
+/// A quantifier whose records must equal one bound variable's on some
+/// values (`x.sender == m.sender and x.receiver == m.receiver`): a record
+/// of its collection that changes can change its value only for the rows
+/// of that variable whose `outer` values are the record's `inner` ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keyed {
+    pub collection: Collection,
+    /// The quantifier's own variable, which `inner` reads.
+    pub slot: usize,
+    /// The bound variable, which `outer` reads.
+    pub var: usize,
+    pub inner: Vec<Ex>,
+    pub outer: Vec<Ex>,
+}
+
+impl Keyed {
+    /// The same quantifier join, whatever its variable's slot.
+    fn same_as(&self, other: &Keyed) -> bool {
+        let shape = |k: &Keyed| {
+            let inner: Vec<Ex> = k.inner.iter().map(|e| renamed(e, k.slot)).collect();
+            (k.collection, k.var, inner, k.outer.clone())
+        };
+        shape(self) == shape(other)
+    }
+}
+
+/// `ex` (a path) with variable `slot` renamed to one no rule has.
+fn renamed(ex: &Ex, slot: usize) -> Ex {
+    match ex {
+        Ex::Var(s) if *s == slot => Ex::Var(usize::MAX),
+        Ex::Field(inner, kind, field) => Ex::Field(Box::new(renamed(inner, slot)), *kind, *field),
+        other => other.clone(),
+    }
+}
+
+/// The equalities of a quantifier's filter between its variable and one
+/// bound variable, for the bound variable with the most of them.
+fn keyed(
+    collection: Collection,
+    slot: usize,
+    filter: Option<&Ex>,
+    bindings: usize,
+) -> Option<Keyed> {
+    let mut by_var: Vec<(usize, Vec<Ex>, Vec<Ex>)> = Vec::new();
+    for conjunct in filter.map(crate::eval::plan::conjuncts).unwrap_or_default() {
+        let Ex::Cmp(crate::lang::ast::CmpOp::Eq, a, b) = conjunct else {
+            continue;
+        };
+        for (inner, outer) in [(a, b), (b, a)] {
+            let (vi, vo) = (inner.free_vars(), outer.free_vars());
+            let var = vo.trailing_zeros() as usize;
+            if vi == 1u64 << slot
+                && vo.count_ones() == 1
+                && var < bindings
+                && is_path(inner)
+                && is_path(outer)
+            {
+                match by_var.iter_mut().find(|(v, _, _)| *v == var) {
+                    Some((_, inners, outers)) => {
+                        inners.push((**inner).clone());
+                        outers.push((**outer).clone());
+                    }
+                    None => by_var.push((var, vec![(**inner).clone()], vec![(**outer).clone()])),
+                }
+                break;
+            }
+        }
+    }
+    let (var, inner, outer) = by_var
+        .into_iter()
+        .max_by_key(|(v, i, _)| (i.len(), usize::MAX - v))?;
+    Some(Keyed {
+        collection,
+        slot,
+        var,
+        inner,
+        outer,
+    })
+}
+
+/// A variable or a field path from one.
+fn is_path(ex: &Ex) -> bool {
+    match ex {
+        Ex::Var(_) => true,
+        Ex::Field(inner, ..) => is_path(inner),
+        _ => false,
+    }
 }
 
 impl Footprint {
     pub fn of(rule: &CheckedRule) -> Footprint {
-        let mut footprint = Footprint::default();
+        let mut footprint = Footprint {
+            bindings: rule.bindings.len(),
+            ..Footprint::default()
+        };
+        for binding in &rule.bindings {
+            add_all(&mut footprint.bound, &[binding.collection.record()]);
+        }
         for ex in rule
             .filter
             .iter()
@@ -177,17 +283,36 @@ impl Footprint {
                 collection,
                 filter,
                 term,
+                slot,
                 ..
             } => {
                 let kind = collection.record();
-                add_all(&mut self.ranged, &[kind]);
-                if kind == RecordKind::Mission {
-                    add_all(
-                        &mut self.ranged,
-                        &[RecordKind::Head, RecordKind::Credentials],
-                    );
+                let kinds: &[RecordKind] = if kind == RecordKind::Mission {
+                    &[
+                        RecordKind::Mission,
+                        RecordKind::Head,
+                        RecordKind::Credentials,
+                    ]
+                } else {
+                    std::slice::from_ref(&kind)
+                };
+                add_all(&mut self.ranged, kinds);
+                let join = if self.depth == 0 {
+                    keyed(*collection, *slot, filter.as_deref(), self.bindings)
+                } else {
+                    None
+                };
+                match join {
+                    Some(join) => {
+                        if !self.keyed.iter().any(|k| k.same_as(&join)) {
+                            self.keyed.push(join);
+                        }
+                    }
+                    None => add_all(&mut self.unkeyed, kinds),
                 }
+                self.depth += 1;
                 filter.iter().chain(term).for_each(|e| self.walk(e));
+                self.depth -= 1;
             }
         }
     }
@@ -237,15 +362,35 @@ impl Footprint {
             .any(|read| self.reads.contains(read) || self.implicit.contains(&read.0))
     }
 
+    /// Whether records of `kind` coming or going (not only changing) can
+    /// alter the rule's findings: it binds, ranges over, reaches or reads
+    /// records of that kind.
+    pub fn ranges_over(&self, kind: RecordKind) -> bool {
+        [&self.bound, &self.ranged, &self.reached, &self.implicit]
+            .iter()
+            .any(|kinds| kinds.contains(&kind))
+    }
+
     /// Whether each binding's findings depend only on its own rows (and on
     /// records of kinds not in `touched`): then only the bindings of
     /// touched rows can change.
+    /// Quantifiers over a touched kind are allowed when keyed: the rows of
+    /// their bound variable whose values match a touched record's count as
+    /// touched too (`keyed_over`).
     pub fn local(&self, touched: &[RecordKind]) -> bool {
         !touched.iter().any(|kind| {
             self.reached.contains(kind)
-                || self.ranged.contains(kind)
+                || self.unkeyed.contains(kind)
                 || self.implicit.contains(kind)
         })
+    }
+
+    /// The keyed quantifiers over records of the `touched` kinds.
+    pub fn keyed_over(&self, touched: &[RecordKind]) -> Vec<&Keyed> {
+        self.keyed
+            .iter()
+            .filter(|k| touched.contains(&k.collection.record()))
+            .collect()
     }
 }
 

@@ -345,23 +345,29 @@ impl<'a, 's> Evaluator<'a, 's> {
     }
 
     /// The findings of the bindings of a rule that bind at least one of the
-    /// `touched` rows, each binding once, in no particular order: with the
-    /// same for the world before a change, what the change can alter in the
-    /// findings of a rule whose bindings read only their own rows
-    /// (`eval::delta::Footprint::local`). Each variable in turn is bound
-    /// first, to its touched rows only; the variables before it, to rows
-    /// that are not touched (those bindings were found in their turn).
+    /// `touched` rows (by binding variable, each sorted), each binding once,
+    /// in no particular order: with the same for the world before a
+    /// change, what the change can alter in the findings of a rule whose
+    /// bindings read only their own rows (`eval::delta::Footprint::local`).
+    /// Each variable in turn is bound first, to its touched rows only; the
+    /// variables before it, to rows that are not touched (those bindings
+    /// were found in their turn).
     pub fn run_rule_touching(
         &self,
         rule: &'a CheckedRule,
-        touched: &Touched,
+        touched: &[Vec<u32>],
     ) -> Result<Vec<RawFinding>, EvalError> {
         self.steps.set(0);
         let filter: Vec<&Ex> = rule.filter.iter().collect();
         let mut found = Found::default();
         let mut env = vec![Value::Null; rule.slots.max(1)];
+        let touched_at = |slot: usize, row: u32| {
+            touched
+                .get(slot)
+                .is_some_and(|rows| rows.binary_search(&row).is_ok())
+        };
         for (first, binding) in rule.bindings.iter().enumerate() {
-            let rows = touched.rows(binding.collection);
+            let rows = touched.get(first).map_or(&[][..], Vec::as_slice);
             if rows.is_empty() {
                 continue;
             }
@@ -379,8 +385,8 @@ impl<'a, 's> Evaluator<'a, 's> {
             };
             let kind = binding.collection.record();
             let mut leaf = |env: &mut [Value<'a>]| {
-                let earlier_touched = rule.bindings.iter().take(first).enumerate().any(|(slot, b)| {
-                    matches!(env.get(slot), Some(Value::Row(_, row)) if touched.contains(b.collection, *row))
+                let earlier_touched = (0..first).any(|slot| {
+                    matches!(env.get(slot), Some(Value::Row(_, row)) if touched_at(slot, *row))
                 });
                 if earlier_touched {
                     return Ok(true);
@@ -405,6 +411,64 @@ impl<'a, 's> Evaluator<'a, 's> {
             }
         }
         Ok(found.findings)
+    }
+
+    /// The values of `exprs` (which read `slot`) for each of `rows` of
+    /// `collection`, as keys; `slots` is the rule's number of slots.
+    pub fn keys_of(
+        &self,
+        collection: Collection,
+        slot: usize,
+        exprs: &'a [Ex],
+        rows: &[u32],
+        slots: usize,
+    ) -> Result<Vec<Vec<Key<'a>>>, EvalError> {
+        let mut env = vec![Value::Null; slots.max(slot + 1)];
+        let size = self.size(collection);
+        let mut keys = Vec::new();
+        for &row in rows.iter().filter(|row| **row < size) {
+            if let Some(place) = env.get_mut(slot) {
+                *place = Value::Row(collection.record(), row);
+            }
+            let mut key = Vec::with_capacity(exprs.len());
+            for ex in exprs {
+                key.push(self.reader.key(self.operand(ex, &mut env)?));
+            }
+            keys.push(key);
+        }
+        Ok(keys)
+    }
+
+    /// The rows of `collection` for which `exprs` (which read `slot`) have
+    /// one of the values `keys`.
+    pub fn rows_with_keys(
+        &self,
+        collection: Collection,
+        slot: usize,
+        exprs: &'a [Ex],
+        keys: &[Vec<Key<'a>>],
+        slots: usize,
+    ) -> Result<Vec<u32>, EvalError> {
+        let mut rows = Vec::new();
+        if keys.is_empty() {
+            return Ok(rows);
+        }
+        let mut env = vec![Value::Null; slots.max(slot + 1)];
+        let mut key = Vec::with_capacity(exprs.len());
+        for row in 0..self.size(collection) {
+            self.step()?;
+            if let Some(place) = env.get_mut(slot) {
+                *place = Value::Row(collection.record(), row);
+            }
+            key.clear();
+            for ex in exprs {
+                key.push(self.reader.key(self.operand(ex, &mut env)?));
+            }
+            if keys.contains(&key) {
+                rows.push(row);
+            }
+        }
+        Ok(rows)
     }
 
     /// Whether each equality of a join holds under `env`, as an index

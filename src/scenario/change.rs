@@ -3,7 +3,7 @@
 //! change that makes it inconsistent is an input error at the change.
 
 use super::date::{Date, in_force};
-use super::model::{At, Change, Head, Mission, Proposal, Scenario};
+use super::model::{At, Change, Head, Mission, Proposal, Recognition, Scenario};
 use super::validate;
 use crate::diag::Code;
 use crate::diag::Diagnostic;
@@ -111,8 +111,7 @@ fn make(
                     format!("cannot close `{}`: it is not open on {on}", mission.value),
                 )
             })?;
-            target.until = Some(At::new(on, mission.span));
-            end_head(target, on);
+            close(target, mission, on);
             Ok(())
         }
         Change::Open { mission, span } => {
@@ -127,15 +126,9 @@ fn make(
             Ok(())
         }
         Change::Recognize { recognition, span } => {
-            let mut recognition = recognition.clone();
-            if recognition.from.is_none() {
-                recognition.from = Some(At::new(on, *span));
-            }
-            // The new record supersedes any open-ended one between the same parties.
+            let recognition = recognition_made(recognition, on, *span);
             for existing in &mut scenario.recognitions {
-                let same = existing.by.value == recognition.by.value
-                    && existing.of.value == recognition.of.value;
-                if same && in_force(value(&existing.from), value(&existing.until), on) {
+                if supersedes(&recognition, existing, on) {
                     existing.until = Some(At::new(on, *span));
                 }
             }
@@ -183,26 +176,62 @@ fn open_mission<'a>(
         .find(|m| m.id.value == id.value && in_force(value(&m.from), value(&m.until), on))
 }
 
-/// A change that alters one open mission's heads alone, and which mission.
-pub fn heads_of(change: &Change) -> Option<&At<String>> {
+/// The mission a change alters alone (an appointment, a recall, a closing).
+pub fn mission_of(change: &Change) -> Option<&At<String>> {
     match change {
-        Change::Appoint { mission, .. } | Change::Recall { mission, .. } => Some(mission),
+        Change::Appoint { mission, .. }
+        | Change::Recall { mission, .. }
+        | Change::Close { mission, .. } => Some(mission),
         _ => None,
     }
 }
 
-/// Makes a change that `heads_of` names a mission for, on that mission
-/// (open on `on`): what `apply` does to it. False where `apply` would
-/// refuse the change (a recall with no head in office).
-pub fn make_on_heads(target: &mut Mission, change: &Change, on: Date) -> bool {
+/// Makes a change that `mission_of` names a mission for on that mission:
+/// what `apply` does to it. False where `apply` would refuse the change
+/// (the mission is not open on `on`; a recall with no head in office).
+pub fn make_on_mission(target: &mut Mission, change: &Change, on: Date) -> bool {
+    if !in_force(value(&target.from), value(&target.until), on) {
+        return false;
+    }
     match change {
         Change::Appoint { head, span, .. } => {
             appoint(target, head, on, *span);
             true
         }
         Change::Recall { .. } => end_head(target, on),
+        Change::Close { mission, .. } => {
+            close(target, mission, on);
+            true
+        }
         _ => false,
     }
+}
+
+/// Closes the mission on `on`, ending its head in office.
+fn close(target: &mut Mission, mission: &At<String>, on: Date) {
+    target.until = Some(At::new(on, mission.span));
+    end_head(target, on);
+}
+
+/// The record a `recognize` adds: in force from `on` unless it says.
+pub fn recognition_made(
+    recognition: &Recognition,
+    on: Date,
+    span: crate::source::Span,
+) -> Recognition {
+    let mut recognition = recognition.clone();
+    if recognition.from.is_none() {
+        recognition.from = Some(At::new(on, span));
+    }
+    recognition
+}
+
+/// Whether a new recognition record ends `existing` on `on`: one between
+/// the same parties in force then.
+pub fn supersedes(new: &Recognition, existing: &Recognition, on: Date) -> bool {
+    existing.by.value == new.by.value
+        && existing.of.value == new.of.value
+        && in_force(value(&existing.from), value(&existing.until), on)
 }
 
 /// Ends the head in office and adds `head` (proposed), from `on` unless it says.

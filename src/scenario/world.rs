@@ -323,21 +323,20 @@ impl<'s> World<'s> {
         })
     }
 
-    /// This world with the records of some of its open missions replaced by
-    /// changed ones (`(row, record)`: same id, still open at the date, heads
-    /// changed), each row derived again as `at` derives it. Only for changes
-    /// that leave every other row as it was: the missions open, the
-    /// relations, events, governments and recognitions. `None` where a
-    /// change does not fit that (a row of another id, a mission no longer
-    /// open, an id the world has not interned): build the world anew then.
-    pub fn with_missions<'p>(&self, changed: &[(u32, &'p Mission)]) -> Option<World<'p>>
-    where
-        's: 'p,
-    {
-        let mut world: World<'p> = self.clone();
-        let names = world.names.len();
+    /// Replaces the records of some of this world's open missions by
+    /// changed ones (`(row, record)`, rows ascending: same id, sender,
+    /// receiver and kind; heads changed, or closed at the date), each row
+    /// derived again as `at` derives it. A closed mission's row is removed,
+    /// the last row taking its place. Returns the rows whose missions
+    /// changed, moved or went (some past the new end), or `None` where a
+    /// change does not fit (then build the world anew): a row of another
+    /// id, or an id the world has not interned.
+    pub fn change_missions(&mut self, changed: &[(u32, &'s Mission)]) -> Option<Vec<u32>> {
+        let names = self.names.len();
+        let before = self.missions.len() as u32;
+        let mut closed = Vec::new();
         for &(row, mission) in changed {
-            let old = world.missions.get(row as usize)?;
+            let old = self.missions.get(row as usize)?;
             if old.record.id.value != mission.id.value
                 || old.record.sender.value != mission.sender.value
                 || old.record.receiver.value != mission.receiver.value
@@ -346,21 +345,96 @@ impl<'s> World<'s> {
                 return None;
             }
             let relation = old.relation;
-            let scenario: &'p Scenario = world.scenario;
-            let events: Vec<&'p Event> = scenario
+            let scenario: &'s Scenario = self.scenario;
+            let events: Vec<&'s Event> = scenario
                 .events
                 .iter()
                 .filter(|e| e.mission.value == mission.id.value)
                 .collect();
-            let mut new = world.mission_row(mission, &events)?;
-            new.relation = relation;
-            new.absent = new
-                .head
-                .is_some_and(|head| events.iter().any(|e| recalls(mission, e, head, world.date)));
-            *world.missions.get_mut(row as usize)? = new;
+            match self.mission_row(mission, &events) {
+                Some(mut new) => {
+                    new.relation = relation;
+                    new.absent = new.head.is_some_and(|head| {
+                        events.iter().any(|e| recalls(mission, e, head, self.date))
+                    });
+                    *self.missions.get_mut(row as usize)? = new;
+                }
+                None => closed.push(row),
+            }
         }
         // A new id would be numbered after the file's: not as `at` numbers it.
-        (world.names.len() == names).then_some(world)
+        if self.names.len() != names {
+            return None;
+        }
+        let mut rows: Vec<u32> = changed.iter().map(|(row, _)| *row).collect();
+        if !closed.is_empty() {
+            // Open embassies decide the relations of pairs without a record.
+            self.embassy_pairs = std::sync::OnceLock::new();
+            for &row in closed.iter().rev() {
+                let gone = self.missions.swap_remove(row as usize);
+                self.set_entity(gone.sym, Entity::Unknown);
+                if let Some(moved) = self.missions.get(row as usize) {
+                    self.set_entity(moved.sym, Entity::Mission(row));
+                }
+            }
+            rows.extend(self.missions.len() as u32..before);
+        }
+        rows.sort_unstable();
+        rows.dedup();
+        Some(rows)
+    }
+
+    /// Adds a recognition record to this world's history, in force from
+    /// the date on unless it says otherwise, ending at the date the records
+    /// in force then between the same parties (`ended`, their replacements
+    /// with that end, in the history's order): what `change::apply` makes
+    /// of a `recognize`. Returns the rows of recognitions in force that
+    /// changed, moved or went, or `None` where the parties are not ids of
+    /// this world.
+    pub fn change_recognitions(
+        &mut self,
+        ended: &[&'s Recognition],
+        added: &'s Recognition,
+    ) -> Option<Vec<u32>> {
+        let by = self.sym(&added.by.value)?;
+        let of = self.sym(&added.of.value)?;
+        let before = self.recognitions.len() as u32;
+        let mut rows: Vec<u32> = Vec::new();
+        let mut gone: Vec<u32> = self
+            .recognitions
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.by == by && r.of == of)
+            .map(|(row, _)| row as u32)
+            .collect();
+        if gone.len() != ended.len() {
+            return None;
+        }
+        rows.extend(&gone);
+        gone.sort_unstable();
+        for &row in gone.iter().rev() {
+            self.recognitions.swap_remove(row as usize);
+        }
+        let history = std::sync::Arc::make_mut(&mut self.recognition_history);
+        let records = history.entry((by, of)).or_default();
+        for replacement in ended {
+            // A record is where it was written: its replacement is written there too.
+            let place = records.iter().position(|r| r.span == replacement.span)?;
+            *records.get_mut(place)? = replacement;
+        }
+        records.push(added);
+        if in_force(value(&added.from), value(&added.until), self.date) {
+            self.recognitions.push(RecognitionRow {
+                record: added,
+                by,
+                of,
+            });
+        }
+        let kept = before - gone.len() as u32;
+        rows.extend(kept..before.max(self.recognitions.len() as u32));
+        rows.sort_unstable();
+        rows.dedup();
+        Some(rows)
     }
 
     /// The relation records in force, and each open mission's record among them.
