@@ -36,7 +36,7 @@
 mod reference;
 
 use parity::engine::check_claims;
-use parity::engine::propose::{Verdict, propose};
+use parity::engine::propose::{Evaluation, Verdict, propose, propose_by};
 use parity::engine::timeline::timeline;
 use parity::lang::ast::Severity;
 use parity::lang::check::CheckedExpr;
@@ -1695,6 +1695,23 @@ fn proposals_agree(
             &CheckOptions::default(),
             fail_on,
         );
+        // Evaluated as a change of the world (what `propose` does where it
+        // can) and in full: the same outcome, evidence and all.
+        let in_full = propose_by(
+            scenario,
+            std::slice::from_ref(proposal),
+            "gen.yaml",
+            rules,
+            &CheckOptions::default(),
+            fail_on,
+            Evaluation::InFull,
+        );
+        if format!("{engine:?}") != format!("{in_full:?}") {
+            return Err(format!(
+                "proposal {}: evaluated as a change {engine:#?}\nin full {in_full:#?}",
+                proposal.id.value
+            ));
+        }
         let changed = match reference::apply(scenario, proposal) {
             Ok(changed) => changed,
             Err(why) => {

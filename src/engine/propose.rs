@@ -102,19 +102,8 @@ fn findings_at(
     Ok(keyed(report.findings))
 }
 
-/// The unchanged scenario's findings at `on`. Every finding before may be
-/// one a proposal resolves: all keep their evidence.
-fn before_at(
-    prepared: &Prepared,
-    rules: &RuleSet,
-    on: Date,
-    options: &CheckOptions,
-) -> Result<FindingsByKey, Vec<Diagnostic>> {
-    findings_at(prepared, rules, on, options, EvidenceFor::All)
-}
-
 /// Introduced and resolved findings of applying one proposal, given the
-/// unchanged scenario's findings `before` on its date (`before_at`).
+/// unchanged scenario's findings `before` on its date (`whatif::OnDate::before`).
 fn outcome(
     prepared: &Prepared,
     rules: &RuleSet,
@@ -494,8 +483,11 @@ pub fn suggest(
     let span = record.span;
     let mut trials = Vec::new();
     let prepared = Prepared::new(scenario, rules)?;
-    // Every rank is tried on one date: the findings before are checked once.
-    let before = before_at(&prepared, rules, on, options)?;
+    // Every rank is tried on one date: the findings before are checked
+    // once, and each rank evaluated as a change of that date's world.
+    let on_date = OnDate::new(&prepared, rules, on, options)?;
+    let base = on_date.evaluator(options);
+    let footprints: Vec<Footprint> = rules.rules.iter().map(Footprint::of).collect();
     for rank in candidate_ranks(between) {
         // Only heads accredited by letters present credentials; an acting
         // chargé d'affaires a.i. is notified.
@@ -532,7 +524,27 @@ pub fn suggest(
             span,
             located: scenario.located.clone(),
         };
-        let outcome = outcome(&prepared, rules, &proposal, file, options, fail_on, &before)?;
+        let outcome = match outcome_as_change(
+            &on_date,
+            &base,
+            scenario,
+            rules,
+            &footprints,
+            &proposal,
+            options,
+            fail_on,
+        ) {
+            Some(outcome) => outcome,
+            None => outcome(
+                &prepared,
+                rules,
+                &proposal,
+                file,
+                options,
+                fail_on,
+                &on_date.before,
+            )?,
+        };
         trials.push(RankTrial {
             rank,
             class: rank.class(),

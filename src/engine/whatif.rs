@@ -497,3 +497,95 @@ fn references_hold(world: &World, scenario: &Scenario, mission: &Mission, head: 
 fn value(at: &Option<At<Date>>) -> Option<Date> {
     at.as_ref().map(|a| a.value)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use crate::engine::propose::{Evaluation, propose_by};
+    use crate::scenario::model::Change;
+
+    /// The seed's two appointments, and a recall and a closing of the
+    /// same mission, are evaluated as changes (not in full), with the
+    /// outcome a full evaluation gives.
+    #[test]
+    fn the_seeds_proposals_are_evaluated_as_changes() {
+        let scenario = crate::engine::kabul();
+        let rules = RuleSet::standard().unwrap();
+        let options = CheckOptions::default();
+        let mut proposals = scenario.proposals.clone();
+        let mission = match &proposals[0].changes[0] {
+            Change::Appoint { mission, .. } => mission.clone(),
+            other => panic!("the seed's first proposal appoints, not {other:?}"),
+        };
+        let span = proposals[0].span;
+        for (id, change) in [
+            (
+                "recall",
+                Change::Recall {
+                    mission: mission.clone(),
+                    span,
+                },
+            ),
+            (
+                "close",
+                Change::Close {
+                    mission: mission.clone(),
+                    span,
+                },
+            ),
+        ] {
+            let mut proposal = proposals[0].clone();
+            proposal.id.value = id.to_string();
+            proposal.on.value = Date::parse("2024-09-01").unwrap();
+            proposal.changes = vec![change];
+            proposals.push(proposal);
+        }
+        let prepared = Prepared::new(&scenario, &rules).unwrap();
+        let footprints: Vec<Footprint> = rules.rules.iter().map(Footprint::of).collect();
+        for proposal in &proposals {
+            let on_date = OnDate::new(&prepared, &rules, proposal.on.value, &options).unwrap();
+            let base = on_date.evaluator(&options);
+            let as_change = outcome_as_change(
+                &on_date,
+                &base,
+                &scenario,
+                &rules,
+                &footprints,
+                proposal,
+                &options,
+                Severity::Error,
+            );
+            let as_change =
+                as_change.unwrap_or_else(|| panic!("{} evaluated in full", proposal.id.value));
+            let in_full = propose_by(
+                &scenario,
+                std::slice::from_ref(proposal),
+                "p.yaml",
+                &rules,
+                &options,
+                Severity::Error,
+                Evaluation::InFull,
+            )
+            .unwrap();
+            assert_eq!(in_full.proposals, vec![as_change], "{}", proposal.id.value);
+        }
+        // The ambassador breaks parity with the Taliban's chargé in Astana.
+        let ambassador = propose_by(
+            &scenario,
+            &proposals[..1],
+            "p.yaml",
+            &rules,
+            &options,
+            Severity::Error,
+            Evaluation::AsChange,
+        )
+        .unwrap();
+        assert!(
+            ambassador.proposals[0]
+                .introduced
+                .iter()
+                .any(|f| f.rule == "rank-parity")
+        );
+    }
+}
