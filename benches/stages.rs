@@ -142,6 +142,56 @@ fn check_standard_rules(b: divan::Bencher, n: u32) {
     b.bench(|| check(&f.scenario, rules(), &CheckOptions::default()).expect("checks"));
 }
 
+/// The generated world of `n` states with 100 generated proposals in it.
+fn with_proposals(n: u32) -> Scenario {
+    let params = gen_world::Params::new(n);
+    let text = format!(
+        "{}\n{}",
+        gen_world::scenario(&params),
+        gen_world::proposals(&params, 100)
+    );
+    load_str(&text, "synthetic.yaml", &limits()).expect("generated world and proposals load")
+}
+
+/// `propose` of 100 generated proposals (most evaluated as changes of the
+/// world, `engine::whatif`), scenario loaded: against `check_standard_rules`
+/// of the same size, the issue-12 ratio (target ≤ 2 at N = 200).
+#[divan::bench(args = [50, 200], sample_count = 5, sample_size = 1)]
+fn propose_100(b: divan::Bencher, n: u32) {
+    let scenario = with_proposals(n);
+    b.bench(|| {
+        parity::engine::propose::propose(
+            &scenario,
+            &scenario.proposals,
+            "synthetic.yaml",
+            rules(),
+            &CheckOptions::default(),
+            parity::lang::ast::Severity::Error,
+        )
+        .expect("proposals evaluate")
+    });
+}
+
+/// The same 100 proposals each applied, validated and checked in full (the
+/// reference `propose_100` is held to): at N = 50 only, since at N = 200 it
+/// takes some 30 s.
+#[divan::bench(args = [50], sample_count = 3, sample_size = 1)]
+fn propose_100_in_full(b: divan::Bencher, n: u32) {
+    let scenario = with_proposals(n);
+    b.bench(|| {
+        parity::engine::propose::propose_by(
+            &scenario,
+            &scenario.proposals,
+            "synthetic.yaml",
+            rules(),
+            &CheckOptions::default(),
+            parity::lang::ast::Severity::Error,
+            parity::engine::propose::Evaluation::InFull,
+        )
+        .expect("proposals evaluate")
+    });
+}
+
 /// The engine's rank-parity alone, on a prebuilt world (findings with messages and evidence).
 #[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
 fn eval_rank_parity(b: divan::Bencher, n: u32) {
