@@ -37,7 +37,7 @@ mod reference;
 
 use parity::engine::check_claims;
 use parity::engine::propose::{Evaluation, Verdict, propose, propose_by};
-use parity::engine::timeline::timeline;
+use parity::engine::timeline::{timeline, timeline_by};
 use parity::lang::ast::Severity;
 use parity::lang::check::CheckedExpr;
 use parity::lang::fmt::{format_rules, without_spans};
@@ -1622,6 +1622,22 @@ fn timeline_agrees(
         &CheckOptions::default(),
     )
     .map_err(|d| format!("timeline failed: {d:#?}"))?;
+    // Each point evaluated from the last (what `timeline` does) and from
+    // scratch: the same report, messages and all.
+    let in_full = timeline_by(
+        scenario,
+        rules,
+        window.0.map(Day::date),
+        window.1.map(Day::date),
+        &CheckOptions::default(),
+        Evaluation::InFull,
+    )
+    .map_err(|d| format!("timeline in full failed: {d:#?}"))?;
+    if in_full != report {
+        return Err(format!(
+            "each point from the last: {report:#?}\nevery point in full: {in_full:#?}"
+        ));
+    }
     for entry in &report.findings {
         // Inside the window.
         for p in &entry.periods {

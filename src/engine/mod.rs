@@ -16,6 +16,19 @@ use result::{ClaimResult, Finding, Location, Report, Summary, Waived, WaiverInfo
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
+/// How `propose` evaluates each proposal, and `timeline` each point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evaluation {
+    /// As a change of the world: a proposal of its date's world where it
+    /// is one (`engine::whatif`), a point of the last point's
+    /// (`engine::since`); anything else in full. What the commands do.
+    AsChange,
+    /// Every proposal applied to a copy of the scenario, validated and
+    /// checked in full; every point checked from scratch: the reference the
+    /// differential tests hold `AsChange` to.
+    InFull,
+}
+
 /// How to check.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CheckOptions {
@@ -134,16 +147,27 @@ impl<'s> Prepared<'s> {
         date: Date,
         budget: Budget,
         evidence: EvidenceFor,
+        counts: Option<&mut Vec<SubjectCounts>>,
+    ) -> Result<Report, Vec<Diagnostic>> {
+        let outcomes = run_rules(world, rules, budget, evidence);
+        self.report_of(world, rules, date, budget, outcomes, counts)
+    }
+
+    /// The report in `world` (built at `date`) from each rule's outcome
+    /// there, in the rule set's order: claims evaluated, waivers applied.
+    pub(crate) fn report_of(
+        &self,
+        world: &World,
+        rules: &RuleSet,
+        date: Date,
+        budget: Budget,
+        outcomes: Vec<RuleOutcome>,
         mut counts: Option<&mut Vec<SubjectCounts>>,
     ) -> Result<Report, Vec<Diagnostic>> {
         let scenario = self.scenario;
         let mut findings = Vec::new();
         let mut errors = Vec::new();
-        for (rule, outcome) in rules
-            .rules
-            .iter()
-            .zip(run_rules(world, rules, budget, evidence))
-        {
+        for (rule, outcome) in rules.rules.iter().zip(outcomes) {
             match outcome {
                 Ok(raw) => {
                     if let Some(counts) = counts.as_deref_mut() {
@@ -235,7 +259,7 @@ pub(crate) fn rule_finding(
     }
 }
 
-type RuleOutcome = Result<Vec<RawFinding>, EvalError>;
+pub(crate) type RuleOutcome = Result<Vec<RawFinding>, EvalError>;
 
 /// Worlds with fewer missions are checked on one thread: there, starting
 /// threads would cost more than it saves.
@@ -244,7 +268,7 @@ const PARALLEL_MISSIONS: usize = 2_000;
 /// Each rule's findings, in the rule set's order. On a large world the rules
 /// are shared out among the cores, each with its own evaluator (and indexes);
 /// results go back in rule order, so the report does not depend on timing.
-fn run_rules(
+pub(crate) fn run_rules(
     world: &World,
     rules: &RuleSet,
     budget: Budget,
@@ -547,6 +571,7 @@ pub mod precedence;
 pub mod propose;
 pub mod result;
 pub mod ruletest;
+pub mod since;
 pub mod timeline;
 pub mod whatif;
 

@@ -208,17 +208,7 @@ fn with_base<'w, 's, R>(
     job
 }
 
-/// How `propose` evaluates each proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Evaluation {
-    /// As a change of the world on its date where it is one
-    /// (`engine::whatif`), else in full: what `propose` does.
-    AsChange,
-    /// Every proposal applied to a copy of the scenario, validated and
-    /// checked in full: the reference the differential test holds
-    /// `AsChange` to.
-    InFull,
-}
+pub use super::Evaluation;
 
 /// `propose`, each proposal evaluated as `how` says (the same report either way).
 pub fn propose_by(

@@ -4,7 +4,8 @@
 //! rule counts), never day by day, so the cost grows with the number of
 //! changes, not of days.
 
-use super::{CheckOptions, Prepared};
+use super::result::Report;
+use super::{CheckOptions, Evaluation, Prepared};
 use crate::diag::Diagnostic;
 use crate::lang::ast::{CmpOp, Severity};
 use crate::lang::check::{Ex, Lit};
@@ -319,13 +320,25 @@ pub fn timeline(
     until: Option<Date>,
     options: &CheckOptions,
 ) -> Result<TimelineReport, Vec<Diagnostic>> {
-    // The points are independent: they are shared out among the cores,
-    // and each point's rules run on its own thread (`parallel::cores`). On
-    // a 50-state decade that took 0.6 of the time of one point after
-    // another with each point's rules shared out (docs/performance.md).
-    // Each thread holds a world of its own.
+    timeline_by(scenario, rules, from, until, options, Evaluation::AsChange)
+}
+
+/// `timeline`, each point evaluated as `how` says (the same report either way).
+pub fn timeline_by(
+    scenario: &Scenario,
+    rules: &RuleSet,
+    from: Option<Date>,
+    until: Option<Date>,
+    options: &CheckOptions,
+    how: Evaluation,
+) -> Result<TimelineReport, Vec<Diagnostic>> {
+    // In full, the points are independent: they are shared out among the
+    // cores, and each point's rules run on its own thread
+    // (`parallel::cores`). On a 50-state decade that took 0.6 of the time
+    // of one point after another with each point's rules shared out
+    // (docs/performance.md). Each thread holds a world of its own.
     let workers = crate::parallel::cores().min(crate::parallel::MAX_WORLD_THREADS);
-    timeline_on(scenario, rules, from, until, options, workers)
+    timeline_on(scenario, rules, from, until, options, workers, how)
 }
 
 /// `timeline`, with the points evaluated on up to `workers` threads, a few
@@ -338,6 +351,7 @@ fn timeline_on(
     until: Option<Date>,
     options: &CheckOptions,
     workers: usize,
+    how: Evaluation,
 ) -> Result<TimelineReport, Vec<Diagnostic>> {
     // The first point stands for "since ever" unless a start is given.
     let start = from.unwrap_or(Date::EARLIEST);
@@ -364,8 +378,45 @@ fn timeline_on(
     let at = |point: &Date| prepared.messages_at(rules, *point, options.budget);
     let batch = workers.max(1) * 4;
     let mut reports = Vec::new();
+    // Evaluated as changes, each thread takes every `workers`-th point of
+    // a batch, each from the last it took: its stepper keeps that world.
+    let steppers: Vec<std::sync::Mutex<super::since::Stepper>> = (0..workers.max(1))
+        .map(|_| {
+            std::sync::Mutex::new(super::since::Stepper::new(&prepared, rules, options.budget))
+        })
+        .collect();
+    let lanes: Vec<usize> = (0..steppers.len()).collect();
     for (i, point) in points.iter().enumerate() {
-        if i % batch == 0 {
+        if how == Evaluation::AsChange && i % batch == 0 {
+            let next = points.get(i..).unwrap_or_default();
+            let next = next.get(..batch).unwrap_or(next);
+            let mut slots: Vec<Option<Result<Report, Vec<Diagnostic>>>> = vec![None; next.len()];
+            let lanes_done = crate::parallel::share_out(
+                &lanes,
+                lanes.len(),
+                || (),
+                |_, _, lane| {
+                    let mut stepper = steppers.get(*lane)?.lock().ok()?;
+                    let mine: Vec<(usize, Result<Report, Vec<Diagnostic>>)> = next
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, _)| k % lanes.len() == *lane)
+                        .map(|(k, point)| {
+                            let since_ever = i + k == 0 && from.is_none();
+                            (k, stepper.at(*point, since_ever))
+                        })
+                        .collect();
+                    Some(mine)
+                },
+            );
+            for (k, report) in lanes_done.into_iter().flatten().flatten() {
+                if let Some(slot) = slots.get_mut(k) {
+                    *slot = Some(report);
+                }
+            }
+            reports = slots;
+            reports.reverse();
+        } else if how == Evaluation::InFull && i % batch == 0 {
             let next = points.get(i..).unwrap_or_default();
             let next = next.get(..batch).unwrap_or(next);
             reports = if workers > 1 {
@@ -444,19 +495,32 @@ mod tests {
 
     /// Points shared out among threads give the report one thread gives,
     /// whole and in the same order, for any number of threads (and batches
-    /// that do not divide the points evenly), from the start or a date.
+    /// that do not divide the points evenly), from the start or a date; and
+    /// each point evaluated from the last gives it too.
     #[test]
     fn the_timeline_does_not_depend_on_the_threads() {
         let scenario = crate::engine::kabul();
         let rules = RuleSet::standard().unwrap();
         let options = CheckOptions::default();
         for from in [None, Date::parse("2021-08-15").ok()] {
-            let one = timeline_on(&scenario, &rules, from, None, &options, 1).unwrap();
+            let one = timeline_on(
+                &scenario,
+                &rules,
+                from,
+                None,
+                &options,
+                1,
+                Evaluation::InFull,
+            )
+            .unwrap();
             assert!(one.evaluations > 12, "{} points", one.evaluations);
             assert!(!one.findings.is_empty());
-            for workers in [2, 3, 5] {
-                let many = timeline_on(&scenario, &rules, from, None, &options, workers).unwrap();
-                assert_eq!(many, one, "{workers} threads");
+            for workers in [1, 2, 3, 5] {
+                for how in [Evaluation::InFull, Evaluation::AsChange] {
+                    let many =
+                        timeline_on(&scenario, &rules, from, None, &options, workers, how).unwrap();
+                    assert_eq!(many, one, "{workers} threads, {how:?}");
+                }
             }
         }
     }

@@ -173,7 +173,7 @@ pub(crate) fn outcome_as_change<'w, 's>(
             _ => false,
         };
         if same_record {
-            changed_fields(&was, &is, RecordKind::Mission, row, &mut fields);
+            changed_fields(&was, &is, RecordKind::Mission, (row, row), &mut fields);
         } else if !members.contains(&RecordKind::Mission) {
             return None;
         }
@@ -294,10 +294,10 @@ pub(crate) fn outcome_as_change<'w, 's>(
     Some(settle(proposal, introduced, resolved, fail_on))
 }
 
-/// For each binding variable of a rule, the rows whose bindings a change
-/// can alter: the touched rows of its collection, and, for each keyed
-/// quantifier over a touched kind, the rows whose values match a touched
-/// record's before (`before`) or after (`after`) the change.
+/// For each binding variable of a rule, the rows whose bindings the
+/// change can alter (`eval::delta::rows_touched`), the keys of the keyed
+/// quantifiers read off the changed rows before (`before`) and after
+/// (`after`) the change: the rows are at the same places in both.
 fn rows_touched<'b: 'x, 'x>(
     rule: &'b crate::lang::check::CheckedRule,
     footprint: &'b Footprint,
@@ -306,13 +306,8 @@ fn rows_touched<'b: 'x, 'x>(
     before: &Evaluator<'b, '_>,
     after: &Evaluator<'x, '_>,
 ) -> Option<Vec<Vec<u32>>> {
-    let mut rows: Vec<Vec<u32>> = rule
-        .bindings
-        .iter()
-        .map(|b| touched.rows(b.collection).to_vec())
-        .collect();
-    for keyed in footprint.keyed_over(kinds) {
-        let binding = rule.bindings.get(keyed.var)?;
+    crate::eval::delta::rows_touched(rule, footprint, kinds, touched, after, |place| {
+        let keyed = *footprint.keyed_over(kinds).get(place)?;
         let changed = touched.rows(keyed.collection);
         let mut keys: Vec<Vec<crate::eval::value::Key<'x>>> = before
             .keys_of(
@@ -323,35 +318,19 @@ fn rows_touched<'b: 'x, 'x>(
                 rule.slots,
             )
             .ok()?;
-        for key in after
-            .keys_of(
-                keyed.collection,
-                keyed.slot,
-                &keyed.inner,
-                changed,
-                rule.slots,
-            )
-            .ok()?
-        {
-            if !keys.contains(&key) {
-                keys.push(key);
-            }
-        }
-        let found = after
-            .rows_with_keys(
-                binding.collection,
-                keyed.var,
-                &keyed.outer,
-                &keys,
-                rule.slots,
-            )
-            .ok()?;
-        let these = rows.get_mut(keyed.var)?;
-        these.extend(found);
-        these.sort_unstable();
-        these.dedup();
-    }
-    Some(rows)
+        keys.extend(
+            after
+                .keys_of(
+                    keyed.collection,
+                    keyed.slot,
+                    &keyed.inner,
+                    changed,
+                    rule.slots,
+                )
+                .ok()?,
+        );
+        Some(keys)
+    })
 }
 
 /// How many findings for each subject.

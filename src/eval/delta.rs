@@ -6,7 +6,8 @@
 //! own rows (`Footprint::local`) changes only in the bindings of touched
 //! rows (`Evaluator::run_rule_touching`); any other rule is evaluated anew.
 
-use super::value::{Reader, Value};
+use super::run::Evaluator;
+use super::value::{Key, Reader, Value};
 use crate::lang::check::{CheckedRule, Ex, MessagePart};
 use crate::lang::schema::{Collection, Field, RecordKind, fields};
 
@@ -68,40 +69,41 @@ impl Touched {
     }
 }
 
-/// The fields of row `row` of `kind` whose values differ between two
-/// worlds whose rows are at the same positions, with those of its head and
-/// credentials (parts of a mission's row). A field that refers to another
-/// record differs when it refers to another one, not when that record's
-/// fields do.
+/// The fields of a record of `kind` whose values differ between two worlds
+/// of one scenario, at row `was` in the one and `is` in the other, with
+/// those of its head and credentials (parts of a mission's row). A field
+/// that refers to another record differs when it refers to another one,
+/// not when that record's fields do.
 pub fn changed_fields(
     before: &Reader,
     after: &Reader,
     kind: RecordKind,
-    row: u32,
+    rows: (u32, u32),
     out: &mut Vec<(RecordKind, Field)>,
 ) {
-    let base = match kind {
+    let (was, is) = rows;
+    let base = |row: u32| match kind {
         RecordKind::Head => Value::Head(row),
         RecordKind::Credentials => Value::Credentials(row),
         other => Value::Row(other, row),
     };
     for def in fields(kind) {
         let (a, b) = (
-            before.field(base, kind, def.field),
-            after.field(base, kind, def.field),
+            before.field(base(was), kind, def.field),
+            after.field(base(is), kind, def.field),
         );
         let part = match (a, b) {
-            (Value::Head(x), Value::Head(y)) if x == row && y == row => Some(RecordKind::Head),
-            (Value::Credentials(x), Value::Credentials(y)) if x == row && y == row => {
+            (Value::Head(x), Value::Head(y)) if x == was && y == is => Some(RecordKind::Head),
+            (Value::Credentials(x), Value::Credentials(y)) if x == was && y == is => {
                 Some(RecordKind::Credentials)
             }
             _ => None,
         };
         match part {
             // Present in both: what changed is among its own fields.
-            Some(part) if part != kind => changed_fields(before, after, part, row, out),
+            Some(part) if part != kind => changed_fields(before, after, part, rows, out),
             _ => {
-                if !same(a, b) && !out.contains(&(kind, def.field)) {
+                if !same(before, after, a, b) && !out.contains(&(kind, def.field)) {
                     out.push((kind, def.field));
                 }
             }
@@ -109,12 +111,20 @@ pub fn changed_fields(
     }
 }
 
-/// Whether two values read from the two worlds are the same fact.
-fn same(a: Value, b: Value) -> bool {
+/// Whether two values read from the two worlds are the same fact: a record
+/// by row is the same record, wherever its row is.
+fn same(before: &Reader, after: &Reader, a: Value, b: Value) -> bool {
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => x == y,
         (Value::Ids(x), Value::Ids(y)) => x == y,
         (Value::Num(x), Value::Num(y)) => x == y || (x.is_nan() && y.is_nan()),
+        (Value::Row(k, x), Value::Row(l, y)) => {
+            k == l
+                && before.identity(k, x).is_some()
+                && before.identity(k, x) == after.identity(l, y)
+        }
+        (Value::Head(_) | Value::Credentials(_), _)
+        | (_, Value::Head(_) | Value::Credentials(_)) => false,
         (x, y) => x == y,
     }
 }
@@ -142,6 +152,12 @@ pub struct Footprint {
     bindings: usize,
     /// Quantifiers around the expression being walked.
     depth: usize,
+    /// Whether which bindings it finds depends on the evaluation date
+    /// (`as_of`, or a function's date left out, read by `where`,
+    /// `require` or the subject).
+    dated: bool,
+    /// Whether only its message reads the date ("... on {as_of}").
+    worded_by_date: bool,
 }
 
 /// A quantifier whose records must equal one bound variable's on some
@@ -250,17 +266,21 @@ impl Footprint {
         {
             footprint.walk(ex);
         }
+        let dated = footprint.dated;
         for part in &rule.message {
             if let MessagePart::Value(ex) = part {
                 footprint.walk(ex);
             }
         }
+        footprint.worded_by_date = footprint.dated && !dated;
+        footprint.dated = dated;
         footprint
     }
 
     fn walk(&mut self, ex: &Ex) {
         match ex {
-            Ex::Lit(_) | Ex::Var(_) | Ex::AsOf => {}
+            Ex::Lit(_) | Ex::Var(_) => {}
+            Ex::AsOf => self.dated = true,
             Ex::Field(..) => self.path(ex),
             Ex::Not(inner) => self.walk(inner),
             Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, a, b) => {
@@ -277,6 +297,13 @@ impl Footprint {
             }
             Ex::Call { function, args } => {
                 add_all(&mut self.implicit, function.reads);
+                let params = match function.form {
+                    crate::lang::functions::Form::Call { params, .. } => params.len(),
+                    crate::lang::functions::Form::Quantifier { .. } => 0,
+                };
+                if function.dated && args.len() < params {
+                    self.dated = true;
+                }
                 args.iter().for_each(|e| self.walk(e));
             }
             Ex::Quantifier {
@@ -362,6 +389,17 @@ impl Footprint {
             .any(|read| self.reads.contains(read) || self.implicit.contains(&read.0))
     }
 
+    /// Whether which bindings it finds can change with the evaluation date alone.
+    pub fn dated(&self) -> bool {
+        self.dated
+    }
+
+    /// Whether its messages can change with the evaluation date alone (and
+    /// nothing else does).
+    pub fn worded_by_date(&self) -> bool {
+        self.worded_by_date
+    }
+
     /// Whether records of `kind` coming or going (not only changing) can
     /// alter the rule's findings: it binds, ranges over, reaches or reads
     /// records of that kind.
@@ -400,4 +438,52 @@ fn add_all(set: &mut Vec<RecordKind>, kinds: &[RecordKind]) {
             set.push(*kind);
         }
     }
+}
+
+/// For each binding variable of a rule, the rows (of the world `scan`
+/// evaluates) whose bindings a change can alter: the `touched` rows of its
+/// collection, and, for each keyed quantifier over a `kinds` record, the
+/// rows whose `outer` values are among `keys_of` it (by its place among
+/// `footprint.keyed_over(kinds)`: the `inner` values of the touched
+/// records, before and after). `None` where a key names a row
+/// (rows are not the same across worlds) or cannot be read.
+pub fn rows_touched<'x>(
+    rule: &'x CheckedRule,
+    footprint: &'x Footprint,
+    kinds: &[RecordKind],
+    touched: &Touched,
+    scan: &Evaluator<'x, '_>,
+    keys_of: impl Fn(usize) -> Option<Vec<Vec<Key<'x>>>>,
+) -> Option<Vec<Vec<u32>>> {
+    let mut rows: Vec<Vec<u32>> = rule
+        .bindings
+        .iter()
+        .map(|b| touched.rows(b.collection).to_vec())
+        .collect();
+    for (place, keyed) in footprint.keyed_over(kinds).into_iter().enumerate() {
+        let binding = rule.bindings.get(keyed.var)?;
+        let mut keys: Vec<Vec<Key<'x>>> = Vec::new();
+        for key in keys_of(place)? {
+            if key.iter().any(|k| matches!(k, Key::Row(_) | Key::Head(_))) {
+                return None;
+            }
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        let found = scan
+            .rows_with_keys(
+                binding.collection,
+                keyed.var,
+                &keyed.outer,
+                &keys,
+                rule.slots,
+            )
+            .ok()?;
+        let these = rows.get_mut(keyed.var)?;
+        these.extend(found);
+        these.sort_unstable();
+        these.dedup();
+    }
+    Some(rows)
 }

@@ -186,6 +186,23 @@ impl<'w, 's> Reader<'w, 's> {
         })
     }
 
+    /// Which record is at `row` of `kind`, the same across the worlds of
+    /// one scenario (where it is in memory; a government without a record,
+    /// by its id).
+    pub fn identity(&self, kind: RecordKind, row: u32) -> Option<(usize, Sym)> {
+        fn at<T>(record: &T) -> usize {
+            record as *const T as usize
+        }
+        Some(match self.row(kind, row)? {
+            Record::Mission(m) | Record::Head(m) | Record::Credentials(m) => (at(m.record), 0),
+            Record::State(s) => (at(s.record), 0),
+            Record::Government(g) => (g.record.map_or(0, at), g.sym),
+            Record::Recognition(r) => (at(r.record), 0),
+            Record::Relation(r) => (at(r.record), 0),
+            Record::Event(e) => (at(e.record), 0),
+        })
+    }
+
     /// The record a value of the given kind leads to, if any.
     #[inline]
     pub fn record(&self, value: Value<'w>, kind: RecordKind) -> Option<Record<'w, 's>> {

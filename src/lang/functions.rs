@@ -62,6 +62,9 @@ pub struct Function {
     /// (`recognition`: the recognition records and governments' defaults):
     /// what a change to those records can alter (`eval::delta`).
     pub reads: &'static [RecordKind],
+    /// Whether, called without its last (optional) argument, it reads the
+    /// evaluation date in its stead (`recognition`'s date).
+    pub dated: bool,
 }
 
 // Names are unique in the table, so a function is its name; `Ex` derives
@@ -106,6 +109,7 @@ pub static FUNCTIONS: &[Function] = &[
         gives: "1, 2, 3 or none (VCDR art. 14)",
         doc: "1, 2, 3 or `none`",
         reads: &[],
+        dated: false,
     },
     Function {
         name: "recognition",
@@ -130,6 +134,7 @@ pub static FUNCTIONS: &[Function] = &[
             RecordKind::Government,
             RecordKind::State,
         ],
+        dated: true,
     },
     Function {
         name: "ratio",
@@ -141,6 +146,7 @@ pub static FUNCTIONS: &[Function] = &[
         gives: "the larger divided by the smaller",
         doc: "the larger number divided by the smaller (`none` if either is `none`)",
         reads: &[],
+        dated: false,
     },
     Function {
         name: "days",
@@ -154,6 +160,7 @@ pub static FUNCTIONS: &[Function] = &[
               earlier (`none` if either is `none`); a partial date counts as its first day: \
               `days(2020-01-01, 2020-04-01)` is 91",
         reads: &[],
+        dated: false,
     },
     Function {
         name: "count",
@@ -164,6 +171,7 @@ pub static FUNCTIONS: &[Function] = &[
         gives: "number",
         doc: "how many records of the collection make the condition true",
         reads: &[],
+        dated: false,
     },
     Function {
         name: "exists",
@@ -174,6 +182,7 @@ pub static FUNCTIONS: &[Function] = &[
         gives: "boolean",
         doc: "whether any does",
         reads: &[],
+        dated: false,
     },
     Function {
         name: "sum",
@@ -186,6 +195,7 @@ pub static FUNCTIONS: &[Function] = &[
               condition true; terms that are `none` (a staff count not known) are left out, \
               and the sum of no terms is 0",
         reads: &[],
+        dated: false,
     },
 ];
 

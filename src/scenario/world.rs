@@ -731,3 +731,211 @@ fn pair([a, b]: [Sym; 2]) -> (Sym, Sym) {
 fn value<T: Copy>(at: &Option<super::model::At<T>>) -> Option<T> {
     at.as_ref().map(|a| a.value)
 }
+
+/// How the rows of one collection differ between two worlds of a scenario.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RowChanges {
+    /// `(row before, row after)` of records in both whose rows differ.
+    pub changed: Vec<(u32, u32)>,
+    /// Rows before of the records that went.
+    pub gone: Vec<u32>,
+    /// Rows after of the records that came.
+    pub came: Vec<u32>,
+}
+
+impl RowChanges {
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.gone.is_empty() && self.came.is_empty()
+    }
+}
+
+/// What differs between two worlds of one scenario (at two dates), record
+/// by record: what `engine::timeline` re-evaluates between two points.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Differences {
+    pub states: RowChanges,
+    pub governments: RowChanges,
+    pub missions: RowChanges,
+    pub recognitions: RowChanges,
+    pub relations: RowChanges,
+    pub events: RowChanges,
+}
+
+impl<'s> World<'s> {
+    /// How this world differs from `before`, a world of the same scenario.
+    /// `None` if they are of different scenarios or their ids were
+    /// numbered differently.
+    pub fn differences(&self, before: &World<'s>) -> Option<Differences> {
+        if !std::ptr::eq(self.scenario, before.scenario) || self.names != before.names {
+            return None;
+        }
+        Some(Differences {
+            states: in_place(&before.states, &self.states, |a, b| {
+                let StateRow {
+                    record,
+                    sym,
+                    government,
+                    implicit,
+                } = a;
+                std::ptr::eq(*record, b.record)
+                    && *sym == b.sym
+                    && *government == b.government
+                    && *implicit == b.implicit
+            })?,
+            governments: in_place(&before.governments, &self.governments, |a, b| a == b)?,
+            missions: in_order(
+                &before.missions,
+                &self.missions,
+                |m| address(m.record),
+                |a, b| self.same_mission(before, a, b),
+            ),
+            recognitions: in_order(
+                &before.recognitions,
+                &self.recognitions,
+                |r| address(r.record),
+                |a, b| a.by == b.by && a.of == b.of,
+            ),
+            relations: in_order(
+                &before.relations,
+                &self.relations,
+                |r| address(r.record),
+                |a, b| a.between == b.between,
+            ),
+            events: in_order(
+                &before.events,
+                &self.events,
+                |e| address(e.record),
+                |a, b| a.sym == b.sym && a.by == b.by && a.mission == b.mission,
+            ),
+        })
+    }
+
+    /// Whether a mission's row here (`b`) says what its row in `before`
+    /// (`a`) says, the relations between its states included. Every field
+    /// of the row is named, so that a new one cannot be left out.
+    fn same_mission(&self, before: &World<'s>, a: &MissionRow<'s>, b: &MissionRow<'s>) -> bool {
+        let MissionRow {
+            record,
+            sym,
+            sender,
+            receiver,
+            run_by,
+            head,
+            credentials_to,
+            staff,
+            protecting_power,
+            relation,
+            absent,
+            acting_since,
+        } = a;
+        let relation_record = |world: &World<'s>, row: Option<u32>| {
+            row.and_then(|i| world.relations.get(i as usize))
+                .map(|r| address(r.record))
+        };
+        std::ptr::eq(*record, b.record)
+            && *sym == b.sym
+            && *sender == b.sender
+            && *receiver == b.receiver
+            && *run_by == b.run_by
+            && match (head, b.head) {
+                (Some(x), Some(y)) => std::ptr::eq(*x, y),
+                (None, None) => true,
+                _ => false,
+            }
+            && *credentials_to == b.credentials_to
+            && *staff == b.staff
+            && *protecting_power == b.protecting_power
+            && relation_record(before, *relation) == relation_record(self, b.relation)
+            && *absent == b.absent
+            && *acting_since == b.acting_since
+            && before.relation_status(a.sender, a.receiver)
+                == self.relation_status(b.sender, b.receiver)
+    }
+}
+
+impl PartialEq for GovernmentRow<'_> {
+    fn eq(&self, b: &Self) -> bool {
+        let GovernmentRow {
+            record,
+            sym,
+            state,
+            in_control,
+            default_recognition,
+            span,
+        } = self;
+        let same_record = match (record, b.record) {
+            (Some(x), Some(y)) => std::ptr::eq(*x, y),
+            (None, None) => true,
+            _ => false,
+        };
+        same_record
+            && *sym == b.sym
+            && *state == b.state
+            && *in_control == b.in_control
+            && *default_recognition == b.default_recognition
+            && *span == b.span
+    }
+}
+
+/// Where a record is: its identity across the worlds of one scenario.
+fn address<T>(record: &T) -> usize {
+    record as *const T as usize
+}
+
+/// Rows that are the same records at the same places in both (every state
+/// and government is in every world); `None` if the counts differ.
+fn in_place<T>(before: &[T], after: &[T], same: impl Fn(&T, &T) -> bool) -> Option<RowChanges> {
+    if before.len() != after.len() {
+        return None;
+    }
+    let mut changes = RowChanges::default();
+    for (i, (a, b)) in before.iter().zip(after).enumerate() {
+        if !same(a, b) {
+            changes.changed.push((i as u32, i as u32));
+        }
+    }
+    Some(changes)
+}
+
+/// Rows of records taken from one list of the scenario in its order (so in
+/// the order of their places in memory), matched by record.
+fn in_order<T>(
+    before: &[T],
+    after: &[T],
+    record: impl Fn(&T) -> usize,
+    same: impl Fn(&T, &T) -> bool,
+) -> RowChanges {
+    let mut changes = RowChanges::default();
+    let (mut i, mut j) = (0usize, 0usize);
+    loop {
+        match (before.get(i), after.get(j)) {
+            (Some(a), Some(b)) => match record(a).cmp(&record(b)) {
+                std::cmp::Ordering::Equal => {
+                    if !same(a, b) {
+                        changes.changed.push((i as u32, j as u32));
+                    }
+                    i += 1;
+                    j += 1;
+                }
+                std::cmp::Ordering::Less => {
+                    changes.gone.push(i as u32);
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    changes.came.push(j as u32);
+                    j += 1;
+                }
+            },
+            (Some(_), None) => {
+                changes.gone.push(i as u32);
+                i += 1;
+            }
+            (None, Some(_)) => {
+                changes.came.push(j as u32);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    changes
+}
