@@ -185,29 +185,12 @@ impl<'p, 's> Stepper<'p, 's> {
                 Way::Touching => {
                     let keys_of = |place: usize| -> Option<Vec<Vec<Key<'_>>>> {
                         let keyed = *footprint.keyed_over(&kinds).get(place)?;
-                        let changed_before = touched_before.rows(keyed.collection);
-                        let changed_after = touched_after.rows(keyed.collection);
-                        let mut keys = before
-                            .keys_of(
-                                keyed.collection,
-                                keyed.slot,
-                                &keyed.inner,
-                                changed_before,
-                                rule.slots,
-                            )
-                            .ok()?;
-                        keys.extend(
-                            after
-                                .keys_of(
-                                    keyed.collection,
-                                    keyed.slot,
-                                    &keyed.inner,
-                                    changed_after,
-                                    rule.slots,
-                                )
-                                .ok()?,
-                        );
-                        Some(keys)
+                        crate::eval::delta::keys_before_after(
+                            keyed,
+                            rule.slots,
+                            (&before, touched_before.rows(keyed.collection)),
+                            (&after, touched_after.rows(keyed.collection)),
+                        )
                     };
                     let rows_before = crate::eval::delta::rows_touched(
                         rule,

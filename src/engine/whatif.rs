@@ -309,27 +309,12 @@ fn rows_touched<'b: 'x, 'x>(
     crate::eval::delta::rows_touched(rule, footprint, kinds, touched, after, |place| {
         let keyed = *footprint.keyed_over(kinds).get(place)?;
         let changed = touched.rows(keyed.collection);
-        let mut keys: Vec<Vec<crate::eval::value::Key<'x>>> = before
-            .keys_of(
-                keyed.collection,
-                keyed.slot,
-                &keyed.inner,
-                changed,
-                rule.slots,
-            )
-            .ok()?;
-        keys.extend(
-            after
-                .keys_of(
-                    keyed.collection,
-                    keyed.slot,
-                    &keyed.inner,
-                    changed,
-                    rule.slots,
-                )
-                .ok()?,
-        );
-        Some(keys)
+        crate::eval::delta::keys_before_after(
+            keyed,
+            rule.slots,
+            (before, changed),
+            (after, changed),
+        )
     })
 }
 

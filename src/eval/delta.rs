@@ -487,3 +487,23 @@ pub fn rows_touched<'x>(
     }
     Some(rows)
 }
+
+/// The `inner` values of a keyed quantifier for the changed records before
+/// (`rows_before` of the world `before` evaluates) and after.
+pub fn keys_before_after<'b: 'x, 'x>(
+    keyed: &'b Keyed,
+    slots: usize,
+    (before, rows_before): (&Evaluator<'b, '_>, &[u32]),
+    (after, rows_after): (&Evaluator<'x, '_>, &[u32]),
+) -> Option<Vec<Vec<Key<'x>>>> {
+    let (collection, slot, inner) = (keyed.collection, keyed.slot, &keyed.inner);
+    let mut keys: Vec<Vec<Key<'x>>> = before
+        .keys_of(collection, slot, inner, rows_before, slots)
+        .ok()?;
+    keys.extend(
+        after
+            .keys_of(collection, slot, inner, rows_after, slots)
+            .ok()?,
+    );
+    Some(keys)
+}
