@@ -507,3 +507,73 @@ pub fn keys_before_after<'b: 'x, 'x>(
     );
     Some(keys)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use crate::lang::ruleset::RuleSet;
+
+    fn footprint(id: &str) -> Footprint {
+        let rules = RuleSet::standard().unwrap();
+        Footprint::of(rules.get(id).unwrap())
+    }
+
+    const MISSIONS: &[RecordKind] = &[
+        RecordKind::Mission,
+        RecordKind::Head,
+        RecordKind::Credentials,
+    ];
+
+    /// A field by the name rules read it by.
+    fn named(kind: RecordKind, name: &str) -> (RecordKind, Field) {
+        let def = fields(kind).iter().find(|d| d.name == name).unwrap();
+        (kind, def.field)
+    }
+
+    /// What the standard rules read, as `propose` and `timeline` rely on
+    /// to keep or narrow their evaluation: were an analysis to grow more
+    /// cautious, every change would be evaluated in full, and only slower.
+    #[test]
+    fn the_standard_rules_footprints() {
+        let parity = footprint("rank-parity");
+        assert!(!parity.dated() && !parity.worded_by_date());
+        assert!(parity.local(MISSIONS));
+        assert!(parity.reads_any(&[named(RecordKind::Head, "rank")]));
+        assert!(!parity.reads_any(&[named(RecordKind::Mission, "staff")]));
+        assert!(parity.ranges_over(RecordKind::Mission));
+        assert!(!parity.ranges_over(RecordKind::Recognition));
+
+        // Its quantifiers are joined to `m` and to `r`: keyed, so local.
+        let staff = footprint("staff-parity");
+        assert!(staff.local(MISSIONS));
+        let keyed = staff.keyed_over(MISSIONS);
+        assert_eq!(keyed.len(), 2, "{keyed:#?}");
+        assert_eq!(
+            keyed.iter().map(|k| k.var).collect::<Vec<_>>(),
+            [0, 1],
+            "one join on each binding"
+        );
+        assert!(!staff.reads_any(&[named(RecordKind::Head, "rank")]));
+
+        let interests = footprint("interests-section-without-protecting-power");
+        assert!(interests.local(MISSIONS));
+        assert_eq!(interests.keyed_over(MISSIONS).len(), 1);
+
+        // The verdict reads the date; the message alone, or not at all.
+        assert!(footprint("credentials-pending").dated());
+        let vacant = footprint("head-vacant");
+        assert!(!vacant.dated() && vacant.worded_by_date());
+
+        // `recognition()` reads the recognitions whole: local to missions only.
+        let implied = footprint("implied-recognition");
+        assert!(implied.local(MISSIONS));
+        assert!(!implied.local(&[RecordKind::Recognition]));
+        assert!(implied.reads_any(&[named(RecordKind::Recognition, "of")]));
+
+        // A path through a credentials' government reaches another record.
+        let former = footprint("credentials-to-former-government");
+        assert!(former.local(MISSIONS));
+        assert!(!former.local(&[RecordKind::Government]));
+    }
+}

@@ -939,3 +939,91 @@ fn in_order<T>(
     }
     changes
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use crate::scenario::model::At;
+
+    fn kabul() -> Scenario {
+        let text = include_str!("../../fixtures/kabul-2024-09.yaml");
+        let limits = super::super::yaml::YamlLimits::default();
+        super::super::load::load_str(text, "kabul-2024-09.yaml", &limits).unwrap()
+    }
+
+    fn on(date: &str) -> Date {
+        Date::parse(date).unwrap()
+    }
+
+    /// A world differs from itself in nothing; across the Taliban's taking
+    /// of Kabul (2021-08-15) the governments' control changes, and rows
+    /// are matched by record whatever their places.
+    #[test]
+    fn worlds_differ_record_by_record() {
+        let scenario = kabul();
+        let before = World::at(&scenario, on("2021-08-14"));
+        assert_eq!(
+            World::at(&scenario, on("2021-08-14")).differences(&before),
+            Some(Differences::default())
+        );
+        let after = World::at(&scenario, on("2021-08-16"));
+        let differences = after.differences(&before).unwrap();
+        assert!(
+            !differences.governments.changed.is_empty(),
+            "{differences:#?}"
+        );
+        for &(was, is) in &differences.missions.changed {
+            let (a, b) = (&before.missions[was as usize], &after.missions[is as usize]);
+            assert!(std::ptr::eq(a.record, b.record));
+        }
+        // SYNTHETIC: one mission that closes, one that opens, one that stays.
+        let text = "scenario: t\nas_of: 2020-01-01\nstates:\n  - { id: A }\n  - { id: B }\nmissions:\n  - { id: m1, sender: A, receiver: B, kind: embassy, until: 2019-01-01 }\n  - { id: m2, sender: B, receiver: A, kind: embassy }\n  - { id: m3, sender: A, receiver: B, kind: consulate, from: 2019-06-01 }\n";
+        let limits = super::super::yaml::YamlLimits::default();
+        let scenario = super::super::load::load_str(text, "t.yaml", &limits).unwrap();
+        let before = World::at(&scenario, on("2018-01-01"));
+        let later = World::at(&scenario, on("2020-01-01"));
+        let differences = later.differences(&before).unwrap();
+        let went: Vec<&str> = differences
+            .missions
+            .gone
+            .iter()
+            .map(|&row| before.missions[row as usize].record.id.value.as_str())
+            .collect();
+        let came: Vec<&str> = differences
+            .missions
+            .came
+            .iter()
+            .map(|&row| later.missions[row as usize].record.id.value.as_str())
+            .collect();
+        let open = |w: &World, id: &str| w.missions.iter().any(|m| m.record.id.value == id);
+        assert!(went.iter().all(|id| open(&before, id) && !open(&later, id)));
+        assert!(came.iter().all(|id| !open(&before, id) && open(&later, id)));
+        assert_eq!((went, came), (vec!["m1"], vec!["m3"]));
+        // m2 stays, at another row, saying what it said (its own embassy
+        // keeps the two states' relations established).
+        assert!(differences.missions.changed.is_empty(), "{differences:#?}");
+        assert_eq!(before.missions[1].record.id.value, "m2");
+        assert_eq!(later.missions[0].record.id.value, "m2");
+    }
+
+    /// Closing a mission takes its row out and puts the last in its place,
+    /// naming both rows; the moved mission is found at its new row.
+    #[test]
+    fn a_closed_mission_gives_its_row_to_the_last() {
+        let scenario = kabul();
+        let date = on("2024-09-01");
+        let world = World::at(&scenario, date);
+        let last = world.missions.len() as u32 - 1;
+        let mut closed = world.missions[0].record.clone();
+        closed.until = Some(At::new(date, closed.span));
+        let mut changed = world.clone();
+        let rows = changed.change_missions(&[(0, &closed)]).unwrap();
+        assert_eq!(rows, [0, last]);
+        assert_eq!(changed.missions.len(), world.missions.len() - 1);
+        let moved = world.missions[last as usize].sym;
+        assert_eq!(changed.missions[0].sym, moved);
+        assert_eq!(changed.mission(moved).map(|m| m.sym), Some(moved));
+        assert!(changed.mission(world.missions[0].sym).is_none());
+    }
+}
