@@ -16,7 +16,6 @@ use crate::eval::delta::{Footprint, Touched, changed_fields};
 use crate::eval::run::{EvalError, RawFinding};
 use crate::eval::value::{Key, Reader};
 use crate::eval::{Budget, Evaluator, EvidenceFor};
-use crate::fast_hash::FastMap;
 use crate::lang::ruleset::RuleSet;
 use crate::lang::schema::{Collection, RecordKind};
 use crate::scenario::date::Date;
@@ -84,7 +83,7 @@ impl<'p, 's> Stepper<'p, 's> {
             .as_ref()
             .is_some_and(|last| last.since_ever || waivers_ended(last.world.date));
         let anew = |world: &World| {
-            run_rules(world, self.rules, self.budget, EvidenceFor::None)
+            run_rules(world, self.rules, self.budget, EvidenceFor::Bound)
                 .into_iter()
                 .map(|outcome| outcome.map(Arc::new))
                 .collect()
@@ -129,7 +128,7 @@ impl<'p, 's> Stepper<'p, 's> {
         worded_now: bool,
     ) -> Vec<Result<Arc<Vec<RawFinding>>, EvalError>> {
         let before = Evaluator::new(&last.world, self.budget).with_evidence_for(EvidenceFor::None);
-        let after = Evaluator::new(world, self.budget).with_evidence_for(EvidenceFor::None);
+        let after = Evaluator::new(world, self.budget).with_evidence_for(EvidenceFor::Bound);
         let (was, is) = (Reader { world: &last.world }, Reader { world });
         let mut touched_before = Touched::default();
         let mut touched_after = Touched::default();
@@ -210,17 +209,33 @@ impl<'p, 's> Stepper<'p, 's> {
                     );
                     match (rows_before, rows_after) {
                         (Some(rows_before), Some(rows_after)) => {
-                            let gone = before.run_rule_touching(rule, &rows_before);
-                            let came = after.run_rule_touching(rule, &rows_after);
-                            match (gone, came) {
-                                (Ok(gone), Ok(came)) => match less(found, &gone) {
+                            // The last point's findings of the bindings
+                            // touched there are taken out by the records
+                            // they bound; those of the bindings touched
+                            // here found anew.
+                            let gone: Vec<Vec<(usize, u32)>> = rule
+                                .bindings
+                                .iter()
+                                .zip(&rows_before)
+                                .map(|(binding, rows)| {
+                                    let kind = binding.collection.record();
+                                    let mut ids: Vec<(usize, u32)> = rows
+                                        .iter()
+                                        .filter_map(|r| was.identity(kind, *r))
+                                        .collect();
+                                    ids.sort_unstable();
+                                    ids
+                                })
+                                .collect();
+                            match after.run_rule_touching(rule, &rows_after) {
+                                Ok(came) => match kept(found, &gone) {
                                     Some(mut kept) => {
                                         kept.extend(came);
                                         Ok(Arc::new(kept))
                                     }
                                     None => after.run_rule(rule).map(Arc::new),
                                 },
-                                _ => after.run_rule(rule).map(Arc::new),
+                                Err(_) => after.run_rule(rule).map(Arc::new),
                             }
                         }
                         _ => after.run_rule(rule).map(Arc::new),
@@ -260,33 +275,22 @@ fn note(
     }
 }
 
-/// What a finding is, for taking it out of a list.
-type Identity<'f> = (
-    &'f [String],
-    &'f str,
-    crate::source::Span,
-    Option<crate::source::Span>,
-);
-
-fn identity(f: &RawFinding) -> Identity<'_> {
-    (&f.subject, &f.message, f.span, f.focus)
-}
-
-/// `found` less each of `gone` once; `None` if one of `gone` is not there.
-fn less(found: &[RawFinding], gone: &[RawFinding]) -> Option<Vec<RawFinding>> {
-    if gone.is_empty() {
-        return Some(found.to_vec());
-    }
-    let mut left: FastMap<Identity, u32> = FastMap::default();
-    for f in gone {
-        *left.entry(identity(f)).or_default() += 1;
-    }
+/// The findings of `found` whose records are none of `gone` (by binding
+/// variable, sorted); `None` if a finding does not name its records.
+fn kept(found: &[RawFinding], gone: &[Vec<(usize, u32)>]) -> Option<Vec<RawFinding>> {
     let mut kept = Vec::with_capacity(found.len());
     for f in found {
-        match left.get_mut(&identity(f)) {
-            Some(n) if *n > 0 => *n -= 1,
-            _ => kept.push(f.clone()),
+        if f.bound.len() != gone.len() {
+            return None;
+        }
+        let touched = f
+            .bound
+            .iter()
+            .zip(gone)
+            .any(|(record, gone)| gone.binary_search(record).is_ok());
+        if !touched {
+            kept.push(f.clone());
         }
     }
-    left.values().all(|n| *n == 0).then_some(kept)
+    Some(kept)
 }

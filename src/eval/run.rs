@@ -145,6 +145,9 @@ pub struct RawFinding {
     /// first subject record (its `require` read, else its first read): the
     /// line a report quotes.
     pub focus: Option<Span>,
+    /// Which record each binding variable was bound to (`Reader::identity`),
+    /// for `EvidenceFor::Bound` only; else empty.
+    pub bound: Vec<(usize, crate::scenario::world::Sym)>,
 }
 
 impl RawFinding {
@@ -251,6 +254,10 @@ pub enum EvidenceFor<'f> {
     All,
     /// None: `timeline` shows only messages.
     None,
+    /// None, but each finding names the records bound
+    /// (`RawFinding::bound`): a timeline's point from the last
+    /// (`engine::since`) takes out the findings of records that changed.
+    Bound,
     /// The findings this accepts, by rule id and subject: `propose` shows
     /// only those a change introduces.
     Only(&'f (dyn Fn(&str, &[String]) -> bool + Sync)),
@@ -1001,16 +1008,29 @@ impl<'a, 's> Evaluator<'a, 's> {
         subject.extend(members.into_iter().map(|(id, _)| id));
         let wanted = match self.evidence {
             EvidenceFor::All => true,
-            EvidenceFor::None => false,
+            EvidenceFor::None | EvidenceFor::Bound => false,
             EvidenceFor::Only(wanted) => wanted(&rule.id, &subject),
         };
         if !wanted {
+            let bound = match self.evidence {
+                // One entry for each variable, in order (every binding
+                // variable is bound to a row when a rule fires).
+                EvidenceFor::Bound => (0..rule.bindings.len())
+                    .map(|slot| match env.get(slot) {
+                        Some(Value::Row(kind, row)) => self.reader.identity(*kind, *row),
+                        _ => None,
+                    })
+                    .map(|identity| identity.unwrap_or((0, crate::scenario::world::Sym::MAX)))
+                    .collect(),
+                _ => Vec::new(),
+            };
             return Ok(RawFinding {
                 subject,
                 message,
                 span,
                 evidence: Vec::new(),
                 focus: None,
+                bound,
             });
         }
         let mut evidence = Vec::with_capacity(rule.bindings.len());
@@ -1084,6 +1104,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             span,
             evidence,
             focus,
+            bound: Vec::new(),
         })
     }
 }
