@@ -171,11 +171,7 @@ impl<'s> Prepared<'s> {
             match outcome {
                 Ok(raw) => {
                     if let Some(counts) = counts.as_deref_mut() {
-                        let mut by_subject = SubjectCounts::default();
-                        for f in &raw {
-                            *by_subject.entry(f.subject.clone()).or_default() += 1;
-                        }
-                        counts.push(by_subject);
+                        counts.push(subject_counts(&raw));
                     }
                     findings.extend(
                         raw.into_iter()
@@ -238,6 +234,15 @@ impl<'s> Prepared<'s> {
 
 /// How many findings a rule has for each subject.
 pub(crate) type SubjectCounts = crate::fast_hash::FastMap<Vec<String>, u32>;
+
+/// How many of `found` are about each subject.
+pub(crate) fn subject_counts(found: &[RawFinding]) -> SubjectCounts {
+    let mut counts = SubjectCounts::default();
+    for f in found {
+        *counts.entry(f.subject.clone()).or_default() += 1;
+    }
+    counts
+}
 
 /// A rule's finding as reported, located in `file` through `located`.
 pub(crate) fn rule_finding(

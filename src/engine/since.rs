@@ -12,7 +12,7 @@
 use super::result::Report;
 use super::{Prepared, RuleOutcome, run_rules};
 use crate::diag::Diagnostic;
-use crate::eval::delta::{Footprint, Touched, changed_fields};
+use crate::eval::delta::{Footprint, Touched, Way, changed_fields};
 use crate::eval::run::{EvalError, RawFinding};
 use crate::eval::value::{Key, Reader};
 use crate::eval::{Budget, Evaluator, EvidenceFor};
@@ -39,14 +39,6 @@ pub(crate) struct Stepper<'p, 's> {
     footprints: Vec<Footprint>,
     budget: Budget,
     last: Option<Last<'s>>,
-}
-
-/// How a rule is evaluated at a point.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Way {
-    Stands,
-    Touching,
-    Anew,
 }
 
 impl<'p, 's> Stepper<'p, 's> {
@@ -167,16 +159,10 @@ impl<'p, 's> Stepper<'p, 's> {
             .zip(&self.footprints)
             .zip(&last.found)
         {
-            let affected = footprint.reads_any(&fields)
-                || members.iter().any(|kind| footprint.ranges_over(*kind));
             let way = if footprint.dated() || (worded_now && footprint.worded_by_date()) {
                 Way::Anew
-            } else if !affected {
-                Way::Stands
-            } else if footprint.local(&kinds) {
-                Way::Touching
             } else {
-                Way::Anew
+                footprint.way(&fields, &members, &kinds)
             };
             let outcome = match way {
                 Way::Stands => Ok(Arc::clone(found)),

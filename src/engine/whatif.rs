@@ -12,17 +12,17 @@
 
 use super::propose::{FindingsByKey, ProposalOutcome, keyed, preferred, settle};
 use super::result::Finding;
-use super::{CheckOptions, Prepared, SubjectCounts, WaiversInForce, rule_finding};
+use super::{CheckOptions, Prepared, SubjectCounts, WaiversInForce, rule_finding, subject_counts};
 use crate::diag::Diagnostic;
-use crate::eval::delta::{Footprint, Touched, changed_fields};
+use crate::eval::delta::{Footprint, Touched, Way, changed_fields};
 use crate::eval::run::RawFinding;
 use crate::eval::value::Reader;
 use crate::eval::{Evaluator, EvidenceFor};
 use crate::lang::ast::Severity;
 use crate::lang::ruleset::RuleSet;
 use crate::lang::schema::{Collection, RecordKind};
-use crate::scenario::change::{make_on_mission, mission_of, recognition_made, supersedes};
-use crate::scenario::date::{Date, in_force};
+use crate::scenario::change::{make_on_mission, mission_of, open_on, recognition_made, supersedes};
+use crate::scenario::date::Date;
 use crate::scenario::model::{At, Change, Head, Mission, Proposal, Recognition, Scenario};
 use crate::scenario::validate::heads_consistent;
 use crate::scenario::world::{Entity, World};
@@ -89,17 +89,6 @@ impl<'s> OnDate<'s> {
 /// The rows, by binding variable, whose bindings a change can alter, and
 /// the findings of those bindings before it.
 type TouchedFindings = (Vec<Vec<u32>>, Vec<RawFinding>);
-
-/// How a rule is evaluated for one change.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Way {
-    /// It reads nothing that changed: its findings stand.
-    Stands,
-    /// Over the bindings of the changed rows, before and after.
-    Touching,
-    /// On the changed world, in full.
-    Anew,
-}
 
 /// The outcome of `proposal` as a change of `on_date`'s world, with `base`
 /// an evaluator of that world; `None` where it is not a change this can
@@ -181,17 +170,7 @@ pub(crate) fn outcome_as_change<'w, 's>(
     let kinds = touched.kinds();
     let ways: Vec<Way> = footprints
         .iter()
-        .map(|footprint| {
-            let affected = footprint.reads_any(&fields)
-                || members.iter().any(|kind| footprint.ranges_over(*kind));
-            if !affected {
-                Way::Stands
-            } else if footprint.local(&kinds) {
-                Way::Touching
-            } else {
-                Way::Anew
-            }
-        })
+        .map(|footprint| footprint.way(&fields, &members, &kinds))
         .collect();
     let introduced_only = |rule: &str, subject: &[String]| {
         !on_date
@@ -226,11 +205,14 @@ pub(crate) fn outcome_as_change<'w, 's>(
             Way::Stands => continue,
             Way::Touching => {
                 let (rows, found) = found_before.get(i)?.as_ref()?;
-                (count(found), touching.run_rule_touching(rule, rows).ok()?)
+                (
+                    subject_counts(found),
+                    touching.run_rule_touching(rule, rows).ok()?,
+                )
             }
             Way::Anew => (all_before.clone(), anew.run_rule(rule).ok()?),
         };
-        let counted_after = count(&found_after);
+        let counted_after = subject_counts(&found_after);
         let mut subjects: Vec<&Vec<String>> =
             counted_before.keys().chain(counted_after.keys()).collect();
         subjects.sort_unstable();
@@ -318,15 +300,6 @@ fn rows_touched<'b: 'x, 'x>(
     })
 }
 
-/// How many findings for each subject.
-fn count(found: &[RawFinding]) -> SubjectCounts {
-    let mut counts = SubjectCounts::default();
-    for f in found {
-        *counts.entry(f.subject.clone()).or_default() += 1;
-    }
-    counts
-}
-
 /// The records a proposal changes, as `change::apply` would make them,
 /// owned here for the changed world to borrow.
 struct Records {
@@ -395,7 +368,7 @@ fn records_of(world: &World, scenario: &Scenario, proposal: &Proposal) -> Option
     // A waiver naming a mission that is not open waits instead of being
     // reported unused: closing one changes what the waiver checks report.
     let closes_waived = missions.iter().any(|(_, m)| {
-        !in_force(value(&m.from), value(&m.until), on)
+        !open_on(m, on)
             && scenario
                 .waivers
                 .iter()
@@ -456,10 +429,6 @@ fn references_hold(world: &World, scenario: &Scenario, mission: &Mission, head: 
         return false;
     };
     government.record.is_none() || world.sym(&mission.receiver.value) == Some(government.state)
-}
-
-fn value(at: &Option<At<Date>>) -> Option<Date> {
-    at.as_ref().map(|a| a.value)
 }
 
 #[cfg(test)]

@@ -129,6 +129,17 @@ fn same(before: &Reader, after: &Reader, a: Value, b: Value) -> bool {
     }
 }
 
+/// How a rule is evaluated for a change (`Footprint::way`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Way {
+    /// It reads nothing that changed: its findings stand.
+    Stands,
+    /// Over the bindings of the touched rows (`Evaluator::run_rule_touching`).
+    Touching,
+    /// On the changed world, in full.
+    Anew,
+}
+
 /// What a rule reads, wherever it reads it: `where`, `require`, subject and message.
 #[derive(Debug, Default, Clone)]
 pub struct Footprint {
@@ -387,6 +398,25 @@ impl Footprint {
         changed
             .iter()
             .any(|read| self.reads.contains(read) || self.implicit.contains(&read.0))
+    }
+
+    /// How to evaluate it after a change of `fields` (of rows at their
+    /// places), of records of the `members` kinds coming or going, whose
+    /// touched rows are of the `touched` kinds.
+    pub fn way(
+        &self,
+        fields: &[(RecordKind, Field)],
+        members: &[RecordKind],
+        touched: &[RecordKind],
+    ) -> Way {
+        let affected = self.reads_any(fields) || members.iter().any(|kind| self.ranges_over(*kind));
+        if !affected {
+            Way::Stands
+        } else if self.local(touched) {
+            Way::Touching
+        } else {
+            Way::Anew
+        }
     }
 
     /// Whether which bindings it finds can change with the evaluation date alone.

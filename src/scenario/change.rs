@@ -173,7 +173,12 @@ fn open_mission<'a>(
     scenario
         .missions
         .iter_mut()
-        .find(|m| m.id.value == id.value && in_force(value(&m.from), value(&m.until), on))
+        .find(|m| m.id.value == id.value && open_on(m, on))
+}
+
+/// Whether a mission is open on `on`.
+pub fn open_on(mission: &Mission, on: Date) -> bool {
+    in_force(value(&mission.from), value(&mission.until), on)
 }
 
 /// The mission a change alters alone (an appointment, a recall, a closing).
@@ -190,7 +195,7 @@ pub fn mission_of(change: &Change) -> Option<&At<String>> {
 /// what `apply` does to it. False where `apply` would refuse the change
 /// (the mission is not open on `on`; a recall with no head in office).
 pub fn make_on_mission(target: &mut Mission, change: &Change, on: Date) -> bool {
-    if !in_force(value(&target.from), value(&target.until), on) {
+    if !open_on(target, on) {
         return false;
     }
     match change {
