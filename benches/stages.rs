@@ -153,30 +153,8 @@ fn with_proposals(n: u32) -> Scenario {
     load_str(&text, "synthetic.yaml", &limits()).expect("generated world and proposals load")
 }
 
-/// `propose` of 100 generated proposals (most evaluated as changes of the
-/// world, `engine::whatif`), scenario loaded: against `check_standard_rules`
-/// of the same size, the issue-12 ratio (target ≤ 2 at N = 200).
-#[divan::bench(args = [50, 200], sample_count = 5, sample_size = 1)]
-fn propose_100(b: divan::Bencher, n: u32) {
-    let scenario = with_proposals(n);
-    b.bench(|| {
-        parity::engine::propose::propose(
-            &scenario,
-            &scenario.proposals,
-            "synthetic.yaml",
-            rules(),
-            &CheckOptions::default(),
-            parity::lang::ast::Severity::Error,
-        )
-        .expect("proposals evaluate")
-    });
-}
-
-/// The same 100 proposals each applied, validated and checked in full (the
-/// reference `propose_100` is held to): at N = 50 only, since at N = 200 it
-/// takes some 30 s.
-#[divan::bench(args = [50], sample_count = 3, sample_size = 1)]
-fn propose_100_in_full(b: divan::Bencher, n: u32) {
+/// `propose` of the 100 generated proposals on the world of `n` states, `how`.
+fn bench_propose(b: divan::Bencher, n: u32, how: parity::engine::propose::Evaluation) {
     let scenario = with_proposals(n);
     b.bench(|| {
         parity::engine::propose::propose_by(
@@ -186,10 +164,26 @@ fn propose_100_in_full(b: divan::Bencher, n: u32) {
             rules(),
             &CheckOptions::default(),
             parity::lang::ast::Severity::Error,
-            parity::engine::propose::Evaluation::InFull,
+            how,
         )
         .expect("proposals evaluate")
     });
+}
+
+/// `propose` of 100 generated proposals (most evaluated as changes of the
+/// world, `engine::whatif`), scenario loaded: against `check_standard_rules`
+/// of the same size, the issue-12 ratio (target ≤ 2 at N = 200).
+#[divan::bench(args = [50, 200], sample_count = 5, sample_size = 1)]
+fn propose_100(b: divan::Bencher, n: u32) {
+    bench_propose(b, n, parity::engine::propose::Evaluation::AsChange);
+}
+
+/// The same 100 proposals each applied, validated and checked in full (the
+/// reference `propose_100` is held to): at N = 50 only, since at N = 200 it
+/// takes some 30 s.
+#[divan::bench(args = [50], sample_count = 3, sample_size = 1)]
+fn propose_100_in_full(b: divan::Bencher, n: u32) {
+    bench_propose(b, n, parity::engine::propose::Evaluation::InFull);
 }
 
 /// The engine's rank-parity alone, on a prebuilt world (findings with messages and evidence).
