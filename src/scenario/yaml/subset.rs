@@ -18,6 +18,7 @@
 use super::{Node, Value, YamlLimits};
 use crate::source::Span;
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Reads `text` if it lies within the subset; `None` means "ask serde-saphyr".
 pub fn parse<'t>(text: &'t str, limits: &YamlLimits) -> Option<Node<'t>> {
@@ -64,6 +65,202 @@ pub fn parse_split<'t>(text: &'t str, limits: &YamlLimits, split_min: usize) -> 
     Some(root)
 }
 
+/// A large file read for a caller that decodes each long list a piece at
+/// a time: the tree of a piece is dropped as soon as it is decoded, so that
+/// the tree of the whole file and the model decoded from it never coexist
+/// (issue 12: peak memory). It reads what `parse_split` reads, cut the same
+/// way (its pieces of a long list at most `PIECE_MAX` bytes, so that only a
+/// few pieces' trees are alive at once); what a caller decodes from it is
+/// what it would decode from `parse_split`'s tree.
+pub struct Split<'t> {
+    text: &'t str,
+    limits: YamlLimits,
+    /// The root mapping, its short sections read whole. The value of a key
+    /// whose long sequence is cut into pieces is an empty list at the
+    /// sequence's place; `read_list` reads its entries.
+    root: Node<'t>,
+    /// Per entry of the root, the pieces of its long sequence (none for a
+    /// section read whole).
+    lists: Vec<Vec<split::Piece>>,
+    /// Whether each long list has been read.
+    read: Vec<AtomicBool>,
+    nodes: AtomicUsize,
+    /// A piece was outside the subset: the whole file is serde-saphyr's.
+    outside: AtomicBool,
+}
+
+/// The most bytes of a long list that `Split` reads in one piece: about
+/// 5 MB of tree each, a few alive at once.
+const PIECE_MAX: usize = 1 << 20;
+
+/// `Split`s a text of at least `split_min` bytes that lies in the subset
+/// (as far as its short sections show); `None` for any other text, which
+/// `parse` reads whole.
+pub fn split<'t>(text: &'t str, limits: &YamlLimits, split_min: usize) -> Option<Split<'t>> {
+    if text.len() < split_min || !plain_characters(text) {
+        return None;
+    }
+    let workers = crate::parallel::cores();
+    let pieces = split::cut(text, workers, (split_min / 4).max(1), PIECE_MAX)?;
+    let nodes = AtomicUsize::new(0);
+    let mut entries: Vec<(Node<'t>, Node<'t>)> = Vec::new();
+    let mut lists: Vec<Vec<split::Piece>> = Vec::new();
+    // Whether each entry's key opens a sequence read in pieces.
+    let mut keyed: Vec<bool> = Vec::new();
+    for piece in pieces {
+        match piece {
+            split::Piece::Section(..) => {
+                let split::Read::Entry(key, value) = split::read(text, limits, &piece, &nodes)?
+                else {
+                    return None;
+                };
+                entries.push((key, value));
+                lists.push(Vec::new());
+                keyed.push(false);
+            }
+            split::Piece::Key(..) => {
+                let split::Read::Key(key) = split::read(text, limits, &piece, &nodes)? else {
+                    return None;
+                };
+                entries.push((
+                    key,
+                    Node {
+                        value: Value::Null,
+                        span: Span::default(),
+                    },
+                ));
+                lists.push(Vec::new());
+                keyed.push(true);
+            }
+            split::Piece::Entries(ref range, _, indent, indentless) => {
+                let (Some(list), Some((_, value)), Some(true)) =
+                    (lists.last_mut(), entries.last_mut(), keyed.last())
+                else {
+                    return None;
+                };
+                if list.is_empty() {
+                    // Where the sequence is: its first dash, or (not indented
+                    // under its key) its first entry, as `block_sequence`
+                    // locates it; `read_list` checks it against the reading.
+                    let dash = range.start + indent;
+                    let line_end = text
+                        .get(dash..)
+                        .and_then(|rest| rest.find('\n'))
+                        .map_or(text.len(), |n| dash + n);
+                    let at = if indentless {
+                        skip_spaces(text.as_bytes(), dash + 1, line_end)
+                    } else {
+                        dash
+                    };
+                    *value = Node {
+                        value: Value::Seq(Vec::new()),
+                        span: Span::new(at, at),
+                    };
+                }
+                list.push(piece);
+            }
+        }
+    }
+    // A key whose sequence has no entries, no mapping at all, or a repeated key.
+    let open = keyed
+        .iter()
+        .zip(&lists)
+        .any(|(keyed, list)| *keyed && list.is_empty());
+    if open || entries.is_empty() || has_duplicate_keys(&entries) {
+        return None;
+    }
+    // A block mapping is located at its first key, as serde-saphyr does.
+    let span = entries.first().map_or(Span::default(), |(k, _)| k.span);
+    Some(Split {
+        text,
+        limits: *limits,
+        root: Node {
+            value: Value::Map(entries),
+            span,
+        },
+        read: lists.iter().map(|_| AtomicBool::new(false)).collect(),
+        lists,
+        nodes,
+        outside: AtomicBool::new(false),
+    })
+}
+
+impl<'t> Split<'t> {
+    /// The root mapping (its long sequences empty: see `long_list`).
+    pub fn root(&self) -> &Node<'t> {
+        &self.root
+    }
+
+    /// Which long list `node` stands for, if it is the value of a root key
+    /// whose sequence is read in pieces.
+    pub fn long_list(&self, node: &Node<'_>) -> Option<usize> {
+        let Value::Map(entries) = &self.root.value else {
+            return None;
+        };
+        let node: *const Node<'_> = node;
+        entries
+            .iter()
+            .zip(&self.lists)
+            .position(|((_, value), list)| {
+                !list.is_empty()
+                    && std::ptr::eq(node.cast::<()>(), (value as *const Node<'t>).cast::<()>())
+            })
+    }
+
+    /// Reads long list `list` a piece at a time on all cores, handing each
+    /// piece (a sequence of some of its entries, in order) to `each` and
+    /// dropping its tree; the results in list order. `None` when a piece is
+    /// outside the subset: then `finish` is `false`.
+    pub fn read_list<R: Send>(
+        &self,
+        list: usize,
+        each: impl Fn(&Node<'t>) -> R + Sync,
+    ) -> Option<Vec<R>> {
+        let (Some(pieces), Some(read)) = (self.lists.get(list), self.read.get(list)) else {
+            return None;
+        };
+        read.store(true, Ordering::Relaxed);
+        let first = match &self.root.value {
+            Value::Map(entries) => entries.get(list).map(|(_, v)| v.span),
+            _ => None,
+        };
+        let results = crate::parallel::share_out(
+            pieces,
+            crate::parallel::cores(),
+            || (),
+            |(), i, piece| {
+                let split::Read::Entries(node) =
+                    split::read(self.text, &self.limits, piece, &self.nodes)?
+                else {
+                    return None;
+                };
+                if i == 0 && Some(node.span) != first {
+                    return None;
+                }
+                Some(each(&node))
+            },
+        );
+        let results: Option<Vec<R>> = results.into_iter().collect();
+        if results.is_none() {
+            self.outside.store(true, Ordering::Relaxed);
+        }
+        results
+    }
+
+    /// Whether the whole file lies in the subset, within the node limit, as
+    /// `parse_split` would have found: the long lists no caller read are read
+    /// (and dropped) here. `false`: the file is serde-saphyr's to read.
+    pub fn finish(&self) -> bool {
+        for (list, read) in self.read.iter().enumerate() {
+            if !read.load(Ordering::Relaxed) && self.read_list(list, |_| ()).is_none() {
+                return false;
+            }
+        }
+        !self.outside.load(Ordering::Relaxed)
+            && self.nodes.load(Ordering::Relaxed) <= self.limits.max_nodes
+    }
+}
+
 /// Reading a large file in pieces. A top-level mapping is cut into its
 /// sections (`key:` at column 1), and a long block sequence under a key is
 /// cut at lines that start one of its entries (`- ` at the entry's
@@ -78,7 +275,7 @@ mod split {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// What one reader reads.
-    enum Piece {
+    pub(super) enum Piece {
         /// A whole `key: ...` section: a one-entry mapping.
         Section(Range<usize>, u32),
         /// The `key:` line (and comments) that opens a long sequence.
@@ -87,7 +284,7 @@ mod split {
         Entries(Range<usize>, u32, usize, bool),
     }
 
-    enum Read<'t> {
+    pub(super) enum Read<'t> {
         Entry(Node<'t>, Node<'t>),
         Key(Node<'t>),
         Entries(Node<'t>),
@@ -99,7 +296,7 @@ mod split {
         workers: usize,
         piece_min: usize,
     ) -> Option<Option<Value<'t>>> {
-        let pieces = cut(text, workers, piece_min.max(1))?;
+        let pieces = cut(text, workers, piece_min.max(1), usize::MAX)?;
         let nodes = AtomicUsize::new(0);
         // A piece outside the subset stops everyone: the file goes to serde-saphyr.
         let reads = crate::parallel::share_out(
@@ -115,7 +312,7 @@ mod split {
     }
 
     /// Reads one piece; `None` if it is not exactly what it should be.
-    fn read<'t>(
+    pub(super) fn read<'t>(
         text: &'t str,
         limits: &YamlLimits,
         piece: &Piece,
@@ -222,9 +419,15 @@ mod split {
         Some(Value::Map(entries))
     }
 
-    /// Cuts the text into pieces; `None` if it does not look like a
+    /// Cuts the text into pieces (of a long sequence: at most `piece_max`
+    /// bytes where entries allow); `None` if it does not look like a
     /// top-level mapping of the subset.
-    fn cut(text: &str, workers: usize, piece_min: usize) -> Option<Vec<Piece>> {
+    pub(super) fn cut(
+        text: &str,
+        workers: usize,
+        piece_min: usize,
+        piece_max: usize,
+    ) -> Option<Vec<Piece>> {
         let bytes = text.as_bytes();
         // Sections: content lines at column 1 that do not start an entry.
         let mut sections: Vec<(usize, u32)> = Vec::new();
@@ -255,7 +458,8 @@ mod split {
                 pieces.push(Piece::Section(start..end, number));
                 continue;
             }
-            cut_sequence(text, start..end, number, workers, piece_min, &mut pieces);
+            let sizes = (piece_min, piece_max);
+            cut_sequence(text, start..end, number, workers, sizes, &mut pieces);
         }
         Some(pieces)
     }
@@ -267,7 +471,7 @@ mod split {
         section: Range<usize>,
         number: u32,
         workers: usize,
-        piece_min: usize,
+        (piece_min, piece_max): (usize, usize),
         pieces: &mut Vec<Piece>,
     ) {
         let bytes = text.as_bytes();
@@ -288,7 +492,9 @@ mod split {
         }
         let indent = first.indent;
         pieces.push(Piece::Key(section.start..first.start, number));
-        let size = ((section.end - first.start) / (4 * workers)).max(piece_min);
+        let size = ((section.end - first.start) / (4 * workers))
+            .min(piece_max)
+            .max(piece_min);
         let (mut piece_start, mut piece_number) = (first.start, first.number);
         let mut target = piece_start + size;
         while let Some(line) = lines.next_content() {
@@ -360,7 +566,7 @@ mod split {
             for i in 0..1_000 {
                 text.push_str(&format!("  - id: s{i:04}\n"));
             }
-            let pieces = cut(&text, 2, 256).unwrap_or_default();
+            let pieces = cut(&text, 2, 256, usize::MAX).unwrap_or_default();
             let ranges = ranges(&pieces);
             let kinds: Vec<&str> = ranges.iter().map(|(k, ..)| *k).collect();
             assert_eq!(&kinds[..3], ["section", "section", "key"], "{ranges:?}");
