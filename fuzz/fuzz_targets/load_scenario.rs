@@ -2,11 +2,15 @@
 //! validation, and the rendering of every diagnostic against the text.
 //! First, the fast YAML reader against serde-saphyr: wherever the reader
 //! answers (read whole, or cut in pieces as large files are), it must give
-//! serde-saphyr's tree exactly.
+//! serde-saphyr's tree exactly. Then the loader decoding as it reads (long
+//! lists a piece at a time) against the loader reading whole: the same
+//! scenario or the same errors.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use parity::scenario::load::load_str;
+use parity::scenario::load::{load_source_streamed, load_str};
+use parity::source::{Located, SourceId};
+use std::sync::Arc;
 use parity::scenario::yaml::{YamlLimits, parse_full, subset};
 
 fuzz_target!(|data: &[u8]| {
@@ -23,6 +27,12 @@ fuzz_target!(|data: &[u8]| {
             Err(error) => panic!("the fast reader accepts what serde-saphyr rejects: {error:?}"),
         }
     }
+    let shared = Arc::new(Located::new(SourceId::NONE, text));
+    let load = |stream_min| match load_source_streamed(&shared, "fuzz.yaml", &limits, stream_min) {
+        Ok(scenario) => format!("{scenario:?}"),
+        Err(diagnostics) => format!("{diagnostics:?}"),
+    };
+    assert_eq!(load(64), load(usize::MAX), "streamed and whole loads differ");
     if let Err(diagnostics) = load_str(text, "fuzz.yaml", &limits) {
         for d in &diagnostics {
             let _ = d.render(Some(text));

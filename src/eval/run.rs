@@ -734,6 +734,10 @@ impl<'a, 's> Evaluator<'a, 's> {
                 *place += 1;
             }
         }
+        // Sized for a group per row, as many as there could be; most joins
+        // have far fewer (a state's missions), and the indexes of every
+        // rule are alive together.
+        groups.shrink_to_fit();
         let index = Index {
             outer,
             inner,

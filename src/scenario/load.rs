@@ -21,7 +21,7 @@ use super::model::{
 };
 use super::records::{self, Presence, Record};
 use super::validate::{self, Partial, RecordKind, Ref, Want};
-use super::yaml::{self, Node, Value, YamlLimits};
+use super::yaml::{self, Node, Split, Value, YamlLimits};
 use crate::diag::Code;
 use crate::diag::{self, Diagnostic};
 pub use crate::io::read::decode_utf8;
@@ -40,7 +40,41 @@ pub fn load_source(
     file: &str,
     limits: &YamlLimits,
 ) -> Result<Scenario, Vec<Diagnostic>> {
+    load_source_streamed(shared, file, limits, STREAM_MIN)
+}
+
+/// Files from this size on are decoded as they are read (`load_source_streamed`).
+const STREAM_MIN: usize = 1 << 20;
+
+/// `load_source`, decoding a file of at least `stream_min` bytes as it is
+/// read: its long lists are read a piece at a time (`yaml::subset::Split`)
+/// and each piece decoded at once and its tree dropped, so that the tree of
+/// the whole file and the model decoded from it never coexist (issue 12:
+/// peak memory). The outcome is exactly the one of reading the file whole
+/// (`stream_min = usize::MAX`): a file that turns out to lie outside the fast
+/// reader's subset is read again, whole, by serde-saphyr. A parameter so that
+/// tests and fuzzing can hold the two to each other on small texts.
+#[doc(hidden)]
+pub fn load_source_streamed(
+    shared: &Arc<Located>,
+    file: &str,
+    limits: &YamlLimits,
+    stream_min: usize,
+) -> Result<Scenario, Vec<Diagnostic>> {
     let text = shared.text();
+    if let Some(split) = yaml::split(text, limits, stream_min) {
+        let mut diags = Vec::new();
+        let mut cx = Cx::new(file, shared, &mut diags);
+        cx.split = Some(&split);
+        let scenario = decode_scenario(&mut cx, split.root());
+        let partials = std::mem::take(&mut cx.partials);
+        // Reads what no decoder asked for (an unknown key's list): the
+        // whole file must lie in the subset for this reading to stand.
+        if split.finish() {
+            drop(split);
+            return validated(scenario, &partials, diags);
+        }
+    }
     let root = yaml::parse(text, file, limits).map_err(|d| vec![d])?;
     if root.value == Value::Null {
         // Empty, or only comments: say so rather than "needs `scenario`".
@@ -59,7 +93,17 @@ pub fn load_source(
     let partials = std::mem::take(&mut cx.partials);
     // The tree is as large as the model: free it before validation allocates.
     drop(root);
-    validate::validate_with(&scenario, &partials, &mut diags);
+    validated(scenario, &partials, diags)
+}
+
+/// A decoded scenario validated: itself, or every problem found (sorted
+/// by position, deduplicated) with those `diags` the decoding found.
+fn validated(
+    scenario: Scenario,
+    partials: &[Partial],
+    mut diags: Vec<Diagnostic>,
+) -> Result<Scenario, Vec<Diagnostic>> {
+    validate::validate_with(&scenario, partials, &mut diags);
     diag::sort_and_dedup(&mut diags);
     if diags.is_empty() {
         Ok(scenario)
@@ -276,6 +320,8 @@ pub(super) struct Cx<'a> {
     /// The last place located: nodes come in file order, so many on one
     /// long line (a flow list) each count on from the previous one.
     cursor: Cursor,
+    /// The file read a piece at a time, whose long lists `list` reads.
+    split: Option<&'a Split<'a>>,
 }
 
 impl<'a> Cx<'a> {
@@ -288,6 +334,7 @@ impl<'a> Cx<'a> {
             text: located.text(),
             located,
             cursor: Cursor::default(),
+            split: None,
         }
     }
 
@@ -744,28 +791,77 @@ fn decode_in_pieces<T: Send>(
     let workers = crate::parallel::cores();
     let size = items.len().div_ceil(workers.max(1)).max(1);
     let (file, located) = (cx.file, cx.located);
-    let decode = move |piece: &[Node]| {
-        let mut diags = Vec::new();
-        let mut piece_cx = Cx::new(file, located, &mut diags);
-        let decoded: Vec<T> = piece
-            .iter()
-            .filter_map(|n| item(&mut piece_cx, n))
-            .collect();
-        let (refs, partials) = (piece_cx.refs, piece_cx.partials);
-        (decoded, diags, refs, partials)
-    };
     let chunks: Vec<&[Node]> = items.chunks(size).collect();
     // Every piece gives `Some`, so no piece is skipped.
-    let pieces =
-        crate::parallel::share_out(&chunks, workers, || (), |_, _, piece| Some(decode(piece)));
-    let mut out = Vec::with_capacity(items.len());
-    for (decoded, diags, refs, partials) in pieces.into_iter().flatten() {
-        out.extend(decoded);
-        cx.diags.extend(diags);
-        cx.refs.extend(refs);
-        cx.partials.extend(partials);
+    let pieces = crate::parallel::share_out(
+        &chunks,
+        workers,
+        || (),
+        |_, _, piece| Some(Decoded::of(file, located, piece, item)),
+    );
+    Decoded::join(cx, pieces.into_iter().flatten())
+}
+
+/// A long list of a file read a piece at a time (`Split::read_list`), each
+/// piece decoded as `decode_in_pieces` decodes one, its tree dropped then.
+/// `None` when a piece lies outside the fast reader's subset (the file is
+/// then read again whole: `load_source_streamed`).
+fn decode_streamed<T: Send>(
+    cx: &mut Cx,
+    split: &Split,
+    list: usize,
+    item: fn(&mut Cx, &Node) -> Option<T>,
+) -> Option<Vec<T>> {
+    let (file, located) = (cx.file, cx.located);
+    let pieces = split.read_list(list, |piece| match &piece.value {
+        Value::Seq(items) => Some(Decoded::of(file, located, items, item)),
+        _ => None,
+    })?;
+    let pieces: Option<Vec<Decoded<T>>> = pieces.into_iter().collect();
+    Some(Decoded::join(cx, pieces?))
+}
+
+/// What a piece of a long list decoded to, with its own context's findings.
+struct Decoded<T> {
+    items: Vec<T>,
+    diags: Vec<Diagnostic>,
+    refs: Vec<Ref>,
+    partials: Vec<Partial>,
+}
+
+impl<T> Decoded<T> {
+    fn of(
+        file: &str,
+        located: &Arc<Located>,
+        piece: &[Node],
+        item: fn(&mut Cx, &Node) -> Option<T>,
+    ) -> Self {
+        let mut diags = Vec::new();
+        let mut cx = Cx::new(file, located, &mut diags);
+        let mut items = Vec::with_capacity(piece.len());
+        items.extend(piece.iter().filter_map(|n| item(&mut cx, n)));
+        let (refs, partials) = (cx.refs, cx.partials);
+        Decoded {
+            items,
+            diags,
+            refs,
+            partials,
+        }
     }
-    out
+
+    /// The pieces put back in list order, each piece's vector freed as soon
+    /// as its items are moved.
+    fn join(cx: &mut Cx, pieces: impl IntoIterator<Item = Self>) -> Vec<T> {
+        let pieces: Vec<Self> = pieces.into_iter().collect();
+        let mut out = Vec::with_capacity(pieces.iter().map(|p| p.items.len()).sum());
+        for piece in pieces {
+            out.extend(piece.items);
+            cx.diags.extend(piece.diags);
+            cx.refs.extend(piece.refs);
+            cx.partials.extend(piece.partials);
+        }
+        out
+    }
 }
 
 /// Free text (a name, title, city...). A plain scalar that YAML reads as a
@@ -1038,11 +1134,21 @@ pub(super) fn list<T: Send>(
     item: fn(&mut Cx, &Node) -> Option<T>,
 ) -> impl FnOnce(&mut Cx, &Node) -> Option<Vec<T>> {
     move |cx, node| match &node.value {
+        _ if let Some((split, list)) = cx.split.and_then(|s| Some((s, s.long_list(node)?))) => {
+            // Outside the subset: nothing, as the file is read again whole.
+            Some(decode_streamed(cx, split, list, item).unwrap_or_default())
+        }
         Value::Null => Some(Vec::new()),
         Value::Seq(items) if items.len() >= PARALLEL_ITEMS => {
             Some(decode_in_pieces(cx, items, item))
         }
-        Value::Seq(items) => Some(items.iter().filter_map(|n| item(cx, n)).collect()),
+        Value::Seq(items) => {
+            // Sized once: collected from `filter_map`, a short list (a
+            // mission's heads) would keep up to half its room spare.
+            let mut decoded = Vec::with_capacity(items.len());
+            decoded.extend(items.iter().filter_map(|n| item(cx, n)));
+            Some(decoded)
+        }
         _ => {
             cx.wrong_type(node, &format!("a list of {noun}"));
             None

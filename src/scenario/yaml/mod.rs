@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 pub mod subset;
+pub use subset::Split;
 
 /// A YAML value with the place it was written. Strings borrow from the
 /// text where they can (most scalars), which keeps a large world's tree small.
@@ -96,6 +97,17 @@ pub fn parse<'t>(text: &'t str, file: &str, limits: &YamlLimits) -> Result<Node<
         return Ok(node);
     }
     parse_full(text, file, limits)
+}
+
+/// A file of at least `split_min` bytes (and within the size limit) that
+/// lies in the fast reader's subset, as far as its short sections show,
+/// read with its long lists left to be read a piece at a time; `None` for
+/// any other text, which `parse` reads whole.
+pub fn split<'t>(text: &'t str, limits: &YamlLimits, split_min: usize) -> Option<Split<'t>> {
+    if text.len() > limits.max_bytes {
+        return None;
+    }
+    subset::split(text, limits, split_min)
 }
 
 /// Parses with serde-saphyr alone (the reference for `subset`).
