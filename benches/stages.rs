@@ -248,10 +248,10 @@ pub fn hash_join_rank_parity(world: &World) -> Vec<JoinFinding> {
                         "{} is represented in {} by a head of class {mc} ({}), but {} in {} by a head of class {rc} ({})",
                         name(m.sender),
                         name(m.receiver),
-                        mh.rank.value.word(),
+                        mh.rank.value.prose(),
                         name(r.sender),
                         name(r.receiver),
-                        rh.rank.value.word()
+                        rh.rank.value.prose()
                     ),
                 });
             }

@@ -198,7 +198,7 @@ pub struct Index<'a> {
     inner: Vec<&'a Ex>,
     fixed: Vec<(&'a Ex, Key<'a>)>,
     /// Each distinct key's group number.
-    groups: FastMap<Columns<'a>, u32>,
+    groups: Groups<'a>,
     /// The rows of group `g` are `rows[starts[g]..starts[g + 1]]`, in row
     /// order: one allocation for all groups instead of one per key.
     starts: Vec<u32>,
@@ -207,7 +207,7 @@ pub struct Index<'a> {
 
 impl<'a> Index<'a> {
     fn rows(&self, key: &Columns<'a>) -> &[u32] {
-        let Some(&group) = self.groups.get(key) else {
+        let Some(group) = self.groups.get(key) else {
             return &[];
         };
         let group = group as usize;
@@ -217,6 +217,98 @@ impl<'a> Index<'a> {
                 .get(start as usize..end as usize)
                 .unwrap_or_default(),
             _ => &[],
+        }
+    }
+}
+
+/// An index's keys and their group numbers. A join on ids (`n.sender ==
+/// m.receiver`, most joins) has keys of at most two interned ids, packed in
+/// one word: a third of the room of `Columns` and a cheaper hash. A key of
+/// anything else turns the table into one of `Columns`.
+#[derive(Debug)]
+enum Groups<'a> {
+    Ids(FastMap<IdPair, u32>),
+    Any(FastMap<Columns<'a>, u32>),
+}
+
+impl Default for Groups<'_> {
+    fn default() -> Self {
+        Groups::Ids(FastMap::default())
+    }
+}
+
+/// Two key columns, each an interned id or `none` (`u32::MAX`, which no
+/// id is: ids are numbered densely from 0), in one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct IdPair(u64);
+
+impl std::hash::Hash for IdPair {
+    // As the pair of columns it is: a single word's multiply-hash would
+    // leave a table's bucket to the low column alone.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u32((self.0 >> 32) as u32);
+        state.write_u32(self.0 as u32);
+    }
+}
+
+const NO_ID: u32 = u32::MAX;
+
+impl IdPair {
+    fn of(key: &Columns<'_>) -> Option<IdPair> {
+        let id = |key: &Key<'_>| match *key {
+            Key::Null => Some(NO_ID),
+            Key::Sym(sym) if sym != NO_ID => Some(sym),
+            _ => None,
+        };
+        match key {
+            Columns::Inline([a, b]) => Some(IdPair(u64::from(id(a)?) << 32 | u64::from(id(b)?))),
+            Columns::Spilled(_) => None,
+        }
+    }
+
+    fn columns<'a>(self) -> Columns<'a> {
+        let key = |id: u32| if id == NO_ID { Key::Null } else { Key::Sym(id) };
+        Columns::Inline([key((self.0 >> 32) as u32), key(self.0 as u32)])
+    }
+}
+
+impl<'a> Groups<'a> {
+    fn with_capacity(size: usize) -> Self {
+        Groups::Ids(FastMap::with_capacity_and_hasher(size, Default::default()))
+    }
+
+    /// The group of `key`. A key that is not a pair of ids is in no group of
+    /// a table of such pairs: a `Key` equals only a key of its own variant.
+    fn get(&self, key: &Columns<'a>) -> Option<u32> {
+        match self {
+            Groups::Ids(groups) => groups.get(&IdPair::of(key)?).copied(),
+            Groups::Any(groups) => groups.get(key).copied(),
+        }
+    }
+
+    /// The group of `key`, which is `next` if it is new.
+    fn group(&mut self, key: Columns<'a>, next: u32) -> u32 {
+        if let Groups::Ids(groups) = self {
+            if let Some(pair) = IdPair::of(&key) {
+                return *groups.entry(pair).or_insert(next);
+            }
+            let any = groups
+                .drain()
+                .map(|(pair, g)| (pair.columns(), g))
+                .collect();
+            *self = Groups::Any(any);
+        }
+        match self {
+            Groups::Any(groups) => *groups.entry(key).or_insert(next),
+            // Turned into `Any` just above.
+            Groups::Ids(_) => next,
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        match self {
+            Groups::Ids(groups) => groups.shrink_to_fit(),
+            Groups::Any(groups) => groups.shrink_to_fit(),
         }
     }
 }
@@ -684,8 +776,7 @@ impl<'a, 's> Evaluator<'a, 's> {
         let kind = collection.record();
         let mut env = vec![Value::Null; outer_env.len()];
         let size = self.size(collection);
-        let mut groups: FastMap<Columns<'a>, u32> =
-            FastMap::with_capacity_and_hasher(size as usize, Default::default());
+        let mut groups = Groups::with_capacity(size as usize);
         let mut group_of: Vec<u32> = Vec::with_capacity(size as usize);
         let mut kept_rows: Vec<u32> = Vec::with_capacity(size as usize);
         let mut counts: Vec<u32> = Vec::new();
@@ -706,7 +797,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             }
             let key = self.columns(&inner, &mut env)?;
             let next = counts.len() as u32;
-            let group = *groups.entry(key).or_insert(next);
+            let group = groups.group(key, next);
             if group == next {
                 counts.push(0);
             }
@@ -1130,6 +1221,47 @@ fn shift(date: Date, days: f64, back: bool) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An index's table of keys: pairs of ids packed, anything else as it
+    /// is, and a table that meets another key keeps every group it had.
+    #[test]
+    fn an_index_keeps_its_groups_whatever_its_keys() {
+        let ids = |a, b| Columns::Inline([a, b]);
+        let mut groups = Groups::with_capacity(4);
+        assert_eq!(groups.group(ids(Key::Sym(1), Key::Sym(2)), 0), 0);
+        assert_eq!(groups.group(ids(Key::Sym(2), Key::Sym(1)), 1), 1);
+        assert_eq!(groups.group(ids(Key::Sym(1), Key::Null), 2), 2);
+        assert_eq!(groups.group(ids(Key::Sym(1), Key::Sym(2)), 3), 0);
+        assert!(matches!(groups, Groups::Ids(_)));
+        // Not ids: in no group of pairs of ids, though its numbers are theirs.
+        assert_eq!(groups.get(&ids(Key::Row(1), Key::Row(2))), None);
+        assert_eq!(groups.get(&ids(Key::Sym(NO_ID), Key::Null)), None);
+        assert_eq!(groups.get(&ids(Key::Null, Key::Null)), None);
+        assert_eq!(groups.group(ids(Key::Str("x"), Key::Sym(2)), 3), 3);
+        assert!(matches!(groups, Groups::Any(_)));
+        assert_eq!(groups.get(&ids(Key::Sym(1), Key::Sym(2))), Some(0));
+        assert_eq!(groups.get(&ids(Key::Sym(2), Key::Sym(1))), Some(1));
+        assert_eq!(groups.get(&ids(Key::Sym(1), Key::Null)), Some(2));
+        assert_eq!(groups.get(&ids(Key::Str("x"), Key::Sym(2))), Some(3));
+        assert_eq!(groups.group(ids(Key::Sym(2), Key::Sym(1)), 4), 1);
+        let wide = Columns::Spilled(vec![Key::Sym(1); 3]);
+        let mut spilled = Groups::with_capacity(1);
+        assert_eq!(spilled.group(wide.clone(), 0), 0);
+        assert_eq!(spilled.get(&wide), Some(0));
+        spilled.shrink_to_fit();
+        assert_eq!(spilled.get(&wide), Some(0));
+        // The packed hash reads both columns.
+        let build = crate::fast_hash::FastState::default();
+        use std::hash::BuildHasher;
+        assert_ne!(
+            build.hash_one(IdPair(1 << 32 | 2)),
+            build.hash_one(IdPair(2 << 32 | 1))
+        );
+        assert_ne!(
+            build.hash_one(IdPair(1 << 32)),
+            build.hash_one(IdPair(2 << 32))
+        );
+    }
 
     #[test]
     fn shifting_a_date_is_none_past_the_range_or_by_part_of_a_day() {
