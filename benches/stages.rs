@@ -199,6 +199,21 @@ fn eval_rank_parity(b: divan::Bencher, n: u32) {
     });
 }
 
+/// The engine's rank-parity building what the hand-written baseline builds:
+/// subjects and messages, no evidence (as `timeline` asks for its points).
+#[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
+fn eval_rank_parity_messages(b: divan::Bencher, n: u32) {
+    let f = fixture(n);
+    let world = World::at(&f.scenario, as_of(&f.scenario));
+    let rule = rules().get("rank-parity").expect("standard rule");
+    b.bench(|| {
+        Evaluator::new(&world, Budget::default())
+            .with_evidence_for(parity::eval::EvidenceFor::None)
+            .run_rule(rule)
+            .expect("within budget")
+    });
+}
+
 /// A finding of the hand-written baseline: subject ids and a message.
 #[derive(Debug)]
 pub struct JoinFinding {
