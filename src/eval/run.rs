@@ -4,7 +4,7 @@ use super::delta::Touched;
 use super::plan::{Step, conjuncts, plan};
 use super::value::{Key, Reader, Value};
 use super::words;
-use crate::fast_hash::FastMap;
+use crate::fast_hash::{FastMap, FastState};
 use crate::lang::ast::{CmpOp, QuantifierKind};
 use crate::lang::check::{CheckedExpr, CheckedRule, Ex, Lit, MessagePart, Read};
 use crate::lang::functions::{Form, MAX_ARGUMENTS};
@@ -222,8 +222,8 @@ impl<'a> Index<'a> {
 }
 
 /// An index's keys and their group numbers. A join on ids (`n.sender ==
-/// m.receiver`, most joins) has keys of at most two interned ids, packed in
-/// one word: a third of the room of `Columns` and a cheaper hash. A key of
+/// m.receiver`, most joins) has keys of at most two interned ids, kept as
+/// two words: a third of the room of `Columns` and a cheaper hash. A key of
 /// anything else turns the table into one of `Columns`.
 #[derive(Debug)]
 enum Groups<'a> {
@@ -238,16 +238,15 @@ impl Default for Groups<'_> {
 }
 
 /// Two key columns, each an interned id or `none` (`u32::MAX`, which no
-/// id is: ids are numbered densely from 0), in one word.
+/// id is: ids are numbered densely from 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct IdPair(u64);
+struct IdPair(u32, u32);
 
 impl std::hash::Hash for IdPair {
-    // As the pair of columns it is: a single word's multiply-hash would
-    // leave a table's bucket to the low column alone.
+    // Word by word: a slice's bytes would go to the hasher of text.
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u32((self.0 >> 32) as u32);
-        state.write_u32(self.0 as u32);
+        state.write_u32(self.0);
+        state.write_u32(self.1);
     }
 }
 
@@ -261,14 +260,14 @@ impl IdPair {
             _ => None,
         };
         match key {
-            Columns::Inline([a, b]) => Some(IdPair(u64::from(id(a)?) << 32 | u64::from(id(b)?))),
+            Columns::Inline([a, b]) => Some(IdPair(id(a)?, id(b)?)),
             Columns::Spilled(_) => None,
         }
     }
 
     fn columns<'a>(self) -> Columns<'a> {
         let key = |id: u32| if id == NO_ID { Key::Null } else { Key::Sym(id) };
-        Columns::Inline([key((self.0 >> 32) as u32), key(self.0 as u32)])
+        Columns::Inline([key(self.0), key(self.1)])
     }
 }
 
@@ -554,6 +553,10 @@ impl<'a, 's> Evaluator<'a, 's> {
         }
         let mut env = vec![Value::Null; slots.max(slot + 1)];
         let mut key = Vec::with_capacity(exprs.len());
+        // Every row is compared with every key: a timeline's point or a
+        // proposal may touch hundreds of records.
+        let wanted: std::collections::HashSet<&[Key<'a>], FastState> =
+            keys.iter().map(Vec::as_slice).collect();
         for row in 0..self.size(collection) {
             self.step()?;
             if let Some(place) = env.get_mut(slot) {
@@ -563,7 +566,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             for ex in exprs {
                 key.push(self.reader.key(self.operand(ex, &mut env)?));
             }
-            if keys.contains(&key) {
+            if wanted.contains(key.as_slice()) {
                 rows.push(row);
             }
         }
@@ -1237,6 +1240,11 @@ mod tests {
         assert_eq!(groups.get(&ids(Key::Row(1), Key::Row(2))), None);
         assert_eq!(groups.get(&ids(Key::Sym(NO_ID), Key::Null)), None);
         assert_eq!(groups.get(&ids(Key::Null, Key::Null)), None);
+        // An id numbered as `none` is (could it be) no id: not packed.
+        let mut no_id = Groups::with_capacity(1);
+        assert_eq!(no_id.group(ids(Key::Sym(NO_ID), Key::Null), 0), 0);
+        assert!(matches!(no_id, Groups::Any(_)));
+        assert_eq!(no_id.get(&ids(Key::Null, Key::Null)), None);
         assert_eq!(groups.group(ids(Key::Str("x"), Key::Sym(2)), 3), 3);
         assert!(matches!(groups, Groups::Any(_)));
         assert_eq!(groups.get(&ids(Key::Sym(1), Key::Sym(2))), Some(0));
@@ -1253,14 +1261,8 @@ mod tests {
         // The packed hash reads both columns.
         let build = crate::fast_hash::FastState::default();
         use std::hash::BuildHasher;
-        assert_ne!(
-            build.hash_one(IdPair(1 << 32 | 2)),
-            build.hash_one(IdPair(2 << 32 | 1))
-        );
-        assert_ne!(
-            build.hash_one(IdPair(1 << 32)),
-            build.hash_one(IdPair(2 << 32))
-        );
+        assert_ne!(build.hash_one(IdPair(1, 2)), build.hash_one(IdPair(2, 1)));
+        assert_ne!(build.hash_one(IdPair(1, 0)), build.hash_one(IdPair(2, 0)));
     }
 
     #[test]
