@@ -204,3 +204,55 @@ fn the_fixtures_load_streamed_as_whole() {
     }
     assert!(split >= 5, "only {split} fixtures were streamed");
 }
+
+#[test]
+fn where_a_file_is_split_and_where_not() {
+    let text = world(30);
+    let limits = YamlLimits::default();
+    // From `split_min` bytes on, and up to the size limit included.
+    assert!(yaml::split(&text, &limits, text.len()).is_some());
+    assert!(yaml::split(&text, &limits, text.len() + 1).is_none());
+    let exact = YamlLimits {
+        max_bytes: text.len(),
+        ..YamlLimits::default()
+    };
+    assert!(yaml::split(&text, &exact, 64).is_some());
+    // A tab or a carriage return anywhere: read whole (by serde-saphyr).
+    for odd in ["\t", "\r"] {
+        let text = text.replace("name: State 3\n", &format!("name: State 3{odd}\n"));
+        assert!(yaml::split(&text, &limits, 64).is_none(), "{odd:?}");
+        agrees(&text, &limits);
+    }
+}
+
+#[test]
+fn a_long_list_of_a_file_read_whole_is_decoded_in_pieces_in_order() {
+    // Below the streaming threshold, above the one for decoding in pieces
+    // (4,096 records); three records broken across the list.
+    let mut text = String::from("# SYNTHETIC\nscenario: pieces\nas_of: 2024-01-01\nstates:\n");
+    for s in 0..6_000 {
+        match s {
+            10 | 3_000 | 5_990 => writeln!(text, "  - {{ id: S{s}, nmae: x }}").unwrap(),
+            _ => writeln!(text, "  - {{ id: S{s} }}").unwrap(),
+        }
+    }
+    assert!(text.len() < 1 << 20);
+    let errors = outcome(&text, &YamlLimits::default(), usize::MAX);
+    let lines: Vec<&str> = errors
+        .lines()
+        .filter(|l| l.contains("unknown key"))
+        .collect();
+    assert_eq!(lines.len(), 3, "{errors}");
+    // Without the broken ones, every record, in order.
+    let clean = text.replace(", nmae: x", "");
+    let shared = Arc::new(Located::new(SourceId::NONE, &clean));
+    let scenario = load_source_streamed(&shared, "s.yaml", &YamlLimits::default(), usize::MAX)
+        .expect("a clean file");
+    let ids: Vec<&str> = scenario
+        .states
+        .iter()
+        .map(|s| s.id.value.as_str())
+        .collect();
+    assert_eq!(ids.len(), 6_000);
+    assert!(ids.iter().enumerate().all(|(i, id)| *id == format!("S{i}")));
+}

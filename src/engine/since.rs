@@ -5,21 +5,28 @@
 //! read only their own rows is evaluated over the bindings of the changed
 //! records, before and after (`Evaluator::run_rule_touching`), its
 //! findings at the last point less the first, plus the second; a rule that
-//! reads the date (`as_of`), or reaches what changed another way, is
-//! evaluated anew. The reports are those of evaluating every point from
-//! scratch (the differential test in `tests/differential.rs`).
+//! reaches what changed another way is evaluated anew. A rule that reads
+//! the date only in comparisons monotone in it (`eval::horizon`) notes, for
+//! each binding it evaluates, the day its verdict may next change with the
+//! date alone; at a later point it is evaluated over the bindings of the
+//! changed records and of the records whose day has come. One that reads
+//! the date otherwise is evaluated anew at every point. The reports are
+//! those of evaluating every point from scratch (the differential test in
+//! `tests/differential.rs`).
 
 use super::result::Report;
 use super::{Prepared, RuleOutcome, run_rules};
 use crate::diag::Diagnostic;
 use crate::eval::delta::{Footprint, Touched, Way, changed_fields};
+use crate::eval::horizon::Atoms;
 use crate::eval::run::{EvalError, RawFinding};
 use crate::eval::value::{Key, Reader};
 use crate::eval::{Budget, Evaluator, EvidenceFor};
+use crate::fast_hash::FastMap;
 use crate::lang::ruleset::RuleSet;
 use crate::lang::schema::{Collection, RecordKind};
 use crate::scenario::date::Date;
-use crate::scenario::world::{Differences, RowChanges, World};
+use crate::scenario::world::{Differences, RowChanges, Sym, World};
 use std::sync::Arc;
 
 /// The last point's world and each rule's findings there (no evidence).
@@ -30,13 +37,34 @@ struct Last<'s> {
     /// Whether it was the timeline's "since ever" point, whose messages
     /// carry no real date.
     since_ever: bool,
+    /// For each rule whose date comparisons are noted (`Stepper::atoms`),
+    /// the days on which some of its bindings may change with the date;
+    /// `None` where they were not noted (the rule is evaluated anew).
+    dues: Vec<Option<Arc<Vec<DueRecords>>>>,
 }
+
+/// A `Due` with its rows as the records they were (`Reader::identity`),
+/// which keep their names from world to world.
+#[derive(Debug, Clone)]
+struct DueRecords {
+    on: Date,
+    records: Vec<(usize, (usize, Sym))>,
+}
+
+/// One rule's findings at a point, and the days it noted.
+type Found = (
+    Result<Arc<Vec<RawFinding>>, EvalError>,
+    Option<Arc<Vec<DueRecords>>>,
+);
 
 /// Evaluates the points of a timeline in order, each from the last.
 pub(crate) struct Stepper<'p, 's> {
     prepared: &'p Prepared<'s>,
     rules: &'p RuleSet,
     footprints: Vec<Footprint>,
+    /// The date comparisons of each rule that reads the date only in
+    /// comparisons monotone in it.
+    atoms: Vec<Option<Atoms<'p>>>,
     budget: Budget,
     last: Option<Last<'s>>,
 }
@@ -47,6 +75,7 @@ impl<'p, 's> Stepper<'p, 's> {
             prepared,
             rules,
             footprints: rules.rules.iter().map(Footprint::of).collect(),
+            atoms: rules.rules.iter().map(Atoms::of).collect(),
             budget,
             last: None,
         }
@@ -74,13 +103,14 @@ impl<'p, 's> Stepper<'p, 's> {
             .last
             .as_ref()
             .is_some_and(|last| last.since_ever || waivers_ended(last.world.date));
+        // Without the days of the dated rules: those are noted from the next point on.
         let anew = |world: &World| {
             run_rules(world, self.rules, self.budget, EvidenceFor::Bound)
                 .into_iter()
-                .map(|outcome| outcome.map(Arc::new))
+                .map(|outcome| (outcome.map(Arc::new), None))
                 .collect()
         };
-        let found: Vec<Result<Arc<Vec<RawFinding>>, EvalError>> = match self.last.take() {
+        let found: Vec<Found> = match self.last.take() {
             Some(last) => match world.differences(&last.world) {
                 Some(differences) => self.since(&last, &world, &differences, worded_now),
                 None => anew(&world),
@@ -89,13 +119,14 @@ impl<'p, 's> Stepper<'p, 's> {
         };
         let outcomes: Vec<RuleOutcome> = found
             .iter()
-            .map(|outcome| {
+            .map(|(outcome, _)| {
                 outcome
                     .as_ref()
                     .map(|f| (**f).clone())
                     .map_err(Clone::clone)
             })
             .collect();
+        let (found, dues): (Vec<_>, Vec<_>) = found.into_iter().unzip();
         let kept: Option<Vec<Arc<Vec<RawFinding>>>> = found.into_iter().map(Result::ok).collect();
         let report = self
             .prepared
@@ -106,6 +137,7 @@ impl<'p, 's> Stepper<'p, 's> {
                 world,
                 found,
                 since_ever,
+                dues,
             });
         }
         report
@@ -118,9 +150,10 @@ impl<'p, 's> Stepper<'p, 's> {
         world: &World<'s>,
         differences: &Differences,
         worded_now: bool,
-    ) -> Vec<Result<Arc<Vec<RawFinding>>, EvalError>> {
+    ) -> Vec<Found> {
         let before = Evaluator::new(&last.world, self.budget).with_evidence_for(EvidenceFor::None);
-        let after = Evaluator::new(world, self.budget).with_evidence_for(EvidenceFor::Bound);
+        let after_all = Evaluator::new(world, self.budget).with_evidence_for(EvidenceFor::Bound);
+        let after = &after_all;
         let (was, is) = (Reader { world: &last.world }, Reader { world });
         let mut touched_before = Touched::default();
         let mut touched_after = Touched::default();
@@ -152,79 +185,181 @@ impl<'p, 's> Stepper<'p, 's> {
             }
         }
         let mut outcomes = Vec::with_capacity(self.rules.rules.len());
-        for ((rule, footprint), found) in self
+        // Each kind's rows in this world by record, for the records whose
+        // days have come (built once, when first needed).
+        let mut rows_of: FastMap<Collection, FastMap<(usize, Sym), u32>> = FastMap::default();
+        for (i, ((rule, footprint), found)) in self
             .rules
             .rules
             .iter()
             .zip(&self.footprints)
             .zip(&last.found)
+            .enumerate()
         {
-            let way = if footprint.dated() || (worded_now && footprint.worded_by_date()) {
+            let atoms = self.atoms.get(i).and_then(Option::as_ref);
+            let dues = last.dues.get(i).and_then(Option::as_ref);
+            let base = footprint.way(&fields, &members, &kinds);
+            let mut come: Vec<&DueRecords> = Vec::new();
+            // A finding shown for the first time now was found before with
+            // the message of then, which may read the date.
+            let way = if worded_now && (footprint.worded_by_date() || footprint.dated()) {
                 Way::Anew
+            } else if footprint.dated() {
+                match (atoms, dues) {
+                    (Some(_), Some(dues)) if base != Way::Anew => {
+                        come = dues.iter().filter(|d| d.on <= world.date).collect();
+                        if base == Way::Stands && come.is_empty() {
+                            Way::Stands
+                        } else {
+                            Way::Touching
+                        }
+                    }
+                    _ => Way::Anew,
+                }
             } else {
-                footprint.way(&fields, &members, &kinds)
+                base
+            };
+            // A rule whose days are noted has an evaluator of its own.
+            let noting = atoms.map(|atoms| {
+                Evaluator::new(world, self.budget)
+                    .with_evidence_for(EvidenceFor::Bound)
+                    .with_horizons(atoms, rule.bindings.len())
+            });
+            let after = noting.as_ref().unwrap_or(after);
+            // The days noted by the evaluation just made, as records.
+            let noted = |kept: Vec<DueRecords>| -> Option<Arc<Vec<DueRecords>>> {
+                noting.as_ref()?;
+                let mut dues = kept;
+                for due in after.take_dues() {
+                    let records = due
+                        .rows
+                        .iter()
+                        .filter_map(|&(var, row)| {
+                            let kind = rule.bindings.get(var)?.collection.record();
+                            Some((var, is.identity(kind, row)?))
+                        })
+                        .collect();
+                    dues.push(DueRecords {
+                        on: due.on,
+                        records,
+                    });
+                }
+                Some(Arc::new(dues))
+            };
+            let anew = || {
+                // Whatever a failed evaluation over some bindings noted.
+                after.take_dues();
+                (after.run_rule(rule).map(Arc::new), noted(Vec::new()))
             };
             let outcome = match way {
-                Way::Stands => Ok(Arc::clone(found)),
-                Way::Anew => after.run_rule(rule).map(Arc::new),
+                Way::Stands => (Ok(Arc::clone(found)), dues.cloned()),
+                Way::Anew => anew(),
                 Way::Touching => {
-                    let keys_of = |place: usize| -> Option<Vec<Vec<Key<'_>>>> {
-                        let keyed = *footprint.keyed_over(&kinds).get(place)?;
-                        crate::eval::delta::keys_before_after(
-                            keyed,
-                            rule.slots,
-                            (&before, touched_before.rows(keyed.collection)),
-                            (&after, touched_after.rows(keyed.collection)),
-                        )
+                    let touched = if base == Way::Stands {
+                        // Only days have come: no record it reads changed.
+                        Some((
+                            vec![Vec::new(); rule.bindings.len()],
+                            vec![Vec::new(); rule.bindings.len()],
+                        ))
+                    } else {
+                        let keys_of = |place: usize| -> Option<Vec<Vec<Key<'_>>>> {
+                            let keyed = *footprint.keyed_over(&kinds).get(place)?;
+                            crate::eval::delta::keys_before_after(
+                                keyed,
+                                rule.slots,
+                                (&before, touched_before.rows(keyed.collection)),
+                                (&after_all, touched_after.rows(keyed.collection)),
+                            )
+                        };
+                        let rows_before = crate::eval::delta::rows_touched(
+                            rule,
+                            footprint,
+                            &kinds,
+                            &touched_before,
+                            &before,
+                            keys_of,
+                        );
+                        let rows_after = crate::eval::delta::rows_touched(
+                            rule,
+                            footprint,
+                            &kinds,
+                            &touched_after,
+                            &after_all,
+                            keys_of,
+                        );
+                        rows_before.zip(rows_after)
                     };
-                    let rows_before = crate::eval::delta::rows_touched(
-                        rule,
-                        footprint,
-                        &kinds,
-                        &touched_before,
-                        &before,
-                        keys_of,
-                    );
-                    let rows_after = crate::eval::delta::rows_touched(
-                        rule,
-                        footprint,
-                        &kinds,
-                        &touched_after,
-                        &after,
-                        keys_of,
-                    );
-                    match (rows_before, rows_after) {
-                        (Some(rows_before), Some(rows_after)) => {
+                    match touched {
+                        Some((rows_before, mut rows_after)) => {
                             // The last point's findings of the bindings
                             // touched there are taken out by the records
                             // they bound; those of the bindings touched
                             // here found anew.
-                            let gone: Vec<Vec<(usize, u32)>> = rule
+                            let mut gone: Vec<Vec<(usize, Sym)>> = rule
                                 .bindings
                                 .iter()
                                 .zip(&rows_before)
                                 .map(|(binding, rows)| {
                                     let kind = binding.collection.record();
-                                    let mut ids: Vec<(usize, u32)> = rows
-                                        .iter()
-                                        .filter_map(|r| was.identity(kind, *r))
-                                        .collect();
-                                    ids.sort_unstable();
-                                    ids
+                                    rows.iter().filter_map(|r| was.identity(kind, *r)).collect()
                                 })
                                 .collect();
+                            // And so are those of the records whose day has come.
+                            for due in &come {
+                                for &(var, record) in &due.records {
+                                    let Some(binding) = rule.bindings.get(var) else {
+                                        continue;
+                                    };
+                                    if let Some(ids) = gone.get_mut(var) {
+                                        ids.push(record);
+                                    }
+                                    let rows =
+                                        rows_of.entry(binding.collection).or_insert_with(|| {
+                                            by_record(&is, binding.collection, &after_all)
+                                        });
+                                    if let (Some(&row), Some(these)) =
+                                        (rows.get(&record), rows_after.get_mut(var))
+                                    {
+                                        these.push(row);
+                                    }
+                                }
+                            }
+                            for ids in &mut gone {
+                                ids.sort_unstable();
+                                ids.dedup();
+                            }
+                            for rows in &mut rows_after {
+                                rows.sort_unstable();
+                                rows.dedup();
+                            }
+                            after.take_dues();
                             match after.run_rule_touching(rule, &rows_after) {
                                 Ok(came) => match kept(found, &gone) {
                                     Some(mut kept) => {
                                         kept.extend(came);
-                                        Ok(Arc::new(kept))
+                                        // The days of the bindings evaluated again go.
+                                        let dues_kept = dues
+                                            .map(|dues| {
+                                                dues.iter()
+                                                    .filter(|d| {
+                                                        !d.records.iter().any(|(var, record)| {
+                                                            gone.get(*var).is_some_and(|ids| {
+                                                                ids.binary_search(record).is_ok()
+                                                            })
+                                                        })
+                                                    })
+                                                    .cloned()
+                                                    .collect()
+                                            })
+                                            .unwrap_or_default();
+                                        (Ok(Arc::new(kept)), noted(dues_kept))
                                     }
-                                    None => after.run_rule(rule).map(Arc::new),
+                                    None => anew(),
                                 },
-                                Err(_) => after.run_rule(rule).map(Arc::new),
+                                Err(_) => anew(),
                             }
                         }
-                        _ => after.run_rule(rule).map(Arc::new),
+                        None => anew(),
                     }
                 }
             };
@@ -232,6 +367,18 @@ impl<'p, 's> Stepper<'p, 's> {
         }
         outcomes
     }
+}
+
+/// The rows of `collection` in the world `reader` reads, by the record at each.
+fn by_record(
+    reader: &Reader,
+    collection: Collection,
+    evaluator: &Evaluator,
+) -> FastMap<(usize, Sym), u32> {
+    let kind = collection.record();
+    (0..evaluator.size(collection))
+        .filter_map(|row| Some((reader.identity(kind, row)?, row)))
+        .collect()
 }
 
 /// The touched rows before and after of one collection's changes, and
@@ -263,7 +410,7 @@ fn note(
 
 /// The findings of `found` whose records are none of `gone` (by binding
 /// variable, sorted); `None` if a finding does not name its records.
-fn kept(found: &[RawFinding], gone: &[Vec<(usize, u32)>]) -> Option<Vec<RawFinding>> {
+fn kept(found: &[RawFinding], gone: &[Vec<(usize, Sym)>]) -> Option<Vec<RawFinding>> {
     let mut kept = Vec::with_capacity(found.len());
     for f in found {
         if f.bound.len() != gone.len() {

@@ -2,6 +2,7 @@
 //! equalities through hash indexes, within a budget of steps.
 
 pub mod delta;
+pub mod horizon;
 pub mod plan;
 pub mod run;
 pub mod value;

@@ -1,6 +1,7 @@
 //! Runs checked rules and claims over a world.
 
 use super::delta::Touched;
+use super::horizon::{Atom, Atoms};
 use super::plan::{Step, conjuncts, plan};
 use super::value::{Key, Reader, Value};
 use super::words;
@@ -334,6 +335,27 @@ pub struct Evaluator<'a, 's> {
     /// The rows that changed since the indexes it was given were built
     /// (`with_changed_rows`): each probe takes their keys anew.
     changed: Option<std::sync::Arc<Touched>>,
+    /// The rule's comparisons with the date, and the days on which the
+    /// bindings evaluated may change with it (`with_horizons`).
+    horizons: Option<Horizons<'a>>,
+}
+
+/// What `Evaluator::with_horizons` notes.
+struct Horizons<'a> {
+    atoms: &'a Atoms<'a>,
+    /// The binding variables' slots: `0..bindings`.
+    bindings: usize,
+    noted: RefCell<Vec<Due>>,
+}
+
+/// A day on which the verdict of the bindings of some rows may change with
+/// the date alone (`eval::horizon`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Due {
+    pub on: Date,
+    /// The rows bound when it was noted, by binding variable: every
+    /// binding that extends them is to be evaluated again on that day.
+    pub rows: Vec<(usize, u32)>,
 }
 
 /// Which findings get their evidence built: the sentences and raw fields
@@ -366,7 +388,54 @@ impl<'a, 's> Evaluator<'a, 's> {
             plans: RefCell::new(FastMap::default()),
             evidence: EvidenceFor::All,
             changed: None,
+            horizons: None,
         }
+    }
+
+    /// This evaluator noting, for each comparison of `atoms` it evaluates,
+    /// the day it may next change (`take_dues`). For a rule whose date
+    /// comparisons `atoms` are (`Atoms::of`), with `bindings` variables.
+    pub fn with_horizons(mut self, atoms: &'a Atoms<'a>, bindings: usize) -> Self {
+        self.horizons = Some(Horizons {
+            atoms,
+            bindings,
+            noted: RefCell::new(Vec::new()),
+        });
+        self
+    }
+
+    /// The days noted since the last call (`with_horizons`).
+    pub fn take_dues(&self) -> Vec<Due> {
+        self.horizons
+            .as_ref()
+            .map(|h| std::mem::take(&mut *h.noted.borrow_mut()))
+            .unwrap_or_default()
+    }
+
+    /// Notes when the comparison `atom`, just evaluated under `env`, may
+    /// next change with the date.
+    fn note_due(
+        &self,
+        horizons: &Horizons<'a>,
+        atom: &Atom<'a>,
+        env: &mut [Value<'a>],
+    ) -> Result<(), EvalError> {
+        let (other, counted) = atom.reads();
+        let other = self.eval(other, env)?;
+        let counted = match counted {
+            Some(ex) => Some(self.eval(ex, env)?),
+            None => None,
+        };
+        if let Some(on) = atom.next_change(self.world.date, other, counted) {
+            let rows = (0..horizons.bindings)
+                .filter_map(|var| match env.get(var) {
+                    Some(Value::Row(_, row)) => Some((var, *row)),
+                    _ => None,
+                })
+                .collect();
+            horizons.noted.borrow_mut().push(Due { on, rows });
+        }
+        Ok(())
     }
 
     /// This evaluator over a world derived from another's by changing the
@@ -410,7 +479,8 @@ impl<'a, 's> Evaluator<'a, 's> {
         Ok(())
     }
 
-    fn size(&self, collection: Collection) -> u32 {
+    /// The number of rows of `collection` in this world.
+    pub fn size(&self, collection: Collection) -> u32 {
         let world = self.world;
         let n = match collection {
             Collection::Missions => world.missions.len(),
@@ -922,14 +992,20 @@ impl<'a, 's> Evaluator<'a, 's> {
             }
             Ex::Cmp(op, a, b) => {
                 let (a, b) = (self.operand(a, env)?, self.operand(b, env)?);
-                Value::Bool(match op {
+                let holds = match op {
                     CmpOp::Eq => reader.equal(a, b),
                     CmpOp::Ne => !reader.equal(a, b),
                     CmpOp::Lt => reader.order(a, b).is_some_and(|o| o.is_lt()),
                     CmpOp::Le => reader.order(a, b).is_some_and(|o| o.is_le()),
                     CmpOp::Gt => reader.order(a, b).is_some_and(|o| o.is_gt()),
                     CmpOp::Ge => reader.order(a, b).is_some_and(|o| o.is_ge()),
-                })
+                };
+                if let Some(horizons) = &self.horizons
+                    && let Some(atom) = horizons.atoms.get(ex)
+                {
+                    self.note_due(horizons, atom, env)?;
+                }
+                Value::Bool(holds)
             }
             Ex::In {
                 item,
