@@ -256,3 +256,37 @@ fn a_long_list_of_a_file_read_whole_is_decoded_in_pieces_in_order() {
     assert_eq!(ids.len(), 6_000);
     assert!(ids.iter().enumerate().all(|(i, id)| *id == format!("S{i}")));
 }
+
+#[test]
+fn long_lists_indented_or_not_are_read_in_pieces_where_they_are() {
+    let limits = YamlLimits::default();
+    let indented = world(30);
+    // The same lists with their dashes at the key's column.
+    let indentless: String = indented
+        .lines()
+        .map(|line| line.strip_prefix("  ").unwrap_or(line).to_string() + "\n")
+        .collect();
+    for text in [&indented, &indentless] {
+        let split = yaml::split(text, &limits, 64).expect("in the subset");
+        let yaml::Value::Map(entries) = &split.root().value else {
+            panic!("the root is a mapping");
+        };
+        // Each long list's first piece starts where its placeholder says:
+        // else the file would be read again whole (the same outcome, slower).
+        let mut read = 0;
+        for (_, value) in entries {
+            if let Some(list) = split.long_list(value) {
+                let pieces = split.read_list(list, |piece| match &piece.value {
+                    yaml::Value::Seq(items) => items.len(),
+                    _ => 0,
+                });
+                let entries = pieces.expect("read in pieces").iter().sum::<usize>();
+                assert_eq!(entries, 30);
+                read += 1;
+            }
+        }
+        assert_eq!(read, 2);
+        assert!(split.finish());
+        agrees(text, &limits);
+    }
+}
