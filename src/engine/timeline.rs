@@ -155,10 +155,7 @@ fn rule_points(rules: &RuleSet, points: &[Date]) -> Vec<Date> {
     out
 }
 
-/// Most days a written count may move a date by and still land in the
-/// range of dates: from 0001-01-01 to 9999-12-31. A larger one gives `none`
-/// wherever it is applied.
-const MAX_DISTANCE: f64 = 3_652_058.0;
+use crate::scenario::date::MAX_DISTANCE;
 
 /// A date as `as_of` or another date, moved by written days: `as_of - 5`
 /// is `(true, -5)`, `m.head.from + 90` is `(false, 90)`. `None` when moved

@@ -18,7 +18,7 @@ use crate::fast_hash::FastMap;
 use crate::lang::ast::CmpOp;
 use crate::lang::check::{CheckedRule, Ex, Lit};
 use crate::lang::functions::Form;
-use crate::scenario::date::Date;
+use crate::scenario::date::{Date, MAX_DISTANCE};
 
 use super::value::Value;
 
@@ -46,10 +46,6 @@ enum DateSide<'r> {
 pub struct Atoms<'r> {
     atoms: FastMap<usize, Atom<'r>>,
 }
-
-/// Most days a written count may move a date by and still land in the
-/// range of dates (as `engine::timeline` counts them).
-const MAX_DISTANCE: f64 = 3_652_058.0;
 
 impl<'r> Atoms<'r> {
     /// The comparisons through which `rule`'s `where`, `require` and

@@ -179,6 +179,11 @@ impl Date {
     }
 }
 
+/// Most days a written count may move a date by and still land in the
+/// range of dates: from 0001-01-01 to 9999-12-31. A larger one gives `none`
+/// wherever it is applied.
+pub const MAX_DISTANCE: f64 = 3_652_058.0;
+
 /// 0001-01-01 in days after 0000-03-01, where `day_number`'s count of eras starts.
 const FIRST_DAY: i64 = 306;
 
