@@ -288,6 +288,126 @@ mod tests {
         assert_eq!(atoms_of("head-vacant"), None);
     }
 
+    /// The comparisons `Atoms::of` finds in a rule over missions whose
+    /// `where` is `filter`; `None` if it declines the rule. Panics (a test
+    /// defect) if the rule does not check.
+    fn atoms_where(filter: &str) -> Option<Vec<(CmpOp, String)>> {
+        let text = format!(
+            "rule test-rule {{\n  title \"t\"\n  severity warning\n  cite \"c\"\n  \
+             subject m\n  for m in missions\n  where {filter}\n  require true\n  \
+             message \"m\"\n}}\n"
+        );
+        let mut rules = RuleSet::default();
+        let mut diagnostics = Vec::new();
+        rules.add_text(&text, "test.rules", &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{filter}: {diagnostics:?}");
+        let rule = rules
+            .get("test-rule")
+            .unwrap_or_else(|| panic!("{filter}: no rule"));
+        let atoms = Atoms::of(rule)?;
+        let mut found: Vec<(CmpOp, String)> = atoms
+            .atoms
+            .values()
+            .map(|a| {
+                (
+                    a.op,
+                    format!("{:?}", a.date)
+                        .split('(')
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                        + &moved(a),
+                )
+            })
+            .collect();
+        found.sort_by(|a, b| a.1.cmp(&b.1));
+        Some(found)
+    }
+
+    fn moved(atom: &Atom) -> String {
+        match atom.date {
+            DateSide::Moved(by) => format!(" {by}"),
+            _ => String::new(),
+        }
+    }
+
+    #[test]
+    fn a_rule_reading_the_date_only_in_ordered_comparisons_has_atoms() {
+        use CmpOp::*;
+        let one = |op, side: &str| Some(vec![(op, side.to_string())]);
+        assert_eq!(atoms_where("m.head.from < as_of"), one(Gt, "Moved 0"));
+        assert_eq!(atoms_where("as_of <= m.head.from"), one(Le, "Moved 0"));
+        assert_eq!(
+            atoms_where("as_of - 30 < m.head.from"),
+            one(Lt, "Moved -30")
+        );
+        assert_eq!(atoms_where("m.head.from >= as_of + 7"), one(Le, "Moved 7"));
+        assert_eq!(
+            atoms_where("days(m.head.from, as_of) > 90"),
+            one(Gt, "Since")
+        );
+        assert_eq!(
+            atoms_where("90 > days(as_of, m.head.until)"),
+            one(Lt, "Until")
+        );
+        // Under `not`, `or`, a quantifier and a function's arguments too.
+        assert_eq!(
+            atoms_where(
+                "not (as_of > m.head.from or exists(r in recognitions where r.until < as_of))"
+            )
+            .map(|a| a.len()),
+            Some(2)
+        );
+        assert_eq!(
+            atoms_where("ratio(1, 2) > 1 and class(m.head.rank) == 1 and as_of > m.head.from"),
+            one(Gt, "Moved 0")
+        );
+        // Moved as far as two dates can be apart, and no farther (below).
+        assert_eq!(
+            atoms_where("as_of + 3652058 < m.head.from"),
+            one(Lt, "Moved 3652058")
+        );
+        // A rule that does not read the date has none.
+        assert_eq!(atoms_where("class(m.head.rank) == 1"), None);
+    }
+
+    #[test]
+    fn a_rule_reading_the_date_otherwise_has_no_atoms() {
+        for filter in [
+            // Equal to a day: true on one day only, not monotone.
+            "as_of == m.head.from",
+            "as_of != m.head.from",
+            // The date on both sides, or in the other side.
+            "as_of > as_of - 1",
+            "days(m.head.from, as_of) > days(as_of, m.head.until)",
+            "as_of > m.head.from and days(m.head.from, as_of) < days(as_of, m.head.from)",
+            // Moved by a count that is not written, or not whole.
+            "as_of - days(m.head.from, m.head.from) < m.head.from",
+            "as_of + 100000000 < m.head.from",
+            // Counted between two dates that both read the date.
+            "days(as_of, as_of) > 1",
+            "days(as_of - 1, m.head.from) > 1",
+            // A date read as a value, or by a function that reads it when its own is left out.
+            "as_of in [m.head.from]",
+            "recognition(m.sender, m.head.credentials.to) == de-jure",
+            "recognition(m.sender, m.head.credentials.to, as_of) == de-jure",
+            // Beside a comparison that would do.
+            "recognition(m.sender, m.head.credentials.to) == de-jure and as_of > m.head.from",
+            "as_of in [m.head.from] and as_of > m.head.from",
+            "as_of + 3652059 < m.head.from",
+        ] {
+            assert_eq!(atoms_where(filter), None, "{filter}");
+        }
+        // With its date given (not the evaluation date), it does not read the date.
+        assert_eq!(
+            atoms_where(
+                "recognition(m.sender, m.head.credentials.to, m.head.from) == de-jure and as_of > m.head.from"
+            )
+            .map(|a| a.len()),
+            Some(1)
+        );
+    }
+
     fn atom(op: CmpOp, date: DateSide<'static>) -> Atom<'static> {
         static OTHER: Ex = Ex::AsOf;
         Atom {
