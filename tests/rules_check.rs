@@ -736,3 +736,29 @@ fn a_string_inside_a_message_hole_has_plain_quotes_and_the_usual_escapes() {
     assert!(diags.is_empty(), "{diags:#?}");
     assert_eq!(set.rules.len(), 1);
 }
+
+/// parity's own findings (expired and unused waivers, input errors, claims)
+/// go by their ids in reports and waivers: a rule may not take one.
+#[test]
+fn a_rule_may_not_take_the_id_of_parity_s_own_findings() {
+    for own in parity::engine::builtin::BUILTIN {
+        let text = format!(
+            "rule {} {{\n  title \"T\"\n  severity info\n  cite \"C\"\n  for m in missions\n  message \"x\"\n}}\n",
+            own.id
+        );
+        let mut set = RuleSet::default();
+        let mut diags = Vec::new();
+        set.add_text(&text, "a.rules", &mut diags);
+        assert!(set.rules.is_empty(), "{}: added", own.id);
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        let d = &diags[0];
+        assert_eq!(d.code, "duplicate-rule");
+        assert_eq!(
+            d.message,
+            format!("the rule id `{}` is parity's own", own.id)
+        );
+        assert_eq!(d.loc_in(&text), Loc::new(1, 6));
+        assert_eq!(d.width as usize, own.id.len());
+        assert!(d.help.as_deref().is_some_and(|h| h.contains(own.title)));
+    }
+}

@@ -268,7 +268,7 @@ codes! {
         }
         DuplicateRule = "duplicate-rule" {
             summary: "Two rules share an id.",
-            cause: "A rule's id is already defined, by a standard rule or by another rule file loaded; ids name rules in findings and waivers, so they must be unique.",
+            cause: "A rule's id is already defined, by a standard rule, by another rule file loaded, or by parity itself for its own findings (`expired-waiver`, `unused-waiver`, `input-error`, `claim`); ids name rules in findings and waivers, so they must be unique.",
             fix: "Rename one of the two; the help says where the first is defined.",
         }
         DuplicateVariable = "duplicate-variable" {

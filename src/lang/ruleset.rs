@@ -123,6 +123,23 @@ impl RuleSet {
         let shared = std::sync::Arc::new(crate::source::Located::new(source, text));
         let locate = FileText::new(file, &shared);
         for rule in &parsed.rules {
+            // parity's own findings go by these ids in reports and waivers.
+            if let Some(own) = crate::engine::builtin::get(&rule.id.name) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateRule,
+                        file,
+                        rule.id.span,
+                        format!("the rule id `{}` is parity's own", rule.id.name),
+                    )
+                    .with_width(rule.id.name.len())
+                    .with_help(format!(
+                        "parity reports \"{}\" under it; choose another id",
+                        own.title
+                    )),
+                );
+                continue;
+            }
             if let Some(first) = self.defined.get(&rule.id.name) {
                 diagnostics.push(
                     Diagnostic::new(
