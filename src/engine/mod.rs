@@ -178,17 +178,35 @@ impl<'s> Prepared<'s> {
                             .map(|f| rule_finding(rule, f, &scenario.file, &scenario.located)),
                     )
                 }
-                Err(error) => errors.push(
-                    Diagnostic::new(
-                        Code::EvaluationBudget,
-                        &rule.file,
-                        rule.span,
-                        format!("rule `{}`: {error}", rule.id),
-                    )
-                    .with_width(4),
-                ),
+                Err(error) => errors.push(budget_error(rule, &error)),
             }
         }
+        let claim_results = self.claims_at(world, budget, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let (findings, waived) = apply_waivers(scenario, date, findings);
+        let report = Report {
+            scenario: scenario.id.value.clone(),
+            file: scenario.file.clone(),
+            as_of: date.to_string(),
+            findings,
+            claims: claim_results,
+            waived,
+            summary: Summary::default(),
+        };
+        Ok(report.finish())
+    }
+
+    /// The scenario's claims in `world`; a claim that cannot be evaluated
+    /// adds its error to `errors`.
+    pub(crate) fn claims_at(
+        &self,
+        world: &World,
+        budget: Budget,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<ClaimResult> {
+        let scenario = self.scenario;
         let evaluator = Evaluator::new(world, budget);
         let mut claim_results = Vec::new();
         for (claim, checked) in scenario.expect.iter().zip(self.claims.iter()) {
@@ -215,21 +233,22 @@ impl<'s> Prepared<'s> {
                 )),
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let (findings, waived) = apply_waivers(scenario, date, findings);
-        let report = Report {
-            scenario: scenario.id.value.clone(),
-            file: scenario.file.clone(),
-            as_of: date.to_string(),
-            findings,
-            claims: claim_results,
-            waived,
-            summary: Summary::default(),
-        };
-        Ok(report.finish())
+        claim_results
     }
+}
+
+/// A rule stopped by the budget, as the error of its check.
+pub(crate) fn budget_error(
+    rule: &crate::lang::check::CheckedRule,
+    error: &EvalError,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::EvaluationBudget,
+        &rule.file,
+        rule.span,
+        format!("rule `{}`: {error}", rule.id),
+    )
+    .with_width(4)
 }
 
 /// How many findings a rule has for each subject.
@@ -478,6 +497,14 @@ impl<'s> WaiversInForce<'s> {
         let ids = id_set(subject.iter().map(String::as_str));
         self.first.get(&(rule, ids)).copied()
     }
+
+    /// The waivers that can waive a finding: for each rule and set of
+    /// subject ids, the first in force (its place, the rule, the ids sorted).
+    pub(crate) fn each(&self) -> impl Iterator<Item = (usize, &'s str, &[&'s str])> {
+        self.first
+            .iter()
+            .map(|((rule, ids), &i)| (i, *rule, ids.as_slice()))
+    }
 }
 
 fn apply_waivers(
@@ -508,9 +535,17 @@ fn apply_waivers(
             None => active.push(finding),
         }
     }
+    active.extend(waivers_own_findings(scenario, date, &used));
+    (active, waived)
+}
+
+/// The waivers' own findings at `date`: each expired one, and each that
+/// accepts nothing (`used` says which accepted some finding).
+pub(crate) fn waivers_own_findings(scenario: &Scenario, date: Date, used: &[bool]) -> Vec<Finding> {
+    let mut findings = Vec::new();
     // Found only if some waiver is unused.
     let closed: OnceCell<HashSet<&str>> = OnceCell::new();
-    for (waiver, used) in scenario.waivers.iter().zip(used) {
+    for (waiver, &used) in scenario.waivers.iter().zip(used) {
         let subject: Vec<String> = waiver.subject.iter().map(|s| s.value.clone()).collect();
         let expired = waiver.until.as_ref().filter(|u| u.value <= date);
         let (rule, message) = match expired {
@@ -534,13 +569,13 @@ fn apply_waivers(
             }
             None => continue,
         };
-        active.push(rule.finding(
+        findings.push(rule.finding(
             subject,
             message,
             Location::in_text(&scenario.file, waiver.span, &scenario.located),
         ));
     }
-    (active, waived)
+    findings
 }
 
 /// The ids of the scenario's missions that are not open at `date`: a
@@ -572,6 +607,7 @@ fn id_set<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 
 pub mod builtin;
 pub mod network;
+mod periods;
 pub mod precedence;
 pub mod propose;
 pub mod result;

@@ -14,8 +14,11 @@
 //! those of evaluating every point from scratch (the differential test in
 //! `tests/differential.rs`).
 
+#[cfg(test)]
+use super::RuleOutcome;
+#[cfg(test)]
 use super::result::Report;
-use super::{Prepared, RuleOutcome, run_rules};
+use super::{Prepared, run_rules};
 use crate::diag::Diagnostic;
 use crate::eval::delta::{Footprint, Touched, Way, changed_fields};
 use crate::eval::horizon::Atoms;
@@ -29,11 +32,15 @@ use crate::scenario::date::Date;
 use crate::scenario::world::{Differences, RowChanges, Sym, World};
 use std::sync::Arc;
 
+/// A rule's findings at a point, each shared: a finding that holds at the
+/// next point too is not copied.
+pub(crate) type Findings = Arc<Vec<Arc<RawFinding>>>;
+
 /// The last point's world and each rule's findings there (no evidence).
 struct Last<'s> {
     world: World<'s>,
     /// Shared, so that a rule's findings that stand are not copied.
-    found: Vec<Arc<Vec<RawFinding>>>,
+    found: Vec<Findings>,
     /// Whether it was the timeline's "since ever" point, whose messages
     /// carry no real date.
     since_ever: bool,
@@ -51,11 +58,32 @@ struct DueRecords {
     records: Vec<(usize, (usize, Sym))>,
 }
 
-/// One rule's findings at a point, and the days it noted.
-type Found = (
-    Result<Arc<Vec<RawFinding>>, EvalError>,
-    Option<Arc<Vec<DueRecords>>>,
-);
+/// One rule's findings at a point, the days it noted, and how they differ
+/// from the last point's.
+struct Found {
+    outcome: Result<Findings, EvalError>,
+    dues: Option<Arc<Vec<DueRecords>>>,
+    /// `None` when the rule was evaluated anew.
+    change: Option<Change>,
+}
+
+/// The findings of a rule gone since the last point and those come.
+#[derive(Debug, Default)]
+pub(crate) struct Change {
+    pub gone: Vec<Arc<RawFinding>>,
+    pub came: Vec<Arc<RawFinding>>,
+}
+
+/// A rule's findings at a point, as a timeline takes them (`Stepper::step`).
+#[derive(Debug)]
+pub(crate) enum PointFindings {
+    /// All of them: at a lane's first point, where the rule was evaluated
+    /// anew, and where findings may be shown for the first time with the
+    /// message of then (after "since ever", when a waiver ends).
+    All(Findings),
+    /// What changed since the point before, which the lane evaluated last.
+    Changed(Change),
+}
 
 /// Evaluates the points of a timeline in order, each from the last.
 pub(crate) struct Stepper<'p, 's> {
@@ -85,13 +113,18 @@ impl<'p, 's> Stepper<'p, 's> {
         }
     }
 
-    /// The report at `date`, the points so far being earlier dates. A
-    /// finding that held at the last point and still holds keeps the
-    /// message it had there (a timeline shows a finding's first message),
-    /// unless the last point was `since_ever` (the timeline's first, which
-    /// stands for all time before the next): then a message that reads the
-    /// date is written anew.
-    pub fn at(&mut self, date: Date, since_ever: bool) -> Result<Report, Vec<Diagnostic>> {
+    /// Each rule's findings at `date`, the points so far being earlier
+    /// dates: whole, or as the change from the last point's. A finding
+    /// that held at the last point and still holds keeps the message it
+    /// had there (a timeline shows a finding's first message), unless the
+    /// last point was `since_ever` (the timeline's first, which stands for
+    /// all time before the next): then a message that reads the date is
+    /// written anew. The errors are those of `check` at the date.
+    pub fn step(
+        &mut self,
+        date: Date,
+        since_ever: bool,
+    ) -> Result<Vec<PointFindings>, Vec<Diagnostic>> {
         let world = World::at(self.prepared.scenario, date);
         // A finding shown for the first time shows its message then: one
         // that a waiver hid until now was found before and kept its
@@ -111,7 +144,11 @@ impl<'p, 's> Stepper<'p, 's> {
         let anew = |world: &World| {
             run_rules(world, self.rules, self.budget, EvidenceFor::Bound)
                 .into_iter()
-                .map(|outcome| (outcome.map(Arc::new), None))
+                .map(|outcome| Found {
+                    outcome: outcome.map(shared),
+                    dues: None,
+                    change: None,
+                })
                 .collect()
         };
         let found: Vec<Found> = match self.last.take() {
@@ -121,30 +158,55 @@ impl<'p, 's> Stepper<'p, 's> {
             },
             None => anew(&world),
         };
-        let outcomes: Vec<RuleOutcome> = found
-            .iter()
-            .map(|(outcome, _)| {
-                outcome
-                    .as_ref()
-                    .map(|f| (**f).clone())
-                    .map_err(Clone::clone)
-            })
-            .collect();
-        let (found, dues): (Vec<_>, Vec<_>) = found.into_iter().unzip();
-        let kept: Option<Vec<Arc<Vec<RawFinding>>>> = found.into_iter().map(Result::ok).collect();
-        let report = self
-            .prepared
-            .report_of(&world, self.rules, date, self.budget, outcomes, None);
         // After an error the next point starts afresh.
-        if let (Ok(_), Some(found)) = (&report, kept) {
-            self.last = Some(Last {
-                world,
-                found,
-                since_ever,
-                dues,
-            });
+        let mut errors = Vec::new();
+        let mut points = Vec::with_capacity(found.len());
+        let mut kept = Vec::with_capacity(found.len());
+        let mut dues = Vec::with_capacity(found.len());
+        for (rule, found) in self.rules.rules.iter().zip(found) {
+            match found.outcome {
+                Ok(findings) => {
+                    points.push(match found.change {
+                        Some(change) if !worded_now => PointFindings::Changed(change),
+                        _ => PointFindings::All(Arc::clone(&findings)),
+                    });
+                    kept.push(findings);
+                    dues.push(found.dues);
+                }
+                Err(error) => errors.push(super::budget_error(rule, &error)),
+            }
         }
-        report
+        // Claims are shown by `check` only, but one that cannot be
+        // evaluated is an error of the point.
+        if !self.prepared.scenario.expect.is_empty() {
+            self.prepared.claims_at(&world, self.budget, &mut errors);
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        self.last = Some(Last {
+            world,
+            found: kept,
+            since_ever,
+            dues,
+        });
+        Ok(points)
+    }
+
+    /// The report at `date` (`step`'s findings, reported as `check` does).
+    #[cfg(test)]
+    pub fn at(&mut self, date: Date, since_ever: bool) -> Result<Report, Vec<Diagnostic>> {
+        self.step(date, since_ever)?;
+        let Some(last) = &self.last else {
+            return Err(Vec::new());
+        };
+        let outcomes: Vec<RuleOutcome> = last
+            .found
+            .iter()
+            .map(|found| Ok(found.iter().map(|f| RawFinding::clone(f)).collect()))
+            .collect();
+        self.prepared
+            .report_of(&last.world, self.rules, date, self.budget, outcomes, None)
     }
 
     /// Each rule's findings in `world`, from those in `last.world`.
@@ -265,10 +327,18 @@ impl<'p, 's> Stepper<'p, 's> {
             let anew = || {
                 // Whatever a failed evaluation over some bindings noted.
                 after.take_dues();
-                (after.run_rule(rule).map(Arc::new), noted(Vec::new()))
+                Found {
+                    outcome: after.run_rule(rule).map(shared),
+                    dues: noted(Vec::new()),
+                    change: None,
+                }
             };
             let outcome = match way {
-                Way::Stands => (Ok(Arc::clone(found)), dues.cloned()),
+                Way::Stands => Found {
+                    outcome: Ok(Arc::clone(found)),
+                    dues: dues.cloned(),
+                    change: Some(Change::default()),
+                },
                 Way::Anew => anew(),
                 Way::Touching => {
                     let touched = if base == Way::Stands {
@@ -351,8 +421,10 @@ impl<'p, 's> Stepper<'p, 's> {
                             after.take_dues();
                             match after.run_rule_touching(rule, &rows_after) {
                                 Ok(came) => match kept(found, &gone) {
-                                    Some(mut kept) => {
-                                        kept.extend(came);
+                                    Some((mut kept, went)) => {
+                                        let came: Vec<Arc<RawFinding>> =
+                                            came.into_iter().map(Arc::new).collect();
+                                        kept.extend(came.iter().cloned());
                                         // The days of the bindings evaluated again go.
                                         let dues_kept = dues
                                             .map(|dues| {
@@ -368,7 +440,11 @@ impl<'p, 's> Stepper<'p, 's> {
                                                     .collect()
                                             })
                                             .unwrap_or_default();
-                                        (Ok(Arc::new(kept)), noted(dues_kept))
+                                        Found {
+                                            outcome: Ok(Arc::new(kept)),
+                                            dues: noted(dues_kept),
+                                            change: Some(Change { gone: went, came }),
+                                        }
                                     }
                                     None => anew(),
                                 },
@@ -424,10 +500,21 @@ fn note(
     }
 }
 
+/// A rule's findings as the timeline keeps them.
+fn shared(found: Vec<RawFinding>) -> Findings {
+    Arc::new(found.into_iter().map(Arc::new).collect())
+}
+
 /// The findings of `found` whose records are none of `gone` (by binding
-/// variable, sorted); `None` if a finding does not name its records.
-fn kept(found: &[RawFinding], gone: &[Vec<(usize, Sym)>]) -> Option<Vec<RawFinding>> {
+/// variable, sorted), and the others; `None` if a finding does not name
+/// its records.
+#[allow(clippy::type_complexity)]
+fn kept(
+    found: &[Arc<RawFinding>],
+    gone: &[Vec<(usize, Sym)>],
+) -> Option<(Vec<Arc<RawFinding>>, Vec<Arc<RawFinding>>)> {
     let mut kept = Vec::with_capacity(found.len());
+    let mut went = Vec::new();
     for f in found {
         if f.bound.len() != gone.len() {
             return None;
@@ -437,11 +524,13 @@ fn kept(found: &[RawFinding], gone: &[Vec<(usize, Sym)>]) -> Option<Vec<RawFindi
             .iter()
             .zip(gone)
             .any(|(record, gone)| gone.binary_search(record).is_ok());
-        if !touched {
-            kept.push(f.clone());
+        if touched {
+            went.push(Arc::clone(f));
+        } else {
+            kept.push(Arc::clone(f));
         }
     }
-    Some(kept)
+    Some((kept, went))
 }
 
 #[cfg(test)]

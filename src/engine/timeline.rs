@@ -4,7 +4,6 @@
 //! rule counts), never day by day, so the cost grows with the number of
 //! changes, not of days.
 
-use super::result::Report;
 use super::{CheckOptions, Evaluation, Prepared};
 use crate::diag::Diagnostic;
 use crate::lang::ast::{CmpOp, Severity};
@@ -364,56 +363,35 @@ fn timeline_on(
             .into_iter()
             .filter(|d| *d > start && until.is_none_or(|u| *d < u)),
     );
+    // Claims and waivers are checked once, not at every point.
+    let prepared = Prepared::new(scenario, rules)?;
+    let report = |findings| TimelineReport {
+        scenario: scenario.id.value.clone(),
+        file: scenario.file.clone(),
+        from: from.map(|d| d.to_string()),
+        until: until.map(|d| d.to_string()),
+        evaluations: points.len(),
+        findings,
+    };
+    if how == Evaluation::AsChange {
+        let lanes = workers.clamp(1, points.len().max(1));
+        return Ok(report(from_the_last(
+            &prepared, rules, &points, from, until, options, lanes,
+        )?));
+    }
+    // Every point in full, its report merged whole: the reference for
+    // `periods`, which the differential test holds it to.
     let mut entries: BTreeMap<(String, Vec<String>), TimelineEntry> = BTreeMap::new();
     // Findings whose message so far comes from the "since ever" point, whose
     // date (0001-01-01) is no real date: the first real one replaces it.
     let mut undated: BTreeSet<(String, Vec<String>)> = BTreeSet::new();
-    // Claims and waivers are checked once, not at every point.
-    let prepared = Prepared::new(scenario, rules)?;
     // A timeline shows each finding's message and periods, never its
     // evidence: the sentences are not built at each point.
     let at = |point: &Date| prepared.messages_at(rules, *point, options.budget);
     let batch = workers.max(1) * 4;
     let mut reports = Vec::new();
-    // Evaluated as changes, each thread takes every `workers`-th point of
-    // a batch, each from the last it took: its stepper keeps that world.
-    let steppers: Vec<std::sync::Mutex<super::since::Stepper>> = (0..workers.max(1))
-        .map(|_| {
-            std::sync::Mutex::new(super::since::Stepper::new(&prepared, rules, options.budget))
-        })
-        .collect();
-    let lanes: Vec<usize> = (0..steppers.len()).collect();
     for (i, point) in points.iter().enumerate() {
-        if how == Evaluation::AsChange && i % batch == 0 {
-            let next = points.get(i..).unwrap_or_default();
-            let next = next.get(..batch).unwrap_or(next);
-            let mut slots: Vec<Option<Result<Report, Vec<Diagnostic>>>> = vec![None; next.len()];
-            let lanes_done = crate::parallel::share_out(
-                &lanes,
-                lanes.len(),
-                || (),
-                |_, _, lane| {
-                    let mut stepper = steppers.get(*lane)?.lock().ok()?;
-                    let mine: Vec<(usize, Result<Report, Vec<Diagnostic>>)> = next
-                        .iter()
-                        .enumerate()
-                        .filter(|(k, _)| k % lanes.len() == *lane)
-                        .map(|(k, point)| {
-                            let since_ever = i + k == 0 && from.is_none();
-                            (k, stepper.at(*point, since_ever))
-                        })
-                        .collect();
-                    Some(mine)
-                },
-            );
-            for (k, report) in lanes_done.into_iter().flatten().flatten() {
-                if let Some(slot) = slots.get_mut(k) {
-                    *slot = Some(report);
-                }
-            }
-            reports = slots;
-            reports.reverse();
-        } else if how == Evaluation::InFull && i % batch == 0 {
+        if i % batch == 0 {
             let next = points.get(i..).unwrap_or_default();
             let next = next.get(..batch).unwrap_or(next);
             reports = if workers > 1 {
@@ -475,14 +453,66 @@ fn timeline_on(
     let mut findings: Vec<TimelineEntry> = entries.into_values().collect();
     findings
         .sort_by(|a, b| (b.severity, &a.rule, &a.subject).cmp(&(a.severity, &b.rule, &b.subject)));
-    Ok(TimelineReport {
-        scenario: scenario.id.value.clone(),
-        file: scenario.file.clone(),
-        from: from.map(|d| d.to_string()),
-        until: until.map(|d| d.to_string()),
-        evaluations: points.len(),
-        findings,
-    })
+    Ok(report(findings))
+}
+
+/// The timeline's entries, each point evaluated from the last: the points
+/// cut into `lanes` runs of consecutive points, each run on a thread of its
+/// own from its own first point (evaluated in full), the findings' changes
+/// then taken in point order (`periods`). The first point in error is the
+/// one reported, as one thread would.
+fn from_the_last(
+    prepared: &Prepared,
+    rules: &RuleSet,
+    points: &[Date],
+    from: Option<Date>,
+    until: Option<Date>,
+    options: &CheckOptions,
+    lanes: usize,
+) -> Result<Vec<TimelineEntry>, Vec<Diagnostic>> {
+    let run = points.len().div_ceil(lanes.max(1)).max(1);
+    let runs: Vec<(usize, &[Date])> = points
+        .chunks(run)
+        .enumerate()
+        .map(|(k, dates)| (k * run, dates))
+        .collect();
+    let evaluate = |(first, dates): &(usize, &[Date])| {
+        let mut stepper = super::since::Stepper::new(prepared, rules, options.budget);
+        let mut found = Vec::with_capacity(dates.len());
+        for (k, date) in dates.iter().enumerate() {
+            let since_ever = first + k == 0 && from.is_none();
+            let point = stepper.step(*date, since_ever);
+            let failed = point.is_err();
+            found.push(point);
+            if failed {
+                break;
+            }
+        }
+        found
+    };
+    let evaluated = if runs.len() > 1 {
+        crate::parallel::share_out(&runs, runs.len(), || (), |_, _, run| Some(evaluate(run)))
+    } else {
+        Vec::new()
+    };
+    let mut evaluated = evaluated.into_iter();
+    let mut periods = super::periods::Periods::new(prepared.scenario, rules);
+    for run in &runs {
+        // A run is missing only where a worker panicked, which ends the
+        // scope anyway; evaluated here again all the same.
+        let found = match evaluated.next().flatten() {
+            Some(found) => found,
+            None => evaluate(run),
+        };
+        for (j, point) in found.into_iter().enumerate() {
+            let i = run.0 + j;
+            let Some(date) = points.get(i) else { break };
+            let since_ever = i == 0 && from.is_none();
+            let shown_from = (!since_ever).then(|| date.to_string());
+            periods.point(*date, since_ever, shown_from, &point?);
+        }
+    }
+    Ok(periods.finish(until.map(|d| d.to_string())))
 }
 
 #[cfg(test)]
