@@ -151,24 +151,34 @@ impl<'p, 's> Stepper<'p, 's> {
                 })
                 .collect()
         };
-        let found: Vec<Found> = match self.last.take() {
+        let last = self.last.take();
+        let found: Vec<Found> = match &last {
             Some(last) => match world.differences(&last.world) {
-                Some(differences) => self.since(&last, &world, &differences, worded_now),
+                Some(differences) => self.since(last, &world, &differences, worded_now),
                 None => anew(&world),
             },
             None => anew(&world),
         };
+        let before = |i: usize| last.as_ref().and_then(|last| last.found.get(i));
         // After an error the next point starts afresh.
         let mut errors = Vec::new();
         let mut points = Vec::with_capacity(found.len());
         let mut kept = Vec::with_capacity(found.len());
         let mut dues = Vec::with_capacity(found.len());
-        for (rule, found) in self.rules.rules.iter().zip(found) {
+        for (i, (rule, found)) in self.rules.rules.iter().zip(found).enumerate() {
             match found.outcome {
                 Ok(findings) => {
-                    points.push(match found.change {
-                        Some(change) if !worded_now => PointFindings::Changed(change),
-                        _ => PointFindings::All(Arc::clone(&findings)),
+                    // A rule evaluated anew is given as what differs from
+                    // the last point too: a timeline holds the points of
+                    // the other lanes until it takes them, so what it holds
+                    // stays the size of the changes.
+                    points.push(match (found.change, before(i)) {
+                        _ if worded_now => PointFindings::All(Arc::clone(&findings)),
+                        (Some(change), _) => PointFindings::Changed(change),
+                        (None, Some(before)) => {
+                            PointFindings::Changed(difference(before, &findings))
+                        }
+                        (None, None) => PointFindings::All(Arc::clone(&findings)),
                     });
                     kept.push(findings);
                     dues.push(found.dues);
@@ -500,6 +510,38 @@ fn note(
     }
 }
 
+/// The findings of `now` that are not in `before` and those of `before`
+/// not in `now`, a finding being its subject and message (all a timeline
+/// reads of it).
+fn difference(before: &[Arc<RawFinding>], now: &[Arc<RawFinding>]) -> Change {
+    let mut change = Change::default();
+    if std::ptr::eq(before, now) {
+        return change;
+    }
+    fn key(f: &RawFinding) -> (&[String], &str) {
+        (f.subject.as_slice(), f.message.as_str())
+    }
+    let mut left: FastMap<(&[String], &str), u32> = FastMap::default();
+    for f in before {
+        *left.entry(key(f)).or_default() += 1;
+    }
+    for f in now {
+        match left.get_mut(&key(f)) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => change.came.push(Arc::clone(f)),
+        }
+    }
+    for f in before {
+        if let Some(n) = left.get_mut(&key(f))
+            && *n > 0
+        {
+            *n -= 1;
+            change.gone.push(Arc::clone(f));
+        }
+    }
+    change
+}
+
 /// A rule's findings as the timeline keeps them.
 fn shared(found: Vec<RawFinding>) -> Findings {
     Arc::new(found.into_iter().map(Arc::new).collect())
@@ -573,6 +615,50 @@ mod tests {
             assert_eq!(pending(&report), expected, "{date}");
             assert_eq!(pending(&scratch), expected, "{date}, from scratch");
         }
+    }
+
+    /// After a lane's first point, each rule's findings come as changes,
+    /// even those of a rule evaluated anew at every point (it reads the
+    /// date with `==`): a timeline holds other lanes' points until it takes
+    /// them, and all the findings of every point would not fit. Where a
+    /// waiver ends, or after "since ever", they come whole.
+    #[test]
+    fn after_its_first_point_a_lane_gives_the_changes() {
+        let scenario = crate::engine::kabul();
+        let mut rules = RuleSet::standard().unwrap();
+        let mut diagnostics = Vec::new();
+        rules.add_text(
+            "rule started-today {\n  title \"T\"\n  severity info\n  cite \"C\"\n  for m in missions\n  where m.head.from <= as_of and not (m.head.from == as_of)\n  message \"{days(m.head.from, as_of)} days\"\n}\n",
+            "t.rules",
+            &mut diagnostics,
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        let prepared = Prepared::new(&scenario, &rules).unwrap();
+        let mut stepper = Stepper::new(&prepared, &rules, Budget::default());
+        let started = rules
+            .rules
+            .iter()
+            .position(|r| r.id == "started-today")
+            .unwrap();
+        let (mut came, mut gone) = (0, 0);
+        for (i, year) in (2016..=2024).enumerate() {
+            let date = Date::ymd(year, 1, 1).unwrap();
+            let found = stepper.step(date, i == 0).unwrap();
+            let whole = found
+                .iter()
+                .filter(|f| matches!(f, PointFindings::All(_)))
+                .count();
+            // The first point, and the one after "since ever".
+            let expected = if i < 2 { found.len() } else { 0 };
+            assert_eq!(whole, expected, "{date}");
+            if let Some(PointFindings::Changed(change)) = found.get(started) {
+                came += change.came.len();
+                gone += change.gone.len();
+            }
+        }
+        // Their messages change with the date: each point, the findings
+        // of the last go and come again.
+        assert!(came > 0 && gone > 0, "{came} {gone}");
     }
 
     /// The standard rules that read the date are evaluated anew only where
