@@ -22,7 +22,7 @@ use super::{Prepared, run_rules};
 use crate::diag::Diagnostic;
 use crate::eval::delta::{Footprint, Touched, Way, changed_fields};
 use crate::eval::horizon::Atoms;
-use crate::eval::run::{EvalError, RawFinding};
+use crate::eval::run::{EvalError, RawFinding, Seeds};
 use crate::eval::value::{Key, Reader};
 use crate::eval::{Budget, Evaluator, EvidenceFor};
 use crate::fast_hash::FastMap;
@@ -98,6 +98,10 @@ pub(crate) struct Stepper<'p, 's> {
     /// How often rules that read the date were kept, evaluated over some
     /// bindings, and evaluated anew (what keeps a timeline fast, tested).
     dated_ways: std::cell::Cell<[usize; 3]>,
+    /// Each rule's indexes of ids at the last point, exact there: the next
+    /// point rebuilds them by keying again only the rows that changed, if
+    /// rows keep their places (`Evaluator::with_seeds`).
+    seeds: std::cell::RefCell<Vec<Seeds>>,
 }
 
 impl<'p, 's> Stepper<'p, 's> {
@@ -110,6 +114,7 @@ impl<'p, 's> Stepper<'p, 's> {
             budget,
             last: None,
             dated_ways: std::cell::Cell::new([0; 3]),
+            seeds: std::cell::RefCell::new(rules.rules.iter().map(|_| Seeds::default()).collect()),
         }
     }
 
@@ -152,12 +157,23 @@ impl<'p, 's> Stepper<'p, 's> {
                 .collect()
         };
         let last = self.last.take();
+        let fresh = || {
+            for seeds in self.seeds.borrow_mut().iter_mut() {
+                seeds.clear();
+            }
+        };
         let found: Vec<Found> = match &last {
             Some(last) => match world.differences(&last.world) {
                 Some(differences) => self.since(last, &world, &differences, worded_now),
-                None => anew(&world),
+                None => {
+                    fresh();
+                    anew(&world)
+                }
             },
-            None => anew(&world),
+            None => {
+                fresh();
+                anew(&world)
+            }
         };
         let before = |i: usize| last.as_ref().and_then(|last| last.found.get(i));
         // After an error the next point starts afresh.
@@ -192,6 +208,7 @@ impl<'p, 's> Stepper<'p, 's> {
             self.prepared.claims_at(&world, self.budget, &mut errors);
         }
         if !errors.is_empty() {
+            fresh();
             return Err(errors);
         }
         self.last = Some(Last {
@@ -229,7 +246,6 @@ impl<'p, 's> Stepper<'p, 's> {
     ) -> Vec<Found> {
         let before = Evaluator::new(&last.world, self.budget).with_evidence_for(EvidenceFor::None);
         let after_all = Evaluator::new(world, self.budget).with_evidence_for(EvidenceFor::Bound);
-        let after = &after_all;
         let (was, is) = (Reader { world: &last.world }, Reader { world });
         let mut touched_before = Touched::default();
         let mut touched_after = Touched::default();
@@ -254,6 +270,24 @@ impl<'p, 's> Stepper<'p, 's> {
                 changed_fields(&was, &is, collection.record(), rows, &mut fields);
             }
         }
+        // The last point's indexes hold here, but for the changed rows,
+        // only if no row moved.
+        let in_place = [
+            &differences.states,
+            &differences.governments,
+            &differences.missions,
+            &differences.recognitions,
+            &differences.relations,
+            &differences.events,
+        ]
+        .iter()
+        .all(|c| c.came.is_empty() && c.gone.is_empty() && c.changed.iter().all(|(a, b)| a == b));
+        if !in_place {
+            for seeds in self.seeds.borrow_mut().iter_mut() {
+                seeds.clear();
+            }
+        }
+        let rekeyed = Arc::new(touched_after.clone());
         let mut kinds = touched_before.kinds();
         for kind in touched_after.kinds() {
             if !kinds.contains(&kind) {
@@ -307,16 +341,32 @@ impl<'p, 's> Stepper<'p, 's> {
                 }
                 self.dated_ways.set(ways);
             }
-            // A rule whose days are noted has an evaluator of its own.
-            let noting = atoms.map(|atoms| {
-                Evaluator::new(world, self.budget)
-                    .with_evidence_for(EvidenceFor::Bound)
-                    .with_horizons(atoms, rule.bindings.len())
-            });
-            let after = noting.as_ref().unwrap_or(after);
+            // Each rule has an evaluator of its own (its indexes are its
+            // own anyway): noting its days if it reads the date, building
+            // its indexes from the last point's where it reads only what
+            // changed in the changed rows (a rule evaluated anew may read
+            // what changed elsewhere through them).
+            let own = Evaluator::new(world, self.budget).with_evidence_for(EvidenceFor::Bound);
+            let own = match atoms {
+                Some(atoms) => own.with_horizons(atoms, rule.bindings.len()),
+                None => own,
+            };
+            let own = match way {
+                Way::Touching => {
+                    let seeds = self
+                        .seeds
+                        .borrow_mut()
+                        .get_mut(i)
+                        .map(std::mem::take)
+                        .unwrap_or_default();
+                    own.with_seeds(seeds, Arc::clone(&rekeyed))
+                }
+                Way::Stands | Way::Anew => own,
+            };
+            let after = &own;
             // The days noted by the evaluation just made, as records.
             let noted = |kept: Vec<DueRecords>| -> Option<Arc<Vec<DueRecords>>> {
-                noting.as_ref()?;
+                atoms?;
                 let mut dues = kept;
                 for due in after.take_dues() {
                     let records = due
@@ -465,6 +515,12 @@ impl<'p, 's> Stepper<'p, 's> {
                     }
                 }
             };
+            // A rule kept reads nothing that changed: its indexes hold.
+            if way != Way::Stands
+                && let Some(seeds) = self.seeds.borrow_mut().get_mut(i)
+            {
+                *seeds = own.into_seeds();
+            }
             outcomes.push(outcome);
         }
         outcomes

@@ -204,6 +204,58 @@ pub struct Index<'a> {
     /// order: one allocation for all groups instead of one per key.
     starts: Vec<u32>,
     rows: Vec<u32>,
+    /// Each row's group, `NO_GROUP` for a row left out: what an index kept
+    /// for another world of the scenario is rebuilt from (`Seed`).
+    group_of: Vec<u32>,
+}
+
+/// A row in no group of an index.
+const NO_GROUP: u32 = u32::MAX;
+
+/// An index of ids kept from an evaluator over another world of the same
+/// scenario whose rows are in the same places (a timeline's last point),
+/// to be rebuilt for this world by keying again only the rows that
+/// changed (`Evaluator::with_seeds`): evaluating every row's key again is
+/// most of a timeline's point otherwise.
+#[derive(Debug)]
+pub struct Seed {
+    fixed: Vec<Key<'static>>,
+    groups: FastMap<IdPair, u32>,
+    group_of: Vec<u32>,
+}
+
+/// Seeds by index (the addresses of the join's row sides, as `indexes`).
+pub type Seeds = FastMap<Vec<usize>, Seed>;
+
+/// The groups of `group_of` (each row's, `NO_GROUP` for none) as row
+/// lists: a counting sort, each group's rows together in row order.
+fn grouped(group_of: &[u32], groups: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut counts = vec![0u32; groups];
+    let mut kept = 0usize;
+    for &g in group_of {
+        if let Some(count) = counts.get_mut(g as usize) {
+            *count += 1;
+            kept += 1;
+        }
+    }
+    let mut starts = Vec::with_capacity(groups + 1);
+    let mut total = 0u32;
+    starts.push(0);
+    for count in &counts {
+        total += count;
+        starts.push(total);
+    }
+    let mut next_place: Vec<u32> = starts.iter().take(groups).copied().collect();
+    let mut rows = vec![0u32; kept];
+    for (row, &g) in group_of.iter().enumerate() {
+        if let Some(place) = next_place.get_mut(g as usize) {
+            if let Some(slot) = rows.get_mut(*place as usize) {
+                *slot = row as u32;
+            }
+            *place += 1;
+        }
+    }
+    (starts, rows)
 }
 
 impl<'a> Index<'a> {
@@ -305,6 +357,13 @@ impl<'a> Groups<'a> {
         }
     }
 
+    fn len(&self) -> usize {
+        match self {
+            Groups::Ids(groups) => groups.len(),
+            Groups::Any(groups) => groups.len(),
+        }
+    }
+
     fn shrink_to_fit(&mut self) {
         match self {
             Groups::Ids(groups) => groups.shrink_to_fit(),
@@ -329,6 +388,10 @@ pub struct Evaluator<'a, 's> {
     steps: Cell<u64>,
     indexes: RefCell<FastMap<Vec<usize>, Rc<Index<'a>>>>,
     plans: RefCell<FastMap<usize, Rc<Vec<Step<'a>>>>>,
+    /// Indexes of another world of the scenario, and the rows whose keys
+    /// may differ here (`with_seeds`).
+    seeds: RefCell<Seeds>,
+    rekeyed: Option<std::sync::Arc<Touched>>,
     /// Which findings carry their evidence (the records bound, the fields
     /// read, in words).
     evidence: EvidenceFor<'a>,
@@ -386,6 +449,8 @@ impl<'a, 's> Evaluator<'a, 's> {
             steps: Cell::new(0),
             indexes: RefCell::new(FastMap::default()),
             plans: RefCell::new(FastMap::default()),
+            seeds: RefCell::new(FastMap::default()),
+            rekeyed: None,
             evidence: EvidenceFor::All,
             changed: None,
             horizons: None,
@@ -452,6 +517,54 @@ impl<'a, 's> Evaluator<'a, 's> {
             changed: Some(changed),
             ..self
         }
+    }
+
+    /// This evaluator building the indexes it needs from `seeds`, indexes
+    /// of another world of the scenario in which every row is where it is
+    /// here and has the same key, except the rows `changed` names: those
+    /// are keyed again (the indexes are then exact, unlike those of
+    /// `with_changed_rows`, whose probes look at the changed rows).
+    pub fn with_seeds(self, seeds: Seeds, changed: std::sync::Arc<Touched>) -> Self {
+        *self.seeds.borrow_mut() = seeds;
+        Evaluator {
+            rekeyed: Some(changed),
+            ..self
+        }
+    }
+
+    /// Its indexes of ids, as seeds for an evaluator of another world
+    /// (`with_seeds`), with the seeds it was given and did not use.
+    pub fn into_seeds(self) -> Seeds {
+        let Evaluator {
+            indexes,
+            plans,
+            seeds,
+            ..
+        } = self;
+        // The plans' steps hold the indexes too.
+        drop(plans);
+        let mut seeds = seeds.into_inner();
+        for (id, index) in indexes.into_inner() {
+            let Ok(index) = Rc::try_unwrap(index) else {
+                continue;
+            };
+            let Groups::Ids(groups) = index.groups else {
+                continue;
+            };
+            let fixed: Option<Vec<Key<'static>>> =
+                index.fixed.iter().map(|(_, key)| key.owned()).collect();
+            if let Some(fixed) = fixed {
+                seeds.insert(
+                    id,
+                    Seed {
+                        fixed,
+                        groups,
+                        group_of: index.group_of,
+                    },
+                );
+            }
+        }
+        seeds
     }
 
     /// The indexes built so far, for an evaluator of a changed world
@@ -849,10 +962,59 @@ impl<'a, 's> Evaluator<'a, 's> {
         let kind = collection.record();
         let mut env = vec![Value::Null; outer_env.len()];
         let size = self.size(collection);
+        let seed = self.seeds.borrow_mut().remove(&id);
+        if let (Some(seed), Some(changed)) = (seed, &self.rekeyed)
+            && seed.group_of.len() == size as usize
+            && seed.fixed.len() == fixed.len()
+            && seed.fixed.iter().zip(&fixed).all(|(a, (_, b))| a == b)
+        {
+            // The steps of building it, as if it were built.
+            let steps = self.steps.get().saturating_add(u64::from(size));
+            self.steps.set(steps.min(self.limit));
+            if steps > self.limit {
+                return Err(EvalError::Budget { steps: self.limit });
+            }
+            let mut groups = Groups::Ids(seed.groups);
+            let mut group_of = seed.group_of;
+            for &row in changed.rows(collection) {
+                let Some(place) = group_of.get_mut(row as usize) else {
+                    continue;
+                };
+                *place = NO_GROUP;
+                if let Some(slot) = env.get_mut(slot) {
+                    *slot = Value::Row(kind, row);
+                }
+                let mut kept = true;
+                for (row_side, wanted) in &fixed {
+                    if self.reader.key(self.eval(row_side, &mut env)?) != *wanted {
+                        kept = false;
+                        break;
+                    }
+                }
+                if kept {
+                    let key = self.columns(&inner, &mut env)?;
+                    let next = groups.len() as u32;
+                    if let Some(place) = group_of.get_mut(row as usize) {
+                        *place = groups.group(key, next);
+                    }
+                }
+            }
+            let (starts, rows) = grouped(&group_of, groups.len());
+            let index = Rc::new(Index {
+                outer,
+                inner,
+                fixed,
+                groups,
+                starts,
+                rows,
+                group_of,
+            });
+            self.indexes.borrow_mut().insert(id, Rc::clone(&index));
+            return Ok(index);
+        }
         let mut groups = Groups::with_capacity(size as usize);
-        let mut group_of: Vec<u32> = Vec::with_capacity(size as usize);
-        let mut kept_rows: Vec<u32> = Vec::with_capacity(size as usize);
-        let mut counts: Vec<u32> = Vec::new();
+        let mut group_of: Vec<u32> = vec![NO_GROUP; size as usize];
+        let mut next = 0u32;
         for row in 0..size {
             self.step()?;
             if let Some(slot) = env.get_mut(slot) {
@@ -869,35 +1031,15 @@ impl<'a, 's> Evaluator<'a, 's> {
                 continue;
             }
             let key = self.columns(&inner, &mut env)?;
-            let next = counts.len() as u32;
             let group = groups.group(key, next);
             if group == next {
-                counts.push(0);
+                next += 1;
             }
-            if let Some(count) = counts.get_mut(group as usize) {
-                *count += 1;
-            }
-            group_of.push(group);
-            kept_rows.push(row);
-        }
-        // A counting sort: each group's rows together, in row order.
-        let mut starts = Vec::with_capacity(counts.len() + 1);
-        let mut total = 0u32;
-        starts.push(0);
-        for count in &counts {
-            total += count;
-            starts.push(total);
-        }
-        let mut next_place: Vec<u32> = starts.iter().take(counts.len()).copied().collect();
-        let mut rows = vec![0u32; group_of.len()];
-        for (&row, group) in kept_rows.iter().zip(&group_of) {
-            if let Some(place) = next_place.get_mut(*group as usize) {
-                if let Some(slot) = rows.get_mut(*place as usize) {
-                    *slot = row;
-                }
-                *place += 1;
+            if let Some(place) = group_of.get_mut(row as usize) {
+                *place = group;
             }
         }
+        let (starts, rows) = grouped(&group_of, next as usize);
         // Sized for a group per row, as many as there could be; most joins
         // have far fewer (a state's missions), and the indexes of every
         // rule are alive together.
@@ -909,6 +1051,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             groups,
             starts,
             rows,
+            group_of,
         };
         let index = Rc::new(index);
         self.indexes.borrow_mut().insert(id, Rc::clone(&index));

@@ -77,6 +77,23 @@ pub enum Key<'a> {
     Ids(&'a [Sym]),
 }
 
+impl Key<'_> {
+    /// The key, if it borrows nothing (an index kept across worlds, `Seed`).
+    pub fn owned(self) -> Option<Key<'static>> {
+        Some(match self {
+            Key::Null => Key::Null,
+            Key::Bool(b) => Key::Bool(b),
+            Key::Num(n) => Key::Num(n),
+            Key::Date(d) => Key::Date(d),
+            Key::Word(w) => Key::Word(w),
+            Key::Sym(s) => Key::Sym(s),
+            Key::Row(r) => Key::Row(r),
+            Key::Head(h) => Key::Head(h),
+            Key::Str(_) | Key::Ids(_) => return None,
+        })
+    }
+}
+
 /// A record that a value leads to, for reading its fields.
 #[derive(Clone, Copy)]
 pub enum Record<'w, 's> {
