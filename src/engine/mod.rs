@@ -10,7 +10,7 @@ use crate::lang::parse::parse_expr;
 use crate::lang::ruleset::RuleSet;
 use crate::scenario::date::Date;
 use crate::scenario::model::{Change, Scenario};
-use crate::scenario::world::World;
+use crate::scenario::world::{Interned, World};
 use crate::source::Span;
 use result::{ClaimResult, Finding, Location, Report, Summary, Waived, WaiverInfo};
 use std::cell::OnceCell;
@@ -54,6 +54,9 @@ pub fn check(
 pub struct Prepared<'s> {
     pub scenario: &'s Scenario,
     claims: std::sync::Arc<Vec<CheckedExpr>>,
+    /// The scenario's ids, interned when its first world is built and
+    /// shared by the worlds of every later date.
+    interned: std::sync::OnceLock<std::sync::Arc<Interned<'s>>>,
 }
 
 impl<'s> Prepared<'s> {
@@ -64,6 +67,7 @@ impl<'s> Prepared<'s> {
         Ok(Prepared {
             scenario,
             claims: std::sync::Arc::new(claims),
+            interned: std::sync::OnceLock::new(),
         })
     }
 
@@ -74,7 +78,16 @@ impl<'s> Prepared<'s> {
         Prepared {
             scenario,
             claims: self.claims.clone(),
+            interned: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The scenario's world at `date`.
+    pub fn world_at(&self, date: Date) -> World<'s> {
+        let interned = self
+            .interned
+            .get_or_init(|| std::sync::Arc::new(Interned::of(self.scenario)));
+        World::of(interned, date)
     }
 
     /// The report at `date`.
@@ -108,7 +121,7 @@ impl<'s> Prepared<'s> {
         budget: Budget,
         which: EvidenceFor,
     ) -> Result<Report, Vec<Diagnostic>> {
-        let world = World::at(self.scenario, date);
+        let world = self.world_at(date);
         self.check_in(&world, rules, date, budget, which)
     }
 
@@ -119,7 +132,7 @@ impl<'s> Prepared<'s> {
         date: Date,
         budget: Budget,
     ) -> Result<(Report, network::Network), Vec<Diagnostic>> {
-        let world = World::at(self.scenario, date);
+        let world = self.world_at(date);
         let report = self.check_in(&world, rules, date, budget, EvidenceFor::All)?;
         let network = network::Network::of(&world, Some(&report));
         Ok((report, network))

@@ -130,7 +130,7 @@ impl<'p, 's> Stepper<'p, 's> {
         date: Date,
         since_ever: bool,
     ) -> Result<Vec<PointFindings>, Vec<Diagnostic>> {
-        let world = World::at(self.prepared.scenario, date);
+        let world = self.prepared.world_at(date);
         // A finding shown for the first time shows its message then: one
         // that a waiver hid until now was found before and kept its
         // message, which must be written anew if it reads the date.

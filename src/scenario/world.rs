@@ -98,6 +98,260 @@ pub struct EventRow<'s> {
     pub mission: Sym,
 }
 
+/// Every id of a scenario interned, and each record's ids as syms: the
+/// same at every date, so built once per scenario and shared by the worlds
+/// built from it (a timeline builds one per point), which then hash no id
+/// by its text. Syms are numbered in file order.
+#[derive(Debug)]
+pub struct Interned<'s> {
+    scenario: &'s Scenario,
+    /// Ids borrow from the scenario: interning allocates nothing per id.
+    names: Vec<&'s str>,
+    index: FastMap<&'s str, Sym>,
+    /// Each state's sym, and whether it has listed governments.
+    states: Vec<(Sym, bool)>,
+    /// Each listed government's sym and its state's.
+    governments: Vec<[Sym; 2]>,
+    /// The listed governments of each state that has any, by state sym.
+    listed: Vec<(Sym, Vec<&'s Government>)>,
+    /// Each recognition's `by` and `of`.
+    recognitions: Vec<[Sym; 2]>,
+    /// Every recognition record, by (by, of).
+    history: std::sync::Arc<FastMap<(Sym, Sym), Vec<&'s Recognition>>>,
+    missions: Vec<MissionSyms>,
+    /// The heads of every mission, each mission's in a run (`MissionSyms::heads`):
+    /// a world finds every mission's head in office, and the heads' own
+    /// records are large and far apart.
+    heads: Vec<HeadSyms>,
+    /// The staff counts of every mission, each mission's in a run, for the same reason.
+    staff: Vec<StaffSyms>,
+    /// Each mission's events, by the mission's sym, in file order.
+    events_of: FastMap<Sym, Vec<&'s Event>>,
+    /// Each relation's two states, in the order written.
+    relations: Vec<[Sym; 2]>,
+    /// Each event's sym, `by` and mission.
+    events: Vec<(Sym, Option<Sym>, Sym)>,
+}
+
+/// A mission's ids as syms.
+#[derive(Debug, Clone, Copy)]
+struct MissionSyms {
+    sym: Sym,
+    sender: Sym,
+    receiver: Sym,
+    run_by: Option<Sym>,
+    protecting_power: Option<Sym>,
+    /// Where its heads start in `Interned::heads`, and how many.
+    heads: (u32, u32),
+    /// Where its staff counts start in `Interned::staff`, and how many.
+    staff: (u32, u32),
+}
+
+/// What a mission's row is derived from besides its record: its heads'
+/// and staff counts' compact copies, and its events.
+#[derive(Clone, Copy)]
+struct Records<'a, 's> {
+    heads: &'a [HeadSyms],
+    staff: &'a [StaffSyms],
+    events: &'a [&'s Event],
+}
+
+/// A head's period, whether the head is a chargé d'affaires a.i., and
+/// `credentials.to`.
+#[derive(Debug, Clone, Copy)]
+struct HeadSyms {
+    from: Option<Date>,
+    until: Option<Date>,
+    ad_interim: bool,
+    credentials_to: Option<Sym>,
+}
+
+/// A staff count and its period.
+#[derive(Debug, Clone, Copy)]
+struct StaffSyms {
+    from: Option<Date>,
+    until: Option<Date>,
+    diplomats: u32,
+}
+
+impl HeadSyms {
+    fn of(head: &Head, credentials_to: Option<Sym>) -> HeadSyms {
+        HeadSyms {
+            from: value(&head.from),
+            until: value(&head.until),
+            ad_interim: head.rank.value == Rank::ChargeDAffairesAi,
+            credentials_to,
+        }
+    }
+}
+
+impl StaffSyms {
+    fn of(staff: &Staff) -> StaffSyms {
+        StaffSyms {
+            from: value(&staff.from),
+            until: value(&staff.until),
+            diplomats: staff.diplomats,
+        }
+    }
+}
+
+impl<'s> Interned<'s> {
+    /// Interns the ids of `scenario`, in the order its worlds have always
+    /// numbered them.
+    pub fn of(scenario: &'s Scenario) -> Interned<'s> {
+        let mut interned = Interned {
+            scenario,
+            names: Vec::new(),
+            index: FastMap::default(),
+            states: Vec::new(),
+            governments: Vec::new(),
+            listed: Vec::new(),
+            recognitions: Vec::new(),
+            history: Default::default(),
+            missions: Vec::new(),
+            heads: Vec::new(),
+            staff: Vec::new(),
+            events_of: FastMap::default(),
+            relations: Vec::new(),
+            events: Vec::new(),
+        };
+        let mut listed: FastMap<Sym, Vec<&'s Government>> = FastMap::default();
+        for government in &scenario.governments {
+            let state = interned.intern(&government.state.value);
+            listed.entry(state).or_default().push(government);
+        }
+        for state in &scenario.states {
+            let sym = interned.intern(&state.id.value);
+            interned.states.push((sym, listed.contains_key(&sym)));
+        }
+        for government in &scenario.governments {
+            let sym = interned.intern(&government.id.value);
+            let state = interned.intern(&government.state.value);
+            interned.governments.push([sym, state]);
+        }
+        let mut listed: Vec<(Sym, Vec<&'s Government>)> = listed.into_iter().collect();
+        listed.sort_unstable_by_key(|(state, _)| *state);
+        interned.listed = listed;
+        let mut history: FastMap<(Sym, Sym), Vec<&'s Recognition>> = FastMap::default();
+        for recognition in &scenario.recognitions {
+            let by = interned.intern(&recognition.by.value);
+            let of = interned.intern(&recognition.of.value);
+            history.entry((by, of)).or_default().push(recognition);
+            interned.recognitions.push([by, of]);
+        }
+        interned.history = std::sync::Arc::new(history);
+        for mission in &scenario.missions {
+            let sym = interned.intern(&mission.id.value);
+            let sender = interned.intern(&mission.sender.value);
+            let receiver = interned.intern(&mission.receiver.value);
+            let run_by = mission.run_by.as_ref().map(|r| interned.intern(&r.value));
+            let first = interned.heads.len() as u32;
+            for head in &mission.heads {
+                let credentials_to = head
+                    .credentials
+                    .as_ref()
+                    .map(|c| interned.intern(&c.to.value));
+                interned.heads.push(HeadSyms::of(head, credentials_to));
+            }
+            let first_staff = interned.staff.len() as u32;
+            interned
+                .staff
+                .extend(mission.staff.iter().map(StaffSyms::of));
+            let protecting_power = mission
+                .protecting_power
+                .as_ref()
+                .map(|p| interned.intern(&p.value));
+            interned.missions.push(MissionSyms {
+                sym,
+                sender,
+                receiver,
+                run_by,
+                protecting_power,
+                heads: (first, mission.heads.len() as u32),
+                staff: (first_staff, mission.staff.len() as u32),
+            });
+        }
+        for relation in &scenario.relations {
+            let [a, b] = &relation.between;
+            let between = [interned.intern(&a.value), interned.intern(&b.value)];
+            interned.relations.push(between);
+        }
+        for event in &scenario.events {
+            let sym = interned.intern(&event.id.value);
+            let by = event.by.as_ref().map(|b| interned.intern(&b.value));
+            let mission = interned.intern(&event.mission.value);
+            interned.events.push((sym, by, mission));
+            interned.events_of.entry(mission).or_default().push(event);
+        }
+        interned
+    }
+
+    fn intern(&mut self, id: &'s str) -> Sym {
+        if let Some(sym) = self.index.get(id) {
+            return *sym;
+        }
+        let sym = self.names.len() as Sym;
+        self.names.push(id);
+        self.index.insert(id, sym);
+        sym
+    }
+
+    /// The syms of a mission record that is not the scenario's (a changed
+    /// one) and of its heads, or `None` if it names an id the scenario
+    /// does not have.
+    fn mission_syms(
+        &self,
+        mission: &Mission,
+    ) -> Option<(MissionSyms, Vec<HeadSyms>, Vec<StaffSyms>)> {
+        let sym = |id: &str| self.index.get(id).copied();
+        let optional = |id: Option<&str>| match id {
+            Some(id) => sym(id).map(Some),
+            None => Some(None),
+        };
+        let heads = mission
+            .heads
+            .iter()
+            .map(|h| {
+                let to = optional(h.credentials.as_ref().map(|c| c.to.value.as_str()))?;
+                Some(HeadSyms::of(h, to))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let staff: Vec<StaffSyms> = mission.staff.iter().map(StaffSyms::of).collect();
+        let syms = MissionSyms {
+            sym: sym(&mission.id.value)?,
+            sender: sym(&mission.sender.value)?,
+            receiver: sym(&mission.receiver.value)?,
+            run_by: optional(mission.run_by.as_ref().map(|r| r.value.as_str()))?,
+            protecting_power: optional(
+                mission.protecting_power.as_ref().map(|p| p.value.as_str()),
+            )?,
+            heads: (0, heads.len() as u32),
+            staff: (0, staff.len() as u32),
+        };
+        Some((syms, heads, staff))
+    }
+
+    /// The heads of one of the scenario's missions.
+    fn heads_of(&self, syms: &MissionSyms) -> &[HeadSyms] {
+        let (first, count) = syms.heads;
+        self.heads
+            .get(first as usize..(first + count) as usize)
+            .unwrap_or_default()
+    }
+
+    /// The staff counts of one of the scenario's missions.
+    fn staff_of(&self, syms: &MissionSyms) -> &[StaffSyms] {
+        let (first, count) = syms.staff;
+        self.staff
+            .get(first as usize..(first + count) as usize)
+            .unwrap_or_default()
+    }
+
+    fn events_of(&self, mission: Sym) -> &[&'s Event] {
+        self.events_of.get(&mission).map_or(&[][..], Vec::as_slice)
+    }
+}
+
 /// The scenario seen at one date. Collections hold what is in force then:
 /// open missions, all states and governments (listed and implicit),
 /// recognitions and relation records in force, events on or before the date.
@@ -105,9 +359,9 @@ pub struct EventRow<'s> {
 pub struct World<'s> {
     pub scenario: &'s Scenario,
     pub date: Date,
-    /// Ids borrow from the scenario: interning allocates nothing per id.
-    names: Vec<&'s str>,
-    index: FastMap<&'s str, Sym>,
+    /// The scenario's ids, shared by all its worlds.
+    interned: std::sync::Arc<Interned<'s>>,
+    /// What each sym names at the date.
     entities: Vec<Entity>,
     pub states: Vec<StateRow<'s>>,
     pub governments: Vec<GovernmentRow<'s>>,
@@ -121,19 +375,23 @@ pub struct World<'s> {
     /// most worlds (a timeline builds one per date) are never asked.
     embassy_pairs: std::sync::OnceLock<FastMap<(Sym, Sym), ()>>,
     /// Every recognition record (any date), by (by, of), for look-ups at other dates.
-    /// Shared, not copied, by a world derived from this one (`with_missions`).
+    /// Shared, not copied, by a world derived from this one (`change_recognitions`).
     recognition_history: std::sync::Arc<FastMap<(Sym, Sym), Vec<&'s Recognition>>>,
 }
 
 impl<'s> World<'s> {
     /// Builds the world of a validated scenario at `date`.
     pub fn at(scenario: &'s Scenario, date: Date) -> World<'s> {
+        World::of(&std::sync::Arc::new(Interned::of(scenario)), date)
+    }
+
+    /// Builds the world at `date` of the scenario whose ids `interned` holds.
+    pub fn of(interned: &std::sync::Arc<Interned<'s>>, date: Date) -> World<'s> {
         let mut world = World {
-            scenario,
+            scenario: interned.scenario,
             date,
-            names: Vec::new(),
-            index: FastMap::default(),
-            entities: Vec::new(),
+            interned: std::sync::Arc::clone(interned),
+            entities: vec![Entity::Unknown; interned.names.len()],
             states: Vec::new(),
             governments: Vec::new(),
             missions: Vec::new(),
@@ -142,27 +400,27 @@ impl<'s> World<'s> {
             events: Vec::new(),
             relation_of_pair: FastMap::default(),
             embassy_pairs: std::sync::OnceLock::new(),
-            recognition_history: Default::default(),
+            recognition_history: std::sync::Arc::clone(&interned.history),
         };
         world.build();
         world
     }
 
+    /// The scenario's ids, to build its world at other dates (`World::of`).
+    pub fn interned(&self) -> &std::sync::Arc<Interned<'s>> {
+        &self.interned
+    }
+
     fn build(&mut self) {
         let scenario = self.scenario;
         let date = self.date;
-        let mut listed: FastMap<Sym, Vec<&'s Government>> = FastMap::default();
-        for government in &scenario.governments {
-            let state = self.intern(&government.state.value);
-            listed.entry(state).or_default().push(government);
-        }
-        for state in &scenario.states {
-            let sym = self.intern(&state.id.value);
+        let interned = std::sync::Arc::clone(&self.interned);
+        for (state, &(sym, listed)) in scenario.states.iter().zip(&interned.states) {
             let index = self.states.len() as u32;
             self.set_entity(sym, Entity::State(index));
             // A state with no listed government has one, named by its own id,
             // always in control and recognised de jure by default.
-            let implicit = !listed.contains_key(&sym);
+            let implicit = !listed;
             let implicit_index = implicit.then_some(self.governments.len() as u32);
             self.states.push(StateRow {
                 record: state,
@@ -181,9 +439,7 @@ impl<'s> World<'s> {
                 });
             }
         }
-        for government in &scenario.governments {
-            let sym = self.intern(&government.id.value);
-            let state = self.intern(&government.state.value);
+        for (government, &[sym, state]) in scenario.governments.iter().zip(&interned.governments) {
             let in_control = in_force(value(&government.from), value(&government.until), date);
             let index = self.governments.len() as u32;
             self.set_entity(sym, Entity::Government(index));
@@ -198,7 +454,7 @@ impl<'s> World<'s> {
         }
         // The government in control of each state with listed governments:
         // when control is contested (periods overlap), the one in control most recently.
-        for (state, governments) in &listed {
+        for (state, governments) in &interned.listed {
             let in_control = governments
                 .iter()
                 .filter(|g| in_force(value(&g.from), value(&g.until), date))
@@ -230,11 +486,7 @@ impl<'s> World<'s> {
                 row.in_control = governs;
             }
         }
-        let mut history: FastMap<(Sym, Sym), Vec<&'s Recognition>> = FastMap::default();
-        for recognition in &scenario.recognitions {
-            let by = self.intern(&recognition.by.value);
-            let of = self.intern(&recognition.of.value);
-            history.entry((by, of)).or_default().push(recognition);
+        for (recognition, &[by, of]) in scenario.recognitions.iter().zip(&interned.recognitions) {
             if in_force(value(&recognition.from), value(&recognition.until), date) {
                 self.recognitions.push(RecognitionRow {
                     record: recognition,
@@ -243,21 +495,14 @@ impl<'s> World<'s> {
                 });
             }
         }
-        self.recognition_history = std::sync::Arc::new(history);
-        // Each mission's events, for the staff an expulsion removes and the
-        // absences an acting run counts (the world's `events` are built below).
-        let mut events_of: FastMap<&str, Vec<&'s Event>> = FastMap::default();
-        for event in &scenario.events {
-            events_of
-                .entry(event.mission.value.as_str())
-                .or_default()
-                .push(event);
-        }
-        for mission in &scenario.missions {
-            let events = events_of
-                .get(mission.id.value.as_str())
-                .map_or(&[][..], Vec::as_slice);
-            if let Some(row) = self.mission_row(mission, events) {
+        for (mission, syms) in scenario.missions.iter().zip(&interned.missions) {
+            let events = interned.events_of(syms.sym);
+            let records = Records {
+                heads: interned.heads_of(syms),
+                staff: interned.staff_of(syms),
+                events,
+            };
+            if let Some(row) = self.mission_row(mission, syms, records) {
                 let index = self.missions.len() as u32;
                 self.set_entity(row.sym, Entity::Mission(index));
                 self.missions.push(row);
@@ -267,46 +512,60 @@ impl<'s> World<'s> {
         self.build_events();
     }
 
-    /// A mission's row at the date, or none if it is not open then; its
-    /// ids interned (even when it is not open, so that syms are numbered in
-    /// file order whatever the date). Its `relation` and `absent` are set
-    /// with the world's relations and events.
+    /// A mission's row at the date, or none if it is not open then. Its
+    /// `relation` and `absent` are set with the world's relations and events.
     fn mission_row(
-        &mut self,
+        &self,
         mission: &'s Mission,
-        events: &[&'s Event],
+        syms: &MissionSyms,
+        Records {
+            heads,
+            staff,
+            events,
+        }: Records<'_, 's>,
     ) -> Option<MissionRow<'s>> {
         let date = self.date;
-        let sym = self.intern(&mission.id.value);
-        let sender = self.intern(&mission.sender.value);
-        let receiver = self.intern(&mission.receiver.value);
-        let run_by = match &mission.run_by {
-            Some(run_by) => Some(self.intern(&run_by.value)),
-            None => self.government_of(sender),
-        };
+        let MissionSyms {
+            sym,
+            sender,
+            receiver,
+            ..
+        } = *syms;
+        let run_by = syms.run_by.or_else(|| self.government_of(sender));
         if !in_force(value(&mission.from), value(&mission.until), date) {
             return None;
         }
-        let head = mission
+        // Found among the compact periods: the heads' records are read
+        // only for the one in office.
+        let position = heads
+            .iter()
+            .position(|h| in_force(h.from, h.until, date))
+            .unwrap_or(usize::MAX);
+        let (head, credentials_to) = mission
             .heads
+            .get(position)
+            .zip(heads.get(position))
+            .map_or((None, None), |(head, syms)| {
+                (Some(head), syms.credentials_to)
+            });
+        let staff = staff
             .iter()
-            .find(|h| in_force(value(&h.from), value(&h.until), date));
-        let credentials_to = head
-            .and_then(|h| h.credentials.as_ref())
-            .map(|c| self.intern(&c.to.value));
-        let staff = mission
-            .staff
-            .iter()
-            .filter(|s| in_force(value(&s.from), value(&s.until), date))
+            .filter(|s| in_force(s.from, s.until, date))
             // The latest count; of two that start together, the larger,
             // whichever the file lists first.
-            .max_by_key(|s| (value(&s.from), s.diplomats))
-            .map(|s| s.diplomats.saturating_sub(expelled(s, events, date)));
-        let acting_since = head.and_then(|_| acting_since(mission, events, date));
-        let protecting_power = mission
-            .protecting_power
-            .as_ref()
-            .map(|p| self.intern(&p.value));
+            .max_by_key(|s| (s.from, s.diplomats))
+            .map(|s| s.diplomats.saturating_sub(expelled(s.from, events, date)));
+        // Whether the head in office acts (as `acting_at` finds) from the
+        // compact heads first: most do not, and their records stay unread.
+        let acting = head.zip(heads.get(position)).is_some_and(|(head, syms)| {
+            syms.ad_interim || events.iter().any(|e| recalls(mission, e, head, date))
+        });
+        let acting_since = if acting {
+            acting_since(mission, events, date)
+        } else {
+            None
+        };
+        let protecting_power = syms.protecting_power;
         Some(MissionRow {
             record: mission,
             sym,
@@ -330,9 +589,9 @@ impl<'s> World<'s> {
     /// the last row taking its place. Returns the rows whose missions
     /// changed, moved or went (some past the new end), or `None` where a
     /// change does not fit (then build the world anew): a row of another
-    /// id, or an id the world has not interned.
+    /// id, or an id the scenario does not have.
     pub fn change_missions(&mut self, changed: &[(u32, &'s Mission)]) -> Option<Vec<u32>> {
-        let names = self.names.len();
+        let interned = std::sync::Arc::clone(&self.interned);
         let before = self.missions.len() as u32;
         let mut closed = Vec::new();
         for &(row, mission) in changed {
@@ -345,26 +604,25 @@ impl<'s> World<'s> {
                 return None;
             }
             let relation = old.relation;
-            let scenario: &'s Scenario = self.scenario;
-            let events: Vec<&'s Event> = scenario
-                .events
-                .iter()
-                .filter(|e| e.mission.value == mission.id.value)
-                .collect();
-            match self.mission_row(mission, &events) {
+            let (syms, heads, staff) = interned.mission_syms(mission)?;
+            let records = Records {
+                heads: &heads,
+                staff: &staff,
+                events: interned.events_of(syms.sym),
+            };
+            match self.mission_row(mission, &syms, records) {
                 Some(mut new) => {
                     new.relation = relation;
                     new.absent = new.head.is_some_and(|head| {
-                        events.iter().any(|e| recalls(mission, e, head, self.date))
+                        records
+                            .events
+                            .iter()
+                            .any(|e| recalls(mission, e, head, self.date))
                     });
                     *self.missions.get_mut(row as usize)? = new;
                 }
                 None => closed.push(row),
             }
-        }
-        // A new id would be numbered after the file's: not as `at` numbers it.
-        if self.names.len() != names {
-            return None;
         }
         let mut rows: Vec<u32> = changed.iter().map(|(row, _)| *row).collect();
         if !closed.is_empty() {
@@ -441,9 +699,8 @@ impl<'s> World<'s> {
     fn build_relations(&mut self) {
         let scenario = self.scenario;
         let date = self.date;
-        for relation in &scenario.relations {
-            let [a, b] = &relation.between;
-            let between = [self.intern(&a.value), self.intern(&b.value)];
+        let interned = std::sync::Arc::clone(&self.interned);
+        for (relation, &between) in scenario.relations.iter().zip(&interned.relations) {
             if !in_force(value(&relation.from), value(&relation.until), date) {
                 continue;
             }
@@ -469,10 +726,8 @@ impl<'s> World<'s> {
     fn build_events(&mut self) {
         let scenario = self.scenario;
         let date = self.date;
-        for event in &scenario.events {
-            let sym = self.intern(&event.id.value);
-            let by = event.by.as_ref().map(|b| self.intern(&b.value));
-            let mission = self.intern(&event.mission.value);
+        let interned = std::sync::Arc::clone(&self.interned);
+        for (event, &(sym, by, mission)) in scenario.events.iter().zip(&interned.events) {
             if event.on.value > date {
                 continue;
             }
@@ -504,18 +759,6 @@ impl<'s> World<'s> {
         }
     }
 
-    /// The sym of an id, interning it if new (rule literals may name ids no record has).
-    pub fn intern(&mut self, id: &'s str) -> Sym {
-        if let Some(sym) = self.index.get(id) {
-            return *sym;
-        }
-        let sym = self.names.len() as Sym;
-        self.names.push(id);
-        self.index.insert(id, sym);
-        self.entities.push(Entity::Unknown);
-        sym
-    }
-
     fn set_entity(&mut self, sym: Sym, entity: Entity) {
         if let Some(slot) = self.entities.get_mut(sym as usize) {
             *slot = entity;
@@ -524,11 +767,15 @@ impl<'s> World<'s> {
 
     /// The sym of an id, if any record or literal has it.
     pub fn sym(&self, id: &str) -> Option<Sym> {
-        self.index.get(id).copied()
+        self.interned.index.get(id).copied()
     }
 
     pub fn name(&self, sym: Sym) -> &str {
-        self.names.get(sym as usize).copied().unwrap_or_default()
+        self.interned
+            .names
+            .get(sym as usize)
+            .copied()
+            .unwrap_or_default()
     }
 
     pub fn entity(&self, sym: Sym) -> Option<Entity> {
@@ -707,17 +954,18 @@ fn acting_since(mission: &Mission, events: &[&Event], date: Date) -> Option<Date
     since.and_then(|d| d.add_days(0))
 }
 
-/// The diplomats that expulsions have removed from a staff count by `date`:
+/// The diplomats that expulsions have removed by `date` from a staff count
+/// in force from `from`:
 /// each expulsion of the mission takes its `diplomats` from `on +
 /// notice_days` on, until a staff count from that day or later replaces the
 /// count (it already says how many stayed).
-fn expelled(staff: &Staff, events: &[&Event], date: Date) -> u32 {
+fn expelled(from: Option<Date>, events: &[&Event], date: Date) -> u32 {
     events
         .iter()
         .filter(|e| e.kind.value == EventKind::Expulsion)
         .filter_map(|e| {
             let effective = e.on.value.add_days(i64::from(e.notice_days))?;
-            let replaced = value(&staff.from).is_some_and(|from| from >= effective);
+            let replaced = from.is_some_and(|from| from >= effective);
             (effective <= date && !replaced).then(|| e.diplomats.as_ref().map_or(0, |d| d.value))
         })
         .fold(0, u32::saturating_add)
@@ -1031,5 +1279,67 @@ mod tests {
         assert_eq!(changed.missions[0].sym, moved);
         assert_eq!(changed.mission(moved).map(|m| m.sym), Some(moved));
         assert!(changed.mission(world.missions[0].sym).is_none());
+    }
+
+    /// A changed mission's row is derived as a world at the date derives
+    /// the same record (its head in office read from the changed heads,
+    /// not the scenario's); one naming an id the scenario lacks does not fit.
+    #[test]
+    fn a_changed_mission_is_derived_from_its_own_heads() {
+        let scenario = kabul();
+        let date = on("2024-09-01");
+        let world = World::at(&scenario, date);
+        let row = world
+            .missions
+            .iter()
+            .position(|m| m.head.is_some_and(|h| h.from.is_some()) && m.acting_since.is_none())
+            .expect("the fixture has a mission led by a head, not acting, with a start");
+        // The head in office made a chargé d'affaires a.i.: acting since its start.
+        let mut acting = world.missions[row].record.clone();
+        for head in &mut acting.heads {
+            if in_force(value(&head.from), value(&head.until), date) {
+                head.rank = At::new(Rank::ChargeDAffairesAi, head.span);
+            }
+        }
+        let mut changed = world.clone();
+        assert!(changed.change_missions(&[(row as u32, &acting)]).is_some());
+        let mut other = scenario.clone();
+        let index = other
+            .missions
+            .iter()
+            .position(|m| m.id.value == acting.id.value)
+            .unwrap();
+        other.missions[index] = acting.clone();
+        let expected = World::at(&other, date);
+        let (got, want) = (&changed.missions[row], &expected.missions[row]);
+        assert_eq!(
+            got.head.map(|h| h.rank.value),
+            Some(Rank::ChargeDAffairesAi)
+        );
+        assert_eq!(
+            got.head.map(|h| h.rank.value),
+            want.head.map(|h| h.rank.value)
+        );
+        assert!(want.acting_since.is_some(), "{:?}", want.acting_since);
+        assert_eq!(got.acting_since, want.acting_since);
+        assert_eq!(got.credentials_to, want.credentials_to);
+        assert_eq!(got.staff, want.staff);
+
+        let presented = world
+            .missions
+            .iter()
+            .position(|m| m.credentials_to.is_some())
+            .expect("the fixture has a head whose credentials were presented");
+        let mut stranger = world.missions[presented].record.clone();
+        for credentials in stranger
+            .heads
+            .iter_mut()
+            .filter_map(|h| h.credentials.as_mut())
+        {
+            credentials.to.value = "NOWHERE".to_string();
+        }
+        let row = presented;
+        let mut changed = world.clone();
+        assert_eq!(changed.change_missions(&[(row as u32, &stranger)]), None);
     }
 }
