@@ -270,22 +270,14 @@ impl<'p, 's> Stepper<'p, 's> {
                 changed_fields(&was, &is, collection.record(), rows, &mut fields);
             }
         }
-        // The last point's indexes hold here, but for the changed rows,
-        // only if no row moved.
-        let in_place = [
-            &differences.states,
-            &differences.governments,
-            &differences.missions,
-            &differences.recognitions,
-            &differences.relations,
-            &differences.events,
-        ]
-        .iter()
-        .all(|c| c.came.is_empty() && c.gone.is_empty() && c.changed.iter().all(|(a, b)| a == b));
-        if !in_place {
-            for seeds in self.seeds.borrow_mut().iter_mut() {
-                seeds.clear();
-            }
+        // The last point's indexes hold here but for the changed rows,
+        // once their rows follow the records that moved.
+        for seeds in self.seeds.borrow_mut().iter_mut() {
+            seeds.retain(|_, seed| {
+                let collection = seed.collection();
+                let changes = changes_of(differences, collection);
+                seed.advance(changes, after_all.size(collection) as usize)
+            });
         }
         let rekeyed = Arc::new(touched_after.clone());
         let mut kinds = touched_before.kinds();
@@ -541,6 +533,18 @@ fn by_record(
 
 /// The touched rows before and after of one collection's changes, and
 /// whether records came or went.
+/// How the rows of `collection` differ.
+fn changes_of(differences: &Differences, collection: Collection) -> &RowChanges {
+    match collection {
+        Collection::States => &differences.states,
+        Collection::Governments => &differences.governments,
+        Collection::Missions => &differences.missions,
+        Collection::Recognitions => &differences.recognitions,
+        Collection::Relations => &differences.relations,
+        Collection::Events => &differences.events,
+    }
+}
+
 fn note(
     collection: Collection,
     changes: &RowChanges,
@@ -670,6 +674,45 @@ mod tests {
             let scratch = prepared.check_at(&rules, date, Budget::default()).unwrap();
             assert_eq!(pending(&report), expected, "{date}");
             assert_eq!(pending(&scratch), expected, "{date}, from scratch");
+        }
+    }
+
+    /// An index whose key reads other rows (here a sum over missions,
+    /// for states) is built anew when those rows change, not kept from
+    /// the last point with only the changed rows keyed again: the states
+    /// did not change, their sums did.
+    #[test]
+    fn an_index_keyed_by_other_rows_is_not_kept() {
+        // SYNTHETIC: B's staff in A changes, then A's embassy in B opens.
+        let text = "scenario: sums\nas_of: 2025-06-01\nstates:\n  - { id: A }\n  - { id: B }\nmissions:\n  - id: a-b\n    sender: A\n    receiver: B\n    kind: embassy\n    from: 2025-01-01\n    staff:\n      - { diplomats: 1 }\n  - id: b-a\n    sender: B\n    receiver: A\n    kind: embassy\n    staff:\n      - { diplomats: 2, until: 2024-01-01 }\n      - { diplomats: 3, from: 2024-01-01 }\n";
+        let rules_text = "rule no-staff-abroad {\n  title \"t\"\n  severity warning\n  cite \"test\"\n  for m in missions, s in states\n  where sum(x.staff for x in missions where x.run_by == s.government) == 0\n  message \"{s.id}\"\n}\n";
+        let limits = crate::scenario::yaml::YamlLimits::default();
+        let scenario = crate::scenario::load::load_str(text, "t.yaml", &limits).unwrap();
+        let mut rules = RuleSet::default();
+        let mut errors = Vec::new();
+        rules.add_text(rules_text, "t.rules", &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        let prepared = Prepared::new(&scenario, &rules).unwrap();
+        let mut stepper = Stepper::new(&prepared, &rules, Budget::default());
+        let states = |report: &Report| {
+            let mut found: Vec<String> =
+                report.findings.iter().map(|f| f.message.clone()).collect();
+            found.sort();
+            found.dedup();
+            found
+        };
+        // The second point keeps the indexes its evaluation built (b-a's
+        // staff changed); the third finds A's sum changed.
+        for (date, expected) in [
+            ("2023-06-01", vec!["A"]),
+            ("2024-06-01", vec!["A"]),
+            ("2025-06-01", vec![]),
+        ] {
+            let date = Date::parse(date).unwrap();
+            let report = stepper.at(date, false).unwrap();
+            let scratch = prepared.check_at(&rules, date, Budget::default()).unwrap();
+            assert_eq!(states(&scratch), expected, "{date}, from scratch");
+            assert_eq!(states(&report), expected, "{date}");
         }
     }
 

@@ -11,6 +11,8 @@ use crate::lang::check::{CheckedExpr, CheckedRule, Ex, Lit, MessagePart, Read};
 use crate::lang::functions::{Form, MAX_ARGUMENTS};
 use crate::lang::schema::{Collection, Field};
 use crate::scenario::date::Date;
+use crate::scenario::types::RecordKind;
+use crate::scenario::world::RowChanges;
 use crate::scenario::world::World;
 use crate::source::Span;
 use serde::Serialize;
@@ -207,6 +209,8 @@ pub struct Index<'a> {
     /// Each row's group, `NO_GROUP` for a row left out: what an index kept
     /// for another world of the scenario is rebuilt from (`Seed`).
     group_of: Vec<u32>,
+    /// The collection whose rows it groups.
+    collection: Option<Collection>,
 }
 
 /// A row in no group of an index.
@@ -219,13 +223,112 @@ const NO_GROUP: u32 = u32::MAX;
 /// most of a timeline's point otherwise.
 #[derive(Debug)]
 pub struct Seed {
+    collection: Collection,
     fixed: Vec<Key<'static>>,
     groups: FastMap<IdPair, u32>,
     group_of: Vec<u32>,
+    /// Rows whose records changed or came since the index was exact,
+    /// ascending: keyed again when the seed is used (an evaluation that
+    /// does not use it hands it on with these rows still to key).
+    stale: Vec<u32>,
+}
+
+impl Seed {
+    pub fn collection(&self) -> Collection {
+        self.collection
+    }
+
+    /// The seed for the next world, whose rows of its collection differ
+    /// from this one's as `changes` says (rows of records in both keep
+    /// their order, as `World::differences` matches them), `after` rows in
+    /// all: each record's group follows its row, and the rows of records
+    /// that changed or came are stale (those that came in no group).
+    /// `false` if the changes do not fit the seed, or so many rows are
+    /// stale that building the index anew costs less (then drop it).
+    pub fn advance(&mut self, changes: &RowChanges, after: usize) -> bool {
+        let before = self.group_of.len();
+        if before + changes.came.len() != after + changes.gone.len() {
+            return false;
+        }
+        if !changes.came.is_empty() || !changes.gone.is_empty() {
+            let mut moved = vec![NO_GROUP; after];
+            let mut stale = Vec::with_capacity(self.stale.len());
+            let mut was_stale = self.stale.iter().peekable();
+            let (mut gone, mut came) = (
+                changes.gone.iter().peekable(),
+                changes.came.iter().peekable(),
+            );
+            let (mut i, mut j) = (0usize, 0usize);
+            while i < before || j < after {
+                if gone.next_if(|&&row| row as usize == i).is_some() {
+                    was_stale.next_if(|&&row| row as usize == i);
+                    i += 1;
+                } else if came.next_if(|&&row| row as usize == j).is_some() {
+                    j += 1;
+                } else {
+                    let (Some(&group), Some(place)) = (self.group_of.get(i), moved.get_mut(j))
+                    else {
+                        return false;
+                    };
+                    *place = group;
+                    if was_stale.next_if(|&&row| row as usize == i).is_some() {
+                        stale.push(j as u32);
+                    }
+                    i += 1;
+                    j += 1;
+                }
+            }
+            // Every gone, came and stale row was passed, in order.
+            if gone.next().is_some() || came.next().is_some() || was_stale.next().is_some() {
+                return false;
+            }
+            self.group_of = moved;
+            self.stale = stale;
+        }
+        self.stale.extend(&changes.came);
+        self.stale
+            .extend(changes.changed.iter().map(|&(_, row)| row));
+        self.stale.sort_unstable();
+        self.stale.dedup();
+        self.stale.len() <= after / 2
+    }
 }
 
 /// Seeds by index (the addresses of the join's row sides, as `indexes`).
 pub type Seeds = FastMap<Vec<usize>, Seed>;
+
+/// Whether `ex`, the row side of an index over the rows bound at `slot`,
+/// reads only what the row holds (its record's fields and what the world
+/// derived for it, as `World::differences` compares rows), so that a
+/// row's key changes only when the row does: what a `Seed` needs. A
+/// quantifier, a function or a path on to another record
+/// (`x.sender.government`) reads other rows; a row number (`x.head`,
+/// `x.relation`) moves with rows of its own.
+fn reads_own_row(ex: &Ex, slot: usize) -> bool {
+    /// The row itself, or its head or the head's credentials.
+    fn within(ex: &Ex, slot: usize) -> bool {
+        match ex {
+            Ex::Var(s) => *s == slot,
+            Ex::Field(inner, RecordKind::Mission, Field::Head)
+            | Ex::Field(inner, RecordKind::Head, Field::Credentials) => within(inner, slot),
+            _ => false,
+        }
+    }
+    match ex {
+        Ex::Field(inner, kind, field) => {
+            within(inner, slot)
+                && !matches!(
+                    (kind, field),
+                    (
+                        RecordKind::Mission,
+                        Field::Head | Field::Relation | Field::RelationStatus
+                    ) | (RecordKind::Head, Field::Credentials)
+                        | (RecordKind::Government, Field::Name)
+                )
+        }
+        _ => false,
+    }
+}
 
 /// The groups of `group_of` (each row's, `NO_GROUP` for none) as row
 /// lists: a counting sort, each group's rows together in row order.
@@ -548,7 +651,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             let Ok(index) = Rc::try_unwrap(index) else {
                 continue;
             };
-            let Groups::Ids(groups) = index.groups else {
+            let (Groups::Ids(groups), Some(collection)) = (index.groups, index.collection) else {
                 continue;
             };
             let fixed: Option<Vec<Key<'static>>> =
@@ -557,9 +660,11 @@ impl<'a, 's> Evaluator<'a, 's> {
                 seeds.insert(
                     id,
                     Seed {
+                        collection,
                         fixed,
                         groups,
                         group_of: index.group_of,
+                        stale: Vec::new(),
                     },
                 );
             }
@@ -963,7 +1068,12 @@ impl<'a, 's> Evaluator<'a, 's> {
         let mut env = vec![Value::Null; outer_env.len()];
         let size = self.size(collection);
         let seed = self.seeds.borrow_mut().remove(&id);
-        if let (Some(seed), Some(changed)) = (seed, &self.rekeyed)
+        // A seed holds only where a row's key changes with its row alone.
+        let own = inner
+            .iter()
+            .chain(fixed.iter().map(|(row_side, _)| row_side))
+            .all(|row_side| reads_own_row(row_side, slot));
+        if let (Some(seed), Some(changed), true) = (seed, &self.rekeyed, own)
             && seed.group_of.len() == size as usize
             && seed.fixed.len() == fixed.len()
             && seed.fixed.iter().zip(&fixed).all(|(a, (_, b))| a == b)
@@ -976,7 +1086,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             }
             let mut groups = Groups::Ids(seed.groups);
             let mut group_of = seed.group_of;
-            for &row in changed.rows(collection) {
+            for &row in seed.stale.iter().chain(changed.rows(collection)) {
                 let Some(place) = group_of.get_mut(row as usize) else {
                     continue;
                 };
@@ -1008,6 +1118,7 @@ impl<'a, 's> Evaluator<'a, 's> {
                 starts,
                 rows,
                 group_of,
+                collection: Some(collection),
             });
             self.indexes.borrow_mut().insert(id, Rc::clone(&index));
             return Ok(index);
@@ -1052,6 +1163,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             starts,
             rows,
             group_of,
+            collection: own.then_some(collection),
         };
         let index = Rc::new(index);
         self.indexes.borrow_mut().insert(id, Rc::clone(&index));
@@ -1443,6 +1555,71 @@ fn shift(date: Date, days: f64, back: bool) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn seed(group_of: Vec<u32>, stale: Vec<u32>) -> Seed {
+        Seed {
+            collection: Collection::Missions,
+            fixed: Vec::new(),
+            groups: FastMap::default(),
+            group_of,
+            stale,
+        }
+    }
+
+    /// A seed's groups follow their records' rows when rows go and come:
+    /// records in both keep their groups, those that came have none, and
+    /// the rows still to key again (stale before, changed or came now) are
+    /// named at their new places; a stale row that went is forgotten.
+    #[test]
+    fn a_seed_follows_the_rows_of_its_records() {
+        const N: u32 = NO_GROUP;
+        // Rows 0..12 before; rows 1 and 4 go, two come at 0 and 3 after.
+        let mut moved = seed((10..22).collect(), vec![1, 3, 5]);
+        let changes = RowChanges {
+            changed: vec![(2, 2)],
+            gone: vec![1, 4],
+            came: vec![0, 3],
+        };
+        assert!(moved.advance(&changes, 12));
+        // Before 0, 2, 3, 5.. are after 1, 2, 4, 5..
+        assert_eq!(
+            moved.group_of,
+            [N, 10, 12, N, 13, 15, 16, 17, 18, 19, 20, 21]
+        );
+        // Stale 3 and 5 at 4 and 5 (stale 1 went); came 0 and 3; changed 2.
+        assert_eq!(moved.stale, [0, 2, 3, 4, 5]);
+        // In place: the changed rows become stale, groups stay.
+        let mut kept = seed(vec![1, 2, 3, 4], vec![3]);
+        let changes = RowChanges {
+            changed: vec![(0, 0)],
+            ..RowChanges::default()
+        };
+        assert!(kept.advance(&changes, 4));
+        assert_eq!((kept.group_of, kept.stale), (vec![1, 2, 3, 4], vec![0, 3]));
+    }
+
+    /// A seed is dropped when the changes do not fit its rows, or when
+    /// more than half its rows would have to be keyed again.
+    #[test]
+    fn a_seed_that_does_not_fit_or_is_mostly_stale_is_dropped() {
+        let changes = RowChanges {
+            gone: vec![5],
+            ..RowChanges::default()
+        };
+        assert!(!seed(vec![0; 4], Vec::new()).advance(&changes, 3));
+        let counted = RowChanges {
+            gone: vec![0],
+            came: vec![0],
+            ..RowChanges::default()
+        };
+        assert!(!seed(vec![0; 4], Vec::new()).advance(&counted, 5));
+        let changes = RowChanges {
+            changed: vec![(0, 0), (1, 1), (2, 2)],
+            ..RowChanges::default()
+        };
+        assert!(!seed(vec![0; 4], Vec::new()).advance(&changes, 4));
+        assert!(seed(vec![0; 6], Vec::new()).advance(&changes, 6));
+    }
 
     /// An index's table of keys: pairs of ids packed, anything else as it
     /// is, and a table that meets another key keeps every group it had.
