@@ -102,6 +102,11 @@ pub(crate) struct Stepper<'p, 's> {
     /// point rebuilds them by keying again only the rows that changed, if
     /// rows keep their places (`Evaluator::with_seeds`).
     seeds: std::cell::RefCell<Vec<Seeds>>,
+    /// The indexes by which the last point found the rows that share a
+    /// key with a changed record (`delta::rows_touched`), exact there:
+    /// the next point finds them in the last world with these and in its
+    /// own with these updated, instead of reading every row's key twice.
+    key_seeds: std::cell::RefCell<Seeds>,
 }
 
 impl<'p, 's> Stepper<'p, 's> {
@@ -115,6 +120,7 @@ impl<'p, 's> Stepper<'p, 's> {
             last: None,
             dated_ways: std::cell::Cell::new([0; 3]),
             seeds: std::cell::RefCell::new(rules.rules.iter().map(|_| Seeds::default()).collect()),
+            key_seeds: std::cell::RefCell::default(),
         }
     }
 
@@ -161,6 +167,7 @@ impl<'p, 's> Stepper<'p, 's> {
             for seeds in self.seeds.borrow_mut().iter_mut() {
                 seeds.clear();
             }
+            self.key_seeds.borrow_mut().clear();
         };
         let found: Vec<Found> = match &last {
             Some(last) => match world.differences(&last.world) {
@@ -244,7 +251,11 @@ impl<'p, 's> Stepper<'p, 's> {
         differences: &Differences,
         worded_now: bool,
     ) -> Vec<Found> {
-        let before = Evaluator::new(&last.world, self.budget).with_evidence_for(EvidenceFor::None);
+        let key_seeds = std::mem::take(&mut *self.key_seeds.borrow_mut());
+        let mut key_seeds_after = key_seeds.clone();
+        let before = Evaluator::new(&last.world, self.budget)
+            .with_evidence_for(EvidenceFor::None)
+            .with_seeds(key_seeds, Arc::new(Touched::default()));
         let after_all = Evaluator::new(world, self.budget).with_evidence_for(EvidenceFor::Bound);
         let (was, is) = (Reader { world: &last.world }, Reader { world });
         let mut touched_before = Touched::default();
@@ -272,7 +283,12 @@ impl<'p, 's> Stepper<'p, 's> {
         }
         // The last point's indexes hold here but for the changed rows,
         // once their rows follow the records that moved.
-        for seeds in self.seeds.borrow_mut().iter_mut() {
+        for seeds in self
+            .seeds
+            .borrow_mut()
+            .iter_mut()
+            .chain(std::iter::once(&mut key_seeds_after))
+        {
             seeds.retain(|_, seed| {
                 let collection = seed.collection();
                 let changes = changes_of(differences, collection);
@@ -280,6 +296,7 @@ impl<'p, 's> Stepper<'p, 's> {
             });
         }
         let rekeyed = Arc::new(touched_after.clone());
+        let after_all = after_all.with_seeds(key_seeds_after, Arc::clone(&rekeyed));
         let mut kinds = touched_before.kinds();
         for kind in touched_after.kinds() {
             if !kinds.contains(&kind) {
@@ -515,6 +532,7 @@ impl<'p, 's> Stepper<'p, 's> {
             }
             outcomes.push(outcome);
         }
+        *self.key_seeds.borrow_mut() = after_all.into_seeds();
         outcomes
     }
 }

@@ -187,6 +187,21 @@ enum Columns<'a> {
     Spilled(Vec<Key<'a>>),
 }
 
+impl<'a> Columns<'a> {
+    /// The columns of `keys`, as `Evaluator::columns` makes them.
+    fn of(keys: &[Key<'a>]) -> Columns<'a> {
+        if keys.len() <= INLINE_COLUMNS {
+            let mut inline = [Key::Null; INLINE_COLUMNS];
+            for (place, key) in inline.iter_mut().zip(keys) {
+                *place = *key;
+            }
+            Columns::Inline(inline)
+        } else {
+            Columns::Spilled(keys.to_vec())
+        }
+    }
+}
+
 /// Rows of a collection grouped by the values of one or more key expressions.
 #[derive(Debug, Default)]
 pub struct Index<'a> {
@@ -221,7 +236,7 @@ const NO_GROUP: u32 = u32::MAX;
 /// to be rebuilt for this world by keying again only the rows that
 /// changed (`Evaluator::with_seeds`): evaluating every row's key again is
 /// most of a timeline's point otherwise.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Seed {
     collection: Collection,
     fixed: Vec<Key<'static>>,
@@ -840,6 +855,19 @@ impl<'a, 's> Evaluator<'a, 's> {
             return Ok(rows);
         }
         let mut env = vec![Value::Null; slots.max(slot + 1)];
+        // By an index of the rows' keys (kept from point to point by a
+        // timeline, `with_seeds`), where every column reads the row: a
+        // column that does not would be taken for a constant of the index.
+        if !exprs.is_empty() && exprs.iter().all(|ex| ex.free_vars() != 0) {
+            let pairs: Vec<(&'a Ex, &'a Ex)> = exprs.iter().map(|ex| (ex, ex)).collect();
+            let index = self.index(&pairs, slot, collection, &mut env)?;
+            for key in keys {
+                rows.extend_from_slice(index.rows(&Columns::of(key)));
+            }
+            rows.sort_unstable();
+            rows.dedup();
+            return Ok(rows);
+        }
         let mut key = Vec::with_capacity(exprs.len());
         // Every row is compared with every key: a timeline's point or a
         // proposal may touch hundreds of records.
