@@ -114,7 +114,11 @@ impl<'p, 's> Stepper<'p, 's> {
         Stepper {
             prepared,
             rules,
-            footprints: rules.rules.iter().map(Footprint::of).collect(),
+            footprints: rules
+                .rules
+                .iter()
+                .map(|rule| Footprint::of(rule).between_dates())
+                .collect(),
             atoms: rules.rules.iter().map(Atoms::of).collect(),
             budget,
             last: None,

@@ -152,6 +152,9 @@ pub struct Footprint {
     ranged: Vec<RecordKind>,
     /// Kinds of record a function reads beyond its arguments, whole.
     implicit: Vec<RecordKind>,
+    /// Of those, the kinds a function reads as they are at the evaluation
+    /// date (not of every date, by a date it is given: `reads_every_date`).
+    implicit_at_date: Vec<RecordKind>,
     /// Kinds of record its variables are bound to.
     bound: Vec<RecordKind>,
     /// The quantifiers joined on equalities to one bound variable, each once.
@@ -261,6 +264,17 @@ fn is_path(ex: &Ex) -> bool {
 }
 
 impl Footprint {
+    /// The footprint for a change from one date's world of a scenario to
+    /// another's (a timeline's points), where only what is in force
+    /// changes: the records a function reads of every date (by the date
+    /// it is given) are the same in both, so it reads nothing that changed.
+    pub fn between_dates(self) -> Footprint {
+        Footprint {
+            implicit: self.implicit_at_date.clone(),
+            ..self
+        }
+    }
+
     pub fn of(rule: &CheckedRule) -> Footprint {
         let mut footprint = Footprint {
             bindings: rule.bindings.len(),
@@ -312,8 +326,12 @@ impl Footprint {
                     crate::lang::functions::Form::Call { params, .. } => params.len(),
                     crate::lang::functions::Form::Quantifier { .. } => 0,
                 };
-                if function.dated && args.len() < params {
+                let undated = function.dated && args.len() < params;
+                if undated {
                     self.dated = true;
+                }
+                if undated || !function.reads_every_date {
+                    add_all(&mut self.implicit_at_date, function.reads);
                 }
                 args.iter().for_each(|e| self.walk(e));
             }
@@ -600,6 +618,37 @@ mod tests {
         assert!(implied.local(MISSIONS));
         assert!(!implied.local(&[RecordKind::Recognition]));
         assert!(implied.reads_any(&[named(RecordKind::Recognition, "of")]));
+        // Between two dates' worlds, it reads the recognitions of the day
+        // credentials were presented, the same at every point: a change of
+        // what is in force leaves its findings standing.
+        let recognitions = [RecordKind::Recognition];
+        let changed = [named(RecordKind::Recognition, "level")];
+        assert_eq!(
+            implied.way(&changed, &recognitions, &recognitions),
+            Way::Anew
+        );
+        let between = implied.clone().between_dates();
+        assert!(between.local(&recognitions));
+        assert_eq!(
+            between.way(&changed, &recognitions, &recognitions),
+            Way::Stands
+        );
+        // Without its date, `recognition()` reads those in force at the
+        // evaluation date, which change from point to point.
+        let mut rules = RuleSet::default();
+        let mut errors = Vec::new();
+        rules.add_text(
+            "rule undated {\n  title \"t\"\n  severity warning\n  cite \"test\"\n  for m in missions\n  require recognition(m.sender, m.receiver) == de-jure\n  message \"{m.id}\"\n}\n",
+            "t.rules",
+            &mut errors,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let undated = Footprint::of(rules.get("undated").unwrap()).between_dates();
+        assert!(!undated.local(&recognitions));
+        assert_eq!(
+            undated.way(&changed, &recognitions, &recognitions),
+            Way::Anew
+        );
 
         // A path through a credentials' government reaches another record.
         let former = footprint("credentials-to-former-government");

@@ -65,6 +65,13 @@ pub struct Function {
     /// Whether, called without its last (optional) argument, it reads the
     /// evaluation date in its stead (`recognition`'s date).
     pub dated: bool,
+    /// Whether, given its date, it reads the records of `reads` of every
+    /// date (`recognition`: the records in force on its date, whatever the
+    /// evaluation date), not the world's at the evaluation date: then its
+    /// value does not change from one evaluation date to another, only
+    /// when those records are changed (`propose`), which a timeline's
+    /// points never do (`eval::delta::Footprint::between_dates`).
+    pub reads_every_date: bool,
 }
 
 // Names are unique in the table, so a function is its name; `Ex` derives
@@ -110,6 +117,7 @@ pub static FUNCTIONS: &[Function] = &[
         doc: "1, 2, 3 or `none`",
         reads: &[],
         dated: false,
+        reads_every_date: false,
     },
     Function {
         name: "recognition",
@@ -135,6 +143,7 @@ pub static FUNCTIONS: &[Function] = &[
             RecordKind::State,
         ],
         dated: true,
+        reads_every_date: true,
     },
     Function {
         name: "ratio",
@@ -147,6 +156,7 @@ pub static FUNCTIONS: &[Function] = &[
         doc: "the larger number divided by the smaller (`none` if either is `none`)",
         reads: &[],
         dated: false,
+        reads_every_date: false,
     },
     Function {
         name: "days",
@@ -161,6 +171,7 @@ pub static FUNCTIONS: &[Function] = &[
               `days(2020-01-01, 2020-04-01)` is 91",
         reads: &[],
         dated: false,
+        reads_every_date: false,
     },
     Function {
         name: "count",
@@ -172,6 +183,7 @@ pub static FUNCTIONS: &[Function] = &[
         doc: "how many records of the collection make the condition true",
         reads: &[],
         dated: false,
+        reads_every_date: false,
     },
     Function {
         name: "exists",
@@ -183,6 +195,7 @@ pub static FUNCTIONS: &[Function] = &[
         doc: "whether any does",
         reads: &[],
         dated: false,
+        reads_every_date: false,
     },
     Function {
         name: "sum",
@@ -196,6 +209,7 @@ pub static FUNCTIONS: &[Function] = &[
               and the sum of no terms is 0",
         reads: &[],
         dated: false,
+        reads_every_date: false,
     },
 ];
 
