@@ -511,11 +511,14 @@ pub fn rows_touched<'x>(
     for (place, keyed) in footprint.keyed_over(kinds).into_iter().enumerate() {
         let binding = rule.bindings.get(keyed.var)?;
         let mut keys: Vec<Vec<Key<'x>>> = Vec::new();
+        // Each key once, by a table: hundreds of records may change at once.
+        let mut seen: std::collections::HashSet<Vec<Key<'x>>, crate::fast_hash::FastState> =
+            std::collections::HashSet::default();
         for key in keys_of(place)? {
             if key.iter().any(|k| matches!(k, Key::Row(_) | Key::Head(_))) {
                 return None;
             }
-            if !keys.contains(&key) {
+            if seen.insert(key.clone()) {
                 keys.push(key);
             }
         }
