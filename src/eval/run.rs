@@ -1101,7 +1101,8 @@ impl<'a, 's> Evaluator<'a, 's> {
             .iter()
             .chain(fixed.iter().map(|(row_side, _)| row_side))
             .all(|row_side| reads_own_row(row_side, slot));
-        if let (Some(seed), Some(changed), true) = (seed, &self.rekeyed, own)
+        let (groups, group_of) = if let (Some(seed), Some(changed), true) =
+            (seed, &self.rekeyed, own)
             && seed.group_of.len() == size as usize
             && seed.fixed.len() == fixed.len()
             && seed.fixed.iter().zip(&fixed).all(|(a, (_, b))| a == b)
@@ -1122,14 +1123,7 @@ impl<'a, 's> Evaluator<'a, 's> {
                 if let Some(slot) = env.get_mut(slot) {
                     *slot = Value::Row(kind, row);
                 }
-                let mut kept = true;
-                for (row_side, wanted) in &fixed {
-                    if self.reader.key(self.eval(row_side, &mut env)?) != *wanted {
-                        kept = false;
-                        break;
-                    }
-                }
-                if kept {
+                if self.has_fixed(&fixed, &mut env)? {
                     let key = self.columns(&inner, &mut env)?;
                     let next = groups.len() as u32;
                     if let Some(place) = group_of.get_mut(row as usize) {
@@ -1137,53 +1131,36 @@ impl<'a, 's> Evaluator<'a, 's> {
                     }
                 }
             }
-            let (starts, rows) = grouped(&group_of, groups.len());
-            let index = Rc::new(Index {
-                outer,
-                inner,
-                fixed,
-                groups,
-                starts,
-                rows,
-                group_of,
-                collection: Some(collection),
-            });
-            self.indexes.borrow_mut().insert(id, Rc::clone(&index));
-            return Ok(index);
-        }
-        let mut groups = Groups::with_capacity(size as usize);
-        let mut group_of: Vec<u32> = vec![NO_GROUP; size as usize];
-        let mut next = 0u32;
-        for row in 0..size {
-            self.step()?;
-            if let Some(slot) = env.get_mut(slot) {
-                *slot = Value::Row(kind, row);
-            }
-            let mut kept = true;
-            for (row_side, wanted) in &fixed {
-                if self.reader.key(self.eval(row_side, &mut env)?) != *wanted {
-                    kept = false;
-                    break;
+            (groups, group_of)
+        } else {
+            let mut groups = Groups::with_capacity(size as usize);
+            let mut group_of: Vec<u32> = vec![NO_GROUP; size as usize];
+            let mut next = 0u32;
+            for row in 0..size {
+                self.step()?;
+                if let Some(slot) = env.get_mut(slot) {
+                    *slot = Value::Row(kind, row);
+                }
+                if !self.has_fixed(&fixed, &mut env)? {
+                    continue;
+                }
+                let key = self.columns(&inner, &mut env)?;
+                let group = groups.group(key, next);
+                if group == next {
+                    next += 1;
+                }
+                if let Some(place) = group_of.get_mut(row as usize) {
+                    *place = group;
                 }
             }
-            if !kept {
-                continue;
-            }
-            let key = self.columns(&inner, &mut env)?;
-            let group = groups.group(key, next);
-            if group == next {
-                next += 1;
-            }
-            if let Some(place) = group_of.get_mut(row as usize) {
-                *place = group;
-            }
-        }
-        let (starts, rows) = grouped(&group_of, next as usize);
-        // Sized for a group per row, as many as there could be; most joins
-        // have far fewer (a state's missions), and the indexes of every
-        // rule are alive together.
-        groups.shrink_to_fit();
-        let index = Index {
+            // Sized for a group per row, as many as there could be; most joins
+            // have far fewer (a state's missions), and the indexes of every
+            // rule are alive together.
+            groups.shrink_to_fit();
+            (groups, group_of)
+        };
+        let (starts, rows) = grouped(&group_of, groups.len());
+        let index = Rc::new(Index {
             outer,
             inner,
             fixed,
@@ -1192,10 +1169,23 @@ impl<'a, 's> Evaluator<'a, 's> {
             rows,
             group_of,
             collection: own.then_some(collection),
-        };
-        let index = Rc::new(index);
+        });
         self.indexes.borrow_mut().insert(id, Rc::clone(&index));
         Ok(index)
+    }
+
+    /// Whether the row bound in `env` has an index's constant columns.
+    fn has_fixed(
+        &self,
+        fixed: &[(&'a Ex, Key<'a>)],
+        env: &mut [Value<'a>],
+    ) -> Result<bool, EvalError> {
+        for (row_side, wanted) in fixed {
+            if self.reader.key(self.eval(row_side, env)?) != *wanted {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// A field path (`m.head.rank`): the variable, then each field in turn,

@@ -123,38 +123,27 @@ impl RuleSet {
         let shared = std::sync::Arc::new(crate::source::Located::new(source, text));
         let locate = FileText::new(file, &shared);
         for rule in &parsed.rules {
+            let duplicate = |message: String, help: String| {
+                Diagnostic::new(Code::DuplicateRule, file, rule.id.span, message)
+                    .with_width(rule.id.name.len())
+                    .with_help(help)
+            };
             // parity's own findings go by these ids in reports and waivers.
             if let Some(own) = crate::engine::builtin::get(&rule.id.name) {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::DuplicateRule,
-                        file,
-                        rule.id.span,
-                        format!("the rule id `{}` is parity's own", rule.id.name),
-                    )
-                    .with_width(rule.id.name.len())
-                    .with_help(format!(
+                diagnostics.push(duplicate(
+                    format!("the rule id `{}` is parity's own", rule.id.name),
+                    format!(
                         "parity reports \"{}\" under it; choose another id",
                         own.title
-                    )),
-                );
+                    ),
+                ));
                 continue;
             }
             if let Some(first) = self.defined.get(&rule.id.name) {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::DuplicateRule,
-                        file,
-                        rule.id.span,
-                        format!("the rule `{}` is already defined", rule.id.name),
-                    )
-                    .with_width(rule.id.name.len())
-                    .with_help(format!(
-                        "first defined at {}:{}",
-                        first.file,
-                        first.line()
-                    )),
-                );
+                diagnostics.push(duplicate(
+                    format!("the rule `{}` is already defined", rule.id.name),
+                    format!("first defined at {}:{}", first.file, first.line()),
+                ));
                 continue;
             }
             match check_rule(rule, &locate, text) {
