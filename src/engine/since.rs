@@ -98,9 +98,10 @@ pub(crate) struct Stepper<'p, 's> {
     /// How often rules that read the date were kept, evaluated over some
     /// bindings, and evaluated anew (what keeps a timeline fast, tested).
     dated_ways: std::cell::Cell<[usize; 3]>,
-    /// Each rule's indexes of ids at the last point, exact there: the next
-    /// point rebuilds them by keying again only the rows that changed, if
-    /// rows keep their places (`Evaluator::with_seeds`).
+    /// Each rule's indexes of ids at the last point, but for the rows they
+    /// name stale: the next point rebuilds them by keying again only those
+    /// and the rows that changed there, each group following its record's
+    /// row (`Seed::advance`, `Evaluator::with_seeds`).
     seeds: std::cell::RefCell<Vec<Seeds>>,
     /// The indexes by which the last point found the rows that share a
     /// key with a changed record (`delta::rows_touched`), exact there:
@@ -259,7 +260,7 @@ impl<'p, 's> Stepper<'p, 's> {
         let mut key_seeds_after = key_seeds.clone();
         let before = Evaluator::new(&last.world, self.budget)
             .with_evidence_for(EvidenceFor::None)
-            .with_seeds(key_seeds, Arc::new(Touched::default()));
+            .with_seeds(key_seeds);
         let after_all = Evaluator::new(world, self.budget).with_evidence_for(EvidenceFor::Bound);
         let (was, is) = (Reader { world: &last.world }, Reader { world });
         let mut touched_before = Touched::default();
@@ -299,8 +300,7 @@ impl<'p, 's> Stepper<'p, 's> {
                 seed.advance(changes, after_all.size(collection) as usize)
             });
         }
-        let rekeyed = Arc::new(touched_after.clone());
-        let after_all = after_all.with_seeds(key_seeds_after, Arc::clone(&rekeyed));
+        let after_all = after_all.with_seeds(key_seeds_after);
         let mut kinds = touched_before.kinds();
         for kind in touched_after.kinds() {
             if !kinds.contains(&kind) {
@@ -356,9 +356,9 @@ impl<'p, 's> Stepper<'p, 's> {
             }
             // Each rule has an evaluator of its own (its indexes are its
             // own anyway): noting its days if it reads the date, building
-            // its indexes from the last point's where it reads only what
-            // changed in the changed rows (a rule evaluated anew may read
-            // what changed elsewhere through them).
+            // its indexes from the last point's when evaluated over the
+            // touched bindings (given to one evaluated anew too, they made
+            // no measurable difference).
             let own = Evaluator::new(world, self.budget).with_evidence_for(EvidenceFor::Bound);
             let own = match atoms {
                 Some(atoms) => own.with_horizons(atoms, rule.bindings.len()),
@@ -372,7 +372,7 @@ impl<'p, 's> Stepper<'p, 's> {
                         .get_mut(i)
                         .map(std::mem::take)
                         .unwrap_or_default();
-                    own.with_seeds(seeds, Arc::clone(&rekeyed))
+                    own.with_seeds(seeds)
                 }
                 Way::Stands | Way::Anew => own,
             };

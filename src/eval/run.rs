@@ -506,10 +506,9 @@ pub struct Evaluator<'a, 's> {
     steps: Cell<u64>,
     indexes: RefCell<FastMap<Vec<usize>, Rc<Index<'a>>>>,
     plans: RefCell<FastMap<usize, Rc<Vec<Step<'a>>>>>,
-    /// Indexes of another world of the scenario, and the rows whose keys
-    /// may differ here (`with_seeds`).
+    /// Indexes of another world of the scenario, each naming the rows whose
+    /// keys may differ here (`with_seeds`).
     seeds: RefCell<Seeds>,
-    rekeyed: Option<std::sync::Arc<Touched>>,
     /// Which findings carry their evidence (the records bound, the fields
     /// read, in words).
     evidence: EvidenceFor<'a>,
@@ -568,7 +567,6 @@ impl<'a, 's> Evaluator<'a, 's> {
             indexes: RefCell::new(FastMap::default()),
             plans: RefCell::new(FastMap::default()),
             seeds: RefCell::new(FastMap::default()),
-            rekeyed: None,
             evidence: EvidenceFor::All,
             changed: None,
             horizons: None,
@@ -638,16 +636,13 @@ impl<'a, 's> Evaluator<'a, 's> {
     }
 
     /// This evaluator building the indexes it needs from `seeds`, indexes
-    /// of another world of the scenario in which every row is where it is
-    /// here and has the same key, except the rows `changed` names: those
-    /// are keyed again (the indexes are then exact, unlike those of
-    /// `with_changed_rows`, whose probes look at the changed rows).
-    pub fn with_seeds(self, seeds: Seeds, changed: std::sync::Arc<Touched>) -> Self {
+    /// of another world of the scenario whose rows follow this one's
+    /// (`Seed::advance`), each row with the same key except its stale
+    /// rows: those are keyed again (the indexes are then exact, unlike
+    /// those of `with_changed_rows`, whose probes look at the changed rows).
+    pub fn with_seeds(self, seeds: Seeds) -> Self {
         *self.seeds.borrow_mut() = seeds;
-        Evaluator {
-            rekeyed: Some(changed),
-            ..self
-        }
+        self
     }
 
     /// Its indexes of ids, as seeds for an evaluator of another world
@@ -1101,8 +1096,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             .iter()
             .chain(fixed.iter().map(|(row_side, _)| row_side))
             .all(|row_side| reads_own_row(row_side, slot));
-        let (groups, group_of) = if let (Some(seed), Some(changed), true) =
-            (seed, &self.rekeyed, own)
+        let (groups, group_of) = if let (Some(seed), true) = (seed, own)
             && seed.group_of.len() == size as usize
             && seed.fixed.len() == fixed.len()
             && seed.fixed.iter().zip(&fixed).all(|(a, (_, b))| a == b)
@@ -1115,7 +1109,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             }
             let mut groups = Groups::Ids(seed.groups);
             let mut group_of = seed.group_of;
-            for &row in seed.stale.iter().chain(changed.rows(collection)) {
+            for &row in &seed.stale {
                 let Some(place) = group_of.get_mut(row as usize) else {
                     continue;
                 };
