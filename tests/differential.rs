@@ -1908,6 +1908,24 @@ proptest! {
     }
 }
 
+/// Cases the properties found, kept as they were shrunk (synthetic data).
+/// A head with credentials takes office after one with none: no field of
+/// any credentials changed, yet a quantifier keyed by
+/// `s0.head.credentials.to` over the missions reads them.
+#[test]
+fn credentials_that_come_with_a_new_head_reach_a_keyed_quantifier() {
+    let yaml = "scenario: gen\nas_of: 2019\nsources: [ { id: s1 } ]\nstates:\n  - { id: AAA, kind: state }\n  - { id: BBB, kind: state }\nmissions:\n  - id: m4\n    sender: AAA\n    receiver: BBB\n    kind: embassy\n    staff:\n      - { diplomats: 21 }\n    heads:\n      - { rank: envoy, from: 2019, until: 2020 }\n      - { rank: envoy, from: 2020, until: 2021 }\n      - { rank: envoy, from: 2021, until: 2022-01-01 }\n      - { rank: envoy, from: 2022-01-01, until: 2024-09-09 }\n      - { rank: envoy, from: 2024-09-09, until: 2025-01-01, credentials: { to: BBB } }\n";
+    let text = "rule gen-two {\n  title \"Generated\"\n  severity error\n  cite \"test\"\n  for a in states, b in states\n  where b.id != a.id\n  require sum(s0.staff for s0 in missions where s0.head.credentials.to == a.id) < 1\n  message \"fired\"\n}\n";
+    let scenario = load(yaml);
+    let set = rules(text);
+    // Points enough that 2024-09-09 is not the first of its lane (each
+    // lane's first point is evaluated anew).
+    let dates = probe_dates(&written_dates(&scenario, text));
+    if let Err(error) = timeline_agrees(&scenario, &set, (None, None), &dates) {
+        panic!("{error}");
+    }
+}
+
 // ---------------------------------------------------------------------------
 // The generators themselves
 
@@ -2563,6 +2581,8 @@ missions:
     assert_eq!(periods(&report, "m0"), [from("2021-05-02")]);
     assert_eq!(periods(&report, "AAA"), [from("2023-03-02")]);
     assert_eq!(periods(&report, "BBB"), [from("2022-07")]);
+    // Points enough that 2024-09-09 is not the first of its lane (each
+    // lane's first point is evaluated anew).
     let dates = probe_dates(&written_dates(&scenario, text));
     timeline_agrees(&scenario, &set, (None, None), &dates).unwrap();
 }

@@ -321,6 +321,7 @@ impl<'p, 's> Stepper<'p, 's> {
         {
             let atoms = self.atoms.get(i).and_then(Option::as_ref);
             let dues = last.dues.get(i).and_then(Option::as_ref);
+            let kinds = footprint.touched_kinds(&kinds, &fields, &members);
             let base = footprint.way(&fields, &members, &kinds);
             let mut come: Vec<&DueRecords> = Vec::new();
             // A finding shown for the first time now was found before with

@@ -437,6 +437,36 @@ impl Footprint {
         }
     }
 
+    /// Of the `touched` kinds, those whose change can reach its findings:
+    /// records of the kind came or went (`members`), a field of the kind
+    /// that it reads changed (`fields`), or a function reads the kind
+    /// whole; a mission, its head and its credentials counting as one row
+    /// (a quantifier over missions keyed by `x.head.credentials.to` reads
+    /// the credentials' fields, and they may be new). A kind touched only
+    /// in fields it does not read (a state whose government changed, read
+    /// for its name) is not: every value it reads there is as before, so it
+    /// makes the rule neither non-local (`local`) nor its quantifiers over
+    /// that kind touched (`keyed_over`).
+    pub fn touched_kinds(
+        &self,
+        touched: &[RecordKind],
+        fields: &[(RecordKind, Field)],
+        members: &[RecordKind],
+    ) -> Vec<RecordKind> {
+        touched
+            .iter()
+            .copied()
+            .filter(|&kind| {
+                let row = row_of(kind);
+                members.contains(&row)
+                    || self.implicit.iter().any(|&k| row_of(k) == row)
+                    || fields
+                        .iter()
+                        .any(|read| row_of(read.0) == row && self.reads.contains(read))
+            })
+            .collect()
+    }
+
     /// Whether which bindings it finds can change with the evaluation date alone.
     pub fn dated(&self) -> bool {
         self.dated
@@ -477,6 +507,15 @@ impl Footprint {
             .iter()
             .filter(|k| touched.contains(&k.collection.record()))
             .collect()
+    }
+}
+
+/// The kind of the row a record of `kind` is part of: a head and its
+/// credentials are parts of their mission's row.
+fn row_of(kind: RecordKind) -> RecordKind {
+    match kind {
+        RecordKind::Head | RecordKind::Credentials => RecordKind::Mission,
+        other => other,
     }
 }
 
@@ -657,5 +696,47 @@ mod tests {
         let former = footprint("credentials-to-former-government");
         assert!(former.local(MISSIONS));
         assert!(!former.local(&[RecordKind::Government]));
+    }
+
+    /// A kind reached only for fields that did not change (a state, read
+    /// for its name, whose government changed) leaves a rule local; one
+    /// whose read fields changed, or whose records came or went, does not.
+    #[test]
+    fn a_kind_reached_for_unchanged_fields_is_not_touched() {
+        let staff = footprint("staff-parity");
+        let touched = [
+            RecordKind::Mission,
+            RecordKind::Head,
+            RecordKind::Credentials,
+            RecordKind::State,
+        ];
+        let government = named(RecordKind::State, "government");
+        let count = named(RecordKind::Mission, "staff");
+        // Unrefined, the state it reaches for its name makes it non-local.
+        assert_eq!(staff.way(&[count, government], &[], &touched), Way::Anew);
+        let kinds = staff.touched_kinds(&touched, &[count, government], &[]);
+        assert!(!kinds.contains(&RecordKind::State), "{kinds:?}");
+        assert_eq!(staff.way(&[count, government], &[], &kinds), Way::Touching);
+        // Its name read changed: the state is touched.
+        let name = named(RecordKind::State, "name");
+        let kinds = staff.touched_kinds(&touched, &[count, name], &[]);
+        assert!(kinds.contains(&RecordKind::State), "{kinds:?}");
+        assert_eq!(staff.way(&[count, name], &[], &kinds), Way::Anew);
+        // Missions came: their heads and credentials came with them.
+        let kinds = staff.touched_kinds(&touched, &[], &[RecordKind::Mission]);
+        assert_eq!(kinds, MISSIONS);
+        // A head with credentials came in office where there was one with
+        // none: no credentials' field changed, and yet a quantifier over
+        // missions keyed by `x.head.credentials.to` reads them.
+        let credentials = named(RecordKind::Head, "credentials");
+        let kinds = staff.touched_kinds(&touched, &[credentials], &[]);
+        assert!(kinds.is_empty(), "staff-parity reads no head: {kinds:?}");
+        let former = footprint("credentials-to-former-government");
+        let kinds = former.touched_kinds(&touched, &[credentials], &[]);
+        assert_eq!(kinds, MISSIONS);
+        // `recognition()` reads the recognitions whole, whatever changed.
+        let implied = footprint("implied-recognition");
+        let kinds = implied.touched_kinds(&[RecordKind::Recognition], &[], &[]);
+        assert_eq!(kinds, [RecordKind::Recognition]);
     }
 }
