@@ -4,7 +4,8 @@
 use super::run::Index;
 use crate::lang::ast::CmpOp;
 use crate::lang::check::Ex;
-use crate::lang::schema::Collection;
+use crate::lang::schema::{Collection, fields};
+use crate::scenario::types::Ty;
 use std::cell::OnceCell;
 use std::rc::Rc;
 
@@ -38,14 +39,48 @@ pub fn plan<'r>(outer: u64, slots: &[(usize, Collection)], conjuncts: &[&'r Ex])
         let known = bound;
         bound |= this;
         let mut join = Vec::new();
+        let mut joined = Vec::new();
         for (i, conjunct) in conjuncts.iter().enumerate() {
             if used[i] {
                 continue;
             }
             if let Some(pair) = equality_on(conjunct, this, known) {
                 join.push(pair);
+                joined.push(i);
                 used[i] = true;
             }
+        }
+        // An index keyed by at most two ids keeps them as two words, hashed
+        // as such, and a timeline keeps it from point to point (`Seed`); a
+        // key of text, or of more columns, is hashed as text, allocated, and
+        // built anew at every point. Where ids are among the columns, they
+        // alone key the index and the other equalities filter its groups
+        // (`n.sender == m.sender and n.city == m.city`: a pair's missions
+        // are few). Columns compared with a constant are the index's
+        // fixed columns, applied as it is built: they stay.
+        let probed = |pair: &(&Ex, &Ex)| pair.1.free_vars() != 0;
+        let ids = join
+            .iter()
+            .filter(|pair| probed(pair) && names_a_record(pair.0))
+            .count();
+        let others = join
+            .iter()
+            .filter(|pair| probed(pair) && !names_a_record(pair.0))
+            .count();
+        if ids > 0 && (others > 0 || ids > INLINE_IDS) {
+            let mut kept_ids = 0;
+            let mut kept = Vec::with_capacity(join.len());
+            for (pair, i) in join.into_iter().zip(joined) {
+                let key = probed(&pair) && names_a_record(pair.0);
+                if !probed(&pair) || (key && kept_ids < INLINE_IDS) {
+                    kept_ids += usize::from(key);
+                    kept.push(pair);
+                } else if let Some(was) = used.get_mut(i) {
+                    // Checked as a filter of this step, below.
+                    *was = false;
+                }
+            }
+            join = kept;
         }
         let last = position + 1 == slots.len();
         let mut filters = Vec::new();
@@ -66,6 +101,20 @@ pub fn plan<'r>(outer: u64, slots: &[(usize, Collection)], conjuncts: &[&'r Ex])
         });
     }
     steps
+}
+
+/// The id columns an index keeps as two words (`run::Groups::Ids`).
+const INLINE_IDS: usize = 2;
+
+/// Whether `ex` is a field that names a record (an id), whose key is an
+/// interned id.
+fn names_a_record(ex: &Ex) -> bool {
+    let Ex::Field(_, kind, field) = ex else {
+        return false;
+    };
+    fields(*kind)
+        .iter()
+        .any(|def| def.field == *field && matches!(def.ty, Ty::Ref(_)))
 }
 
 /// `a == b` where one side reads exactly `this` and the other only `known` variables.
@@ -110,4 +159,55 @@ pub fn conjuncts(ex: &Ex) -> Vec<&Ex> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use crate::lang::ruleset::RuleSet;
+    use crate::scenario::types::Field;
+
+    fn steps_of(rule: &str) -> Vec<(usize, Vec<Field>, usize)> {
+        let rules = RuleSet::standard().unwrap();
+        let rule = rules.get(rule).unwrap();
+        let filter: Vec<&Ex> = rule.filter.iter().collect();
+        let slots: Vec<(usize, Collection)> = rule
+            .bindings
+            .iter()
+            .enumerate()
+            .map(|(slot, b)| (slot, b.collection))
+            .collect();
+        plan(0, &slots, &filter)
+            .iter()
+            .map(|step| {
+                let keys = step
+                    .join
+                    .iter()
+                    .map(|(inner, _)| match inner {
+                        Ex::Field(_, _, field) => *field,
+                        other => panic!("not a field: {other:?}"),
+                    })
+                    .collect();
+                (step.slot, keys, step.filters.len())
+            })
+            .collect()
+    }
+
+    /// Two missions of one sender and receiver with the same kind and
+    /// city: the index is keyed by the two ids, and the kind, the city
+    /// and the order of ids filter each pair's few missions.
+    #[test]
+    fn ids_alone_key_an_index_the_rest_filter_it() {
+        let steps = steps_of("duplicate-mission");
+        assert_eq!(
+            steps,
+            [(0, vec![], 0), (1, vec![Field::Sender, Field::Receiver], 3)]
+        );
+        // Two ids and constants: all of them the index's.
+        let steps = steps_of("rank-parity");
+        let (slot, keys, _) = &steps[1];
+        assert_eq!(*slot, 1);
+        assert!(keys.contains(&Field::Sender) && keys.contains(&Field::Receiver));
+    }
 }
