@@ -384,8 +384,9 @@ impl<'w, 's> Reader<'w, 's> {
                     Field::Relation => m
                         .relation
                         .map_or(Value::Null, |i| Value::Row(RecordKind::Relation, i)),
-                    Field::RelationStatus => (self.world.relation_status(m.sender, m.receiver))
-                        .map_or(Value::Null, Value::RelationStatus),
+                    Field::RelationStatus => {
+                        m.relation_status.map_or(Value::Null, Value::RelationStatus)
+                    }
                     Field::ActingSince => m.acting_since.map_or(Value::Null, Value::Date),
                     _ => return None,
                 }

@@ -67,6 +67,10 @@ pub struct MissionRow<'s> {
     /// receiver in force at the date (`World::relation_status` gives the
     /// status with the default applied).
     pub relation: Option<u32>,
+    /// How its sender and receiver stand at the date (`World::relation_status`),
+    /// set with the world's relations: read by rules and compared from
+    /// world to world for every mission, it is worked out once.
+    pub relation_status: Option<RelationStatus>,
     /// Whether the head in office is recalled for consultations at the date.
     pub absent: bool,
     /// When the uninterrupted run of acting heads (chargés d'affaires a.i.,
@@ -371,8 +375,9 @@ pub struct World<'s> {
     pub events: Vec<EventRow<'s>>,
     /// The relation record in force for each pair (in `pair` order), by index in `relations`.
     relation_of_pair: FastMap<(Sym, Sym), u32>,
-    /// The pairs with an open embassy either way, found when first asked:
-    /// most worlds (a timeline builds one per date) are never asked.
+    /// The pairs with an open embassy either way, found as the world is
+    /// built (each mission's `relation_status`) and again after an embassy
+    /// closes (`change_missions`).
     embassy_pairs: std::sync::OnceLock<FastMap<(Sym, Sym), ()>>,
     /// Every recognition record (any date), by (by, of), for look-ups at other dates.
     /// Shared, not copied, by a world derived from this one (`change_recognitions`).
@@ -577,6 +582,7 @@ impl<'s> World<'s> {
             staff,
             protecting_power,
             relation: None,
+            relation_status: None,
             absent: false,
             acting_since,
         })
@@ -603,7 +609,7 @@ impl<'s> World<'s> {
             {
                 return None;
             }
-            let relation = old.relation;
+            let (relation, relation_status) = (old.relation, old.relation_status);
             let (syms, heads, staff) = interned.mission_syms(mission)?;
             let records = Records {
                 heads: &heads,
@@ -612,7 +618,10 @@ impl<'s> World<'s> {
             };
             match self.mission_row(mission, &syms, records) {
                 Some(mut new) => {
+                    // Its states are the same, and so are their relations
+                    // unless an embassy closed (below).
                     new.relation = relation;
+                    new.relation_status = relation_status;
                     new.absent = new.head.is_some_and(|head| {
                         records
                             .events
@@ -628,14 +637,21 @@ impl<'s> World<'s> {
         if !closed.is_empty() {
             // Open embassies decide the relations of pairs without a record.
             self.embassy_pairs = std::sync::OnceLock::new();
+            let mut pairs = Vec::new();
             for &row in closed.iter().rev() {
                 let gone = self.missions.swap_remove(row as usize);
                 self.set_entity(gone.sym, Entity::Unknown);
                 if let Some(moved) = self.missions.get(row as usize) {
                     self.set_entity(moved.sym, Entity::Mission(row));
                 }
+                if gone.record.kind.value == MissionKind::Embassy {
+                    pairs.push(pair([gone.sender, gone.receiver]));
+                }
             }
             rows.extend(self.missions.len() as u32..before);
+            if !pairs.is_empty() {
+                self.set_relation_statuses(|m| pairs.contains(&pair([m.sender, m.receiver])));
+            }
         }
         rows.sort_unstable();
         rows.dedup();
@@ -713,13 +729,51 @@ impl<'s> World<'s> {
                 between,
             });
         }
-        if self.relation_of_pair.is_empty() {
-            return;
+        if !self.relation_of_pair.is_empty() {
+            let by_pair = &self.relation_of_pair;
+            for m in &mut self.missions {
+                m.relation = by_pair.get(&pair([m.sender, m.receiver])).copied();
+            }
         }
-        let by_pair = &self.relation_of_pair;
-        for m in &mut self.missions {
-            m.relation = by_pair.get(&pair([m.sender, m.receiver])).copied();
+        self.set_relation_statuses(|_| true);
+    }
+
+    /// Sets `relation_status` of the missions `which` picks, as
+    /// `relation_status` finds it, from their `relation`.
+    fn set_relation_statuses(&mut self, which: impl Fn(&MissionRow<'s>) -> bool) {
+        let embassies = self.embassy_pairs();
+        let statuses: Vec<(usize, Option<RelationStatus>)> = self
+            .missions
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| which(m))
+            .map(|(row, m)| {
+                let status = match m.relation.and_then(|i| self.relations.get(i as usize)) {
+                    Some(relation) => Some(relation.record.status.value),
+                    None => embassies
+                        .contains_key(&pair([m.sender, m.receiver]))
+                        .then_some(RelationStatus::Established),
+                };
+                (row, status)
+            })
+            .collect();
+        for (row, status) in statuses {
+            if let Some(m) = self.missions.get_mut(row) {
+                m.relation_status = status;
+            }
         }
+    }
+
+    /// The pairs with an open embassy either way.
+    fn embassy_pairs(&self) -> &FastMap<(Sym, Sym), ()> {
+        self.embassy_pairs.get_or_init(|| {
+            // The missions are the open ones.
+            self.missions
+                .iter()
+                .filter(|m| m.record.kind.value == MissionKind::Embassy)
+                .map(|m| (pair([m.sender, m.receiver]), ()))
+                .collect()
+        })
     }
 
     /// The events on or before the date, and which heads in office are absent.
@@ -821,15 +875,7 @@ impl<'s> World<'s> {
         match self.relation(a, b) {
             Some(row) => Some(row.record.status.value),
             None => self
-                .embassy_pairs
-                .get_or_init(|| {
-                    // The missions are the open ones.
-                    self.missions
-                        .iter()
-                        .filter(|m| m.record.kind.value == MissionKind::Embassy)
-                        .map(|m| (pair([m.sender, m.receiver]), ()))
-                        .collect()
-                })
+                .embassy_pairs()
                 .contains_key(&pair([a, b]))
                 .then_some(RelationStatus::Established),
         }
@@ -1074,6 +1120,7 @@ impl<'s> World<'s> {
             staff,
             protecting_power,
             relation,
+            relation_status,
             absent,
             acting_since,
         } = a;
@@ -1097,8 +1144,7 @@ impl<'s> World<'s> {
             && relation_record(before, *relation) == relation_record(self, b.relation)
             && *absent == b.absent
             && *acting_since == b.acting_since
-            && before.relation_status(a.sender, a.receiver)
-                == self.relation_status(b.sender, b.receiver)
+            && *relation_status == b.relation_status
     }
 }
 
