@@ -141,7 +141,12 @@ impl<'p, 's> Stepper<'p, 's> {
         date: Date,
         since_ever: bool,
     ) -> Result<Vec<PointFindings>, Vec<Diagnostic>> {
-        let world = self.prepared.world_at(date);
+        // Derived from the last point's world: only the missions with a
+        // bound between the two dates are derived anew.
+        let world = match &self.last {
+            Some(last) if last.world.date < date => World::after(&last.world, date),
+            _ => self.prepared.world_at(date),
+        };
         // A finding shown for the first time shows its message then: one
         // that a waiver hid until now was found before and kept its
         // message, which must be written anew if it reads the date.

@@ -135,6 +135,11 @@ pub struct Interned<'s> {
     relations: Vec<[Sym; 2]>,
     /// Each event's sym, `by` and mission.
     events: Vec<(Sym, Option<Sym>, Sym)>,
+    /// The dates on which a mission's row may change, with the mission's
+    /// place in the scenario's list, by date: its own period and those of
+    /// its heads and staff counts, its recalls' and their returns, the days
+    /// its expulsions take effect (`World::after` derives only these rows).
+    mission_bounds: Vec<(Date, u32)>,
 }
 
 /// A mission's ids as syms.
@@ -218,6 +223,7 @@ impl<'s> Interned<'s> {
             events_of: FastMap::default(),
             relations: Vec::new(),
             events: Vec::new(),
+            mission_bounds: Vec::new(),
         };
         let mut listed: FastMap<Sym, Vec<&'s Government>> = FastMap::default();
         for government in &scenario.governments {
@@ -287,7 +293,56 @@ impl<'s> Interned<'s> {
             interned.events.push((sym, by, mission));
             interned.events_of.entry(mission).or_default().push(event);
         }
+        interned.mission_bounds = interned.bounds_of_missions();
         interned
+    }
+
+    /// Every date on which an open mission's row may differ from the day
+    /// before's (`mission_row`): the `from` and `until` of the mission, of
+    /// its heads and staff counts, the `on` and `until` of its recalls, and
+    /// the day each expulsion takes effect; in date order.
+    fn bounds_of_missions(&self) -> Vec<(Date, u32)> {
+        let mut bounds = Vec::new();
+        for (place, (mission, syms)) in self
+            .scenario
+            .missions
+            .iter()
+            .zip(&self.missions)
+            .enumerate()
+        {
+            let place = place as u32;
+            let mut add = |date: Option<Date>| {
+                if let Some(date) = date {
+                    bounds.push((date, place));
+                }
+            };
+            add(value(&mission.from));
+            add(value(&mission.until));
+            for head in self.heads_of(syms) {
+                add(head.from);
+                add(head.until);
+            }
+            for staff in self.staff_of(syms) {
+                add(staff.from);
+                add(staff.until);
+            }
+            for event in self.events_of(syms.sym) {
+                match event.kind.value {
+                    EventKind::RecallForConsultations => {
+                        add(Some(event.on.value));
+                        add(value(&event.until));
+                    }
+                    EventKind::Expulsion => {
+                        add(event.on.value.add_days(i64::from(event.notice_days)));
+                    }
+                    // Read by rules from the event itself; no row holds it.
+                    EventKind::PersonaNonGrata => {}
+                }
+            }
+        }
+        bounds.sort_unstable();
+        bounds.dedup();
+        bounds
     }
 
     fn intern(&mut self, id: &'s str) -> Sym {
@@ -392,7 +447,43 @@ impl<'s> World<'s> {
 
     /// Builds the world at `date` of the scenario whose ids `interned` holds.
     pub fn of(interned: &std::sync::Arc<Interned<'s>>, date: Date) -> World<'s> {
-        let mut world = World {
+        let mut world = World::empty(interned, date);
+        world.build(None);
+        world
+    }
+
+    /// The world at `date`, a later date than `last`'s, derived from `last`
+    /// (a timeline's previous point): the rows of the missions with a bound
+    /// between the two dates (`Interned::mission_bounds`) are derived
+    /// anew, the others' copied; states, governments, recognitions,
+    /// relations and events, few or cheap, are built whole. The same world
+    /// as `World::of` (tested).
+    pub fn after(last: &World<'s>, date: Date) -> World<'s> {
+        let interned = &last.interned;
+        if date <= last.date {
+            return World::of(interned, date);
+        }
+        let bounds = &interned.mission_bounds;
+        let first = bounds.partition_point(|(on, _)| *on <= last.date);
+        let end = bounds.partition_point(|(on, _)| *on <= date);
+        let missions = interned.missions.len();
+        // Most missions change: deriving each is as cheap.
+        if end.saturating_sub(first) > missions / 2 {
+            return World::of(interned, date);
+        }
+        let mut anew = vec![false; missions];
+        for (_, place) in bounds.get(first..end).unwrap_or_default() {
+            if let Some(flag) = anew.get_mut(*place as usize) {
+                *flag = true;
+            }
+        }
+        let mut world = World::empty(interned, date);
+        world.build(Some((last, &anew)));
+        world
+    }
+
+    fn empty(interned: &std::sync::Arc<Interned<'s>>, date: Date) -> World<'s> {
+        World {
             scenario: interned.scenario,
             date,
             interned: std::sync::Arc::clone(interned),
@@ -406,9 +497,7 @@ impl<'s> World<'s> {
             relation_of_pair: FastMap::default(),
             embassy_pairs: std::sync::OnceLock::new(),
             recognition_history: std::sync::Arc::clone(&interned.history),
-        };
-        world.build();
-        world
+        }
     }
 
     /// The scenario's ids, to build its world at other dates (`World::of`).
@@ -416,7 +505,9 @@ impl<'s> World<'s> {
         &self.interned
     }
 
-    fn build(&mut self) {
+    /// Builds the world; with `last`, a world of an earlier date, copying
+    /// the rows of the missions not marked in `anew` from it.
+    fn build(&mut self, last: Option<(&World<'s>, &[bool])>) {
         let scenario = self.scenario;
         let date = self.date;
         let interned = std::sync::Arc::clone(&self.interned);
@@ -500,21 +591,112 @@ impl<'s> World<'s> {
                 });
             }
         }
-        for (mission, syms) in scenario.missions.iter().zip(&interned.missions) {
-            let events = interned.events_of(syms.sym);
-            let records = Records {
-                heads: interned.heads_of(syms),
-                staff: interned.staff_of(syms),
-                events,
+        // With `last`: the rows derived anew, and the pairs of the embassies
+        // that opened or closed.
+        let mut fresh: Vec<bool> = Vec::new();
+        let mut embassies_changed: FastMap<(Sym, Sym), ()> = FastMap::default();
+        for (place, (mission, syms)) in scenario.missions.iter().zip(&interned.missions).enumerate()
+        {
+            let derived = match last {
+                Some((_, anew)) => anew.get(place).copied().unwrap_or(true),
+                None => true,
             };
-            if let Some(row) = self.mission_row(mission, syms, records) {
+            let row = match last {
+                Some((last, _)) if !derived => {
+                    // No bound of its own between the dates: its row is
+                    // as it was, but for the government its sender had.
+                    last.row_of(syms.sym, mission).map(|row| MissionRow {
+                        run_by: syms.run_by.or_else(|| self.government_of(syms.sender)),
+                        ..row.clone()
+                    })
+                }
+                _ => {
+                    let events = interned.events_of(syms.sym);
+                    let records = Records {
+                        heads: interned.heads_of(syms),
+                        staff: interned.staff_of(syms),
+                        events,
+                    };
+                    let row = self.mission_row(mission, syms, records);
+                    if let Some((last, _)) = last {
+                        let was = last.row_of(syms.sym, mission);
+                        if mission.kind.value == MissionKind::Embassy
+                            && was.is_some() != row.is_some()
+                        {
+                            embassies_changed.insert(pair([syms.sender, syms.receiver]), ());
+                        }
+                    }
+                    row.map(|mut row| {
+                        // As `build_events` finds it for a world built whole.
+                        row.absent = row.head.is_some_and(|head| {
+                            events.iter().any(|e| recalls(mission, e, head, self.date))
+                        });
+                        row
+                    })
+                }
+            };
+            if let Some(row) = row {
                 let index = self.missions.len() as u32;
                 self.set_entity(row.sym, Entity::Mission(index));
                 self.missions.push(row);
+                fresh.push(derived);
             }
         }
-        self.build_relations();
-        self.build_events();
+        match last {
+            Some((last, _)) => {
+                self.derive_relations(last, &fresh, &embassies_changed);
+                self.build_events(false);
+            }
+            None => {
+                self.build_relations();
+                self.build_events(true);
+            }
+        }
+    }
+
+    /// The row of `mission` (of sym `sym`), if it is open.
+    fn row_of(&self, sym: Sym, mission: &Mission) -> Option<&MissionRow<'s>> {
+        match self.entity(sym)? {
+            Entity::Mission(row) => self
+                .missions
+                .get(row as usize)
+                .filter(|r| std::ptr::eq(r.record, mission)),
+            _ => None,
+        }
+    }
+
+    /// The relations in force, and each mission's record and status among
+    /// them, from those of `last` where they hold: a row copied from `last`
+    /// (not `fresh`) keeps its own unless the relations in force differ or
+    /// an embassy of its pair opened or closed (`embassies_changed`).
+    fn derive_relations(
+        &mut self,
+        last: &World<'s>,
+        fresh: &[bool],
+        embassies_changed: &FastMap<(Sym, Sym), ()>,
+    ) {
+        self.relations_in_force();
+        let same_relations = self.relations.len() == last.relations.len()
+            && self
+                .relations
+                .iter()
+                .zip(&last.relations)
+                .all(|(a, b)| std::ptr::eq(a.record, b.record));
+        if !same_relations {
+            self.relation_of_missions(|_| true);
+            self.set_relation_statuses(|_, _| true);
+            return;
+        }
+        if embassies_changed.is_empty()
+            && let Some(pairs) = last.embassy_pairs.get()
+        {
+            let _ = self.embassy_pairs.set(pairs.clone());
+        }
+        let is_fresh = |row: usize| fresh.get(row).copied().unwrap_or(true);
+        self.relation_of_missions(is_fresh);
+        self.set_relation_statuses(|row, m| {
+            is_fresh(row) || embassies_changed.contains_key(&pair([m.sender, m.receiver]))
+        });
     }
 
     /// A mission's row at the date, or none if it is not open then. Its
@@ -650,7 +832,7 @@ impl<'s> World<'s> {
             }
             rows.extend(self.missions.len() as u32..before);
             if !pairs.is_empty() {
-                self.set_relation_statuses(|m| pairs.contains(&pair([m.sender, m.receiver])));
+                self.set_relation_statuses(|_, m| pairs.contains(&pair([m.sender, m.receiver])));
             }
         }
         rows.sort_unstable();
@@ -713,6 +895,13 @@ impl<'s> World<'s> {
 
     /// The relation records in force, and each open mission's record among them.
     fn build_relations(&mut self) {
+        self.relations_in_force();
+        self.relation_of_missions(|_| true);
+        self.set_relation_statuses(|_, _| true);
+    }
+
+    /// The relation records in force, by pair.
+    fn relations_in_force(&mut self) {
         let scenario = self.scenario;
         let date = self.date;
         let interned = std::sync::Arc::clone(&self.interned);
@@ -729,24 +918,35 @@ impl<'s> World<'s> {
                 between,
             });
         }
-        if !self.relation_of_pair.is_empty() {
-            let by_pair = &self.relation_of_pair;
-            for m in &mut self.missions {
+    }
+
+    /// Sets `relation` of the missions at the rows `which` picks.
+    fn relation_of_missions(&mut self, which: impl Fn(usize) -> bool) {
+        if self.relation_of_pair.is_empty() {
+            for (row, m) in self.missions.iter_mut().enumerate() {
+                if which(row) {
+                    m.relation = None;
+                }
+            }
+            return;
+        }
+        let by_pair = &self.relation_of_pair;
+        for (row, m) in self.missions.iter_mut().enumerate() {
+            if which(row) {
                 m.relation = by_pair.get(&pair([m.sender, m.receiver])).copied();
             }
         }
-        self.set_relation_statuses(|_| true);
     }
 
-    /// Sets `relation_status` of the missions `which` picks, as
+    /// Sets `relation_status` of the missions `which` picks (by row), as
     /// `relation_status` finds it, from their `relation`.
-    fn set_relation_statuses(&mut self, which: impl Fn(&MissionRow<'s>) -> bool) {
+    fn set_relation_statuses(&mut self, which: impl Fn(usize, &MissionRow<'s>) -> bool) {
         let embassies = self.embassy_pairs();
         let statuses: Vec<(usize, Option<RelationStatus>)> = self
             .missions
             .iter()
             .enumerate()
-            .filter(|(_, m)| which(m))
+            .filter(|(row, m)| which(*row, m))
             .map(|(row, m)| {
                 let status = match m.relation.and_then(|i| self.relations.get(i as usize)) {
                     Some(relation) => Some(relation.record.status.value),
@@ -776,8 +976,9 @@ impl<'s> World<'s> {
         })
     }
 
-    /// The events on or before the date, and which heads in office are absent.
-    fn build_events(&mut self) {
+    /// The events on or before the date, and, if `absent`, which heads in
+    /// office are absent (a world derived from another has found them).
+    fn build_events(&mut self, absent: bool) {
         let scenario = self.scenario;
         let date = self.date;
         let interned = std::sync::Arc::clone(&self.interned);
@@ -793,7 +994,7 @@ impl<'s> World<'s> {
                 by,
                 mission,
             });
-            if event.kind.value != EventKind::RecallForConsultations {
+            if !absent || event.kind.value != EventKind::RecallForConsultations {
                 continue;
             }
             // The head in office on `on` is absent from `on` until the
@@ -1249,6 +1450,66 @@ mod tests {
 
     fn on(date: &str) -> Date {
         Date::parse(date).unwrap()
+    }
+
+    /// What a world holds, as text, to compare two worlds whole.
+    fn contents(world: &World) -> String {
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            world.entities,
+            world.states,
+            world.governments,
+            world.missions,
+            world.recognitions,
+            world.relations,
+            world.events,
+            world.relation_of_pair,
+        )
+    }
+
+    /// A world derived from an earlier one (a timeline's last point) is
+    /// the world built whole at its date, at every change point of every
+    /// fixture and the days either side, stepping from each to the next
+    /// and skipping some (a lane of a timeline may start anywhere).
+    #[test]
+    fn a_world_derived_from_an_earlier_one_is_the_world_built_whole() {
+        let fixtures = [
+            include_str!("../../fixtures/canada-india-2023.yaml"),
+            include_str!("../../fixtures/kabul-2024-09.yaml"),
+            include_str!("../../fixtures/saudi-iran-2016-2023.yaml"),
+            include_str!("../../fixtures/turkey-israel-2011-2022.yaml"),
+            include_str!("../../fixtures/uk-prc-1954-1972.yaml"),
+            include_str!("../../fixtures/us-cuba-1961-2015.yaml"),
+            include_str!("../../fixtures/us-prc-1973-1979.yaml"),
+        ];
+        let limits = super::super::yaml::YamlLimits::default();
+        let mut derived_missions = 0;
+        for text in fixtures {
+            let scenario = super::super::load::load_str(text, "f.yaml", &limits).unwrap();
+            let mut dates: Vec<Date> = crate::engine::timeline::change_points(&scenario)
+                .iter()
+                .flat_map(|d| [d.add_days(-1), Some(*d), d.add_days(1)])
+                .flatten()
+                .collect();
+            dates.sort_unstable();
+            dates.dedup();
+            let interned = std::sync::Arc::new(Interned::of(&scenario));
+            for stride in [1, 3] {
+                let Some(first) = dates.first() else {
+                    continue;
+                };
+                let mut last = World::of(&interned, *first);
+                for date in dates.iter().skip(stride).step_by(stride) {
+                    let derived = World::after(&last, *date);
+                    let whole = World::of(&interned, *date);
+                    assert_eq!(contents(&derived), contents(&whole), "on {date}");
+                    assert_eq!(derived.differences(&whole), Some(Differences::default()));
+                    derived_missions += derived.missions.len();
+                    last = derived;
+                }
+            }
+        }
+        assert!(derived_missions > 100, "{derived_missions}");
     }
 
     /// A world differs from itself in nothing; across the Taliban's taking
