@@ -3,7 +3,7 @@
 
 use super::run::Index;
 use crate::lang::ast::CmpOp;
-use crate::lang::check::Ex;
+use crate::lang::check::{CheckedRule, Ex};
 use crate::lang::schema::{Collection, fields};
 use crate::scenario::types::Ty;
 use std::cell::OnceCell;
@@ -103,6 +103,18 @@ pub fn plan<'r>(outer: u64, slots: &[(usize, Collection)], conjuncts: &[&'r Ex])
     steps
 }
 
+/// Plans a rule's bindings in the order written, over its `where`.
+pub fn plan_rule(rule: &CheckedRule) -> Vec<Step<'_>> {
+    let filter: Vec<&Ex> = rule.filter.iter().collect();
+    let slots: Vec<(usize, Collection)> = rule
+        .bindings
+        .iter()
+        .enumerate()
+        .map(|(slot, b)| (slot, b.collection))
+        .collect();
+    plan(0, &slots, &filter)
+}
+
 /// The id columns an index keeps as two words (`run::Groups::Ids`).
 const INLINE_IDS: usize = 2;
 
@@ -171,14 +183,7 @@ mod tests {
     fn steps_of(rule: &str) -> Vec<(usize, Vec<Field>, usize)> {
         let rules = RuleSet::standard().unwrap();
         let rule = rules.get(rule).unwrap();
-        let filter: Vec<&Ex> = rule.filter.iter().collect();
-        let slots: Vec<(usize, Collection)> = rule
-            .bindings
-            .iter()
-            .enumerate()
-            .map(|(slot, b)| (slot, b.collection))
-            .collect();
-        plan(0, &slots, &filter)
+        plan_rule(rule)
             .iter()
             .map(|step| {
                 let keys = step

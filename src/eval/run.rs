@@ -724,14 +724,7 @@ impl<'a, 's> Evaluator<'a, 's> {
     /// Every binding of a rule that passes `where` and fails `require`.
     pub fn run_rule(&self, rule: &'a CheckedRule) -> Result<Vec<RawFinding>, EvalError> {
         self.steps.set(0);
-        let filter: Vec<&Ex> = rule.filter.iter().collect();
-        let slots: Vec<(usize, Collection)> = rule
-            .bindings
-            .iter()
-            .enumerate()
-            .map(|(slot, b)| (slot, b.collection))
-            .collect();
-        let steps = plan(0, &slots, &filter);
+        let steps = super::plan::plan_rule(rule);
         let mut env = vec![Value::Null; rule.slots.max(1)];
         let mut found = Found::default();
         self.enumerate(&steps, &mut env, &mut |env| {
