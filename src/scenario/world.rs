@@ -922,14 +922,6 @@ impl<'s> World<'s> {
 
     /// Sets `relation` of the missions at the rows `which` picks.
     fn relation_of_missions(&mut self, which: impl Fn(usize) -> bool) {
-        if self.relation_of_pair.is_empty() {
-            for (row, m) in self.missions.iter_mut().enumerate() {
-                if which(row) {
-                    m.relation = None;
-                }
-            }
-            return;
-        }
         let by_pair = &self.relation_of_pair;
         for (row, m) in self.missions.iter_mut().enumerate() {
             if which(row) {
@@ -941,21 +933,12 @@ impl<'s> World<'s> {
     /// Sets `relation_status` of the missions `which` picks (by row), as
     /// `relation_status` finds it, from their `relation`.
     fn set_relation_statuses(&mut self, which: impl Fn(usize, &MissionRow<'s>) -> bool) {
-        let embassies = self.embassy_pairs();
         let statuses: Vec<(usize, Option<RelationStatus>)> = self
             .missions
             .iter()
             .enumerate()
             .filter(|(row, m)| which(*row, m))
-            .map(|(row, m)| {
-                let status = match m.relation.and_then(|i| self.relations.get(i as usize)) {
-                    Some(relation) => Some(relation.record.status.value),
-                    None => embassies
-                        .contains_key(&pair([m.sender, m.receiver]))
-                        .then_some(RelationStatus::Established),
-                };
-                (row, status)
-            })
+            .map(|(row, m)| (row, self.status_of(m.relation, m.sender, m.receiver)))
             .collect();
         for (row, status) in statuses {
             if let Some(m) = self.missions.get_mut(row) {
@@ -1073,7 +1056,13 @@ impl<'s> World<'s> {
     /// without one, `Established` if either has an open embassy in the
     /// other, else `None` (design §7).
     pub fn relation_status(&self, a: Sym, b: Sym) -> Option<RelationStatus> {
-        match self.relation(a, b) {
+        self.status_of(self.relation_of_pair.get(&pair([a, b])).copied(), a, b)
+    }
+
+    /// How `a` and `b` stand, `relation` being the row of their record in
+    /// force (`relation_status`).
+    fn status_of(&self, relation: Option<u32>, a: Sym, b: Sym) -> Option<RelationStatus> {
+        match relation.and_then(|i| self.relations.get(i as usize)) {
             Some(row) => Some(row.record.status.value),
             None => self
                 .embassy_pairs()
