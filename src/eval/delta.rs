@@ -6,6 +6,7 @@
 //! own rows (`Footprint::local`) changes only in the bindings of touched
 //! rows (`Evaluator::run_rule_touching`); any other rule is evaluated anew.
 
+use super::plan::{is_path, renamed};
 use super::run::Evaluator;
 use super::value::{Key, Reader, Value};
 use crate::lang::check::{CheckedRule, Ex, MessagePart};
@@ -200,15 +201,6 @@ impl Keyed {
     }
 }
 
-/// `ex` (a path) with variable `slot` renamed to one no rule has.
-fn renamed(ex: &Ex, slot: usize) -> Ex {
-    match ex {
-        Ex::Var(s) if *s == slot => Ex::Var(usize::MAX),
-        Ex::Field(inner, kind, field) => Ex::Field(Box::new(renamed(inner, slot)), *kind, *field),
-        other => other.clone(),
-    }
-}
-
 /// The equalities of a quantifier's filter between its variable and one
 /// bound variable, for the bound variable with the most of them.
 fn keyed(
@@ -252,15 +244,6 @@ fn keyed(
         inner,
         outer,
     })
-}
-
-/// A variable or a field path from one.
-fn is_path(ex: &Ex) -> bool {
-    match ex {
-        Ex::Var(_) => true,
-        Ex::Field(inner, ..) => is_path(inner),
-        _ => false,
-    }
 }
 
 impl Footprint {

@@ -20,6 +20,8 @@ pub struct Step<'r> {
     /// (`r.sender == m.receiver and r.receiver == m.sender` is one probe).
     /// Empty: every row of the collection is a candidate.
     pub join: Vec<(&'r Ex, &'r Ex)>,
+    /// `join` as its index is keyed and probed.
+    pub probe: Probe<'r>,
     /// The index for `join`, found or built on the first probe: later probes
     /// (one per binding of the outer variables) skip the look-up.
     pub index: OnceCell<Rc<Index<'r>>>,
@@ -95,12 +97,88 @@ pub fn plan<'r>(outer: u64, slots: &[(usize, Collection)], conjuncts: &[&'r Ex])
         steps.push(Step {
             slot,
             collection,
+            probe: Probe::of(collection, slot, &join),
             join,
             index: OnceCell::new(),
             filters,
         });
     }
     steps
+}
+
+/// What identifies an index among those of an evaluator (and its seeds):
+/// its collection, its row sides with the variable they read renamed, and
+/// the constant each fixed column is compared with. Quantifiers written
+/// alike share one index: staff-parity's twelve over a pair's missions
+/// (in its `where`, its `require`, its message and its subject) were
+/// twelve indexes of every mission, built at every point of a timeline;
+/// they are two.
+pub type IndexKey = std::sync::Arc<str>;
+
+/// A step's equalities as its index uses them.
+#[derive(Debug)]
+pub struct Probe<'r> {
+    pub key: IndexKey,
+    /// The row side of each probed column (what a row's key is), and what
+    /// a probe evaluates for it.
+    pub inner: Vec<&'r Ex>,
+    pub outer: Vec<&'r Ex>,
+    /// The row sides compared with a constant, and the constant: such a
+    /// column would carry the same value in every probe, so rows that
+    /// differ there are left out when the index is built.
+    pub fixed: Vec<(&'r Ex, &'r Ex)>,
+}
+
+impl<'r> Probe<'r> {
+    /// The probe of the equalities `join` (`row side == other side`) of
+    /// the variable at `slot`, bound to rows of `collection`.
+    pub fn of(collection: Collection, slot: usize, join: &[(&'r Ex, &'r Ex)]) -> Probe<'r> {
+        use std::fmt::Write;
+        let mut key = format!("{collection:?}");
+        let (mut inner, mut outer, mut fixed) = (Vec::new(), Vec::new(), Vec::new());
+        for &(row_side, other) in join {
+            // A row side that is not a path keeps its slot in the key: it
+            // is then shared only by steps of that slot.
+            let shape = if is_path(row_side) {
+                format!("{:?}", renamed(row_side, slot))
+            } else {
+                format!("{slot}:{row_side:?}")
+            };
+            // Writing to a String cannot fail.
+            if other.free_vars() == 0 {
+                let _ = write!(key, "|{shape}={other:?}");
+                fixed.push((row_side, other));
+            } else {
+                let _ = write!(key, "|{shape}");
+                inner.push(row_side);
+                outer.push(other);
+            }
+        }
+        Probe {
+            key: key.into(),
+            inner,
+            outer,
+            fixed,
+        }
+    }
+}
+
+/// A variable or a field path from one.
+pub(crate) fn is_path(ex: &Ex) -> bool {
+    match ex {
+        Ex::Var(_) => true,
+        Ex::Field(inner, _, _) => is_path(inner),
+        _ => false,
+    }
+}
+
+/// `ex` (a path) with variable `slot` renamed to one no rule has.
+pub(crate) fn renamed(ex: &Ex, slot: usize) -> Ex {
+    match ex {
+        Ex::Var(s) if *s == slot => Ex::Var(usize::MAX),
+        Ex::Field(inner, kind, field) => Ex::Field(Box::new(renamed(inner, slot)), *kind, *field),
+        other => other.clone(),
+    }
 }
 
 /// Plans a rule's bindings in the order written, over its `where`.
@@ -197,6 +275,111 @@ mod tests {
                 (step.slot, keys, step.filters.len())
             })
             .collect()
+    }
+
+    /// The first step's probe of each quantifier of a rule, wherever it is
+    /// written (`where`, `require`, message, subject), in order.
+    fn quantifier_keys(rule: &CheckedRule) -> Vec<String> {
+        fn walk(ex: &Ex, out: &mut Vec<String>) {
+            match ex {
+                Ex::Quantifier {
+                    slot,
+                    collection,
+                    filter,
+                    term,
+                    ..
+                } => {
+                    let parts = filter.as_deref().map(conjuncts).unwrap_or_default();
+                    let steps = plan(!(1u64 << slot), &[(*slot, *collection)], &parts);
+                    out.push(steps[0].probe.key.to_string());
+                    filter.iter().chain(term).for_each(|e| walk(e, out));
+                }
+                Ex::Lit(_) | Ex::Var(_) | Ex::AsOf => {}
+                Ex::Field(inner, ..) | Ex::Not(inner) => walk(inner, out),
+                Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, a, b) => {
+                    walk(a, out);
+                    walk(b, out);
+                }
+                Ex::Shift { date, days, .. } => {
+                    walk(date, out);
+                    walk(days, out);
+                }
+                Ex::In { item, list, .. } => {
+                    walk(item, out);
+                    list.iter().for_each(|e| walk(e, out));
+                }
+                Ex::Call { args, .. } => args.iter().for_each(|e| walk(e, out)),
+            }
+        }
+        let mut out = Vec::new();
+        let messages = rule.message.iter().filter_map(|part| match part {
+            crate::lang::check::MessagePart::Value(ex) => Some(ex),
+            crate::lang::check::MessagePart::Text(_) => None,
+        });
+        for ex in rule
+            .filter
+            .iter()
+            .chain(&rule.require)
+            .chain(messages)
+            .chain(&rule.subject_sets)
+        {
+            walk(ex, &mut out);
+        }
+        out
+    }
+
+    /// staff-parity's twelve quantifiers over the missions of `m`'s pair
+    /// and of `r`'s, each its own slot, come to two indexes: the pair's
+    /// missions (the order of ids filters a group), and those of them
+    /// without a staff count (a fixed column). The row sides are compared
+    /// without their variable.
+    #[test]
+    fn quantifiers_written_alike_share_an_index() {
+        let rules = RuleSet::standard().unwrap();
+        let keys = quantifier_keys(rules.get("staff-parity").unwrap());
+        assert_eq!(keys.len(), 12);
+        let mut distinct = keys.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 2, "{distinct:#?}");
+    }
+
+    /// Columns compared with different constants, or over another
+    /// collection, key different indexes; so do row sides that are not
+    /// paths, unless their slot is the same.
+    #[test]
+    fn an_index_key_tells_constants_collections_and_slots_apart() {
+        let rules = RuleSet::standard().unwrap();
+        let rule = rules.get("staff-parity").unwrap();
+        let Some(Ex::Cmp(_, sender, _)) = rule.filter.first().map(|f| conjuncts(f)[0]) else {
+            panic!("staff-parity's `where` starts with an equality");
+        };
+        let (sender, embassy, consulate) = (
+            (**sender).clone(),
+            Ex::Lit(crate::lang::check::Lit::Str("embassy".into())),
+            Ex::Lit(crate::lang::check::Lit::Str("consulate".into())),
+        );
+        let key = |collection, slot, other: &Ex| {
+            Probe::of(collection, slot, &[(&sender, other)])
+                .key
+                .to_string()
+        };
+        assert_ne!(
+            key(Collection::Missions, 1, &embassy),
+            key(Collection::Missions, 1, &consulate)
+        );
+        assert_ne!(
+            key(Collection::Missions, 1, &embassy),
+            key(Collection::States, 1, &embassy)
+        );
+        let call = Ex::Not(Box::new(Ex::Var(1)));
+        let of_slot = |slot| {
+            Probe::of(Collection::Missions, slot, &[(&call, &Ex::Var(0))])
+                .key
+                .to_string()
+        };
+        assert_ne!(of_slot(1), of_slot(2));
+        assert_eq!(of_slot(1), of_slot(1));
     }
 
     /// Two missions of one sender and receiver with the same kind and

@@ -2,7 +2,7 @@
 
 use super::delta::Touched;
 use super::horizon::{Atom, Atoms};
-use super::plan::{Step, conjuncts, plan};
+use super::plan::{IndexKey, Probe, Step, conjuncts, plan};
 use super::value::{Key, Reader, Value};
 use super::words;
 use crate::fast_hash::{FastMap, FastState};
@@ -205,16 +205,9 @@ impl<'a> Columns<'a> {
 /// Rows of a collection grouped by the values of one or more key expressions.
 #[derive(Debug, Default)]
 pub struct Index<'a> {
-    /// What a probe evaluates for its key: the join's sides that read the
-    /// probe's bindings. Columns compared with a constant (`m.kind ==
-    /// embassy`) would carry the same value in every probe, so rows that
-    /// differ there are left out when the index is built instead.
-    outer: Vec<&'a Ex>,
-    /// The row sides of the join, and the constant columns with their
-    /// values: what a row's key is, for a row that changed since the index
-    /// was built (`Evaluator::with_changed_rows`).
-    inner: Vec<&'a Ex>,
-    fixed: Vec<(&'a Ex, Key<'a>)>,
+    /// The values of its fixed columns (`plan::Probe::fixed`), in order:
+    /// rows that differ there are in no group.
+    fixed: Vec<Key<'a>>,
     /// Each distinct key's group number.
     groups: Groups<'a>,
     /// The rows of group `g` are `rows[starts[g]..starts[g + 1]]`, in row
@@ -309,8 +302,8 @@ impl Seed {
     }
 }
 
-/// Seeds by index (the addresses of the join's row sides, as `indexes`).
-pub type Seeds = FastMap<Vec<usize>, Seed>;
+/// Seeds by index (`plan::IndexKey`, as `indexes`).
+pub type Seeds = FastMap<IndexKey, Seed>;
 
 /// Whether `ex`, the row side of an index over the rows bound at `slot`,
 /// reads only what the row holds (its record's fields and what the world
@@ -504,7 +497,7 @@ pub struct Evaluator<'a, 's> {
     limit: u64,
     budget: Budget,
     steps: Cell<u64>,
-    indexes: RefCell<FastMap<Vec<usize>, Rc<Index<'a>>>>,
+    indexes: RefCell<FastMap<IndexKey, Rc<Index<'a>>>>,
     plans: RefCell<FastMap<usize, Rc<Vec<Step<'a>>>>>,
     /// Indexes of another world of the scenario, each naming the rows whose
     /// keys may differ here (`with_seeds`).
@@ -626,7 +619,7 @@ impl<'a, 's> Evaluator<'a, 's> {
     pub fn with_changed_rows(
         self,
         changed: std::sync::Arc<Touched>,
-        indexes: FastMap<Vec<usize>, Rc<Index<'a>>>,
+        indexes: FastMap<IndexKey, Rc<Index<'a>>>,
     ) -> Self {
         *self.indexes.borrow_mut() = indexes;
         Evaluator {
@@ -665,7 +658,7 @@ impl<'a, 's> Evaluator<'a, 's> {
                 continue;
             };
             let fixed: Option<Vec<Key<'static>>> =
-                index.fixed.iter().map(|(_, key)| key.owned()).collect();
+                index.fixed.iter().map(|key| key.owned()).collect();
             if let Some(fixed) = fixed {
                 seeds.insert(
                     id,
@@ -684,7 +677,7 @@ impl<'a, 's> Evaluator<'a, 's> {
 
     /// The indexes built so far, for an evaluator of a changed world
     /// (`with_changed_rows`).
-    pub fn indexes(&self) -> FastMap<Vec<usize>, Rc<Index<'a>>> {
+    pub fn indexes(&self) -> FastMap<IndexKey, Rc<Index<'a>>> {
         self.indexes.borrow().clone()
     }
 
@@ -848,7 +841,8 @@ impl<'a, 's> Evaluator<'a, 's> {
         // column that does not would be taken for a constant of the index.
         if !exprs.is_empty() && exprs.iter().all(|ex| ex.free_vars() != 0) {
             let pairs: Vec<(&'a Ex, &'a Ex)> = exprs.iter().map(|ex| (ex, ex)).collect();
-            let index = self.index(&pairs, slot, collection, &mut env)?;
+            let probe = Probe::of(collection, slot, &pairs);
+            let index = self.index(&probe, slot, collection, &mut env)?;
             for key in keys {
                 rows.extend_from_slice(index.rows(&Columns::of(key)));
             }
@@ -957,11 +951,11 @@ impl<'a, 's> Evaluator<'a, 's> {
             let index = match step.index.get() {
                 Some(index) => index,
                 None => {
-                    let index = self.index(&step.join, step.slot, step.collection, env)?;
+                    let index = self.index(&step.probe, step.slot, step.collection, env)?;
                     step.index.get_or_init(|| index)
                 }
             };
-            let probe = self.columns(&index.outer, env)?;
+            let probe = self.columns(&step.probe.outer, env)?;
             match &self.changed {
                 None => {
                     for &row in index.rows(&probe) {
@@ -1035,13 +1029,13 @@ impl<'a, 's> Evaluator<'a, 's> {
                 *slot = Value::Row(kind, row);
             }
             let mut kept = true;
-            for (row_side, wanted) in &index.fixed {
+            for ((row_side, _), wanted) in step.probe.fixed.iter().zip(&index.fixed) {
                 if self.reader.key(self.eval(row_side, env)?) != *wanted {
                     kept = false;
                     break;
                 }
             }
-            if kept && self.columns(&index.inner, env)? == *probe {
+            if kept && self.columns(&step.probe.inner, env)? == *probe {
                 rows.push(row);
             }
         }
@@ -1055,35 +1049,27 @@ impl<'a, 's> Evaluator<'a, 's> {
     /// The index of a collection's rows by the value of `inner` (which reads only `slot`).
     fn index(
         &self,
-        join: &[(&'a Ex, &'a Ex)],
+        probe: &Probe<'a>,
         slot: usize,
         collection: Collection,
         outer_env: &mut [Value<'a>],
     ) -> Result<Rc<Index<'a>>, EvalError> {
-        let id: Vec<usize> = join
-            .iter()
-            .map(|(inner, _)| *inner as *const Ex as usize)
-            .collect();
-        if let Some(index) = self.indexes.borrow().get(&id) {
+        let id = &probe.key;
+        if let Some(index) = self.indexes.borrow().get(id) {
             return Ok(Rc::clone(index));
         }
-        let mut fixed = Vec::new();
-        let (mut inner, mut outer) = (Vec::new(), Vec::new());
-        for &(row_side, probe_side) in join {
+        let inner = &probe.inner;
+        let mut fixed = Vec::with_capacity(probe.fixed.len());
+        for &(row_side, constant) in &probe.fixed {
             // The planner never puts a quantifier here, so a side that reads
             // no variable has one value for the whole evaluation.
-            if probe_side.free_vars() == 0 {
-                let wanted = self.reader.key(self.eval(probe_side, outer_env)?);
-                fixed.push((row_side, wanted));
-            } else {
-                inner.push(row_side);
-                outer.push(probe_side);
-            }
+            let wanted = self.reader.key(self.eval(constant, outer_env)?);
+            fixed.push((row_side, wanted));
         }
         let kind = collection.record();
         let mut env = vec![Value::Null; outer_env.len()];
         let size = self.size(collection);
-        let seed = self.seeds.borrow_mut().remove(&id);
+        let seed = self.seeds.borrow_mut().remove(id);
         // A seed holds only where a row's key changes with its row alone.
         let own = inner
             .iter()
@@ -1111,7 +1097,7 @@ impl<'a, 's> Evaluator<'a, 's> {
                     *slot = Value::Row(kind, row);
                 }
                 if self.has_fixed(&fixed, &mut env)? {
-                    let key = self.columns(&inner, &mut env)?;
+                    let key = self.columns(inner, &mut env)?;
                     let next = groups.len() as u32;
                     if let Some(place) = group_of.get_mut(row as usize) {
                         *place = groups.group(key, next);
@@ -1131,7 +1117,7 @@ impl<'a, 's> Evaluator<'a, 's> {
                 if !self.has_fixed(&fixed, &mut env)? {
                     continue;
                 }
-                let key = self.columns(&inner, &mut env)?;
+                let key = self.columns(inner, &mut env)?;
                 let group = groups.group(key, next);
                 if group == next {
                     next += 1;
@@ -1148,16 +1134,16 @@ impl<'a, 's> Evaluator<'a, 's> {
         };
         let (starts, rows) = grouped(&group_of, groups.len());
         let index = Rc::new(Index {
-            outer,
-            inner,
-            fixed,
+            fixed: fixed.into_iter().map(|(_, wanted)| wanted).collect(),
             groups,
             starts,
             rows,
             group_of,
             collection: own.then_some(collection),
         });
-        self.indexes.borrow_mut().insert(id, Rc::clone(&index));
+        self.indexes
+            .borrow_mut()
+            .insert(IndexKey::clone(id), Rc::clone(&index));
         Ok(index)
     }
 
