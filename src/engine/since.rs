@@ -27,7 +27,7 @@ use crate::eval::value::{Key, Reader};
 use crate::eval::{Budget, Evaluator, EvidenceFor};
 use crate::fast_hash::FastMap;
 use crate::lang::ruleset::RuleSet;
-use crate::lang::schema::{Collection, RecordKind};
+use crate::lang::schema::{Collection, Field, RecordKind};
 use crate::scenario::date::Date;
 use crate::scenario::world::{Differences, RowChanges, Sym, World};
 use std::sync::Arc;
@@ -270,7 +270,13 @@ impl<'p, 's> Stepper<'p, 's> {
         let (was, is) = (Reader { world: &last.world }, Reader { world });
         let mut touched_before = Touched::default();
         let mut touched_after = Touched::default();
+        // Of those, the rows of records that went and came.
+        let mut moved_before = Touched::default();
+        let mut moved_after = Touched::default();
         let mut fields = Vec::new();
+        // Each changed row's fields, for the rules that read some of them.
+        let mut changed_rows: Vec<ChangedRow> = Vec::new();
+        let mut row_fields: Vec<(RecordKind, Field)> = Vec::new();
         let mut members: Vec<RecordKind> = Vec::new();
         for (collection, changes) in [
             (Collection::States, &differences.states),
@@ -287,8 +293,29 @@ impl<'p, 's> Stepper<'p, 's> {
                 &mut touched_after,
                 &mut members,
             );
+            for &row in &changes.gone {
+                moved_before.add(collection, row);
+            }
+            for &row in &changes.came {
+                moved_after.add(collection, row);
+            }
             for &rows in &changes.changed {
-                changed_fields(&was, &is, collection.record(), rows, &mut fields);
+                // Each row's own (`changed_fields` adds only fields not
+                // already in what it is given).
+                let mut these = Vec::new();
+                changed_fields(&was, &is, collection.record(), rows, &mut these);
+                let start = row_fields.len();
+                for field in these {
+                    if !fields.contains(&field) {
+                        fields.push(field);
+                    }
+                    row_fields.push(field);
+                }
+                changed_rows.push(ChangedRow {
+                    collection,
+                    rows,
+                    fields: start..row_fields.len(),
+                });
             }
         }
         // The last point's indexes hold here but for the changed rows,
@@ -427,20 +454,34 @@ impl<'p, 's> Stepper<'p, 's> {
                             vec![Vec::new(); rule.bindings.len()],
                         ))
                     } else {
+                        // The rows that came or went, and the changed rows
+                        // whose changed fields it reads: a binding of rows
+                        // changed in other fields only finds what it found
+                        // (most of a timeline's changes are of heads and
+                        // credentials, which staff-parity does not read).
+                        let (mut read_before, mut read_after) =
+                            (moved_before.clone(), moved_after.clone());
+                        for row in &changed_rows {
+                            let fields = row_fields.get(row.fields.clone()).unwrap_or_default();
+                            if footprint.reads_any(fields) {
+                                read_before.add(row.collection, row.rows.0);
+                                read_after.add(row.collection, row.rows.1);
+                            }
+                        }
                         let keys_of = |place: usize| -> Option<Vec<Vec<Key<'_>>>> {
                             let keyed = *footprint.keyed_over(&kinds).get(place)?;
                             crate::eval::delta::keys_before_after(
                                 keyed,
                                 rule.slots,
-                                (&before, touched_before.rows(keyed.collection)),
-                                (&after_all, touched_after.rows(keyed.collection)),
+                                (&before, read_before.rows(keyed.collection)),
+                                (&after_all, read_after.rows(keyed.collection)),
                             )
                         };
                         let rows_before = crate::eval::delta::rows_touched(
                             rule,
                             footprint,
                             &kinds,
-                            &touched_before,
+                            &read_before,
                             &before,
                             keys_of,
                         );
@@ -448,7 +489,7 @@ impl<'p, 's> Stepper<'p, 's> {
                             rule,
                             footprint,
                             &kinds,
-                            &touched_after,
+                            &read_after,
                             &after_all,
                             keys_of,
                         );
@@ -596,6 +637,14 @@ fn note(
             members.push(kind);
         }
     }
+}
+
+/// A row that changed between two points: its collection, its places
+/// (before, after), and its changed fields among the `since`'s.
+struct ChangedRow {
+    collection: Collection,
+    rows: (u32, u32),
+    fields: std::ops::Range<usize>,
 }
 
 /// The findings of `now` that are not in `before` and those of `before`
