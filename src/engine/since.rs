@@ -519,12 +519,17 @@ impl<'p, 's> Stepper<'p, 's> {
                                     if let Some(ids) = gone.get_mut(var) {
                                         ids.push(record);
                                     }
-                                    let rows =
-                                        rows_of.entry(binding.collection).or_insert_with(|| {
-                                            by_record(&is, binding.collection, &after_all)
+                                    let kind = binding.collection.record();
+                                    let row =
+                                        is.row_of_identity(kind, record).unwrap_or_else(|| {
+                                            let rows = rows_of
+                                                .entry(binding.collection)
+                                                .or_insert_with(|| {
+                                                    by_record(&is, binding.collection, &after_all)
+                                                });
+                                            rows.get(&record).copied()
                                         });
-                                    if let (Some(&row), Some(these)) =
-                                        (rows.get(&record), rows_after.get_mut(var))
+                                    if let (Some(row), Some(these)) = (row, rows_after.get_mut(var))
                                     {
                                         these.push(row);
                                     }

@@ -211,13 +211,44 @@ impl<'w, 's> Reader<'w, 's> {
             record as *const T as usize
         }
         Some(match self.row(kind, row)? {
-            Record::Mission(m) | Record::Head(m) | Record::Credentials(m) => (at(m.record), 0),
-            Record::State(s) => (at(s.record), 0),
+            // With its id where it has one, by which `row_of_identity`
+            // finds its row without a scan.
+            Record::Mission(m) | Record::Head(m) | Record::Credentials(m) => (at(m.record), m.sym),
+            Record::State(s) => (at(s.record), s.sym),
             Record::Government(g) => (g.record.map_or(0, at), g.sym),
             Record::Recognition(r) => (at(r.record), 0),
             Record::Relation(r) => (at(r.record), 0),
-            Record::Event(e) => (at(e.record), 0),
+            Record::Event(e) => (at(e.record), e.sym),
         })
+    }
+
+    /// The row of `kind` of the record of `identity` (`identity`): `Some`
+    /// of the row, or of `None` where it has none in this world, for the
+    /// kinds whose rows are found by id; `None` for the others (recognitions,
+    /// relations and governments are found by a scan).
+    pub fn row_of_identity(&self, kind: RecordKind, identity: (usize, Sym)) -> Option<Option<u32>> {
+        let row = match (kind, self.world.entity(identity.1)) {
+            (
+                RecordKind::Mission | RecordKind::Head | RecordKind::Credentials,
+                Some(Entity::Mission(row)),
+            )
+            | (RecordKind::State, Some(Entity::State(row)))
+            | (RecordKind::Event, Some(Entity::Event(row))) => Some(row),
+            (
+                RecordKind::Mission
+                | RecordKind::Head
+                | RecordKind::Credentials
+                | RecordKind::State
+                | RecordKind::Event,
+                _,
+            ) => None,
+            (RecordKind::Government | RecordKind::Recognition | RecordKind::Relation, _) => {
+                return None;
+            }
+        };
+        // The row must hold that record (an id names one record of a
+        // validated scenario; this is the check that it does).
+        Some(row.filter(|&row| self.identity(kind, row) == Some(identity)))
     }
 
     /// The record a value of the given kind leads to, if any.
@@ -600,6 +631,39 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A record's row is found by its identity, in the world it came from
+    /// and in another where it is at another row or has none.
+    #[test]
+    fn a_record_is_found_by_its_identity_where_it_has_a_row() {
+        let text = "scenario: t\nstates: [{ id: A }, { id: B }, { id: C }]\n\
+            missions: [{ id: m1, sender: A, receiver: B, kind: embassy, from: 2020 },\n\
+              { id: m2, sender: A, receiver: C, kind: embassy },\n\
+              { id: m3, sender: B, receiver: C, kind: embassy, until: 2022 }]\n";
+        let scenario = load_str(text, "t.yaml", &YamlLimits::default()).unwrap();
+        let early = World::at(&scenario, Date::parse("2019-01-01").unwrap());
+        let late = World::at(&scenario, Date::parse("2023-01-01").unwrap());
+        let (was, is) = (Reader { world: &early }, Reader { world: &late });
+        for kind in [RecordKind::Mission, RecordKind::Head, RecordKind::State] {
+            let rows = match kind {
+                RecordKind::State => early.states.len(),
+                _ => early.missions.len(),
+            };
+            for row in 0..u32::try_from(rows).unwrap() {
+                let identity = was.identity(kind, row).unwrap();
+                assert_eq!(was.row_of_identity(kind, identity), Some(Some(row)));
+            }
+        }
+        // m2 and m3 were open in 2019 (rows 0 and 1); in 2023, m1 and m2.
+        let m2 = was.identity(RecordKind::Mission, 0).unwrap();
+        let m3 = was.identity(RecordKind::Mission, 1).unwrap();
+        assert_eq!(is.row_of_identity(RecordKind::Mission, m2), Some(Some(1)));
+        assert_eq!(is.row_of_identity(RecordKind::Mission, m3), Some(None));
+        // Another kind's row by the same id is not the record's.
+        assert_eq!(is.row_of_identity(RecordKind::State, m2), Some(None));
+        // Kinds without ids are left to a scan.
+        assert_eq!(is.row_of_identity(RecordKind::Recognition, m2), None);
     }
 
     /// Every field the record tables let rules read has a place in the world
