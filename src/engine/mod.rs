@@ -84,10 +84,13 @@ impl<'s> Prepared<'s> {
 
     /// The scenario's world at `date`.
     pub fn world_at(&self, date: Date) -> World<'s> {
-        let interned = self
-            .interned
-            .get_or_init(|| std::sync::Arc::new(Interned::of(self.scenario)));
-        World::of(interned, date)
+        World::of(self.interned(), date)
+    }
+
+    /// The scenario's ids, interned on first use.
+    pub fn interned(&self) -> &std::sync::Arc<Interned<'s>> {
+        self.interned
+            .get_or_init(|| std::sync::Arc::new(Interned::of(self.scenario)))
     }
 
     /// The report at `date`.

@@ -301,6 +301,40 @@ impl<'s> Interned<'s> {
     /// before's (`mission_row`): the `from` and `until` of the mission, of
     /// its heads and staff counts, the `on` and `until` of its recalls, and
     /// the day each expulsion takes effect; in date order.
+    /// For each of `points` (ascending), how many missions are open there
+    /// and how many bounds of missions fall since the point before: what a
+    /// timeline's point costs, roughly (`engine::timeline` shares points
+    /// out among threads by it).
+    pub fn point_sizes(&self, points: &[Date]) -> Vec<(usize, usize)> {
+        let mut opened: Vec<Date> = Vec::new();
+        let mut closed: Vec<Date> = Vec::new();
+        let mut always = 0usize;
+        for mission in &self.scenario.missions {
+            match value(&mission.from) {
+                Some(from) => opened.push(from),
+                None => always += 1,
+            }
+            if let Some(until) = value(&mission.until) {
+                closed.push(until);
+            }
+        }
+        opened.sort_unstable();
+        closed.sort_unstable();
+        let bounds = &self.mission_bounds;
+        let mut last: Option<Date> = None;
+        points
+            .iter()
+            .map(|&date| {
+                let open = (always + opened.partition_point(|d| *d <= date))
+                    .saturating_sub(closed.partition_point(|d| *d <= date));
+                let end = bounds.partition_point(|(on, _)| *on <= date);
+                let start = last.map_or(0, |last| bounds.partition_point(|(on, _)| *on <= last));
+                last = Some(date);
+                (open, end.saturating_sub(start))
+            })
+            .collect()
+    }
+
     fn bounds_of_missions(&self) -> Vec<(Date, u32)> {
         let mut bounds = Vec::new();
         for (place, (mission, syms)) in self
