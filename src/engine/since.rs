@@ -27,7 +27,7 @@ use crate::eval::value::{Key, Reader};
 use crate::eval::{Budget, Evaluator, EvidenceFor};
 use crate::fast_hash::FastMap;
 use crate::lang::ruleset::RuleSet;
-use crate::lang::schema::{Collection, Field, RecordKind};
+use crate::lang::schema::{Collection, RecordKind};
 use crate::scenario::date::Date;
 use crate::scenario::world::{Differences, RowChanges, Sym, World};
 use std::sync::Arc;
@@ -276,7 +276,6 @@ impl<'p, 's> Stepper<'p, 's> {
         let mut fields = Vec::new();
         // Each changed row's fields, for the rules that read some of them.
         let mut changed_rows: Vec<ChangedRow> = Vec::new();
-        let mut row_fields: Vec<(RecordKind, Field)> = Vec::new();
         let mut members: Vec<RecordKind> = Vec::new();
         for (collection, changes) in [
             (Collection::States, &differences.states),
@@ -304,17 +303,21 @@ impl<'p, 's> Stepper<'p, 's> {
                 // already in what it is given).
                 let mut these = Vec::new();
                 changed_fields(&was, &is, collection.record(), rows, &mut these);
-                let start = row_fields.len();
+                let mut mask = 0u128;
                 for field in these {
-                    if !fields.contains(&field) {
-                        fields.push(field);
-                    }
-                    row_fields.push(field);
+                    let place = match fields.iter().position(|f| *f == field) {
+                        Some(place) => place,
+                        None => {
+                            fields.push(field);
+                            fields.len() - 1
+                        }
+                    };
+                    mask |= field_bit(place);
                 }
                 changed_rows.push(ChangedRow {
                     collection,
                     rows,
-                    fields: start..row_fields.len(),
+                    fields: mask,
                 });
             }
         }
@@ -461,9 +464,13 @@ impl<'p, 's> Stepper<'p, 's> {
                         // credentials, which staff-parity does not read).
                         let (mut read_before, mut read_after) =
                             (moved_before.clone(), moved_after.clone());
+                        let reads = fields
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, field)| footprint.reads_any(std::slice::from_ref(field)))
+                            .fold(0u128, |mask, (place, _)| mask | field_bit(place));
                         for row in &changed_rows {
-                            let fields = row_fields.get(row.fields.clone()).unwrap_or_default();
-                            if footprint.reads_any(fields) {
+                            if row.fields & reads != 0 {
                                 read_before.add(row.collection, row.rows.0);
                                 read_after.add(row.collection, row.rows.1);
                             }
@@ -605,8 +612,6 @@ fn by_record(
         .collect()
 }
 
-/// The touched rows before and after of one collection's changes, and
-/// whether records came or went.
 /// How the rows of `collection` differ.
 fn changes_of(differences: &Differences, collection: Collection) -> &RowChanges {
     match collection {
@@ -619,6 +624,8 @@ fn changes_of(differences: &Differences, collection: Collection) -> &RowChanges 
     }
 }
 
+/// The touched rows before and after of one collection's changes, and
+/// whether records came or went (`members`).
 fn note(
     collection: Collection,
     changes: &RowChanges,
@@ -645,11 +652,20 @@ fn note(
 }
 
 /// A row that changed between two points: its collection, its places
-/// (before, after), and its changed fields among the `since`'s.
+/// (before, after), and its changed fields, as bits of their places among
+/// all the changed fields (`field_bit`).
 struct ChangedRow {
     collection: Collection,
     rows: (u32, u32),
-    fields: std::ops::Range<usize>,
+    fields: u128,
+}
+
+/// The bit of the field at `place` among a point's changed fields; the
+/// last bit stands for every field from there on, so that a rule reading
+/// any of those and a row changed in any of them still meet (a bit more
+/// evaluation, never less).
+fn field_bit(place: usize) -> u128 {
+    1u128 << place.min(127)
 }
 
 /// The findings of `now` that are not in `before` and those of `before`
@@ -728,6 +744,17 @@ mod tests {
 
     /// A binding whose day is noted keeps it while other bindings of the
     /// rule are evaluated again, and is evaluated on its day.
+    /// Fields past the bits a row has keep their rows and rules meeting:
+    /// they share the last bit.
+    #[test]
+    fn fields_past_the_bits_share_the_last() {
+        assert_eq!(field_bit(0), 1);
+        assert_eq!(field_bit(127), field_bit(500));
+        let (row, rule) = (field_bit(130), field_bit(200));
+        assert_ne!(row & rule, 0);
+        assert_eq!(field_bit(3) & field_bit(4), 0);
+    }
+
     #[test]
     fn a_day_outlives_the_evaluation_of_other_bindings() {
         let limits = crate::scenario::yaml::YamlLimits::default();
