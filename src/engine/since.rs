@@ -321,6 +321,11 @@ impl<'p, 's> Stepper<'p, 's> {
                 });
             }
         }
+        // Each collection's changed rows' fields, in the order of its changes.
+        let mut masks: FastMap<Collection, Vec<u128>> = FastMap::default();
+        for row in &changed_rows {
+            masks.entry(row.collection).or_default().push(row.fields);
+        }
         // The last point's indexes hold here but for the changed rows,
         // once their rows follow the records that moved.
         for seeds in self
@@ -332,7 +337,18 @@ impl<'p, 's> Stepper<'p, 's> {
             seeds.retain(|_, seed| {
                 let collection = seed.collection();
                 let changes = changes_of(differences, collection);
-                seed.advance(changes, after_all.size(collection) as usize)
+                // A changed row keeps its key unless a field the keys read
+                // changed (`Seed::reads`; not known: any).
+                let reads = seed.reads().map_or(u128::MAX, |reads| {
+                    reads
+                        .iter()
+                        .filter_map(|read| fields.iter().position(|f| f == read))
+                        .fold(0, |mask, place| mask | field_bit(place))
+                });
+                let masks = masks.get(&collection).map_or(&[][..], Vec::as_slice);
+                seed.advance_reading(changes, after_all.size(collection) as usize, |i| {
+                    masks.get(i).is_none_or(|mask| mask & reads != 0)
+                })
             });
         }
         let after_all = after_all.with_seeds(key_seeds_after);

@@ -208,6 +208,9 @@ pub struct Index<'a> {
     /// The values of its fixed columns (`plan::Probe::fixed`), in order:
     /// rows that differ there are in no group.
     fixed: Vec<Key<'a>>,
+    /// The fields its row sides read, where every one is a path on the
+    /// row (`reads_own_row`): a row changed in none of them keeps its key.
+    reads: Option<Vec<(RecordKind, Field)>>,
     /// Each distinct key's group number.
     groups: Groups<'a>,
     /// The rows of group `g` are `rows[starts[g]..starts[g + 1]]`, in row
@@ -239,11 +242,27 @@ pub struct Seed {
     /// ascending: keyed again when the seed is used (an evaluation that
     /// does not use it hands it on with these rows still to key).
     stale: Vec<u32>,
+    /// The fields its keys read (`Index::reads`); `None`: any.
+    reads: Option<Vec<(RecordKind, Field)>>,
+    /// Its groups laid out (`grouped`: starts, rows), while no row has
+    /// moved or is stale: then the index is its seed as it was.
+    layout: Option<(Vec<u32>, Vec<u32>)>,
 }
 
 impl Seed {
     pub fn collection(&self) -> Collection {
         self.collection
+    }
+
+    /// The fields its keys read, if known: a row changed in none of them
+    /// needs no keying again (`advance_reading`).
+    pub fn reads(&self) -> Option<&[(RecordKind, Field)]> {
+        self.reads.as_deref()
+    }
+
+    /// `advance_reading`, every changed row read.
+    pub fn advance(&mut self, changes: &RowChanges, after: usize) -> bool {
+        self.advance_reading(changes, after, |_| true)
     }
 
     /// The seed for the next world, whose rows of its collection differ
@@ -253,7 +272,14 @@ impl Seed {
     /// that changed or came are stale (those that came in no group).
     /// `false` if the changes do not fit the seed, or so many rows are
     /// stale that building the index anew costs less (then drop it).
-    pub fn advance(&mut self, changes: &RowChanges, after: usize) -> bool {
+    /// `read(i)`: whether the `i`th changed row of `changes` changed a
+    /// field its keys read (`reads`); the others keep their groups.
+    pub fn advance_reading(
+        &mut self,
+        changes: &RowChanges,
+        after: usize,
+        read: impl Fn(usize) -> bool,
+    ) -> bool {
         let before = self.group_of.len();
         if before + changes.came.len() != after + changes.gone.len() {
             return false;
@@ -292,10 +318,20 @@ impl Seed {
             }
             self.group_of = moved;
             self.stale = stale;
+            self.layout = None;
         }
         self.stale.extend(&changes.came);
-        self.stale
-            .extend(changes.changed.iter().map(|&(_, row)| row));
+        self.stale.extend(
+            changes
+                .changed
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| read(*i))
+                .map(|(_, &(_, row))| row),
+        );
+        if !self.stale.is_empty() {
+            self.layout = None;
+        }
         self.stale.sort_unstable();
         self.stale.dedup();
         self.stale.len() <= after / 2
@@ -335,6 +371,18 @@ fn reads_own_row(ex: &Ex, slot: usize) -> bool {
                 )
         }
         _ => false,
+    }
+}
+
+/// The fields a path reads, each record's along the way (`x.head.rank`:
+/// the mission's head, the head's rank), as `delta::changed_fields` names
+/// those that changed.
+fn path_fields(ex: &Ex, out: &mut Vec<(RecordKind, Field)>) {
+    if let Ex::Field(inner, kind, field) = ex {
+        if !out.contains(&(*kind, *field)) {
+            out.push((*kind, *field));
+        }
+        path_fields(inner, out);
     }
 }
 
@@ -668,6 +716,8 @@ impl<'a, 's> Evaluator<'a, 's> {
                         groups,
                         group_of: index.group_of,
                         stale: Vec::new(),
+                        reads: index.reads,
+                        layout: Some((index.starts, index.rows)),
                     },
                 );
             }
@@ -1075,7 +1125,7 @@ impl<'a, 's> Evaluator<'a, 's> {
             .iter()
             .chain(fixed.iter().map(|(row_side, _)| row_side))
             .all(|row_side| reads_own_row(row_side, slot));
-        let (groups, group_of) = if let (Some(seed), true) = (seed, own)
+        let (groups, group_of, layout) = if let (Some(seed), true) = (seed, own)
             && seed.group_of.len() == size as usize
             && seed.fixed.len() == fixed.len()
             && seed.fixed.iter().zip(&fixed).all(|(a, (_, b))| a == b)
@@ -1088,6 +1138,8 @@ impl<'a, 's> Evaluator<'a, 's> {
             }
             let mut groups = Groups::Ids(seed.groups);
             let mut group_of = seed.group_of;
+            // Laid out only while no row is stale (`Seed::advance_reading`).
+            let layout = seed.layout.filter(|_| seed.stale.is_empty());
             for &row in &seed.stale {
                 let Some(place) = group_of.get_mut(row as usize) else {
                     continue;
@@ -1104,7 +1156,7 @@ impl<'a, 's> Evaluator<'a, 's> {
                     }
                 }
             }
-            (groups, group_of)
+            (groups, group_of, layout)
         } else {
             let mut groups = Groups::with_capacity(size as usize);
             let mut group_of: Vec<u32> = vec![NO_GROUP; size as usize];
@@ -1130,11 +1182,20 @@ impl<'a, 's> Evaluator<'a, 's> {
             // have far fewer (a state's missions), and the indexes of every
             // rule are alive together.
             groups.shrink_to_fit();
-            (groups, group_of)
+            (groups, group_of, None)
         };
-        let (starts, rows) = grouped(&group_of, groups.len());
+        let (starts, rows) = layout.unwrap_or_else(|| grouped(&group_of, groups.len()));
+        // Every row side of an index of its own rows is a path on the row.
+        let reads = own.then(|| {
+            let mut reads = Vec::new();
+            for row_side in inner.iter().chain(probe.fixed.iter().map(|(r, _)| r)) {
+                path_fields(row_side, &mut reads);
+            }
+            reads
+        });
         let index = Rc::new(Index {
             fixed: fixed.into_iter().map(|(_, wanted)| wanted).collect(),
+            reads,
             groups,
             starts,
             rows,
@@ -1554,6 +1615,8 @@ mod tests {
             groups: FastMap::default(),
             group_of,
             stale,
+            reads: None,
+            layout: None,
         }
     }
 
@@ -1587,6 +1650,35 @@ mod tests {
         };
         assert!(kept.advance(&changes, 4));
         assert_eq!((kept.group_of, kept.stale), (vec![1, 2, 3, 4], vec![0, 3]));
+    }
+
+    /// A changed row its keys do not read keeps its group, and the groups
+    /// stay laid out; one they read is keyed again, and so is a row that
+    /// came, and the layout goes with either, or with a row that went.
+    #[test]
+    fn a_seed_keys_again_only_the_rows_changed_where_it_reads() {
+        let laid_out = |group_of: Vec<u32>| Seed {
+            layout: Some((vec![0, 4], vec![0, 1, 2, 3])),
+            ..seed(group_of, Vec::new())
+        };
+        let changes = RowChanges {
+            changed: vec![(1, 1), (2, 2)],
+            ..RowChanges::default()
+        };
+        let mut unread = laid_out(vec![0; 4]);
+        assert!(unread.advance_reading(&changes, 4, |_| false));
+        assert!(unread.stale.is_empty() && unread.layout.is_some());
+        let mut one_read = laid_out(vec![0; 4]);
+        assert!(one_read.advance_reading(&changes, 4, |i| i == 1));
+        assert_eq!(one_read.stale, [2]);
+        assert!(one_read.layout.is_none());
+        let moved = RowChanges {
+            gone: vec![3],
+            ..RowChanges::default()
+        };
+        let mut gone = laid_out(vec![0; 4]);
+        assert!(gone.advance_reading(&moved, 3, |_| false));
+        assert!(gone.stale.is_empty() && gone.layout.is_none());
     }
 
     /// A seed is dropped when the changes do not fit its rows, or when
