@@ -48,7 +48,7 @@ pub struct GovernmentRow<'s> {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct MissionRow<'s> {
     pub record: &'s Mission,
     pub sym: Sym,
@@ -625,6 +625,13 @@ impl<'s> World<'s> {
                 });
             }
         }
+        if let Some((last, anew)) = last
+            && let Some(fresh) = self.missions_in_place(last, anew)
+        {
+            self.derive_relations(last, &fresh, &FastMap::default());
+            self.build_events(false);
+            return;
+        }
         // With `last`: the rows derived anew, and the pairs of the embassies
         // that opened or closed.
         let mut fresh: Vec<bool> = Vec::new();
@@ -641,7 +648,7 @@ impl<'s> World<'s> {
                     // as it was, but for the government its sender had.
                     last.row_of(syms.sym, mission).map(|row| MissionRow {
                         run_by: syms.run_by.or_else(|| self.government_of(syms.sender)),
-                        ..row.clone()
+                        ..*row
                     })
                 }
                 _ => {
@@ -686,6 +693,68 @@ impl<'s> World<'s> {
                 self.build_events(true);
             }
         }
+    }
+
+    /// The missions' rows of `last` copied whole, those of the missions
+    /// marked in `anew` derived again in place: each row's flag, whether
+    /// derived (as `derive_relations` takes them). `None`, with nothing
+    /// changed, where the rows would not stay in their places (a mission
+    /// marked opened or closed) or a state's government changed (every
+    /// row's `run_by` may): then they are built one by one.
+    fn missions_in_place(&mut self, last: &World<'s>, anew: &[bool]) -> Option<Vec<bool>> {
+        let same_governments = self.states.len() == last.states.len()
+            && self
+                .states
+                .iter()
+                .zip(&last.states)
+                .all(|(a, b)| a.government == b.government);
+        if !same_governments {
+            return None;
+        }
+        let interned = std::sync::Arc::clone(&self.interned);
+        let mut missions = last.missions.clone();
+        let mut fresh = vec![false; missions.len()];
+        for (place, _) in anew.iter().enumerate().filter(|(_, marked)| **marked) {
+            let (mission, syms) = (
+                self.scenario.missions.get(place)?,
+                interned.missions.get(place)?,
+            );
+            let events = interned.events_of(syms.sym);
+            let records = Records {
+                heads: interned.heads_of(syms),
+                staff: interned.staff_of(syms),
+                events,
+            };
+            let was = match last.entity(syms.sym) {
+                Some(Entity::Mission(row))
+                    if last
+                        .missions
+                        .get(row as usize)
+                        .is_some_and(|r| std::ptr::eq(r.record, mission)) =>
+                {
+                    Some(row as usize)
+                }
+                _ => None,
+            };
+            match (was, self.mission_row(mission, syms, records)) {
+                (Some(row), Some(mut derived)) => {
+                    // As `build_events` finds it for a world built whole.
+                    derived.absent = derived.head.is_some_and(|head| {
+                        events.iter().any(|e| recalls(mission, e, head, self.date))
+                    });
+                    *missions.get_mut(row)? = derived;
+                    *fresh.get_mut(row)? = true;
+                }
+                (None, None) => {}
+                // Opened or closed: the rows after it move.
+                _ => return None,
+            }
+        }
+        for (row, mission) in missions.iter().enumerate() {
+            self.set_entity(mission.sym, Entity::Mission(row as u32));
+        }
+        self.missions = missions;
+        Some(fresh)
     }
 
     /// The row of `mission` (of sym `sym`), if it is open.
