@@ -274,8 +274,9 @@ impl<'p, 's> Stepper<'p, 's> {
         let mut moved_before = Touched::default();
         let mut moved_after = Touched::default();
         let mut fields = Vec::new();
-        // Each changed row's fields, for the rules that read some of them.
-        let mut changed_rows: Vec<ChangedRow> = Vec::new();
+        // Each collection's changed rows with their fields, in the order of
+        // its changes: for the rules, and the seeds, that read some of them.
+        let mut changed_rows: FastMap<Collection, Vec<ChangedRow>> = FastMap::default();
         let mut members: Vec<RecordKind> = Vec::new();
         for (collection, changes) in [
             (Collection::States, &differences.states),
@@ -288,16 +289,10 @@ impl<'p, 's> Stepper<'p, 's> {
             note(
                 collection,
                 changes,
-                &mut touched_before,
-                &mut touched_after,
+                (&mut touched_before, &mut touched_after),
+                (&mut moved_before, &mut moved_after),
                 &mut members,
             );
-            for &row in &changes.gone {
-                moved_before.add(collection, row);
-            }
-            for &row in &changes.came {
-                moved_after.add(collection, row);
-            }
             for &rows in &changes.changed {
                 // Each row's own (`changed_fields` adds only fields not
                 // already in what it is given).
@@ -314,17 +309,11 @@ impl<'p, 's> Stepper<'p, 's> {
                     };
                     mask |= field_bit(place);
                 }
-                changed_rows.push(ChangedRow {
-                    collection,
-                    rows,
-                    fields: mask,
-                });
+                changed_rows
+                    .entry(collection)
+                    .or_default()
+                    .push(ChangedRow { rows, fields: mask });
             }
-        }
-        // Each collection's changed rows' fields, in the order of its changes.
-        let mut masks: FastMap<Collection, Vec<u128>> = FastMap::default();
-        for row in &changed_rows {
-            masks.entry(row.collection).or_default().push(row.fields);
         }
         // The last point's indexes hold here but for the changed rows,
         // once their rows follow the records that moved.
@@ -345,9 +334,9 @@ impl<'p, 's> Stepper<'p, 's> {
                         .filter_map(|read| fields.iter().position(|f| f == read))
                         .fold(0, |mask, place| mask | field_bit(place))
                 });
-                let masks = masks.get(&collection).map_or(&[][..], Vec::as_slice);
+                let rows = changed_rows.get(&collection).map_or(&[][..], Vec::as_slice);
                 seed.advance_reading(changes, after_all.size(collection) as usize, |i| {
-                    masks.get(i).is_none_or(|mask| mask & reads != 0)
+                    rows.get(i).is_none_or(|row| row.fields & reads != 0)
                 })
             });
         }
@@ -485,10 +474,10 @@ impl<'p, 's> Stepper<'p, 's> {
                             .enumerate()
                             .filter(|(_, field)| footprint.reads_any(std::slice::from_ref(field)))
                             .fold(0u128, |mask, (place, _)| mask | field_bit(place));
-                        for row in &changed_rows {
-                            if row.fields & reads != 0 {
-                                read_before.add(row.collection, row.rows.0);
-                                read_after.add(row.collection, row.rows.1);
+                        for (&collection, rows) in &changed_rows {
+                            for row in rows.iter().filter(|row| row.fields & reads != 0) {
+                                read_before.add(collection, row.rows.0);
+                                read_after.add(collection, row.rows.1);
                             }
                         }
                         let keys_of = |place: usize| -> Option<Vec<Vec<Key<'_>>>> {
@@ -640,13 +629,14 @@ fn changes_of(differences: &Differences, collection: Collection) -> &RowChanges 
     }
 }
 
-/// The touched rows before and after of one collection's changes, and
-/// whether records came or went (`members`).
+/// The touched rows before and after of one collection's changes; of
+/// those, the rows of records that went and came (`moved`); and whether
+/// records came or went (`members`).
 fn note(
     collection: Collection,
     changes: &RowChanges,
-    before: &mut Touched,
-    after: &mut Touched,
+    (before, after): (&mut Touched, &mut Touched),
+    (gone, came): (&mut Touched, &mut Touched),
     members: &mut Vec<RecordKind>,
 ) {
     for &(was, is) in &changes.changed {
@@ -655,9 +645,11 @@ fn note(
     }
     for &row in &changes.gone {
         before.add(collection, row);
+        gone.add(collection, row);
     }
     for &row in &changes.came {
         after.add(collection, row);
+        came.add(collection, row);
     }
     if !changes.gone.is_empty() || !changes.came.is_empty() {
         let kind = collection.record();
@@ -667,11 +659,10 @@ fn note(
     }
 }
 
-/// A row that changed between two points: its collection, its places
-/// (before, after), and its changed fields, as bits of their places among
-/// all the changed fields (`field_bit`).
+/// A row that changed between two points: its places (before, after),
+/// and its changed fields, as bits of their places among all the changed
+/// fields (`field_bit`).
 struct ChangedRow {
-    collection: Collection,
     rows: (u32, u32),
     fields: u128,
 }
@@ -758,8 +749,6 @@ mod tests {
     /// changes between the points, the first's 90 days end after them.
     const TWO_HEADS: &str = "scenario: days\nas_of: 2020-06-01\nstates:\n  - { id: A }\n  - { id: B }\n  - { id: C }\nmissions:\n  - id: a-b\n    sender: A\n    receiver: B\n    kind: embassy\n    heads:\n      - { rank: ambassador, from: 2020-01-01 }\n  - id: a-c\n    sender: A\n    receiver: C\n    kind: embassy\n    heads:\n      - { rank: ambassador, from: 2019-01-01, until: 2020-01-31 }\n      - { rank: ambassador, from: 2020-02-01, until: 2020-02-29, credentials: { to: C, on: 2020-02-01 } }\n      - { rank: ambassador, from: 2020-03-01, credentials: { to: C, on: 2020-03-01 } }\n";
 
-    /// A binding whose day is noted keeps it while other bindings of the
-    /// rule are evaluated again, and is evaluated on its day.
     /// Fields past the bits a row has keep their rows and rules meeting:
     /// they share the last bit.
     #[test]
@@ -771,6 +760,8 @@ mod tests {
         assert_eq!(field_bit(3) & field_bit(4), 0);
     }
 
+    /// A binding whose day is noted keeps it while other bindings of the
+    /// rule are evaluated again, and is evaluated on its day.
     #[test]
     fn a_day_outlives_the_evaluation_of_other_bindings() {
         let limits = crate::scenario::yaml::YamlLimits::default();

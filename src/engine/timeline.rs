@@ -536,12 +536,14 @@ fn point_costs(sizes: &[(usize, usize)]) -> Vec<(u64, u64)> {
 /// costs more at its end: runs of equal length left one thread with
 /// nearly twice the other's work.
 fn runs_of<'d>(points: &'d [Date], costs: &[(u64, u64)], lanes: usize) -> Vec<(usize, &'d [Date])> {
+    // A point's cost where it is in a run that started before it.
+    let cost_at = |i: usize, &(full, step): &(u64, u64)| if i == 0 { full } else { step };
     // Cuts the points greedily into runs of at most `most` each.
     let cut = |most: u64| -> Vec<usize> {
         let mut starts = vec![0usize];
         let mut run = 0u64;
         for (i, &(full, step)) in costs.iter().enumerate() {
-            let cost = if i == 0 { full } else { step };
+            let cost = cost_at(i, &(full, step));
             if i > 0 && run.saturating_add(cost) > most {
                 starts.push(i);
                 run = full;
@@ -555,7 +557,7 @@ fn runs_of<'d>(points: &'d [Date], costs: &[(u64, u64)], lanes: usize) -> Vec<(u
     let total: u64 = costs
         .iter()
         .enumerate()
-        .map(|(i, &(full, step))| if i == 0 { full } else { step })
+        .map(|(i, costs)| cost_at(i, costs))
         .fold(0, u64::saturating_add);
     // The least most-costly run that needs no more than `lanes` runs.
     let (mut low, mut high) = (total / lanes as u64, total.max(1));

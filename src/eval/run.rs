@@ -261,6 +261,7 @@ impl Seed {
     }
 
     /// `advance_reading`, every changed row read.
+    #[cfg(test)]
     pub fn advance(&mut self, changes: &RowChanges, after: usize) -> bool {
         self.advance_reading(changes, after, |_| true)
     }

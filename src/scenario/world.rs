@@ -321,16 +321,17 @@ impl<'s> Interned<'s> {
         opened.sort_unstable();
         closed.sort_unstable();
         let bounds = &self.mission_bounds;
-        let mut last: Option<Date> = None;
+        // The bounds up to the point before (none before the first).
+        let mut passed = 0usize;
         points
             .iter()
             .map(|&date| {
                 let open = (always + opened.partition_point(|d| *d <= date))
                     .saturating_sub(closed.partition_point(|d| *d <= date));
                 let end = bounds.partition_point(|(on, _)| *on <= date);
-                let start = last.map_or(0, |last| bounds.partition_point(|(on, _)| *on <= last));
-                last = Some(date);
-                (open, end.saturating_sub(start))
+                let since = end.saturating_sub(passed);
+                passed = end;
+                (open, since)
             })
             .collect()
     }
@@ -652,13 +653,7 @@ impl<'s> World<'s> {
                     })
                 }
                 _ => {
-                    let events = interned.events_of(syms.sym);
-                    let records = Records {
-                        heads: interned.heads_of(syms),
-                        staff: interned.staff_of(syms),
-                        events,
-                    };
-                    let row = self.mission_row(mission, syms, records);
+                    let row = self.derived_row(&interned, mission, syms);
                     if let Some((last, _)) = last {
                         let was = last.row_of(syms.sym, mission);
                         if mission.kind.value == MissionKind::Embassy
@@ -667,13 +662,7 @@ impl<'s> World<'s> {
                             embassies_changed.insert(pair([syms.sender, syms.receiver]), ());
                         }
                     }
-                    row.map(|mut row| {
-                        // As `build_events` finds it for a world built whole.
-                        row.absent = row.head.is_some_and(|head| {
-                            events.iter().any(|e| recalls(mission, e, head, self.date))
-                        });
-                        row
-                    })
+                    row
                 }
             };
             if let Some(row) = row {
@@ -719,29 +708,9 @@ impl<'s> World<'s> {
                 self.scenario.missions.get(place)?,
                 interned.missions.get(place)?,
             );
-            let events = interned.events_of(syms.sym);
-            let records = Records {
-                heads: interned.heads_of(syms),
-                staff: interned.staff_of(syms),
-                events,
-            };
-            let was = match last.entity(syms.sym) {
-                Some(Entity::Mission(row))
-                    if last
-                        .missions
-                        .get(row as usize)
-                        .is_some_and(|r| std::ptr::eq(r.record, mission)) =>
-                {
-                    Some(row as usize)
-                }
-                _ => None,
-            };
-            match (was, self.mission_row(mission, syms, records)) {
-                (Some(row), Some(mut derived)) => {
-                    // As `build_events` finds it for a world built whole.
-                    derived.absent = derived.head.is_some_and(|head| {
-                        events.iter().any(|e| recalls(mission, e, head, self.date))
-                    });
+            let was = last.place_of(syms.sym, mission).map(|row| row as usize);
+            match (was, self.derived_row(&interned, mission, syms)) {
+                (Some(row), Some(derived)) => {
                     *missions.get_mut(row)? = derived;
                     *fresh.get_mut(row)? = true;
                 }
@@ -757,15 +726,44 @@ impl<'s> World<'s> {
         Some(fresh)
     }
 
-    /// The row of `mission` (of sym `sym`), if it is open.
-    fn row_of(&self, sym: Sym, mission: &Mission) -> Option<&MissionRow<'s>> {
+    /// The row of `mission` (of sym `sym`) at this world's date, derived
+    /// from its records, with its head's absence (as `build_events` finds
+    /// it for a world built whole); `None` if it is not open.
+    fn derived_row(
+        &self,
+        interned: &Interned<'s>,
+        mission: &'s Mission,
+        syms: &MissionSyms,
+    ) -> Option<MissionRow<'s>> {
+        let events = interned.events_of(syms.sym);
+        let records = Records {
+            heads: interned.heads_of(syms),
+            staff: interned.staff_of(syms),
+            events,
+        };
+        self.mission_row(mission, syms, records).map(|mut row| {
+            row.absent = row
+                .head
+                .is_some_and(|head| events.iter().any(|e| recalls(mission, e, head, self.date)));
+            row
+        })
+    }
+
+    /// The place of `mission`'s row (of sym `sym`), if it is open.
+    fn place_of(&self, sym: Sym, mission: &Mission) -> Option<u32> {
         match self.entity(sym)? {
             Entity::Mission(row) => self
                 .missions
                 .get(row as usize)
-                .filter(|r| std::ptr::eq(r.record, mission)),
+                .is_some_and(|r| std::ptr::eq(r.record, mission))
+                .then_some(row),
             _ => None,
         }
+    }
+
+    /// The row of `mission` (of sym `sym`), if it is open.
+    fn row_of(&self, sym: Sym, mission: &Mission) -> Option<&MissionRow<'s>> {
+        self.missions.get(self.place_of(sym, mission)? as usize)
     }
 
     /// The relations in force, and each mission's record and status among
