@@ -622,6 +622,7 @@ fn id_set<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
 }
 
 pub mod builtin;
+mod held;
 pub mod network;
 mod periods;
 pub mod precedence;

@@ -16,6 +16,7 @@
 
 #[cfg(test)]
 use super::RuleOutcome;
+use super::held::{Days, DueRecords, Held};
 #[cfg(test)]
 use super::result::Report;
 use super::{Prepared, run_rules};
@@ -40,29 +41,21 @@ pub(crate) type Findings = Arc<Vec<Arc<RawFinding>>>;
 struct Last<'s> {
     world: World<'s>,
     /// Shared, so that a rule's findings that stand are not copied.
-    found: Vec<Findings>,
+    found: Vec<Held>,
     /// Whether it was the timeline's "since ever" point, whose messages
     /// carry no real date.
     since_ever: bool,
     /// For each rule whose date comparisons are noted (`Stepper::atoms`),
     /// the days on which some of its bindings may change with the date;
     /// `None` where they were not noted (the rule is evaluated anew).
-    dues: Vec<Option<Arc<Vec<DueRecords>>>>,
-}
-
-/// A `Due` with its rows as the records they were (`Reader::identity`),
-/// which keep their names from world to world.
-#[derive(Debug, Clone)]
-struct DueRecords {
-    on: Date,
-    records: Vec<(usize, (usize, Sym))>,
+    dues: Vec<Option<Days>>,
 }
 
 /// One rule's findings at a point, the days it noted, and how they differ
 /// from the last point's.
 struct Found {
-    outcome: Result<Findings, EvalError>,
-    dues: Option<Arc<Vec<DueRecords>>>,
+    outcome: Result<Held, EvalError>,
+    dues: Option<Days>,
     /// `None` when the rule was evaluated anew.
     change: Option<Change>,
 }
@@ -165,21 +158,22 @@ impl<'p, 's> Stepper<'p, 's> {
         let anew = |world: &World| {
             run_rules(world, self.rules, self.budget, EvidenceFor::Bound)
                 .into_iter()
-                .map(|outcome| Found {
-                    outcome: outcome.map(shared),
+                .zip(&self.rules.rules)
+                .map(|(outcome, rule)| Found {
+                    outcome: outcome.map(|found| held(rule, found)),
                     dues: None,
                     change: None,
                 })
                 .collect()
         };
-        let last = self.last.take();
+        let mut last = self.last.take();
         let fresh = || {
             for seeds in self.seeds.borrow_mut().iter_mut() {
                 seeds.clear();
             }
             self.key_seeds.borrow_mut().clear();
         };
-        let found: Vec<Found> = match &last {
+        let found: Vec<Found> = match &mut last {
             Some(last) => match world.differences(&last.world) {
                 Some(differences) => self.since(last, &world, &differences, worded_now),
                 None => {
@@ -206,12 +200,12 @@ impl<'p, 's> Stepper<'p, 's> {
                     // the other lanes until it takes them, so what it holds
                     // stays the size of the changes.
                     points.push(match (found.change, before(i)) {
-                        _ if worded_now => PointFindings::All(Arc::clone(&findings)),
+                        _ if worded_now => PointFindings::All(findings.all()),
                         (Some(change), _) => PointFindings::Changed(change),
                         (None, Some(before)) => {
                             PointFindings::Changed(difference(before, &findings))
                         }
-                        (None, None) => PointFindings::All(Arc::clone(&findings)),
+                        (None, None) => PointFindings::All(findings.all()),
                     });
                     kept.push(findings);
                     dues.push(found.dues);
@@ -256,7 +250,7 @@ impl<'p, 's> Stepper<'p, 's> {
     /// Each rule's findings in `world`, from those in `last.world`.
     fn since(
         &self,
-        last: &Last<'s>,
+        last: &mut Last<'s>,
         world: &World<'s>,
         differences: &Differences,
         worded_now: bool,
@@ -351,16 +345,9 @@ impl<'p, 's> Stepper<'p, 's> {
         // Each kind's rows in this world by record, for the records whose
         // days have come (built once, when first needed).
         let mut rows_of: FastMap<Collection, FastMap<(usize, Sym), u32>> = FastMap::default();
-        for (i, ((rule, footprint), found)) in self
-            .rules
-            .rules
-            .iter()
-            .zip(&self.footprints)
-            .zip(&last.found)
-            .enumerate()
-        {
+        for (i, (rule, footprint)) in self.rules.rules.iter().zip(&self.footprints).enumerate() {
             let atoms = self.atoms.get(i).and_then(Option::as_ref);
-            let dues = last.dues.get(i).and_then(Option::as_ref);
+            let dues = last.dues.get_mut(i).and_then(Option::take);
             let kinds = footprint.touched_kinds(&kinds, &fields, &members);
             let base = footprint.way(&fields, &members, &kinds);
             let mut come: Vec<&DueRecords> = Vec::new();
@@ -369,9 +356,9 @@ impl<'p, 's> Stepper<'p, 's> {
             let way = if worded_now && (footprint.worded_by_date() || footprint.dated()) {
                 Way::Anew
             } else if footprint.dated() {
-                match (atoms, dues) {
+                match (atoms, &dues) {
                     (Some(_), Some(dues)) if base != Way::Anew => {
-                        come = dues.iter().filter(|d| d.on <= world.date).collect();
+                        come = dues.come(world.date);
                         if base == Way::Stands && come.is_empty() {
                             Way::Stands
                         } else {
@@ -419,9 +406,9 @@ impl<'p, 's> Stepper<'p, 's> {
             };
             let after = &own;
             // The days noted by the evaluation just made, as records.
-            let noted = |kept: Vec<DueRecords>| -> Option<Arc<Vec<DueRecords>>> {
+            let noted = |kept: Option<Days>| -> Option<Days> {
                 atoms?;
-                let mut dues = kept;
+                let mut dues = kept.unwrap_or_else(|| Days::new(rule.bindings.len()));
                 for due in after.take_dues() {
                     let records = due
                         .rows
@@ -431,26 +418,30 @@ impl<'p, 's> Stepper<'p, 's> {
                             Some((var, is.identity(kind, row)?))
                         })
                         .collect();
-                    dues.push(DueRecords {
+                    dues.insert(DueRecords {
                         on: due.on,
                         records,
                     });
                 }
-                Some(Arc::new(dues))
+                Some(dues)
             };
             let anew = || {
                 // Whatever a failed evaluation over some bindings noted.
                 after.take_dues();
                 Found {
-                    outcome: after.run_rule(rule).map(shared),
-                    dues: noted(Vec::new()),
+                    outcome: after.run_rule(rule).map(|found| held(rule, found)),
+                    dues: noted(None),
                     change: None,
                 }
             };
             let outcome = match way {
                 Way::Stands => Found {
-                    outcome: Ok(Arc::clone(found)),
-                    dues: dues.cloned(),
+                    outcome: Ok(last
+                        .found
+                        .get_mut(i)
+                        .map(std::mem::take)
+                        .unwrap_or_default()),
+                    dues,
                     change: Some(Change::default()),
                 },
                 Way::Anew => anew(),
@@ -557,34 +548,32 @@ impl<'p, 's> Stepper<'p, 's> {
                             }
                             after.take_dues();
                             match after.run_rule_touching(rule, &rows_after) {
-                                Ok(came) => match kept(found, &gone) {
-                                    Some((mut kept, went)) => {
-                                        let came: Vec<Arc<RawFinding>> =
-                                            came.into_iter().map(Arc::new).collect();
-                                        kept.extend(came.iter().cloned());
-                                        // The days of the bindings evaluated again go.
-                                        let dues_kept = dues
-                                            .map(|dues| {
-                                                dues.iter()
-                                                    .filter(|d| {
-                                                        !d.records.iter().any(|(var, record)| {
-                                                            gone.get(*var).is_some_and(|ids| {
-                                                                ids.binary_search(record).is_ok()
-                                                            })
-                                                        })
-                                                    })
-                                                    .cloned()
-                                                    .collect()
-                                            })
-                                            .unwrap_or_default();
-                                        Found {
-                                            outcome: Ok(Arc::new(kept)),
-                                            dues: noted(dues_kept),
-                                            change: Some(Change { gone: went, came }),
+                                Ok(came) => {
+                                    let found = last.found.get_mut(i);
+                                    match found
+                                        .and_then(|found| Some((found.take_naming(&gone)?, found)))
+                                    {
+                                        Some((went, found)) => {
+                                            let mut kept = std::mem::take(found);
+                                            let came: Vec<Arc<RawFinding>> =
+                                                came.into_iter().map(Arc::new).collect();
+                                            for finding in &came {
+                                                kept.insert(Arc::clone(finding));
+                                            }
+                                            // The days of the bindings evaluated again go.
+                                            let mut dues = dues;
+                                            if let Some(dues) = &mut dues {
+                                                dues.take_naming(&gone);
+                                            }
+                                            Found {
+                                                outcome: Ok(kept),
+                                                dues: noted(dues),
+                                                change: Some(Change { gone: went, came }),
+                                            }
                                         }
+                                        None => anew(),
                                     }
-                                    None => anew(),
-                                },
+                                }
                                 Err(_) => anew(),
                             }
                         }
@@ -678,25 +667,22 @@ fn field_bit(place: usize) -> u128 {
 /// The findings of `now` that are not in `before` and those of `before`
 /// not in `now`, a finding being its subject and message (all a timeline
 /// reads of it).
-fn difference(before: &[Arc<RawFinding>], now: &[Arc<RawFinding>]) -> Change {
+fn difference(before: &Held, now: &Held) -> Change {
     let mut change = Change::default();
-    if std::ptr::eq(before, now) {
-        return change;
-    }
     fn key(f: &RawFinding) -> (&[String], &str) {
         (f.subject.as_slice(), f.message.as_str())
     }
     let mut left: FastMap<(&[String], &str), u32> = FastMap::default();
-    for f in before {
+    for f in before.iter() {
         *left.entry(key(f)).or_default() += 1;
     }
-    for f in now {
+    for f in now.iter() {
         match left.get_mut(&key(f)) {
             Some(n) if *n > 0 => *n -= 1,
             _ => change.came.push(Arc::clone(f)),
         }
     }
-    for f in before {
+    for f in before.iter() {
         if let Some(n) = left.get_mut(&key(f))
             && *n > 0
         {
@@ -707,37 +693,9 @@ fn difference(before: &[Arc<RawFinding>], now: &[Arc<RawFinding>]) -> Change {
     change
 }
 
-/// A rule's findings as the timeline keeps them.
-fn shared(found: Vec<RawFinding>) -> Findings {
-    Arc::new(found.into_iter().map(Arc::new).collect())
-}
-
-/// The findings of `found` whose records are none of `gone` (by binding
-/// variable, sorted), and the others; `None` if a finding does not name
-/// its records.
-#[allow(clippy::type_complexity)]
-fn kept(
-    found: &[Arc<RawFinding>],
-    gone: &[Vec<(usize, Sym)>],
-) -> Option<(Vec<Arc<RawFinding>>, Vec<Arc<RawFinding>>)> {
-    let mut kept = Vec::with_capacity(found.len());
-    let mut went = Vec::new();
-    for f in found {
-        if f.bound.len() != gone.len() {
-            return None;
-        }
-        let touched = f
-            .bound
-            .iter()
-            .zip(gone)
-            .any(|(record, gone)| gone.binary_search(record).is_ok());
-        if touched {
-            went.push(Arc::clone(f));
-        } else {
-            kept.push(Arc::clone(f));
-        }
-    }
-    Some((kept, went))
+/// A rule's findings as the timeline holds them.
+fn held(rule: &crate::lang::check::CheckedRule, found: Vec<RawFinding>) -> Held {
+    Held::of(rule.bindings.len(), found.into_iter().map(Arc::new))
 }
 
 #[cfg(test)]
