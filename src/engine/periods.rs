@@ -29,10 +29,17 @@ struct Slot<'r> {
     severity: Severity,
     /// Whether a waiver can accept its findings (the waivers' own cannot).
     waivable: bool,
-    /// Its findings at the last point, by subject, waived ones included.
-    counts: FastMap<Vec<String>, u32>,
-    /// The subjects shown at the last point, with their entries.
-    shown: FastMap<Vec<String>, usize>,
+    /// Each subject met so far, by its number in the slot: a subject's
+    /// text is hashed once at a point, the rest is read by its number.
+    numbers: FastMap<Vec<String>, u32>,
+    /// By number: the subject's ids.
+    subjects: Vec<Vec<String>>,
+    /// By number: its findings at the last point, waived ones included.
+    counts: Vec<u32>,
+    /// By number: its entry, once it has one.
+    entry: Vec<Option<usize>>,
+    /// By number: whether it was shown at the last point.
+    shown: Vec<bool>,
     /// For a rule some waiver names: its findings by set of subject ids
     /// (sorted, without repeats), which is what a waiver matches.
     sets: Option<FastMap<Vec<String>, u32>>,
@@ -64,7 +71,6 @@ pub(crate) struct Periods<'r> {
     entries: Vec<TimelineEntry>,
     /// Which entries carry the message of the "since ever" point.
     undated: Vec<bool>,
-    by_key: FastMap<(&'r str, Vec<String>), usize>,
 }
 
 impl<'r> Periods<'r> {
@@ -75,8 +81,11 @@ impl<'r> Periods<'r> {
             title,
             severity,
             waivable,
-            counts: FastMap::default(),
-            shown: FastMap::default(),
+            numbers: FastMap::default(),
+            subjects: Vec::new(),
+            counts: Vec::new(),
+            entry: Vec::new(),
+            shown: Vec::new(),
             sets: (waivable && named(rule)).then(FastMap::default),
         };
         let mut slots: Vec<Slot<'r>> = rules
@@ -94,7 +103,6 @@ impl<'r> Periods<'r> {
             slots,
             entries: Vec::new(),
             undated: Vec::new(),
-            by_key: FastMap::default(),
         }
     }
 
@@ -171,50 +179,53 @@ impl<'r> Periods<'r> {
         let Some(s) = self.slots.get_mut(slot) else {
             return;
         };
-        let mut touched: FastMap<&[String], Touch> = FastMap::default();
+        let mut touched: FastMap<u32, Touch> = FastMap::default();
         match given {
             Given::All(all) => {
-                let mut now: FastMap<&[String], (u32, &str)> = FastMap::default();
+                let mut now: FastMap<u32, (u32, &str)> = FastMap::default();
                 for (subject, message) in all {
-                    let (n, least) = now.entry(subject).or_insert((0, message));
+                    let number = s.number(subject);
+                    let (n, least) = now.entry(number).or_insert((0, message));
                     *n += 1;
                     if message < *least {
                         *least = message;
                     }
                 }
-                let counts: FastMap<Vec<String>, u32> = now
-                    .iter()
-                    .map(|(subject, (n, _))| (subject.to_vec(), *n))
-                    .collect();
-                let gone: Vec<Vec<String>> = s
-                    .counts
-                    .keys()
-                    .filter(|subject| !now.contains_key(subject.as_slice()))
-                    .cloned()
-                    .collect();
-                if let Some(sets) = &mut s.sets {
-                    sets.clear();
-                    for (subject, (n, _)) in &now {
-                        *sets.entry(id_set(subject)).or_default() += n;
+                let mut gone = Vec::new();
+                for (number, count) in (0u32..).zip(s.counts.iter_mut()) {
+                    if *count > 0 && !now.contains_key(&number) {
+                        gone.push(number);
+                    }
+                    *count = 0;
+                }
+                for (&number, &(n, _)) in &now {
+                    if let Some(count) = s.counts.get_mut(number as usize) {
+                        *count = n;
                     }
                 }
-                s.counts = counts;
-                for (subject, (_, least)) in now {
+                if let Some(sets) = &mut s.sets {
+                    sets.clear();
+                    for (&number, &(n, _)) in &now {
+                        if let Some(subject) = s.subjects.get(number as usize) {
+                            *sets.entry(id_set(subject)).or_default() += n;
+                        }
+                    }
+                }
+                for (number, (_, least)) in now {
                     let least = Some(least);
-                    touched.insert(subject, Touch { least, came: least });
+                    touched.insert(number, Touch { least, came: least });
                 }
                 // Subjects with no finding now: their periods end.
-                for subject in &gone {
-                    settle_one(
-                        s,
+                for number in gone {
+                    let none = Touch {
+                        least: None,
+                        came: None,
+                    };
+                    s.settle_one(
                         &mut self.entries,
                         &mut self.undated,
-                        &mut self.by_key,
-                        subject,
-                        Touch {
-                            least: None,
-                            came: None,
-                        },
+                        number,
+                        none,
                         in_force,
                         since_ever,
                         shown_from,
@@ -224,11 +235,9 @@ impl<'r> Periods<'r> {
             }
             Given::Changed { gone, came } => {
                 for subject in gone {
-                    if let Some(n) = s.counts.get_mut(subject) {
+                    let number = s.number(subject);
+                    if let Some(n) = s.counts.get_mut(number as usize) {
                         *n = n.saturating_sub(1);
-                        if *n == 0 {
-                            s.counts.remove(subject);
-                        }
                     }
                     if let Some(sets) = &mut s.sets {
                         let ids = id_set(subject);
@@ -239,36 +248,37 @@ impl<'r> Periods<'r> {
                             }
                         }
                     }
-                    touched.entry(subject).or_insert(Touch {
+                    touched.entry(number).or_insert(Touch {
                         least: None,
                         came: None,
                     });
                 }
                 for (subject, message) in came {
+                    let number = s.number(subject);
                     // With none of the point before (its count is read
                     // before the first that came), the findings that came
                     // are all there are.
-                    let had = s.counts.get(subject).copied().unwrap_or(0);
-                    let touch = touched.entry(subject).or_insert(Touch {
+                    let had = s.counts.get(number as usize).copied().unwrap_or(0);
+                    let touch = touched.entry(number).or_insert(Touch {
                         least: (had == 0).then_some(message),
                         came: Some(message),
                     });
                     touch.least = touch.least.map(|l| l.min(message));
                     touch.came = touch.came.map(|l| l.min(message)).or(Some(message));
-                    *s.counts.entry(subject.to_vec()).or_default() += 1;
+                    if let Some(n) = s.counts.get_mut(number as usize) {
+                        *n += 1;
+                    }
                     if let Some(sets) = &mut s.sets {
                         *sets.entry(id_set(subject)).or_default() += 1;
                     }
                 }
             }
         }
-        for (subject, touch) in touched {
-            settle_one(
-                s,
+        for (number, touch) in touched {
+            s.settle_one(
                 &mut self.entries,
                 &mut self.undated,
-                &mut self.by_key,
-                subject,
+                number,
                 touch,
                 in_force,
                 since_ever,
@@ -281,10 +291,14 @@ impl<'r> Periods<'r> {
     /// The entries, their last periods ending at `until`, in report order.
     pub fn finish(mut self, until: Option<String>) -> Vec<TimelineEntry> {
         for slot in &self.slots {
-            for &entry in slot.shown.values() {
-                if let Some(last) = self
-                    .entries
-                    .get_mut(entry)
+            let shown = slot
+                .entry
+                .iter()
+                .zip(&slot.shown)
+                .filter(|(_, shown)| **shown);
+            for (entry, _) in shown {
+                if let Some(last) = entry
+                    .and_then(|entry| self.entries.get_mut(entry))
                     .and_then(|e| e.periods.last_mut())
                 {
                     last.until.clone_from(&until);
@@ -307,83 +321,113 @@ fn id_set(subject: &[String]) -> Vec<String> {
     ids
 }
 
-/// Opens or closes the period of one touched subject of a slot.
-#[allow(clippy::too_many_arguments)]
-fn settle_one<'r>(
-    s: &mut Slot<'r>,
-    entries: &mut Vec<TimelineEntry>,
-    undated: &mut Vec<bool>,
-    by_key: &mut FastMap<(&'r str, Vec<String>), usize>,
-    subject: &[String],
-    touch: Touch,
-    in_force: &WaiversInForce,
-    since_ever: bool,
-    shown_from: &Option<String>,
-    ended: &Option<String>,
-) {
-    let found = s.counts.get(subject).is_some_and(|n| *n > 0);
-    let shown = found && !(s.waivable && in_force.of(s.rule, subject).is_some());
-    // The Stepper gives a rule's findings whole wherever a subject may be
-    // shown again with findings that were there before (after "since
-    // ever", when a waiver ends), so `least` is known wherever it is read;
-    // the findings that came stand in otherwise.
-    let message = touch.least.or(touch.came);
-    match (s.shown.get(subject).copied(), shown) {
-        (None, true) => {
-            let entry = match by_key.get(&(s.rule, subject.to_vec())) {
-                Some(&entry) => {
-                    if undated.get(entry).copied().unwrap_or(false)
-                        && !since_ever
-                        && let (Some(e), Some(message)) = (entries.get_mut(entry), message)
-                    {
-                        e.message = message.to_string();
-                        if let Some(u) = undated.get_mut(entry) {
-                            *u = false;
-                        }
-                    }
-                    entry
-                }
-                None => {
-                    let entry = entries.len();
-                    entries.push(TimelineEntry {
-                        rule: s.rule.to_string(),
-                        subject: subject.to_vec(),
-                        severity: s.severity,
-                        title: s.title.to_string(),
-                        message: message.unwrap_or_default().to_string(),
-                        periods: Vec::new(),
-                    });
-                    undated.push(since_ever);
-                    by_key.insert((s.rule, subject.to_vec()), entry);
-                    entry
-                }
-            };
-            if let Some(e) = entries.get_mut(entry) {
-                e.periods.push(Period {
-                    from: shown_from.clone(),
-                    until: None,
-                });
-            }
-            s.shown.insert(subject.to_vec(), entry);
+impl Slot<'_> {
+    /// The number of `subject` in the slot, given it when first met.
+    fn number(&mut self, subject: &[String]) -> u32 {
+        if let Some(&number) = self.numbers.get(subject) {
+            return number;
         }
-        (Some(entry), false) => {
-            if let Some(last) = entries.get_mut(entry).and_then(|e| e.periods.last_mut()) {
-                last.until.clone_from(ended);
-            }
-            s.shown.remove(subject);
-        }
-        (Some(entry), true) => {
+        // More subjects than u32 numbers would have exhausted memory first;
+        // were it reached, they would share the last.
+        let number = u32::try_from(self.subjects.len()).unwrap_or(u32::MAX);
+        self.numbers.insert(subject.to_vec(), number);
+        self.subjects.push(subject.to_vec());
+        self.counts.push(0);
+        self.entry.push(None);
+        self.shown.push(false);
+        number
+    }
+
+    /// Opens or closes the period of one touched subject.
+    #[allow(clippy::too_many_arguments)]
+    fn settle_one(
+        &mut self,
+        entries: &mut Vec<TimelineEntry>,
+        undated: &mut Vec<bool>,
+        number: u32,
+        touch: Touch,
+        in_force: &WaiversInForce,
+        since_ever: bool,
+        shown_from: &Option<String>,
+        ended: &Option<String>,
+    ) {
+        let at = number as usize;
+        let Some(subject) = self.subjects.get(at) else {
+            return;
+        };
+        let found = self.counts.get(at).is_some_and(|n| *n > 0);
+        let shown = found && !(self.waivable && in_force.of(self.rule, subject).is_some());
+        // The Stepper gives a rule's findings whole wherever a subject may be
+        // shown again with findings that were there before (after "since
+        // ever", when a waiver ends), so `least` is known wherever it is read;
+        // the findings that came stand in otherwise.
+        let message = touch.least.or(touch.came);
+        let was_shown = self.shown.get(at).copied().unwrap_or(false);
+        let entry = self.entry.get(at).copied().flatten();
+        // A message from the "since ever" point is replaced by the first real one.
+        let redate = |entries: &mut Vec<TimelineEntry>,
+                      undated: &mut Vec<bool>,
+                      entry: usize,
+                      message: Option<&str>| {
             if undated.get(entry).copied().unwrap_or(false)
                 && !since_ever
-                && let (Some(e), Some(message)) = (entries.get_mut(entry), touch.least)
+                && let (Some(e), Some(message)) = (entries.get_mut(entry), message)
             {
                 e.message = message.to_string();
                 if let Some(u) = undated.get_mut(entry) {
                     *u = false;
                 }
             }
+        };
+        match (was_shown, shown) {
+            (false, true) => {
+                let entry = match entry {
+                    Some(entry) => {
+                        redate(entries, undated, entry, message);
+                        entry
+                    }
+                    None => {
+                        let entry = entries.len();
+                        entries.push(TimelineEntry {
+                            rule: self.rule.to_string(),
+                            subject: subject.clone(),
+                            severity: self.severity,
+                            title: self.title.to_string(),
+                            message: message.unwrap_or_default().to_string(),
+                            periods: Vec::new(),
+                        });
+                        undated.push(since_ever);
+                        if let Some(slot) = self.entry.get_mut(at) {
+                            *slot = Some(entry);
+                        }
+                        entry
+                    }
+                };
+                if let Some(e) = entries.get_mut(entry) {
+                    e.periods.push(Period {
+                        from: shown_from.clone(),
+                        until: None,
+                    });
+                }
+            }
+            (true, false) => {
+                if let Some(last) = entry
+                    .and_then(|entry| entries.get_mut(entry))
+                    .and_then(|e| e.periods.last_mut())
+                {
+                    last.until.clone_from(ended);
+                }
+            }
+            (true, true) => {
+                if let Some(entry) = entry {
+                    redate(entries, undated, entry, touch.least);
+                }
+            }
+            (false, false) => {}
         }
-        (None, false) => {}
+        if let Some(slot) = self.shown.get_mut(at) {
+            *slot = shown;
+        }
     }
 }
 
