@@ -2,7 +2,7 @@
 //! `timeline`, `graph`) and `test`, which runs rule tests and claims.
 
 use super::files::{find, read_found, roots};
-use super::{Evaluation, Exit, Session, count, done};
+use super::{Evaluation, Exit, Session, count, done, exit_without_freeing};
 use crate::CheckOptions;
 use crate::diag::Code;
 use crate::diag::Diagnostic;
@@ -88,14 +88,17 @@ fn finish<T>(
 ) -> Exit {
     match result {
         Ok(report) => {
-            if let Err(code) = session.emit(output, &render(&report)) {
+            let text = render(&report);
+            if let Err(code) = session.emit(output, &text) {
                 return code;
             }
-            if fails(&report) {
+            let exit = if fails(&report) {
                 Exit::Findings
             } else {
                 Exit::Clean
-            }
+            };
+            exit_without_freeing(session, (report, text));
+            exit
         }
         Err(diagnostics) => {
             session.print(&diagnostics);
@@ -157,7 +160,7 @@ pub fn propose(
         fail_on,
     );
     let format = common.format;
-    finish(
+    let exit = finish(
         session,
         common.output.as_deref(),
         result,
@@ -166,7 +169,9 @@ pub fn propose(
             _ => report::human::render_proposals(r),
         },
         |r| r.fails(),
-    )
+    );
+    exit_without_freeing(session, (scenario, rules));
+    exit
 }
 
 /// `parity suggest`: the highest rank for a new head of `mission` on `on`
@@ -194,7 +199,7 @@ pub fn suggest(
         fail_on,
     );
     let format = common.format;
-    finish(
+    let exit = finish(
         session,
         common.output.as_deref(),
         result,
@@ -203,7 +208,9 @@ pub fn suggest(
             _ => report::human::render_suggest(r),
         },
         |r| r.recommended.is_none(),
-    )
+    );
+    exit_without_freeing(session, (scenario, rules));
+    exit
 }
 
 /// `parity timeline`: the periods in which each finding holds.
@@ -239,7 +246,7 @@ pub fn timeline(
     let result =
         crate::engine::timeline::timeline(&scenario, &rules, from, until, &common.options());
     let format = common.format;
-    finish(
+    let exit = finish(
         session,
         common.output.as_deref(),
         result,
@@ -250,7 +257,9 @@ pub fn timeline(
             _ => report::human::render_timeline(r),
         },
         |_| false,
-    )
+    );
+    exit_without_freeing(session, (scenario, rules));
+    exit
 }
 
 /// `parity test`: the rule tests and every scenario's claims found under
