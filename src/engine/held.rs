@@ -50,7 +50,43 @@ pub(crate) struct ByRecords<T> {
     items: Vec<Option<T>>,
     free: Vec<u32>,
     /// For each binding variable, the places of the items naming each record.
-    by: Vec<FastMap<RecordId, Vec<u32>>>,
+    by: Vec<FastMap<RecordId, Places>>,
+}
+
+/// The places of the items naming a record: mostly one (a finding of a
+/// mission's rule per mission), kept without a list of its own.
+#[derive(Debug)]
+enum Places {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Places {
+    fn add(&mut self, place: u32) {
+        match self {
+            Places::One(first) => *self = Places::Many(vec![*first, place]),
+            Places::Many(places) => places.push(place),
+        }
+    }
+
+    /// Takes `place` out; whether none is left.
+    fn remove(&mut self, place: u32) -> bool {
+        match self {
+            Places::One(only) => *only == place,
+            Places::Many(places) => {
+                places.retain(|p| *p != place);
+                places.is_empty()
+            }
+        }
+    }
+
+    fn into_iter(self) -> impl Iterator<Item = u32> {
+        let (one, many) = match self {
+            Places::One(only) => (Some(only), Vec::new()),
+            Places::Many(places) => (None, places),
+        };
+        one.into_iter().chain(many)
+    }
 }
 
 impl<T> Default for ByRecords<T> {
@@ -89,7 +125,14 @@ impl<T: Names> ByRecords<T> {
         };
         for (var, record) in item.names() {
             if let Some(by) = self.by.get_mut(var) {
-                by.entry(record).or_default().push(place);
+                match by.entry(record) {
+                    std::collections::hash_map::Entry::Occupied(mut places) => {
+                        places.get_mut().add(place);
+                    }
+                    std::collections::hash_map::Entry::Vacant(places) => {
+                        places.insert(Places::One(place));
+                    }
+                }
             }
         }
         if let Some(slot) = self.items.get_mut(place as usize) {
@@ -107,7 +150,7 @@ impl<T: Names> ByRecords<T> {
                 let Some(places) = self.by.get_mut(var).and_then(|by| by.remove(record)) else {
                     continue;
                 };
-                for place in places {
+                for place in places.into_iter() {
                     if let Some(item) = self.take(place) {
                         taken.push((place, item));
                     }
@@ -123,11 +166,9 @@ impl<T: Names> ByRecords<T> {
         for (var, record) in item.names() {
             if let Some(by) = self.by.get_mut(var)
                 && let Some(places) = by.get_mut(&record)
+                && places.remove(place)
             {
-                places.retain(|p| *p != place);
-                if places.is_empty() {
-                    by.remove(&record);
-                }
+                by.remove(&record);
             }
         }
         self.free.push(place);
