@@ -472,6 +472,13 @@ pub struct World<'s> {
     /// Every recognition record (any date), by (by, of), for look-ups at other dates.
     /// Shared, not copied, by a world derived from this one (`change_recognitions`).
     recognition_history: std::sync::Arc<FastMap<(Sym, Sym), Vec<&'s Recognition>>>,
+    /// Where this world's mission rows are those of the world at the date
+    /// given (the last point's, `World::after`) in their places but for
+    /// the rows given, derived again: `differences` with that world
+    /// compares those rows only, not every row.
+    missions_derived: Option<(Date, Vec<u32>)>,
+    /// Whether `change_missions` changed its rows since it was built.
+    edited: bool,
 }
 
 impl<'s> World<'s> {
@@ -532,6 +539,8 @@ impl<'s> World<'s> {
             relation_of_pair: FastMap::default(),
             embassy_pairs: std::sync::OnceLock::new(),
             recognition_history: std::sync::Arc::clone(&interned.history),
+            missions_derived: None,
+            edited: false,
         }
     }
 
@@ -629,7 +638,13 @@ impl<'s> World<'s> {
         if let Some((last, anew)) = last
             && let Some(fresh) = self.missions_in_place(last, anew)
         {
-            self.derive_relations(last, &fresh, &FastMap::default());
+            if self.derive_relations(last, &fresh, &FastMap::default()) {
+                let derived = (0u32..)
+                    .zip(&fresh)
+                    .filter(|(_, f)| **f)
+                    .map(|(row, _)| row);
+                self.missions_derived = Some((last.date, derived.collect()));
+            }
             self.build_events(false);
             return;
         }
@@ -775,7 +790,7 @@ impl<'s> World<'s> {
         last: &World<'s>,
         fresh: &[bool],
         embassies_changed: &FastMap<(Sym, Sym), ()>,
-    ) {
+    ) -> bool {
         self.relations_in_force();
         let same_relations = self.relations.len() == last.relations.len()
             && self
@@ -786,7 +801,7 @@ impl<'s> World<'s> {
         if !same_relations {
             self.relation_of_missions(|_| true);
             self.set_relation_statuses(|_, _| true);
-            return;
+            return false;
         }
         if embassies_changed.is_empty()
             && let Some(pairs) = last.embassy_pairs.get()
@@ -798,6 +813,7 @@ impl<'s> World<'s> {
         self.set_relation_statuses(|row, m| {
             is_fresh(row) || embassies_changed.contains_key(&pair([m.sender, m.receiver]))
         });
+        embassies_changed.is_empty()
     }
 
     /// A mission's row at the date, or none if it is not open then. Its
@@ -880,6 +896,8 @@ impl<'s> World<'s> {
     /// change does not fit (then build the world anew): a row of another
     /// id, or an id the scenario does not have.
     pub fn change_missions(&mut self, changed: &[(u32, &'s Mission)]) -> Option<Vec<u32>> {
+        self.edited = true;
+        self.missions_derived = None;
         let interned = std::sync::Arc::clone(&self.interned);
         let before = self.missions.len() as u32;
         let mut closed = Vec::new();
@@ -1369,12 +1387,34 @@ impl<'s> World<'s> {
                     && *implicit == b.implicit
             })?,
             governments: in_place(&before.governments, &self.governments, |a, b| a == b)?,
-            missions: in_order(
-                &before.missions,
-                &self.missions,
-                |m| address(m.record),
-                |a, b| self.same_mission(before, a, b),
-            ),
+            missions: match &self.missions_derived {
+                // The other rows are copies of `before`'s (`World::after`).
+                Some((from, derived))
+                    if *from == before.date
+                        && !before.edited
+                        && before.missions.len() == self.missions.len() =>
+                {
+                    let mut changes = RowChanges::default();
+                    for &row in derived {
+                        let (Some(a), Some(b)) = (
+                            before.missions.get(row as usize),
+                            self.missions.get(row as usize),
+                        ) else {
+                            continue;
+                        };
+                        if !self.same_mission(before, a, b) {
+                            changes.changed.push((row, row));
+                        }
+                    }
+                    changes
+                }
+                _ => in_order(
+                    &before.missions,
+                    &self.missions,
+                    |m| address(m.record),
+                    |a, b| self.same_mission(before, a, b),
+                ),
+            },
             recognitions: in_order(
                 &before.recognitions,
                 &self.recognitions,
