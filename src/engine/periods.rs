@@ -55,6 +55,17 @@ struct Touch<'f> {
     came: Option<&'f str>,
 }
 
+/// The point whose findings are taken.
+struct Point<'p> {
+    in_force: &'p WaiversInForce<'p>,
+    /// Whether it is the timeline's "since ever" point.
+    since_ever: bool,
+    /// The start of the periods that begin there (`None` at "since ever").
+    shown_from: &'p Option<String>,
+    /// The end of the periods that end there.
+    ended: &'p Option<String>,
+}
+
 /// A slot's findings at a point.
 enum Given<'f> {
     All(Vec<(&'f [String], &'f str)>),
@@ -118,6 +129,12 @@ impl<'r> Periods<'r> {
     ) {
         let in_force = WaiversInForce::new(self.scenario, date);
         let ended = Some(date.to_string());
+        let point = Point {
+            in_force: &in_force,
+            since_ever,
+            shown_from: &shown_from,
+            ended: &ended,
+        };
         for (slot, found) in rules.iter().enumerate() {
             let given = match found {
                 PointFindings::All(all) => Given::All(
@@ -134,7 +151,7 @@ impl<'r> Periods<'r> {
                         .collect(),
                 },
             };
-            self.settle(slot, given, &in_force, since_ever, &shown_from, &ended);
+            self.settle(slot, given, &point);
         }
         // The waivers' own findings, few, whole at each point: a waiver
         // is used when the first in force for its rule and ids accepts a
@@ -161,21 +178,13 @@ impl<'r> Periods<'r> {
                     .map(|f| (f.subject.as_slice(), f.message.as_str()))
                     .collect(),
             );
-            self.settle(first + k, given, &in_force, since_ever, &shown_from, &ended);
+            self.settle(first + k, given, &point);
         }
     }
 
     /// Applies one slot's findings at a point to its counts, and opens and
     /// closes the periods of the subjects they touch.
-    fn settle(
-        &mut self,
-        slot: usize,
-        given: Given,
-        in_force: &WaiversInForce,
-        since_ever: bool,
-        shown_from: &Option<String>,
-        ended: &Option<String>,
-    ) {
+    fn settle(&mut self, slot: usize, given: Given, point: &Point) {
         let Some(s) = self.slots.get_mut(slot) else {
             return;
         };
@@ -221,16 +230,7 @@ impl<'r> Periods<'r> {
                         least: None,
                         came: None,
                     };
-                    s.settle_one(
-                        &mut self.entries,
-                        &mut self.undated,
-                        number,
-                        none,
-                        in_force,
-                        since_ever,
-                        shown_from,
-                        ended,
-                    );
+                    s.settle_one(&mut self.entries, &mut self.undated, number, none, point);
                 }
             }
             Given::Changed { gone, came } => {
@@ -275,16 +275,7 @@ impl<'r> Periods<'r> {
             }
         }
         for (number, touch) in touched {
-            s.settle_one(
-                &mut self.entries,
-                &mut self.undated,
-                number,
-                touch,
-                in_force,
-                since_ever,
-                shown_from,
-                ended,
-            );
+            s.settle_one(&mut self.entries, &mut self.undated, number, touch, point);
         }
     }
 
@@ -339,18 +330,20 @@ impl Slot<'_> {
     }
 
     /// Opens or closes the period of one touched subject.
-    #[allow(clippy::too_many_arguments)]
     fn settle_one(
         &mut self,
         entries: &mut Vec<TimelineEntry>,
         undated: &mut Vec<bool>,
         number: u32,
         touch: Touch,
-        in_force: &WaiversInForce,
-        since_ever: bool,
-        shown_from: &Option<String>,
-        ended: &Option<String>,
+        point: &Point,
     ) {
+        let Point {
+            in_force,
+            since_ever,
+            shown_from,
+            ended,
+        } = *point;
         let at = number as usize;
         let Some(subject) = self.subjects.get(at) else {
             return;
