@@ -1634,6 +1634,13 @@ mod tests {
                     let whole = World::of(&interned, *date);
                     assert_eq!(contents(&derived), contents(&whole), "on {date}");
                     assert_eq!(derived.differences(&whole), Some(Differences::default()));
+                    // Compared with the world it came from, only the rows it
+                    // derived again (`missions_derived`), as every row is.
+                    assert_eq!(
+                        derived.differences(&last),
+                        whole.differences(&last),
+                        "on {date}"
+                    );
                     derived_missions += derived.missions.len();
                     last = derived;
                 }
@@ -1716,6 +1723,27 @@ mod tests {
         assert_eq!(changed.missions[0].sym, moved);
         assert_eq!(changed.mission(moved).map(|m| m.sym), Some(moved));
         assert!(changed.mission(world.missions[0].sym).is_none());
+    }
+
+    /// A world derived from one that was then edited is compared with it
+    /// row by row: its rows are no longer copies of the edited world's.
+    #[test]
+    fn a_world_derived_from_an_edited_one_is_compared_row_by_row() {
+        let scenario = kabul();
+        let last = World::at(&scenario, on("2024-09-01"));
+        let derived = World::after(&last, on("2024-09-02"));
+        assert!(derived.missions_derived.is_some(), "derived in place");
+        let row = last.missions.iter().position(|m| m.head.is_some()).unwrap();
+        let mut vacant = last.missions[row].record.clone();
+        vacant.heads.clear();
+        let mut edited = last.clone();
+        assert!(edited.change_missions(&[(row as u32, &vacant)]).is_some());
+        // As the world built whole at the date is compared with it.
+        let whole = World::at(&scenario, on("2024-09-02"));
+        assert!(whole.missions_derived.is_none());
+        let differences = derived.differences(&edited).unwrap();
+        assert_eq!(differences, whole.differences(&edited).unwrap());
+        assert_ne!(differences.missions, RowChanges::default());
     }
 
     /// A changed mission's row is derived as a world at the date derives
