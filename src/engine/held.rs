@@ -30,7 +30,7 @@ impl Names for Arc<RawFinding> {
 
 /// A day on which some of a rule's bindings may change with the date
 /// alone, with the records they bound (`eval::horizon`).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct DueRecords {
     pub on: Date,
     pub records: Vec<(usize, RecordId)>,

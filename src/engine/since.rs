@@ -40,7 +40,8 @@ pub(crate) type Findings = Arc<Vec<Arc<RawFinding>>>;
 /// The last point's world and each rule's findings there (no evidence).
 struct Last<'s> {
     world: World<'s>,
-    /// Shared, so that a rule's findings that stand are not copied.
+    /// Moved on to the next point where a rule stands or is evaluated over
+    /// some bindings, so that its findings are not copied.
     found: Vec<Held>,
     /// Whether it was the timeline's "since ever" point, whose messages
     /// carry no real date.
@@ -538,10 +539,7 @@ impl<'p, 's> Stepper<'p, 's> {
                                     }
                                 }
                             }
-                            for ids in &mut gone {
-                                ids.sort_unstable();
-                                ids.dedup();
-                            }
+                            // (`gone` needs no order: its records are looked up.)
                             for rows in &mut rows_after {
                                 rows.sort_unstable();
                                 rows.dedup();

@@ -785,6 +785,7 @@ impl<'s> World<'s> {
     /// them, from those of `last` where they hold: a row copied from `last`
     /// (not `fresh`) keeps its own unless the relations in force differ or
     /// an embassy of its pair opened or closed (`embassies_changed`).
+    /// Whether every row copied from `last` kept its own.
     fn derive_relations(
         &mut self,
         last: &World<'s>,
